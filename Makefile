@@ -1,0 +1,47 @@
+# Echelon: `make run` sets up and serves the demo; `make test` sets up and runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+STAMP := $(VENV)/.installed
+
+.PHONY: run test venv migrate seed lint typecheck bench e2e unit clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+run: seed
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: venv
+	$(BIN)/pytest
+
+unit: venv
+	$(BIN)/pytest tests/unit
+
+e2e: venv
+	$(BIN)/pytest tests/e2e
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy app/readiness app/tuition
+
+bench: venv
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -1,0 +1,201 @@
+"""The audit trail, written in one place: SQLAlchemy session events.
+
+DESIGN.md principle 7: every insert, update and delete of an audited model writes an append-only
+row with who, when, which record and the fields before and after. Views never write audit rows.
+Conditional bulk updates (workflow transitions) call `record_change` from the service layer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from app.clock import now
+
+_actor_override: contextvars.ContextVar[tuple[int | None, str] | None] = contextvars.ContextVar(
+    "audit_actor", default=None
+)
+_installed = False
+
+
+@contextlib.contextmanager
+def acting_as(label: str, user_id: int | None = None) -> Iterator[None]:
+    """Attribute changes made outside a web request (CLI, jobs) to ``label``."""
+    token = _actor_override.set((user_id, label))
+    try:
+        yield
+    finally:
+        _actor_override.reset(token)
+
+
+def current_actor() -> tuple[int | None, str]:
+    override = _actor_override.get()
+    if override is not None:
+        return override
+    try:
+        from flask import g, has_request_context
+        from flask_login import current_user
+
+        if has_request_context():
+            api_user = g.get("api_user")
+            user = api_user or current_user
+            if user is not None and getattr(user, "is_authenticated", False):
+                via = " (api)" if api_user is not None else ""
+                return user.id, f"{user.email}{via}"
+            return None, "anonymous"
+    except Exception:  # pragma: no cover - no flask installed or no app
+        pass
+    return None, "system"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _columns(obj: Any) -> list[str]:
+    excluded = set(getattr(obj, "__audit_exclude__", ()))
+    return [c.key for c in inspect(obj).mapper.column_attrs if c.key not in excluded]
+
+
+def _snapshot(obj: Any) -> dict[str, Any]:
+    return {key: _plain(getattr(obj, key)) for key in _columns(obj)}
+
+
+def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key in _columns(obj):
+        history = state.attrs[key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if _plain(old) == _plain(new):
+            continue
+        before[key] = _plain(old)
+        after[key] = _plain(new)
+    return before, after
+
+
+def _is_audited(obj: Any) -> bool:
+    return bool(getattr(type(obj), "__audited__", False))
+
+
+def _record_id(obj: Any) -> str | None:
+    identity = inspect(obj).identity
+    if identity is None:
+        return None
+    return ",".join(str(part) for part in identity)
+
+
+def record_change(
+    session: Session,
+    table_name: str,
+    record_id: Any,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Write one audit row for a change made by a Core statement (e.g. a conditional update)."""
+    from app.models.system import AuditEntry
+
+    user_id, actor = current_actor()
+    session.execute(
+        insert(AuditEntry.__table__),
+        [
+            {
+                "at": now(),
+                "user_id": user_id,
+                "actor": actor,
+                "action": action,
+                "table_name": table_name,
+                "record_id": str(record_id),
+                "before": _plain(before),
+                "after": _plain(after),
+            }
+        ],
+    )
+
+
+def _after_flush(session: Session, flush_context: Any) -> None:
+    from app.models.system import AuditEntry
+
+    user_id, actor = current_actor()
+    at = now()
+    rows: list[dict[str, Any]] = []
+    for obj in session.new:
+        if _is_audited(obj):
+            rows.append(
+                {
+                    "action": "insert",
+                    "table_name": obj.__tablename__,
+                    "record_id": _record_id(obj),
+                    "before": None,
+                    "after": _snapshot(obj),
+                }
+            )
+    for obj in session.dirty:
+        if _is_audited(obj) and session.is_modified(obj, include_collections=False):
+            before, after = _changes(obj)
+            changed = set(after) - {"version", "updated_at"}
+            if changed:
+                rows.append(
+                    {
+                        "action": "update",
+                        "table_name": obj.__tablename__,
+                        "record_id": _record_id(obj),
+                        "before": before,
+                        "after": after,
+                    }
+                )
+    for obj in session.deleted:
+        if _is_audited(obj):
+            rows.append(
+                {
+                    "action": "delete",
+                    "table_name": obj.__tablename__,
+                    "record_id": _record_id(obj),
+                    "before": _snapshot(obj),
+                    "after": None,
+                }
+            )
+    if rows:
+        for row in rows:
+            row.update(at=at, user_id=user_id, actor=actor)
+        session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+def _refuse_audit_changes(session: Session, flush_context: Any, instances: Any) -> None:
+    from app.models.system import AuditEntry
+
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEntry):
+            raise PermissionError("Audit entries are append-only and cannot be changed.")
+
+
+def install() -> None:
+    """Attach the session listeners once per process."""
+    global _installed
+    if _installed:
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "before_flush", _refuse_audit_changes)
+    _installed = True

@@ -1,0 +1,18 @@
+"""The first screen after sign-in, fitted to what the user does."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from app import policy
+from app.policy import permission
+from app.services import overview
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.route("/")
+@permission("authenticated")
+def home():  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    return render_template("dashboard/home.html", home=overview.home_for(user))

@@ -1,0 +1,68 @@
+"""People: the directory and each person's page (views are thin; rules live in services)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from app import policy
+from app.extensions import db
+from app.models import Department, JobRole
+from app.models.people import EMPLOYEE_STATUSES
+from app.pagination import page_args, paginate, sort_args
+from app.policy import permission
+from app.services import people
+
+bp = Blueprint("employees", __name__, url_prefix="/employees")
+
+
+@bp.route("/")
+@permission("authenticated")
+def index():  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    if not (user.has_role("hr", "admin", "finance") or policy.is_manager(user)):
+        return redirect(url_for("employees.me"))
+    filters = {
+        "q": request.args.get("q", "").strip()[:100] or None,
+        "role": request.args.get("role") or None,
+        "department": request.args.get("department") or None,
+        "status": request.args.get("status")
+        if request.args.get("status") in EMPLOYEE_STATUSES
+        else None,
+    }
+    sort_key, descending, order = sort_args(people.EMPLOYEE_SORTS, "name")
+    page, per_page = page_args(25)
+    stmt = people.employee_list_query(user, **filters).order_by(order, people.Employee.id)
+    result = paginate(stmt, page, per_page)
+    return render_template(
+        "employees/index.html",
+        page=result,
+        filters=filters,
+        sort_key=sort_key,
+        descending=descending,
+        roles=db.session.scalars(select(JobRole).order_by(JobRole.level)).all(),
+        departments=db.session.scalars(select(Department).order_by(Department.name)).all(),
+        statuses=EMPLOYEE_STATUSES,
+    )
+
+
+@bp.route("/me")
+@permission("authenticated")
+def me():  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    return redirect(url_for("employees.show", employee_id=user.employee_id))
+
+
+@bp.route("/<int:employee_id>")
+@permission("authenticated")
+def show(employee_id: int):  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    employee = policy.require_employee(user, employee_id, "profile")
+    if not (
+        policy.can_view(user, employee, "training") or policy.can_view(user, employee, "tuition")
+    ):
+        from flask import abort
+
+        abort(404)
+    records = people.records_for(user, employee)
+    return render_template("employees/show.html", records=records, employee=employee)

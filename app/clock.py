@@ -1,0 +1,29 @@
+"""The one clock: every "today" in Echelon comes from here.
+
+API.md: setting ECHELON_TODAY=YYYY-MM-DD pins the date for demos, training and acceptance tests.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+
+
+def today() -> date:
+    """Return the pinned date (ECHELON_TODAY, or app config ECHELON_TODAY) or the real date."""
+    pinned = os.environ.get("ECHELON_TODAY")
+    if not pinned:
+        try:
+            from flask import current_app
+
+            pinned = current_app.config.get("ECHELON_TODAY")
+        except RuntimeError:
+            pinned = None
+    if pinned:
+        return date.fromisoformat(str(pinned))
+    return date.today()
+
+
+def now() -> datetime:
+    """Return the current UTC timestamp (for audit rows and token timestamps)."""
+    return datetime.now(UTC)

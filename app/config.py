@@ -1,0 +1,87 @@
+"""Built-in defaults. Layering: these -> instance/config.py -> environment -> test_config."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS: dict[str, object] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+    "ORGANISATION_NAME": "Echelon demo organisation",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": "echelon@localhost",
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCKOUT_MINUTES": 15,
+    "PASSWORD_MIN_LENGTH": 10,
+    "ECHELON_TODAY": None,
+}
+
+# Environment variables read on top of the instance file. Booleans and ints are parsed.
+ENV_KEYS = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "ECHELON_TODAY": "ECHELON_TODAY",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_PORT": "MAIL_PORT",
+    "MAIL_USE_TLS": "MAIL_USE_TLS",
+    "MAIL_USE_SSL": "MAIL_USE_SSL",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_FROM": "MAIL_FROM",
+    "BASE_URL": "BASE_URL",
+    "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+}
+BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE"}
+INT_KEYS = {"MAIL_PORT"}
+
+
+def from_environment() -> dict[str, object]:
+    values: dict[str, object] = {}
+    for env_name, key in ENV_KEYS.items():
+        raw = os.environ.get(env_name)
+        if raw is None or raw == "":
+            continue
+        if key in BOOL_KEYS:
+            values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        elif key in INT_KEYS:
+            values[key] = int(raw)
+        else:
+            values[key] = raw
+    return values
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the instance's secret key, generating it on first run (never a hard-coded key)."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept postgres:// and postgresql:// URLs and use the psycopg 3 driver for them."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url

@@ -1,0 +1,165 @@
+"""People: departments, employees, their role history, sign-ins and API tokens."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import IdMixin, TimestampMixin
+
+EMPLOYEE_STATUSES = ("active", "on_leave", "terminated")
+TERMINATION_REASONS = ("voluntary", "involuntary")
+APP_ROLES = ("employee", "hr", "finance", "admin")
+
+
+class Department(IdMixin, db.Model):
+    __tablename__ = "departments"
+    __audited__ = True
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class Employee(IdMixin, TimestampMixin, db.Model):
+    __tablename__ = "employees"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint(f"status IN {EMPLOYEE_STATUSES}", name="status"),
+        CheckConstraint(
+            "termination_reason IS NULL OR termination_reason IN ('voluntary', 'involuntary')",
+            name="termination_reason",
+        ),
+        CheckConstraint(
+            "status <> 'terminated' OR termination_date IS NOT NULL", name="terminated_has_date"
+        ),
+        CheckConstraint("manager_id IS NULL OR manager_id <> id", name="not_own_manager"),
+    )
+
+    employee_no: Mapped[str] = mapped_column(String(40), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    hire_date: Mapped[date] = mapped_column(Date)
+    job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_roles.id"), index=True)
+    role_since: Mapped[date | None] = mapped_column(Date)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    jurisdiction: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    termination_date: Mapped[date | None] = mapped_column(Date)
+    termination_reason: Mapped[str | None] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    job_role = relationship("JobRole", lazy="joined")
+    department = relationship("Department", lazy="joined")
+    manager = relationship("Employee", remote_side="Employee.id", lazy="select")
+    user = relationship("User", back_populates="employee", uselist=False)
+
+    def __repr__(self) -> str:
+        return f"<Employee {self.employee_no} {self.name}>"
+
+
+class RoleHistory(IdMixin, db.Model):
+    """A past or current job-role assignment: moves and promotions keep the old role."""
+
+    __tablename__ = "role_history"
+    __audited__ = True
+    __table_args__ = (CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates"),)
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    job_role = relationship("JobRole", lazy="joined")
+
+
+class User(IdMixin, TimestampMixin, db.Model):
+    """A sign-in. It belongs to an employee; app roles are rows in user_roles."""
+
+    __tablename__ = "users"
+    __audited__ = True
+    __audit_exclude__ = ("password_hash", "failed_logins", "locked_until", "last_login_at")
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+
+    employee = relationship("Employee", back_populates="user", lazy="joined")
+    role_rows = relationship(
+        "UserRole", cascade="all, delete-orphan", lazy="selectin", back_populates="user"
+    )
+
+    @property
+    def app_roles(self) -> frozenset[str]:
+        return frozenset({"employee"} | {r.role for r in self.role_rows})
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.app_roles & set(roles))
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active) and (self.employee is None or self.employee.status != "terminated")
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+
+class UserRole(IdMixin, db.Model):
+    __tablename__ = "user_roles"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),
+        CheckConstraint("role IN ('employee', 'hr', 'finance', 'admin')", name="role"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user = relationship("User", back_populates="role_rows")
+
+
+class ApiToken(IdMixin, db.Model):
+    """An API bearer token; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_tokens"
+    __audited__ = True
+    __audit_exclude__ = ("token_hash", "last_used_at")
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user = relationship("User", lazy="joined")

@@ -1,0 +1,207 @@
+"""An employee's evidence: completions, ratings, checks, assessments, education, talent reviews."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import IdMixin, TimestampMixin
+
+RATING_SOURCES = ("self", "manager", "assessor", "course")
+CHECK_STATUSES = ("requested", "in_progress", "clear", "review_required", "not_cleared")
+VERIFICATION_STATES = ("verified", "pending", "rejected")
+RATER_GROUPS = ("self", "manager", "peer", "direct_report", "other")
+
+
+class Completion(IdMixin, TimestampMixin, db.Model):
+    """A training completion. expires_on = completed_on + validity_months (DOMAIN.md Training)."""
+
+    __tablename__ = "completions"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("verification IN ('verified', 'pending', 'rejected')", name="verification"),
+        CheckConstraint("expires_on IS NULL OR expires_on > completed_on", name="expiry_after"),
+        CheckConstraint("score IS NULL OR score >= 0", name="score_non_negative"),
+    )
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("course_sessions.id"))
+    completed_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date, index=True)
+    score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    verification: Mapped[str] = mapped_column(String(12), default="verified")
+    evidence_upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
+    reported_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    course = relationship("Course", lazy="joined")
+    employee = relationship("Employee", lazy="select")
+
+
+class CompetencyRating(IdMixin, TimestampMixin, db.Model):
+    """A rating on the OPM 0-5 scale. Self-ratings are shown but never count (DOMAIN.md)."""
+
+    __tablename__ = "competency_ratings"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("level BETWEEN 0 AND 5", name="level_range"),
+        CheckConstraint("source IN ('self', 'manager', 'assessor', 'course')", name="source"),
+    )
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    rated_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(12))
+    evidence: Mapped[str | None] = mapped_column(String(1000))
+    rated_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    competency = relationship("Competency", lazy="joined")
+
+
+class BackgroundCheck(IdMixin, TimestampMixin, db.Model):
+    """A background check. No check exists without written consent (FCRA, DOMAIN.md)."""
+
+    __tablename__ = "background_checks"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('requested', 'in_progress', 'clear', 'review_required', 'not_cleared')",
+            name="status",
+        ),
+        CheckConstraint("consent_signed_on <= requested_on", name="consent_before_request"),
+        CheckConstraint(
+            "completed_on IS NULL OR completed_on >= requested_on", name="completed_after"
+        ),
+        CheckConstraint(
+            "final_notice_on IS NULL OR pre_adverse_notice_on IS NOT NULL",
+            name="final_after_pre_adverse",
+        ),
+    )
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    check_type_id: Mapped[int] = mapped_column(ForeignKey("check_types.id"))
+    consent_signed_on: Mapped[date] = mapped_column(Date)
+    consent_form_version: Mapped[str] = mapped_column(String(40))
+    requested_on: Mapped[date] = mapped_column(Date)
+    vendor: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20), default="requested")
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date, index=True)
+    findings: Mapped[str | None] = mapped_column(Text)
+    findings_purged_on: Mapped[date | None] = mapped_column(Date)
+    pre_adverse_notice_on: Mapped[date | None] = mapped_column(Date)
+    final_notice_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    check_type = relationship("CheckType", lazy="joined")
+
+
+class Assessment(IdMixin, TimestampMixin, db.Model):
+    """A leadership assessment; `overall` is derived by the 360 / scoring rules when saved."""
+
+    __tablename__ = "assessments"
+    __audited__ = True
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id"))
+    conducted_on: Mapped[date] = mapped_column(Date)
+    overall: Mapped[Decimal | None] = mapped_column(Numeric(6, 3))
+    scores: Mapped[dict | None] = mapped_column(JSON)
+    assessor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    instrument = relationship("Instrument", lazy="joined")
+    responses = relationship("AssessmentResponse", cascade="all, delete-orphan", lazy="select")
+
+
+class AssessmentResponse(IdMixin, db.Model):
+    """One 360 response. Deliberately stores no rater identity (DOMAIN.md: never shown)."""
+
+    __tablename__ = "assessment_responses"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint(
+            "rater_group IN ('self', 'manager', 'peer', 'direct_report', 'other')",
+            name="rater_group",
+        ),
+    )
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    rater_group: Mapped[str] = mapped_column(String(20))
+    scores: Mapped[dict] = mapped_column(JSON)
+
+
+class TalentReview(IdMixin, TimestampMixin, db.Model):
+    """A 9-box talent review: performance 1-3 x potential 1-3 per review period."""
+
+    __tablename__ = "talent_reviews"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("employee_id", "period", name="uq_talent_reviews_period"),
+        CheckConstraint("performance BETWEEN 1 AND 3", name="performance_range"),
+        CheckConstraint("potential BETWEEN 1 AND 3", name="potential_range"),
+    )
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    period: Mapped[str] = mapped_column(String(20))
+    performance: Mapped[int] = mapped_column(Integer)
+    potential: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(String(2000))
+    reviewed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class EducationRecord(IdMixin, TimestampMixin, db.Model):
+    __tablename__ = "education_records"
+    __audited__ = True
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    qualification_id: Mapped[int] = mapped_column(ForeignKey("qualification_types.id"))
+    institution: Mapped[str] = mapped_column(String(200))
+    completed_on: Mapped[date] = mapped_column(Date)
+    tuition_request_id: Mapped[int | None] = mapped_column(ForeignKey("tuition_requests.id"))
+
+    qualification = relationship("QualificationType", lazy="joined")
+
+
+class Upload(IdMixin, db.Model):
+    """An uploaded file stored under instance/uploads with a random name."""
+
+    __tablename__ = "uploads"
+    __audited__ = True
+
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    uploaded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    purged_on: Mapped[date | None] = mapped_column(Date)

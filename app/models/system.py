@@ -1,0 +1,52 @@
+"""System tables: configurable settings, the audit trail, notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import IdMixin
+
+
+class AppSetting(IdMixin, db.Model):
+    """A (cfg) value of DOMAIN.md that HR or an admin changed from its default."""
+
+    __tablename__ = "app_settings"
+    __audited__ = True
+
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    value: Mapped[object] = mapped_column(JSON)
+
+
+class AuditEntry(IdMixin, db.Model):
+    """Append-only: who changed which record when, with the fields before and after."""
+
+    __tablename__ = "audit_entries"
+
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(10))
+    table_name: Mapped[str] = mapped_column(String(60), index=True)
+    record_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class Notification(IdMixin, db.Model):
+    """An in-app notice; dedupe_key makes reminder sending idempotent."""
+
+    __tablename__ = "notifications"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(String(4000))
+    link: Mapped[str | None] = mapped_column(String(300))
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

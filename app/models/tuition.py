@@ -1,0 +1,133 @@
+"""Tuition reimbursement requests, their state history and repayments owed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import IdMixin, Money, TimestampMixin
+
+TUITION_STATES = (
+    "draft",
+    "submitted",
+    "manager_approved",
+    "hr_approved",
+    "finance_approved",
+    "completed",
+    "documents_missing",
+    "reimbursed",
+    "rejected",
+    "cancelled",
+)
+
+
+class TuitionRequest(IdMixin, TimestampMixin, db.Model):
+    __tablename__ = "tuition_requests"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('draft', 'submitted', 'manager_approved', 'hr_approved', "
+            "'finance_approved', 'completed', 'documents_missing', 'reimbursed', "
+            "'rejected', 'cancelled')",
+            name="state",
+        ),
+        CheckConstraint("tuition >= 0 AND fees >= 0 AND books >= 0", name="costs_non_negative"),
+        CheckConstraint("ends_on >= starts_on", name="dates"),
+        CheckConstraint(
+            "reserved_amount IS NULL OR reserved_amount >= 0", name="reserved_non_negative"
+        ),
+        CheckConstraint(
+            "reimbursed_amount IS NULL OR reimbursed_amount >= 0",
+            name="reimbursed_non_negative",
+        ),
+    )
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    institution: Mapped[str] = mapped_column(String(200))
+    qualification_id: Mapped[int | None] = mapped_column(ForeignKey("qualification_types.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    tuition: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    fees: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    books: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    job_related: Mapped[bool] = mapped_column(Boolean, default=True)
+    justification: Mapped[str] = mapped_column(String(2000), default="")
+    target_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_roles.id"))
+    target_competency_id: Mapped[int | None] = mapped_column(ForeignKey("competencies.id"))
+    pass_fail: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    submitted_on: Mapped[date | None] = mapped_column(Date)
+    late_override_reason: Mapped[str | None] = mapped_column(String(1000))
+    rejection_reason: Mapped[str | None] = mapped_column(String(1000))
+    reserved_amount: Mapped[Decimal | None] = mapped_column(Money)
+    cap_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    grade: Mapped[str | None] = mapped_column(String(10))
+    receipt_upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
+    transcript_upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
+    reimbursed_amount: Mapped[Decimal | None] = mapped_column(Money)
+    paid_on: Mapped[date | None] = mapped_column(Date, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    employee = relationship("Employee", lazy="joined")
+    qualification = relationship("QualificationType", lazy="joined")
+    target_role = relationship("JobRole", lazy="joined")
+    events = relationship(
+        "TuitionEvent", lazy="select", order_by="TuitionEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def eligible_cost(self) -> Decimal:
+        return (self.tuition or Decimal(0)) + (self.fees or Decimal(0)) + (self.books or Decimal(0))
+
+
+class TuitionEvent(IdMixin, db.Model):
+    """One state change of a tuition request: its history."""
+
+    __tablename__ = "tuition_events"
+    __audited__ = True
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("tuition_requests.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[str] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+
+    actor = relationship("User", lazy="joined")
+
+
+class Repayment(IdMixin, db.Model):
+    """What a voluntary leaver owes back on one reimbursement (DOMAIN.md repayment table)."""
+
+    __tablename__ = "repayments"
+    __audited__ = True
+    __table_args__ = (CheckConstraint("amount_owed >= 0", name="amount_non_negative"),)
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("tuition_requests.id"), unique=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    termination_date: Mapped[date] = mapped_column(Date)
+    months_since_paid: Mapped[int] = mapped_column(Integer)
+    share: Mapped[Decimal] = mapped_column(Money)
+    amount_owed: Mapped[Decimal] = mapped_column(Money)
+    settled_on: Mapped[date | None] = mapped_column(Date)
+
+    request = relationship("TuitionRequest", lazy="joined")

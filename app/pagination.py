@@ -1,0 +1,66 @@
+"""Pagination, search and sorting for list pages and API lists: a fixed two queries a page."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+from sqlalchemy import Select, func, select
+
+from app.extensions import db
+
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 500
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def page_args(default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
+    """Read ?page=&per_page= leniently: bad values fall back to the defaults, limits apply."""
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except (TypeError, ValueError):
+        page = 1
+    try:
+        per_page = int(request.args.get("per_page", default_per_page))
+    except (TypeError, ValueError):
+        per_page = default_per_page
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    return page, per_page
+
+
+def paginate(stmt: Select, page: int, per_page: int, scalars: bool = True) -> Page:
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    items = list(rows.scalars().unique()) if scalars else list(rows.all())
+    return Page(items=items, total=total or 0, page=page, per_page=per_page)
+
+
+def sort_args(allowed: dict[str, Any], default: str) -> tuple[str, bool, Any]:
+    """Read ?sort=&dir= against an allow-list of columns; unknown values use the default."""
+    key = request.args.get("sort", default)
+    if key not in allowed:
+        key = default
+    descending = request.args.get("dir", "asc") == "desc"
+    column = allowed[key]
+    return key, descending, column.desc() if descending else column.asc()

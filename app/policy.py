@@ -1,0 +1,196 @@
+"""Who may see or do what: every authorization question of Echelon is answered here.
+
+DOMAIN.md: an employee sees themselves; a manager (derived, not an app role) sees everyone below
+them in the reporting tree; hr sees everything; finance sees tuition only; admin configures the
+catalogue and sign-ins. Background-check data minimisation: managers see the status word only,
+finance nothing, the employee their own status and findings, hr everything.
+
+Views call `require_employee(user, employee_id, aspect)`, which answers 404 for anything the
+caller may not see, so unknown and forbidden people look alike. Templates call the same
+predicates (`can_view`, `can_edit`) to hide links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, g
+from flask_login import current_user
+from sqlalchemy import Select, exists, select
+
+from app.extensions import db
+from app.models import Employee, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Aspects of an employee a user may see. Each maps to who may see it besides hr.
+ASPECTS = (
+    "profile",  # name, role, department, manager, status
+    "training",  # completions and certifications
+    "ratings",  # competency ratings
+    "check_status",  # the status word of background checks
+    "check_findings",  # findings, consent and adverse-action details
+    "assessments",  # leadership assessments and talent reviews
+    "education",
+    "readiness",  # readiness results and promotion paths
+    "tuition",
+    "uploads",
+)
+MANAGER_ASPECTS = frozenset(
+    {
+        "profile",
+        "training",
+        "ratings",
+        "check_status",
+        "assessments",
+        "education",
+        "readiness",
+        "tuition",
+        "uploads",
+    }
+)
+FINANCE_ASPECTS = frozenset({"profile", "tuition"})
+ADMIN_ASPECTS = frozenset({"profile"})
+
+# Coarse permissions a route declares. Object-level checks follow inside the view.
+PERMISSIONS: dict[str, Callable[[Any], bool]] = {
+    "public": lambda user: True,
+    "authenticated": lambda user: True,
+    "hr": lambda user: user.has_role("hr"),
+    "hr_or_admin": lambda user: user.has_role("hr", "admin"),
+    "admin": lambda user: user.has_role("admin"),
+    "finance": lambda user: user.has_role("finance"),
+    "finance_or_hr": lambda user: user.has_role("finance", "hr"),
+    "manager_or_hr": lambda user: user.has_role("hr") or is_manager(user),
+}
+
+
+def permission(name: str) -> Callable[[F], F]:
+    """Declare what a route needs; a url_map test fails on any route without a declaration."""
+    if name not in PERMISSIONS:
+        raise ValueError(f"unknown permission {name!r}")
+    check = PERMISSIONS[name]
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if name != "public":
+                user = acting_user()
+                if user is None:
+                    from app.extensions import login_manager
+
+                    return login_manager.unauthorized()
+                if not check(user):
+                    abort(403)
+            return view(*args, **kwargs)
+
+        wrapper._echelon_permission = name  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def acting_user() -> User | None:
+    """The signed-in user, or the API token's user, or None."""
+    api_user = g.get("api_user")
+    if api_user is not None:
+        return api_user
+    if current_user and current_user.is_authenticated:
+        return current_user  # type: ignore[return-value]
+    return None
+
+
+def subtree_query(root_employee_id: int) -> Select:
+    """A select of the ids of everyone below ``root_employee_id`` in the reporting tree."""
+    emp = Employee.__table__
+    tree = (
+        select(emp.c.id).where(emp.c.manager_id == root_employee_id).cte("reports", recursive=True)
+    )
+    tree = tree.union_all(select(emp.c.id).where(emp.c.manager_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def managed_ids(user: User) -> frozenset[int]:
+    """Everyone the user manages, directly or indirectly (cached for the request)."""
+    cache = g.setdefault("_managed_ids", {})
+    if user.id not in cache:
+        ids = db.session.scalars(subtree_query(user.employee_id)).all()
+        cache[user.id] = frozenset(ids)
+    return cache[user.id]
+
+
+def is_manager(user: User) -> bool:
+    cache = g.setdefault("_is_manager", {})
+    if user.id not in cache:
+        cache[user.id] = bool(
+            db.session.scalar(select(exists().where(Employee.manager_id == user.employee_id)))
+        )
+    return cache[user.id]
+
+
+def manages(user: User, employee: Employee | int) -> bool:
+    employee_id = employee if isinstance(employee, int) else employee.id
+    return employee_id in managed_ids(user)
+
+
+def is_self(user: User, employee: Employee | int) -> bool:
+    employee_id = employee if isinstance(employee, int) else employee.id
+    return user.employee_id == employee_id
+
+
+def can_view(user: User | None, employee: Employee | int, aspect: str = "profile") -> bool:
+    """May ``user`` see ``aspect`` of ``employee``? (DOMAIN.md people and data minimisation)."""
+    if aspect not in ASPECTS:
+        raise ValueError(f"unknown aspect {aspect!r}")
+    if user is None:
+        return False
+    if user.has_role("hr") or is_self(user, employee):
+        return True
+    if aspect in MANAGER_ASPECTS and manages(user, employee):
+        return True
+    if aspect in FINANCE_ASPECTS and user.has_role("finance"):
+        return True
+    return aspect in ADMIN_ASPECTS and user.has_role("admin")
+
+
+EDIT_RULES = {
+    # aspect: who besides hr may write it
+    "self_rating": "self",
+    "manager_rating": "manager",
+    "talent_review": "manager",
+    "reported_completion": "self",
+    "tuition_request": "self",
+}
+
+
+def can_edit(user: User | None, employee: Employee | int, aspect: str) -> bool:
+    """May ``user`` write ``aspect`` for ``employee``? hr writes records; see EDIT_RULES."""
+    if user is None:
+        return False
+    who = EDIT_RULES.get(aspect)
+    if who == "self":
+        return is_self(user, employee)
+    if who == "manager":
+        return (user.has_role("hr") and not is_self(user, employee)) or manages(user, employee)
+    return user.has_role("hr")
+
+
+def require_employee(user: User | None, employee_id: int, aspect: str = "profile") -> Employee:
+    """Load an employee the user may see, or answer 404 (existence itself is private)."""
+    employee = db.session.get(Employee, employee_id)
+    if employee is None or not can_view(user, employee, aspect):
+        abort(404)
+    return employee
+
+
+def visible_employee_filter(user: User) -> Any | None:
+    """A WHERE clause limiting Employee rows to those the user may see, or None for all."""
+    if user.has_role("hr", "finance", "admin"):
+        return None
+    return Employee.id.in_(subtree_query(user.employee_id)) | (Employee.id == user.employee_id)
+
+
+def can_manage_configuration(user: User | None) -> bool:
+    return user is not None and user.has_role("hr", "admin")

@@ -1,0 +1,109 @@
+"""Sign-in accounts: creation, password checks, lockout after repeated failures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.clock import now
+from app.extensions import db
+from app.models import Employee, User, UserRole
+from app.models.people import APP_ROLES
+
+
+class AccountError(ValueError):
+    """A sign-in could not be created or used; the message says why."""
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def validate_password(password: str) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise AccountError(f"The password must be at least {minimum} characters long.")
+
+
+def create_user(
+    email: str,
+    password: str,
+    roles: list[str] | tuple[str, ...] = (),
+    name: str | None = None,
+) -> User:
+    """Create a sign-in, linked to the employee with that email or to a new employee record."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise AccountError(f"{email!r} is not an email address.")
+    validate_password(password)
+    unknown = set(roles) - set(APP_ROLES)
+    if unknown:
+        raise AccountError(
+            f"Unknown app role(s): {', '.join(sorted(unknown))}. Use: {', '.join(APP_ROLES)}."
+        )
+    if db.session.scalar(select(User).where(func.lower(User.email) == email)):
+        raise AccountError(f"A sign-in for {email} already exists.")
+    employee = db.session.scalar(select(Employee).where(func.lower(Employee.email) == email))
+    if employee is None:
+        from app.clock import today
+
+        count = db.session.scalar(select(func.count(Employee.id))) or 0
+        employee = Employee(
+            employee_no=f"U{count + 1:05d}",
+            email=email,
+            name=name or email.split("@")[0].replace(".", " ").title(),
+            hire_date=today(),
+        )
+        db.session.add(employee)
+        db.session.flush()
+    user = User(email=email, employee_id=employee.id, password_hash=hash_password(password))
+    user.role_rows = [UserRole(role=r) for r in sorted(set(roles)) if r != "employee"]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
+    """Check a password with lockout: answers (user, None) or (None, message for the form)."""
+    email = (email or "").strip().lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    generic = "That email and password do not match. Check both and try again."
+    if user is None:
+        check_password_hash(hash_password("timing-equaliser"), password or "")
+        return None, generic
+    moment = now()
+    locked_until = user.locked_until
+    if locked_until is not None and locked_until.tzinfo is None:
+        from datetime import UTC
+
+        locked_until = locked_until.replace(tzinfo=UTC)
+    if locked_until is not None and locked_until > moment:
+        minutes = max(1, int((locked_until - moment).total_seconds() // 60) + 1)
+        return None, (
+            f"Too many failed attempts. This sign-in is locked; try again in {minutes} minutes."
+        )
+    if not check_password_hash(user.password_hash, password or ""):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+            user.locked_until = moment + timedelta(
+                minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]
+            )
+            user.failed_logins = 0
+        db.session.commit()
+        return None, generic
+    if not user.is_active:
+        return None, "This sign-in is disabled. Ask HR to restore it."
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = moment
+    db.session.commit()
+    return user, None
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session of the user (sign-out everywhere)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+    db.session.commit()

@@ -1,0 +1,163 @@
+"""Reading people and their records, limited to what the caller may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from app import policy
+from app.extensions import db
+from app.models import (
+    Assessment,
+    BackgroundCheck,
+    CompetencyRating,
+    Completion,
+    Department,
+    EducationRecord,
+    Employee,
+    JobRole,
+    RoleHistory,
+    TalentReview,
+    TuitionRequest,
+    User,
+)
+
+EMPLOYEE_SORTS = {
+    "name": Employee.name,
+    "employee_no": Employee.employee_no,
+    "hire_date": Employee.hire_date,
+    "role_since": Employee.role_since,
+    "status": Employee.status,
+}
+
+
+def employee_list_query(
+    user: User,
+    q: str | None = None,
+    role: str | None = None,
+    department: str | None = None,
+    manager_id: int | None = None,
+    status: str | None = None,
+) -> Select:
+    """Employees the user may see, filtered; the caller adds ordering and pagination."""
+    stmt = (
+        select(Employee)
+        .outerjoin(JobRole, Employee.job_role_id == JobRole.id)
+        .outerjoin(Department, Employee.department_id == Department.id)
+    )
+    visible = policy.visible_employee_filter(user)
+    if visible is not None:
+        stmt = stmt.where(visible)
+    if q:
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(
+            or_(
+                Employee.name.ilike(like),
+                Employee.email.ilike(like),
+                Employee.employee_no.ilike(like),
+            )
+        )
+    if role:
+        stmt = stmt.where(JobRole.code == role)
+    if department:
+        stmt = stmt.where(or_(Department.code == department, Department.name == department))
+    if manager_id:
+        stmt = stmt.where(Employee.manager_id == manager_id)
+    if status:
+        stmt = stmt.where(Employee.status == status)
+    return stmt
+
+
+@dataclass
+class EmployeeRecords:
+    employee: Employee
+    visible: set[str]
+    history: list[RoleHistory] = field(default_factory=list)
+    completions: list[Completion] = field(default_factory=list)
+    ratings: list[CompetencyRating] = field(default_factory=list)
+    checks: list[BackgroundCheck] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    talent_reviews: list[TalentReview] = field(default_factory=list)
+    education: list[EducationRecord] = field(default_factory=list)
+    tuition: list[TuitionRequest] = field(default_factory=list)
+    reports: list[Employee] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def records_for(user: User, employee: Employee) -> EmployeeRecords:
+    """Everything about ``employee`` that ``user`` may see, one query per record table."""
+    visible = {aspect for aspect in policy.ASPECTS if policy.can_view(user, employee, aspect)}
+    result = EmployeeRecords(employee=employee, visible=visible)
+    eid = employee.id
+    result.history = list(
+        db.session.scalars(
+            select(RoleHistory)
+            .where(RoleHistory.employee_id == eid)
+            .order_by(RoleHistory.started_on.desc())
+        )
+    )
+    if "training" in visible:
+        result.completions = list(
+            db.session.scalars(
+                select(Completion)
+                .where(Completion.employee_id == eid)
+                .order_by(Completion.completed_on.desc())
+            )
+        )
+    if "ratings" in visible:
+        result.ratings = list(
+            db.session.scalars(
+                select(CompetencyRating)
+                .where(CompetencyRating.employee_id == eid)
+                .order_by(CompetencyRating.rated_on.desc())
+            )
+        )
+    if "check_status" in visible:
+        result.checks = list(
+            db.session.scalars(
+                select(BackgroundCheck)
+                .where(BackgroundCheck.employee_id == eid)
+                .order_by(BackgroundCheck.requested_on.desc())
+            )
+        )
+    if "assessments" in visible:
+        result.assessments = list(
+            db.session.scalars(
+                select(Assessment)
+                .options(selectinload(Assessment.responses))
+                .where(Assessment.employee_id == eid)
+                .order_by(Assessment.conducted_on.desc())
+            )
+        )
+        result.talent_reviews = list(
+            db.session.scalars(
+                select(TalentReview)
+                .where(TalentReview.employee_id == eid)
+                .order_by(TalentReview.period.desc())
+            )
+        )
+    if "education" in visible:
+        result.education = list(
+            db.session.scalars(
+                select(EducationRecord)
+                .where(EducationRecord.employee_id == eid)
+                .order_by(EducationRecord.completed_on.desc())
+            )
+        )
+    if "tuition" in visible:
+        result.tuition = list(
+            db.session.scalars(
+                select(TuitionRequest)
+                .where(TuitionRequest.employee_id == eid)
+                .order_by(TuitionRequest.starts_on.desc())
+            )
+        )
+    result.reports = list(
+        db.session.scalars(
+            select(Employee).where(Employee.manager_id == eid).order_by(Employee.name)
+        )
+    )
+    return result

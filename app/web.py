@@ -1,0 +1,73 @@
+"""Blueprint registration, template helpers and security headers."""
+
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask, Response, g, request
+
+from app import clock, policy
+from app.services import settings
+
+# One entry per blueprint package under app/blueprints; each exposes `bp`.
+BLUEPRINTS = (
+    "auth",
+    "dashboard",
+    "employees",
+)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def register_blueprints(app: Flask) -> None:
+    for name in BLUEPRINTS:
+        module = importlib.import_module(f"app.blueprints.{name}.routes")
+        app.register_blueprint(module.bp)
+
+
+def install_template_helpers(app: Flask) -> None:
+    from app.navigation import navigation_for
+
+    @app.context_processor
+    def inject() -> dict:
+        user = policy.acting_user()
+        return {
+            "acting_user": user,
+            "can_view": lambda employee, aspect="profile": policy.can_view(user, employee, aspect),
+            "can_edit": lambda employee, aspect: policy.can_edit(user, employee, aspect),
+            "is_manager": (lambda: policy.is_manager(user)) if user else (lambda: False),
+            "today": clock.today(),
+            "navigation": (lambda: navigation_for(user)) if user else (lambda: []),
+            "organisation_name": app.config["ORGANISATION_NAME"],
+            "cert_status": lambda expires_on: settings.certificate_status(
+                expires_on, clock.today()
+            ),
+        }
+
+    @app.template_filter("money")
+    def money(value: object) -> str:
+        if value is None:
+            return "—"
+        from decimal import Decimal
+
+        return f"{Decimal(str(value)):,.2f}"
+
+    @app.template_filter("date")
+    def format_date(value: object) -> str:
+        return value.isoformat() if value is not None else "—"  # type: ignore[attr-defined]
+
+
+def install_security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith("/api/") or g.get("no_store"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
