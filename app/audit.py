@@ -191,11 +191,26 @@ def _refuse_audit_changes(session: Session, flush_context: Any, instances: Any) 
             raise PermissionError("Audit entries are append-only and cannot be changed.")
 
 
+def _keep_old_values(mapper: Any, class_: type) -> None:
+    """Load an attribute's old value when it is set, so the audit row can show "before"."""
+    if not getattr(class_, "__audited__", False):
+        return
+    for prop in mapper.column_attrs:
+        event.listen(getattr(class_, prop.key), "set", _noop_set, active_history=True)
+
+
+def _noop_set(target: Any, value: Any, oldvalue: Any, initiator: Any) -> None:
+    return None
+
+
 def install() -> None:
     """Attach the session listeners once per process."""
     global _installed
     if _installed:
         return
+    from sqlalchemy.orm import Mapper
+
+    event.listen(Mapper, "mapper_configured", _keep_old_values)
     event.listen(Session, "after_flush", _after_flush)
     event.listen(Session, "before_flush", _refuse_audit_changes)
     _installed = True

@@ -61,7 +61,17 @@ def install_template_helpers(app: Flask) -> None:
         return value.isoformat() if value is not None else "—"  # type: ignore[attr-defined]
 
 
+REQUEST_CACHES = ("_login_user", "_managed_ids", "_is_manager", "_settings", "api_user")
+
+
 def install_security_headers(app: Flask) -> None:
+    @app.before_request
+    def fresh_request_state() -> None:
+        # Each request normally gets its own app context; when a caller (a test, a CLI task)
+        # already holds one, per-request caches on `g` must not leak into the next request.
+        for key in REQUEST_CACHES:
+            g.pop(key, None)
+
     @app.after_request
     def headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

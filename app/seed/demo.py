@@ -735,7 +735,7 @@ class Seeder:
         priya = self.person("Priya Shah", "L1-CSR", "CS-SOUTH", sups[3], 40, months_employed=40)
         csrs = []
         for index, sup in enumerate(sups):
-            for _ in range(5 if index % 2 else 4):
+            for _ in range(6 if index % 2 else 5):
                 csrs.append(
                     self.person(next(names), "L1-CSR", self._dept_of(sup), sup, r.randint(3, 60))
                 )
