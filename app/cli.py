@@ -42,3 +42,9 @@ def register(app: Flask) -> None:
             click.echo("Loaded the demo organisation. Logins are listed in the README.")
         else:
             click.echo("The demo organisation is already loaded; nothing changed.")
+
+    from app.blueprints.notifications.commands import register as register_reminders_cli
+    from app.blueprints.privacy.commands import register as register_retention_cli
+
+    register_reminders_cli(app)  # send-reminders
+    register_retention_cli(app)  # purge-expired-data

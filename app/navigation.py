@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
+from sqlalchemy import select
 
 from app import policy
+from app.extensions import db
 
 
 @dataclass(frozen=True)
@@ -16,8 +18,10 @@ class NavItem:
     count: int | None = None
 
 
-# (label, endpoint, predicate). Later areas append to this list from their own package.
-NAV_ENTRIES: list[tuple[str, str, object]] = [
+# (label, endpoint, predicate[, count]). Later areas append to this list from their own package.
+# The optional count is a callable(user) -> a SELECT of one number (e.g. unread notifications);
+# navigation_for runs the counts of all visible items together in ONE query.
+NAV_ENTRIES: list[tuple] = [
     ("Home", "dashboard.home", lambda user: True),
     ("My records", "employees.me", lambda user: True),
     (
@@ -30,11 +34,19 @@ NAV_ENTRIES: list[tuple[str, str, object]] = [
 
 def navigation_for(user) -> list[dict]:  # type: ignore[no-untyped-def]
     items = []
-    for label, endpoint, predicate in NAV_ENTRIES:
+    counters = []
+    for label, endpoint, predicate, *count in NAV_ENTRIES:
         if callable(predicate) and predicate(user):
             try:
                 href = url_for(endpoint)
             except Exception:  # an area that is not registered in this build
                 continue
-            items.append({"label": label, "href": href, "endpoint": endpoint})
+            item = {"label": label, "href": href, "endpoint": endpoint}
+            if count and callable(count[0]):
+                counters.append((item, count[0](user)))
+            items.append(item)
+    if counters:
+        values = db.session.execute(select(*(stmt.scalar_subquery() for _, stmt in counters)))
+        for (item, _), value in zip(counters, values.one(), strict=True):
+            item["count"] = int(value or 0)
     return items

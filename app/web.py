@@ -14,6 +14,8 @@ BLUEPRINTS = (
     "auth",
     "dashboard",
     "employees",
+    "notifications",
+    "privacy",
 )
 
 CONTENT_SECURITY_POLICY = (

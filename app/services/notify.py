@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, func, select, update
+from sqlalchemy import Select, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import now
@@ -133,6 +133,65 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
     result = db.session.execute(stmt.values(read_at=now()))
     db.session.commit()
     return result.rowcount or 0
+
+
+INBOX_SORTS = {
+    "created_at": Notification.created_at,
+    "subject": Notification.subject,
+    "kind": Notification.kind,
+    "read_at": Notification.read_at,
+}
+INBOX_STATUSES = ("unread", "read")
+
+
+class NotificationNotFound(LookupError):
+    """No such notification among the caller's own (someone else's looks the same: 404)."""
+
+    status = 404
+
+    def __init__(self, message: str = "There is no such notification.") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def unread_count_query(user: User) -> Select:
+    """A SELECT of the user's unread count, for the navigation badge (run with the others)."""
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+
+
+def search_inbox(user_id: int, q: str | None = None, status: str | None = None) -> Select:
+    """The user's notifications, optionally only unread or read ones, matching ``q``."""
+    stmt = inbox_query(user_id, unread_only=status == "unread")
+    if status == "read":
+        stmt = stmt.where(Notification.read_at.is_not(None))
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(or_(Notification.subject.ilike(like), Notification.body.ilike(like)))
+    return stmt
+
+
+def own_notification(user_id: int, notification_id: int) -> Notification:
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user_id:
+        raise NotificationNotFound()
+    return notification
+
+
+def safe_link(link: str | None) -> str | None:
+    """Only in-app paths are followed (never another site: no open redirect)."""
+    if link and link.startswith("/") and not link.startswith("//") and "\\" not in link:
+        return link
+    return None
+
+
+def open_notification(user_id: int, notification_id: int) -> str | None:
+    """Mark one of the user's notifications read (commits); answers where its link points."""
+    notification = own_notification(user_id, notification_id)
+    link = safe_link(notification.link)
+    mark_read(user_id, notification_id)
+    return link
 
 
 # --------------------------------------------------------------------------- mail delivery

@@ -1,0 +1,87 @@
+"""The in-app notification list: read, open and mark read (views are thin; rules in services)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from app import policy
+from app.navigation import NAV_ENTRIES
+from app.pagination import page_args, paginate, sort_args
+from app.policy import permission
+from app.services import notify
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+NAV_ENTRIES.append(
+    ("Notifications", "notifications.index", lambda user: True, notify.unread_count_query)
+)
+
+
+@bp.route("/")
+@permission("authenticated")
+def index():  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    q = request.args.get("q", "").strip()[:100] or None
+    status = request.args.get("status")
+    status = status if status in notify.INBOX_STATUSES else None
+    sort_key, descending, order = sort_args(notify.INBOX_SORTS, "created_at")
+    if "sort" not in request.args:  # newest first unless the reader chose an order
+        descending, order = True, notify.INBOX_SORTS["created_at"].desc()
+    page, per_page = page_args(25)
+    stmt = notify.search_inbox(user.id, q=q, status=status).order_by(
+        order, notify.Notification.id.desc()
+    )
+    return render_template(
+        "notifications/index.html",
+        page=paginate(stmt, page, per_page),
+        q=q,
+        status=status,
+        statuses=notify.INBOX_STATUSES,
+        sort_key=sort_key,
+        descending=descending,
+        safe_link=notify.safe_link,
+    )
+
+
+def _back() -> str:
+    """Return to the list page the form was on (same filters and page), never elsewhere."""
+    target = request.form.get("next", "")
+    if notify.safe_link(target) and target.startswith(url_for("notifications.index")):
+        return target
+    return url_for("notifications.index")
+
+
+@bp.route("/<int:notification_id>/read", methods=["POST"])
+@permission("authenticated")
+def mark_read(notification_id: int):  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    try:
+        notify.own_notification(user.id, notification_id)
+    except notify.NotificationNotFound:
+        abort(404)
+    notify.mark_read(user.id, notification_id)
+    flash("Marked as read.", "success")
+    return redirect(_back())
+
+
+@bp.route("/read-all", methods=["POST"])
+@permission("authenticated")
+def mark_all_read():  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    count = notify.mark_read(user.id)
+    if count:
+        flash(f"Marked {count} notification{'' if count == 1 else 's'} as read.", "success")
+    else:
+        flash("Nothing was unread.", "info")
+    return redirect(_back())
+
+
+@bp.route("/<int:notification_id>/open", methods=["POST"])
+@permission("authenticated")
+def open_notification(notification_id: int):  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    try:
+        link = notify.open_notification(user.id, notification_id)
+    except notify.NotificationNotFound:
+        abort(404)
+    return redirect(link or _back())

@@ -1,0 +1,68 @@
+"""Personal data: download my data as JSON; hr downloads anyone's (views are thin)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask import Blueprint, Response, abort, g, render_template, request
+
+from app import policy
+from app.navigation import NAV_ENTRIES
+from app.pagination import page_args, paginate, sort_args
+from app.policy import permission
+from app.services import data_export, people
+
+bp = Blueprint("privacy", __name__, url_prefix="/privacy")
+
+NAV_ENTRIES.append(("My data", "privacy.index", lambda user: not user.has_role("hr")))
+NAV_ENTRIES.append(("Data export", "privacy.index", lambda user: user.has_role("hr")))
+
+EXPORT_SORTS = {
+    "name": people.Employee.name,
+    "employee_no": people.Employee.employee_no,
+    "status": people.Employee.status,
+}
+
+
+@bp.route("/")
+@permission("authenticated")
+def index():  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    context: dict = {"me": user.employee}
+    if user.has_role("hr"):
+        q = request.args.get("q", "").strip()[:100] or None
+        sort_key, descending, order = sort_args(EXPORT_SORTS, "name")
+        page, per_page = page_args(25)
+        stmt = people.employee_list_query(user, q=q).order_by(order, people.Employee.id)
+        context.update(
+            page=paginate(stmt, page, per_page), q=q, sort_key=sort_key, descending=descending
+        )
+    return render_template("privacy/index.html", **context)
+
+
+def _download(employee_id: int) -> Response:
+    user = policy.acting_user()
+    try:
+        document = data_export.export_for(user, employee_id)
+    except data_export.ExportNotFound:
+        abort(404)
+    g.no_store = True
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", data_export.filename_for(document))
+    return Response(
+        json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/export", methods=["POST"])
+@permission("authenticated")
+def export_mine():  # type: ignore[no-untyped-def]
+    return _download(policy.acting_user().employee_id)
+
+
+@bp.route("/employees/<int:employee_id>/export", methods=["POST"])
+@permission("authenticated")
+def export_employee(employee_id: int):  # type: ignore[no-untyped-def]
+    return _download(employee_id)

@@ -1,0 +1,404 @@
+"""The personal data export: everything Echelon holds about one employee, as JSON.
+
+Issue 8: the subject-access and portability duty under data-protection law. An employee
+downloads their own data; hr downloads anyone's. It holds the profile, role history, sign-in,
+records, ratings, background checks (findings included: the employee may see their own,
+DOMAIN.md data minimisation), assessments with group results and tuition.
+
+What it never holds (DOMAIN.md "360": rater identities are never shown or exported):
+- rater identities: 360 results are exported as group results computed by the 360 rule, groups
+  below their minimum hidden exactly as `aggregate_360` hides them (count only, no mean), and
+  never the individual responses;
+- any other person: no manager, rater, assessor, approver, verifier or reviewer is named, no
+  user ids of other people, no direct reports, no notifications (a manager's notifications are
+  about their reports);
+- secrets: password and token hashes, sign-in counters.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import policy
+from app.audit import record_change
+from app.clock import now, today
+from app.extensions import db
+from app.models import (
+    ApiToken,
+    Assessment,
+    BackgroundCheck,
+    CompetencyRating,
+    Completion,
+    EducationRecord,
+    Employee,
+    Repayment,
+    RoleHistory,
+    TalentReview,
+    TuitionRequest,
+    Upload,
+    User,
+)
+from app.readiness.aggregate360 import aggregate_360
+from app.services import settings
+
+FORMAT = "echelon-personal-data"
+FORMAT_VERSION = 1
+
+
+class ExportNotFound(LookupError):
+    """No such employee, or one the caller may not export (they look alike: 404)."""
+
+    status = 404
+
+    def __init__(self, message: str = "There is no such employee, or you may not export them."):
+        super().__init__(message)
+        self.message = message
+
+
+def may_export(user: User | None, employee: Employee) -> bool:
+    """The employee themselves and hr: exactly who may see check findings (policy.py)."""
+    return policy.can_view(user, employee, "check_findings")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{Decimal(value):.2f}"
+
+
+def _decimal(value: float | Decimal | None, places: int = 3) -> str | None:
+    if value is None:
+        return None
+    return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-places)))
+
+
+def min_group_responses() -> dict[str, int]:
+    """The 360 minimum responses per rater group (cfg); self is shown with one response."""
+    minimums = {str(k): int(v) for k, v in dict(settings.get("min_responses")).items()}
+    minimums.setdefault("self", 1)
+    return minimums
+
+
+def _profile(employee: Employee) -> dict[str, Any]:
+    role = employee.job_role
+    department = employee.department
+    return {
+        "employee_no": employee.employee_no,
+        "name": employee.name,
+        "email": employee.email,
+        "hire_date": employee.hire_date,
+        "job_role": {"code": role.code, "title": role.title, "level": role.level} if role else None,
+        "role_since": employee.role_since,
+        "department": {"code": department.code, "name": department.name} if department else None,
+        "jurisdiction": employee.jurisdiction,
+        "status": employee.status,
+        "termination_date": employee.termination_date,
+        "termination_reason": employee.termination_reason,
+    }
+
+
+def _account(employee_id: int) -> dict[str, Any] | None:
+    user = db.session.scalar(select(User).where(User.employee_id == employee_id))
+    if user is None:
+        return None
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
+    ).all()
+    return {
+        "email": user.email,
+        "app_roles": sorted(user.app_roles),
+        "active": user.active,
+        "created_at": user.created_at,
+        "last_login_at": user.last_login_at,
+        "api_tokens": [
+            {
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": t.created_at,
+                "revoked_at": t.revoked_at,
+                "last_used_at": t.last_used_at,
+            }
+            for t in tokens
+        ],
+    }
+
+
+def _assessment(a: Assessment, minimums: dict[str, int]) -> dict[str, Any]:
+    instrument = a.instrument
+    entry: dict[str, Any] = {
+        "instrument": {"code": instrument.code, "name": instrument.name, "kind": instrument.kind},
+        "conducted_on": a.conducted_on,
+        "overall": _decimal(a.overall),
+    }
+    if instrument.kind == "360":
+        result = aggregate_360(((r.rater_group, r.scores) for r in a.responses), minimums)
+        groups = []
+        for group in result.groups:
+            shown: dict[str, Any] = {
+                "group": group.group,
+                "responses": group.responses,
+                "minimum": group.minimum,
+                "shown": group.shown,
+            }
+            if group.shown:
+                shown["mean"] = _decimal(group.mean)
+                shown["dimension_means"] = {d: _decimal(m) for d, m in group.dimension_means}
+            groups.append(shown)
+        entry["overall"] = _decimal(result.overall) if result.overall is not None else None
+        entry["groups"] = groups
+        entry["note"] = (
+            "Group results only: a group below its minimum number of responses is hidden. "
+            "Individual responses and rater identities are never exported."
+        )
+    else:
+        entry["scores"] = {str(k): _plain(v) for k, v in (a.scores or {}).items()}
+    return entry
+
+
+def build_export(employee: Employee, as_of: date | None = None) -> dict[str, Any]:
+    """The export document of one employee (plain JSON types); reads only, one query a table."""
+    as_of = as_of or today()
+    eid = employee.id
+    minimums = min_group_responses()
+
+    history = db.session.scalars(
+        select(RoleHistory).where(RoleHistory.employee_id == eid).order_by(RoleHistory.started_on)
+    ).all()
+    completions = db.session.scalars(
+        select(Completion)
+        .where(Completion.employee_id == eid)
+        .order_by(Completion.completed_on, Completion.id)
+    ).all()
+    ratings = db.session.scalars(
+        select(CompetencyRating)
+        .where(CompetencyRating.employee_id == eid)
+        .order_by(CompetencyRating.rated_on, CompetencyRating.id)
+    ).all()
+    checks = db.session.scalars(
+        select(BackgroundCheck)
+        .where(BackgroundCheck.employee_id == eid)
+        .order_by(BackgroundCheck.requested_on, BackgroundCheck.id)
+    ).all()
+    assessments = db.session.scalars(
+        select(Assessment)
+        .options(selectinload(Assessment.responses))
+        .where(Assessment.employee_id == eid)
+        .order_by(Assessment.conducted_on, Assessment.id)
+    ).all()
+    reviews = db.session.scalars(
+        select(TalentReview).where(TalentReview.employee_id == eid).order_by(TalentReview.period)
+    ).all()
+    education = db.session.scalars(
+        select(EducationRecord)
+        .where(EducationRecord.employee_id == eid)
+        .order_by(EducationRecord.completed_on, EducationRecord.id)
+    ).all()
+    requests = db.session.scalars(
+        select(TuitionRequest)
+        .options(selectinload(TuitionRequest.events))
+        .where(TuitionRequest.employee_id == eid)
+        .order_by(TuitionRequest.starts_on, TuitionRequest.id)
+    ).all()
+    repayments = db.session.scalars(
+        select(Repayment).where(Repayment.employee_id == eid).order_by(Repayment.id)
+    ).all()
+    uploads = db.session.scalars(
+        select(Upload).where(Upload.employee_id == eid).order_by(Upload.uploaded_at, Upload.id)
+    ).all()
+
+    document: dict[str, Any] = {
+        "export": {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "generated_at": now(),
+            "as_of": as_of,
+            "employee_no": employee.employee_no,
+            "excluded": [
+                "rater, assessor, approver and manager identities (other people's data)",
+                "individual 360 responses (only group results, small groups hidden)",
+                "password and API token hashes",
+                "the content of uploaded files (listed here; ask HR for copies)",
+            ],
+        },
+        "profile": _profile(employee),
+        "role_history": [
+            {
+                "role": {"code": h.job_role.code, "title": h.job_role.title},
+                "started_on": h.started_on,
+                "ended_on": h.ended_on,
+                "note": h.note,
+            }
+            for h in history
+        ],
+        "account": _account(eid),
+        "training": [
+            {
+                "course": {"code": c.course.code, "title": c.course.title},
+                "completed_on": c.completed_on,
+                "expires_on": c.expires_on,
+                "status": settings.certificate_status(c.expires_on, as_of),
+                "score": _plain(c.score),
+                "verification": c.verification,
+                "evidence_upload_id": c.evidence_upload_id,
+            }
+            for c in completions
+        ],
+        "competency_ratings": [
+            {
+                "competency": {"code": r.competency.code, "name": r.competency.name},
+                "level": r.level,
+                "rated_on": r.rated_on,
+                "source": r.source,
+                "counts_toward_readiness": r.source != "self",
+                "evidence": r.evidence,
+            }
+            for r in ratings
+        ],
+        "background_checks": [
+            {
+                "type": {"code": k.check_type.code, "name": k.check_type.name},
+                "consent_signed_on": k.consent_signed_on,
+                "consent_form_version": k.consent_form_version,
+                "requested_on": k.requested_on,
+                "vendor": k.vendor,
+                "status": k.status,
+                "completed_on": k.completed_on,
+                "valid_until": k.valid_until,
+                "expired": bool(k.valid_until and as_of >= k.valid_until),
+                "findings": k.findings,
+                "findings_erased_on": k.findings_purged_on,
+                "pre_adverse_notice_on": k.pre_adverse_notice_on,
+                "final_notice_on": k.final_notice_on,
+            }
+            for k in checks
+        ],
+        "assessments": [_assessment(a, minimums) for a in assessments],
+        "talent_reviews": [
+            {
+                "period": t.period,
+                "performance": t.performance,
+                "potential": t.potential,
+                "notes": t.notes,
+            }
+            for t in reviews
+        ],
+        "education": [
+            {
+                "qualification": {"code": e.qualification.code, "name": e.qualification.name},
+                "institution": e.institution,
+                "completed_on": e.completed_on,
+                "tuition_request_id": e.tuition_request_id,
+            }
+            for e in education
+        ],
+        "tuition": {
+            "requests": [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "institution": r.institution,
+                    "qualification": r.qualification.code if r.qualification else None,
+                    "starts_on": r.starts_on,
+                    "ends_on": r.ends_on,
+                    "tuition": _money(r.tuition),
+                    "fees": _money(r.fees),
+                    "books": _money(r.books),
+                    "eligible_cost": _money(r.eligible_cost),
+                    "job_related": r.job_related,
+                    "justification": r.justification,
+                    "target_role": r.target_role.code if r.target_role else None,
+                    "pass_fail": r.pass_fail,
+                    "state": r.state,
+                    "submitted_on": r.submitted_on,
+                    "late_override_reason": r.late_override_reason,
+                    "rejection_reason": r.rejection_reason,
+                    "reserved_amount": _money(r.reserved_amount),
+                    "cap_year": r.cap_year,
+                    "grade": r.grade,
+                    "reimbursed_amount": _money(r.reimbursed_amount),
+                    "paid_on": r.paid_on,
+                    "history": [
+                        {
+                            "action": ev.action,
+                            "from_state": ev.from_state,
+                            "to_state": ev.to_state,
+                            "at": ev.at,
+                            "reason": ev.reason,
+                            "amount": _money(ev.amount),
+                        }
+                        for ev in r.events
+                    ],
+                }
+                for r in requests
+            ],
+            "repayments": [
+                {
+                    "tuition_request_id": p.request_id,
+                    "termination_date": p.termination_date,
+                    "months_since_paid": p.months_since_paid,
+                    "share": _plain(p.share),
+                    "amount_owed": _money(p.amount_owed),
+                    "settled_on": p.settled_on,
+                }
+                for p in repayments
+            ],
+        },
+        "uploads": [
+            {
+                "id": u.id,
+                "file_name": u.original_name,
+                "content_type": u.content_type,
+                "size": u.size,
+                "sha256": u.sha256,
+                "purpose": u.purpose,
+                "uploaded_at": u.uploaded_at,
+                "erased_on": u.purged_on,
+            }
+            for u in uploads
+        ],
+    }
+    return _plain(document)
+
+
+def export_for(user: User, employee_id: int) -> dict[str, Any]:
+    """Build the export of ``employee_id`` for ``user`` and audit it; one commit.
+
+    Raises ExportNotFound unless the user is that employee or hr.
+    """
+    employee = db.session.get(Employee, employee_id)
+    if employee is None or not may_export(user, employee):
+        raise ExportNotFound()
+    document = build_export(employee)
+    record_change(
+        db.session,
+        "employees",
+        employee.id,
+        "export",
+        None,
+        {
+            "personal_data_export": FORMAT,
+            "requested_by": "self" if policy.is_self(user, employee) else "hr",
+        },
+    )
+    db.session.commit()
+    return document
+
+
+def filename_for(document: dict[str, Any]) -> str:
+    meta = document["export"]
+    return f"echelon-personal-data-{meta['employee_no']}-{meta['as_of']}.json"

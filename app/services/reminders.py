@@ -1,0 +1,470 @@
+"""Expiry reminders for certifications and background checks (DOMAIN.md "Reminders").
+
+DOMAIN.md: expiring certifications and background checks get reminders at 90, 60, 30 and 7 days
+before expiry (cfg ``reminder_days``). The employee gets every reminder, the manager is added from
+30 days (cfg ``manager_reminder_from_days``), hr gets the expired ones. Reminders are emailed and
+shown in the app, and no reminder is ever sent twice.
+
+What is reminded about:
+- certifications: the LATEST verified completion per employee and course (completed on or before
+  the run date) that has an expiry date; an older completion superseded by a renewal never
+  triggers;
+- background checks: the latest check per employee and type that has ``valid_until``, when its
+  status is ``clear`` (only a clear check makes anyone ready, DOMAIN.md requirement table);
+- never for terminated employees.
+
+Stages: an item with ``days_left = expires_on - as_of`` has crossed threshold ``t`` when
+``days_left <= t``; it is expired when ``days_left <= 0`` (DOMAIN.md: expired once D >= expiry).
+Idempotence: each (item, its expiry date, stage, recipient) has a dedupe key, stored unique in
+``notifications``. Catching up after missed days, only the MOST URGENT stage crossed is sent (one
+message that says how many days are really left), never a burst of stale ones; the stages it
+supersedes are never sent later, because a run only ever looks at the most urgent stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from app.clock import today
+from app.extensions import db
+from app.models import (
+    BackgroundCheck,
+    CheckType,
+    Completion,
+    Course,
+    CourseSession,
+    Employee,
+    User,
+)
+from app.services import notify as notifications
+from app.services import settings
+
+EXPIRED = 0
+KIND = "reminder"
+
+
+class ReminderError(ValueError):
+    """A reminder run was refused or could not be stored; nothing was sent."""
+
+
+# --------------------------------------------------------------------------- pure rules
+
+
+def thresholds_from(values: Iterable[object]) -> tuple[int, ...]:
+    """The configured reminder days as distinct positive whole days, most distant first."""
+    days: set[int] = set()
+    for value in values:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            continue
+        if number > 0:
+            days.add(number)
+    return tuple(sorted(days, reverse=True))
+
+
+def reminder_stage(expires_on: date, as_of: date, thresholds: Iterable[int]) -> int | None:
+    """The most urgent stage crossed on ``as_of``: EXPIRED (0), a threshold in days, or None.
+
+    DOMAIN.md "Reminders": reminders at 90, 60, 30 and 7 days before expiry (cfg), and the
+    expired ones. Threshold t is crossed once ``expires_on - as_of <= t`` days.
+    """
+    days_left = (expires_on - as_of).days
+    if days_left <= 0:
+        return EXPIRED
+    crossed = [t for t in thresholds if days_left <= t]
+    return min(crossed) if crossed else None
+
+
+def audiences(stage: int, manager_from_days: int) -> tuple[str, ...]:
+    """Who gets a stage: the employee always, the manager from N days, hr once expired."""
+    who = ["employee"]
+    if stage == EXPIRED or stage <= manager_from_days:
+        who.append("manager")
+    if stage == EXPIRED:
+        who.append("hr")
+    return tuple(who)
+
+
+def stage_label(stage: int) -> str:
+    return "expired" if stage == EXPIRED else f"{stage}d"
+
+
+# --------------------------------------------------------------------------- loading facts
+
+
+@dataclass(frozen=True)
+class ExpiringItem:
+    """A certification completion or a background check with an expiry date."""
+
+    kind: str  # "certification" or "check"
+    record_id: int
+    employee_id: int
+    code: str
+    title: str
+    expires_on: date
+    course_id: int | None = None
+    turnaround_days: int | None = None
+
+    @property
+    def item_key(self) -> str:
+        return f"{self.kind}:{self.record_id}:{self.expires_on.isoformat()}"
+
+
+def expiring_items(as_of: date, horizon_days: int) -> list[ExpiringItem]:
+    """Items that expire on or before ``as_of + horizon_days`` (two queries, bulk)."""
+    horizon = as_of + timedelta(days=horizon_days)
+    ranked_completions = (
+        select(
+            Completion.id,
+            Completion.employee_id,
+            Completion.course_id,
+            Completion.expires_on,
+            func.row_number()
+            .over(
+                partition_by=(Completion.employee_id, Completion.course_id),
+                order_by=(Completion.completed_on.desc(), Completion.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(Completion.verification == "verified", Completion.completed_on <= as_of)
+        .subquery()
+    )
+    certifications = db.session.execute(
+        select(
+            ranked_completions.c.id,
+            ranked_completions.c.employee_id,
+            ranked_completions.c.expires_on,
+            Course.id,
+            Course.code,
+            Course.title,
+        )
+        .join(Course, Course.id == ranked_completions.c.course_id)
+        .join(Employee, Employee.id == ranked_completions.c.employee_id)
+        .where(
+            ranked_completions.c.rank == 1,
+            ranked_completions.c.expires_on.is_not(None),
+            ranked_completions.c.expires_on <= horizon,
+            Employee.status != "terminated",
+        )
+        .order_by(ranked_completions.c.expires_on, ranked_completions.c.id)
+    ).all()
+    ranked_checks = (
+        select(
+            BackgroundCheck.id,
+            BackgroundCheck.employee_id,
+            BackgroundCheck.check_type_id,
+            BackgroundCheck.status,
+            BackgroundCheck.valid_until,
+            func.row_number()
+            .over(
+                partition_by=(BackgroundCheck.employee_id, BackgroundCheck.check_type_id),
+                order_by=(BackgroundCheck.completed_on.desc(), BackgroundCheck.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(
+            BackgroundCheck.valid_until.is_not(None),
+            BackgroundCheck.completed_on.is_not(None),
+            BackgroundCheck.completed_on <= as_of,
+        )
+        .subquery()
+    )
+    checks = db.session.execute(
+        select(
+            ranked_checks.c.id,
+            ranked_checks.c.employee_id,
+            ranked_checks.c.valid_until,
+            CheckType.code,
+            CheckType.name,
+            CheckType.turnaround_days,
+        )
+        .join(CheckType, CheckType.id == ranked_checks.c.check_type_id)
+        .join(Employee, Employee.id == ranked_checks.c.employee_id)
+        .where(
+            ranked_checks.c.rank == 1,
+            ranked_checks.c.status == "clear",
+            ranked_checks.c.valid_until <= horizon,
+            Employee.status != "terminated",
+        )
+        .order_by(ranked_checks.c.valid_until, ranked_checks.c.id)
+    ).all()
+    items = [
+        ExpiringItem("certification", cid, eid, code, title, expires, course_id=course_id)
+        for cid, eid, expires, course_id, code, title in certifications
+    ]
+    items += [
+        ExpiringItem("check", kid, eid, code, name, valid_until, turnaround_days=turnaround)
+        for kid, eid, valid_until, code, name, turnaround in checks
+    ]
+    return items
+
+
+@dataclass(frozen=True)
+class People:
+    """Who hears about one employee: their name, their user, their direct manager's user."""
+
+    name: str
+    user_id: int | None
+    manager_user_id: int | None
+
+
+def people_for(employee_ids: Iterable[int]) -> dict[int, People]:
+    """Names and active sign-ins of the employees and their direct managers (one query)."""
+    ids = sorted(set(employee_ids))
+    if not ids:
+        return {}
+    manager = aliased(Employee)
+    manager_user = aliased(User)
+    rows = db.session.execute(
+        select(
+            Employee.id,
+            Employee.name,
+            User.id,
+            User.active,
+            manager.status,
+            manager_user.id,
+            manager_user.active,
+        )
+        .outerjoin(User, User.employee_id == Employee.id)
+        .outerjoin(manager, manager.id == Employee.manager_id)
+        .outerjoin(manager_user, manager_user.employee_id == manager.id)
+        .where(Employee.id.in_(ids))
+    ).all()
+    result: dict[int, People] = {}
+    for eid, name, uid, active, mgr_status, mgr_uid, mgr_active in rows:
+        result[eid] = People(
+            name=name,
+            user_id=uid if uid is not None and active else None,
+            manager_user_id=(
+                mgr_uid
+                if mgr_uid is not None and mgr_active and mgr_status != "terminated"
+                else None
+            ),
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class NextSession:
+    starts_on: date
+    ends_on: date
+    location: str | None
+
+
+def next_sessions(course_ids: Iterable[int], as_of: date) -> dict[int, NextSession]:
+    """The first session of each course starting on or after ``as_of``, not cancelled."""
+    ids = sorted(set(course_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            CourseSession.course_id,
+            CourseSession.starts_on,
+            CourseSession.ends_on,
+            CourseSession.location,
+        )
+        .where(
+            CourseSession.course_id.in_(ids),
+            CourseSession.starts_on >= as_of,
+            CourseSession.cancelled.is_(False),
+        )
+        .order_by(CourseSession.course_id, CourseSession.starts_on, CourseSession.id)
+    ).all()
+    first: dict[int, NextSession] = {}
+    for course_id, starts_on, ends_on, location in rows:
+        first.setdefault(course_id, NextSession(starts_on, ends_on, location))
+    return first
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def plan_link(employee_id: int) -> str:
+    """The in-app path of the employee's promotion plan (the email adds BASE_URL)."""
+    return f"/employees/{employee_id}/plan"
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def compose_reminder(
+    item: ExpiringItem,
+    stage: int,
+    audience: str,
+    employee_name: str,
+    as_of: date,
+    session: NextSession | None,
+) -> tuple[str, str]:
+    """(subject, body) of one reminder, worded for the employee, their manager or hr."""
+    days_left = (item.expires_on - as_of).days
+    when = item.expires_on.isoformat()
+    own = audience == "employee"
+    whose = "your" if own else f"{employee_name}'s"
+    whose_start = "Your" if own else whose
+    what = (
+        f"{item.title} ({item.code}) certification"
+        if item.kind == "certification"
+        else f"{item.title} ({item.code}) background check"
+    )
+    if stage == EXPIRED:
+        subject = f"Expired: {whose} {what} expired on {when}"
+        ago = -days_left
+        first = (
+            f"{whose_start} {what} expired on {when}"
+            + (f", {_days(ago)} ago." if ago else ", today.")
+            + f" Until it is renewed it no longer counts toward {'your' if own else 'their'}"
+            " readiness."
+        )
+    else:
+        subject = f"Reminder: {whose} {what} expires on {when} (in {_days(days_left)})"
+        first = f"{whose_start} {what} expires on {when}, in {_days(days_left)}."
+    if audience == "manager":
+        first += f" You get this as {employee_name}'s manager."
+    elif audience == "hr":
+        first += " You get this because you work in HR."
+    if item.kind == "certification":
+        if session is not None:
+            where = f", {session.location}" if session.location else ""
+            renewal = (
+                f"Next session that renews it: {session.starts_on.isoformat()} to "
+                f"{session.ends_on.isoformat()}{where}."
+            )
+        else:
+            renewal = (
+                "Next session that renews it: none is scheduled yet. "
+                "Ask HR to schedule one or to record a renewal taken elsewhere."
+            )
+    else:
+        turnaround = item.turnaround_days or 0
+        renewal = (
+            f"Renewal: HR requests a new {item.code} check, with "
+            f"{'your' if own else 'their'} written consent; it typically takes "
+            f"{_days(turnaround)}."
+        )
+    closing = ("Your" if own else "Their") + " development plan in Echelon shows what to do next."
+    return subject, f"{first}\n\n{renewal}\n\n{closing}"
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    """One reminder of one item to one audience, and whether this run created it."""
+
+    item: ExpiringItem
+    stage: int
+    audience: str
+    employee_name: str
+    created: int  # notifications created now (0 when every recipient had it already)
+    recipients: int
+
+
+@dataclass
+class ReminderRun:
+    as_of: date
+    reminders: list[PlannedReminder] = field(default_factory=list)
+    delivery: notifications.DeliveryReport | None = None
+
+    @property
+    def items_due(self) -> int:
+        return len({(r.item.kind, r.item.record_id) for r in self.reminders})
+
+    @property
+    def created(self) -> int:
+        return sum(r.created for r in self.reminders)
+
+    @property
+    def already_sent(self) -> int:
+        return sum(r.recipients - r.created for r in self.reminders)
+
+
+def send_reminders(as_of: date | None = None, deliver: bool = True) -> ReminderRun:
+    """Create the reminders due on ``as_of`` (default today), commit, then email them.
+
+    Safe to run any number of times a day and after missed days: the dedupe keys make it
+    idempotent, and mail left pending by an unreachable server is retried by the next run.
+    """
+    as_of = as_of or today()
+    thresholds = thresholds_from(settings.get("reminder_days") or [])
+    manager_from = int(settings.get("manager_reminder_from_days"))
+    horizon = max(thresholds, default=0)
+    items = expiring_items(as_of, horizon)
+    staged = [
+        (item, stage)
+        for item in items
+        if (stage := reminder_stage(item.expires_on, as_of, thresholds)) is not None
+    ]
+    people = people_for(item.employee_id for item, _ in staged)
+    sessions = next_sessions(
+        (item.course_id for item, _ in staged if item.course_id is not None), as_of
+    )
+    hr_users = notifications.users_with_role("hr") if any(s == EXPIRED for _, s in staged) else []
+
+    run = ReminderRun(as_of=as_of)
+    try:
+        with notifications.hold_mail():
+            for item, stage in staged:
+                who = people.get(item.employee_id)
+                if who is None:
+                    continue
+                taken: set[int] = set()
+                for audience in audiences(stage, manager_from):
+                    if audience == "employee":
+                        user_ids = [who.user_id] if who.user_id else []
+                    elif audience == "manager":
+                        user_ids = [who.manager_user_id] if who.manager_user_id else []
+                    else:
+                        user_ids = list(hr_users)
+                    # one message per person per item and stage, in the most personal wording
+                    user_ids = [uid for uid in user_ids if uid not in taken]
+                    taken.update(user_ids)
+                    if not user_ids:
+                        continue
+                    subject, body = compose_reminder(
+                        item,
+                        stage,
+                        audience,
+                        who.name,
+                        as_of,
+                        sessions.get(item.course_id) if item.course_id else None,
+                    )
+                    created = notifications.notify(
+                        user_ids,
+                        KIND,
+                        subject,
+                        body,
+                        plan_link(item.employee_id),
+                        dedupe_key=f"reminder:{item.item_key}:{stage_label(stage)}",
+                    )
+                    run.reminders.append(
+                        PlannedReminder(
+                            item, stage, audience, who.name, len(created), len(user_ids)
+                        )
+                    )
+            db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise ReminderError(
+            "Another reminder run stored the same reminders at the same moment; this run "
+            "changed nothing. Run it again to send anything still due."
+        ) from error
+    current_app.logger.info(
+        "Reminders as of %s: %d items due, %d notifications created, %d already sent",
+        as_of.isoformat(),
+        run.items_due,
+        run.created,
+        run.already_sent,
+    )
+    if deliver:
+        run.delivery = notifications.deliver()
+    return run
