@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "employees",
     "notifications",
     "privacy",
+    "tuition",
 )
 
 CONTENT_SECURITY_POLICY = (

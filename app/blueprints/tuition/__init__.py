@@ -1,0 +1,1 @@
+"""Tuition reimbursement: requests, approval queues, payment, summary, repayments."""
