@@ -43,6 +43,10 @@ def register(app: Flask) -> None:
         else:
             click.echo("The demo organisation is already loaded; nothing changed.")
 
+    from app.services.csv_io import register_records_cli  # import-csv, export-csv
+
+    register_records_cli(app)
+
     from app.blueprints.notifications.commands import register as register_reminders_cli
     from app.blueprints.privacy.commands import register as register_retention_cli
 

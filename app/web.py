@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "notifications",
     "privacy",
     "tuition",
+    "records",
 )
 
 CONTENT_SECURITY_POLICY = (

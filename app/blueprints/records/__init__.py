@@ -1,0 +1,1 @@
+"""Employee records: hr editing, manager ratings, self-service, uploads, CSV import/export."""

@@ -1,0 +1,224 @@
+"""Evidence, receipts and transcripts: size-limited, typed by content, stored with random names.
+
+DESIGN.md principle 8: uploads are size-limited (config ``UPLOAD_MAX_BYTES``), type-checked by
+their content's magic bytes (PDF, PNG, JPEG: the name and the browser's claimed type are not
+trusted), stored under ``app.config["UPLOAD_FOLDER"]`` (instance/uploads) with random names, and
+served only through an authorized route that checks the ``uploads`` aspect of the owning
+employee (``upload_for``).
+
+``save_upload(file_storage, employee, purpose, user)`` is the one entry point for every area
+(training evidence here; receipts and transcripts in tuition). It adds the ``Upload`` row to the
+session without committing: the caller's use case commits. A file written in a transaction that
+is rolled back is removed again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app import policy
+from app.clock import now
+from app.extensions import db
+from app.models import Employee, Upload, User
+
+PURPOSES = ("evidence", "receipt", "transcript")
+
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    extension: str
+    label: str
+
+
+# Magic bytes at offset 0 -> the type. Nothing else is accepted.
+SIGNATURES: tuple[tuple[bytes, FileType], ...] = (
+    (b"%PDF-", FileType("application/pdf", ".pdf", "PDF")),
+    (b"\x89PNG\r\n\x1a\n", FileType("image/png", ".png", "PNG")),
+    (b"\xff\xd8\xff", FileType("image/jpeg", ".jpg", "JPEG")),
+)
+EXTENSIONS = {".pdf": ".pdf", ".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg"}
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpg)$")
+_NEW_FILES_KEY = "echelon_new_upload_files"
+
+
+class UploadError(ValueError):
+    """An upload was refused; ``errors`` maps the form field to messages. Nothing was stored."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str = "file") -> None:
+        super().__init__(message)
+        self.message = message
+        self.messages = [message]
+        self.errors = {field: [message]}
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("UPLOAD_MAX_BYTES") or 5 * 1024 * 1024)
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+    if size >= 1024:
+        return f"{size // 1024} KB"
+    return f"{size} bytes"
+
+
+def sniff(head: bytes) -> FileType | None:
+    """The file's type from its first bytes (PDF, PNG or JPEG), or None."""
+    for magic, file_type in SIGNATURES:
+        if head.startswith(magic):
+            return file_type
+    return None
+
+
+def _read_all(file_storage: Any) -> bytes:
+    """Read at most the limit plus one byte, and rewind so the file can be read again."""
+    stream = getattr(file_storage, "stream", file_storage)
+    if hasattr(stream, "seek"):
+        stream.seek(0)
+    data = stream.read(max_bytes() + 1)
+    if hasattr(stream, "seek"):
+        stream.seek(0)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return bytes(data or b"")
+
+
+def check_upload(file_storage: Any, field: str = "file") -> tuple[bytes, FileType]:
+    """Validate an upload without storing it: present, within the size limit, PDF/PNG/JPEG."""
+    if file_storage is None or not getattr(file_storage, "filename", None):
+        raise UploadError("Choose a file to upload (PDF, PNG or JPEG).", field)
+    data = _read_all(file_storage)
+    limit = max_bytes()
+    if len(data) > limit:
+        raise UploadError(
+            f"The file is too large: the limit is {human_size(limit)}. "
+            "Scan at a lower resolution or upload a PDF.",
+            field,
+        )
+    if not data:
+        raise UploadError("The file is empty. Choose the document again.", field)
+    file_type = sniff(data[:16])
+    if file_type is None:
+        raise UploadError(
+            "Only PDF, PNG and JPEG files are accepted, and this file's content is none of "
+            "them (its name or extension does not matter).",
+            field,
+        )
+    return data, file_type
+
+
+def clean_original_name(name: str | None, file_type: FileType, fallback: str = "document") -> str:
+    """A safe display and download name: no path, no control or odd characters, right suffix."""
+    raw = unicodedata.normalize("NFKC", str(name or ""))
+    raw = re.split(r"[\\/]", raw)[-1]
+    raw = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C")
+    raw = re.sub(r"[^\w .()+-]", "_", raw, flags=re.UNICODE)
+    raw = re.sub(r"\s+", " ", raw).strip(" ._")
+    stem, suffix = os.path.splitext(raw)
+    if EXTENSIONS.get(suffix.lower()) != file_type.extension:
+        stem = raw  # keep whatever it was called, but give it the type it really is
+    stem = stem.strip(" ._")[:150] or fallback
+    return f"{stem}{file_type.extension}"
+
+
+def upload_folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_upload(file_storage: Any, employee: Employee, purpose: str, user: User | None) -> Upload:
+    """Validate and store an uploaded file for ``employee``; add its Upload row (no commit).
+
+    Raises ``UploadError`` (nothing stored) when the file is missing, too large or not a PDF,
+    PNG or JPEG by content.
+    """
+    if purpose not in PURPOSES:
+        raise ValueError(f"Unknown upload purpose {purpose!r}; use one of {PURPOSES}.")
+    data, file_type = check_upload(file_storage)
+    stored_name = secrets.token_hex(16) + file_type.extension
+    path = upload_folder() / stored_name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    db.session.info.setdefault(_NEW_FILES_KEY, []).append(str(path))
+    upload = Upload(
+        stored_name=stored_name,
+        original_name=clean_original_name(
+            getattr(file_storage, "filename", None), file_type, purpose
+        ),
+        content_type=file_type.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        employee_id=employee.id,
+        purpose=purpose,
+        uploaded_by_user_id=user.id if user is not None else None,
+        uploaded_at=now(),
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def upload_for(user: User | None, upload_id: int) -> Upload | None:
+    """The upload if ``user`` may see the owning employee's uploads and it still exists."""
+    upload = db.session.get(Upload, upload_id)
+    if upload is None or upload.purged_on is not None:
+        return None
+    if not policy.can_view(user, upload.employee_id, "uploads"):
+        return None
+    if not STORED_NAME.match(upload.stored_name):
+        return None
+    if not (Path(current_app.config["UPLOAD_FOLDER"]) / upload.stored_name).is_file():
+        return None
+    return upload
+
+
+def stored_path(upload: Upload) -> Path:
+    if not STORED_NAME.match(upload.stored_name):
+        raise ValueError("Not a stored upload name.")
+    return Path(current_app.config["UPLOAD_FOLDER"]) / upload.stored_name
+
+
+# ---------------------------------------------------------------- files of rolled-back writes
+
+
+def _forget_files(session: Session) -> None:
+    session.info.pop(_NEW_FILES_KEY, None)
+
+
+def _remove_files(session: Session) -> None:
+    for path in session.info.pop(_NEW_FILES_KEY, []):
+        with contextlib.suppress(OSError):
+            os.remove(path)
+
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    event.listen(Session, "after_commit", _forget_files)
+    event.listen(Session, "after_rollback", _remove_files)
+    _installed = True
+
+
+install()
