@@ -634,6 +634,8 @@ class Seeder:
         self.rate(e, "PRODUCT", r.choice([3, 4]), 30, source="self")
         if strong:
             self.check_done(e, "CRIMINAL", r.randint(100, 900))
+            self.rate(e, "ORG-BEHAV", r.choice([1, 2, 2]), 60)
+            self.rate(e, "HR-BASICS", r.choice([1, 2]), 60)
             if r.random() < 0.5:
                 self.complete(e, "SUP-101", r.randint(40, 300))
 
@@ -741,7 +743,7 @@ class Seeder:
                 )
         for i, e in enumerate(csrs):
             self.baseline_csr(e, strong=(i % 3 == 0))
-            if i % 7 == 0:
+            if i % 7 == 0 or i % 3 == 0:
                 self.three_sixty(
                     e,
                     r.randint(30, 300),
