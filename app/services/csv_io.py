@@ -589,6 +589,19 @@ def _row_key(kind: ImportKind, values: dict[str, str]) -> str:
     )
 
 
+def _begin_outer_transaction() -> None:
+    """Open the real transaction before the first savepoint.
+
+    pysqlite emits BEGIN only before a data-changing statement, so a SAVEPOINT issued first
+    would run outside a transaction and its RELEASE would commit: a dry run would write.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.driver_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+
+
 def run_import(
     kind_name: str,
     data: bytes | str,
@@ -628,6 +641,7 @@ def run_import(
     handler = HANDLERS[kind.name]
     second_pass: list[tuple[RowResult, dict[str, str]]] = []
     db.session.rollback()  # start from a clean transaction: nothing pending is swept along
+    _begin_outer_transaction()
     try:
         for line, cells in parsed.rows:
             result = RowResult(line, "refuse", "")

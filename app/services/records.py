@@ -52,7 +52,6 @@ from app.models import (
     Employee,
     Instrument,
     JobRole,
-    Notification,
     QualificationType,
     RoleHistory,
     TalentReview,
@@ -585,6 +584,8 @@ def _validate_profile(
     hire = values.get("hire_date", employee.hire_date if employee else None)
     role = values.get("role", employee.job_role if employee else None)
     since = values.get("role_since")
+    if creating and since is None and role is not None and "role_since" not in problems.errors:
+        since = hire  # a new person enters their role when they are hired
     role_changes = "role" in values and (
         employee is None or (role.id if role else None) != employee.job_role_id
     )
@@ -1058,19 +1059,11 @@ def reject_completion(completion: Completion, reason: str, *, actor: User | None
 
 
 def _notify_employee(employee_id: int, *, kind: str, subject: str, body: str) -> None:
-    user = db.session.scalar(select(User).where(User.employee_id == employee_id))
-    if user is None:
-        return
-    db.session.add(
-        Notification(
-            user_id=user.id,
-            kind=kind[:30],
-            subject=subject[:300],
-            body=body[:4000],
-            link=f"/employees/{employee_id}",
-            created_at=now(),
-        )
-    )
+    """Tell the employee (when they have a sign-in) through the one notification entry point."""
+    from app.services.notify import notify
+
+    user_id = db.session.scalar(select(User.id).where(User.employee_id == employee_id))
+    notify([user_id], kind, subject, body, f"/employees/{employee_id}#training-h")
 
 
 COMPLETION_SORTS = {

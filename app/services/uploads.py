@@ -129,9 +129,9 @@ def clean_original_name(name: str | None, file_type: FileType, fallback: str = "
     raw = re.split(r"[\\/]", raw)[-1]
     raw = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C")
     raw = re.sub(r"[^\w .()+-]", "_", raw, flags=re.UNICODE)
-    raw = re.sub(r"\s+", " ", raw).strip(" ._")
-    stem, suffix = os.path.splitext(raw)
-    if EXTENSIONS.get(suffix.lower()) != file_type.extension:
+    raw = re.sub(r"\s+", " ", raw).strip()
+    stem, dot, suffix = raw.rpartition(".")
+    if not (dot and EXTENSIONS.get(f".{suffix.lower()}") == file_type.extension):
         stem = raw  # keep whatever it was called, but give it the type it really is
     stem = stem.strip(" ._")[:150] or fallback
     return f"{stem}{file_type.extension}"

@@ -19,7 +19,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from sqlalchemy import select
@@ -84,7 +83,7 @@ def _refused(form: forms.FlaskForm, error: RecordError, aliases: dict[str, str] 
     forms.apply_errors(form, error.errors, aliases or {})
     if not error.errors:
         form.form_errors.append(error.message)
-    return error.status if error.status in (409, 422) else 422
+    return error.status if error.status in (403, 409, 422) else 422
 
 
 def _render_form(  # type: ignore[no-untyped-def]
@@ -521,15 +520,24 @@ def upload(upload_id: int):  # type: ignore[no-untyped-def]
     if upload is None:
         abort(404)
     g.no_store = True
-    response: Response = send_file(
-        uploads.stored_path(upload),
+    # Documents are small (UPLOAD_MAX_BYTES): read them whole, so no file handle outlives the
+    # request, and always as an attachment so the browser never renders them in our origin.
+    data = uploads.stored_path(upload).read_bytes()
+    return Response(
+        data,
         mimetype=upload.content_type,
-        as_attachment=True,
-        download_name=upload.original_name,
-        max_age=0,
+        headers={
+            "Content-Disposition": _attachment(upload.original_name),
+            "Cache-Control": "private, no-store",
+        },
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+
+
+def _attachment(name: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = name.encode("ascii", "replace").decode("ascii").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 # ---------------------------------------------------------------- ratings
