@@ -31,6 +31,18 @@ def register(app: Flask) -> None:
             f"with roles: {', '.join(sorted(user.app_roles))}"
         )
 
+    @app.cli.command("backup")
+    @click.argument("destination")
+    def backup_command(destination: str) -> None:
+        """Make a consistent online backup of the database to DESTINATION."""
+        from app.services.backup import BackupError, backup
+
+        try:
+            path = backup(app.config["SQLALCHEMY_DATABASE_URI"], destination)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Backup written to {path}")
+
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Load the demo organisation of DOMAIN.md (safe to run twice)."""
