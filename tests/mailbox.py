@@ -66,8 +66,10 @@ class Mailbox:
         if isinstance(auth_data, LoginPassword):
             user, password = auth_data.login.decode(), auth_data.password.decode()
             self.logins.append((user, password))
-            return AuthResult(success=(user, password) == ("echelon", "s3cret-pass"))
-        return AuthResult(success=False)
+            ok = (user, password) == ("echelon", "s3cret-pass")
+            # handled=False: the server answers 535 itself when the credentials are wrong
+            return AuthResult(success=ok, handled=False)
+        return AuthResult(success=False, handled=False)
 
     def to(self, address: str) -> list[Received]:
         return [m for m in self.messages if address in m.rcpt_tos]

@@ -132,14 +132,22 @@ def _redact_audit_history(check_ids: list[int], marker: str) -> int:
     if not check_ids:
         return 0
     table = AuditEntry.__table__
+    wanted = {str(cid) for cid in check_ids}
     redacted = 0
+    # Insert entries may carry no record_id (the id is only known after the flush), so they
+    # are matched on the "id" in their snapshot instead.
     rows = db.session.execute(
-        select(table.c.id, table.c.before, table.c.after).where(
+        select(table.c.id, table.c.record_id, table.c.before, table.c.after).where(
             table.c.table_name == "background_checks",
-            table.c.record_id.in_([str(cid) for cid in check_ids]),
+            table.c.record_id.in_(wanted) | table.c.record_id.is_(None),
         )
     ).all()
-    for entry_id, before, after in rows:
+    for entry_id, record_id, before, after in rows:
+        snapshot_id = next(
+            (str(v["id"]) for v in (after, before) if isinstance(v, dict) and "id" in v), None
+        )
+        if record_id not in wanted and snapshot_id not in wanted:
+            continue
         changed = {}
         for column, values in (("before", before), ("after", after)):
             if isinstance(values, dict) and values.get("findings") not in (None, marker):
