@@ -29,6 +29,18 @@ NAV_ENTRIES: list[tuple] = [
         "employees.index",
         lambda user: user.has_role("hr", "admin") or policy.is_manager(user),
     ),
+    ("My plan", "readiness.my_plan", lambda user: True),
+    (
+        "Bench strength",
+        "readiness.bench_strength",
+        lambda user: user.has_role("hr") or policy.is_manager(user),
+    ),
+    ("Organisation", "readiness.organisation", lambda user: user.has_role("hr")),
+    (
+        "Training needs",
+        "readiness.training_needs",
+        lambda user: user.has_role("hr") or policy.is_manager(user),
+    ),
 ]
 
 

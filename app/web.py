@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "privacy",
     "tuition",
     "records",
+    "readiness",
 )
 
 CONTENT_SECURITY_POLICY = (
@@ -65,7 +66,14 @@ def install_template_helpers(app: Flask) -> None:
         return value.isoformat() if value is not None else "—"  # type: ignore[attr-defined]
 
 
-REQUEST_CACHES = ("_login_user", "_managed_ids", "_is_manager", "_settings", "api_user")
+REQUEST_CACHES = (
+    "_login_user",
+    "_managed_ids",
+    "_is_manager",
+    "_settings",
+    "api_user",
+    "_catalogue_snapshot",
+)
 
 
 def install_security_headers(app: Flask) -> None:

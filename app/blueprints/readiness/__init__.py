@@ -1,0 +1,1 @@
+"""Readiness screens: development plans, bench strength, organisation view, training needs."""

@@ -1,0 +1,79 @@
+"""Query-string forms of the readiness screens (GET forms: they change nothing, so no CSRF).
+
+Each reader is lenient: a bad value falls back to its default and leaves a message for the
+field, so the page still answers and shows what to fix. The plan's own fields are read by
+``app.services.development_plan.parse_request`` (the API reads the same fields).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from werkzeug.datastructures import MultiDict
+
+from app.services.development_plan import MAX_DATE, MIN_DATE
+
+BAND_ORDER = {"ready_now": 0, "ready_1y": 1, "ready_2y": 2, "not_ready": 3}
+CANDIDATE_SORTS = ("score", "name", "band", "projected", "department", "current_role")
+
+
+@dataclass(frozen=True)
+class BenchFilters:
+    """Filters of the bench, organisation, lapses and training-needs pages."""
+
+    as_of: date
+    role: str | None
+    band: str | None
+    q: str | None
+    department: str | None
+    sort: str
+    descending: bool
+
+
+def read_date(
+    args: MultiDict, name: str, label: str, default: date, errors: dict[str, list[str]]
+) -> date:
+    text = (args.get(name) or "").strip()[:40]
+    if not text:
+        return default
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        errors[name] = [f"{label}: enter a date as YYYY-MM-DD, for example 2027-01-31."]
+        return default
+    if not MIN_DATE <= value <= MAX_DATE:
+        errors[name] = [f"{label}: pick a date between 1900 and 2199."]
+        return default
+    return value
+
+
+def read_bench_filters(
+    args: MultiDict,
+    today: date,
+    roles: list[str],
+    departments: list[str] | None = None,
+) -> tuple[BenchFilters, dict[str, list[str]]]:
+    """Read as_of, role, band, q, department, sort and dir; unknown values become errors."""
+    errors: dict[str, list[str]] = {}
+    as_of = read_date(args, "as_of", "As of", today, errors)
+    role = (args.get("role") or "").strip() or None
+    if role is not None and role not in roles:
+        errors["role"] = ["Target role: pick one of the roles in the list."]
+        role = None
+    band = (args.get("band") or "").strip() or None
+    if band is not None and band not in BAND_ORDER:
+        errors["band"] = ["Band: pick ready now, ready in 1 year, ready in 2 years or not ready."]
+        band = None
+    department = (args.get("department") or "").strip() or None
+    if department is not None and (departments is None or department not in departments):
+        if departments is not None:
+            errors["department"] = ["Department: pick a department from the list."]
+        department = None
+    sort = args.get("sort") or "score"
+    if sort not in CANDIDATE_SORTS:
+        sort = "score"
+    direction = args.get("dir")
+    descending = direction == "desc" if direction in ("asc", "desc") else sort == "score"
+    q = (args.get("q") or "").strip()[:100] or None
+    return BenchFilters(as_of, role, band, q, department, sort, descending), errors
