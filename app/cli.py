@@ -64,3 +64,7 @@ def register(app: Flask) -> None:
 
     register_reminders_cli(app)  # send-reminders
     register_retention_cli(app)  # purge-expired-data
+
+    from app.services.tokens import register_cli as register_tokens_cli
+
+    register_tokens_cli(app)  # create-token

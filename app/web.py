@@ -19,6 +19,8 @@ BLUEPRINTS = (
     "tuition",
     "records",
     "readiness",
+    "api",
+    "profile",
 )
 
 CONTENT_SECURITY_POLICY = (

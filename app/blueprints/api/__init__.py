@@ -1,0 +1,96 @@
+"""The JSON API, version 1 (API.md): bearer tokens, JSON errors, one module per area.
+
+- Every call needs ``Authorization: Bearer <token>`` (except the OpenAPI document); the token
+  acts as its user (``g.api_user``, which policy.acting_user() and the audit trail read). A
+  session cookie never authenticates an API call, and CSRF does not apply: a bearer token is
+  not sent by a browser on its own.
+- Errors are ``{"error": message, "errors": {field: [messages]}}`` with the codes of API.md.
+  Domain exceptions of the services carry their status (422, 409, 403, 404) and field messages.
+- Views are thin: parse, call the same service as the web pages, serialize.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from app.errors import MESSAGES
+from app.extensions import csrf, db
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+
+
+def error_response(
+    status: int, message: str, errors: dict[str, list[str]] | None = None
+) -> tuple[Response, int]:
+    response = jsonify({"error": message, "errors": errors or {}})
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="echelon"'
+    return response, status
+
+
+@bp.before_request
+def authenticate_bearer_token() -> Any:
+    """401 unless the request carries a valid, unrevoked token of an active user."""
+    g.pop("api_user", None)
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    from app.services import tokens
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return error_response(
+            401,
+            "Send an API token: 'Authorization: Bearer <token>'. Create one on your profile "
+            "page or with `flask --app app create-token EMAIL`.",
+        )
+    user = tokens.authenticate(secret.strip())
+    if user is None:
+        return error_response(
+            401, "That API token is not valid: it is unknown, revoked, or its sign-in is disabled."
+        )
+    g.api_user = user
+    return None
+
+
+@bp.errorhandler(ValueError)
+def domain_error(error: ValueError) -> Any:
+    """Refusals of the services (and ApiError): their status, message and field messages."""
+    db.session.rollback()
+    status = getattr(error, "status", None)
+    if not isinstance(status, int):
+        current_app.logger.exception("Unhandled error in the API: %s", error)
+        return error_response(500, MESSAGES[500])
+    message = getattr(error, "message", None) or str(error) or MESSAGES.get(status, "")
+    errors = getattr(error, "errors", None) or {}
+    return error_response(status, message, {k: list(v) for k, v in errors.items()})
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Any:
+    code = error.code or 500
+    return error_response(code, MESSAGES.get(code, error.description or error.name))
+
+
+@bp.errorhandler(Exception)
+def server_error(error: Exception) -> Any:
+    current_app.logger.exception("Unhandled error in the API: %s", error)
+    db.session.rollback()
+    return error_response(500, MESSAGES[500])
+
+
+# The area modules register their views on import (and the OpenAPI document reads them).
+from app.blueprints.api import (  # noqa: E402
+    catalogue,  # noqa: F401
+    meta,  # noqa: F401
+    people,  # noqa: F401
+    readiness,  # noqa: F401
+    records,  # noqa: F401
+    tuition,  # noqa: F401
+)

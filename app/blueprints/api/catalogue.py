@@ -1,0 +1,301 @@
+"""Catalogue endpoints (API.md "Catalogue"): read by any user, written by hr or admin.
+
+Every write calls app.services.catalogue, the same functions as the catalogue pages: a code is
+unique and upper-cased, references are by code (an unknown code is a 422 naming it), a
+prerequisite cycle or a ladder loop is refused, a duplicate code is 409.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import jsonify, url_for
+
+from app.blueprints.api import bp
+from app.blueprints.api.spec import Param, api_route, json_body, page_of, query_args
+from app.clock import today
+from app.models import CourseSession, LadderEdge
+from app.services import catalogue as svc
+
+TAG = "Catalogue"
+READERS = "Any signed-in user (any valid token)."
+WRITERS = "hr or admin."
+
+LIST_PARAMS = (
+    Param("q", "string", "Search the code and the name or title."),
+    Param(
+        "status",
+        "string",
+        "active (default): in use; retired: kept for history; all: both.",
+        enum=svc.STATUSES,
+        default="active",
+    ),
+)
+
+
+def _kind(
+    kind: str,
+    path: str,
+    schema: str,
+    create: Callable[..., Any],
+    update: Callable[..., Any],
+    noun: str,
+    plural: str,
+) -> None:
+    """The four endpoints of one kind of catalogue entry: list, create, show, edit."""
+    serialize = svc.SERIALIZERS[kind]
+    model = svc.kind_of(kind).model
+    slug = path.strip("/").replace("-", "_")
+
+    def listing() -> Any:
+        args = query_args()
+        stmt = svc.list_query(kind, q=args["q"], status=args["status"]).order_by(model.code)
+        return jsonify(page_of(stmt, lambda rows: [serialize(r) for r in rows], args))
+
+    def creating() -> Any:
+        entry = create(**json_body())
+        response = jsonify(serialize(entry))
+        response.headers["Location"] = url_for(f"api.show_{kind}", code=entry.code)
+        return response, 201
+
+    def showing(code: str) -> Any:
+        return jsonify(serialize(svc.get_entry(kind, code)))
+
+    def editing(code: str) -> Any:
+        return jsonify(serialize(update(code, **json_body())))
+
+    listing.__name__ = f"list_{slug}"
+    creating.__name__ = f"create_{kind}"
+    showing.__name__ = f"show_{kind}"
+    editing.__name__ = f"update_{kind}"
+    api_route(
+        bp,
+        path,
+        "GET",
+        permission="authenticated",
+        summary=f"List {plural}",
+        tag=TAG,
+        who=READERS,
+        response=f"{schema}Page",
+        paged=True,
+        query=LIST_PARAMS,
+    )(listing)
+    api_route(
+        bp,
+        path,
+        "POST",
+        permission="hr_or_admin",
+        summary=f"Create a {noun}",
+        tag=TAG,
+        who=WRITERS,
+        body=f"{schema}Input",
+        response=schema,
+        status=201,
+        conflict=True,
+    )(creating)
+    api_route(
+        bp,
+        f"{path}/<code>",
+        "GET",
+        permission="authenticated",
+        summary=f"One {noun}, by code",
+        tag=TAG,
+        who=READERS,
+        response=schema,
+    )(showing)
+    api_route(
+        bp,
+        f"{path}/<code>",
+        "PATCH",
+        permission="hr_or_admin",
+        summary=f"Change a {noun} (only the fields sent)",
+        tag=TAG,
+        who=WRITERS,
+        body=f"{schema}Patch",
+        response=schema,
+        conflict=True,
+    )(editing)
+
+
+_kind(
+    "competency",
+    "/competencies",
+    "Competency",
+    svc.create_competency,
+    svc.update_competency,
+    "competency",
+    "competencies",
+)
+_kind("course", "/courses", "Course", svc.create_course, svc.update_course, "course", "courses")
+_kind(
+    "check_type",
+    "/check-types",
+    "CheckType",
+    svc.create_check_type,
+    svc.update_check_type,
+    "check type",
+    "check types",
+)
+_kind(
+    "instrument",
+    "/instruments",
+    "Instrument",
+    svc.create_instrument,
+    svc.update_instrument,
+    "instrument",
+    "instruments",
+)
+_kind(
+    "qualification",
+    "/qualifications",
+    "Qualification",
+    svc.create_qualification,
+    svc.update_qualification,
+    "qualification type",
+    "qualification types",
+)
+_kind("role", "/roles", "Role", svc.create_role, svc.update_role, "job role", "roles")
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+@api_route(
+    bp,
+    "/courses/<code>/sessions",
+    "GET",
+    permission="authenticated",
+    summary="Scheduled sessions of a course",
+    tag=TAG,
+    who=READERS,
+    response="CourseSessionPage",
+    paged=True,
+    query=(
+        Param(
+            "when",
+            "string",
+            "upcoming (default): not yet ended today; past; all.",
+            enum=("upcoming", "past", "all"),
+            default="upcoming",
+        ),
+        Param("include_cancelled", "boolean", "Also list cancelled sessions.", default=False),
+    ),
+)
+def list_course_sessions(code: str) -> Any:
+    course = svc.get_course(code)
+    args = query_args()
+    stmt = svc.session_query(
+        course=course.code,
+        when=args["when"],
+        on=today(),
+        include_cancelled=args["include_cancelled"],
+    ).order_by(CourseSession.starts_on, CourseSession.id)
+    return jsonify(page_of(stmt, lambda rows: [svc.session_to_dict(s) for s in rows], args))
+
+
+@api_route(
+    bp,
+    "/courses/<code>/sessions",
+    "POST",
+    permission="hr_or_admin",
+    summary="Schedule a session of a course",
+    tag=TAG,
+    who=WRITERS,
+    body="CourseSessionInput",
+    response="CourseSession",
+    status=201,
+)
+def create_course_session(code: str) -> Any:
+    data = json_body()
+    session = svc.add_session(
+        code,
+        data.get("starts_on"),
+        data.get("ends_on"),
+        data.get("seats"),
+        data.get("location"),
+    )
+    return jsonify(svc.session_to_dict(session)), 201
+
+
+# --------------------------------------------------------------------------- requirements
+
+
+@api_route(
+    bp,
+    "/roles/<code>/requirements",
+    "GET",
+    permission="authenticated",
+    summary="The requirements of a role",
+    tag=TAG,
+    who=READERS,
+    response="RequirementList",
+)
+def list_role_requirements(code: str) -> Any:
+    role = svc.get_role(code)
+    return jsonify({"requirements": [svc.requirement_to_dict(r) for r in role.requirements]})
+
+
+@api_route(
+    bp,
+    "/roles/<code>/requirements",
+    "PUT",
+    permission="hr_or_admin",
+    summary="Replace the whole requirement list of a role",
+    tag=TAG,
+    who=WRITERS,
+    body="RequirementList",
+    response="Role",
+    description="The list sent replaces the role's requirements entirely; an empty list "
+    "removes them all. Field messages are named requirements[i].field.",
+)
+def replace_role_requirements(code: str) -> Any:
+    data = json_body()
+    role = svc.replace_requirements(code, data.get("requirements"))
+    return jsonify(svc.role_to_dict(role))
+
+
+# --------------------------------------------------------------------------- ladder
+
+
+@api_route(
+    bp,
+    "/ladder",
+    "GET",
+    permission="authenticated",
+    summary="The role ladder: steps from role to role",
+    tag=TAG,
+    who=READERS,
+    response="LadderEdgePage",
+    paged=True,
+    query=(Param("q", "string", "Search either role's code or title."),),
+)
+def list_ladder() -> Any:
+    args = query_args()
+    stmt = svc.ladder_query(args["q"]).order_by(*_ladder_order())
+    return jsonify(page_of(stmt, lambda rows: [svc.ladder_edge_to_dict(e) for e in rows], args))
+
+
+def _ladder_order() -> tuple[Any, ...]:
+    return (svc.LADDER_SORTS["from"], svc.LADDER_SORTS["to"], LadderEdge.id)
+
+
+@api_route(
+    bp,
+    "/ladder",
+    "POST",
+    permission="hr_or_admin",
+    summary="Add a step to the role ladder",
+    tag=TAG,
+    who=WRITERS,
+    body="LadderEdgeInput",
+    response="LadderEdge",
+    status=201,
+    conflict=True,
+)
+def create_ladder_edge() -> Any:
+    data = json_body()
+    edge = svc.add_ladder_edge(
+        data.get("from_role"), data.get("to_role"), data.get("typical_months", 24)
+    )
+    return jsonify(svc.ladder_edge_to_dict(edge)), 201

@@ -1,0 +1,155 @@
+"""People endpoints (API.md "People"): the directory, profiles, hiring and leaving.
+
+The list shows only the people the caller may see (policy.visible_employee_filter through
+people.employee_list_query); one person the caller may not see answers 404. Writes go through
+app.services.records (profiles) and app.services.tuition (termination, repayments owed).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask import jsonify, url_for
+from sqlalchemy import select
+
+from app import policy
+from app.blueprints.api import bp
+from app.blueprints.api.spec import Param, api_route, invalid, json_body, page_of, query_args
+from app.extensions import db
+from app.models import Employee, JobRole
+from app.models.people import EMPLOYEE_STATUSES
+from app.services import people, records, tuition
+
+TAG = "People"
+
+
+def acting_user() -> Any:
+    return policy.acting_user()
+
+
+@api_route(
+    bp,
+    "/employees",
+    "GET",
+    permission="authenticated",
+    summary="The people the caller may see",
+    tag=TAG,
+    who="Anyone; the list holds only the people the caller may see: themselves and everyone "
+    "below them in the reporting tree; hr, finance and admin see everyone.",
+    response="EmployeePage",
+    paged=True,
+    query=(
+        Param("q", "string", "Search name, email and employee number."),
+        Param("role", "string", "A job role code; an unknown code is refused (422)."),
+        Param("department", "string", "A department code or name."),
+        Param("manager_id", "integer", "Direct reports of this employee.", minimum=1),
+        Param("status", "string", "Employment status.", enum=EMPLOYEE_STATUSES),
+    ),
+)
+def list_employees() -> Any:
+    args = query_args()
+    role = args["role"]
+    if role:
+        role = role.upper()
+        if db.session.scalar(select(JobRole.id).where(JobRole.code == role)) is None:
+            raise invalid("role", f"There is no job role with code {role}.")
+    stmt = people.employee_list_query(
+        acting_user(),
+        q=args["q"],
+        role=role,
+        department=args["department"],
+        manager_id=args["manager_id"],
+        status=args["status"],
+    ).order_by(Employee.name, Employee.id)
+    return jsonify(page_of(stmt, lambda rows: [records.employee_to_dict(e) for e in rows], args))
+
+
+@api_route(
+    bp,
+    "/employees",
+    "POST",
+    permission="hr",
+    summary="Add a person",
+    tag=TAG,
+    who="hr.",
+    body="EmployeeInput",
+    response="Employee",
+    status=201,
+    conflict=True,
+)
+def create_employee() -> Any:
+    employee = records.create_employee(json_body(), actor=acting_user())
+    response = jsonify(records.employee_to_dict(employee))
+    response.headers["Location"] = url_for("api.show_employee", employee_id=employee.id)
+    return response, 201
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>",
+    "GET",
+    permission="authenticated",
+    summary="One person's profile",
+    tag=TAG,
+    who="The person, their managers, hr, finance and admin; anyone else gets 404.",
+    response="Employee",
+)
+def show_employee(employee_id: int) -> Any:
+    employee = policy.require_employee(acting_user(), employee_id, "profile")
+    return jsonify(records.employee_to_dict(employee))
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>",
+    "PATCH",
+    permission="authenticated",
+    summary="Change a profile (only the fields sent)",
+    tag=TAG,
+    who="hr (others who may see the person get 403, the rest 404).",
+    body="EmployeePatch",
+    response="Employee",
+    conflict=True,
+    description="A new role with role_since is a move or promotion that keeps the old role in "
+    "the history. status can be active or on_leave; a leaver is recorded with POST "
+    "/employees/{id}/termination.",
+)
+def update_employee(employee_id: int) -> Any:
+    user = acting_user()
+    employee = policy.require_employee(user, employee_id, "profile")
+    change = records.update_employee(employee, json_body(), actor=user)
+    return jsonify(records.employee_to_dict(change.employee))
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/termination",
+    "POST",
+    permission="authenticated",
+    summary="Record that a person left; answers the tuition repayments owed",
+    tag=TAG,
+    who="hr (others who may see the person get 403, the rest 404).",
+    body="TerminationInput",
+    response="Termination",
+    conflict=True,
+    description="DOMAIN.md Repayment: a voluntary leaver repays a share of each reimbursement "
+    "by whole months since it was paid; the amounts are computed now and stored. Open requests "
+    "not yet pre-approved are cancelled. A second termination is 409.",
+)
+def terminate_employee(employee_id: int) -> Any:
+    user = acting_user()
+    employee = policy.require_employee(user, employee_id, "profile")
+    data = json_body()
+    owed = tuition.record_termination(
+        employee, data.get("termination_date"), str(data.get("reason") or ""), user
+    )
+    db.session.refresh(employee)
+    total = sum((r.amount_owed for r in owed), Decimal("0.00"))
+    return jsonify(
+        {
+            "employee": records.employee_to_dict(employee),
+            "repayments": [tuition.repayment_to_dict(r) for r in owed],
+            "total_owed": f"{total:.2f}",
+        }
+    )

@@ -1,0 +1,175 @@
+"""Readiness endpoints (API.md "Readiness and paths"): one person, a population, a path.
+
+Who may call them: the employee for themselves, their managers and hr (policy aspect
+"readiness"); anyone else asking about one person gets 404. The numbers come from the pure
+readiness core through app.services.readiness and app.services.bench, the same functions as the
+readiness pages. Readiness is advisory: a person decides every promotion.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from sqlalchemy import Select, select, union
+
+from app import policy
+from app.blueprints.api import bp
+from app.blueprints.api.spec import Param, api_route, invalid, page_of_list, query_args
+from app.clock import today
+from app.models import Department, Employee
+from app.services import bench
+from app.services import readiness as service
+
+TAG = "Readiness"
+WHO = "The employee for themselves, their managers and hr; anyone else gets 404."
+BANDS = service.BANDS
+
+ROLE_PARAM = Param(
+    "role",
+    "string",
+    "The target role's code; an unknown code is refused (422). Default: the next role up the "
+    "ladder from the person's current role.",
+)
+AS_OF_PARAM = Param("as_of", "date", "The date D of the evaluation (YYYY-MM-DD). Default: today.")
+
+
+def _role(code: str | None, snapshot: service.CatalogueSnapshot) -> str:
+    wanted = code.strip().upper()
+    if wanted not in snapshot.roles:
+        raise invalid("role", f"There is no job role with code {wanted}.")
+    return wanted
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/readiness",
+    "GET",
+    permission="authenticated",
+    summary="Readiness of one person for a role on a date",
+    tag=TAG,
+    who=WHO,
+    response="Readiness",
+    query=(ROLE_PARAM, AS_OF_PARAM),
+    description="DOMAIN.md: per requirement status (met, unmet, expiring), actual value, "
+    "attainment and projected close date; score = 100 x sum(weight x attainment) / "
+    "sum(weight); gates_met; ready = gates_met and score >= 90 (cfg); band from "
+    "projected_ready_on. Facts dated after as_of are ignored.",
+)
+def show_readiness(employee_id: int) -> Any:
+    employee = policy.require_employee(policy.acting_user(), employee_id, "readiness")
+    args = query_args()
+    snapshot = service.load_catalogue()
+    current = employee.job_role.code if employee.job_role else None
+    if args["role"]:
+        role = _role(args["role"], snapshot)
+    else:
+        role = service.next_role_code(current, snapshot) or current or ""
+        if role not in snapshot.roles:
+            raise invalid("role", "Give role: this person has no role above theirs to aim for.")
+    result, _, _ = service.evaluate_employee(employee.id, role, args["as_of"] or today())
+    return jsonify(service.result_to_dict(result))
+
+
+def _population(user: Any, department: str | None) -> Select:
+    """The people whose readiness the caller may see: the bench's population (hr: everyone;
+    a manager: everyone below them), plus the caller themselves."""
+    population = bench.population_for(user, department)
+    if user.has_role("hr"):
+        return population
+    own = select(Employee.id).where(
+        Employee.id == user.employee_id, Employee.status != "terminated"
+    )
+    if department:
+        own = own.where(
+            Employee.department_id.in_(select(Department.id).where(Department.code == department))
+        )
+    return select(union(population, own).subquery().c[0])
+
+
+@api_route(
+    bp,
+    "/readiness",
+    "GET",
+    permission="authenticated",
+    summary="Readiness of many people for one role (bench strength)",
+    tag=TAG,
+    who="Anyone: the list holds only people whose readiness the caller may see (hr: "
+    "everyone; a manager: everyone below them; everyone: themselves).",
+    response="ReadinessPage",
+    paged=True,
+    query=(
+        Param("role", "string", "The target role's code (required).", required=True),
+        AS_OF_PARAM,
+        Param("band", "string", "Only this band.", enum=BANDS),
+        Param("department", "string", "A department code."),
+    ),
+    description="The candidates for a role are the people (active or on leave) whose current "
+    "role is below its level, as on the bench page. Best score first. counts_by_band counts "
+    "them before the band filter.",
+)
+def list_readiness() -> Any:
+    user = policy.acting_user()
+    args = query_args()
+    snapshot = service.load_catalogue()
+    role = _role(args["role"], snapshot)
+    as_of = args["as_of"] or today()
+    department = args["department"].upper() if args["department"] else None
+    strength = bench.bench_strength(_population(user, department), role, as_of)
+    items = [
+        {
+            "employee_id": c.employee_id,
+            "name": c.name,
+            "role": role,
+            "current_role": c.current_role,
+            "score": c.score,
+            "band": c.band,
+            "ready": c.ready,
+            "projected_ready_on": c.projected_ready_on.isoformat()
+            if c.projected_ready_on
+            else None,
+        }
+        for c in strength.candidates
+        if args["band"] is None or c.band == args["band"]
+    ]
+    data = page_of_list(items, args)
+    data.update(role=role, as_of=as_of.isoformat(), counts_by_band=strength.counts_by_band)
+    return jsonify(data)
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/path",
+    "GET",
+    permission="authenticated",
+    summary="The promotion path of one person to a role, step by step",
+    tag=TAG,
+    who=WHO,
+    response="PromotionPath",
+    query=(
+        Param(
+            "role",
+            "string",
+            "The target role's code; an unknown code is refused (422). Default: the highest "
+            "role of the ladder.",
+        ),
+        AS_OF_PARAM,
+    ),
+    description="DOMAIN.md Promotion path: walk the ladder; per step the role, the gap "
+    "actions in order (enrol, renew, request a check, schedule an assessment, apply for "
+    "tuition), their cost and the projected date. With no path, steps is empty and reason "
+    "says why.",
+)
+def show_path(employee_id: int) -> Any:
+    employee = policy.require_employee(policy.acting_user(), employee_id, "readiness")
+    args = query_args()
+    snapshot = service.load_catalogue()
+    if args["role"]:
+        role = _role(args["role"], snapshot)
+    else:
+        levels = snapshot.role_levels
+        if not levels:
+            raise invalid("role", "Give role: the catalogue has no roles yet.")
+        role = max(levels, key=lambda code: (levels[code], code))
+    path = service.promotion_path(employee.id, role, args["as_of"] or today())
+    return jsonify(service.path_to_dict(path))

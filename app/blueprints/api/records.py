@@ -1,0 +1,488 @@
+"""Records endpoints (API.md "Records"): training, ratings, checks, assessments, education.
+
+Each collection is read by whoever may see that aspect of the person (app.policy: the person,
+their managers, hr; finance and admin see none of it) and written by hr, except ratings: the
+person's manager may post ``manager`` and the person ``self``. Someone who may not see the
+person gets 404; someone who may see but not write gets 403. The writes are the same
+app.services.records use cases as the pages (field messages, 409 on duplicates, one commit).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from flask import jsonify
+from sqlalchemy import select
+
+from app import policy
+from app.blueprints.api import bp
+from app.blueprints.api.spec import ApiError, api_route, json_body, page_of
+from app.blueprints.api.spec import query_args as _query_args
+from app.clock import today
+from app.extensions import db
+from app.models import (
+    Assessment,
+    AssessmentResponse,
+    BackgroundCheck,
+    Competency,
+    CompetencyRating,
+    Completion,
+    EducationRecord,
+    Employee,
+)
+from app.services import people, records, tuition
+
+TAG = "Records"
+READ_WHO = "The person, their managers and hr; anyone else gets 404."
+HR_WHO = "hr (others who may see the person get 403, the rest 404)."
+
+
+def _user() -> Any:
+    return policy.acting_user()
+
+
+def _employee(employee_id: int, aspect: str) -> Employee:
+    return policy.require_employee(_user(), employee_id, aspect)
+
+
+def _created(payload: dict[str, Any]) -> Any:
+    return jsonify(payload), 201
+
+
+# --------------------------------------------------------------------------- serializers
+
+
+def completions_to_dicts(rows: list[Completion]) -> list[dict[str, Any]]:
+    on = today()
+    return [records.completion_to_dict(c, on) for c in rows]
+
+
+def checks_to_dicts(rows: list[BackgroundCheck], with_findings: bool) -> list[dict[str, Any]]:
+    on = today()
+    return [records.check_to_dict(c, with_findings=with_findings, on=on) for c in rows]
+
+
+def assessments_to_dicts(rows: list[Assessment]) -> list[dict[str, Any]]:
+    """Group results of every 360 on the page from one query of their responses."""
+    ids = [a.id for a in rows if a.instrument.kind == "360"]
+    responses: dict[int, list[AssessmentResponse]] = defaultdict(list)
+    if ids:
+        for response in db.session.scalars(
+            select(AssessmentResponse)
+            .where(AssessmentResponse.assessment_id.in_(ids))
+            .order_by(AssessmentResponse.id)
+        ):
+            responses[response.assessment_id].append(response)
+    return [records.assessment_to_dict(a, responses.get(a.id, [])) for a in rows]
+
+
+# --------------------------------------------------------------------------- everything
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/records",
+    "GET",
+    permission="authenticated",
+    summary="Everything the caller may see about a person",
+    tag=TAG,
+    who="Anyone who may see the person (the person, managers, hr; finance sees profile and "
+    "tuition, admin the profile); anyone else gets 404.",
+    response="Records",
+    description="Sections the caller may not see are left out; `visible` lists the aspects "
+    "shown. Background checks carry findings only for hr and the person themselves.",
+)
+def show_records(employee_id: int) -> Any:
+    user = _user()
+    employee = _employee(employee_id, "profile")
+    found = people.records_for(user, employee)
+    visible = found.visible
+    data: dict[str, Any] = {
+        "employee": records.employee_to_dict(employee),
+        "visible": sorted(visible),
+        "role_history": [records.role_history_to_dict(r) for r in found.history],
+    }
+    if "training" in visible:
+        data["training_records"] = completions_to_dicts(found.completions)
+    if "ratings" in visible:
+        data["competency_ratings"] = [records.rating_to_dict(r) for r in found.ratings]
+    if "check_status" in visible:
+        data["background_checks"] = checks_to_dicts(found.checks, "check_findings" in visible)
+    if "assessments" in visible:
+        data["assessments"] = assessments_to_dicts(found.assessments)
+        data["talent_reviews"] = [records.talent_review_to_dict(r) for r in found.talent_reviews]
+    if "education" in visible:
+        data["education"] = [records.education_to_dict(r) for r in found.education]
+    if "tuition" in visible:
+        data["tuition_requests"] = [tuition.request_to_dict(r) for r in found.tuition]
+    return jsonify(data)
+
+
+# --------------------------------------------------------------------------- training
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/training-records",
+    "GET",
+    permission="authenticated",
+    summary="A person's training completions, newest first",
+    tag=TAG,
+    who=READ_WHO,
+    response="TrainingRecordPage",
+    paged=True,
+)
+def list_training_records(employee_id: int) -> Any:
+    employee = _employee(employee_id, "training")
+    args = _query_args()
+    stmt = (
+        select(Completion)
+        .where(Completion.employee_id == employee.id)
+        .order_by(Completion.completed_on.desc(), Completion.id.desc())
+    )
+    return jsonify(page_of(stmt, completions_to_dicts, args))
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/training-records",
+    "POST",
+    permission="authenticated",
+    summary="Record a training completion (verified)",
+    tag=TAG,
+    who=HR_WHO,
+    body="TrainingRecordInput",
+    response="TrainingRecord",
+    status=201,
+    conflict=True,
+    description="expires_on = completed_on + the course's validity_months (DOMAIN.md "
+    "Training). The same course completed on the same date twice is 409.",
+)
+def create_training_record(employee_id: int) -> Any:
+    employee = _employee(employee_id, "training")
+    data = json_body()
+    completion = records.record_completion(
+        employee,
+        data.get("course"),  # type: ignore[arg-type]
+        data.get("completed_on"),  # type: ignore[arg-type]
+        data.get("score"),
+        actor=_user(),
+    )
+    return _created(records.completion_to_dict(completion, today()))
+
+
+# --------------------------------------------------------------------------- ratings
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/competency-ratings",
+    "GET",
+    permission="authenticated",
+    summary="A person's competency ratings, newest first",
+    tag=TAG,
+    who=READ_WHO,
+    response="CompetencyRatingPage",
+    paged=True,
+)
+def list_competency_ratings(employee_id: int) -> Any:
+    employee = _employee(employee_id, "ratings")
+    args = _query_args()
+    stmt = (
+        select(CompetencyRating)
+        .join(Competency, Competency.id == CompetencyRating.competency_id)
+        .where(CompetencyRating.employee_id == employee.id)
+        .order_by(CompetencyRating.rated_on.desc(), CompetencyRating.id.desc())
+    )
+    return jsonify(page_of(stmt, lambda rows: [records.rating_to_dict(r) for r in rows], args))
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/competency-ratings",
+    "POST",
+    permission="authenticated",
+    summary="Rate a competency (OPM 0-5)",
+    tag=TAG,
+    who="hr (manager or assessor source); the person's manager with source manager; the "
+    "person with source self. Others who may see the person get 403, the rest 404.",
+    body="CompetencyRatingInput",
+    response="CompetencyRating",
+    status=201,
+    description="Self-ratings are kept and shown but never count toward readiness.",
+)
+def create_competency_rating(employee_id: int) -> Any:
+    employee = _employee(employee_id, "ratings")
+    data = json_body()
+    rating = records.record_rating(
+        employee,
+        data.get("competency"),  # type: ignore[arg-type]
+        data.get("level"),  # type: ignore[arg-type]
+        data.get("rated_on"),  # type: ignore[arg-type]
+        data.get("source"),  # type: ignore[arg-type]
+        data.get("evidence"),
+        actor=_user(),
+    )
+    return _created(records.rating_to_dict(rating))
+
+
+# --------------------------------------------------------------------------- checks
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/background-checks",
+    "GET",
+    permission="authenticated",
+    summary="A person's background checks, newest first",
+    tag=TAG,
+    who="The person and hr (with findings), their managers (the status word only); anyone "
+    "else, finance included, gets 404.",
+    response="BackgroundCheckPage",
+    paged=True,
+)
+def list_background_checks(employee_id: int) -> Any:
+    user = _user()
+    employee = _employee(employee_id, "check_status")
+    findings = policy.can_view(user, employee, "check_findings")
+    args = _query_args()
+    stmt = (
+        select(BackgroundCheck)
+        .where(BackgroundCheck.employee_id == employee.id)
+        .order_by(BackgroundCheck.requested_on.desc(), BackgroundCheck.id.desc())
+    )
+    return jsonify(page_of(stmt, lambda rows: checks_to_dicts(rows, findings), args))
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/background-checks",
+    "POST",
+    permission="authenticated",
+    summary="Request a background check (or record one done earlier)",
+    tag=TAG,
+    who=HR_WHO,
+    body="BackgroundCheckInput",
+    response="BackgroundCheck",
+    status=201,
+    conflict=True,
+    description="No check without consent (FCRA): consent_signed_on and consent_form_version "
+    "are required. valid_until = completed_on + the type's rescreen_months. A second open "
+    "check of the same type is 409.",
+)
+def create_background_check(employee_id: int) -> Any:
+    employee = _employee(employee_id, "check_status")
+    data = json_body()
+    check = records.record_check(
+        employee,
+        data.get("type"),  # type: ignore[arg-type]
+        data.get("consent_signed_on"),
+        data.get("consent_form_version"),
+        data.get("requested_on"),
+        data.get("vendor"),
+        data.get("status") or "requested",
+        data.get("completed_on"),
+        data.get("findings"),
+        actor=_user(),
+    )
+    return _created(records.check_to_dict(check, with_findings=True, on=today()))
+
+
+def _check(check_id: int) -> tuple[BackgroundCheck, bool]:
+    """A check whose person the caller may see (status word at least), or 404."""
+    user = _user()
+    check = db.session.get(BackgroundCheck, check_id)
+    if check is None or not policy.can_view(user, check.employee_id, "check_status"):
+        raise ApiError(404, "There is no such background check, or you may not see it.")
+    return check, policy.can_view(user, check.employee_id, "check_findings")
+
+
+@api_route(
+    bp,
+    "/background-checks/<int:check_id>",
+    "GET",
+    permission="authenticated",
+    summary="One background check",
+    tag=TAG,
+    who="The person and hr (with findings), their managers (the status word only); anyone "
+    "else gets 404.",
+    response="BackgroundCheck",
+)
+def show_background_check(check_id: int) -> Any:
+    check, findings = _check(check_id)
+    return jsonify(records.check_to_dict(check, with_findings=findings, on=today()))
+
+
+@api_route(
+    bp,
+    "/background-checks/<int:check_id>",
+    "PATCH",
+    permission="authenticated",
+    summary="Move a check along its lifecycle, or correct its findings and vendor",
+    tag=TAG,
+    who=HR_WHO,
+    body="BackgroundCheckPatch",
+    response="BackgroundCheck",
+    conflict=True,
+    description="A new status follows the lifecycle requested -> in_progress -> clear | "
+    "review_required | not_cleared (review_required -> clear; -> not_cleared only through the "
+    "adverse-action final notice); an illegal move is 409. A result needs completed_on. "
+    "Without a new status, findings and vendor are corrected.",
+)
+def update_background_check(check_id: int) -> Any:
+    check, _ = _check(check_id)
+    user = _user()
+    data = json_body()
+    status = data.get("status")
+    if status is not None and status != check.status:
+        check = records.change_check_status(
+            check, status, data.get("completed_on"), data.get("findings"), actor=user
+        )
+    else:
+        if data.get("completed_on") is not None:
+            message = "completed_on changes only with a new status (the check's result)."
+            raise ApiError(409, message, {"completed_on": [message]})
+        check = records.update_check_details(
+            check,
+            data.get("vendor", check.vendor),
+            data.get("findings", check.findings),
+            actor=user,
+        )
+    db.session.refresh(check)
+    return jsonify(records.check_to_dict(check, with_findings=True, on=today()))
+
+
+@api_route(
+    bp,
+    "/background-checks/<int:check_id>/adverse-action",
+    "POST",
+    permission="authenticated",
+    summary="Record an adverse-action notice (pre-adverse, then final)",
+    tag=TAG,
+    who=HR_WHO,
+    body="AdverseActionInput",
+    response="BackgroundCheck",
+    conflict=True,
+    description="DOMAIN.md Adverse action: the final notice is refused until 5 business days "
+    "(cfg) after the pre-adverse notice; it makes a check under review not_cleared.",
+)
+def record_adverse_action(check_id: int) -> Any:
+    check, _ = _check(check_id)
+    data = json_body()
+    notice = data.get("notice")
+    if notice == "pre_adverse":
+        check = records.record_pre_adverse_notice(check, data.get("notice_on"), actor=_user())
+    elif notice == "final":
+        check = records.record_final_notice(check, data.get("notice_on"), actor=_user())
+    else:
+        message = "notice must be pre_adverse or final."
+        raise ApiError(422, message, {"notice": [message]})
+    db.session.refresh(check)
+    return jsonify(records.check_to_dict(check, with_findings=True, on=today()))
+
+
+# --------------------------------------------------------------------------- assessments
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/assessments",
+    "GET",
+    permission="authenticated",
+    summary="A person's leadership assessments, newest first (360s as group results)",
+    tag=TAG,
+    who=READ_WHO,
+    response="AssessmentPage",
+    paged=True,
+)
+def list_assessments(employee_id: int) -> Any:
+    employee = _employee(employee_id, "assessments")
+    args = _query_args()
+    stmt = (
+        select(Assessment)
+        .where(Assessment.employee_id == employee.id)
+        .order_by(Assessment.conducted_on.desc(), Assessment.id.desc())
+    )
+    return jsonify(page_of(stmt, assessments_to_dicts, args))
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/assessments",
+    "POST",
+    permission="authenticated",
+    summary="Record a leadership assessment: a 360's responses, or a score per dimension",
+    tag=TAG,
+    who=HR_WHO,
+    body="AssessmentInput",
+    response="Assessment",
+    status=201,
+    description="A 360 takes responses [{rater_group, scores}] (no rater identity is stored); "
+    "a group below its minimum responses is hidden and excluded (DOMAIN.md). A test or "
+    "assessment centre takes scores for every dimension; the overall is their mean.",
+)
+def create_assessment(employee_id: int) -> Any:
+    employee = _employee(employee_id, "assessments")
+    data = json_body()
+    assessment = records.record_assessment(
+        employee,
+        data.get("instrument"),  # type: ignore[arg-type]
+        data.get("conducted_on"),  # type: ignore[arg-type]
+        responses=data.get("responses"),
+        scores=data.get("scores"),
+        actor=_user(),
+    )
+    return _created(records.assessment_to_dict(assessment))
+
+
+# --------------------------------------------------------------------------- education
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/education",
+    "GET",
+    permission="authenticated",
+    summary="A person's completed qualifications, newest first",
+    tag=TAG,
+    who=READ_WHO,
+    response="EducationPage",
+    paged=True,
+)
+def list_education(employee_id: int) -> Any:
+    employee = _employee(employee_id, "education")
+    args = _query_args()
+    stmt = (
+        select(EducationRecord)
+        .where(EducationRecord.employee_id == employee.id)
+        .order_by(EducationRecord.completed_on.desc(), EducationRecord.id.desc())
+    )
+    return jsonify(page_of(stmt, lambda rows: [records.education_to_dict(r) for r in rows], args))
+
+
+@api_route(
+    bp,
+    "/employees/<int:employee_id>/education",
+    "POST",
+    permission="authenticated",
+    summary="Record a completed qualification",
+    tag=TAG,
+    who=HR_WHO,
+    body="EducationInput",
+    response="Education",
+    status=201,
+    conflict=True,
+)
+def create_education(employee_id: int) -> Any:
+    employee = _employee(employee_id, "education")
+    data = json_body()
+    record = records.record_education(
+        employee,
+        data.get("qualification"),  # type: ignore[arg-type]
+        data.get("institution"),  # type: ignore[arg-type]
+        data.get("completed_on"),  # type: ignore[arg-type]
+        data.get("tuition_request_id"),
+        actor=_user(),
+    )
+    return _created(records.education_to_dict(record))

@@ -1,0 +1,377 @@
+"""How an API view is declared, and the helpers that read its input by that declaration.
+
+Every view is registered through ``api_route``: its path and method, the permission it needs
+(app.policy), its query parameters, the schema of its request body and of its answer. The same
+declaration then drives the input checks (``query_args``, ``json_body``: unknown fields, wrong
+JSON types, bad parameters are 422 naming the field) and the OpenAPI document (openapi.py walks
+app.url_map and reads the declarations), so the document cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import request
+from sqlalchemy import Select
+
+from app import policy
+from app.blueprints.api.schemas import COMPONENTS
+from app.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, paginate
+
+# --------------------------------------------------------------------------- errors
+
+
+class ApiError(ValueError):
+    """An API refusal with its status, a message and per-field messages (API.md errors)."""
+
+    def __init__(
+        self, status: int, message: str, errors: Mapping[str, list[str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = {k: list(v) for k, v in (errors or {}).items()}
+
+
+def invalid(field_name: str, message: str) -> ApiError:
+    """422 naming one field."""
+    return ApiError(422, message, {field_name: [message]})
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter: its JSON type, limits and meaning."""
+
+    name: str
+    kind: str  # integer, string, date, boolean
+    description: str
+    required: bool = False
+    enum: tuple[str, ...] | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    default: Any = None
+
+    def schema(self) -> dict[str, Any]:
+        if self.kind == "date":
+            schema: dict[str, Any] = {"type": "string", "format": "date"}
+        else:
+            schema = {"type": self.kind}
+        if self.enum:
+            schema["enum"] = list(self.enum)
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        if self.default is not None:
+            schema["default"] = self.default
+        return schema
+
+
+PAGE_PARAMS = (
+    Param("page", "integer", "Page number, from 1.", minimum=1, default=1),
+    Param(
+        "per_page",
+        "integer",
+        f"Items per page, 1 to {MAX_PER_PAGE}. More than {MAX_PER_PAGE} is refused with 422 "
+        "(not silently clamped), so a client never mistakes a partial list for the whole.",
+        minimum=1,
+        maximum=MAX_PER_PAGE,
+        default=DEFAULT_PER_PAGE,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation (one view function, one method)."""
+
+    endpoint: str
+    method: str
+    summary: str
+    permission: str
+    tag: str
+    who: str
+    body: str | None = None
+    response: str | None = None
+    status: int = 200
+    paged: bool = False
+    query: tuple[Param, ...] = ()
+    conflict: bool = False
+    multipart: bool = False
+    description: str = ""
+
+    @property
+    def params(self) -> tuple[Param, ...]:
+        return self.query + (PAGE_PARAMS if self.paged else ())
+
+
+OPERATIONS: dict[str, Operation] = {}
+
+
+def api_route(
+    bp: Any,
+    rule: str,
+    method: str,
+    *,
+    permission: str,
+    summary: str,
+    tag: str,
+    who: str,
+    body: str | None = None,
+    response: str | None = None,
+    status: int = 200,
+    paged: bool = False,
+    query: Iterable[Param] = (),
+    conflict: bool = False,
+    multipart: bool = False,
+    description: str = "",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a view under the API blueprint with its permission and its schemas."""
+    if body is not None and body not in COMPONENTS:
+        raise ValueError(f"unknown request schema {body!r}")
+    if response is not None and response not in COMPONENTS:
+        raise ValueError(f"unknown response schema {response!r}")
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        endpoint = view.__name__
+        if endpoint in OPERATIONS:
+            raise ValueError(f"duplicate API endpoint {endpoint!r}")
+        OPERATIONS[endpoint] = Operation(
+            endpoint=endpoint,
+            method=method,
+            summary=summary,
+            permission=permission,
+            tag=tag,
+            who=who,
+            body=body,
+            response=response,
+            status=status,
+            paged=paged,
+            query=tuple(query),
+            conflict=conflict,
+            multipart=multipart,
+            description=description,
+        )
+        guarded = policy.permission(permission)(view)
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=guarded, methods=[method])
+        return guarded
+
+    return decorate
+
+
+def current_operation() -> Operation:
+    endpoint = (request.endpoint or "").split(".", 1)[-1]
+    return OPERATIONS[endpoint]
+
+
+# --------------------------------------------------------------------------- query parameters
+
+_INTEGER = re.compile(r"^[+-]?\d{1,12}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _parse_param(param: Param, raw: str) -> Any:
+    text = raw.strip()
+    if param.kind == "integer":
+        if not _INTEGER.match(text):
+            raise invalid(param.name, f"{param.name} must be a whole number, not {raw[:40]!r}.")
+        value = int(text)
+        low, high = param.minimum, param.maximum
+        if (low is not None and value < low) or (high is not None and value > high):
+            if high is None:
+                bounds = f"{low} or more"
+            elif low is None:
+                bounds = f"{high} or less"
+            else:
+                bounds = f"from {low} to {high}"
+            raise invalid(param.name, f"{param.name} must be {bounds}; {value} is outside.")
+        return value
+    if param.kind == "date":
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError(text)
+            return date.fromisoformat(text)
+        except ValueError:
+            raise invalid(
+                param.name,
+                f"{param.name} must be a real date written YYYY-MM-DD, e.g. 2026-11-22; "
+                f"{raw[:40]!r} is not.",
+            ) from None
+    if param.kind == "boolean":
+        lowered = text.lower()
+        if lowered in ("true", "1", "yes"):
+            return True
+        if lowered in ("false", "0", "no"):
+            return False
+        raise invalid(param.name, f"{param.name} must be true or false.")
+    if _CONTROL.search(text):
+        raise invalid(param.name, f"{param.name} contains control characters.")
+    if len(text) > 200:
+        raise invalid(param.name, f"{param.name} is too long (200 characters at most).")
+    if param.enum and text not in param.enum:
+        raise invalid(param.name, f"{param.name} must be one of: {', '.join(param.enum)}.")
+    return text
+
+
+def query_args() -> dict[str, Any]:
+    """The declared query parameters of the current operation, checked (422 naming each).
+
+    An empty value counts as absent. Undeclared parameters are ignored.
+    """
+    operation = current_operation()
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for param in operation.params:
+        raw = request.args.get(param.name)
+        if raw is None or raw.strip() == "":
+            if param.required:
+                errors[param.name] = [f"Give {param.name}: {param.description}"]
+            values[param.name] = param.default
+            continue
+        try:
+            values[param.name] = _parse_param(param, raw)
+        except ApiError as error:
+            for key, messages in error.errors.items():
+                errors.setdefault(key, []).extend(messages)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApiError(422, first, errors)
+    return values
+
+
+# --------------------------------------------------------------------------- request bodies
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _json_types(value: Any) -> set[str]:
+    if value is None:
+        return {"null"}
+    if isinstance(value, bool):
+        return {"boolean"}
+    if isinstance(value, int):
+        return {"integer", "number"}
+    if isinstance(value, Decimal | float):
+        kinds = {"number"}
+        if isinstance(value, Decimal) and value == value.to_integral_value():
+            kinds.add("integer")
+        return kinds
+    if isinstance(value, str):
+        return {"string"}
+    if isinstance(value, list):
+        return {"array"}
+    if isinstance(value, dict):
+        return {"object"}
+    return set()
+
+
+def _type_words(types: list[str]) -> str:
+    words = {
+        "string": "text",
+        "integer": "a whole number",
+        "number": "a number",
+        "boolean": "true or false",
+        "array": "a list",
+        "object": "an object",
+        "null": "null",
+    }
+    return " or ".join(words.get(t, t) for t in types)
+
+
+def check_body(data: Any, schema_name: str) -> dict[str, Any]:
+    """Check a decoded body against the top level of its declared schema: an object, no
+    unknown fields, each field of its JSON type. Values, and the fields the schema lists as
+    required, are checked by the services with their own messages (a test holds the schema's
+    ``required`` lists to what the services refuse)."""
+    schema = COMPONENTS[schema_name]
+    if not isinstance(data, dict):
+        raise ApiError(
+            422, "The request body must be a JSON object.", {"body": ["Send a JSON object."]}
+        )
+    properties: dict[str, Any] = schema.get("properties", {})
+    errors: dict[str, list[str]] = {}
+    for key in data:
+        if key not in properties:
+            known = ", ".join(sorted(properties))
+            errors.setdefault(key, []).append(f"Unknown field {key!r}; the fields are: {known}.")
+    for key, value in data.items():
+        spec = properties.get(key)
+        if not spec or "type" not in spec:
+            continue
+        allowed = spec["type"] if isinstance(spec["type"], list) else [spec["type"]]
+        if not _json_types(value) & set(allowed):
+            errors.setdefault(key, []).append(f"{key} must be {_type_words(allowed)}.")
+    if errors:
+        first = next(iter(errors.values()))[0]
+        count = sum(len(v) for v in errors.values())
+        message = first if count == 1 else f"{first} (and {count - 1} more problem(s))"
+        raise ApiError(422, message, errors)
+    return data
+
+
+def json_body() -> dict[str, Any]:
+    """The current operation's JSON body: malformed JSON is 400, a wrong shape 422."""
+    operation = current_operation()
+    raw = request.get_data(cache=True)
+    if not raw or not raw.strip():
+        raise ApiError(400, "The request body is empty; send a JSON object.")
+    try:
+        text = raw.decode("utf-8")
+        data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ApiError(400, f"The request body is not valid JSON: {error}.") from None
+    assert operation.body is not None
+    return check_body(data, operation.body)
+
+
+def form_body() -> dict[str, Any]:
+    """A multipart/form-data body (operations that take files): its fields, checked like JSON."""
+    operation = current_operation()
+    assert operation.body is not None
+    data: dict[str, Any] = {key: request.form.get(key) for key in request.form}
+    return check_body(data, operation.body)
+
+
+def is_multipart() -> bool:
+    return (request.mimetype or "") == "multipart/form-data"
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def page_of(
+    stmt: Select,
+    serialize: Callable[[list[Any]], list[dict[str, Any]]],
+    args: Mapping[str, Any],
+) -> dict[str, Any]:
+    """API.md list shape: {items, total, page, per_page}, two queries plus the serializer's."""
+    result = paginate(stmt, args["page"], args["per_page"])
+    return {
+        "items": serialize(result.items),
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+    }
+
+
+def page_of_list(items: list[Any], args: Mapping[str, Any]) -> dict[str, Any]:
+    """The same shape over a list already in memory (results computed in bulk)."""
+    page, per_page = args["page"], args["per_page"]
+    start = (page - 1) * per_page
+    return {
+        "items": items[start : start + per_page],
+        "total": len(items),
+        "page": page,
+        "per_page": per_page,
+    }

@@ -1,0 +1,278 @@
+"""Tuition endpoints (API.md "Tuition"): requests, their transitions, the finance summary.
+
+Every rule lives in app.services.tuition (the same functions as the tuition pages): the
+state machine, who may approve which stage (an ``approve`` applies to the stage the request is
+in now), the cap, the amount, late submissions. Each transition is a conditional UPDATE, so a
+double submit or two approvers apply it exactly once; the loser gets 409.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask import jsonify, request, url_for
+from sqlalchemy import select
+
+from app import policy
+from app.blueprints.api import bp
+from app.blueprints.api.spec import (
+    ApiError,
+    Param,
+    api_route,
+    form_body,
+    is_multipart,
+    json_body,
+    page_of,
+    page_of_list,
+    query_args,
+)
+from app.clock import today
+from app.extensions import db
+from app.models import Competency, TuitionRequest
+from app.models.tuition import TUITION_STATES
+from app.services import tuition as svc
+
+TAG = "Tuition"
+
+
+def _user() -> Any:
+    return policy.acting_user()
+
+
+def requests_to_dicts(rows: list[TuitionRequest]) -> list[dict[str, Any]]:
+    """Serialize a page; the target competencies load in one query, not one per request."""
+    wanted = {r.target_competency_id for r in rows if r.target_competency_id}
+    if wanted:
+        list(db.session.scalars(select(Competency).where(Competency.id.in_(wanted))))
+    return [svc.request_to_dict(r) for r in rows]
+
+
+@api_route(
+    bp,
+    "/tuition-requests",
+    "GET",
+    permission="authenticated",
+    summary="Tuition requests the caller may see, newest first",
+    tag=TAG,
+    who="Anyone: their own requests and those of the people below them; hr and finance see "
+    "all requests.",
+    response="TuitionRequestPage",
+    paged=True,
+    query=(
+        Param("q", "string", "Search title, institution, employee name or number."),
+        Param("state", "string", "Only requests in this state.", enum=TUITION_STATES),
+        Param("department", "string", "A department code."),
+        Param("employee_id", "integer", "Only this employee's requests.", minimum=1),
+    ),
+)
+def list_tuition_requests() -> Any:
+    args = query_args()
+    stmt = svc.visible_requests_query(
+        _user(), q=args["q"], state=args["state"], department=args["department"]
+    )
+    if args["employee_id"]:
+        stmt = stmt.where(TuitionRequest.employee_id == args["employee_id"])
+    stmt = stmt.order_by(TuitionRequest.id.desc())
+    return jsonify(page_of(stmt, requests_to_dicts, args))
+
+
+@api_route(
+    bp,
+    "/tuition-requests",
+    "POST",
+    permission="authenticated",
+    summary="Create a draft tuition request for yourself",
+    tag=TAG,
+    who="Any employee, for themselves.",
+    body="TuitionRequestInput",
+    response="TuitionRequest",
+    status=201,
+    conflict=True,
+    description="Costs are money strings (tuition, fees, books; blank is 0.00, at most two "
+    "decimals). The request starts as a draft: submit it with POST "
+    "/tuition-requests/{id}/transitions {action: submit}, before the course starts.",
+)
+def create_tuition_request() -> Any:
+    user = _user()
+    req = svc.create_request(user.employee, json_body(), user)
+    response = jsonify(svc.request_to_dict(req, include_history=True))
+    response.headers["Location"] = url_for("api.show_tuition_request", request_id=req.id)
+    return response, 201
+
+
+@api_route(
+    bp,
+    "/tuition-requests/<int:request_id>",
+    "GET",
+    permission="authenticated",
+    summary="One tuition request with its history",
+    tag=TAG,
+    who="The employee, their managers, hr and finance; anyone else gets 404.",
+    response="TuitionRequest",
+)
+def show_tuition_request(request_id: int) -> Any:
+    req = svc.load_request(request_id, _user())
+    return jsonify(svc.request_to_dict(req, include_history=True))
+
+
+@api_route(
+    bp,
+    "/tuition-requests/<int:request_id>",
+    "PATCH",
+    permission="authenticated",
+    summary="Edit a draft (the whole request is checked again)",
+    tag=TAG,
+    who="The employee, while the request is a draft (others who may see it get 403).",
+    body="TuitionRequestPatch",
+    response="TuitionRequest",
+    conflict=True,
+)
+def update_tuition_request(request_id: int) -> Any:
+    user = _user()
+    req = svc.load_request(request_id, user)
+    current = {
+        "title": req.title,
+        "institution": req.institution,
+        "qualification": req.qualification.code if req.qualification else None,
+        "starts_on": req.starts_on,
+        "ends_on": req.ends_on,
+        "tuition": req.tuition,
+        "fees": req.fees,
+        "books": req.books,
+        "job_related": req.job_related,
+        "justification": req.justification,
+        "target_role": req.target_role.code if req.target_role else None,
+        "target_competency": (
+            db.session.get(Competency, req.target_competency_id).code  # type: ignore[union-attr]
+            if req.target_competency_id
+            else None
+        ),
+        "pass_fail": req.pass_fail,
+    }
+    current.update(json_body())
+    req = svc.update_request(request_id, current, user)
+    return jsonify(svc.request_to_dict(req, include_history=True))
+
+
+def _upload_id(data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ApiError(422, f"{key} must be an upload id.", {key: ["Give the upload's id."]})
+    try:
+        return int(value)
+    except ValueError:
+        message = f"{key} must be an upload id."
+        raise ApiError(422, message, {key: ["Give the upload's id."]}) from None
+
+
+@api_route(
+    bp,
+    "/tuition-requests/<int:request_id>/transitions",
+    "POST",
+    permission="authenticated",
+    summary="Move a request: submit, approve, reject, cancel, complete, flag_documents, pay",
+    tag=TAG,
+    who="submit, cancel, complete, resubmit_documents: the employee. approve and reject: the "
+    "one entitled to the current stage (the employee's manager, then hr, then finance; never "
+    "the employee). flag_documents and pay: finance. override_late: hr. Someone who may see "
+    "the request but not make this move gets 403; someone who may not see it, 404.",
+    body="TransitionInput",
+    response="TuitionRequest",
+    conflict=True,
+    multipart=True,
+    description="An illegal move for the current state is 409, and so is losing a race to "
+    "another approver. complete needs the grade and a receipt or transcript: send "
+    "multipart/form-data with the files `receipt` and/or `transcript` (PDF, PNG or JPEG) and "
+    "the same fields, or JSON with receipt_upload_id / transcript_upload_id of files already "
+    "uploaded for this employee. The answer is the request in its new state, with its "
+    "`state` and `amount` (the reserved amount after the finance approval, the reimbursed "
+    "amount after pay).",
+)
+def transition_tuition_request(request_id: int) -> Any:
+    user = _user()
+    files: dict[str, Any] = {}
+    if is_multipart():
+        data = form_body()
+        files = {key: request.files.get(key) for key in ("receipt", "transcript")}
+    else:
+        data = json_body()
+    receipt = files.get("receipt") or _upload_id(data, "receipt_upload_id")
+    transcript = files.get("transcript") or _upload_id(data, "transcript_upload_id")
+    req = svc.transition(
+        request_id,
+        str(data.get("action") or ""),
+        user,
+        reason=data.get("reason"),
+        grade=data.get("grade"),
+        paid_on=data.get("paid_on"),
+        override_reason=data.get("override_reason"),
+        receipt=receipt,
+        transcript=transcript,
+    )
+    return jsonify(svc.request_to_dict(req, include_history=True))
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+@api_route(
+    bp,
+    "/tuition/summary",
+    "GET",
+    permission="finance_or_hr",
+    summary="Per employee: reserved, reimbursed, cap left, taxable excess, repayments owed",
+    tag=TAG,
+    who="finance and hr.",
+    response="TuitionSummary",
+    paged=True,
+    query=(
+        Param(
+            "year", "integer", "The calendar year. Default: this year.", minimum=1900, maximum=2200
+        ),
+        Param("department", "string", "A department code or name."),
+    ),
+    description="DOMAIN.md Annual cap: reserved (pre-approved, not yet paid, course starting "
+    "that year) and reimbursed (paid that year) both count toward the cap; the taxable excess "
+    "is what the year's payments for courses that are not job-related pay above the tax-free "
+    "limit; repayments owed by voluntary leavers who left that year. totals cover every row, "
+    "not only the page.",
+)
+def tuition_summary() -> Any:
+    args = query_args()
+    year = args["year"] or today().year
+    data = svc.summary(year, args["department"])
+    rows = [
+        {
+            "employee_id": r.employee_id,
+            "employee_no": r.employee_no,
+            "name": r.name,
+            "department": r.department_code or None,
+            "reserved": _money(r.reserved),
+            "reimbursed": _money(r.reimbursed),
+            "cap": _money(r.cap),
+            "cap_used": _money(r.cap_used),
+            "cap_left": _money(r.cap_left),
+            "taxable_excess": _money(r.taxable_excess),
+            "repayments_owed": _money(r.repayments_owed),
+        }
+        for r in data.rows
+    ]
+    answer = page_of_list(rows, args)
+    total = data.total
+    answer.update(
+        year=year,
+        currency=data.currency,
+        totals={
+            "employees": total.employees,
+            "reserved": _money(total.reserved),
+            "reimbursed": _money(total.reimbursed),
+            "cap_used": _money(total.cap_used),
+            "taxable_excess": _money(total.taxable_excess),
+            "repayments_owed": _money(total.repayments_owed),
+        },
+    )
+    return jsonify(answer)

@@ -1,0 +1,90 @@
+"""The profile page: who you are, and your API tokens (create, see, revoke).
+
+API.md "Auth": a user creates and revokes tokens on their profile page; the token is shown
+once, right after it is created, and only its hash is stored. Views are thin: the rules live in
+app.services.tokens.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from app import policy
+from app.blueprints.profile.forms import TokenForm
+from app.navigation import NAV_ENTRIES
+from app.pagination import page_args, paginate, sort_args
+from app.policy import permission
+from app.services import tokens
+
+bp = Blueprint("profile", __name__, url_prefix="/profile")
+
+NAV_ENTRIES.append(("Profile", "profile.index", lambda user: True))
+
+
+def _page(form: TokenForm, secret: str | None = None, created: Any = None, code: int = 200):  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    q = request.args.get("q", "").strip()[:100] or None
+    status = request.args.get("status")
+    status = status if status in tokens.TOKEN_STATUSES else None
+    sort_key, descending, order = sort_args(tokens.TOKEN_SORTS, "created_at")
+    if "sort" not in request.args:  # newest first unless the reader chose an order
+        descending, order = True, tokens.TOKEN_SORTS["created_at"].desc()
+    page, per_page = page_args(25)
+    stmt = tokens.tokens_query(user.id, q=q, status=status).order_by(
+        order, tokens.ApiToken.id.desc()
+    )
+    return (
+        render_template(
+            "profile/index.html",
+            user=user,
+            form=form,
+            page=paginate(stmt, page, per_page),
+            q=q,
+            status=status,
+            statuses=tokens.TOKEN_STATUSES,
+            sort_key=sort_key,
+            descending=descending,
+            secret=secret,
+            created=created,
+        ),
+        code,
+    )
+
+
+@bp.route("/")
+@permission("authenticated")
+def index():  # type: ignore[no-untyped-def]
+    return _page(TokenForm())
+
+
+@bp.route("/tokens", methods=["POST"])
+@permission("authenticated")
+def create_token():  # type: ignore[no-untyped-def]
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _page(form, code=400)
+    try:
+        token, secret = tokens.create_token(policy.acting_user(), form.name.data)
+    except tokens.TokenError as error:
+        form.name.errors = list(error.errors.get("name", [error.message]))
+        return _page(form, code=422)
+    # The secret is shown in this answer only: never flashed (the session cookie is signed, not
+    # encrypted) and never cached.
+    g.no_store = True
+    return _page(TokenForm(formdata=None), secret=secret, created=token)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@permission("authenticated")
+def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+    try:
+        token = tokens.revoke_token(policy.acting_user(), token_id)
+    except tokens.TokenNotFound:
+        abort(404)
+    except tokens.TokenConflict as error:
+        flash(error.message, "info")
+        return redirect(url_for("profile.index"))
+    flash(f"Revoked the token “{token.name}”: it stopped working at once.", "success")
+    return redirect(url_for("profile.index"))
