@@ -385,7 +385,7 @@ def export_for(user: User, employee_id: int) -> dict[str, Any]:
         raise ExportNotFound()
     document = build_export(employee)
     record_change(
-        db.session,
+        db.session(),
         "employees",
         employee.id,
         "export",

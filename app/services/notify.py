@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import Select, event, func, or_, select, update
+from sqlalchemy import CursorResult, Select, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import now
@@ -130,7 +130,7 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
     )
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
-    result = db.session.execute(stmt.values(read_at=now()))
+    result: CursorResult[Any] = db.session.execute(stmt.values(read_at=now()))  # type: ignore[assignment]
     db.session.commit()
     return result.rowcount or 0
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from app.audit import record_change
 from app.clock import today
@@ -175,7 +176,7 @@ def purge_expired_data(as_of: date | None = None, dry_run: bool = False) -> Purg
     try:
         checks = BackgroundCheck.__table__
         for item in report.checks:
-            result = db.session.execute(
+            result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
                 update(checks)
                 .where(checks.c.id == item.record_id, checks.c.findings.is_not(None))
                 .values(findings=None, findings_purged_on=on, version=checks.c.version + 1)
@@ -185,7 +186,7 @@ def purge_expired_data(as_of: date | None = None, dry_run: bool = False) -> Purg
             # Redact the earlier entries first, so the new one (which holds no text) stays as is.
             _redact_audit_history([item.record_id], marker)
             record_change(
-                db.session,
+                db.session(),
                 "background_checks",
                 item.record_id,
                 "purge",
@@ -202,7 +203,7 @@ def purge_expired_data(as_of: date | None = None, dry_run: bool = False) -> Purg
             ).all()
         )
         for item in report.uploads:
-            result = db.session.execute(
+            result = db.session.execute(  # type: ignore[assignment]
                 update(uploads)
                 .where(uploads.c.id == item.record_id, uploads.c.purged_on.is_(None))
                 .values(purged_on=on)
@@ -218,7 +219,7 @@ def purge_expired_data(as_of: date | None = None, dry_run: bool = False) -> Purg
             if not existed:
                 report.missing_files.append(path.name)
             record_change(
-                db.session,
+                db.session(),
                 "uploads",
                 item.record_id,
                 "purge",
@@ -227,7 +228,7 @@ def purge_expired_data(as_of: date | None = None, dry_run: bool = False) -> Purg
             )
             erased_uploads.append(item)
         record_change(
-            db.session,
+            db.session(),
             "retention",
             on.isoformat(),
             "purge",
