@@ -31,7 +31,7 @@ from typing import Any, ParamSpec, TypeVar
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import policy
@@ -1089,7 +1089,12 @@ def completion_list_query(
         select(Completion)
         .join(Employee, Completion.employee_id == Employee.id)
         .join(Course, Completion.course_id == Course.id)
-        .options(contains_eager(Completion.employee), contains_eager(Completion.course))
+        .options(
+            # A list needs names and codes only: none of the person's or the course's own
+            # relationships (role requirements, prerequisites, grants) are loaded.
+            contains_eager(Completion.employee).options(lazyload("*")),
+            contains_eager(Completion.course).options(lazyload("*")),
+        )
     )
     if q:
         like = f"%{q.strip().lower()}%"

@@ -386,8 +386,23 @@ def test_upload_map_dry_run_and_apply_in_the_browser(login_as, demo_db):
     demo_db.session.expire_all()
     assert count(demo_db, Completion) == before + 2
     assert client.get(review_url).status_code == 404  # the staged file is gone
-    # another hr person cannot open someone else's staged file
-    assert login_as("employee").get(review_url).status_code == 403
+    # a staged file opens only for the hr person who uploaded it
+    response = client.post(
+        "/records/import",
+        data={
+            "kind": "completions",
+            "date_format": "iso",
+            "file": (io.BytesIO(good.encode()), "legacy.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    from app.services.accounts import create_user
+
+    create_user("owen.blake@example.com", "second-hr-pass", ["hr"])
+    demo_db.session.commit()
+    other_hr = login_as("owen.blake@example.com", "second-hr-pass")
+    assert other_hr.get(response.headers["Location"]).status_code == 404
+    assert login_as("employee").get(response.headers["Location"]).status_code == 403
 
 
 def test_uploading_something_that_is_not_csv_is_refused(login_as):

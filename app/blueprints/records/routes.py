@@ -444,7 +444,7 @@ def pending_completions():  # type: ignore[no-untyped-def]
         filters=filters,
         sort_key=sort_key,
         descending=descending,
-        courses=db.session.scalars(select(Course).order_by(Course.code)).all(),
+        courses=db.session.scalars(select(Course.code).order_by(Course.code)).all(),
     )
 
 
@@ -458,7 +458,7 @@ def completions():  # type: ignore[no-untyped-def]
         filters=filters,
         sort_key=sort_key,
         descending=descending,
-        courses=db.session.scalars(select(Course).order_by(Course.code)).all(),
+        courses=db.session.scalars(select(Course.code).order_by(Course.code)).all(),
         statuses=records.COMPLETION_STATUSES,
         pending=records.pending_completion_count(),
     )
