@@ -1140,7 +1140,8 @@ def _notify_transition(
     title = f"“{req.title}”"
     money = f" ({tuition_config().currency} {amount:,.2f})" if amount is not None else ""
     subject = f"Tuition request {title} {ACTION_WORDS.get(action, action)}"
-    body = f"{who} {ACTION_WORDS.get(action, action)} {employee.name}'s tuition request {title}"
+    whose = "their" if actor.employee_id == employee.id else f"{employee.name}'s"
+    body = f"{who} {ACTION_WORDS.get(action, action)} {whose} tuition request {title}"
     body += f"{money}. It is now {STATE_WORDS.get(to_state, to_state)}."
     if note:
         body += f" Note: {note}"
