@@ -29,6 +29,8 @@ NAV_ENTRIES: list[tuple] = [
         "employees.index",
         lambda user: user.has_role("hr", "admin") or policy.is_manager(user),
     ),
+    ("Catalogue", "catalogue.index", lambda user: user.has_role("hr", "admin")),
+    ("Settings", "settings.index", lambda user: user.has_role("hr", "admin")),
     ("My plan", "readiness.my_plan", lambda user: True),
     (
         "Bench strength",

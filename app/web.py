@@ -16,6 +16,8 @@ BLUEPRINTS = (
     "employees",
     "notifications",
     "privacy",
+    "catalogue",
+    "settings",
     "tuition",
     "records",
     "readiness",

@@ -1,0 +1,216 @@
+"""Catalogue forms: they only carry text to the service, which validates (one set of rules).
+
+Required fields carry a marker validator so the label shows the asterisk; the messages come
+from ``app.services.catalogue`` so the web page and the API say the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.models.catalogue import INSTRUMENT_KINDS, REQUIREMENT_KINDS
+from app.services.catalogue_errors import CatalogueError
+
+
+class Needed:
+    """Marks a field as required for the label and assistive technology; the service checks."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form: Any, field: Any) -> None:
+        return None
+
+
+NEEDED = [Needed()]
+
+
+def options(pairs: Any, optgroup: str | None = None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices, optionally inside an optgroup."""
+    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+CODE_HINT = "Upper-case letters, digits and hyphens, e.g. PCI-AWARE. It cannot change later."
+
+
+class CheckboxList(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (each with its own label)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        return None  # unknown codes are reported by the service, naming the code
+
+
+class LenientSelect(SelectField):
+    """A select whose value the service validates (so an unknown code gets a clear message)."""
+
+    def pre_validate(self, form: Any) -> None:
+        return None
+
+
+class CompetencyForm(FlaskForm):
+    code = StringField("Code", validators=NEEDED)
+    name = StringField("Name", validators=NEEDED)
+    category = StringField("Category")
+    description = TextAreaField("Description")
+
+
+class CheckTypeForm(FlaskForm):
+    code = StringField("Code", validators=NEEDED)
+    name = StringField("Name", validators=NEEDED)
+    rescreen_months = StringField(
+        "Rescreen after (months)", validators=NEEDED, render_kw={"inputmode": "numeric"}
+    )
+    turnaround_days = StringField(
+        "Typical turnaround (days)", validators=NEEDED, render_kw={"inputmode": "numeric"}
+    )
+
+
+class InstrumentForm(FlaskForm):
+    code = StringField("Code", validators=NEEDED)
+    name = StringField("Name", validators=NEEDED)
+    kind = LenientSelect(
+        "Kind",
+        choices=options(
+            [("", "Choose a kind")]
+            + [
+                (k, {"360": "360 feedback"}.get(k, k.replace("_", " ").capitalize()))
+                for k in INSTRUMENT_KINDS
+            ]
+        ),
+        validators=NEEDED,
+    )
+    scale_min = StringField("Scale minimum", validators=NEEDED, render_kw={"inputmode": "decimal"})
+    scale_max = StringField("Scale maximum", validators=NEEDED, render_kw={"inputmode": "decimal"})
+    dimensions = TextAreaField("Dimensions", validators=NEEDED)
+    validity_months = StringField(
+        "Valid for (months)", validators=NEEDED, render_kw={"inputmode": "numeric"}
+    )
+
+
+class QualificationForm(FlaskForm):
+    code = StringField("Code", validators=NEEDED)
+    name = StringField("Name", validators=NEEDED)
+
+
+class GrantRow(Form):
+    competency = LenientSelect("Competency", choices=[])
+    level = LenientSelect(
+        "Level", choices=options([("", "—")] + [(str(n), str(n)) for n in range(1, 6)])
+    )
+
+
+class CourseForm(FlaskForm):
+    code = StringField("Code", validators=NEEDED)
+    title = StringField("Title", validators=NEEDED)
+    category = StringField("Category")
+    hours = StringField("Hours", render_kw={"inputmode": "decimal"})
+    cost = StringField("Cost", render_kw={"inputmode": "decimal"})
+    validity_months = StringField("Valid for (months)", render_kw={"inputmode": "numeric"})
+    default_duration_days = StringField(
+        "Default duration (days)", render_kw={"inputmode": "numeric"}
+    )
+    prerequisites = CheckboxList("Prerequisites", choices=[])
+    grants = FieldList(FormField(GrantRow), min_entries=0)
+    version = HiddenField()
+
+
+class SessionForm(FlaskForm):
+    starts_on = StringField("Starts on", validators=NEEDED, render_kw={"type": "date"})
+    ends_on = StringField("Ends on", validators=NEEDED, render_kw={"type": "date"})
+    seats = StringField("Seats", validators=NEEDED, render_kw={"inputmode": "numeric"})
+    location = StringField("Location")
+
+
+class RoleForm(FlaskForm):
+    code = StringField("Code", validators=NEEDED)
+    title = StringField("Title", validators=NEEDED)
+    level = StringField("Level", validators=NEEDED, render_kw={"inputmode": "numeric"})
+    financial_authority_limit = StringField(
+        "Financial authority limit", render_kw={"inputmode": "decimal"}
+    )
+
+
+KIND_LABELS = {
+    "competency": "Competency",
+    "course": "Course (never expires)",
+    "certification": "Certification (expires)",
+    "background_check": "Background check",
+    "assessment": "Assessment",
+    "tenure": "Tenure in role",
+    "education": "Education",
+}
+
+
+class RequirementRow(Form):
+    kind = LenientSelect(
+        "Kind",
+        choices=options([("", "— none —")] + [(k, KIND_LABELS[k]) for k in REQUIREMENT_KINDS]),
+    )
+    target = LenientSelect("Target", choices=[])
+    threshold = StringField("Minimum", render_kw={"inputmode": "decimal"})
+    mandatory = BooleanField("Mandatory")
+    weight = StringField("Weight", render_kw={"inputmode": "decimal"})
+    remove = BooleanField("Remove")
+
+
+class RequirementsForm(FlaskForm):
+    rows = FieldList(FormField(RequirementRow), min_entries=0)
+
+
+class LadderForm(FlaskForm):
+    from_role = LenientSelect("From role", choices=[], validators=NEEDED)
+    to_role = LenientSelect("To role", choices=[], validators=NEEDED)
+    typical_months = StringField(
+        "Typical months", validators=NEEDED, render_kw={"inputmode": "numeric"}
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A bare POST carrying only the CSRF token (retire, restore, cancel, remove)."""
+
+
+def apply_errors(form: Any, error: CatalogueError) -> None:
+    """Tie the service's field messages to the form's fields; the rest go to the summary."""
+    import re
+
+    form.form_errors = list(getattr(form, "form_errors", []) or [])
+    placed = False
+    for name, messages in error.errors.items():
+        match = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)", name)
+        target = None
+        if match:
+            listing, index, sub = match.group(1), int(match.group(2)), match.group(3)
+            listing = "rows" if listing == "requirements" else listing
+            if sub in ("min_level", "min_score", "min_months"):
+                sub = "threshold"
+            entries = getattr(form, listing, None)
+            if entries is not None and index < len(entries.entries):
+                target = getattr(entries.entries[index].form, sub, None)
+            label = "Requirement" if listing == "rows" else "Grant"
+            form.form_errors.extend(f"{label} {index + 1}: {m}" for m in messages)
+        elif name in getattr(form, "_fields", {}):
+            target = form[name]
+        if target is not None:
+            target.errors = list(getattr(target, "errors", []) or []) + list(messages)
+            placed = True
+        elif not match:
+            form.form_errors.extend(messages)
+    if not placed and not form.form_errors:
+        form.form_errors.append(error.message)
