@@ -426,7 +426,10 @@ def convert_date(raw: str, date_format: str, label: str) -> str:
                 return date(parts["y"], parts["m"], parts["d"]).isoformat()
             except ValueError:
                 break
-    raise RowRefused(f"{label}: {raw!r} is not a date (expected {DATE_FORMATS[date_format][0]}).")
+    raise RowRefused(
+        f"{label}: {raw!r} is not a date (expected {DATE_FORMATS[date_format][0]}; "
+        "choose the file's date format if it writes dates another way)."
+    )
 
 
 def _messages(error: RecordError, labels: Mapping[str, str]) -> list[str]:

@@ -105,7 +105,7 @@ def test_the_dry_run_reports_each_row_and_changes_nothing(demo_db):
     assert [r.line for r in report.rows] == [2, 3, 4, 5, 6, 7, 8]
     reasons = {r.line: " ".join(r.messages) for r in report.rows}
     assert "There is no course with the code 'NO-SUCH'" in reasons[4]
-    assert "Completed on: '01/11/2026' is not a date (expected YYYY-MM-DD)" in reasons[5]
+    assert "Completed on: '01/11/2026' is not a date (expected YYYY-MM-DD;" in reasons[5]
     assert "there is no employee 'E9999'" in reasons[6]
     assert "cannot be in the future" in reasons[7]
     assert report.counts == {"create": 2, "update": 0, "unchanged": 1, "refuse": 4}
