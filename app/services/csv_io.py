@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -435,7 +435,7 @@ def convert_date(raw: str, date_format: str, label: str) -> str:
 def _messages(error: RecordError, labels: Mapping[str, str]) -> list[str]:
     if not error.errors:
         return [error.message]
-    result = []
+    result: list[str] = []
     for key, messages in error.errors.items():
         label = labels.get(key, key.replace("_", " "))
         result.extend(f"{label}: {message}" for message in messages)
@@ -722,6 +722,7 @@ def _safe(value: Any) -> str:
 
 def export_rows(kind_name: str) -> tuple[list[str], list[list[str]]]:
     """The rows of an export, one query each; columns are the import's field names."""
+    rows: Sequence[Any]
     if kind_name == "employees":
         manager = aliased(Employee)
         rows = db.session.execute(

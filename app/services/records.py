@@ -771,6 +771,7 @@ def _update_employee(
     role = values.get("role")
     since = values.get("role_since")
     if role is not None and role.id != employee.job_role_id:
+        assert since is not None  # validated: a new role needs its start date
         _apply_role(employee, role, since, values.get("move_note"))
     elif since is not None and employee.job_role_id is not None and since != employee.role_since:
         _correct_role_start(employee, since)
@@ -1026,7 +1027,7 @@ def _decide_completion(
     if text:
         after["reason"] = text
     record_change(
-        db.session, "completions", completion_id, "update", {"verification": "pending"}, after
+        db.session(), "completions", completion_id, "update", {"verification": "pending"}, after
     )
     db.session.expire(completion)
     _notify_employee(
@@ -1189,7 +1190,7 @@ def record_rating(
     Self-ratings are shown but never count; who may use which source is
     ``allowed_rating_sources``.
     """
-    competency, points, when, source, text, problems = _validate_rating(
+    competency, points, when, _, text, problems = _validate_rating(
         employee, competency_code, level, rated_on, source, evidence, actor
     )
     if source in RATING_SOURCES and source not in allowed_rating_sources(actor, employee):
@@ -1392,7 +1393,7 @@ def _conditional_check_update(
     after = {k: v for k, v in values.items() if k != "findings"}
     if "findings" in values:
         after["findings"] = "(changed)"  # findings stay out of the audit trail's plain view
-    record_change(db.session, "background_checks", check.id, "update", before, after)
+    record_change(db.session(), "background_checks", check.id, "update", before, after)
     db.session.expire(check)
     return check
 
