@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defaultload, joinedload, lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import policy
@@ -1174,6 +1174,15 @@ def _notify_transition(
 # --------------------------------------------------------------------------- lists and queues
 
 
+def _list_loading() -> tuple[Any, ...]:
+    """Loader options for list pages: the employee and department joined in, and no role
+    catalogue (JobRole eagerly loads its requirements, courses and grants, which no list shows)."""
+    return (
+        joinedload(TuitionRequest.employee).lazyload(Employee.job_role),
+        lazyload(TuitionRequest.target_role),
+    )
+
+
 REQUEST_SORTS = {
     "updated": TuitionRequest.updated_at,
     "starts_on": TuitionRequest.starts_on,
@@ -1203,7 +1212,7 @@ def own_requests_query(employee_id: int, q: str | None = None, state: str | None
     stmt = (
         select(TuitionRequest)
         .join(Employee, Employee.id == TuitionRequest.employee_id)
-        .options(selectinload(TuitionRequest.events))
+        .options(selectinload(TuitionRequest.events), *_list_loading())
         .where(TuitionRequest.employee_id == employee_id)
     )
     if state in rules.STATES:
@@ -1215,7 +1224,11 @@ def visible_requests_query(
     user: User, q: str | None = None, state: str | None = None, department: str | None = None
 ) -> Select:
     """Every request the user may see: their own, their reports' (managers), all (hr, finance)."""
-    stmt = select(TuitionRequest).join(Employee, Employee.id == TuitionRequest.employee_id)
+    stmt = (
+        select(TuitionRequest)
+        .join(Employee, Employee.id == TuitionRequest.employee_id)
+        .options(*_list_loading())
+    )
     if not user.has_role("hr", "finance"):
         stmt = stmt.where(
             or_(
@@ -1239,7 +1252,11 @@ def queue_query(user: User, stage: str, q: str | None = None, view: str | None =
     waiting for the employee); default both approve and pay. hr ``view`` "late": drafts whose
     course has started, waiting for a late-submission override.
     """
-    stmt = select(TuitionRequest).join(Employee, Employee.id == TuitionRequest.employee_id)
+    stmt = (
+        select(TuitionRequest)
+        .join(Employee, Employee.id == TuitionRequest.employee_id)
+        .options(*_list_loading())
+    )
     mine = TuitionRequest.employee_id != user.employee_id
     if stage == "manager":
         stmt = stmt.where(
@@ -1697,7 +1714,12 @@ def repayments_query(q: str | None = None, outstanding: bool = True) -> Select:
     stmt = (
         select(Repayment)
         .join(Employee, Employee.id == Repayment.employee_id)
-        .options(selectinload(Repayment.request))
+        .options(
+            joinedload(Repayment.request)
+            .joinedload(TuitionRequest.employee)
+            .lazyload(Employee.job_role),
+            defaultload(Repayment.request).lazyload(TuitionRequest.target_role),
+        )
     )
     if outstanding:
         stmt = stmt.where(Repayment.settled_on.is_(None))

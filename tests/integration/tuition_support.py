@@ -17,13 +17,13 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from app.extensions import db
 from app.clock import now
+from app.extensions import db
 from app.models import Employee, TuitionEvent, TuitionRequest, User
 from app.services import notify
 from app.services import tuition as svc
-from app.tuition import rules
 from app.services.accounts import create_user
+from app.tuition import rules
 
 PASSWORD = "echelon-demo-2026"
 EMAILS = {
