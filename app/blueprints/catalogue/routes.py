@@ -759,7 +759,7 @@ def _target_choices(role: JobRole) -> list[Any]:
         "instrument": "Instruments",
         "qualification": "Qualifications",
     }
-    choices = options([("", "— none (tenure) —")])
+    choices = options([("", "— none (for tenure) —")])
     for kind, label in groups.items():
         current = [
             r.target_code
