@@ -90,7 +90,7 @@ class EntryKind:
     """One kind of catalogue entry: its model, its words and the attribute holding its name."""
 
     key: str
-    model: type
+    model: Any
     label: str
     plural: str
     name_attr: str
@@ -456,8 +456,11 @@ def choices(kind: str, include: Iterable[str] = ()) -> list[Any]:
     return list(db.session.scalars(select(spec.model).where(condition).order_by(*order)))
 
 
-def _codes_taken(model: type, code: str) -> bool:
-    return db.session.scalar(select(func.count()).where(model.code == code)) > 0  # type: ignore[attr-defined]
+def _codes_taken(model: Any, code: str) -> bool:
+    count: int | None = db.session.scalar(
+        select(func.count()).select_from(model).where(model.code == code)
+    )
+    return bool(count)
 
 
 def _resolve(
@@ -668,7 +671,7 @@ def overview() -> list[KindCount]:
     """How many active and retired entries each kind holds (one query per kind)."""
     result = []
     for spec in KINDS.values():
-        counts = dict(
+        counts: dict[bool, int] = dict(
             db.session.execute(
                 select(spec.model.retired, func.count()).group_by(spec.model.retired)
             ).all()
@@ -850,7 +853,7 @@ def update_competency(
         competency.description if description is UNSET else description,
     )
     fields.raise_if_any("Check the competency's fields.")
-    competency.name, competency.category, competency.description = values
+    competency.name, competency.category, competency.description = values  # type: ignore[assignment]
     return competency
 
 
@@ -1477,7 +1480,7 @@ def update_qualification(code: str, *, name: Any = UNSET) -> QualificationType:
     fields = Fields()
     clean_name = fields.text("name", qualification.name if name is UNSET else name, "Name")
     fields.raise_if_any("Check the qualification's fields.")
-    qualification.name = clean_name
+    qualification.name = clean_name  # type: ignore[assignment]  # refused above when None
     return qualification
 
 
