@@ -100,10 +100,11 @@ def _is_audited(obj: Any) -> bool:
 
 
 def _record_id(obj: Any) -> str | None:
-    identity = inspect(obj).identity
-    if identity is None:
+    # After a flush a new object has its primary key but not yet its identity key.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    if any(part is None for part in key):
         return None
-    return ",".join(str(part) for part in identity)
+    return ",".join(str(part) for part in key)
 
 
 def record_change(

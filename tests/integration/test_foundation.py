@@ -255,6 +255,7 @@ def test_every_change_writes_an_audit_entry_with_before_and_after(db):
     ).all()
     assert [r.action for r in rows] == ["insert", "update", "delete"]
     assert rows[0].after["code"] == "PCI"
+    assert {r.record_id for r in rows} == {str(rows[0].after["id"])}, "rows name the record"
     assert rows[1].before == {"cost": "50.00"} and rows[1].after == {"cost": "75.00"}
     assert rows[2].before["cost"] == "75.00" and rows[2].after is None
     assert all(r.actor == "tester" for r in rows)
