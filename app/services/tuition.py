@@ -855,6 +855,11 @@ def cap_status(employee_id: int, year: int | None = None) -> CapStatus:
     return CapStatus(year=year, cap=config.annual_cap, reserved=reserved, reimbursed=reimbursed)
 
 
+def cap_years(employee_id: int) -> list[int]:
+    """The calendar years the employee's reservations and payments count to."""
+    return sorted({entry.year for entry in _cap_entries(employee_id)})
+
+
 def _lock_employee(employee_id: int) -> None:
     """Serialize cap arithmetic per employee (PostgreSQL row lock; SQLite has one writer)."""
     db.session.execute(select(Employee.id).where(Employee.id == employee_id).with_for_update())

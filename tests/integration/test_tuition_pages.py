@@ -157,6 +157,22 @@ def test_complete_with_grade_receipt_and_transcript(login_as, demo_db):
     assert (stored.state, stored.grade) == ("completed", "B")
     assert stored.receipt_upload_id and stored.transcript_upload_id
 
+    # Finance checks the documents before paying: served as attachments to those who may
+    # see the request, and to nobody else.
+    finance = login_as("finance")
+    assert f'href="/tuition/{req.id}/documents/receipt"' in text(
+        finance.get(f"/tuition/{req.id}")
+    )
+    receipt = finance.get(f"/tuition/{req.id}/documents/receipt")
+    assert receipt.status_code == 200 and receipt.data == PDF
+    assert receipt.mimetype == "application/pdf"
+    assert receipt.headers["Content-Disposition"].startswith("attachment")
+    assert login_as("manager").get(f"/tuition/{req.id}/documents/transcript").status_code == 200
+    outsider = login_as(sign_in_for("Lena Fischer").email)
+    assert outsider.get(f"/tuition/{req.id}/documents/receipt").status_code == 404
+    missing = make(maria, "finance_approved")
+    assert finance.get(f"/tuition/{missing.id}/documents/receipt").status_code == 404
+
 
 # --------------------------------------------------------------------------- approvers
 

@@ -8,6 +8,7 @@ flashes and redirects, or re-renders the page with the errors tied to their fiel
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import (
@@ -15,9 +16,11 @@ from flask import (
     Response,
     abort,
     flash,
+    g,
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from sqlalchemy import select
@@ -40,6 +43,7 @@ from app.models import Competency, Department, Employee, Repayment, TuitionReque
 from app.pagination import Page, page_args, paginate, sort_args
 from app.policy import permission
 from app.services import tuition as svc
+from app.services import uploads
 from app.tuition import rules
 
 bp = Blueprint("tuition", __name__, url_prefix="/tuition")
@@ -178,6 +182,11 @@ def index():  # type: ignore[no-untyped-def]
         sort_key=sort_key,
         descending=descending,
         cap=svc.cap_status(user.employee_id),
+        other_caps=[
+            svc.cap_status(user.employee_id, year)
+            for year in svc.cap_years(user.employee_id)
+            if year != today().year
+        ],
         currency=svc.tuition_config().currency,
     )
 
@@ -205,7 +214,11 @@ def new():  # type: ignore[no-untyped-def]
             flash("Draft saved. Submit it when it is ready.", "success")
             return redirect(url_for("tuition.show", request_id=req.id))
     return render_template(
-        "tuition/form.html", form=form, req=None, cap=svc.cap_status(employee.id)
+        "tuition/form.html",
+        form=form,
+        req=None,
+        cap=svc.cap_status(employee.id),
+        currency=svc.tuition_config().currency,
     ), status
 
 
@@ -240,7 +253,11 @@ def edit(request_id: int):  # type: ignore[no-untyped-def]
             flash("Saved.", "success")
             return redirect(url_for("tuition.show", request_id=request_id))
     return render_template(
-        "tuition/form.html", form=form, req=req, cap=svc.cap_status(req.employee_id)
+        "tuition/form.html",
+        form=form,
+        req=req,
+        cap=svc.cap_status(req.employee_id),
+        currency=svc.tuition_config().currency,
     ), status
 
 
@@ -271,27 +288,59 @@ def _action_forms(req: TuitionRequest, actions: list[str]) -> dict[str, Any]:
 
 def _documents(req: TuitionRequest) -> list[tuple[str, Upload, str | None]]:
     found = []
-    for label, upload_id in (
-        ("Receipt", req.receipt_upload_id),
-        ("Transcript", req.transcript_upload_id),
+    for label, kind, upload_id in (
+        ("Receipt", "receipt", req.receipt_upload_id),
+        ("Transcript", "transcript", req.transcript_upload_id),
     ):
         if upload_id:
             upload = db.session.get(Upload, upload_id)
             if upload is not None:
-                found.append((label, upload, _upload_href(upload)))
+                found.append((label, upload, _upload_href(req, kind)))
     return found
 
 
-def _upload_href(upload: Upload) -> str | None:
-    """The authorized download route of the uploads area, when it is registered."""
-    from flask import current_app
+def _upload_href(req: TuitionRequest, kind: str) -> str:
+    return url_for("tuition.document", request_id=req.id, kind=kind)
 
-    for endpoint in ("uploads.download", "records.upload", "uploads.show"):
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint, upload_id=upload.id)
-            except Exception:  # a route with other arguments
-                continue
+
+@bp.route("/<int:request_id>/documents/<any(receipt, transcript):kind>")
+@permission("authenticated")
+def document(request_id: int, kind: str):  # type: ignore[no-untyped-def]
+    """A request's receipt or transcript, for whoever may see the request (finance included:
+    it checks them before paying), always as an attachment."""
+    try:
+        req = svc.load_request(request_id, _user())
+    except svc.NotFound:
+        abort(404)
+    upload_id = req.receipt_upload_id if kind == "receipt" else req.transcript_upload_id
+    upload = db.session.get(Upload, upload_id) if upload_id else None
+    if upload is None or upload.purged_on is not None or upload.employee_id != req.employee_id:
+        abort(404)
+    try:
+        path = uploads.stored_path(upload)
+        data = path.read_bytes()
+    except (OSError, ValueError):
+        abort(404)
+    g.no_store = True
+    return send_file(
+        io.BytesIO(data),
+        mimetype=upload.content_type,
+        as_attachment=True,
+        download_name=upload.original_name,
+    )
+
+
+def _waiting_for(req: TuitionRequest) -> str | None:
+    """Who must act next, in words."""
+    if req.state == "submitted":
+        approver = svc.manager_approver(req.employee)
+        if approver is None:
+            return "Waiting for HR at the manager stage: there is no manager with a sign-in above."
+        return f"Waiting for {approver.name} at the manager stage."
+    if req.state == "manager_approved":
+        return "Waiting for HR at the HR stage."
+    if req.state == "hr_approved":
+        return "Waiting for finance to pre-approve it and reserve the amount against the cap."
     return None
 
 
@@ -313,7 +362,7 @@ def _render_show(
         late=svc.is_late(req),
         needs_override=svc.needs_override(req),
         stage=rules.approval_stage(req.state),
-        approver=svc.manager_approver(req.employee) if req.state == "submitted" else None,
+        waiting_for=_waiting_for(req),
         currency=svc.tuition_config().currency,
         is_owner=user.employee_id == req.employee_id,
         target_competency=(
@@ -654,7 +703,7 @@ def leaver():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.employee_no.data = request.args.get("employee_no", "")
         form.termination_date.data = today().isoformat()
-        return render_template("tuition/leaver.html", form=form, result=None, employee=None)
+        return _render_leaver(form)
     number = (form.employee_no.data or "").strip()
     employee = (
         db.session.scalar(select(Employee).where(Employee.employee_no == number))
@@ -667,7 +716,7 @@ def leaver():  # type: ignore[no-untyped-def]
             if number
             else "Enter the employee number."
         ]
-        return render_template("tuition/leaver.html", form=form, result=None, employee=None), 422
+        return _render_leaver(form, status=422)
     try:
         owed = svc.record_termination(
             employee, form.termination_date.data or "", form.reason.data or "", _user()
@@ -675,24 +724,31 @@ def leaver():  # type: ignore[no-untyped-def]
     except svc.ValidationFailed as error:
         for message in apply_errors(form, error.errors):
             form.form_errors.append(message)
-        return render_template(
-            "tuition/leaver.html", form=form, result=None, employee=employee
-        ), 422
+        return _render_leaver(form, employee=employee, status=422)
     except svc.NotAllowed as error:
         return _refused(error)
     except svc.Conflict as error:
         form.form_errors.append(error.message)
-        return render_template(
-            "tuition/leaver.html", form=form, result=None, employee=employee
-        ), 409
+        return _render_leaver(form, employee=employee, status=409)
     db.session.expire_all()
+    return _render_leaver(None, result=owed, employee=db.session.get(Employee, employee.id))
+
+
+def _render_leaver(  # type: ignore[no-untyped-def]
+    form: TerminationForm | None,
+    result: list[Repayment] | None = None,
+    employee: Employee | None = None,
+    status: int = 200,
+):
+    config = svc.tuition_config()
     return render_template(
         "tuition/leaver.html",
-        form=None,
-        result=owed,
-        employee=db.session.get(Employee, employee.id),
-        currency=svc.tuition_config().currency,
-    )
+        form=form,
+        result=result,
+        employee=employee,
+        currency=config.currency,
+        schedule=config.repayment_schedule,
+    ), status
 
 
 # --------------------------------------------------------------------------- navigation
