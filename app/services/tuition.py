@@ -26,9 +26,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import defaultload, joinedload, lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -344,7 +345,7 @@ def plan_options(employee: Employee) -> PlanOptions:
                 Requirement.competency_id.is_not(None),
             )
         ):
-            if levels.get(comp_id, 0) < (min_level or 0):
+            if comp_id is not None and levels.get(comp_id, 0) < (min_level or 0):
                 gaps.add(comp_id)
     competencies = (
         list(
@@ -767,7 +768,12 @@ def _conditional_update(
     if extra is not None:
         stmt = stmt.where(extra)
     result = db.session.execute(stmt.values(**values, version=TR.c.version + 1, updated_at=now()))
-    return result.rowcount == 1
+    return _rowcount(result) == 1
+
+
+def _rowcount(result: Any) -> int:
+    """Rows an UPDATE changed (a CursorResult's rowcount)."""
+    return int(cast(CursorResult[Any], result).rowcount)
 
 
 def _stale(req_id: int, action: str, seen_state: str) -> StaleTransition:
@@ -1068,7 +1074,7 @@ def transition(
                 values.update(more)
                 amount = req.reserved_amount
             before = {"state": seen}
-            record_change(db.session, TR.name, req.id, "update", before, values)
+            record_change(db.session(), TR.name, req.id, "update", before, values)
             _event(req, action, seen, target, actor, reason=note, amount=amount)
             _notify_transition(req, action, seen, target, actor, note, amount)
             db.session.commit()
@@ -1105,7 +1111,7 @@ def override_late(request_id: int, actor: User, reason: str | None) -> TuitionRe
             if not applied:
                 raise _stale(req.id, OVERRIDE_LATE, DRAFT)
             record_change(
-                db.session,
+                db.session(),
                 TR.name,
                 req.id,
                 "update",
@@ -1527,6 +1533,45 @@ def summary(year: int, department: str | None = None) -> Summary:
     return result
 
 
+def summary_to_dict(data: Summary) -> dict[str, Any]:
+    """The summary in the API.md shape (GET /tuition/summary): money as decimal strings."""
+
+    def totals(t: DepartmentTotals) -> dict[str, Any]:
+        return {
+            "department": t.code,
+            "name": t.name,
+            "employees": t.employees,
+            "reserved": _money(t.reserved),
+            "reimbursed": _money(t.reimbursed),
+            "cap_used": _money(t.cap_used),
+            "taxable_excess": _money(t.taxable_excess),
+            "repayments_owed": _money(t.repayments_owed),
+        }
+
+    return {
+        "year": data.year,
+        "department": data.department,
+        "currency": data.currency,
+        "items": [
+            {
+                "employee_id": r.employee_id,
+                "employee_no": r.employee_no,
+                "name": r.name,
+                "department": r.department_code or None,
+                "reserved": _money(r.reserved),
+                "reimbursed": _money(r.reimbursed),
+                "cap_used": _money(r.cap_used),
+                "cap_left": _money(r.cap_left),
+                "taxable_excess": _money(r.taxable_excess),
+                "repayments_owed": _money(r.repayments_owed),
+            }
+            for r in data.rows
+        ],
+        "departments": [totals(d) for d in data.departments],
+        "total": totals(data.total),
+    }
+
+
 CSV_COLUMNS = (
     "year",
     "department",
@@ -1634,14 +1679,13 @@ def record_termination(
                     )
                 )
                 for req in paid:
-                    if req.id in already or not req.reimbursed_amount:
+                    paid_on = req.paid_on
+                    if req.id in already or not req.reimbursed_amount or paid_on is None:
                         continue
-                    amount = rules.repayment_owed(
-                        req.reimbursed_amount, req.paid_on, left, why, config
-                    )
+                    amount = rules.repayment_owed(req.reimbursed_amount, paid_on, left, why, config)
                     if amount <= 0:
                         continue
-                    months = whole_months_between(req.paid_on, left)
+                    months = whole_months_between(paid_on, left)
                     repayment = Repayment(
                         request_id=req.id,
                         employee_id=employee.id,
@@ -1664,7 +1708,7 @@ def record_termination(
                 if _conditional_update(req.id, req.state, {"state": "cancelled"}):
                     note = f"{employee.name} left on {left.isoformat()}."
                     record_change(
-                        db.session,
+                        db.session(),
                         TR.name,
                         req.id,
                         "update",
@@ -1771,10 +1815,10 @@ def settle_repayment(repayment_id: int, settled_on: date | str | None, actor: Us
                 .where(table.c.id == rep.id, table.c.settled_on.is_(None))
                 .values(settled_on=when)
             )
-            if result.rowcount != 1:
+            if _rowcount(result) != 1:
                 raise StaleTransition("This repayment was already recorded as settled.")
             record_change(
-                db.session,
+                db.session(),
                 table.name,
                 rep.id,
                 "update",

@@ -628,6 +628,12 @@ def test_the_summary_per_year_and_department_and_its_csv(demo_db):
     assert [r.name for r in south.rows] == ["Priya Shah"]
     assert [d.code for d in south.departments] == ["CS-SOUTH"]
 
+    body = svc.summary_to_dict(report)
+    assert body["total"]["repayments_owed"] == "1125.00" and body["year"] == 2026
+    assert {"name": "Maria Lopez", "reserved": "2000.00", "cap_left": "3250.00"}.items() <= next(
+        item for item in body["items"] if item["name"] == "Maria Lopez"
+    ).items()
+
     text = svc.summary_csv(report)
     lines = text.strip().splitlines()
     assert lines[0] == (
