@@ -68,3 +68,7 @@ def register(app: Flask) -> None:
     from app.services.tokens import register_cli as register_tokens_cli
 
     register_tokens_cli(app)  # create-token
+
+    from bench.cli import register as register_bench_cli
+
+    register_bench_cli(app)  # bench-data

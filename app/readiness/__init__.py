@@ -15,6 +15,7 @@ from app.readiness.engine import (
     action_order,
     band_for,
     evaluate,
+    evaluate_many,
     order_actions,
 )
 from app.readiness.model import (
@@ -79,6 +80,7 @@ __all__ = [
     "apply_actions",
     "band_for",
     "evaluate",
+    "evaluate_many",
     "order_actions",
     "overall_of_scores",
     "plan_path",

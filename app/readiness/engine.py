@@ -52,7 +52,7 @@ Choices made where DOMAIN.md is silent (keep this list in step with the code):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -345,6 +345,12 @@ def _prerequisite_chain(course: str, catalogue: Catalogue, done: frozenset[str])
     return order
 
 
+def _done_prerequisites(course: str, ctx: _Context) -> frozenset[str]:
+    """The prerequisites of ``course`` (direct or not) the employee has done by D."""
+    closure = ctx.catalogue.prerequisite_closure(course)
+    return frozenset(p for p in closure if ctx.index.done(p)) if closure else closure
+
+
 def _plan_course(course: str, ctx: _Context, *, renew: bool = False) -> _Plan:
     """Plan ``course`` from D: prerequisites one after another, each in its next open session.
 
@@ -354,8 +360,7 @@ def _plan_course(course: str, ctx: _Context, *, renew: bool = False) -> _Plan:
     memoized on the catalogue for bulk evaluation.
     """
     catalogue = ctx.catalogue
-    closure = catalogue.prerequisite_closure(course)
-    done = frozenset(p for p in closure if ctx.index.done(p)) if closure else closure
+    done = _done_prerequisites(course, ctx)
     fallback_days = ctx.config.unknown_course_duration_days
     key = ("plan", course, ctx.as_of, renew, done, fallback_days)
     return catalogue.memoized(
@@ -481,14 +486,21 @@ def _expires_on(completion: Completion, ctx: _Context) -> date | None:
     return add_months(completion.completed_on, course.validity_months)
 
 
+def _counting_certification(
+    done: list[Completion], ctx: _Context
+) -> tuple[Completion, date | None]:
+    """The completion that lapses last (one that never lapses wins) and its expiry."""
+    dated = [(c, _expires_on(c, ctx)) for c in done]
+    return max(dated, key=lambda ce: (ce[1] is None, ce[1] or date.min))
+
+
 def _eval_certification(req: Requirement, ctx: _Context) -> tuple[RequirementResult, Fraction]:
     """DOMAIN.md certification: met when completed_on <= D < expires_on (no grace by default)."""
     code = req.target or ""
     done = ctx.index.completions.get(code)
     if not done:
         return _result(req, UNMET, "valid", None, NOT_AT_ALL, plan=_plan_course(code, ctx))
-    dated = [(c, _expires_on(c, ctx)) for c in done]
-    completion, expires = max(dated, key=lambda ce: (ce[1] is None, ce[1] or date.min))
+    completion, expires = _counting_certification(done, ctx)
     completed = completion.completed_on
     if expires is None:
         return _result(
@@ -840,6 +852,27 @@ def evaluate(
         result, attainment = _EVALUATORS[requirement.kind](requirement, ctx)
         results.append(result)
         weighted.append((requirement.weight, attainment))
+    score, gates_met, ready, band, projected = _summary(results, weighted, as_of, config)
+    return ReadinessResult(
+        employee_id=facts.employee_id,
+        role=role.code,
+        as_of=as_of,
+        score=score,
+        gates_met=gates_met,
+        ready=ready,
+        band=band,
+        projected_ready_on=projected,
+        requirements=tuple(results),
+    )
+
+
+def _summary(
+    results: list[RequirementResult],
+    weighted: list[tuple[float, Fraction]],
+    as_of: date,
+    config: ReadinessConfig,
+) -> tuple[float, bool, bool, Band, date | None]:
+    """Score, gates_met, ready, band and projected_ready_on from the requirement results."""
     score = score_of(weighted)
     gates_met = all(r.met for r in results if r.requirement.mandatory)
     ready = gates_met and score >= config.ready_threshold
@@ -848,14 +881,145 @@ def evaluate(
     else:
         closes = [r.projected_close_on for r in results if not r.met and r.projected_close_on]
         projected = max(closes) if closes else None
-    return ReadinessResult(
-        employee_id=facts.employee_id,
-        role=role.code,
-        as_of=as_of,
-        score=score,
-        gates_met=gates_met,
-        ready=ready,
-        band=band_for(ready, projected, as_of, config),
-        projected_ready_on=projected,
-        requirements=tuple(results),
+    return score, gates_met, ready, band_for(ready, projected, as_of, config), projected
+
+
+# --------------------------------------------------------------------------- bulk evaluation
+#
+# An organisation of thousands holds few distinct situations per requirement: most people's
+# PCI certification was renewed on one of a few hundred dates, most have the same check status.
+# evaluate_many keys each requirement by exactly the facts its evaluator reads and evaluates
+# each distinct key once; results are frozen, so equal keys share one RequirementResult.
+# Each key function below must name every input its evaluator reads (tests/unit/
+# test_readiness_bulk.py checks evaluate_many against evaluate on random organisations).
+
+
+def _key_course(req: Requirement, ctx: _Context) -> Hashable:
+    code = req.target or ""
+    done = ctx.index.completions.get(code)
+    if done:
+        return ("met", max(c.completed_on for c in done))
+    return ("open", _done_prerequisites(code, ctx))
+
+
+def _key_certification(req: Requirement, ctx: _Context) -> Hashable:
+    code = req.target or ""
+    done = ctx.index.completions.get(code)
+    prerequisites = _done_prerequisites(code, ctx)
+    if not done:
+        return ("none", prerequisites)
+    completion, expires = _counting_certification(done, ctx)
+    return ("held", completion.completed_on, expires, prerequisites)
+
+
+def _key_competency(req: Requirement, ctx: _Context) -> Hashable:
+    code = req.target or ""
+    rating = ctx.index.ratings.get(code)
+    granted = ctx.index.granted.get(code)
+    # Only the source that sets the level is read (a grant wins only when strictly higher).
+    source: Rating | _Granted | None = rating
+    if granted is not None and (rating is None or granted.level > rating.level):
+        source = granted
+    if (source.level if source else 0) >= (req.min_level or 0):
+        return ("met", source)
+    plans = tuple(
+        _done_prerequisites(course, ctx)
+        for course in ctx.catalogue.courses_granting(code, req.min_level or 0)
     )
+    return ("open", source, plans)
+
+
+def _key_background_check(req: Requirement, ctx: _Context) -> Hashable:
+    return tuple(ctx.index.checks.get(req.target or "", ()))
+
+
+def _key_assessment(req: Requirement, ctx: _Context) -> Hashable:
+    return ctx.index.assessments.get(req.target or "")
+
+
+def _key_tenure(req: Requirement, ctx: _Context) -> Hashable:
+    return (ctx.facts.role_since, ctx.facts.role)
+
+
+def _key_education(req: Requirement, ctx: _Context) -> Hashable:
+    code = req.target or ""
+    return (ctx.index.education.get(code), tuple(ctx.index.funded.get(code, ())))
+
+
+_KEYS: Final[dict[str, Callable[[Requirement, _Context], Hashable]]] = {
+    "competency": _key_competency,
+    "course": _key_course,
+    "certification": _key_certification,
+    "background_check": _key_background_check,
+    "assessment": _key_assessment,
+    "tenure": _key_tenure,
+    "education": _key_education,
+}
+
+
+def evaluate_many(
+    population: Iterable[EmployeeFacts],
+    role: Role,
+    catalogue: Catalogue,
+    as_of: date,
+    config: ReadinessConfig = ReadinessConfig(),  # noqa: B008 - frozen, safe as a default
+) -> list[ReadinessResult]:
+    """Readiness of many employees for one role on one date, in the order given.
+
+    Equal, result for result, to ``[evaluate(f, role, catalogue, as_of, config) for f in
+    population]``, but each distinct situation of a requirement is evaluated once.
+    """
+    if isinstance(as_of, datetime) or not isinstance(as_of, date):
+        raise TypeError("as_of must be a date (not a datetime).")
+    requirements = tuple(enumerate(role.requirements))
+    weights = [requirement.weight for requirement in role.requirements]
+    mandatory = [requirement.mandatory for requirement in role.requirements]
+    memo: dict[Hashable, tuple[RequirementResult, Fraction]] = {}
+    # Equal attainments are made one object, kept alive by the memo, so ids identify them.
+    attainment_of: dict[Fraction, Fraction] = {}
+    scores: dict[tuple[int, ...], float] = {}
+    bands: dict[tuple[bool, date | None], Band] = {}
+    answers: list[ReadinessResult] = []
+    for facts in population:
+        ctx = _Context(facts, _Facts(facts, catalogue, as_of, config), catalogue, as_of, config)
+        results: list[RequirementResult] = []
+        attainments: list[Fraction] = []
+        for position, requirement in requirements:
+            key = (position, _KEYS[requirement.kind](requirement, ctx))
+            pair = memo.get(key)
+            if pair is None:
+                result, attainment = _EVALUATORS[requirement.kind](requirement, ctx)
+                attainment = attainment_of.setdefault(attainment, attainment)
+                pair = memo[key] = (result, attainment)
+            results.append(pair[0])
+            attainments.append(pair[1])
+        signature = tuple(map(id, attainments))
+        score = scores.get(signature)
+        if score is None:
+            score = scores[signature] = score_of(zip(weights, attainments, strict=True))
+        gates_met = all(
+            r.status != UNMET for r, gate in zip(results, mandatory, strict=True) if gate
+        )
+        ready = gates_met and score >= config.ready_threshold
+        if ready:
+            projected: date | None = as_of
+        else:
+            closes = [r.projected_close_on for r in results if r.status == UNMET]
+            projected = max((c for c in closes if c), default=None)
+        band = bands.get((ready, projected))
+        if band is None:
+            band = bands[(ready, projected)] = band_for(ready, projected, as_of, config)
+        answers.append(
+            ReadinessResult(
+                employee_id=facts.employee_id,
+                role=role.code,
+                as_of=as_of,
+                score=score,
+                gates_met=gates_met,
+                ready=ready,
+                band=band,
+                projected_ready_on=projected,
+                requirements=tuple(results),
+            )
+        )
+    return answers

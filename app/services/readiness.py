@@ -8,15 +8,17 @@ in memory. Every page, report and API list that shows readiness for more than on
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, true
 
 from app import readiness as core
 from app.extensions import db
@@ -263,29 +265,72 @@ def _ids_filter(column: Any, employees: Select | Sequence[int]) -> Any:
     return column.in_(list(employees))
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause CPython's cyclic garbage collector around a bulk load and evaluation.
+
+    Bulk readiness allocates hundreds of thousands of small immutable objects that form no
+    reference cycles; the collector would rescan them again and again as they accumulate
+    (more than half of the time at 10,000 people, BENCHMARKS.md). Reference counting still
+    frees everything; the collector resumes afterwards.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def load_facts(
     employees: Select | Sequence[int],
+    as_of: date | None = None,
 ) -> dict[int, core.EmployeeFacts]:
     """Facts of many employees with one query per record table (DESIGN.md "Bulk first").
 
-    ``employees`` is a list of ids or a select of employee ids. Only verified completions and
-    non-self ratings' sources are passed as they are; the core ignores self ratings.
+    ``employees`` is a list of ids or a select of employee ids. Only verified completions are
+    loaded. With ``as_of`` (readiness on that one date), the facts the core ignores on it stay
+    in the database: self-ratings (DOMAIN.md: never count), facts dated after ``as_of``,
+    unscored assessments and tuition that is not approved yet. Equal facts are one shared
+    object, which is cheaper to build and lets ``core.evaluate_many`` share results.
     """
-    people = db.session.execute(
+
+    def on_or_before(column: Any) -> Any:
+        return column <= as_of if as_of is not None else true()
+
+    def rows(stmt: Select) -> Sequence[Any]:
+        # Core rows on the session's own transaction, fetched at once: the ORM result layer
+        # and row-at-a-time fetching add nothing here but time.
+        return connection.execute(stmt).all()
+
+    db.session.flush()  # what session.execute's autoflush would do
+    connection = db.session.connection()
+    people = rows(
         select(Employee.id, JobRole.code, Employee.role_since)
         .outerjoin(JobRole, JobRole.id == Employee.job_role_id)
         .where(_ids_filter(Employee.id, employees))
-    ).all()
+    )
+
     completions: dict[int, list[core.Completion]] = defaultdict(list)
-    for eid, code, done, expires in db.session.execute(
+    known_completions: dict[tuple[Any, ...], core.Completion] = {}
+    for eid, *values in rows(
         select(Completion.employee_id, Course.code, Completion.completed_on, Completion.expires_on)
         .join(Course, Course.id == Completion.course_id)
         .where(_ids_filter(Completion.employee_id, employees))
         .where(Completion.verification == "verified")
+        .where(on_or_before(Completion.completed_on))
     ):
-        completions[eid].append(core.Completion(course=code, completed_on=done, expires_on=expires))
+        key = tuple(values)
+        completion = known_completions.get(key)
+        if completion is None:
+            completion = known_completions[key] = core.Completion(*values)
+        completions[eid].append(completion)
+
     ratings: dict[int, list[core.Rating]] = defaultdict(list)
-    for eid, code, level, rated_on, source in db.session.execute(
+    known_ratings: dict[tuple[Any, ...], core.Rating] = {}
+    for eid, *values in rows(
         select(
             CompetencyRating.employee_id,
             Competency.code,
@@ -295,12 +340,21 @@ def load_facts(
         )
         .join(Competency, Competency.id == CompetencyRating.competency_id)
         .where(_ids_filter(CompetencyRating.employee_id, employees))
-    ):
-        ratings[eid].append(
-            core.Rating(competency=code, level=level, rated_on=rated_on, source=source)
+        .where(
+            on_or_before(CompetencyRating.rated_on) & (CompetencyRating.source != "self")
+            if as_of is not None
+            else true()
         )
+    ):
+        key = tuple(values)
+        rating = known_ratings.get(key)
+        if rating is None:
+            rating = known_ratings[key] = core.Rating(*values)
+        ratings[eid].append(rating)
+
     checks: dict[int, list[core.Check]] = defaultdict(list)
-    for eid, code, status, completed_on, valid_until in db.session.execute(
+    known_checks: dict[tuple[Any, ...], core.Check] = {}
+    for eid, *values in rows(
         select(
             BackgroundCheck.employee_id,
             CheckType.code,
@@ -310,15 +364,24 @@ def load_facts(
         )
         .join(CheckType, CheckType.id == BackgroundCheck.check_type_id)
         .where(_ids_filter(BackgroundCheck.employee_id, employees))
+        .where(BackgroundCheck.completed_on.is_(None) | on_or_before(BackgroundCheck.completed_on))
     ):
-        checks[eid].append(
-            core.Check(type=code, status=status, completed_on=completed_on, valid_until=valid_until)
-        )
+        key = tuple(values)
+        check = known_checks.get(key)
+        if check is None:
+            check = known_checks[key] = core.Check(*values)
+        checks[eid].append(check)
+
     assessments: dict[int, list[core.Assessment]] = defaultdict(list)
-    for eid, code, conducted_on, overall in db.session.execute(
+    for eid, code, conducted_on, overall in rows(
         select(Assessment.employee_id, Instrument.code, Assessment.conducted_on, Assessment.overall)
         .join(Instrument, Instrument.id == Assessment.instrument_id)
         .where(_ids_filter(Assessment.employee_id, employees))
+        .where(
+            on_or_before(Assessment.conducted_on) & Assessment.overall.is_not(None)
+            if as_of is not None
+            else true()
+        )
     ):
         assessments[eid].append(
             core.Assessment(
@@ -327,15 +390,18 @@ def load_facts(
                 overall=float(overall) if overall is not None else None,
             )
         )
+
     education: dict[int, list[core.Education]] = defaultdict(list)
-    for eid, code, completed_on in db.session.execute(
+    for eid, code, completed_on in rows(
         select(EducationRecord.employee_id, QualificationType.code, EducationRecord.completed_on)
         .join(QualificationType, QualificationType.id == EducationRecord.qualification_id)
         .where(_ids_filter(EducationRecord.employee_id, employees))
+        .where(on_or_before(EducationRecord.completed_on))
     ):
         education[eid].append(core.Education(qualification=code, completed_on=completed_on))
+
     funded: dict[int, list[core.FundedStudy]] = defaultdict(list)
-    for eid, code, ends_on, state, tuition, fees, books in db.session.execute(
+    for eid, code, ends_on, state, tuition, fees, books in rows(
         select(
             TuitionRequest.employee_id,
             QualificationType.code,
@@ -347,7 +413,13 @@ def load_facts(
         )
         .join(QualificationType, QualificationType.id == TuitionRequest.qualification_id)
         .where(_ids_filter(TuitionRequest.employee_id, employees))
-        .where(TuitionRequest.state.in_(APPROVED_TUITION_STATES + PLANNED_TUITION_STATES))
+        .where(
+            TuitionRequest.state.in_(
+                APPROVED_TUITION_STATES
+                if as_of is not None
+                else APPROVED_TUITION_STATES + PLANNED_TUITION_STATES
+            )
+        )
     ):
         funded[eid].append(
             core.FundedStudy(
@@ -357,17 +429,18 @@ def load_facts(
                 cost=Decimal(tuition or 0) + Decimal(fees or 0) + Decimal(books or 0),
             )
         )
+    nothing: tuple[Any, ...] = ()
     return {
         eid: core.EmployeeFacts(
             employee_id=eid,
             role=role,
             role_since=since,
-            completions=tuple(completions[eid]),
-            ratings=tuple(ratings[eid]),
-            checks=tuple(checks[eid]),
-            assessments=tuple(assessments[eid]),
-            education=tuple(education[eid]),
-            funded_studies=tuple(funded[eid]),
+            completions=tuple(completions[eid]) if eid in completions else nothing,
+            ratings=tuple(ratings[eid]) if eid in ratings else nothing,
+            checks=tuple(checks[eid]) if eid in checks else nothing,
+            assessments=tuple(assessments[eid]) if eid in assessments else nothing,
+            education=tuple(education[eid]) if eid in education else nothing,
+            funded_studies=tuple(funded[eid]) if eid in funded else nothing,
         )
         for eid, role, since in people
     }
@@ -409,11 +482,12 @@ def evaluate_population(
     """Readiness of many employees for one role: fixed queries, then in-memory evaluation."""
     snapshot = load_catalogue()
     role = role_or_error(role_code, snapshot)
-    facts = load_facts(employees)
-    return {
-        eid: core.evaluate(f, role, snapshot.catalogue, as_of, snapshot.config)
-        for eid, f in facts.items()
-    }
+    with _collector_paused():
+        facts = load_facts(employees, as_of=as_of)
+        results = core.evaluate_many(
+            facts.values(), role, snapshot.catalogue, as_of, snapshot.config
+        )
+        return {result.employee_id: result for result in results}
 
 
 def promotion_path(employee_id: int, target_role: str, as_of: date) -> core.PromotionPath:
