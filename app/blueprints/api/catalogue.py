@@ -7,15 +7,25 @@ prerequisite cycle or a ladder loop is refused, a duplicate code is 409.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 from flask import jsonify, url_for
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.blueprints.api import bp
 from app.blueprints.api.spec import Param, api_route, json_body, page_of, query_args
 from app.clock import today
-from app.models import CourseSession, LadderEdge
+from app.models import (
+    Course,
+    CourseGrant,
+    CoursePrerequisite,
+    CourseSession,
+    JobRole,
+    LadderEdge,
+    Requirement,
+)
 from app.services import catalogue as svc
 
 TAG = "Catalogue"
@@ -32,6 +42,34 @@ LIST_PARAMS = (
         default="active",
     ),
 )
+
+
+# What a list's serializer reads, loaded once per page; entries reached through a reference
+# (a prerequisite, a required course) do not load their own collections, which the list never
+# shows, so the query count of a page does not depend on its rows (DESIGN.md "Bulk first").
+_BARE_COURSE = (lazyload(Course.prerequisite_links), lazyload(Course.grants))
+_BARE_ROLE = (lazyload(JobRole.requirements),)
+LIST_LOADING: dict[str, tuple[Any, ...]] = {
+    "course": (
+        selectinload(Course.prerequisite_links)
+        .joinedload(CoursePrerequisite.prerequisite)
+        .options(*_BARE_COURSE),
+        selectinload(Course.grants).joinedload(CourseGrant.competency),
+    ),
+    "role": (
+        selectinload(JobRole.requirements).joinedload(Requirement.course).options(*_BARE_COURSE),
+    ),
+}
+
+
+def _arguments(function: Callable[..., Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The body as keyword arguments: a required argument left out is passed as None, so the
+    service answers it with its field message; an optional one keeps the service's default."""
+    arguments = dict(data)
+    for name, parameter in inspect.signature(function).parameters.items():
+        if parameter.default is inspect.Parameter.empty and name not in arguments:
+            arguments[name] = None
+    return arguments
 
 
 def _kind(
@@ -51,10 +89,11 @@ def _kind(
     def listing() -> Any:
         args = query_args()
         stmt = svc.list_query(kind, q=args["q"], status=args["status"]).order_by(model.code)
+        stmt = stmt.options(*LIST_LOADING.get(kind, ()))
         return jsonify(page_of(stmt, lambda rows: [serialize(r) for r in rows], args))
 
     def creating() -> Any:
-        entry = create(**json_body())
+        entry = create(**_arguments(create, json_body()))
         response = jsonify(serialize(entry))
         response.headers["Location"] = url_for(f"api.show_{kind}", code=entry.code)
         return response, 201
@@ -272,7 +311,14 @@ def replace_role_requirements(code: str) -> Any:
 )
 def list_ladder() -> Any:
     args = query_args()
-    stmt = svc.ladder_query(args["q"]).order_by(*_ladder_order())
+    stmt = (
+        svc.ladder_query(args["q"])
+        .options(
+            joinedload(LadderEdge.from_role).options(*_BARE_ROLE),
+            joinedload(LadderEdge.to_role).options(*_BARE_ROLE),
+        )
+        .order_by(*_ladder_order())
+    )
     return jsonify(page_of(stmt, lambda rows: [svc.ladder_edge_to_dict(e) for e in rows], args))
 
 

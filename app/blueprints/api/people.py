@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import jsonify, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.blueprints.api import bp
@@ -62,6 +63,8 @@ def list_employees() -> Any:
         manager_id=args["manager_id"],
         status=args["status"],
     ).order_by(Employee.name, Employee.id)
+    # The role's code is all a row shows: its requirements stay unloaded.
+    stmt = stmt.options(joinedload(Employee.job_role).lazyload(JobRole.requirements))
     return jsonify(page_of(stmt, lambda rows: [records.employee_to_dict(e) for e in rows], args))
 
 

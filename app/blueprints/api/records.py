@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import jsonify
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
 from app import policy
 from app.blueprints.api import bp
@@ -28,10 +29,11 @@ from app.models import (
     Competency,
     CompetencyRating,
     Completion,
+    Course,
     EducationRecord,
     Employee,
 )
-from app.services import people, records, tuition
+from app.services import people, records, settings, tuition
 
 TAG = "Records"
 READ_WHO = "The person, their managers and hr; anyone else gets 404."
@@ -54,11 +56,13 @@ def _created(payload: dict[str, Any]) -> Any:
 
 
 def completions_to_dicts(rows: list[Completion]) -> list[dict[str, Any]]:
+    settings.all_values()  # the expiry window, read once whatever the rows (a fixed count)
     on = today()
     return [records.completion_to_dict(c, on) for c in rows]
 
 
 def checks_to_dicts(rows: list[BackgroundCheck], with_findings: bool) -> list[dict[str, Any]]:
+    settings.all_values()  # the adverse-action wait, read once whatever the rows
     on = today()
     return [records.check_to_dict(c, with_findings=with_findings, on=on) for c in rows]
 
@@ -138,6 +142,12 @@ def list_training_records(employee_id: int) -> Any:
     args = _query_args()
     stmt = (
         select(Completion)
+        .options(
+            # The course's code is all a row shows: its prerequisites and grants stay unloaded.
+            joinedload(Completion.course).options(
+                lazyload(Course.prerequisite_links), lazyload(Course.grants)
+            )
+        )
         .where(Completion.employee_id == employee.id)
         .order_by(Completion.completed_on.desc(), Completion.id.desc())
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import jsonify, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from app import policy
 from app.blueprints.api import bp
@@ -29,7 +30,7 @@ from app.blueprints.api.spec import (
 )
 from app.clock import today
 from app.extensions import db
-from app.models import Competency, TuitionRequest
+from app.models import Competency, JobRole, TuitionRequest
 from app.models.tuition import TUITION_STATES
 from app.services import tuition as svc
 
@@ -41,11 +42,21 @@ def _user() -> Any:
 
 
 def requests_to_dicts(rows: list[TuitionRequest]) -> list[dict[str, Any]]:
-    """Serialize a page; the target competencies load in one query, not one per request."""
-    wanted = {r.target_competency_id for r in rows if r.target_competency_id}
-    if wanted:
-        list(db.session.scalars(select(Competency).where(Competency.id.in_(wanted))))
-    return [svc.request_to_dict(r) for r in rows]
+    """Serialize a page; its target competencies and roles load in one query each (into the
+    session's identity map, where the serializer finds them), not one query per request."""
+    # Always both queries, so a page costs the same whatever its rows refer to; the results
+    # are held in a local: the identity map keeps objects only while something refers to them.
+    competencies = {r.target_competency_id for r in rows if r.target_competency_id}
+    roles = {r.target_role_id for r in rows if r.target_role_id}
+    loaded: list[Any] = list(
+        db.session.scalars(select(Competency).where(Competency.id.in_(competencies)))
+    )
+    loaded += db.session.scalars(
+        select(JobRole).options(lazyload(JobRole.requirements)).where(JobRole.id.in_(roles))
+    )
+    answer = [svc.request_to_dict(r) for r in rows]
+    del loaded
+    return answer
 
 
 @api_route(
