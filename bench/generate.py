@@ -723,7 +723,7 @@ def generate(
         counts = builder.write()
         created = _create_logins(personas, password) if logins else {}
         record_change(
-            db.session,
+            db.session(),
             "employees",
             None,
             "insert",

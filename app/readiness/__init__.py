@@ -16,6 +16,7 @@ from app.readiness.engine import (
     band_for,
     evaluate,
     evaluate_many,
+    evaluate_unshared,
     order_actions,
 )
 from app.readiness.model import (
@@ -81,6 +82,7 @@ __all__ = [
     "band_for",
     "evaluate",
     "evaluate_many",
+    "evaluate_unshared",
     "order_actions",
     "overall_of_scores",
     "plan_path",

@@ -85,6 +85,8 @@ ZERO: Final = Decimal("0.00")
 ONE_DECIMAL: Final = Decimal("0.1")
 FULLY: Final = Fraction(1)
 NOT_AT_ALL: Final = Fraction(0)
+#: Distinct requirement situations kept per (role, date, config) before the store starts over.
+SHARED_LIMIT: Final = 500_000
 #: How close (in tenths of a point) a float score may come to a rounding tie before the score
 #: is recomputed exactly; float error on a sum of weights is many orders of magnitude smaller.
 _TIE_MARGIN: Final = 1e-6
@@ -831,20 +833,40 @@ def band_for(
     return "not_ready"
 
 
+DEFAULT_CONFIG: Final = ReadinessConfig()
+
+
 def evaluate(
     facts: EmployeeFacts,
     role: Role,
     catalogue: Catalogue,
     as_of: date,
-    config: ReadinessConfig = ReadinessConfig(),  # noqa: B008 - frozen, safe as a default
+    config: ReadinessConfig = DEFAULT_CONFIG,
 ) -> ReadinessResult:
     """Readiness of ``facts`` for ``role`` on ``as_of``.
 
     DOMAIN.md "Readiness of an employee for a role on date D": per requirement status, actual
-    and attainment; score, gates_met, ready, projected_ready_on and band.
+    and attainment; score, gates_met, ready, projected_ready_on and band. Calls for the same
+    role, date and config on one catalogue share the results of identical situations (see
+    "bulk evaluation" below), so evaluating a population one by one is also fast.
     """
-    if isinstance(as_of, datetime) or not isinstance(as_of, date):
-        raise TypeError("as_of must be a date (not a datetime).")
+    _check_as_of(as_of)
+    shared = _shared(role, catalogue, as_of, config)
+    return _evaluate_shared(facts, catalogue, as_of, config, shared)
+
+
+def evaluate_unshared(
+    facts: EmployeeFacts,
+    role: Role,
+    catalogue: Catalogue,
+    as_of: date,
+    config: ReadinessConfig = DEFAULT_CONFIG,
+) -> ReadinessResult:
+    """The reference evaluation: every requirement evaluated afresh, nothing shared.
+
+    Equal to ``evaluate``; tests compare the shared evaluation with it.
+    """
+    _check_as_of(as_of)
     ctx = _Context(facts, _Facts(facts, catalogue, as_of, config), catalogue, as_of, config)
     results: list[RequirementResult] = []
     weighted: list[tuple[float, Fraction]] = []
@@ -864,6 +886,11 @@ def evaluate(
         projected_ready_on=projected,
         requirements=tuple(results),
     )
+
+
+def _check_as_of(as_of: object) -> None:
+    if isinstance(as_of, datetime) or not isinstance(as_of, date):
+        raise TypeError("as_of must be a date (not a datetime).")
 
 
 def _summary(
@@ -957,69 +984,100 @@ _KEYS: Final[dict[str, Callable[[Requirement, _Context], Hashable]]] = {
 }
 
 
+class _Shared:
+    """Results shared between evaluations of one role on one date under one config.
+
+    Held in the catalogue's bounded memo, which also keeps ``role`` and ``config`` alive, so
+    their ids (part of the memo key) cannot be reused by other objects meanwhile. It holds no
+    reference back to the catalogue: no reference cycle outlives a request.
+    """
+
+    def __init__(self, role: Role, config: ReadinessConfig) -> None:
+        self.role = role
+        self.config = config
+        self.requirements = tuple(enumerate(role.requirements))
+        self.weights = [requirement.weight for requirement in role.requirements]
+        self.mandatory = [requirement.mandatory for requirement in role.requirements]
+        self.results: dict[Hashable, tuple[RequirementResult, Fraction]] = {}
+        # Equal attainments are made one object, kept alive here, so ids identify them.
+        self.attainments: dict[Fraction, Fraction] = {}
+        self.scores: dict[tuple[int, ...], float] = {}
+        self.bands: dict[tuple[bool, date | None], Band] = {}
+
+
+def _shared(role: Role, catalogue: Catalogue, as_of: date, config: ReadinessConfig) -> _Shared:
+    key = ("shared", id(role), id(config), as_of)
+    shared = catalogue.memoized(key, lambda: _Shared(role, config))
+    if shared.role is not role or shared.config is not config:  # pragma: no cover - see _Shared
+        raise RuntimeError("shared readiness results out of step with their role")
+    return shared
+
+
+def _evaluate_shared(
+    facts: EmployeeFacts,
+    catalogue: Catalogue,
+    as_of: date,
+    config: ReadinessConfig,
+    shared: _Shared,
+) -> ReadinessResult:
+    ctx = _Context(facts, _Facts(facts, catalogue, as_of, config), catalogue, as_of, config)
+    memo = shared.results
+    results: list[RequirementResult] = []
+    attainments: list[Fraction] = []
+    for position, requirement in shared.requirements:
+        key = (position, _KEYS[requirement.kind](requirement, ctx))
+        pair = memo.get(key)
+        if pair is None:
+            if len(memo) >= SHARED_LIMIT:
+                memo.clear()
+            result, attainment = _EVALUATORS[requirement.kind](requirement, ctx)
+            attainment = shared.attainments.setdefault(attainment, attainment)
+            pair = memo[key] = (result, attainment)
+        results.append(pair[0])
+        attainments.append(pair[1])
+    signature = tuple(map(id, attainments))
+    score = shared.scores.get(signature)
+    if score is None:
+        score = shared.scores[signature] = score_of(zip(shared.weights, attainments, strict=True))
+    gates_met = all(
+        r.status != UNMET for r, gate in zip(results, shared.mandatory, strict=True) if gate
+    )
+    ready = gates_met and score >= config.ready_threshold
+    if ready:
+        projected: date | None = as_of
+    else:
+        projected = max(
+            (r.projected_close_on for r in results if r.status == UNMET and r.projected_close_on),
+            default=None,
+        )
+    band = shared.bands.get((ready, projected))
+    if band is None:
+        band = shared.bands[(ready, projected)] = band_for(ready, projected, as_of, config)
+    return ReadinessResult(
+        employee_id=facts.employee_id,
+        role=shared.role.code,
+        as_of=as_of,
+        score=score,
+        gates_met=gates_met,
+        ready=ready,
+        band=band,
+        projected_ready_on=projected,
+        requirements=tuple(results),
+    )
+
+
 def evaluate_many(
     population: Iterable[EmployeeFacts],
     role: Role,
     catalogue: Catalogue,
     as_of: date,
-    config: ReadinessConfig = ReadinessConfig(),  # noqa: B008 - frozen, safe as a default
+    config: ReadinessConfig = DEFAULT_CONFIG,
 ) -> list[ReadinessResult]:
     """Readiness of many employees for one role on one date, in the order given.
 
-    Equal, result for result, to ``[evaluate(f, role, catalogue, as_of, config) for f in
-    population]``, but each distinct situation of a requirement is evaluated once.
+    Equal, result for result, to ``[evaluate_unshared(f, role, catalogue, as_of, config) for f
+    in population]``, but each distinct situation of a requirement is evaluated once.
     """
-    if isinstance(as_of, datetime) or not isinstance(as_of, date):
-        raise TypeError("as_of must be a date (not a datetime).")
-    requirements = tuple(enumerate(role.requirements))
-    weights = [requirement.weight for requirement in role.requirements]
-    mandatory = [requirement.mandatory for requirement in role.requirements]
-    memo: dict[Hashable, tuple[RequirementResult, Fraction]] = {}
-    # Equal attainments are made one object, kept alive by the memo, so ids identify them.
-    attainment_of: dict[Fraction, Fraction] = {}
-    scores: dict[tuple[int, ...], float] = {}
-    bands: dict[tuple[bool, date | None], Band] = {}
-    answers: list[ReadinessResult] = []
-    for facts in population:
-        ctx = _Context(facts, _Facts(facts, catalogue, as_of, config), catalogue, as_of, config)
-        results: list[RequirementResult] = []
-        attainments: list[Fraction] = []
-        for position, requirement in requirements:
-            key = (position, _KEYS[requirement.kind](requirement, ctx))
-            pair = memo.get(key)
-            if pair is None:
-                result, attainment = _EVALUATORS[requirement.kind](requirement, ctx)
-                attainment = attainment_of.setdefault(attainment, attainment)
-                pair = memo[key] = (result, attainment)
-            results.append(pair[0])
-            attainments.append(pair[1])
-        signature = tuple(map(id, attainments))
-        score = scores.get(signature)
-        if score is None:
-            score = scores[signature] = score_of(zip(weights, attainments, strict=True))
-        gates_met = all(
-            r.status != UNMET for r, gate in zip(results, mandatory, strict=True) if gate
-        )
-        ready = gates_met and score >= config.ready_threshold
-        if ready:
-            projected: date | None = as_of
-        else:
-            closes = [r.projected_close_on for r in results if r.status == UNMET]
-            projected = max((c for c in closes if c), default=None)
-        band = bands.get((ready, projected))
-        if band is None:
-            band = bands[(ready, projected)] = band_for(ready, projected, as_of, config)
-        answers.append(
-            ReadinessResult(
-                employee_id=facts.employee_id,
-                role=role.code,
-                as_of=as_of,
-                score=score,
-                gates_met=gates_met,
-                ready=ready,
-                band=band,
-                projected_ready_on=projected,
-                requirements=tuple(results),
-            )
-        )
-    return answers
+    _check_as_of(as_of)
+    shared = _shared(role, catalogue, as_of, config)
+    return [_evaluate_shared(f, catalogue, as_of, config, shared) for f in population]

@@ -14,7 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.readiness import EmployeeFacts, ReadinessConfig, evaluate, evaluate_many
+from app.readiness import (
+    EmployeeFacts,
+    ReadinessConfig,
+    evaluate,
+    evaluate_many,
+    evaluate_unshared,
+)
 from tests.unit.test_readiness_properties import CATALOGUE, employee_facts, roles
 
 NARROW = st.dates(min_value=date(2025, 5, 1), max_value=date(2025, 9, 30))
@@ -39,7 +45,10 @@ def population(facts: list[EmployeeFacts], copies: list[int]) -> list[EmployeeFa
 def test_bulk_equals_one_by_one(facts, copies, role, as_of):
     people = population(facts, copies)
     assert evaluate_many(people, role, CATALOGUE, as_of) == [
-        evaluate(f, role, CATALOGUE, as_of) for f in people
+        evaluate_unshared(f, role, CATALOGUE, as_of) for f in people
+    ]
+    assert [evaluate(f, role, CATALOGUE, as_of) for f in people] == [
+        evaluate_unshared(f, role, CATALOGUE, as_of) for f in people
     ]
 
 
@@ -60,7 +69,7 @@ def test_bulk_equals_one_by_one_under_any_configuration(
     )
     people = population(facts, [0, 1, 2])
     assert evaluate_many(people, role, CATALOGUE, as_of, config) == [
-        evaluate(f, role, CATALOGUE, as_of, config) for f in people
+        evaluate_unshared(f, role, CATALOGUE, as_of, config) for f in people
     ]
 
 
