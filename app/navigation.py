@@ -43,6 +43,8 @@ NAV_ENTRIES: list[tuple] = [
         "readiness.training_needs",
         lambda user: user.has_role("hr") or policy.is_manager(user),
     ),
+    # Reports (issue 7): everyone has at least their own readiness report.
+    ("Reports", "reports.index", lambda user: True),
 ]
 
 

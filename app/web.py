@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "readiness",
     "api",
     "profile",
+    "reports",
 )
 
 CONTENT_SECURITY_POLICY = (

@@ -1,0 +1,412 @@
+"""Reports as documents (issue 7): an HTML page, a PDF and CSV tables for each report.
+
+- individual readiness report: the employee for themselves, their managers, hr (404 otherwise);
+- team bench strength and succession: managers for their part of the organisation, hr for any
+  department;
+- compliance: hr for any department, managers for their part;
+- tuition: finance and hr, per calendar year.
+
+Views only parse the query string, ask ``app.policy`` what the reader may see, call
+``app.reports.sources`` and render. Reports only read, so every route is a GET.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from app import policy
+from app.blueprints.reports import commands
+from app.models import Employee
+from app.pagination import Page, page_args
+from app.policy import permission
+from app.reports import compliance as compliance_data
+from app.reports import render, sources, tables
+from app.reports import team as team_data
+from app.reports.sources import ReportInputError
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+FORMATS = ("html", "pdf", "csv")
+ROWS_PER_PAGE = 50
+PEOPLE_LIMIT = 20
+GATES_SHOWN_IN_PDF = 3  # per candidate; the CSV and the individual report list them all
+GATES_SHOWN_ON_SCREEN = 50
+
+
+def _collect(**parsers: Callable[[], Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Run every parser; gather each value, or each field's messages."""
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, parse in parsers.items():
+        try:
+            values[name] = parse()
+        except ReportInputError as error:
+            errors.update(error.errors or {name: [error.message]})
+    return values, errors
+
+
+def _arg(name: str, limit: int = 60) -> str:
+    return (request.args.get(name) or "").strip()[:limit]
+
+
+def _page(items: list[Any], param: str = "page") -> Page:
+    """One page of an in-memory list; ``param`` names the page argument (a report page can
+    hold several paginated tables)."""
+    page, per_page = page_args(ROWS_PER_PAGE)
+    if param != "page":
+        try:
+            page = max(1, int(request.args.get(param, 1)))
+        except (TypeError, ValueError):
+            page = 1
+    start = (page - 1) * per_page
+    return Page(
+        items=items[start : start + per_page], total=len(items), page=page, per_page=per_page
+    )
+
+
+def _csv(tables_of: dict[str, Callable[[], tables.Table]], filename: str) -> Response:
+    name = _arg("table") or next(iter(tables_of))
+    if name not in tables_of:
+        abort(404)
+    return render.csv_response(tables_of[name], filename)
+
+
+# ----------------------------------------------------------------------------- index
+
+
+@bp.route("/")
+@permission("authenticated")
+def index():  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    may_team = user.has_role("hr") or policy.is_manager(user)
+    person_q = _arg("person", 100)
+    people = None
+    if may_team:
+        people = sources.find_people(user, person_q, limit=PEOPLE_LIMIT + 1) if person_q else []
+    return render_template(
+        "reports/index.html",
+        may_team=may_team,
+        may_tuition=user.has_role("finance", "hr"),
+        person_q=person_q,
+        people=people[:PEOPLE_LIMIT] if people else people,
+        more=bool(people) and len(people) > PEOPLE_LIMIT,
+    )
+
+
+# ----------------------------------------------------------------------------- individual
+
+
+@bp.route("/readiness")
+@permission("authenticated")
+def my_readiness():  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    args = {key: _arg(key) for key in ("role", "as_of") if _arg(key)}
+    return redirect(url_for(".individual", employee_id=user.employee_id, **args))
+
+
+@bp.route("/readiness/<int:employee_id>", defaults={"fmt": "html"})
+@bp.route("/readiness/<int:employee_id>.pdf", defaults={"fmt": "pdf"}, endpoint="individual_pdf")
+@bp.route("/readiness/<int:employee_id>.csv", defaults={"fmt": "csv"}, endpoint="individual_csv")
+@permission("authenticated")
+def individual(employee_id: int, fmt: str):  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    employee: Employee = policy.require_employee(user, employee_id, "readiness")
+    form = {"role": _arg("role"), "as_of": _arg("as_of")}
+    values, errors = _collect(
+        role=lambda: sources.parse_role(form["role"], sources.default_target_role(employee)),
+        as_of=lambda: sources.parse_as_of(form["as_of"]),
+    )
+    context: dict[str, Any] = {
+        "employee": employee,
+        "form": {"role": values.get("role", form["role"]), "as_of": form["as_of"]},
+        "errors": errors,
+        "roles": [(code, f"{title} ({code})") for code, title in sources.role_choices()],
+        "report_title": f"Readiness report: {employee.name}",
+        "r": None,
+    }
+    if errors:
+        return render.html("reports/individual.html", **context), 400
+    role, as_of = values["role"], values["as_of"]
+    report = sources.individual(
+        employee, role, as_of, show_findings=policy.can_view(user, employee, "check_findings")
+    )
+    args = {"employee_id": employee.id, "role": role, "as_of": as_of.isoformat()}
+    filename = f"readiness-{employee.employee_no}-{role}-{as_of.isoformat()}"
+    if fmt == "csv":
+        return _csv(tables.individual_tables(report), filename)
+    base = current_app.config.get("BASE_URL", "").rstrip("/")
+    context.update(
+        r=report,
+        report_title=report.title,
+        form={"role": role, "as_of": as_of.isoformat()},
+        pdf_url=url_for(".individual_pdf", **args),
+        pdf_filename=filename,
+        csv_links=[
+            ("requirements", url_for(".individual_csv", table="requirements", **args)),
+            ("promotion path", url_for(".individual_csv", table="path", **args)),
+        ],
+        verify_url=url_for(
+            ".verify", employee_no=employee.employee_no, role=role, as_of=as_of.isoformat()
+        ),
+        verify_display=base + url_for(".verify"),
+    )
+    if fmt == "pdf":
+        return render.pdf_response(render.pdf_bytes("reports/individual.html", **context), filename)
+    return render.html("reports/individual.html", **context)
+
+
+@bp.route("/verify")
+@permission("authenticated")
+def verify():  # type: ignore[no-untyped-def]
+    """Check a printed readiness report: recompute its fingerprint from today's records."""
+    user = policy.acting_user()
+    form = {
+        "employee_no": _arg("employee_no", 40),
+        "role": _arg("role"),
+        "as_of": _arg("as_of"),
+        "fingerprint": _arg("fingerprint", 100),
+    }
+    result = None
+    errors: dict[str, list[str]] = {}
+    if any(form.values()):
+        employee = sources.employee_by_number(form["employee_no"]) if form["employee_no"] else None
+        if employee is None or not policy.can_view(user, employee, "readiness"):
+            errors["employee_no"] = [
+                "No employee with that number whose readiness you may see."
+                if form["employee_no"]
+                else "Enter the employee number printed on the report."
+            ]
+        values, more = _collect(
+            role=lambda: sources.parse_role(form["role"], None),
+            as_of=lambda: sources.parse_as_of(form["as_of"], required=True),
+        )
+        errors.update(more)
+        if not errors and employee is not None:
+            try:
+                result = sources.verify(
+                    employee, values["role"], values["as_of"], form["fingerprint"]
+                )
+            except ReportInputError as error:
+                errors.update(error.errors)
+    status = 400 if errors else 200
+    return (
+        render_template(
+            "reports/verify.html",
+            form=form,
+            errors=errors,
+            result=result,
+            roles=[(code, f"{title} ({code})") for code, title in sources.role_choices()],
+            report_title="Check a readiness report",
+        ),
+        status,
+    )
+
+
+# ----------------------------------------------------------------------------- compliance
+
+COMPLIANCE_SORTS: dict[str, Callable[[compliance_data.ComplianceRow], Any]] = {
+    "days": lambda r: (r.days_left, r.person.name),
+    "name": lambda r: (r.person.name.lower(), r.days_left),
+    "department": lambda r: ((r.person.department_name or "").lower(), r.days_left),
+    "item": lambda r: (r.name.lower(), r.days_left),
+}
+
+
+@bp.route("/compliance", defaults={"fmt": "html"})
+@bp.route("/compliance.pdf", defaults={"fmt": "pdf"}, endpoint="compliance_pdf")
+@bp.route("/compliance.csv", defaults={"fmt": "csv"}, endpoint="compliance_csv")
+@permission("manager_or_hr")
+def compliance(fmt: str):  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    form = {"department": _arg("department"), "days": _arg("days"), "as_of": _arg("as_of")}
+    values, errors = _collect(
+        department=lambda: sources.parse_department(form["department"]),
+        days=lambda: sources.parse_horizon(form["days"]),
+        as_of=lambda: sources.parse_as_of(form["as_of"]),
+    )
+    context: dict[str, Any] = {
+        "form": form,
+        "errors": errors,
+        "department_options": sources.department_options(),
+        "bucket_labels": compliance_data.BUCKET_LABELS,
+        "show_findings": user.has_role("hr"),
+        "report_title": "Compliance report",
+        "r": None,
+    }
+    if errors:
+        return render.html("reports/compliance.html", **context), 400
+    population, scope = sources.report_population(user, values["department"])
+    report = sources.compliance(
+        population,
+        values["as_of"],
+        values["days"],
+        show_findings=context["show_findings"],
+        scope=scope,
+    )
+    args = {
+        "department": values["department"].code if values["department"] else None,
+        "days": values["days"],
+        "as_of": values["as_of"].isoformat(),
+    }
+    args = {k: v for k, v in args.items() if v}
+    filename = f"compliance-{args.get('department', 'all')}-{values['as_of'].isoformat()}"
+    if fmt == "csv":
+        return _csv(tables.compliance_tables(report), filename)
+    context.update(
+        r=report,
+        form={k: str(v) for k, v in args.items()},
+        pdf_url=url_for(".compliance_pdf", **args),
+        pdf_filename=filename,
+        csv_links=[
+            ("items", url_for(".compliance_csv", table="items", **args)),
+            ("departments", url_for(".compliance_csv", table="departments", **args)),
+            ("who to chase", url_for(".compliance_csv", table="chase", **args)),
+        ],
+    )
+    if fmt == "pdf":
+        context["rows"] = report.rows
+        return render.pdf_response(render.pdf_bytes("reports/compliance.html", **context), filename)
+    q = _arg("q", 100)
+    sort_key = _arg("sort") if _arg("sort") in COMPLIANCE_SORTS else "days"
+    descending = _arg("dir") == "desc"
+    rows = sorted(
+        compliance_data.filter_rows(report.rows, q),
+        key=COMPLIANCE_SORTS[sort_key],
+        reverse=descending,
+    )
+    context.update(page=_page(rows), q=q, sort_key=sort_key, descending=descending)
+    return render.html("reports/compliance.html", **context)
+
+
+# ----------------------------------------------------------------------------- team
+
+CANDIDATE_SORTS: dict[str, Callable[[Any], Any]] = {
+    "score": lambda c: (-c.score, c.name),
+    "name": lambda c: (c.name.lower(), -c.score),
+    "projected": lambda c: (c.projected_ready_on is None, c.projected_ready_on, c.name),
+}
+
+
+@bp.route("/team", defaults={"fmt": "html"})
+@bp.route("/team.pdf", defaults={"fmt": "pdf"}, endpoint="team_pdf")
+@bp.route("/team.csv", defaults={"fmt": "csv"}, endpoint="team_csv")
+@permission("manager_or_hr")
+def team(fmt: str):  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    form = {"department": _arg("department"), "as_of": _arg("as_of")}
+    values, errors = _collect(
+        department=lambda: sources.parse_department(form["department"]),
+        as_of=lambda: sources.parse_as_of(form["as_of"]),
+    )
+    context: dict[str, Any] = {
+        "form": form,
+        "errors": errors,
+        "department_options": sources.department_options(),
+        "report_title": "Team bench strength and succession",
+        "r": None,
+    }
+    if errors:
+        return render.html("reports/team.html", **context), 400
+    population, scope = sources.report_population(user, values["department"])
+    report = sources.team(population, values["as_of"], scope=scope)
+    args = {
+        "department": values["department"].code if values["department"] else None,
+        "as_of": values["as_of"].isoformat(),
+    }
+    args = {k: v for k, v in args.items() if v}
+    filename = f"team-{args.get('department', 'all')}-{values['as_of'].isoformat()}"
+    if fmt == "csv":
+        return _csv(tables.team_tables(report), filename)
+    context.update(
+        r=report,
+        form=args,
+        pdf_url=url_for(".team_pdf", **args),
+        pdf_filename=filename,
+        csv_links=[
+            ("candidates", url_for(".team_csv", table="candidates", **args)),
+            ("top gaps", url_for(".team_csv", table="gaps", **args)),
+            ("lapses", url_for(".team_csv", table="lapses", **args)),
+        ],
+        band_labels=team_data.BAND_LABELS,
+        gates_shown=GATES_SHOWN_IN_PDF if fmt == "pdf" else GATES_SHOWN_ON_SCREEN,
+    )
+    if fmt == "pdf":
+        context["candidate_pages"] = {s.role_code: s.candidates for s in report.roles}
+        return render.pdf_response(render.pdf_bytes("reports/team.html", **context), filename)
+    q = _arg("q", 100)
+    sort_key = _arg("sort") if _arg("sort") in CANDIDATE_SORTS else "score"
+    descending = _arg("dir") == "desc"
+    pages = {}
+    for section in report.roles:
+        rows = sorted(
+            team_data.filter_candidates(section.candidates, q),
+            key=CANDIDATE_SORTS[sort_key],
+            reverse=descending,
+        )
+        pages[section.role_code] = _page(rows, f"page_{section.role_code}")
+    context.update(candidate_pages=pages, q=q, sort_key=sort_key, descending=descending)
+    return render.html("reports/team.html", **context)
+
+
+# ----------------------------------------------------------------------------- tuition
+
+
+@bp.route("/tuition", defaults={"fmt": "html"})
+@bp.route("/tuition.pdf", defaults={"fmt": "pdf"}, endpoint="tuition_pdf")
+@bp.route("/tuition.csv", defaults={"fmt": "csv"}, endpoint="tuition_csv")
+@permission("finance_or_hr")
+def tuition(fmt: str):  # type: ignore[no-untyped-def]
+    form = {"year": _arg("year", 10), "department": _arg("department")}
+    values, errors = _collect(
+        year=lambda: sources.parse_year(form["year"]),
+        department=lambda: sources.parse_department(form["department"]),
+    )
+    context: dict[str, Any] = {
+        "form": form,
+        "errors": errors,
+        "department_options": sources.department_options(),
+        "years": sources.tuition_years(),
+        "report_title": "Tuition report",
+        "r": None,
+    }
+    if errors:
+        return render.html("reports/tuition.html", **context), 400
+    report = sources.tuition(values["year"], values["department"])
+    args = {"year": values["year"]}
+    if values["department"]:
+        args["department"] = values["department"].code
+    filename = f"tuition-{values['year']}-{args.get('department', 'all')}"
+    if fmt == "csv":
+        return _csv(tables.tuition_tables(report), filename)
+    context.update(
+        r=report,
+        report_title=report.title,
+        form={k: str(v) for k, v in args.items()},
+        pdf_url=url_for(".tuition_pdf", **args),
+        pdf_filename=filename,
+        csv_links=[
+            ("departments", url_for(".tuition_csv", table="departments", **args)),
+            ("employees", url_for(".tuition_csv", table="employees", **args)),
+            ("repayments", url_for(".tuition_csv", table="repayments", **args)),
+        ],
+    )
+    if fmt == "pdf":
+        context["people"] = report.capped
+        return render.pdf_response(render.pdf_bytes("reports/tuition.html", **context), filename)
+    context.update(page=_page(list(report.capped)))
+    return render.html("reports/tuition.html", **context)
+
+
+commands.register(bp)  # flask reports verify ...

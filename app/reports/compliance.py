@@ -1,0 +1,326 @@
+"""The compliance report (pure): certifications and background checks that lapse.
+
+Issue 7: the certifications and background checks that are expired, or expire within 30, 60 or
+90 days, per person and per department, with who to chase. DOMAIN.md "Training" and
+"Background checks": expired once D >= expires_on (valid_until); "Reminders": the employee is
+reminded of everything, the manager from 30 days, hr of the expired ones, which is who this
+report says to chase.
+
+What counts as a held item is decided by the loader (see ``sources.compliance_items``): the
+latest verified completion per person and certification course, and the latest clear check per
+person and check type. The report also lists checks that wait for an hr decision
+(review_required, not_cleared); their findings appear only when the reader may see them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from app.reports import charts
+
+HORIZONS = (30, 60, 90)
+BUCKETS = ("expired", "30", "60", "90")
+BUCKET_LABELS = {
+    "expired": "Expired",
+    "30": "Within 30 days",
+    "60": "In 31-60 days",
+    "90": "In 61-90 days",
+}
+BUCKET_TONES = {"expired": "bad", "30": "warn", "60": "info", "90": "light"}
+KIND_LABELS = {"certification": "Certification", "background_check": "Background check"}
+MANAGER_FROM_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    employee_id: int
+    employee_no: str
+    name: str
+    email: str
+    department_code: str | None
+    department_name: str | None
+    manager_name: str | None
+    manager_email: str | None
+
+
+@dataclass(frozen=True)
+class HeldItem:
+    """A certification or clear check a person holds, with the date it lapses."""
+
+    employee_id: int
+    kind: str  # "certification" | "background_check"
+    code: str
+    name: str
+    expires_on: date
+    note: str | None = None  # e.g. a renewal that is already under way
+
+
+@dataclass(frozen=True)
+class PendingDecision:
+    """A check waiting for an hr decision; ``findings`` only for readers who may see them."""
+
+    employee_id: int
+    code: str
+    name: str
+    status: str
+    completed_on: date | None
+    findings: str | None = None
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    person: PersonInfo
+    kind: str
+    kind_label: str
+    code: str
+    name: str
+    expires_on: date
+    days_left: int
+    bucket: str
+    bucket_label: str
+    chase: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class DepartmentCounts:
+    code: str | None
+    name: str
+    counts: Mapping[str, int]
+    people: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class ChaseEntry:
+    """A manager (or "no manager") and the lapsing items of the people they manage directly."""
+
+    manager_name: str
+    manager_email: str | None
+    counts: Mapping[str, int]
+    people: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    person: PersonInfo
+    code: str
+    name: str
+    status: str
+    completed_on: date | None
+    findings: str | None
+
+
+@dataclass(frozen=True)
+class ComplianceReport:
+    title: str
+    scope: str
+    as_of: date
+    generated_on: date
+    horizon_days: int
+    rows: tuple[ComplianceRow, ...]
+    departments: tuple[DepartmentCounts, ...]
+    chase: tuple[ChaseEntry, ...]
+    decisions: tuple[DecisionRow, ...]
+    totals: Mapping[str, int]
+    chart: charts.Chart
+    people_in_scope: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals.values())
+
+    @property
+    def buckets(self) -> tuple[str, ...]:
+        return buckets_for(self.horizon_days)
+
+
+def buckets_for(horizon_days: int) -> tuple[str, ...]:
+    """The buckets shown for a horizon: expired plus each 30-day step up to the horizon."""
+    return ("expired",) + tuple(str(h) for h in HORIZONS if h <= horizon_days)
+
+
+def bucket_of(days_left: int) -> str | None:
+    """DOMAIN.md: expired once D >= expiry (0 days left); then 1-30, 31-60, 61-90 days."""
+    if days_left <= 0:
+        return "expired"
+    for horizon in HORIZONS:
+        if days_left <= horizon:
+            return str(horizon)
+    return None
+
+
+def chase_for(days_left: int) -> str:
+    """Who to chase, as the reminders rule says who is reminded (DOMAIN.md "Reminders")."""
+    if days_left <= 0:
+        return "Employee, manager and HR"
+    if days_left <= MANAGER_FROM_DAYS:
+        return "Employee and manager"
+    return "Employee"
+
+
+def build_compliance_report(
+    *,
+    people: Mapping[int, PersonInfo],
+    items: Iterable[HeldItem],
+    decisions: Iterable[PendingDecision] = (),
+    as_of: date,
+    horizon_days: int = 90,
+    generated_on: date,
+    scope: str = "Whole organisation",
+) -> ComplianceReport:
+    """Items lapsing by ``as_of + horizon_days`` (or already lapsed), for ``people`` only.
+
+    Rows are sorted most urgent first, then by department and name. Counts per department
+    cover every department of the people in scope, even those with nothing to chase.
+    """
+    if horizon_days not in HORIZONS:
+        raise ValueError(f"The horizon is one of {HORIZONS} days.")
+    shown = buckets_for(horizon_days)
+    rows: list[ComplianceRow] = []
+    for item in items:
+        person = people.get(item.employee_id)
+        if person is None:
+            continue
+        days_left = (item.expires_on - as_of).days
+        bucket = bucket_of(days_left)
+        if bucket is None or bucket not in shown:
+            continue
+        rows.append(
+            ComplianceRow(
+                person=person,
+                kind=item.kind,
+                kind_label=KIND_LABELS.get(item.kind, item.kind),
+                code=item.code,
+                name=item.name,
+                expires_on=item.expires_on,
+                days_left=days_left,
+                bucket=bucket,
+                bucket_label=BUCKET_LABELS[bucket],
+                chase=chase_for(days_left),
+                note=item.note,
+            )
+        )
+    rows.sort(
+        key=lambda r: (
+            r.days_left,
+            r.person.department_name or "",
+            r.person.name,
+            r.person.employee_id,
+            r.code,
+        )
+    )
+
+    dept_counts: dict[str | None, dict[str, int]] = {}
+    dept_names: dict[str | None, str] = {}
+    dept_people: dict[str | None, int] = defaultdict(int)
+    for person in people.values():
+        key = person.department_code
+        dept_names[key] = person.department_name or "No department"
+        dept_counts.setdefault(key, dict.fromkeys(shown, 0))
+        dept_people[key] += 1
+    for row in rows:
+        dept_counts[row.person.department_code][row.bucket] += 1
+    departments = tuple(
+        sorted(
+            (
+                DepartmentCounts(
+                    code=key,
+                    name=dept_names[key],
+                    counts=counts,
+                    people=dept_people[key],
+                )
+                for key, counts in dept_counts.items()
+            ),
+            key=lambda d: d.name,
+        )
+    )
+
+    by_manager: dict[tuple[str, str | None], dict[str, int]] = {}
+    manager_people: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+    for row in rows:
+        key = (row.person.manager_name or "No manager", row.person.manager_email)
+        by_manager.setdefault(key, dict.fromkeys(shown, 0))[row.bucket] += 1
+        manager_people[key].add(row.person.name)
+    chase = tuple(
+        sorted(
+            (
+                ChaseEntry(
+                    manager_name=name,
+                    manager_email=email,
+                    counts=counts,
+                    people=tuple(sorted(manager_people[(name, email)])),
+                )
+                for (name, email), counts in by_manager.items()
+            ),
+            key=lambda c: (-c.counts.get("expired", 0), -c.total, c.manager_name),
+        )
+    )
+
+    decision_rows = tuple(
+        sorted(
+            (
+                DecisionRow(
+                    person=people[d.employee_id],
+                    code=d.code,
+                    name=d.name,
+                    status=d.status,
+                    completed_on=d.completed_on,
+                    findings=d.findings,
+                )
+                for d in decisions
+                if d.employee_id in people
+            ),
+            key=lambda d: (d.person.name, d.code),
+        )
+    )
+    totals = {b: sum(d.counts[b] for d in departments) for b in shown}
+    chart = charts.stacked_bar_chart(
+        "Lapsing items by department",
+        [(d.name, [d.counts[b] for b in shown]) for d in departments],
+        [(BUCKET_LABELS[b], BUCKET_TONES[b]) for b in shown],
+        description=(
+            f"{totals['expired']} expired and {sum(totals.values()) - totals['expired']} "
+            f"lapsing within {horizon_days} days across {len(departments)} department(s)."
+        ),
+    )
+    return ComplianceReport(
+        title="Compliance report",
+        scope=scope,
+        as_of=as_of,
+        generated_on=generated_on,
+        horizon_days=horizon_days,
+        rows=tuple(rows),
+        departments=departments,
+        chase=chase,
+        decisions=decision_rows,
+        totals=totals,
+        chart=chart,
+        people_in_scope=len(people),
+    )
+
+
+def filter_rows(rows: Sequence[ComplianceRow], q: str | None) -> list[ComplianceRow]:
+    """Rows whose person, department or item matches ``q`` (case-insensitive)."""
+    if not q:
+        return list(rows)
+    needle = q.lower()
+    return [
+        r
+        for r in rows
+        if needle in r.person.name.lower()
+        or needle in r.person.employee_no.lower()
+        or needle in (r.person.department_name or "").lower()
+        or needle in r.name.lower()
+        or needle in r.code.lower()
+    ]

@@ -1,0 +1,67 @@
+"""Render a report template as an HTML page or a PDF, and its tables as CSV responses.
+
+DESIGN.md "Render one Jinja template for both the HTML page and the PDF, with print CSS": the
+report template extends ``layout``, which is the app's page (with controls and download links)
+for the screen and a bare document (running header and footer, print.css) for the PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, render_template, stream_with_context, url_for
+
+from app.reports import pdf
+from app.reports.tables import Table, stream
+
+HTML_LAYOUT = "reports/_layout_html.html"
+PDF_LAYOUT = "reports/_layout_pdf.html"
+
+
+def html(template: str, **context: Any) -> str:
+    return render_template(
+        template,
+        layout=HTML_LAYOUT,
+        mode="html",
+        asset=lambda filename: url_for("static", filename=filename),
+        **context,
+    )
+
+
+def pdf_bytes(template: str, **context: Any) -> bytes:
+    document = render_template(
+        template, layout=PDF_LAYOUT, mode="pdf", asset=pdf.asset_url, **context
+    )
+    return pdf.render_pdf(document)
+
+
+def safe_filename(text: str) -> str:
+    """A download name of letters, digits, dots and dashes only."""
+    cleaned = re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-.")
+    return cleaned[:120] or "report"
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{safe_filename(filename)}.pdf"'
+    )
+    response.headers["Content-Length"] = str(len(data))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def csv_response(make_table: Callable[[], Table], filename: str) -> Response:
+    """Stream a table as CSV: the first line leaves before the last row is formatted."""
+    table = make_table()
+    response = Response(
+        stream_with_context(stream(table)),
+        mimetype="text/csv",
+        headers={"Cache-Control": "no-store"},
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{safe_filename(filename)}-{table.name}.csv"'
+    )
+    return response

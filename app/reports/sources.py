@@ -1,0 +1,590 @@
+"""Load what each report needs, in bulk, and hand it to the pure builders.
+
+DESIGN.md "Bulk first": every loader runs a fixed number of queries whatever the number of
+people. Access decisions are made by the caller with ``app.policy`` and passed in as plain
+arguments (the population to cover, whether findings may be shown), so the web views, the PDF
+and a future API call the same functions. Nothing here writes: reports only read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Select, extract, func, select
+from sqlalchemy.orm import aliased
+
+from app import clock, policy
+from app import readiness as core
+from app.extensions import db
+from app.models import (
+    BackgroundCheck,
+    CheckType,
+    Completion,
+    Course,
+    Department,
+    Employee,
+    JobRole,
+    Repayment,
+    TuitionRequest,
+    User,
+)
+from app.readiness.dates import add_months
+from app.reports import compliance as compliance_report
+from app.reports import fingerprint as fp
+from app.reports import individual as individual_report
+from app.reports import team as team_report
+from app.reports import tuition as tuition_report
+from app.services import bench, settings
+from app.services import readiness as readiness_service
+from app.services import tuition as tuition_service
+
+DECISION_STATUSES = ("review_required", "not_cleared")
+PENDING_STATUSES = ("requested", "in_progress")
+EARLIEST_AS_OF = date(2000, 1, 1)
+LATEST_AS_OF_YEARS = 10
+
+
+class ReportInputError(ValueError):
+    """A report parameter is not valid; ``errors`` maps the field to its messages."""
+
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+# ----------------------------------------------------------------------------- parameters
+
+
+def parse_as_of(raw: str | None, field: str = "as_of", *, required: bool = False) -> date:
+    """An as-of date: today when empty (unless required); a clear message for anything else."""
+    today = clock.today()
+    text = (raw or "").strip()
+    if not text:
+        if required:
+            raise ReportInputError(
+                "Enter the as-of date.", {field: ["Enter the as-of date printed on the report."]}
+            )
+        return today
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise ReportInputError(
+            "The as-of date is not a date.",
+            {field: [f"“{text[:40]}” is not a date: write it as YYYY-MM-DD, e.g. {today}."]},
+        ) from None
+    latest = add_months(today, 12 * LATEST_AS_OF_YEARS)
+    if not EARLIEST_AS_OF <= value <= latest:
+        raise ReportInputError(
+            "The as-of date is out of range.",
+            {field: [f"Choose a date from {EARLIEST_AS_OF} to {latest}."]},
+        )
+    return value
+
+
+def parse_role(raw: str | None, default: str | None) -> str:
+    snapshot = readiness_service.load_catalogue()
+    code = (raw or "").strip() or default
+    if not code:
+        raise ReportInputError("Choose a target role.", {"role": ["Choose a target role."]})
+    if code not in snapshot.roles:
+        raise ReportInputError(
+            "Unknown role.",
+            {"role": [f"There is no role “{code[:40]}”; choose one from the list."]},
+        )
+    return code
+
+
+def parse_year(raw: str | None) -> int:
+    text = (raw or "").strip()
+    if not text:
+        return clock.today().year
+    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+        raise ReportInputError(
+            "The year is not valid.",
+            {"year": [f"Enter a year from 2000 to 2100, not “{text[:10]}”."]},
+        )
+    return int(text)
+
+
+def parse_horizon(raw: str | None) -> int:
+    text = (raw or "").strip()
+    if not text:
+        return 90
+    if text not in {str(h) for h in compliance_report.HORIZONS}:
+        raise ReportInputError("The window is not valid.", {"days": ["Choose 30, 60 or 90 days."]})
+    return int(text)
+
+
+def department_options() -> list[tuple[str, str]]:
+    """(code, name) of every department, for a filter."""
+    return [
+        (code, name)
+        for code, name in db.session.execute(
+            select(Department.code, Department.name).order_by(Department.name)
+        )
+    ]
+
+
+def parse_department(raw: str | None) -> Department | None:
+    code = (raw or "").strip()
+    if not code:
+        return None
+    found = db.session.scalar(select(Department).where(Department.code == code))
+    if found is None:
+        raise ReportInputError(
+            "Unknown department.",
+            {"department": [f"There is no department “{code[:40]}”; choose one from the list."]},
+        )
+    return found
+
+
+# ----------------------------------------------------------------------------- populations
+
+
+def report_population(user: User, department: Department | None = None) -> tuple[Select, str]:
+    """The employee ids a people report covers for ``user``, and a label of that scope.
+
+    ``services.bench.population_for``: hr gets the whole organisation (active and on leave,
+    never terminated), or one department; a manager everyone below them in the reporting tree
+    (DOMAIN.md: managers see their part of the organisation), optionally narrowed to a
+    department.
+    """
+    population = bench.population_for(user, department.code if department else None)
+    if user.has_role("hr"):
+        scope = department.name if department else "Whole organisation"
+    else:
+        scope = f"Team of {user.employee.name}"
+        if department is not None:
+            scope = f"{scope}, {department.name}"
+    return population, scope
+
+
+# ----------------------------------------------------------------------------- individual
+
+
+def _person(employee: Employee) -> individual_report.Person:
+    manager = aliased(Employee)
+    row = db.session.execute(
+        select(JobRole.code, JobRole.title, Department.name, manager.name)
+        .select_from(Employee)
+        .outerjoin(JobRole, JobRole.id == Employee.job_role_id)
+        .outerjoin(Department, Department.id == Employee.department_id)
+        .outerjoin(manager, manager.id == Employee.manager_id)
+        .where(Employee.id == employee.id)
+    ).one()
+    return individual_report.Person(
+        employee_id=employee.id,
+        employee_no=employee.employee_no,
+        name=employee.name,
+        role_code=row[0],
+        role_title=row[1],
+        department=row[2],
+        manager_name=row[3],
+    )
+
+
+def default_target_role(employee: Employee) -> str | None:
+    """The next rung up the ladder, or the current role at the top of it."""
+    snapshot = readiness_service.load_catalogue()
+    current = employee.job_role.code if employee.job_role_id else None  # type: ignore[attr-defined]
+    return readiness_service.next_role_code(current, snapshot) or current
+
+
+def _latest_findings(employee_id: int) -> dict[str, str]:
+    """Findings of the latest check of each type that has findings (hr and the person only)."""
+    found: dict[str, tuple[date, str]] = {}
+    for code, requested_on, completed_on, findings in db.session.execute(
+        select(
+            CheckType.code,
+            BackgroundCheck.requested_on,
+            BackgroundCheck.completed_on,
+            BackgroundCheck.findings,
+        )
+        .join(CheckType, CheckType.id == BackgroundCheck.check_type_id)
+        .where(BackgroundCheck.employee_id == employee_id)
+        .where(BackgroundCheck.findings.is_not(None))
+        .where(BackgroundCheck.findings_purged_on.is_(None))
+    ):
+        when = completed_on or requested_on
+        if findings and (code not in found or when >= found[code][0]):
+            found[code] = (when, findings)
+    return {code: text for code, (_, text) in found.items()}
+
+
+@dataclass(frozen=True)
+class Computation:
+    """What a readiness report was computed from (also what verification recomputes)."""
+
+    facts: core.EmployeeFacts
+    role: core.Role
+    result: core.ReadinessResult
+    fingerprint: str
+    snapshot: readiness_service.CatalogueSnapshot
+
+
+def compute(employee_id: int, role_code: str, as_of: date) -> Computation:
+    snapshot = readiness_service.load_catalogue()
+    role = readiness_service.role_or_error(role_code, snapshot)
+    facts = readiness_service.load_facts([employee_id])[employee_id]
+    result = core.evaluate(facts, role, snapshot.catalogue, as_of, snapshot.config)
+    return Computation(
+        facts=facts,
+        role=role,
+        result=result,
+        fingerprint=fp.fingerprint(facts, role, as_of, snapshot.config),
+        snapshot=snapshot,
+    )
+
+
+def individual(
+    employee: Employee, role_code: str, as_of: date, *, show_findings: bool
+) -> individual_report.IndividualReport:
+    """The individual readiness report of ``employee`` (the caller checked access).
+
+    ``show_findings``: policy.can_view(reader, employee, "check_findings"): hr, or the person.
+    """
+    computed = compute(employee.id, role_code, as_of)
+    snapshot = computed.snapshot
+    path = core.plan_path(
+        computed.facts,
+        role_code,
+        snapshot.roles,
+        snapshot.ladder,
+        snapshot.catalogue,
+        as_of,
+        snapshot.config,
+    )
+    return individual_report.build_individual_report(
+        person=_person(employee),
+        result=computed.result,
+        path=path,
+        names=snapshot.names,
+        role_titles=snapshot.role_titles,
+        fingerprint=computed.fingerprint,
+        generated_on=clock.today(),
+        ready_threshold=snapshot.config.ready_threshold,
+        currency=str(settings.get("currency")),
+        findings=_latest_findings(employee.id) if show_findings else None,
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    matches: bool
+    typed: str
+    current_short: str
+    employee_name: str
+    role: str
+    as_of: date
+
+
+def verify(employee: Employee, role_code: str, as_of: date, typed: str) -> Verification:
+    """Recompute the fingerprint from today's records and compare it with the printed one.
+
+    Raises ``ReportInputError`` when what was typed is not a fingerprint.
+    """
+    try:
+        wanted = fp.normalise(typed)
+    except fp.FingerprintFormatError as error:
+        raise ReportInputError(str(error), {"fingerprint": [str(error)]}) from None
+    computed = compute(employee.id, role_code, as_of)
+    return Verification(
+        matches=computed.fingerprint.startswith(wanted),
+        typed=fp.short(wanted) if len(wanted) == fp.SHORT_LENGTH else wanted,
+        current_short=fp.short(computed.fingerprint),
+        employee_name=employee.name,
+        role=role_code,
+        as_of=as_of,
+    )
+
+
+def find_people(user: User, q: str, limit: int = 20) -> list[Employee]:
+    """People whose readiness ``user`` may see, matching a name or employee number."""
+    needle = f"%{q.strip().lower()}%"
+    stmt = (
+        select(Employee)
+        .where(Employee.status != "terminated")
+        .where(
+            func.lower(Employee.name).like(needle) | func.lower(Employee.employee_no).like(needle)
+        )
+        .order_by(Employee.name, Employee.id)
+        .limit(limit)
+    )
+    if not user.has_role("hr"):
+        stmt = stmt.where(Employee.id.in_(policy.subtree_query(user.employee_id)))
+    return list(db.session.scalars(stmt))
+
+
+def employee_by_number(employee_no: str) -> Employee | None:
+    return db.session.scalar(select(Employee).where(Employee.employee_no == employee_no.strip()))
+
+
+# ----------------------------------------------------------------------------- compliance
+
+
+def _people(population: Select) -> dict[int, compliance_report.PersonInfo]:
+    manager = aliased(Employee)
+    rows = db.session.execute(
+        select(
+            Employee.id,
+            Employee.employee_no,
+            Employee.name,
+            Employee.email,
+            Department.code,
+            Department.name,
+            manager.name,
+            manager.email,
+        )
+        .select_from(Employee)
+        .outerjoin(Department, Department.id == Employee.department_id)
+        .outerjoin(manager, manager.id == Employee.manager_id)
+        .where(Employee.id.in_(population))
+    )
+    return {
+        row[0]: compliance_report.PersonInfo(
+            employee_id=row[0],
+            employee_no=row[1],
+            name=row[2],
+            email=row[3],
+            department_code=row[4],
+            department_name=row[5],
+            manager_name=row[6],
+            manager_email=row[7],
+        )
+        for row in rows
+    }
+
+
+def compliance_items(
+    population: Select, as_of: date, *, show_findings: bool
+) -> tuple[list[compliance_report.HeldItem], list[compliance_report.PendingDecision]]:
+    """Held certifications and clear checks, and checks awaiting a decision (two queries).
+
+    - certification: the verified completion of a course with a validity that lapses last
+      (DOMAIN.md: renewal counts from the new completion); a later completion reported but not
+      yet verified is noted as a renewal under way;
+    - background check: the clear check of each type that lapses last (valid_until, or
+      completed_on + rescreen_months); a later check requested or in progress is noted;
+    - decision: the latest check of a type when it is review_required or not_cleared.
+    """
+    items: list[compliance_report.HeldItem] = []
+    best: dict[tuple[int, str], tuple[date, str]] = {}
+    reported: dict[tuple[int, str], date] = {}
+    for eid, code, title, validity, done, expires, verification in db.session.execute(
+        select(
+            Completion.employee_id,
+            Course.code,
+            Course.title,
+            Course.validity_months,
+            Completion.completed_on,
+            Completion.expires_on,
+            Completion.verification,
+        )
+        .join(Course, Course.id == Completion.course_id)
+        .where(Completion.employee_id.in_(population))
+        .where(Course.validity_months.is_not(None))
+        .where(Completion.completed_on <= as_of)
+        .where(Completion.verification.in_(("verified", "pending")))
+    ):
+        key = (eid, code)
+        if verification == "pending":
+            reported[key] = max(done, reported.get(key, done))
+            continue
+        lapses = expires or add_months(done, validity)
+        if key not in best or lapses > best[key][0]:
+            best[key] = (lapses, title)
+    for key, (lapses, title) in best.items():
+        note = None
+        if key in reported:
+            note = f"Renewal reported on {reported[key]}, awaiting verification"
+        items.append(
+            compliance_report.HeldItem(
+                employee_id=key[0],
+                kind="certification",
+                code=key[1],
+                name=title,
+                expires_on=lapses,
+                note=note,
+            )
+        )
+
+    clear: dict[tuple[int, str], tuple[date, str]] = {}
+    latest: dict[tuple[int, str], tuple[date, int, str, date | None, str | None, str]] = {}
+    for row in db.session.execute(
+        select(
+            BackgroundCheck.id,
+            BackgroundCheck.employee_id,
+            CheckType.code,
+            CheckType.name,
+            CheckType.rescreen_months,
+            BackgroundCheck.status,
+            BackgroundCheck.requested_on,
+            BackgroundCheck.completed_on,
+            BackgroundCheck.valid_until,
+            BackgroundCheck.findings,
+            BackgroundCheck.findings_purged_on,
+        )
+        .join(CheckType, CheckType.id == BackgroundCheck.check_type_id)
+        .where(BackgroundCheck.employee_id.in_(population))
+        .where(BackgroundCheck.requested_on <= as_of)
+    ):
+        (check_id, eid, code, name, rescreen, status, requested, done, valid_until) = row[:9]
+        findings, purged = row[9], row[10]
+        key = (eid, code)
+        if status == "clear" and done is not None and done <= as_of:
+            lapses = valid_until or add_months(done, rescreen)
+            if key not in clear or lapses > clear[key][0]:
+                clear[key] = (lapses, name)
+        when = done if done is not None and done <= as_of else requested
+        candidate = (when, check_id, status, done, None if purged else findings, name)
+        if key not in latest or candidate[:2] > latest[key][:2]:
+            latest[key] = candidate
+    decisions: list[compliance_report.PendingDecision] = []
+    for key, (_when, _, status, done, findings, name) in latest.items():
+        if status in DECISION_STATUSES:
+            decisions.append(
+                compliance_report.PendingDecision(
+                    employee_id=key[0],
+                    code=key[1],
+                    name=name,
+                    status=status,
+                    completed_on=done,
+                    findings=findings if show_findings else None,
+                )
+            )
+    for key, (lapses, name) in clear.items():
+        note = None
+        when, _, status, *_ = latest[key]
+        if status in PENDING_STATUSES:
+            note = f"Re-screen {status.replace('_', ' ')} since {when}"
+        elif status in DECISION_STATUSES:
+            note = f"Latest check is {status.replace('_', ' ')}"
+        items.append(
+            compliance_report.HeldItem(
+                employee_id=key[0],
+                kind="background_check",
+                code=key[1],
+                name=name,
+                expires_on=lapses,
+                note=note,
+            )
+        )
+    return items, decisions
+
+
+def compliance(
+    population: Select,
+    as_of: date,
+    horizon_days: int,
+    *,
+    show_findings: bool,
+    scope: str,
+) -> compliance_report.ComplianceReport:
+    """The compliance report of ``population`` (four queries whatever its size)."""
+    people = _people(population)
+    items, decisions = compliance_items(population, as_of, show_findings=show_findings)
+    return compliance_report.build_compliance_report(
+        people=people,
+        items=items,
+        decisions=decisions,
+        as_of=as_of,
+        horizon_days=horizon_days,
+        generated_on=clock.today(),
+        scope=scope,
+    )
+
+
+# ----------------------------------------------------------------------------- tuition
+
+
+def _repayments(year: int, department: Department | None) -> list[tuition_report.RepaymentLine]:
+    stmt = (
+        select(
+            Employee.employee_no,
+            Employee.name,
+            Department.name,
+            TuitionRequest.title,
+            TuitionRequest.reimbursed_amount,
+            TuitionRequest.paid_on,
+            Repayment.termination_date,
+            Repayment.months_since_paid,
+            Repayment.share,
+            Repayment.amount_owed,
+            Repayment.settled_on,
+        )
+        .join(TuitionRequest, TuitionRequest.id == Repayment.request_id)
+        .join(Employee, Employee.id == Repayment.employee_id)
+        .outerjoin(Department, Department.id == Employee.department_id)
+        .where(extract("year", Repayment.termination_date) == year)
+    )
+    if department is not None:
+        stmt = stmt.where(Employee.department_id == department.id)
+    return [
+        tuition_report.RepaymentLine(
+            employee_no=row[0],
+            name=row[1],
+            department_name=row[2] or "No department",
+            course_title=row[3],
+            reimbursed=row[4] or Decimal("0.00"),
+            paid_on=row[5],
+            termination_date=row[6],
+            months_since_paid=row[7],
+            share=row[8],
+            amount_owed=row[9],
+            settled_on=row[10],
+        )
+        for row in db.session.execute(stmt)
+    ]
+
+
+def tuition(year: int, department: Department | None) -> tuition_report.TuitionReport:
+    """The tuition report for calendar ``year`` (the summary's queries plus one)."""
+    summary = tuition_service.summary(year, department.code if department else None)
+    return tuition_report.build_tuition_report(
+        summary=summary,
+        repayments=_repayments(year, department),
+        generated_on=clock.today(),
+        scope=department.name if department else "All departments",
+    )
+
+
+# ----------------------------------------------------------------------------- team
+
+
+TEAM_LAPSE_DAYS = 90
+TEAM_TOP_GAPS = 5
+
+
+def team(population: Select, as_of: date, *, scope: str) -> team_report.TeamReport:
+    """The team bench-strength and succession report (a fixed number of queries: one load of
+    the population for the benches and lapses, one per target role for its training needs)."""
+    overview = bench.bench_overview(population, as_of, TEAM_LAPSE_DAYS)
+    needs = {
+        b.role_code: bench.training_needs(population, b.role_code, as_of, TEAM_TOP_GAPS)
+        for b in overview.roles
+    }
+    return team_report.build_team_report(
+        benches=overview.roles,
+        needs=needs,
+        lapses=overview.lapses,
+        people=overview.people,
+        as_of=as_of,
+        generated_on=clock.today(),
+        scope=scope,
+        lapse_days=TEAM_LAPSE_DAYS,
+    )
+
+
+def tuition_years() -> list[int]:
+    return tuition_service.summary_years()
+
+
+def role_choices() -> list[tuple[str, str]]:
+    snapshot = readiness_service.load_catalogue()
+    return sorted(
+        ((code, snapshot.role_titles[code]) for code in snapshot.roles),
+        key=lambda item: (snapshot.role_levels.get(item[0], 0), item[0]),
+    )
