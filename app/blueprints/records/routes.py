@@ -127,6 +127,13 @@ def _codes(model: Any, label: str = "name", include: str | None = None) -> list[
     )
 
 
+def _sorting(allowed: dict[str, Any], default: str) -> tuple[str, bool, Any]:
+    """Like sort_args, but a list opened without a choice shows the newest first."""
+    if "sort" not in request.args and default != "reported":
+        return default, True, allowed[default].desc()
+    return sort_args(allowed, default)
+
+
 def _text(value: Any) -> str | None:
     return value if value not in (None, "") else None
 
@@ -423,7 +430,7 @@ def _completion_page(verification: str | None, default_sort: str):  # type: igno
         chosen = request.args.get("verification")
         verification_filter = chosen if chosen in ("verified", "pending", "rejected") else None
         filters["verification"] = verification_filter
-    sort_key, descending, order = sort_args(records.COMPLETION_SORTS, default_sort)
+    sort_key, descending, order = _sorting(records.COMPLETION_SORTS, default_sort)
     page, per_page = page_args(25)
     stmt = records.completion_list_query(
         q=filters["q"],
@@ -823,7 +830,7 @@ def checks():  # type: ignore[no-untyped-def]
         else None,
         "type": request.args.get("type") or None,
     }
-    sort_key, descending, order = sort_args(records.CHECK_SORTS, "requested_on")
+    sort_key, descending, order = _sorting(records.CHECK_SORTS, "requested_on")
     page, per_page = page_args(25)
     stmt = records.check_list_query(
         q=filters["q"], status=filters["status"], check_type=filters["type"]
