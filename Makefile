@@ -27,9 +27,11 @@ run: seed
 # The whole suite on SQLite, then the database-facing tests again on a throwaway PostgreSQL
 # cluster that the test setup starts on loopback (skipped when PostgreSQL is not installed,
 # unless ECHELON_REQUIRE_POSTGRES=1, which .ci/run sets).
+# Two workers (pytest-xdist): each gets its own databases, PostgreSQL cluster and live server.
+TEST_WORKERS ?= 2
 test: venv
-	$(BIN)/pytest
-	$(BIN)/pytest --db=postgresql -m "not e2e" tests/integration tests/security
+	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --db=postgresql -m "not e2e" tests/integration tests/security
 
 unit: venv
 	$(BIN)/pytest tests/unit
