@@ -272,16 +272,13 @@ def _load(population: Select, role_codes: Iterable[str]) -> _Loaded:
 # ----------------------------------------------------------------------------- bench
 
 
-def _gate_names(result: core.ReadinessResult, snapshot: service.CatalogueSnapshot) -> tuple:
-    return tuple(
-        service.describe(r.requirement.kind, r.requirement.target, snapshot)
-        for r in result.blocking_gates
-    )
-
-
 def _bench(loaded: _Loaded, role_code: str, as_of: date) -> BenchStrength:
     results = loaded.evaluate(role_code, as_of)
     snapshot = loaded.snapshot
+    names = {
+        req: service.describe(req.kind, req.target, snapshot)
+        for req in snapshot.roles[role_code].requirements
+    }
     candidates = []
     for eid, result in results.items():
         person = loaded.people[eid]
@@ -295,7 +292,7 @@ def _bench(loaded: _Loaded, role_code: str, as_of: date) -> BenchStrength:
                 band=result.band,
                 ready=result.ready,
                 projected_ready_on=result.projected_ready_on,
-                blocking_gates=_gate_names(result, snapshot),
+                blocking_gates=tuple(names[r.requirement] for r in result.blocking_gates),
                 department_code=person.department_code,
                 gates_met=result.gates_met,
             )
