@@ -249,9 +249,9 @@ def build_compliance_report(
     by_manager: dict[tuple[str, str | None], dict[str, int]] = {}
     manager_people: dict[tuple[str, str | None], set[str]] = defaultdict(set)
     for row in rows:
-        key = (row.person.manager_name or "No manager", row.person.manager_email)
-        by_manager.setdefault(key, dict.fromkeys(shown, 0))[row.bucket] += 1
-        manager_people[key].add(row.person.name)
+        manager = (row.person.manager_name or "No manager", row.person.manager_email)
+        by_manager.setdefault(manager, dict.fromkeys(shown, 0))[row.bucket] += 1
+        manager_people[manager].add(row.person.name)
     chase = tuple(
         sorted(
             (

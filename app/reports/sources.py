@@ -393,7 +393,7 @@ def compliance_items(
         if verification == "pending":
             reported[key] = max(done, reported.get(key, done))
             continue
-        lapses = expires or add_months(done, validity)
+        lapses = expires or add_months(done, validity or 0)
         if key not in best or lapses > best[key][0]:
             best[key] = (lapses, title)
     for key, (lapses, title) in best.items():
@@ -431,19 +431,19 @@ def compliance_items(
         .where(BackgroundCheck.employee_id.in_(population))
         .where(BackgroundCheck.requested_on <= as_of)
     ):
-        (check_id, eid, code, name, rescreen, status, requested, done, valid_until) = row[:9]
+        (check_id, eid, code, name, rescreen, status, requested, completed, valid_until) = row[:9]
         findings, purged = row[9], row[10]
         key = (eid, code)
-        if status == "clear" and done is not None and done <= as_of:
-            lapses = valid_until or add_months(done, rescreen)
+        if status == "clear" and completed is not None and completed <= as_of:
+            lapses = valid_until or add_months(completed, rescreen)
             if key not in clear or lapses > clear[key][0]:
                 clear[key] = (lapses, name)
-        when = done if done is not None and done <= as_of else requested
-        candidate = (when, check_id, status, done, None if purged else findings, name)
+        when: date = completed if completed is not None and completed <= as_of else requested
+        candidate = (when, check_id, status, completed, None if purged else findings, name)
         if key not in latest or candidate[:2] > latest[key][:2]:
             latest[key] = candidate
     decisions: list[compliance_report.PendingDecision] = []
-    for key, (_when, _, status, done, findings, name) in latest.items():
+    for key, (_when, _, status, completed, findings, name) in latest.items():
         if status in DECISION_STATUSES:
             decisions.append(
                 compliance_report.PendingDecision(
@@ -451,7 +451,7 @@ def compliance_items(
                     code=key[1],
                     name=name,
                     status=status,
-                    completed_on=done,
+                    completed_on=completed,
                     findings=findings if show_findings else None,
                 )
             )

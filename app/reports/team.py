@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from app.reports import charts
+
+if TYPE_CHECKING:  # the shapes services.bench answers with; this module stays pure
+    from app.services.bench import BenchStrength, GapSummary, Lapse
 
 BANDS = ("ready_now", "ready_1y", "ready_2y", "not_ready")
 BAND_LABELS = {
@@ -24,50 +27,6 @@ BAND_LABELS = {
     "not_ready": "Not ready",
 }
 BAND_TONES = {"ready_now": "good", "ready_1y": "warn", "ready_2y": "info", "not_ready": "bad"}
-
-
-class CandidateLike(Protocol):
-    employee_id: int
-    name: str
-    current_role: str | None
-    department: str | None
-    score: float
-    band: str
-    ready: bool
-    projected_ready_on: date | None
-    blocking_gates: tuple[str, ...]
-
-
-class BenchLike(Protocol):
-    role_code: str
-    role_title: str
-    counts_by_band: dict[str, int]
-    total: int
-
-    @property
-    def candidates(self) -> Sequence[Any]: ...
-
-
-class GapLike(Protocol):
-    kind: str
-    target: str | None
-    name: str
-    mandatory: bool
-    people: int
-    closing_courses: tuple[tuple[str, str, int], ...]
-
-
-class LapseLike(Protocol):
-    employee_id: int
-    name: str
-    department: str | None
-    manager_name: str | None
-    item_kind: str
-    item_code: str
-    item_name: str
-    expires_on: date
-    days_left: int
-    drops_ready_for: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -122,7 +81,7 @@ NO_COURSE = {
 }
 
 
-def _closing(gap: GapLike) -> str:
+def _closing(gap: GapSummary) -> str:
     """What closes a gap, with how many candidates each closer helps."""
     if not gap.closing_courses:
         return NO_COURSE.get(gap.kind, "—")
@@ -131,9 +90,9 @@ def _closing(gap: GapLike) -> str:
 
 def build_team_report(
     *,
-    benches: Sequence[BenchLike],
-    needs: Mapping[str, Iterable[GapLike]],
-    lapses: Iterable[LapseLike],
+    benches: Sequence[BenchStrength],
+    needs: Mapping[str, Iterable[GapSummary]],
+    lapses: Iterable[Lapse],
     people: int,
     as_of: date,
     generated_on: date,

@@ -178,7 +178,7 @@ def build_tuition_report(
         bands[cap_band(c.cap_used, c.cap)] += 1
     lines = tuple(sorted(repayments, key=lambda r: (r.termination_date, r.name, r.course_title)))
     money_chart = charts.stacked_bar_chart(
-        "Reserved and reimbursed by department",
+        f"Money by department ({summary.currency})",
         [(d.name, [d.reserved, d.reimbursed]) for d in summary.departments],
         [("Reserved", "light"), ("Reimbursed", "brand")],
         value_format=charts.money,
