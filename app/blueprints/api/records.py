@@ -379,6 +379,9 @@ def update_background_check(check_id: int) -> Any:
 )
 def record_adverse_action(check_id: int) -> Any:
     check, _ = _check(check_id)
+    if not policy.can_edit(_user(), check.employee_id, "background_check"):
+        # Refuse before reading the body: someone who may not act hears 403, not its rules.
+        raise ApiError(403, "Only HR can record adverse-action notices.")
     data = json_body()
     notice = data.get("notice")
     if notice == "pre_adverse":
