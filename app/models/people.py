@@ -49,7 +49,7 @@ class Employee(IdMixin, TimestampMixin, db.Model):
 
     employee_no: Mapped[str] = mapped_column(String(40), unique=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)  # the People list's order
     hire_date: Mapped[date] = mapped_column(Date)
     job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_roles.id"), index=True)
     role_since: Mapped[date | None] = mapped_column(Date)

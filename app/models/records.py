@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -37,6 +38,8 @@ class Completion(IdMixin, TimestampMixin, db.Model):
         CheckConstraint("verification IN ('verified', 'pending', 'rejected')", name="verification"),
         CheckConstraint("expires_on IS NULL OR expires_on > completed_on", name="expiry_after"),
         CheckConstraint("score IS NULL OR score >= 0", name="score_non_negative"),
+        # HR's queue of reported completions waiting for verification, oldest first.
+        Index("ix_completions_verification_completed_on", "verification", "completed_on"),
     )
 
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
@@ -107,7 +110,7 @@ class BackgroundCheck(IdMixin, TimestampMixin, db.Model):
     consent_form_version: Mapped[str] = mapped_column(String(40))
     requested_on: Mapped[date] = mapped_column(Date)
     vendor: Mapped[str | None] = mapped_column(String(120))
-    status: Mapped[str] = mapped_column(String(20), default="requested")
+    status: Mapped[str] = mapped_column(String(20), default="requested", index=True)
     completed_on: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date, index=True)
     findings: Mapped[str | None] = mapped_column(Text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -40,6 +40,8 @@ class Notification(IdMixin, db.Model):
     """An in-app notice; dedupe_key makes reminder sending idempotent."""
 
     __tablename__ = "notifications"
+    # The unread count in the navigation runs on every page.
+    __table_args__ = (Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
