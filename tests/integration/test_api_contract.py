@@ -478,3 +478,45 @@ def test_the_answers_match_their_declared_schemas(api, maria, demo_app):
         assert response.status_code == 200, (path, response.get_json())
         schema = {"$ref": f"#/components/schemas/{OPERATIONS[endpoint].response}"}
         _check_against_schema(response.get_json(), schema, endpoint)
+
+
+# --------------------------------------------------------------------------- no 500s
+
+ODD_VALUES = (None, "", "x" * 300, -1, 10**30, 1.5, True, [], {}, "2026-02-30", "\x00")
+ODD_PARAMS = ("x", "-1", "0", "9999-12-31", "0001-01-01", "%00", "1" * 40)
+
+
+def test_no_input_makes_the_api_fail_with_a_500(api, maria, demo_db):
+    """Issue 6 and house rules: bad input gets a clear 4xx, never a server error."""
+    from app.blueprints.api.spec import OPERATIONS
+
+    check = demo_db.session.scalar(
+        select(__import__("app.models", fromlist=["BackgroundCheck"]).BackgroundCheck.id).limit(1)
+    )
+    values = {"employee_id": maria.id, "check_id": check, "request_id": 1, "code": "PCI-AWARE"}
+    failures = []
+    for rule in api.app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        op = OPERATIONS[rule.endpoint.split(".", 1)[1]]
+        path = rule.rule.removeprefix("/api/v1")
+        for name, value in values.items():
+            path = re.sub(rf"<(?:\w+:)?{name}>", str(value), path)
+        attempts: list[tuple[str, Any]] = []
+        if op.body:
+            fields = list(COMPONENTS[op.body]["properties"])
+            attempts += [("", {field: odd}) for field in fields for odd in ODD_VALUES]
+            attempts += [("", {field: odd for field in fields}) for odd in ODD_VALUES]
+        for param in op.params:
+            attempts += [(f"?{param.name}={odd}", None) for odd in ODD_PARAMS]
+        attempts.append(("", None))
+        for query, body in attempts:
+            response = api.call(op.method, f"{path}{query}", "hr", body)
+            if response.status_code >= 500:
+                failures.append(f"{op.method} {path}{query} {body!r:.80}")
+        if "<int:" in rule.rule:  # an id no row can have is not found
+            huge = re.sub(r"<int:\w+>", str(10**30), rule.rule)
+            huge = huge.replace("<code>", "PCI-AWARE")
+            if api.call(op.method, huge, "hr", {}).status_code != 404:
+                failures.append(f"{op.method} {huge}")
+    assert failures == [], "\n".join(failures)

@@ -59,6 +59,15 @@ def authenticate_bearer_token() -> Any:
     return None
 
 
+@bp.before_request
+def refuse_ids_out_of_range() -> Any:
+    """An id no row can have (beyond a 32-bit integer) is simply not found, never a crash."""
+    for value in (request.view_args or {}).values():
+        if isinstance(value, int) and not 0 < value < 2**31:
+            return error_response(404, MESSAGES[404])
+    return None
+
+
 @bp.errorhandler(ValueError)
 def domain_error(error: ValueError) -> Any:
     """Refusals of the services (and ApiError): their status, message and field messages."""

@@ -176,6 +176,7 @@ def current_operation() -> Operation:
 # --------------------------------------------------------------------------- query parameters
 
 _INTEGER = re.compile(r"^[+-]?\d{1,12}$")
+DATE_RANGE = (1900, 2200)  # readiness projects years ahead: dates near year 9999 overflow
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -199,13 +200,19 @@ def _parse_param(param: Param, raw: str) -> Any:
         try:
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 raise ValueError(text)
-            return date.fromisoformat(text)
+            value = date.fromisoformat(text)
         except ValueError:
             raise invalid(
                 param.name,
                 f"{param.name} must be a real date written YYYY-MM-DD, e.g. 2026-11-22; "
                 f"{raw[:40]!r} is not.",
             ) from None
+        if not DATE_RANGE[0] <= value.year <= DATE_RANGE[1]:
+            raise invalid(
+                param.name,
+                f"{param.name} must be a date from {DATE_RANGE[0]} to {DATE_RANGE[1]}.",
+            )
+        return value
     if param.kind == "boolean":
         lowered = text.lower()
         if lowered in ("true", "1", "yes"):
@@ -276,6 +283,22 @@ def _json_types(value: Any) -> set[str]:
     return set()
 
 
+NUMBER_LIMIT = 10**15  # beyond any id, amount or score; JSON numbers are exact below 2**53
+
+
+def _too_large(value: Any) -> bool:
+    """A number (at any depth) no field of the API can hold: refused before the services."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | Decimal):
+        return not abs(value) < NUMBER_LIMIT
+    if isinstance(value, list):
+        return any(_too_large(item) for item in value)
+    if isinstance(value, dict):
+        return any(_too_large(item) for item in value.values())
+    return False
+
+
 def _type_words(types: list[str]) -> str:
     words = {
         "string": "text",
@@ -306,6 +329,11 @@ def check_body(data: Any, schema_name: str) -> dict[str, Any]:
             known = ", ".join(sorted(properties))
             errors.setdefault(key, []).append(f"Unknown field {key!r}; the fields are: {known}.")
     for key, value in data.items():
+        if _too_large(value):
+            errors.setdefault(key, []).append(
+                f"{key} holds a number too large: numbers are below {NUMBER_LIMIT:,}."
+            )
+            continue
         spec = properties.get(key)
         if not spec or "type" not in spec:
             continue
