@@ -1,8 +1,9 @@
-"""The navigation each user sees: only what they may use."""
+"""The navigation each user sees: only what they may use, in a few groups."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from flask import url_for
 from sqlalchemy import select
@@ -11,58 +12,137 @@ from app import policy
 from app.extensions import db
 
 
-@dataclass(frozen=True)
-class NavItem:
+class NavEntry(NamedTuple):
+    """One link of the main navigation.
+
+    predicate(user) -> bool decides who sees it. The optional count is a callable(user) -> a
+    SELECT of one number (e.g. unread notifications); navigation_for runs the counts of all
+    visible items together in ONE query. count_label says what the number means to a screen
+    reader ("3 unread", "4 to verify"). group names the menu it sits in; when empty, the
+    endpoint decides (default_group).
+    """
+
     label: str
     endpoint: str
-    count: int | None = None
+    predicate: Callable[[Any], bool]
+    count: Callable[[Any], Any] | None = None
+    group: str | None = None
+    count_label: str = "waiting"
 
 
-# (label, endpoint, predicate[, count]). Later areas append to this list from their own package.
-# The optional count is a callable(user) -> a SELECT of one number (e.g. unread notifications);
-# navigation_for runs the counts of all visible items together in ONE query.
+# The menus of the main navigation, in this order; a group nobody declared here comes last.
+GROUPS = ("My work", "People", "Records", "Tuition", "Configuration", "Reports")
+
+# Where an entry goes when it names no group: first by its exact endpoint, then by blueprint.
+DEFAULT_GROUP_BY_ENDPOINT = {
+    "employees.me": "My work",
+    "readiness.my_plan": "My work",
+}
+DEFAULT_GROUP_BY_BLUEPRINT = {
+    "dashboard": "My work",
+    "notifications": "My work",
+    "privacy": "My work",
+    "profile": "My work",
+    "employees": "People",
+    "readiness": "People",
+    "records": "Records",
+    "tuition": "Tuition",
+    "catalogue": "Configuration",
+    "settings": "Configuration",
+    "reports": "Reports",
+}
+OTHER_GROUP = "More"
+
+
+def default_group(endpoint: str) -> str:
+    """The menu an endpoint belongs to when its entry does not say."""
+    if endpoint in DEFAULT_GROUP_BY_ENDPOINT:
+        return DEFAULT_GROUP_BY_ENDPOINT[endpoint]
+    return DEFAULT_GROUP_BY_BLUEPRINT.get(endpoint.split(".", 1)[0], OTHER_GROUP)
+
+
+# Later areas append to this list from their own package: a NavEntry, or a plain tuple
+# (label, endpoint, predicate[, count[, group[, count_label]]]).
 NAV_ENTRIES: list[tuple] = [
-    ("Home", "dashboard.home", lambda user: True),
-    ("My records", "employees.me", lambda user: True),
-    (
+    NavEntry("Home", "dashboard.home", lambda user: True),
+    NavEntry("My records", "employees.me", lambda user: True),
+    NavEntry(
         "People",
         "employees.index",
         lambda user: user.has_role("hr", "admin") or policy.is_manager(user),
     ),
-    ("Catalogue", "catalogue.index", lambda user: user.has_role("hr", "admin")),
-    ("Settings", "settings.index", lambda user: user.has_role("hr", "admin")),
-    ("My plan", "readiness.my_plan", lambda user: True),
-    (
+    NavEntry("Catalogue", "catalogue.index", lambda user: user.has_role("hr", "admin")),
+    NavEntry("Settings", "settings.index", lambda user: user.has_role("hr", "admin")),
+    NavEntry("My plan", "readiness.my_plan", lambda user: True),
+    NavEntry(
         "Bench strength",
         "readiness.bench_strength",
         lambda user: user.has_role("hr") or policy.is_manager(user),
     ),
-    ("Organisation", "readiness.organisation", lambda user: user.has_role("hr")),
-    (
+    NavEntry("Organisation", "readiness.organisation", lambda user: user.has_role("hr")),
+    NavEntry(
         "Training needs",
         "readiness.training_needs",
         lambda user: user.has_role("hr") or policy.is_manager(user),
     ),
     # Reports (issue 7): everyone has at least their own readiness report.
-    ("Reports", "reports.index", lambda user: True),
+    NavEntry("Reports", "reports.index", lambda user: True),
 ]
 
 
 def navigation_for(user) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The entries this user may use, in order, each with its group and (when any) its count."""
     items = []
     counters = []
-    for label, endpoint, predicate, *count in NAV_ENTRIES:
-        if callable(predicate) and predicate(user):
+    for raw in NAV_ENTRIES:
+        entry = raw if isinstance(raw, NavEntry) else NavEntry(*raw)
+        if callable(entry.predicate) and entry.predicate(user):
             try:
-                href = url_for(endpoint)
+                href = url_for(entry.endpoint)
             except Exception:  # an area that is not registered in this build
                 continue
-            item = {"label": label, "href": href, "endpoint": endpoint}
-            if count and callable(count[0]):
-                counters.append((item, count[0](user)))
+            item = {
+                "label": entry.label,
+                "href": href,
+                "endpoint": entry.endpoint,
+                "group": entry.group or default_group(entry.endpoint),
+                "count_label": entry.count_label or "waiting",
+            }
+            if callable(entry.count):
+                counters.append((item, entry.count(user)))
             items.append(item)
     if counters:
         values = db.session.execute(select(*(stmt.scalar_subquery() for _, stmt in counters)))
         for (item, _), value in zip(counters, values.one(), strict=True):
             item["count"] = int(value or 0)
     return items
+
+
+def group_navigation(items: list[dict], current_endpoint: str | None) -> list[dict]:
+    """Items in their menus, in GROUPS order: each group with its items, the sum of their
+    counts (so a closed menu still shows that work waits), what that sum means in words, and
+    whether the page on screen belongs to it. A group of one item is shown as a plain link."""
+    groups: dict[str, dict] = {}
+    for item in items:
+        group = groups.setdefault(
+            item["group"], {"label": item["group"], "items": [], "count": 0, "current": False}
+        )
+        item["current"] = item["endpoint"] == current_endpoint
+        group["items"].append(item)
+        group["count"] += item.get("count") or 0
+        group["current"] = group["current"] or item["current"]
+    if current_endpoint and not any(g["current"] for g in groups.values()):
+        # A page with no entry of its own (a profile, a request) lights up its section.
+        home = default_group(current_endpoint)
+        if home in groups:
+            groups[home]["current"] = True
+    for group in groups.values():
+        by_meaning: dict[str, int] = {}
+        for item in group["items"]:
+            if item.get("count"):
+                by_meaning[item["count_label"]] = (
+                    by_meaning.get(item["count_label"], 0) + item["count"]
+                )
+        group["count_text"] = ", ".join(f"{n} {words}" for words, n in by_meaning.items())
+    order = {name: i for i, name in enumerate(GROUPS)}
+    return sorted(groups.values(), key=lambda g: order.get(g["label"], len(GROUPS)))

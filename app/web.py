@@ -40,7 +40,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def install_template_helpers(app: Flask) -> None:
-    from app.navigation import navigation_for
+    from app.navigation import group_navigation, navigation_for
 
     @app.context_processor
     def inject() -> dict:
@@ -52,6 +52,11 @@ def install_template_helpers(app: Flask) -> None:
             "is_manager": (lambda: policy.is_manager(user)) if user else (lambda: False),
             "today": clock.today(),
             "navigation": (lambda: navigation_for(user)) if user else (lambda: []),
+            "navigation_groups": (
+                (lambda: group_navigation(navigation_for(user), request.endpoint))
+                if user
+                else (lambda: [])
+            ),
             "organisation_name": app.config["ORGANISATION_NAME"],
             "cert_status": lambda expires_on: settings.certificate_status(
                 expires_on, clock.today()

@@ -1350,6 +1350,8 @@ def _register_navigation() -> None:
                 lambda user: select(func.count(Completion.id)).where(
                     Completion.verification == "pending"
                 ),
+                None,
+                "to verify",
             ),
             ("Checks", "records.checks", lambda user: user.has_role("hr")),
             ("Import/export", "records.import_start", lambda user: user.has_role("hr")),

@@ -762,7 +762,7 @@ def _register_navigation() -> None:
         return
     NAV_ENTRIES.extend(
         [
-            ("Tuition", "tuition.index", lambda user: True),
+            ("My requests", "tuition.index", lambda user: True),
             (
                 "Team approvals",
                 "tuition.queue_manager",
