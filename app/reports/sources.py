@@ -101,7 +101,7 @@ def parse_year(raw: str | None) -> int:
     text = (raw or "").strip()
     if not text:
         return clock.today().year
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+    if not (text.isascii() and text.isdigit()) or not 2000 <= int(text) <= 2100:
         raise ReportInputError(
             "The year is not valid.",
             {"year": [f"Enter a year from 2000 to 2100, not “{text[:10]}”."]},
@@ -303,12 +303,14 @@ def verify(employee: Employee, role_code: str, as_of: date, typed: str) -> Verif
 
 def find_people(user: User, q: str, limit: int = 20) -> list[Employee]:
     """People whose readiness ``user`` may see, matching a name or employee number."""
-    needle = f"%{q.strip().lower()}%"
+    escaped = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    needle = f"%{escaped}%"
     stmt = (
         select(Employee)
         .where(Employee.status != "terminated")
         .where(
-            func.lower(Employee.name).like(needle) | func.lower(Employee.employee_no).like(needle)
+            func.lower(Employee.name).like(needle, escape="\\")
+            | func.lower(Employee.employee_no).like(needle, escape="\\")
         )
         .order_by(Employee.name, Employee.id)
         .limit(limit)

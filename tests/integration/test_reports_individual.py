@@ -205,5 +205,7 @@ def test_my_report_and_the_reports_menu(demo_db, login_as):
     hr_home = login_as("hr").get("/reports/?person=okafor").get_data(as_text=True)
     assert "Open the team report" in hr_home and "Open the tuition report" in hr_home
     assert "Grace Okafor" in hr_home
+    wildcard = login_as("hr").get("/reports/?person=%25").get_data(as_text=True)
+    assert "Nobody you may see matches “%”." in wildcard  # % is a character, not a wildcard
     finance = login_as("finance").get("/reports/").get_data(as_text=True)
     assert "Open the tuition report" in finance and "Open the compliance report" not in finance

@@ -97,3 +97,16 @@ def test_a_large_team_runs_the_same_number_of_queries(demo_db, login_as, count_q
     assert len(large) >= len(small) + 240  # each newcomer is a candidate for L2 and L3
     assert few() == many()
     assert "collections" not in pdf_text(client.get("/reports/team.pdf").data)
+
+
+def test_each_role_pages_its_own_candidates(demo_db, login_as):
+    add_people(demo_db, 60, department="CS-NORTH", manager="Daniel Kim")
+    fresh_request_state(demo_db)
+    client = login_as("manager")
+    first = client.get("/reports/team").get_data(as_text=True)
+    assert "page_L2-CSS=2" in first and "page_L3-CSM=2" in first
+    second = client.get("/reports/team?page_L2-CSS=2").get_data(as_text=True)
+    assert "page 2 of 2" in second
+    assert ">51</td>" in second.replace('<td class="num">', ">")  # ranks continue on page 2
+    bad = client.get("/reports/team?page_L2-CSS=zebra")
+    assert bad.status_code == 200 and "page 1 of 2" in bad.get_data(as_text=True)

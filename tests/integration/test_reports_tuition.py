@@ -136,7 +136,7 @@ def test_a_department_filter_and_bad_years(demo_db, login_as):
     client = login_as("finance")
     south = rows(client.get("/reports/tuition.csv?year=2026&department=CS-SOUTH&table=employees"))
     assert {p["department"] for p in south} == {"Contact Centre South"}
-    for year in ("1999", "twenty", "2026-01"):
+    for year in ("1999", "twenty", "2026-01", "٢٠٢٦"):
         for suffix in ("", ".pdf", ".csv"):
             response = client.get(f"/reports/tuition{suffix}?year={year}")
             assert response.status_code == 400
