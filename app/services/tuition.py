@@ -620,13 +620,13 @@ def _authorize(action: str, req: TuitionRequest, actor: User) -> None:
             refusal = "Only finance can decide at the finance stage."
         earlier = _earlier_approval_by(req, actor)
         if earlier is not None and earlier != stage:
-            if refusal is not None:
+            if refusal is not None and action == APPROVE:
                 # A double click or a retry after the first approval went through: a duplicate.
                 raise StaleTransition(
                     f"You already approved this request at the {STAGE_WORDS[earlier]} stage; "
                     f"it is now {STATE_WORDS.get(req.state, req.state)}. Nothing was changed."
                 )
-            if action == APPROVE:
+            if refusal is None and action == APPROVE:
                 raise NotAllowed(
                     f"You already approved this request at the {STAGE_WORDS[earlier]} stage; "
                     f"another person must approve it at the {STAGE_WORDS[stage]} stage."
