@@ -597,12 +597,15 @@ def _begin_outer_transaction() -> None:
 
     pysqlite emits BEGIN only before a data-changing statement, so a SAVEPOINT issued first
     would run outside a transaction and its RELEASE would commit: a dry run would write.
+    IMMEDIATE takes SQLite's write lock now: a deferred transaction that read a row which
+    someone else then saved could not write any more ("database is locked", at once), so the
+    import would crash instead of telling the user; others' saves wait for the import instead.
     """
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
         raw = connection.connection.driver_connection
         if raw is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def run_import(

@@ -91,6 +91,35 @@ class RecordConflict(RecordError):
     status = 409
 
 
+STALE_MESSAGE = (
+    "This record was changed by someone else while you were editing. Reload to see their change."
+)
+
+
+class StaleRecord(RecordConflict):
+    """The record changed since the editor read it (optimistic locking): nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(STALE_MESSAGE)
+
+
+def _check_version(record: Any, expected_version: Any) -> None:
+    """Refuse a save made from a page that showed an older version of ``record``.
+
+    ``expected_version`` is the version the editor read (a hidden form field; optional in the
+    API); None skips the comparison. Writers racing at the same moment are caught anyway by
+    the models' version column (a conditional UPDATE ... WHERE version = ?)."""
+    if expected_version is None or expected_version == "":
+        return
+    try:
+        seen = int(str(expected_version).strip())
+    except ValueError:
+        message = "The version must be the whole number the record showed. Reload the page."
+        raise RecordError(message, {"version": [message]}) from None
+    if seen != record.version:
+        raise StaleRecord()
+
+
 class RecordForbidden(RecordError):
     """The acting user may not make this change."""
 
@@ -150,18 +179,14 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
                 result = fn(*args, **kwargs)
                 db.session.flush()
             except StaleDataError as error:
-                raise RecordConflict(
-                    "Someone else changed this record at the same time. Reload and try again."
-                ) from error
+                raise StaleRecord() from error
             return result
         try:
             result = fn(*args, **kwargs)
             db.session.commit()
         except StaleDataError as error:
             db.session.rollback()
-            raise RecordConflict(
-                "Someone else changed this record at the same time. Reload and try again."
-            ) from error
+            raise StaleRecord() from error
         except IntegrityError as error:
             db.session.rollback()
             raise RecordConflict(
@@ -725,11 +750,18 @@ def _create_employee(data: Mapping[str, Any], *, actor: User | None) -> ProfileC
 
 @use_case
 def update_employee(
-    employee: Employee, changes: Mapping[str, Any], *, actor: User | None
+    employee: Employee,
+    changes: Mapping[str, Any],
+    *,
+    actor: User | None,
+    expected_version: int | str | None = None,
 ) -> ProfileChange:
     """HR edits a profile (only the keys given change). A new ``role`` with ``role_since``
     is a move or promotion that keeps the old role in the history; the status can be active or
-    on_leave (a termination is recorded by the tuition service's ``record_termination``)."""
+    on_leave (a termination is recorded by the tuition service's ``record_termination``).
+    ``expected_version``: the version the editor saw; a newer one refuses the save."""
+    _require_hr(actor, "edit profiles")
+    _check_version(employee, expected_version)
     return _update_employee(employee, changes, actor=actor)
 
 
@@ -901,9 +933,11 @@ def update_completion(
     score: Decimal | str | None = None,
     *,
     actor: User | None,
+    expected_version: int | str | None = None,
 ) -> Completion:
     """HR corrects a completion's date or score; the expiry follows the date."""
     _require_hr(actor, "correct training records")
+    _check_version(completion, expected_version)
     problems = Problems()
     employee = db.session.get(Employee, completion.employee_id)
     assert employee is not None
@@ -1227,9 +1261,11 @@ def update_rating(
     evidence: str | None = None,
     *,
     actor: User | None,
+    expected_version: int | str | None = None,
 ) -> CompetencyRating:
     """HR corrects a rating's level, date or evidence (its source stays)."""
     _require_hr(actor, "correct ratings")
+    _check_version(rating, expected_version)
     problems = Problems()
     points = parse_int(level, "level", problems, low=0, high=5)
     when = parse_date(rated_on, "rated_on", problems)
@@ -1471,9 +1507,11 @@ def update_check_details(
     findings: str | None,
     *,
     actor: User | None,
+    expected_version: int | str | None = None,
 ) -> BackgroundCheck:
     """HR corrects the vendor or the findings (findings: hr-only, DOMAIN.md)."""
     _require_hr(actor, "edit background checks")
+    _check_version(check, expected_version)
     problems = Problems()
     supplier = parse_text(vendor, "vendor", problems, max_length=120, required=False)
     notes = parse_text(findings, "findings", problems, max_length=20000, required=False)

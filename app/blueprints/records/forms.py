@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import DateInput
@@ -57,6 +57,7 @@ class ProfileForm(FlaskForm):
     department = choice("Department")
     jurisdiction = StringField("Jurisdiction", validators=[Optional(), Length(max=20)])
     status = choice("Status", choices=options([("active", "Active"), ("on_leave", "On leave")]))
+    version = HiddenField("Version")  # the version the page showed (optimistic locking)
     submit = SubmitField("Save profile")
 
 
@@ -70,6 +71,7 @@ class CompletionForm(FlaskForm):
 class CompletionEditForm(FlaskForm):
     completed_on = date_field("Completed on")
     score = StringField("Score (optional)", validators=[Optional(), Length(max=20)])
+    version = HiddenField("Version")
     submit = SubmitField("Save changes")
 
 
@@ -99,6 +101,7 @@ class RatingEditForm(FlaskForm):
     level = choice("Level", choices=OPM_LEVELS)
     rated_on = date_field("Rated on")
     evidence = TextAreaField("Evidence (optional)", validators=[Optional(), Length(max=1000)])
+    version = HiddenField("Version")
     submit = SubmitField("Save changes")
 
 
@@ -137,6 +140,7 @@ class CheckStatusForm(FlaskForm):
 class CheckDetailsForm(FlaskForm):
     vendor = StringField("Vendor", validators=[Optional(), Length(max=120)])
     findings = TextAreaField("Findings (HR only)", validators=[Optional()])
+    version = HiddenField("Version")
     submit = SubmitField("Save details")
 
 

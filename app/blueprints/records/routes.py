@@ -243,7 +243,12 @@ def edit_profile(employee_id: int):  # type: ignore[no-untyped-def]
         form.status.choices = forms.options([("terminated", "Terminated (left)")])
     if form.validate_on_submit():
         try:
-            change = records.update_employee(employee, _profile_data(form, False), actor=_user())
+            change = records.update_employee(
+                employee,
+                _profile_data(form, False),
+                actor=_user(),
+                expected_version=form.version.data,
+            )
         except RecordError as error:
             status = _refused(form, error, PROFILE_ALIASES)
         else:
@@ -263,6 +268,7 @@ def edit_profile(employee_id: int):  # type: ignore[no-untyped-def]
         form.department.data = employee.department.code if employee.department else ""
         form.jurisdiction.data = employee.jurisdiction or ""
         form.status.data = employee.status
+        form.version.data = employee.version
     return _render_form(
         form,
         title=f"Edit profile: {employee.name}",
@@ -334,7 +340,11 @@ def edit_completion(completion_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             records.update_completion(
-                completion, form.completed_on.data, _text(form.score.data), actor=_user()
+                completion,
+                form.completed_on.data,
+                _text(form.score.data),
+                actor=_user(),
+                expected_version=form.version.data,
             )
         except RecordError as error:
             status = _refused(form, error)
@@ -344,6 +354,7 @@ def edit_completion(completion_id: int):  # type: ignore[no-untyped-def]
     elif request.method == "GET":
         form.completed_on.data = completion.completed_on.isoformat()
         form.score.data = str(completion.score) if completion.score is not None else ""
+        form.version.data = completion.version
     return _render_form(
         form,
         title=f"Edit {completion.course.code} for {employee.name}",
@@ -611,6 +622,7 @@ def edit_rating(rating_id: int):  # type: ignore[no-untyped-def]
                 form.rated_on.data,
                 _text(form.evidence.data),
                 actor=_user(),
+                expected_version=form.version.data,
             )
         except RecordError as error:
             status = _refused(form, error)
@@ -621,6 +633,7 @@ def edit_rating(rating_id: int):  # type: ignore[no-untyped-def]
         form.level.data = str(rating.level)
         form.rated_on.data = rating.rated_on.isoformat()
         form.evidence.data = rating.evidence or ""
+        form.version.data = rating.version
     return _render_form(
         form,
         title=f"Edit the {rating.competency.name} rating ({rating.source}) of {employee.name}",
@@ -716,7 +729,7 @@ def _check_page(
     )
     if details_form is None:
         details_form = forms.CheckDetailsForm(
-            formdata=None, vendor=check.vendor, findings=check.findings
+            formdata=None, vendor=check.vendor, findings=check.findings, version=check.version
         )
     if pre_form is None:
         pre_form = forms.NoticeForm(formdata=None, prefix="pre", notice_on=today().isoformat())
@@ -779,7 +792,11 @@ def check_details(check_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             records.update_check_details(
-                check, _text(form.vendor.data), _text(form.findings.data), actor=_user()
+                check,
+                _text(form.vendor.data),
+                _text(form.findings.data),
+                actor=_user(),
+                expected_version=form.version.data,
             )
         except RecordError as error:
             return _check_page(check, details_form=form, code=_refused(form, error))
