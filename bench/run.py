@@ -31,6 +31,7 @@ import http.client
 import os
 import platform
 import re
+import signal
 import socket
 import sqlite3
 import statistics
@@ -715,6 +716,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
     args = parser.parse_args(argv)
+    # Stopped from outside: unwind, so the gunicorn and PostgreSQL it started stop too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
     sizes = [int(s) for s in args.sizes.split(",") if s]
     backends = [b for b in args.backends.split(",") if b]
     os.environ["ECHELON_TODAY"] = ANCHOR.isoformat()

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     Numeric,
     String,
@@ -38,8 +37,6 @@ class Completion(IdMixin, TimestampMixin, db.Model):
         CheckConstraint("verification IN ('verified', 'pending', 'rejected')", name="verification"),
         CheckConstraint("expires_on IS NULL OR expires_on > completed_on", name="expiry_after"),
         CheckConstraint("score IS NULL OR score >= 0", name="score_non_negative"),
-        # HR's queue of reported completions waiting for verification, oldest first.
-        Index("ix_completions_verification_completed_on", "verification", "completed_on"),
     )
 
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
