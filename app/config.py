@@ -27,6 +27,9 @@ DEFAULTS: dict[str, object] = {
     "MAIL_FROM": "echelon@localhost",
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCKOUT_MINUTES": 15,
+    # Per client address (password spraying across accounts), counted in the database.
+    "LOGIN_IP_MAX_FAILURES": 20,
+    "LOGIN_IP_WINDOW_MINUTES": 15,
     "PASSWORD_MIN_LENGTH": 10,
     "ECHELON_TODAY": None,
 }

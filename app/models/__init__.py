@@ -24,7 +24,7 @@ from app.models.records import (
     TalentReview,
     Upload,
 )
-from app.models.system import AppSetting, AuditEntry, Notification
+from app.models.system import AppSetting, AuditEntry, Notification, SignInFailure
 from app.models.tuition import Repayment, TuitionEvent, TuitionRequest
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "Repayment",
     "Requirement",
     "RoleHistory",
+    "SignInFailure",
     "TalentReview",
     "TuitionEvent",
     "TuitionRequest",

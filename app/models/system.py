@@ -52,3 +52,17 @@ class Notification(IdMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SignInFailure(IdMixin, db.Model):
+    """A failed sign-in from a client address: the per-address throttle, shared by every worker.
+
+    Bookkeeping, not audited: an address and a time only (no email, no password). Rows older
+    than the throttle window are deleted as new failures arrive.
+    """
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_ip_at", "ip", "at"),)
+
+    ip: Mapped[str] = mapped_column(String(45))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -5,17 +5,67 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.clock import now
 from app.extensions import db
-from app.models import Employee, User, UserRole
+from app.models import Employee, SignInFailure, User, UserRole
 from app.models.people import APP_ROLES
 
 
 class AccountError(ValueError):
     """A sign-in could not be created or used; the message says why."""
+
+
+class SignInThrottled(AccountError):
+    """Too many failed sign-ins from one client address: wait ``retry_after`` seconds."""
+
+    status = 429
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            "Too many failed sign-ins from your network address. "
+            f"Try again in {minutes} minute{'' if minutes == 1 else 's'}."
+        )
+        self.retry_after = minutes * 60
+
+
+def _ip_window() -> timedelta:
+    return timedelta(minutes=current_app.config["LOGIN_IP_WINDOW_MINUTES"])
+
+
+def check_ip_throttle(client_ip: str | None) -> None:
+    """Refuse a sign-in attempt from an address with too many recent failures (any account).
+
+    The failures are rows in the database, so every worker process counts the same ones.
+    """
+    if not client_ip:
+        return
+    moment = now()
+    since = moment - _ip_window()
+    count, oldest = db.session.execute(
+        select(func.count(SignInFailure.id), func.min(SignInFailure.at)).where(
+            SignInFailure.ip == client_ip[:45], SignInFailure.at >= since
+        )
+    ).one()
+    if count < current_app.config["LOGIN_IP_MAX_FAILURES"]:
+        return
+    if oldest.tzinfo is None:
+        from datetime import UTC
+
+        oldest = oldest.replace(tzinfo=UTC)
+    seconds = (oldest + _ip_window() - moment).total_seconds()
+    raise SignInThrottled(max(1, int(seconds // 60) + 1))
+
+
+def _record_ip_failure(client_ip: str | None) -> None:
+    """Count a failure against the address, and forget the ones past the window (no commit)."""
+    if not client_ip:
+        return
+    moment = now()
+    db.session.execute(delete(SignInFailure).where(SignInFailure.at < moment - _ip_window()))
+    db.session.add(SignInFailure(ip=client_ip[:45], at=moment))
 
 
 def hash_password(password: str) -> str:
@@ -67,13 +117,23 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
-    """Check a password with lockout: answers (user, None) or (None, message for the form)."""
+def authenticate(
+    email: str, password: str, client_ip: str | None = None
+) -> tuple[User | None, str | None]:
+    """Check a password with lockout: answers (user, None) or (None, message for the form).
+
+    Raises SignInThrottled, before looking at the account, when ``client_ip`` has had too many
+    failures lately (LOGIN_IP_MAX_FAILURES in LOGIN_IP_WINDOW_MINUTES); every failure counts
+    against the address, whatever the account.
+    """
+    check_ip_throttle(client_ip)
     email = (email or "").strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     generic = "That email and password do not match. Check both and try again."
     if user is None:
         check_password_hash(hash_password("timing-equaliser"), password or "")
+        _record_ip_failure(client_ip)
+        db.session.commit()
         return None, generic
     moment = now()
     locked_until = user.locked_until
@@ -87,6 +147,7 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
             f"Too many failed attempts. This sign-in is locked; try again in {minutes} minutes."
         )
     if not check_password_hash(user.password_hash, password or ""):
+        _record_ip_failure(client_ip)
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
             user.locked_until = moment + timedelta(

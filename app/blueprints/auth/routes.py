@@ -32,14 +32,21 @@ def login():  # type: ignore[no-untyped-def]
         return redirect(url_for("dashboard.home"))
     form = SignInForm()
     error = None
+    status = 200
     if form.validate_on_submit():
-        user, error = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            user, error = accounts.authenticate(
+                form.email.data, form.password.data, client_ip=request.remote_addr
+            )
+        except accounts.SignInThrottled as throttled:
+            page = render_template("auth/login.html", form=form, error=str(throttled))
+            return page, 429, {"Retry-After": str(throttled.retry_after)}
         if user is not None:
             session.clear()  # a fresh session identifier at sign-in
             login_user(user)
             flash(f"Welcome, {user.employee.name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
-    status = 401 if error else 200
+        status = 401
     return render_template("auth/login.html", form=form, error=error), status
 
 
