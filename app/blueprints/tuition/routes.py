@@ -756,34 +756,42 @@ def _render_leaver(  # type: ignore[no-untyped-def]
 
 def _register_navigation() -> None:
     """Tuition's items in the main navigation, with the number waiting in each queue."""
-    from app.navigation import NAV_ENTRIES
+    from app.navigation import NAV_ENTRIES, NavEntry
 
     if any(entry[1].startswith("tuition.") for entry in NAV_ENTRIES):
         return
     NAV_ENTRIES.extend(
         [
-            ("My requests", "tuition.index", lambda user: True),
-            (
+            NavEntry("My tuition requests", "tuition.index", lambda user: True),
+            NavEntry(
                 "Team approvals",
                 "tuition.queue_manager",
                 lambda user: policy.is_manager(user),
                 lambda user: svc.queue_count_query(user, "manager"),
+                count_label="to decide",
             ),
-            (
+            NavEntry(
                 "HR tuition queue",
                 "tuition.queue_hr",
                 lambda user: user.has_role("hr"),
                 lambda user: svc.queue_count_query(user, "hr"),
+                count_label="to decide",
             ),
-            (
+            NavEntry(
                 "Finance queue",
                 "tuition.queue_finance",
                 lambda user: user.has_role("finance"),
                 lambda user: svc.queue_count_query(user, "finance"),
+                count_label="to approve or pay",
             ),
-            (
+            NavEntry(
                 "Tuition summary",
                 "tuition.summary",
+                lambda user: user.has_role("finance", "hr"),
+            ),
+            NavEntry(
+                "Repayments",
+                "tuition.repayments",
                 lambda user: user.has_role("finance", "hr"),
             ),
         ]
