@@ -30,6 +30,8 @@ DEFAULTS: dict[str, object] = {
     # Per client address (password spraying across accounts), counted in the database.
     "LOGIN_IP_MAX_FAILURES": 20,
     "LOGIN_IP_WINDOW_MINUTES": 15,
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: none).
+    "TRUSTED_PROXY_HOPS": 0,
     "PASSWORD_MIN_LENGTH": 10,
     "ECHELON_TODAY": None,
 }
@@ -48,9 +50,10 @@ ENV_KEYS = {
     "MAIL_FROM": "MAIL_FROM",
     "BASE_URL": "BASE_URL",
     "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+    "TRUSTED_PROXY_HOPS": "TRUSTED_PROXY_HOPS",
 }
 BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE"}
-INT_KEYS = {"MAIL_PORT"}
+INT_KEYS = {"MAIL_PORT", "TRUSTED_PROXY_HOPS"}
 
 
 def from_environment() -> dict[str, object]:

@@ -150,3 +150,55 @@ def test_passwords_shorter_than_the_minimum_are_refused(runner, demo_db, demo_ap
     )
     ok = runner.invoke(args=["create-user", "new.person@example.com", "--password", "x" * minimum])
     assert ok.exit_code == 0, ok.output
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(demo_app, demo_db):
+    """Without a trusted proxy (the default) the header is ignored: the address is the peer's."""
+    limit = demo_app.config["LOGIN_IP_MAX_FAILURES"]
+    client = demo_app.test_client()
+    _spray(client, _emails(limit), ATTACKER)
+    forged = client.post(
+        "/login",
+        data={"email": PERSONAS["hr"], "password": DEMO_PASSWORD},
+        environ_base=ATTACKER,
+        headers={"X-Forwarded-For": "192.0.2.99"},
+    )
+    assert forged.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_address_is_throttled(
+    demo_app, demo_db, tmp_path
+):
+    """TRUSTED_PROXY_HOPS=1: every request comes from the proxy; the client is in the header, so
+    one sprayer behind the proxy does not lock everyone else out."""
+    url = demo_app.config["SQLALCHEMY_DATABASE_URI"]
+    proxied = create_app({**base_config(url, tmp_path), "TRUSTED_PROXY_HOPS": 1})
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    limit = proxied.config["LOGIN_IP_MAX_FAILURES"]
+    client = proxied.test_client()
+    for email in _emails(limit):
+        client.post(
+            "/login",
+            data={"email": email, "password": "Summer2026!"},
+            environ_base=proxy,
+            headers={"X-Forwarded-For": ATTACKER["REMOTE_ADDR"]},
+        )
+
+    def sign_in(address: str) -> int:
+        return (
+            proxied.test_client()
+            .post(
+                "/login",
+                data={"email": PERSONAS["hr"], "password": DEMO_PASSWORD},
+                environ_base=proxy,
+                headers={"X-Forwarded-For": address},
+            )
+            .status_code
+        )
+
+    assert sign_in(ATTACKER["REMOTE_ADDR"]) == 429
+    assert sign_in(COLLEAGUE["REMOTE_ADDR"]) == 302
+    assert demo_db.session.scalar(select(func.count(SignInFailure.id))) == limit
+    with proxied.app_context():
+        db.session.remove()
+        db.engine.dispose()
