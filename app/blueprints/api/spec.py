@@ -299,6 +299,22 @@ def _too_large(value: Any) -> bool:
     return False
 
 
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _has_control_characters(value: Any) -> bool:
+    """Text (at any depth, keys too) with control characters other than tab and newlines."""
+    if isinstance(value, str):
+        return _CONTROL_IN_TEXT.search(value) is not None
+    if isinstance(value, list):
+        return any(_has_control_characters(item) for item in value)
+    if isinstance(value, dict):
+        return any(
+            _has_control_characters(k) or _has_control_characters(v) for k, v in value.items()
+        )
+    return False
+
+
 def _type_words(types: list[str]) -> str:
     words = {
         "string": "text",
@@ -332,6 +348,11 @@ def check_body(data: Any, schema_name: str) -> dict[str, Any]:
         if _too_large(value):
             errors.setdefault(key, []).append(
                 f"{key} holds a number too large: numbers are below {NUMBER_LIMIT:,}."
+            )
+            continue
+        if _has_control_characters(value):
+            errors.setdefault(key, []).append(
+                f"{key} contains control characters (such as NUL); remove them."
             )
             continue
         spec = properties.get(key)
