@@ -194,10 +194,11 @@ def _refuse_audit_changes(session: Session, flush_context: Any, instances: Any) 
 
 def _keep_old_values(mapper: Any, class_: type) -> None:
     """Load an attribute's old value when it is set, so the audit row can show "before"."""
-    if not getattr(class_, "__audited__", False):
+    if not getattr(class_, "__audited__", False) or class_.__dict__.get("_audit_history_on"):
         return
     for prop in mapper.column_attrs:
         event.listen(getattr(class_, prop.key), "set", _noop_set, active_history=True)
+    class_._audit_history_on = True  # type: ignore[attr-defined]
 
 
 def _noop_set(target: Any, value: Any, oldvalue: Any, initiator: Any) -> None:
@@ -212,6 +213,12 @@ def install() -> None:
     from sqlalchemy.orm import Mapper
 
     event.listen(Mapper, "mapper_configured", _keep_old_values)
+    # Mappers configured before this call (a query ran first) are covered here.
+    from app.extensions import db
+
+    for mapper in db.Model.registry.mappers:
+        if mapper.configured:
+            _keep_old_values(mapper, mapper.class_)
     event.listen(Session, "after_flush", _after_flush)
     event.listen(Session, "before_flush", _refuse_audit_changes)
     _installed = True
