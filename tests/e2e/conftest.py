@@ -39,9 +39,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    from werkzeug.serving import make_server
+def live_app():  # type: ignore[no-untyped-def]
+    """The app the live server runs (a SQLite copy of the demo organisation, CSRF on).
 
+    A journey may arrange its starting point through the services in this app's context (the
+    same code the pages call), e.g. a tuition request that HR has already approved.
+    """
     from app import create_app
 
     workdir = Path(tempfile.mkdtemp(prefix="echelon-e2e-"))
@@ -52,13 +55,19 @@ def live_server() -> Iterator[str]:
     config.pop("SQLALCHEMY_ENGINE_OPTIONS")
     config["WTF_CSRF_ENABLED"] = True  # the browser goes through real forms
     config["TESTING"] = False
-    app = create_app(config)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield create_app(config)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
