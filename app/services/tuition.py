@@ -256,11 +256,11 @@ def parse_money(raw: Any, key: str, label: str, errors: dict[str, list[str]]) ->
     if value < 0:
         errors.setdefault(key, []).append(f"The {label} cannot be negative.")
         return None
+    if value > MONEY_MAX:  # before quantize: a huge number would overflow its precision
+        errors.setdefault(key, []).append(f"The {label} cannot be more than {MONEY_MAX:,.2f}.")
+        return None
     if value != value.quantize(Decimal("0.01")):
         errors.setdefault(key, []).append(f"The {label} has more than two decimals (cents).")
-        return None
-    if value > MONEY_MAX:
-        errors.setdefault(key, []).append(f"The {label} cannot be more than {MONEY_MAX:,.2f}.")
         return None
     return value.quantize(Decimal("0.01"))
 

@@ -17,8 +17,13 @@ class _FormReader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v or "") for k, v in attrs}
         if tag == "form":
-            self._form = {"action": a.get("action", ""), "method": a.get("method", "get").lower()}
-            self._form["fields"] = {}
+            self._form = {
+                "action": a.get("action", ""),
+                "method": a.get("method", "get").lower(),
+                "multipart": "multipart" in a.get("enctype", ""),
+                "fields": {},
+                "files": [],
+            }
             self.forms.append(self._form)
         if self._form is None:
             return
@@ -29,7 +34,9 @@ class _FormReader(HTMLParser):
             if kind in ("checkbox", "radio"):
                 if "checked" in a:
                     fields[name] = a.get("value", "y")
-            elif kind not in ("submit", "button", "file"):
+            elif kind == "file":
+                self._form["files"].append(name)
+            elif kind not in ("submit", "button"):
                 fields[name] = a.get("value", "")
         elif tag == "select" and name:
             self._select, self._select_first = name, None
@@ -62,7 +69,8 @@ class _FormReader(HTMLParser):
 
 
 def post_forms(html: str) -> list[dict]:
-    """Every POST form of the page: ``{"action", "method", "fields": {name: value}}``."""
+    """Every POST form of the page: ``{"action", "method", "multipart", "fields": {name: value},
+    "files": [names of file inputs]}``."""
     reader = _FormReader()
     reader.feed(html)
     return [f for f in reader.forms if f["method"] == "post"]
