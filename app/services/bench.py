@@ -233,8 +233,12 @@ class _Loaded:
         return self.results[key]
 
 
-def _load(population: Select, role_codes: Iterable[str]) -> _Loaded:
-    """People and facts of the population's candidates for ``role_codes``: fixed queries."""
+def _load(population: Select, role_codes: Iterable[str], as_of: date) -> _Loaded:
+    """People and facts of the population's candidates for ``role_codes``: fixed queries.
+
+    Facts are those known on ``as_of`` (the bench is "as of" that date, lapse projections
+    included), which also lets the bulk loader share equal facts between people.
+    """
     snapshot = service.load_catalogue()
     codes = list(role_codes)
     for code in codes:
@@ -266,7 +270,7 @@ def _load(population: Select, role_codes: Iterable[str]) -> _Loaded:
         .join(JobRole, JobRole.id == Employee.job_role_id)
         .where(Employee.id.in_(population), JobRole.level < top)
     )
-    return _Loaded(snapshot, people, service.load_facts(candidates))
+    return _Loaded(snapshot, people, service.load_facts(candidates, as_of=as_of))
 
 
 # ----------------------------------------------------------------------------- bench
@@ -311,7 +315,7 @@ def _bench(loaded: _Loaded, role_code: str, as_of: date) -> BenchStrength:
 def bench_strength(population: Select, role_code: str, as_of: date) -> BenchStrength:
     """Counts by band and the candidates (everyone below the role's level), best score first."""
     with _bulk():
-        return _bench(_load(population, [role_code]), role_code, as_of)
+        return _bench(_load(population, [role_code], as_of), role_code, as_of)
 
 
 def bench_overview(
@@ -321,7 +325,7 @@ def bench_overview(
     snapshot = service.load_catalogue()
     codes = list(roles) if roles is not None else candidate_roles(snapshot)
     with _bulk():
-        loaded = _load(population, codes)
+        loaded = _load(population, codes, as_of)
         return BenchOverview(
             as_of=as_of,
             people=len(loaded.people),
@@ -393,7 +397,7 @@ def lapsing_soon(population: Select, as_of: date, days: int = 90) -> tuple[Lapse
     snapshot = service.load_catalogue()
     codes = candidate_roles(snapshot)
     with _bulk():
-        return _lapses(_load(population, codes), codes, as_of, days)
+        return _lapses(_load(population, codes, as_of), codes, as_of, days)
 
 
 # ----------------------------------------------------------------------------- training needs
@@ -423,7 +427,7 @@ def training_needs_report(
 ) -> TrainingNeeds:
     """The most common unmet requirements among the candidates, and what closes the most."""
     with _bulk():
-        loaded = _load(population, [role_code])
+        loaded = _load(population, [role_code], as_of)
         results = loaded.evaluate(role_code, as_of)
     snapshot = loaded.snapshot
     gap_people: dict[core.Requirement, set[int]] = defaultdict(set)
