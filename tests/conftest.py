@@ -31,8 +31,12 @@ PERSONAS = {
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--db", default="sqlite", choices=["sqlite", "postgresql"],
-                     help="database backend for integration tests")
+    parser.addoption(
+        "--db",
+        default="sqlite",
+        choices=["sqlite", "postgresql"],
+        help="database backend for integration tests",
+    )
 
 
 def base_config(database_url: str, instance: Path) -> dict:
@@ -86,8 +90,9 @@ class DatabaseFactory:
 
     def _admin(self):  # type: ignore[no-untyped-def]
         assert self.cluster is not None
-        return create_engine(self.cluster.url(), isolation_level="AUTOCOMMIT",
-                             poolclass=_null_pool())
+        return create_engine(
+            self.cluster.url(), isolation_level="AUTOCOMMIT", poolclass=_null_pool()
+        )
 
     def template(self, name: str, build) -> str:  # type: ignore[no-untyped-def]
         """Build a template database once (schema, optionally demo data)."""

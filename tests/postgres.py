@@ -40,8 +40,15 @@ class Cluster:
 
     def stop(self) -> None:
         try:
-            self._run(os.path.join(self.bin_dir, "pg_ctl"), "-D", self.data_dir, "-m",
-                      "immediate", "-w", "stop")
+            self._run(
+                os.path.join(self.bin_dir, "pg_ctl"),
+                "-D",
+                self.data_dir,
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            )
         finally:
             shutil.rmtree(os.path.dirname(self.data_dir), ignore_errors=True)
 
@@ -59,9 +66,31 @@ def start_cluster() -> Cluster:
         run_as = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
     cluster = Cluster(bin_dir, data_dir, port, run_as)
-    cluster._run(os.path.join(bin_dir, "initdb"), "-D", data_dir, "-U", "postgres", "-A",
-                 "trust", "-E", "UTF8", "--no-sync", "--locale=C")
+    cluster._run(
+        os.path.join(bin_dir, "initdb"),
+        "-D",
+        data_dir,
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--no-sync",
+        "--locale=C",
+    )
     options = f"-h 127.0.0.1 -p {port} -k {base} -F -c max_connections=100 -c fsync=off"
-    cluster._run(os.path.join(bin_dir, "pg_ctl"), "-D", data_dir, "-o", options, "-l",
-                 os.path.join(base, "log"), "-w", "-t", "60", "start")
+    cluster._run(
+        os.path.join(bin_dir, "pg_ctl"),
+        "-D",
+        data_dir,
+        "-o",
+        options,
+        "-l",
+        os.path.join(base, "log"),
+        "-w",
+        "-t",
+        "60",
+        "start",
+    )
     return cluster

@@ -13,8 +13,16 @@ from app.models import Employee, JobRole, User
 
 def test_create_user_links_to_an_existing_employee(demo_app, demo_db):
     runner = demo_app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "grace.okafor@example.com", "--password",
-                                 "a-long-password", "--role", "hr"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "grace.okafor@example.com",
+            "--password",
+            "a-long-password",
+            "--role",
+            "hr",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = demo_db.session.scalar(select(User).where(User.email == "grace.okafor@example.com"))
     assert user.employee.name == "Grace Okafor"
@@ -23,14 +31,25 @@ def test_create_user_links_to_an_existing_employee(demo_app, demo_db):
 
 def test_create_user_makes_an_employee_when_none_exists(app, db):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "new.person@example.com", "--password",
-                                 "a-long-password", "--role", "admin", "--name", "New Person"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "new.person@example.com",
+            "--password",
+            "a-long-password",
+            "--role",
+            "admin",
+            "--name",
+            "New Person",
+        ]
+    )
     assert result.exit_code == 0, result.output
     employee = db.session.scalar(select(Employee).where(Employee.email == "new.person@example.com"))
     assert employee.name == "New Person" and employee.job_role_id is None
     client = app.test_client()
-    response = client.post("/login", data={"email": "new.person@example.com",
-                                           "password": "a-long-password"})
+    response = client.post(
+        "/login", data={"email": "new.person@example.com", "password": "a-long-password"}
+    )
     assert response.status_code == 302
 
 
@@ -38,8 +57,9 @@ def test_create_user_refuses_bad_input_and_changes_nothing(app, db):
     runner = app.test_cli_runner()
     short = runner.invoke(args=["create-user", "x@example.com", "--password", "short"])
     assert short.exit_code != 0 and "at least" in short.output
-    role = runner.invoke(args=["create-user", "x@example.com", "--password", "long-enough-pw",
-                               "--role", "superuser"])
+    role = runner.invoke(
+        args=["create-user", "x@example.com", "--password", "long-enough-pw", "--role", "superuser"]
+    )
     assert role.exit_code != 0 and "Unknown app role" in role.output
     assert db.session.scalar(select(func.count(User.id))) == 0
     assert db.session.scalar(select(func.count(Employee.id))) == 0

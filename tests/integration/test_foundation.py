@@ -6,21 +6,21 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app import policy
 from app.models import (
     AuditEntry,
     BackgroundCheck,
     CheckType,
-    CompetencyRating,
     Competency,
+    CompetencyRating,
     Course,
     Employee,
     TuitionRequest,
     User,
 )
-from app import policy
 
 
 def employee_named(db, name: str) -> Employee:
@@ -40,15 +40,23 @@ def _add(db, obj):
 
 
 def test_employee_number_and_email_are_unique(db):
-    _add(db, Employee(employee_no="E1", email="a@example.com", name="A", hire_date=date(2020, 1, 1)))
+    _add(
+        db, Employee(employee_no="E1", email="a@example.com", name="A", hire_date=date(2020, 1, 1))
+    )
     with pytest.raises(IntegrityError):
-        _add(db, Employee(employee_no="E1", email="b@example.com", name="B",
-                          hire_date=date(2020, 1, 1)))
+        _add(
+            db,
+            Employee(employee_no="E1", email="b@example.com", name="B", hire_date=date(2020, 1, 1)),
+        )
     db.session.rollback()
-    _add(db, Employee(employee_no="E1", email="a@example.com", name="A", hire_date=date(2020, 1, 1)))
+    _add(
+        db, Employee(employee_no="E1", email="a@example.com", name="A", hire_date=date(2020, 1, 1))
+    )
     with pytest.raises(IntegrityError):
-        _add(db, Employee(employee_no="E2", email="a@example.com", name="B",
-                          hire_date=date(2020, 1, 1)))
+        _add(
+            db,
+            Employee(employee_no="E2", email="a@example.com", name="B", hire_date=date(2020, 1, 1)),
+        )
 
 
 def test_money_cannot_be_negative(db):
@@ -70,8 +78,16 @@ def test_competency_levels_stay_within_0_to_5(db, level):
     _add(db, e)
     _add(db, c)
     with pytest.raises(IntegrityError):
-        _add(db, CompetencyRating(employee_id=e.id, competency_id=c.id, level=level,
-                                  rated_on=date(2026, 1, 1), source="manager"))
+        _add(
+            db,
+            CompetencyRating(
+                employee_id=e.id,
+                competency_id=c.id,
+                level=level,
+                rated_on=date(2026, 1, 1),
+                source="manager",
+            ),
+        )
 
 
 def test_a_check_needs_consent_before_its_request(db):
@@ -80,32 +96,56 @@ def test_a_check_needs_consent_before_its_request(db):
     _add(db, e)
     _add(db, t)
     with pytest.raises(IntegrityError):
-        _add(db, BackgroundCheck(employee_id=e.id, check_type_id=t.id,
-                                 consent_signed_on=date(2026, 2, 1), consent_form_version="v1",
-                                 requested_on=date(2026, 1, 1)))
+        _add(
+            db,
+            BackgroundCheck(
+                employee_id=e.id,
+                check_type_id=t.id,
+                consent_signed_on=date(2026, 2, 1),
+                consent_form_version="v1",
+                requested_on=date(2026, 1, 1),
+            ),
+        )
 
 
 def test_foreign_keys_are_enforced(db):
     with pytest.raises(IntegrityError):
-        _add(db, Employee(employee_no="E1", email="a@example.com", name="A",
-                          hire_date=date(2020, 1, 1), manager_id=999))
+        _add(
+            db,
+            Employee(
+                employee_no="E1",
+                email="a@example.com",
+                name="A",
+                hire_date=date(2020, 1, 1),
+                manager_id=999,
+            ),
+        )
 
 
 def test_tuition_state_must_be_known(db):
     e = Employee(employee_no="E1", email="a@example.com", name="A", hire_date=date(2020, 1, 1))
     _add(db, e)
     with pytest.raises(IntegrityError):
-        _add(db, TuitionRequest(employee_id=e.id, title="T", institution="I",
-                                starts_on=date(2026, 1, 1), ends_on=date(2026, 2, 1),
-                                state="approved-ish"))
+        _add(
+            db,
+            TuitionRequest(
+                employee_id=e.id,
+                title="T",
+                institution="I",
+                starts_on=date(2026, 1, 1),
+                ends_on=date(2026, 2, 1),
+                state="approved-ish",
+            ),
+        )
 
 
 # ---------------------------------------------------------------- sign-in and first screens
 
 
 def test_wrong_password_shows_an_error_and_does_not_sign_in(client):
-    response = client.post("/login", data={"email": "hannah.reid@example.com",
-                                           "password": "not-the-password"})
+    response = client.post(
+        "/login", data={"email": "hannah.reid@example.com", "password": "not-the-password"}
+    )
     assert response.status_code == 401
     assert b"do not match" in response.data
     assert client.get("/").status_code == 302
@@ -114,8 +154,9 @@ def test_wrong_password_shows_an_error_and_does_not_sign_in(client):
 def test_repeated_failures_lock_the_sign_in(client):
     for _ in range(5):
         client.post("/login", data={"email": "hannah.reid@example.com", "password": "wrong-pw"})
-    response = client.post("/login", data={"email": "hannah.reid@example.com",
-                                           "password": "echelon-demo-2026"})
+    response = client.post(
+        "/login", data={"email": "hannah.reid@example.com", "password": "echelon-demo-2026"}
+    )
     assert response.status_code == 401
     assert b"locked" in response.data
 

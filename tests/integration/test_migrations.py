@@ -15,7 +15,7 @@ from tests.conftest import base_config
 
 @pytest.fixture
 def blank_url(databases):
-    url = databases.template("blank", lambda url: None)
+    databases.template("blank", lambda url: None)
     clone = databases.clone("blank")
     yield clone
     databases.drop(clone)
