@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.clock import now
 
@@ -167,21 +167,38 @@ def _after_flush(session: Session, flush_context: Any) -> None:
                         "after": after,
                     }
                 )
-    for obj in session.deleted:
-        if _is_audited(obj):
-            rows.append(
-                {
-                    "action": "delete",
-                    "table_name": obj.__tablename__,
-                    "record_id": _record_id(obj),
-                    "before": _snapshot(obj),
-                    "after": None,
-                }
-            )
+    # Deletes are collected row by row as the flush deletes them (_collect_delete): the
+    # session's `deleted` set misses orphans removed from a collection (delete-orphan).
+    rows.extend(session.info.pop(_DELETED_KEY, []))
     if rows:
         for row in rows:
             row.update(at=at, user_id=user_id, actor=actor)
         session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+_DELETED_KEY = "echelon_audit_deleted"
+
+
+def _collect_delete(mapper: Any, connection: Any, target: Any) -> None:
+    """Before the flush deletes a row of an audited model, keep what it held for its entry."""
+    if not _is_audited(target):
+        return
+    session = object_session(target)
+    if session is None:  # pragma: no cover - a flush always has its session
+        return
+    session.info.setdefault(_DELETED_KEY, []).append(
+        {
+            "action": "delete",
+            "table_name": target.__tablename__,
+            "record_id": _record_id(target),
+            "before": _snapshot(target),
+            "after": None,
+        }
+    )
+
+
+def _forget_deletes(session: Session, *args: Any) -> None:
+    session.info.pop(_DELETED_KEY, None)
 
 
 def _refuse_audit_changes(session: Session, flush_context: Any, instances: Any) -> None:
@@ -190,6 +207,18 @@ def _refuse_audit_changes(session: Session, flush_context: Any, instances: Any) 
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEntry):
             raise PermissionError("Audit entries are append-only and cannot be changed.")
+
+
+def _refuse_bulk_audit_changes(state: Any) -> None:
+    """ORM bulk UPDATE/DELETE of audit entries (``update(AuditEntry)``) is refused as well.
+
+    Only the retention purge rewrites entries, at table level, to redact erased findings.
+    """
+    if not (state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and getattr(mapper.class_, "__tablename__", None) == "audit_entries":
+        raise PermissionError("Audit entries are append-only and cannot be changed.")
 
 
 def _keep_old_values(mapper: Any, class_: type) -> None:
@@ -213,6 +242,7 @@ def install() -> None:
     from sqlalchemy.orm import Mapper
 
     event.listen(Mapper, "mapper_configured", _keep_old_values)
+    event.listen(Mapper, "before_delete", _collect_delete)
     # Mappers configured before this call (a query ran first) are covered here.
     from app.extensions import db
 
@@ -220,5 +250,7 @@ def install() -> None:
         if mapper.configured:
             _keep_old_values(mapper, mapper.class_)
     event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "after_rollback", _forget_deletes)
+    event.listen(Session, "do_orm_execute", _refuse_bulk_audit_changes)
     event.listen(Session, "before_flush", _refuse_audit_changes)
     _installed = True
