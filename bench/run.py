@@ -678,11 +678,20 @@ Profiled with cProfile (CPU clock) on the 10,000-person SQLite organisation, L2-
    `evaluate_unshared` is the reference implementation, and property tests
    (tests/unit/test_readiness_bulk.py) check the two agree on random organisations.
 
+4. **An index that hurt.** A (verification, completed_on) index for HR's verification queue made
+   SQLite, which keeps no planner statistics unless ANALYZE runs, prefer it to the
+   `employee_id` index for `verification = 'verified'` (97% of completions) in a manager's bulk
+   queries: a scan of every completion on each manager page. It was dropped; migration 0002
+   adds only indexes that no hot query can mistake (employee name, check status, unread
+   notifications).
+
 Where a target is still missed, the remaining cost is per person, not per query: building the
 facts index and one `ReadinessResult` per person in pure Python, about 50 µs each. The pages
 evaluate every candidate on every request (caches are per request by design, see the README's
 "Scaling"), so the organisation view and the hr bench cost about one bulk evaluation per role
-shown, plus rendering. A manager's pages evaluate only their own subtree and stay fast.
+shown, plus rendering. A manager's pages evaluate only their own subtree. On a shared machine
+(see the load average above) wall-clock times are several times the CPU times; the CPU column
+is the better guide to what the code costs, and the HTTP phases queue behind each other's CPU.
 """
 
 
