@@ -28,10 +28,12 @@ run: seed
 # cluster that the test setup starts on loopback (skipped when PostgreSQL is not installed,
 # unless ECHELON_REQUIRE_POSTGRES=1, which .ci/run sets).
 # Two workers (pytest-xdist): each gets its own databases, PostgreSQL cluster and live server.
+# --dist loadfile keeps a file's tests on one worker: some modules share one world per module.
 TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadfile
 test: venv
-	$(BIN)/pytest -n $(TEST_WORKERS)
-	$(BIN)/pytest -n $(TEST_WORKERS) --db=postgresql -m "not e2e" tests/integration tests/security
+	$(BIN)/pytest $(XDIST)
+	$(BIN)/pytest $(XDIST) --db=postgresql -m "not e2e" tests/integration tests/security
 
 unit: venv
 	$(BIN)/pytest tests/unit

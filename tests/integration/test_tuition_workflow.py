@@ -115,11 +115,13 @@ def test_a_request_runs_from_draft_to_payment_with_its_history(demo_db):
     assert events[-1].amount == D("1500.00")
     # Every transition also wrote an audit row: who, which request, before and after.
     audits = demo_db.session.scalars(
-        select(AuditEntry).where(
+        select(AuditEntry)
+        .where(
             AuditEntry.table_name == "tuition_requests",
             AuditEntry.record_id == str(req.id),
             AuditEntry.action == "update",
         )
+        .order_by(AuditEntry.id)
     ).all()
     assert [a.after["state"] for a in audits if "state" in (a.after or {})] == [
         "submitted",
