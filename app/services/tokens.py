@@ -150,7 +150,7 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise TokenConflict(f"The token “{token.name}” was already revoked.")
         record_change(
-            db.session,
+            db.session(),
             table.name,
             token.id,
             "update",

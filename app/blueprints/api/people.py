@@ -145,7 +145,10 @@ def terminate_employee(employee_id: int) -> Any:
     employee = policy.require_employee(user, employee_id, "profile")
     data = json_body()
     owed = tuition.record_termination(
-        employee, data.get("termination_date"), str(data.get("reason") or ""), user
+        employee,
+        data.get("termination_date"),  # type: ignore[arg-type]
+        str(data.get("reason") or ""),
+        user,
     )
     db.session.refresh(employee)
     total = sum((r.amount_owed for r in owed), Decimal("0.00"))

@@ -34,7 +34,7 @@ ROLE_PARAM = Param(
 AS_OF_PARAM = Param("as_of", "date", "The date D of the evaluation (YYYY-MM-DD). Default: today.")
 
 
-def _role(code: str | None, snapshot: service.CatalogueSnapshot) -> str:
+def _role(code: str, snapshot: service.CatalogueSnapshot) -> str:
     wanted = code.strip().upper()
     if wanted not in snapshot.roles:
         raise invalid("role", f"There is no job role with code {wanted}.")

@@ -385,9 +385,9 @@ def record_adverse_action(check_id: int) -> Any:
     data = json_body()
     notice = data.get("notice")
     if notice == "pre_adverse":
-        check = records.record_pre_adverse_notice(check, data.get("notice_on"), actor=_user())
+        check = records.record_pre_adverse_notice(check, data.get("notice_on"), actor=_user())  # type: ignore[arg-type]
     elif notice == "final":
-        check = records.record_final_notice(check, data.get("notice_on"), actor=_user())
+        check = records.record_final_notice(check, data.get("notice_on"), actor=_user())  # type: ignore[arg-type]
     else:
         message = "notice must be pre_adverse or final."
         raise ApiError(422, message, {"notice": [message]})

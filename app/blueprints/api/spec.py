@@ -200,19 +200,19 @@ def _parse_param(param: Param, raw: str) -> Any:
         try:
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 raise ValueError(text)
-            value = date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             raise invalid(
                 param.name,
                 f"{param.name} must be a real date written YYYY-MM-DD, e.g. 2026-11-22; "
                 f"{raw[:40]!r} is not.",
             ) from None
-        if not DATE_RANGE[0] <= value.year <= DATE_RANGE[1]:
+        if not DATE_RANGE[0] <= day.year <= DATE_RANGE[1]:
             raise invalid(
                 param.name,
                 f"{param.name} must be a date from {DATE_RANGE[0]} to {DATE_RANGE[1]}.",
             )
-        return value
+        return day
     if param.kind == "boolean":
         lowered = text.lower()
         if lowered in ("true", "1", "yes"):
@@ -291,7 +291,7 @@ def _too_large(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int | Decimal):
-        return not abs(value) < NUMBER_LIMIT
+        return abs(Decimal(value)) >= NUMBER_LIMIT
     if isinstance(value, list):
         return any(_too_large(item) for item in value)
     if isinstance(value, dict):

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from app import policy
 from app.blueprints.profile.forms import TokenForm
+from app.models import User
 from app.navigation import NAV_ENTRIES
 from app.pagination import page_args, paginate, sort_args
 from app.policy import permission
@@ -24,7 +25,7 @@ NAV_ENTRIES.append(("Profile", "profile.index", lambda user: True))
 
 
 def _page(form: TokenForm, secret: str | None = None, created: Any = None, code: int = 200):  # type: ignore[no-untyped-def]
-    user = policy.acting_user()
+    user = _user()
     q = request.args.get("q", "").strip()[:100] or None
     status = request.args.get("status")
     status = status if status in tokens.TOKEN_STATUSES else None
@@ -53,6 +54,12 @@ def _page(form: TokenForm, secret: str | None = None, created: Any = None, code:
     )
 
 
+def _user() -> User:
+    user = policy.acting_user()
+    assert user is not None  # @permission("authenticated") let only signed-in users in
+    return user
+
+
 @bp.route("/")
 @permission("authenticated")
 def index():  # type: ignore[no-untyped-def]
@@ -66,7 +73,7 @@ def create_token():  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _page(form, code=400)
     try:
-        token, secret = tokens.create_token(policy.acting_user(), form.name.data)
+        token, secret = tokens.create_token(_user(), form.name.data)
     except tokens.TokenError as error:
         form.name.errors = list(error.errors.get("name", [error.message]))
         return _page(form, code=422)
@@ -80,7 +87,7 @@ def create_token():  # type: ignore[no-untyped-def]
 @permission("authenticated")
 def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
     try:
-        token = tokens.revoke_token(policy.acting_user(), token_id)
+        token = tokens.revoke_token(_user(), token_id)
     except tokens.TokenNotFound:
         abort(404)
     except tokens.TokenConflict as error:
