@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from flask import url_for
+from flask import g, url_for
 from sqlalchemy import select
 
 from app import policy
@@ -91,7 +91,18 @@ NAV_ENTRIES: list[tuple] = [
 
 
 def navigation_for(user) -> list[dict]:  # type: ignore[no-untyped-def]
-    """The entries this user may use, in order, each with its group and (when any) its count."""
+    """The entries this user may use, in order, each with its group and (when any) its count.
+
+    Worked out once per request (the menus and the home page's "Waiting for you" share it)."""
+    cached = g.get("_navigation")
+    if cached is not None and cached[0] == user.id:
+        return [dict(item) for item in cached[1]]
+    items = _navigation_for(user)
+    g._navigation = (user.id, items)
+    return [dict(item) for item in items]
+
+
+def _navigation_for(user) -> list[dict]:  # type: ignore[no-untyped-def]
     items = []
     counters = []
     for raw in NAV_ENTRIES:

@@ -83,6 +83,7 @@ REQUEST_CACHES = (
     "_settings",
     "api_user",
     "_catalogue_snapshot",
+    "_navigation",
 )
 
 

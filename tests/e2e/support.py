@@ -89,20 +89,20 @@ def field_error(page: Page, label: str) -> Locator:
     return page.locator(f"#{errors[0]}")
 
 
-def outline_of(locator: Locator) -> dict:
-    """The focus indicator the browser actually draws for an element."""
-    return locator.evaluate(
-        """el => { const s = getComputedStyle(el);
-             return {style: s.outlineStyle, width: s.outlineWidth, color: s.outlineColor,
-                     shadow: s.boxShadow}; }"""
-    )
+FOCUSED_OUTLINE = """() => { const el = document.activeElement;
+    if (!el || el === document.body) { return null; }
+    const s = getComputedStyle(el);
+    return {tag: el.tagName, text: (el.getAttribute('aria-label') || el.textContent || '')
+                .trim().slice(0, 40),
+            style: s.outlineStyle, width: s.outlineWidth, color: s.outlineColor,
+            shadow: s.boxShadow}; }"""
 
 
 def assert_visible_focus(page: Page) -> dict:
-    """The element with the keyboard focus shows a real outline (not none, not zero width)."""
-    focused = page.locator(":focus")
-    expect(focused).to_have_count(1)
-    outline = outline_of(focused)
+    """The element with the keyboard focus shows a real outline (not none, not zero width,
+    not transparent): WCAG 2.4.7 Focus Visible."""
+    outline = page.evaluate(FOCUSED_OUTLINE)
+    assert outline is not None, "the focus was lost (nothing has it)"
     assert outline["style"] != "none", outline
     assert not INVISIBLE.match(outline["width"]), outline
     assert not INVISIBLE.match(outline["color"]), outline
@@ -116,3 +116,19 @@ def arranged(live_app) -> Iterator[None]:  # type: ignore[no-untyped-def]
 
     with live_app.app_context(), acting_as("test:e2e-arrange"):
         yield
+
+
+def employee_ids(live_app, *names: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The ids of demo employees by name (pages are addressed by id)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Employee
+
+    with live_app.app_context():
+        rows = db.session.execute(
+            select(Employee.name, Employee.id).where(Employee.name.in_(names))
+        ).all()
+    found = dict(rows)
+    assert set(found) == set(names), found
+    return found

@@ -27,3 +27,37 @@
     if (open && !open.contains(event.target)) { open.open = false; }
   });
 }());
+// A table wider than the screen scrolls inside its .table-wrap. Keyboard users must be able to
+// reach and scroll it too, so a wrap that actually scrolls becomes a focusable, named region
+// (named after its table's caption); one that fits stays out of the tab order.
+(function () {
+  "use strict";
+  function label(wrap) {
+    var caption = wrap.querySelector("caption");
+    var text = caption ? caption.textContent.trim() : "";
+    return (text || "Table") + " (scrolls sideways)";
+  }
+  function mark() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", label(wrap));
+      } else if (wrap.getAttribute("tabindex") === "0") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+  var pending = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(mark, 150);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mark);
+  } else {
+    mark();
+  }
+}());
