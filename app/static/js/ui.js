@@ -27,6 +27,45 @@
     if (open && !open.contains(event.target)) { open.open = false; }
   });
 }());
+// Phone width (issue 11): a data table reads as a list of cards, one per row, each value under
+// its column's name (echelon.css, max-width 720px). This gives every cell the name of its column
+// (data-label) and keeps the table's semantics with explicit roles, because a table shown as
+// blocks loses them in some browsers. Tables holding form fields, rowspans or more than one
+// header row keep their columns and scroll inside their .table-wrap instead.
+(function () {
+  "use strict";
+  function names(table) {
+    var rows = table.tHead ? table.tHead.rows : [];
+    if (rows.length !== 1) { return null; }
+    var out = [];
+    Array.prototype.forEach.call(rows[0].cells, function (th) {
+      for (var i = 0; i < th.colSpan; i += 1) { out.push(th.textContent.replace(/\s+/g, " ").trim()); }
+    });
+    return out;
+  }
+  function stack(table) {
+    var labels = names(table);
+    if (!labels || table.querySelector("tbody input, tbody select, tbody textarea, [rowspan]")) { return; }
+    table.setAttribute("role", "table");
+    table.querySelectorAll("thead, tbody, tfoot").forEach(function (g) { g.setAttribute("role", "rowgroup"); });
+    table.querySelectorAll("tr").forEach(function (tr) {
+      tr.setAttribute("role", "row");
+      var col = 0;
+      Array.prototype.forEach.call(tr.cells, function (cell) {
+        var head = cell.parentNode.parentNode.tagName === "THEAD";
+        if (cell.tagName === "TH") {
+          cell.setAttribute("role", head ? "columnheader" : "rowheader");
+        } else {
+          cell.setAttribute("role", "cell");
+        }
+        if (!head && cell.colSpan === 1 && labels[col]) { cell.setAttribute("data-label", labels[col]); }
+        col += cell.colSpan;
+      });
+    });
+    table.classList.add("stacks");
+  }
+  document.querySelectorAll("main table.table").forEach(stack);
+}());
 // A table wider than the screen scrolls inside its .table-wrap. Keyboard users must be able to
 // reach and scroll it too, so a wrap that actually scrolls becomes a focusable, named region
 // (named after its table's caption); one that fits stays out of the tab order.
