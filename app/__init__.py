@@ -55,8 +55,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         models,  # noqa: F401  (registers the mappers)
         web,
     )
+    from app.services import readiness_cache
 
     audit.install()
+    readiness_cache.install()
     auth_loader.install(app)
     errors.install(app)
     web.register_blueprints(app)

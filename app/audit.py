@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -107,6 +107,11 @@ def _record_id(obj: Any) -> str | None:
     return ",".join(str(part) for part in key)
 
 
+# Called as (session, table_name, record_id) for each change made by a Core statement, which
+# session events never see (app/services/readiness_cache.py marks stored readiness stale).
+CORE_CHANGE_HOOKS: list[Callable[[Session, str, Any], None]] = []
+
+
 def record_change(
     session: Session,
     table_name: str,
@@ -119,6 +124,8 @@ def record_change(
     from app.models.system import AuditEntry
 
     user_id, actor = current_actor()
+    for hook in CORE_CHANGE_HOOKS:
+        hook(session, table_name, record_id)
     session.execute(
         insert(AuditEntry.__table__),
         [

@@ -24,7 +24,14 @@ from app.models.records import (
     TalentReview,
     Upload,
 )
-from app.models.system import AppSetting, AuditEntry, Notification, SignInFailure
+from app.models.system import (
+    AppSetting,
+    AuditEntry,
+    CacheCounter,
+    Notification,
+    SignInFailure,
+    StoredReadiness,
+)
 from app.models.tuition import Repayment, TuitionEvent, TuitionRequest
 
 __all__ = [
@@ -34,6 +41,7 @@ __all__ = [
     "AssessmentResponse",
     "AuditEntry",
     "BackgroundCheck",
+    "CacheCounter",
     "CheckType",
     "Competency",
     "CompetencyRating",
@@ -54,6 +62,7 @@ __all__ = [
     "Requirement",
     "RoleHistory",
     "SignInFailure",
+    "StoredReadiness",
     "TalentReview",
     "TuitionEvent",
     "TuitionRequest",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -66,3 +66,44 @@ class SignInFailure(IdMixin, db.Model):
 
     ip: Mapped[str] = mapped_column(String(45))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class CacheCounter(db.Model):
+    """A named counter shared by every worker: ``catalogue`` rises with each catalogue or
+    settings change, which makes every stored readiness result stale at once."""
+
+    __tablename__ = "cache_counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StoredReadiness(db.Model):
+    """One person's readiness for one role on one date, as the bench and organisation pages
+    list it (app/services/readiness_cache.py). Derived data, not audited: valid while
+    ``facts_version`` equals the person's and ``catalogue_version`` equals the catalogue
+    counter; anything older is recomputed on the next read."""
+
+    __tablename__ = "stored_readiness"
+    __table_args__ = (
+        Index("ix_stored_readiness_as_of_role", "as_of", "role_code", "band"),
+        Index("ix_stored_readiness_as_of_score", "as_of", "role_code", "score"),
+    )
+
+    employee_id: Mapped[int] = mapped_column(
+        ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True
+    )
+    role_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    facts_version: Mapped[int] = mapped_column(Integer)
+    catalogue_version: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    band: Mapped[str] = mapped_column(String(20))
+    ready: Mapped[bool] = mapped_column(Boolean)
+    gates_met: Mapped[bool] = mapped_column(Boolean)
+    projected_ready_on: Mapped[date | None] = mapped_column(Date)
+    blocking_gates: Mapped[list] = mapped_column(JSON)  # human names of unmet gates
+    unmet: Mapped[list] = mapped_column(JSON)  # ids of the unmet requirements
+    # Ready people only: [kind, target, expires_on] of what lapses within 90 days and drops them.
+    lapses: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    computed_on: Mapped[date] = mapped_column(Date)

@@ -194,7 +194,9 @@ def candidate_roles(snapshot: service.CatalogueSnapshot) -> list[str]:
 
 
 @dataclass
-class _Person:
+class PersonRow:
+    """Who a candidate is, for the bench's rows and lapses."""
+
     id: int
     name: str
     role: str | None
@@ -209,7 +211,7 @@ class _Loaded:
     """A population loaded once: people, their facts, and the catalogue snapshot."""
 
     snapshot: service.CatalogueSnapshot
-    people: dict[int, _Person]
+    people: dict[int, PersonRow]
     facts: dict[int, core.EmployeeFacts]
     results: dict[tuple[str, date], dict[int, core.ReadinessResult]] = field(default_factory=dict)
 
@@ -260,7 +262,7 @@ def _load(population: Select, role_codes: Iterable[str], as_of: date) -> _Loaded
         .where(Employee.id.in_(population))
     ).all()
     people = {
-        row[0]: _Person(row[0], row[1], row[2], row[3], row[4], row[5], row[6]) for row in rows
+        row[0]: PersonRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6]) for row in rows
     }
     top = max((snapshot.role_levels[c] for c in codes), default=None)
     if top is None:
@@ -345,35 +347,60 @@ def _lapse_date(result: core.RequirementResult, config: core.ReadinessConfig) ->
     return result.expires_on
 
 
-def _lapses(loaded: _Loaded, role_codes: list[str], as_of: date, days: int) -> tuple[Lapse, ...]:
-    snapshot = loaded.snapshot
+def lapse_items(
+    facts: core.EmployeeFacts,
+    result: core.ReadinessResult,
+    role: core.Role,
+    snapshot: service.CatalogueSnapshot,
+    as_of: date,
+    days: int = 90,
+) -> list[tuple[str, str, date]]:
+    """(kind, target, expires_on) of each certification or check lapsing within ``days`` that
+    would drop a person who is ready now out of "ready" (evaluated again on the lapse day)."""
+    if not result.ready:
+        return []
     config, catalogue = snapshot.config, snapshot.catalogue
     horizon = as_of + timedelta(days=days)
+    items = []
+    for req in result.requirements:
+        kind, target = req.requirement.kind, req.requirement.target
+        if kind not in LAPSING_KINDS or target is None or req.expires_on is None:
+            continue
+        if not as_of < req.expires_on <= horizon:
+            continue
+        lapse_on = _lapse_date(req, config) or req.expires_on
+        later = core.evaluate(facts, role, catalogue, lapse_on, config)
+        lapsed = next((r for r in later.requirements if r.requirement == req.requirement), None)
+        if later.ready or lapsed is None or lapsed.met:
+            continue
+        items.append((kind, target, req.expires_on))
+    return items
+
+
+def _lapses(loaded: _Loaded, role_codes: list[str], as_of: date, days: int) -> tuple[Lapse, ...]:
+    snapshot = loaded.snapshot
     found: dict[tuple[int, str, str], tuple[date, list[str]]] = {}
     for code in role_codes:
         role = snapshot.roles[code]
         for eid, result in loaded.evaluate(code, as_of).items():
-            if not result.ready:
-                continue
-            for req in result.requirements:
-                kind, target = req.requirement.kind, req.requirement.target
-                if kind not in LAPSING_KINDS or target is None or req.expires_on is None:
-                    continue
-                if not as_of < req.expires_on <= horizon:
-                    continue
-                lapse_on = _lapse_date(req, config) or req.expires_on
-                later = core.evaluate(loaded.facts[eid], role, catalogue, lapse_on, config)
-                lapsed = next(
-                    (r for r in later.requirements if r.requirement == req.requirement), None
-                )
-                if later.ready or lapsed is None or lapsed.met:
-                    continue
-                key = (eid, kind, target)
-                expires, roles = found.setdefault(key, (req.expires_on, []))
+            for kind, target, expires_on in lapse_items(
+                loaded.facts[eid], result, role, snapshot, as_of, days
+            ):
+                _, roles = found.setdefault((eid, kind, target), (expires_on, []))
                 roles.append(code)
+    return lapses_of(found, {eid: loaded.people[eid] for eid, _, _ in found}, snapshot, as_of)
+
+
+def lapses_of(
+    found: dict[tuple[int, str, str], tuple[date, list[str]]],
+    people: dict[int, PersonRow],
+    snapshot: service.CatalogueSnapshot,
+    as_of: date,
+) -> tuple[Lapse, ...]:
+    """Lapse rows, earliest first, from (person, kind, target) -> (expires_on, role codes)."""
     lapses = []
     for (eid, kind, target), (expires, roles) in found.items():
-        person = loaded.people[eid]
+        person = people[eid]
         lapses.append(
             Lapse(
                 employee_id=eid,
@@ -429,11 +456,22 @@ def training_needs_report(
     with _bulk():
         loaded = _load(population, [role_code], as_of)
         results = loaded.evaluate(role_code, as_of)
-    snapshot = loaded.snapshot
     gap_people: dict[core.Requirement, set[int]] = defaultdict(set)
     for eid, result in results.items():
         for r in result.unmet:
             gap_people[r.requirement].add(eid)
+    return needs_from_gaps(gap_people, loaded.snapshot, role_code, as_of, len(results), limit)
+
+
+def needs_from_gaps(
+    gap_people: dict[core.Requirement, set[int]],
+    snapshot: service.CatalogueSnapshot,
+    role_code: str,
+    as_of: date,
+    candidates: int,
+    limit: int = 10,
+) -> TrainingNeeds:
+    """Rank the unmet requirements (who lacks each) and the courses that close the most."""
     gaps = []
     course_people: dict[tuple[str, str], set[int]] = defaultdict(set)
     course_gaps: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -481,7 +519,7 @@ def training_needs_report(
         role_code=role_code,
         role_title=snapshot.role_titles.get(role_code, role_code),
         as_of=as_of,
-        candidates=len(results),
+        candidates=candidates,
         gaps=tuple(gaps[:limit]),
         courses=tuple(courses[:limit]),
     )

@@ -25,6 +25,7 @@ from app.extensions import db
 from app.models import (
     Assessment,
     BackgroundCheck,
+    CacheCounter,
     CheckType,
     Competency,
     CompetencyRating,
@@ -46,6 +47,7 @@ from app.services import settings
 
 APPROVED_TUITION_STATES = ("finance_approved", "completed", "documents_missing", "reimbursed")
 PLANNED_TUITION_STATES = ("submitted", "manager_approved", "hr_approved")
+CATALOGUE_COUNTER = "catalogue"
 
 
 class UnknownRole(ValueError):
@@ -79,12 +81,18 @@ class CatalogueSnapshot:
     role_levels: dict[str, int]
     names: dict[tuple[str, str], str]  # (kind, code) -> human name
     config: core.ReadinessConfig
+    # The catalogue counter read BEFORE the catalogue (readiness_cache): results stored with
+    # this version are never newer than the catalogue they were computed from.
+    version: int = 0
 
 
 def load_catalogue() -> CatalogueSnapshot:
     """The catalogue, roles and ladder as pure-core values (a fixed handful of queries)."""
     if has_app_context() and "_catalogue_snapshot" in g:
         return g._catalogue_snapshot
+    version = db.session.execute(
+        select(CacheCounter.value).where(CacheCounter.name == CATALOGUE_COUNTER)
+    ).scalar()
     courses = db.session.execute(
         select(
             Course.id,
@@ -242,6 +250,7 @@ def load_catalogue() -> CatalogueSnapshot:
         role_levels={row.code: row.level for row in role_rows},
         names=names,
         config=readiness_config(),
+        version=version or 0,
     )
     if has_app_context():
         g._catalogue_snapshot = snapshot
@@ -266,7 +275,7 @@ def _ids_filter(column: Any, employees: Select | Sequence[int]) -> Any:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause CPython's cyclic garbage collector around a bulk load and evaluation.
 
     Bulk readiness allocates hundreds of thousands of small immutable objects that form no
@@ -482,7 +491,7 @@ def evaluate_population(
     """Readiness of many employees for one role: fixed queries, then in-memory evaluation."""
     snapshot = load_catalogue()
     role = role_or_error(role_code, snapshot)
-    with _collector_paused():
+    with collector_paused():
         facts = load_facts(employees, as_of=as_of)
         results = core.evaluate_many(
             facts.values(), role, snapshot.catalogue, as_of, snapshot.config

@@ -554,13 +554,34 @@ def manager_approvees(employee_id: int) -> Select:
     return select(cte.c.id)
 
 
-def hr_fallback_employees() -> Select:
-    """SELECT of the ids of people with no manager with a sign-in above them: HR acts at their
-    manager stage."""
+def hr_fallback_employees(among: Select) -> Select:
+    """SELECT of those of ``among`` (a SELECT of employee ids) with no manager with a sign-in
+    above them: HR acts at their manager stage.
+
+    Walks UP from each of them to the first manager with a sign-in, so the cost follows the
+    few people asked about (submitted requests), not the size of the organisation. UNION (not
+    UNION ALL) so even a cycle in bad data ends."""
     emp = Employee.__table__
-    managers = emp.alias("signed_in_managers")
-    cte = _approvees_cte(select(managers.c.id).where(_signed_in(managers)), "covered")
-    return select(emp.c.id).where(emp.c.id.not_in(select(cte.c.id)))
+    up = emp.alias("chain_up")
+    chain = (
+        select(
+            emp.c.id.label("start"),
+            up.c.id.label("id"),
+            up.c.manager_id.label("manager_id"),
+            case((_signed_in(up), 1), else_=0).label("signed_in"),
+        )
+        .join(up, up.c.id == emp.c.manager_id)
+        .where(emp.c.id.in_(among))
+        .cte("manager_chain", recursive=True)
+    )
+    above = emp.alias("chain_above")
+    chain = chain.union(
+        select(chain.c.start, above.c.id, above.c.manager_id, case((_signed_in(above), 1), else_=0))
+        .join(above, above.c.id == chain.c.manager_id)
+        .where(chain.c.signed_in == 0)
+    )
+    covered = select(chain.c.start).where(chain.c.signed_in == 1)
+    return select(emp.c.id).where(emp.c.id.in_(among), emp.c.id.not_in(covered))
 
 
 def _stage_of(req_state: str) -> str | None:
@@ -1283,7 +1304,9 @@ def queue_query(user: User, stage: str, q: str | None = None, view: str | None =
                 Employee.status != "terminated",
             )
         else:
-            fallback = hr_fallback_employees()
+            fallback = hr_fallback_employees(
+                select(TuitionRequest.employee_id).where(TuitionRequest.state == "submitted")
+            )
             stmt = stmt.where(
                 or_(
                     TuitionRequest.state == "manager_approved",

@@ -15,10 +15,10 @@ from sqlalchemy import Select, select, union
 
 from app import policy
 from app.blueprints.api import bp
-from app.blueprints.api.spec import Param, api_route, invalid, page_of_list, query_args
+from app.blueprints.api.spec import Param, api_route, invalid, query_args
 from app.clock import today
 from app.models import Department, Employee
-from app.services import bench
+from app.services import bench, readiness_cache
 from app.services import readiness as service
 
 TAG = "Readiness"
@@ -115,7 +115,19 @@ def list_readiness() -> Any:
     role = _role(args["role"], snapshot)
     as_of = args["as_of"] or today()
     department = args["department"].upper() if args["department"] else None
-    strength = bench.bench_strength(_population(user, department), role, as_of)
+    stored = readiness_cache.scope(_population(user, department), [role], as_of)
+    (counts,) = stored.role_counts()
+    band = args["band"]
+    found = stored.candidates(
+        role,
+        band=band,
+        sort="score",
+        descending=True,
+        page=args["page"],
+        per_page=args["per_page"],
+        clamp=False,
+        total=counts.counts_by_band[band] if band else counts.total,
+    )
     items = [
         {
             "employee_id": c.employee_id,
@@ -129,12 +141,17 @@ def list_readiness() -> Any:
             if c.projected_ready_on
             else None,
         }
-        for c in strength.candidates
-        if args["band"] is None or c.band == args["band"]
+        for c in found.items
     ]
-    data = page_of_list(items, args)
-    data.update(role=role, as_of=as_of.isoformat(), counts_by_band=strength.counts_by_band)
-    return jsonify(data)
+    return jsonify(
+        items=items,
+        total=found.total,
+        page=found.page,
+        per_page=found.per_page,
+        role=role,
+        as_of=as_of.isoformat(),
+        counts_by_band=counts.counts_by_band,
+    )
 
 
 @api_route(

@@ -8,20 +8,19 @@ the pages say so.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app import policy
-from app.blueprints.readiness.forms import BAND_ORDER, BenchFilters, read_bench_filters
+from app.blueprints.readiness.forms import read_bench_filters
 from app.clock import today
 from app.extensions import db
 from app.models import Department
 from app.pagination import Page, page_args
 from app.policy import permission
-from app.services import bench
+from app.services import bench, readiness_cache
 from app.services import development_plan as plans
 from app.services import readiness as service
 
@@ -89,31 +88,9 @@ def plan(employee_id: int):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- bench and organisation
 
 
-def _sorted_candidates(candidates: tuple[bench.Candidate, ...], filters: BenchFilters) -> list:
-    rows = list(candidates)
-    if filters.band:
-        rows = [c for c in rows if c.band == filters.band]
-    if filters.q:
-        needle = filters.q.lower()
-        rows = [c for c in rows if needle in c.name.lower()]
-    keys = {
-        "score": lambda c: c.score,
-        "name": lambda c: c.name.lower(),
-        "band": lambda c: BAND_ORDER[c.band],
-        "projected": lambda c: c.projected_ready_on or date.max,
-        "department": lambda c: c.department or "",
-        "current_role": lambda c: c.current_role or "",
-    }
-    # Ties always read best score first, then by name, whichever way the column is sorted.
-    rows.sort(key=lambda c: (-c.score, c.name.lower(), c.employee_id))
-    rows.sort(key=keys[filters.sort], reverse=filters.descending)
-    return rows
-
-
 def _page(rows: list, page: int, per_page: int) -> Page:
     total = len(rows)
-    pages = max(1, -(-total // per_page))
-    page = min(page, pages)
+    page = min(page, max(1, -(-total // per_page)))
     start = (page - 1) * per_page
     return Page(items=rows[start : start + per_page], total=total, page=page, per_page=per_page)
 
@@ -123,15 +100,9 @@ def _departments() -> list[tuple[str, str]]:
     return [(code, name) for code, name in rows]
 
 
-def _by_department(strength: bench.BenchStrength) -> list[tuple[str, dict[str, int], int]]:
-    table: dict[str, dict[str, int]] = {}
-    for c in strength.candidates:
-        counts = table.setdefault(c.department or "No department", dict.fromkeys(BAND_ORDER, 0))
-        counts[c.band] += 1
-    return [(name, counts, sum(counts.values())) for name, counts in sorted(table.items())]
-
-
 def _bench_page(organisation: bool):  # type: ignore[no-untyped-def]
+    """Bench strength and the organisation view read stored readiness (readiness_cache):
+    counts, the department table and one page of candidates come from SQL, never 10,000 rows."""
     user = policy.acting_user()
     snapshot = service.load_catalogue()
     roles = bench.candidate_roles(snapshot)
@@ -140,24 +111,39 @@ def _bench_page(organisation: bool):  # type: ignore[no-untyped-def]
         request.args, today(), roles, [code for code, _ in departments] if departments else None
     )
     population = bench.population_for(user, filters.department if organisation else None)
-    overview = bench.bench_overview(population, filters.as_of, roles=roles)
+    stored = readiness_cache.scope(population, roles, filters.as_of)
+    role_counts = stored.role_counts()
     selected = next(
-        (b for b in overview.roles if b.role_code == filters.role),
-        overview.roles[0] if overview.roles else None,
+        (b for b in role_counts if b.role_code == filters.role),
+        role_counts[0] if role_counts else None,
     )
     page, per_page = page_args(25)
-    rows = _sorted_candidates(selected.candidates, filters) if selected else []
+    candidates = Page(items=[], total=0, page=1, per_page=per_page)
+    if selected:
+        candidates = stored.candidates(
+            selected.role_code,
+            band=filters.band,
+            q=filters.q,
+            sort=filters.sort,
+            descending=filters.descending,
+            page=page,
+            per_page=per_page,
+            total=selected.counts_by_band[filters.band] if filters.band else selected.total,
+        )
+    lapses = stored.lapses()
     return render_template(
         "readiness/bench.html",
         organisation=organisation,
-        overview=overview,
+        people=stored.people(),
+        role_counts=role_counts,
         selected=selected,
         filters=filters,
         errors=errors,
-        page=_page(rows, page, per_page),
-        lapses=overview.lapses[:LAPSES_ON_BENCH],
+        page=candidates,
+        lapses=lapses[:LAPSES_ON_BENCH],
+        lapse_total=len(lapses),
         departments=departments,
-        by_department=_by_department(selected) if organisation and selected else [],
+        by_department=stored.by_department(selected.role_code) if organisation and selected else [],
         scope_manager=not user.has_role("hr"),
     )
 
@@ -186,7 +172,7 @@ def lapses():  # type: ignore[no-untyped-def]
         request.args, today(), roles, [code for code, _ in departments] if departments else None
     )
     population = bench.population_for(user, filters.department)
-    found = bench.lapsing_soon(population, filters.as_of)
+    found = readiness_cache.scope(population, roles, filters.as_of).lapses()
     if filters.q:
         needle = filters.q.lower()
         found = tuple(lapse for lapse in found if needle in lapse.name.lower())
@@ -216,7 +202,7 @@ def training_needs():  # type: ignore[no-untyped-def]
     report = None
     if role is not None:
         population = bench.population_for(user, filters.department)
-        report = bench.training_needs_report(population, role, filters.as_of)
+        report = readiness_cache.scope(population, [role], filters.as_of).training_needs(role)
     return render_template(
         "readiness/training_needs.html",
         filters=filters,
