@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db, login_manager
-from app.models import User
+from app.models import Employee, JobRole, User
+
+# Every request loads its user: with the person and their job role, but not the role's
+# requirements and what those point at (a dozen eager loads no page header needs).
+SIGNED_IN_USER = [
+    joinedload(User.employee).joinedload(Employee.job_role).lazyload(JobRole.requirements)
+]
 
 
 def install(app: Flask) -> None:
@@ -18,7 +25,7 @@ def install(app: Flask) -> None:
     def load_user(user_id: str) -> User | None:
         try:
             raw_id, raw_epoch = user_id.split(":", 1)
-            user = db.session.get(User, int(raw_id))
+            user = db.session.get(User, int(raw_id), options=SIGNED_IN_USER)
             epoch = int(raw_epoch)
         except (ValueError, TypeError):
             return None

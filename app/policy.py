@@ -19,9 +19,10 @@ from typing import Any, TypeVar
 from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Employee, User
+from app.models import Employee, JobRole, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -179,7 +180,12 @@ def can_edit(user: User | None, employee: Employee | int, aspect: str) -> bool:
 
 def require_employee(user: User | None, employee_id: int, aspect: str = "profile") -> Employee:
     """Load an employee the user may see, or answer 404 (existence itself is private)."""
-    employee = db.session.get(Employee, employee_id)
+    employee = db.session.get(
+        Employee,
+        employee_id,
+        # the role's title and level, not its requirements (readiness loads those in bulk)
+        options=[joinedload(Employee.job_role).lazyload(JobRole.requirements)],
+    )
     if employee is None or not can_view(user, employee, aspect):
         abort(404)
     return employee

@@ -379,6 +379,16 @@ class Scope:
                 counts[band] += n
         return [(name, counts, sum(counts.values())) for name, counts in sorted(table.items())]
 
+    def results(self, role_code: str) -> dict[int, tuple[float, str, bool, date | None]]:
+        """Every candidate's (score, band, ready, projected_ready_on) for the role: one query."""
+        stmt = self._rows(
+            role_code, SR.employee_id, SR.score, SR.band, SR.ready, SR.projected_ready_on
+        )
+        return {
+            eid: (score, band, bool(ready), on)
+            for eid, score, band, ready, on in db.session.execute(stmt)
+        }
+
     def candidates(
         self,
         role_code: str,
