@@ -178,6 +178,7 @@ class Bulk:
     peak_mib: dict[str, float] = field(default_factory=dict)
     bands: dict[str, dict[str, int]] = field(default_factory=dict)
     stored: dict[str, float] = field(default_factory=dict)  # every result, read from storage
+    stored_people: dict[str, int] = field(default_factory=dict)  # candidates: below the role
 
 
 @contextlib.contextmanager
@@ -268,8 +269,8 @@ def measure_bulk(url: str, backend: str, employees: int, runs: int) -> Bulk:
                 started = time.perf_counter()
                 stored = readiness_cache.scope(population, [role], ANCHOR).results(role)
                 reads.append(time.perf_counter() - started)
-        assert len(stored) == result.people, (len(stored), result.people)
         result.stored[role] = statistics.median(reads)
+        result.stored_people[role] = len(stored)
 
         # Peak memory of one bulk evaluation (tracemalloc: Python allocations).
         gc.collect()
@@ -650,13 +651,16 @@ def render(
                 f"{b.wall[role]:.3f} s | {b.cpu[role]:.3f} s | {b.floor[role]:.3f} s | "
                 f"{b.driver_floor[role]:.3f} s | {b.wall[role] / b.floor[role]:.1f} | "
                 f"{b.peak_mib[role]:.0f} MiB | {bands['ready_now']} / {bands['ready_1y']} / "
-                f"{bands['ready_2y']} / {bands['not_ready']} | {b.stored[role]:.3f} s |"
+                f"{bands['ready_2y']} / {bands['not_ready']} | {b.stored[role]:.3f} s "
+                f"({b.stored_people[role]:,}) |"
             )
     lines += [
         "",
         "*From storage*: the same answers (every candidate's score, band, readiness and projected "
         "date) read from stored readiness once computed, with the check that nothing is stale "
-        "(`readiness_cache.scope(...).results(role)`): what the pages and the API use.",
+        "(`readiness_cache.scope(...).results(role)`): what the pages and the API use. Stored "
+        "readiness holds the candidates, the people below the role's level (in brackets); the "
+        "bulk evaluation above evaluates everyone, which is the heavier of the two.",
     ]
     generated = [b for b in bulks if b.generation is not None]
     if generated:

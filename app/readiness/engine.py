@@ -241,12 +241,11 @@ class _Facts:
                 continue
             for competency, level in course.grants:
                 best = self.granted.get(competency)
-                candidate = _Granted(level, course.code, completion.completed_on)
-                if best is None or (level, candidate.completed_on) > (
+                if best is None or (level, completion.completed_on) > (
                     best.level,
                     best.completed_on,
                 ):
-                    self.granted[competency] = candidate
+                    self.granted[competency] = _Granted(level, course.code, completion.completed_on)
 
         self.ratings: dict[str, Rating] = {}
         for rating in facts.ratings:

@@ -24,10 +24,8 @@ Choices made where DOMAIN.md is silent (docs/DECISIONS.md "Readiness screens"):
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -146,24 +144,6 @@ class BenchOverview:
 
 
 # ----------------------------------------------------------------------------- population
-
-
-@contextlib.contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a population loads and evaluates.
-
-    Thousands of small frozen results form no reference cycles, yet the collector rescans them
-    as they pile up (close to half the time of a 10,000-person bench); reference counting still
-    frees them, and the collector resumes afterwards.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def population_for(user, department: str | None = None) -> Select:  # type: ignore[no-untyped-def]
@@ -316,7 +296,7 @@ def _bench(loaded: _Loaded, role_code: str, as_of: date) -> BenchStrength:
 
 def bench_strength(population: Select, role_code: str, as_of: date) -> BenchStrength:
     """Counts by band and the candidates (everyone below the role's level), best score first."""
-    with _bulk():
+    with service.collector_paused():
         return _bench(_load(population, [role_code], as_of), role_code, as_of)
 
 
@@ -326,7 +306,7 @@ def bench_overview(
     """The bench of every target role and the lapses, from one load of the population."""
     snapshot = service.load_catalogue()
     codes = list(roles) if roles is not None else candidate_roles(snapshot)
-    with _bulk():
+    with service.collector_paused():
         loaded = _load(population, codes, as_of)
         return BenchOverview(
             as_of=as_of,
@@ -423,7 +403,7 @@ def lapsing_soon(population: Select, as_of: date, days: int = 90) -> tuple[Lapse
     """Certifications and checks lapsing within ``days`` that would drop someone out of ready."""
     snapshot = service.load_catalogue()
     codes = candidate_roles(snapshot)
-    with _bulk():
+    with service.collector_paused():
         return _lapses(_load(population, codes, as_of), codes, as_of, days)
 
 
@@ -453,7 +433,7 @@ def training_needs_report(
     population: Select, role_code: str, as_of: date, limit: int = 10
 ) -> TrainingNeeds:
     """The most common unmet requirements among the candidates, and what closes the most."""
-    with _bulk():
+    with service.collector_paused():
         loaded = _load(population, [role_code], as_of)
         results = loaded.evaluate(role_code, as_of)
     gap_people: dict[core.Requirement, set[int]] = defaultdict(set)
