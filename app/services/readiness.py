@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -86,13 +87,36 @@ class CatalogueSnapshot:
     version: int = 0
 
 
+# Snapshots built per database (engine), reused by later requests while the catalogue counter
+# is unchanged: every catalogue or settings change raises it (readiness_cache), in the same
+# transaction. A transaction that changed the catalogue itself (session.info flag, cleared on
+# commit and rollback) never shares what it builds: it may still roll back.
+_BUILT: weakref.WeakKeyDictionary[Any, CatalogueSnapshot] = weakref.WeakKeyDictionary()
+CATALOGUE_CHANGED = "echelon_catalogue_changed"
+
+
 def load_catalogue() -> CatalogueSnapshot:
-    """The catalogue, roles and ladder as pure-core values (a fixed handful of queries)."""
+    """The catalogue, roles and ladder as pure-core values: one query while the catalogue is
+    unchanged since this process last built it, a fixed handful when it has changed."""
     if has_app_context() and "_catalogue_snapshot" in g:
         return g._catalogue_snapshot
     version = db.session.execute(
         select(CacheCounter.value).where(CacheCounter.name == CATALOGUE_COUNTER)
     ).scalar()
+    shareable = version is not None and not db.session.info.get(CATALOGUE_CHANGED)
+    built = _BUILT.get(db.engine) if shareable else None
+    if built is not None and built.version == version:
+        snapshot = built
+    else:
+        snapshot = _build_catalogue(version or 0)
+        if shareable:
+            _BUILT[db.engine] = snapshot
+    if has_app_context():
+        g._catalogue_snapshot = snapshot
+    return snapshot
+
+
+def _build_catalogue(version: int) -> CatalogueSnapshot:
     courses = db.session.execute(
         select(
             Course.id,
@@ -250,10 +274,8 @@ def load_catalogue() -> CatalogueSnapshot:
         role_levels={row.code: row.level for row in role_rows},
         names=names,
         config=readiness_config(),
-        version=version or 0,
+        version=version,
     )
-    if has_app_context():
-        g._catalogue_snapshot = snapshot
     return snapshot
 
 

@@ -117,6 +117,7 @@ def _raise_facts_versions(session: Session, employee_ids: set[int]) -> None:
 
 def raise_catalogue_version(session: Session) -> None:
     """Every stored result becomes stale (a catalogue or settings change)."""
+    session.info[service.CATALOGUE_CHANGED] = True
     table = CacheCounter.__table__
     connection = session.connection()
     done = connection.execute(
@@ -160,6 +161,10 @@ def _after_core_change(session: Session, table_name: str, record_id: Any) -> Non
         raise_catalogue_version(session)
 
 
+def _transaction_ended(session: Session) -> None:
+    session.info.pop(service.CATALOGUE_CHANGED, None)
+
+
 _installed = False
 
 
@@ -169,6 +174,8 @@ def install() -> None:
     if _installed:
         return
     event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "after_commit", _transaction_ended)
+    event.listen(Session, "after_rollback", _transaction_ended)
     audit.CORE_CHANGE_HOOKS.append(_after_core_change)
     _installed = True
 

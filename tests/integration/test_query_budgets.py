@@ -257,6 +257,10 @@ def thicken(app, count: int, seed: int) -> None:  # type: ignore[no-untyped-def]
                     "(SELECT MAX(id) FROM tuition_requests))"
                 )
             )
+        # Catalogue rows went in through Core (no session events): say so, as a change would.
+        from app.services.readiness_cache import raise_catalogue_version
+
+        raise_catalogue_version(db.session())
         db.session.commit()
 
 

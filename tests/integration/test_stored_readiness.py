@@ -15,7 +15,15 @@ from flask import g
 from sqlalchemy import func, select, update
 
 from app.audit import acting_as
-from app.models import BackgroundCheck, CacheCounter, CheckType, Employee, StoredReadiness, User
+from app.models import (
+    BackgroundCheck,
+    CacheCounter,
+    CheckType,
+    Course,
+    Employee,
+    StoredReadiness,
+    User,
+)
 from app.services import bench, configuration, readiness_cache, records
 from app.services import readiness as service
 from tests.conftest import TEST_TODAY
@@ -207,3 +215,34 @@ def test_computing_and_reading_stored_readiness_take_a_fixed_number_of_queries(
     many = cold_and_warm()
     assert grown > 100
     assert few == many and few[0] > few[1]
+
+
+def test_the_catalogue_is_read_once_per_change_and_never_from_a_rolled_back_one(
+    demo_db, count_queries
+):
+    """Readiness pages reuse the catalogue this process built while the catalogue counter is
+    unchanged (one query), see a committed change at once, and never keep what a transaction
+    that later rolls back had changed."""
+
+    def fresh():  # type: ignore[no-untyped-def]
+        g.pop("_catalogue_snapshot", None)  # a new request
+        return service.load_catalogue()
+
+    fresh()
+    with count_queries() as counted:
+        assert fresh().names[("course", "PCI-AWARE")] != "Card data security"
+    assert counted() == 1
+
+    course = demo_db.session.scalar(select(Course).where(Course.code == "PCI-AWARE"))
+    with acting_as("test"):
+        course.title = "Card data security"
+        demo_db.session.flush()
+        assert fresh().names[("course", "PCI-AWARE")] == "Card data security"
+        demo_db.session.rollback()
+    assert fresh().names[("course", "PCI-AWARE")] != "Card data security"
+
+    course = demo_db.session.scalar(select(Course).where(Course.code == "PCI-AWARE"))
+    with acting_as("test"):
+        course.title = "Card data security"
+        demo_db.session.commit()
+    assert fresh().names[("course", "PCI-AWARE")] == "Card data security"
