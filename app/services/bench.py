@@ -25,7 +25,7 @@ Choices made where DOMAIN.md is silent (docs/DECISIONS.md "Readiness screens"):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -162,6 +162,16 @@ def population_for(user, department: str | None = None) -> Select:  # type: igno
             Employee.department_id.in_(select(Department.id).where(Department.code == department))
         )
     return stmt
+
+
+def population_key(user, department: str | None = None) -> Hashable:  # type: ignore[no-untyped-def]
+    """A name for ``population_for(user, department)``: the same key, the same people (while
+    nobody's record changes, which readiness_cache checks)."""
+    if user is None:
+        return None
+    if user.has_role("hr"):
+        return ("organisation", department)
+    return ("below", user.employee_id, department)
 
 
 def candidate_roles(snapshot: service.CatalogueSnapshot) -> list[str]:

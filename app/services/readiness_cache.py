@@ -22,8 +22,10 @@ so a change that lands during a computation leaves the row marked stale, never w
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+import weakref
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from typing import Any
@@ -107,6 +109,7 @@ SR = StoredReadiness
 def _raise_facts_versions(session: Session, employee_ids: set[int]) -> None:
     if not employee_ids:
         return
+    session.info[FACTS_CHANGED] = True
     table = Employee.__table__
     session.connection().execute(
         update(table)
@@ -134,6 +137,8 @@ def raise_catalogue_version(session: Session) -> None:
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[WROTE] = True
     employees: set[int] = set()
     catalogue = False
     for obj in chain(session.new, session.dirty, session.deleted):
@@ -163,6 +168,8 @@ def _after_core_change(session: Session, table_name: str, record_id: Any) -> Non
 
 def _transaction_ended(session: Session) -> None:
     session.info.pop(service.CATALOGUE_CHANGED, None)
+    session.info.pop(FACTS_CHANGED, None)
+    session.info.pop(WROTE, None)
 
 
 _installed = False
@@ -208,7 +215,7 @@ def _valid(role_code: str, as_of: date, version: int) -> Any:
     )
 
 
-def _missing(population: Select, role_code: str, level: int, as_of: date, version: int) -> Select:
+def _missing(population: People, role_code: str, level: int, as_of: date, version: int) -> Select:
     """Candidates for the role in the population without a current stored row."""
     return (
         select(Employee.id, Employee.facts_version)
@@ -218,11 +225,15 @@ def _missing(population: Select, role_code: str, level: int, as_of: date, versio
     )
 
 
+People = Select | list[int]  # a SELECT of employee ids, or the ids themselves
+INLINE_PEOPLE = 2000
+
+
 Tally = dict[str, dict[tuple[str | None, str | None], int]]
 
 
 def tally(
-    population: Select, role_codes: list[str], as_of: date, snapshot: service.CatalogueSnapshot
+    population: People, role_codes: list[str], as_of: date, snapshot: service.CatalogueSnapshot
 ) -> Tally:
     """role -> (department name, band) -> candidates, in ONE query; band None counts the
     candidates without a current stored result (what ``refresh`` must compute)."""
@@ -247,7 +258,7 @@ def tally(
 
 
 def refresh(
-    population: Select, role_codes: list[str], as_of: date, snapshot: service.CatalogueSnapshot
+    population: People, role_codes: list[str], as_of: date, snapshot: service.CatalogueSnapshot
 ) -> int:
     """Compute and store what is missing or stale for these people, roles and date.
 
@@ -313,7 +324,11 @@ def refresh(
 
 def _store(rows: list[dict[str, Any]], as_of: date, computed_on: date) -> None:
     """Upsert in key order (concurrent writers wait for each other rather than deadlock),
-    drop rows of other dates computed on an earlier day, and commit: the rows are shared."""
+    drop rows of other dates computed on an earlier day, and commit: the rows are shared.
+
+    In a transaction that has written anything itself the rows are left in it, uncommitted:
+    they describe its own state, so they are kept if it commits and gone if it rolls back.
+    """
     connection = db.session.connection()
     table = SR.__table__
     stmt = _upsert(connection.dialect.name, table, ["employee_id", "role_code", "as_of"])
@@ -325,7 +340,9 @@ def _store(rows: list[dict[str, Any]], as_of: date, computed_on: date) -> None:
             table.c.as_of.not_in([as_of, computed_on]), table.c.computed_on < computed_on
         )
     )
-    db.session.commit()
+    session = db.session()
+    if not (_wrote(session) or session.new or session.dirty or session.deleted):
+        session.commit()
 
 
 # ----------------------------------------------------------------------------- reading
@@ -346,11 +363,13 @@ class RoleCounts:
 class Scope:
     """A population's stored readiness on one date, computed and current."""
 
-    population: Select
+    population: People
     as_of: date
     role_codes: tuple[str, ...]
     snapshot: service.CatalogueSnapshot
     counted: Tally
+    head_count: int  # everyone in scope, candidates or not
+    memo: dict[str, Any] = field(default_factory=dict)  # shared by the scope's cached copies
 
     def _rows(self, role_code: str, *columns: Any) -> Select:
         return (
@@ -362,9 +381,7 @@ class Scope:
 
     def people(self) -> int:
         """Everyone in scope, candidates or not."""
-        return db.session.execute(
-            select(func.count()).select_from(self.population.subquery())
-        ).scalar_one()
+        return self.head_count
 
     def role_counts(self) -> list[RoleCounts]:
         """Candidates per band for each role (from the tally: no query)."""
@@ -477,6 +494,11 @@ class Scope:
 
     def lapses(self) -> tuple[bench.Lapse, ...]:
         """What lapses within 90 days and drops a ready person out of "ready", earliest first."""
+        if "lapses" not in self.memo:
+            self.memo["lapses"] = self._lapses()
+        return self.memo["lapses"]
+
+    def _lapses(self) -> tuple[bench.Lapse, ...]:
         if not self.role_codes:
             return ()
         manager = aliased(Employee)
@@ -532,14 +554,76 @@ def _json_list(value: Any) -> list[Any]:
     return list(value or ())
 
 
-def scope(population: Select, role_codes: list[str], as_of: date) -> Scope:
-    """The population's stored readiness for these roles on ``as_of``, brought up to date."""
+def scope(
+    population: Select, role_codes: list[str], as_of: date, key: Hashable | None = None
+) -> Scope:
+    """The population's stored readiness for these roles on ``as_of``, brought up to date.
+
+    The population is read once; when it is small (a manager's part of the organisation, found
+    by a recursive walk down the reporting tree) its ids are inlined in the queries that follow:
+    a planner cannot estimate a recursive query's size (PostgreSQL guessed 9,800 rows for 98)
+    and would otherwise scan and hash every employee in each of them. A large one stays a
+    subquery.
+
+    With a ``key`` naming the population (the same key, the same people), the tally, the head
+    count and the lapses are kept by this process and reused while nothing has changed
+    anywhere: see ``_signature``.
+    """
     snapshot = service.load_catalogue()
     for code in role_codes:
         service.role_or_error(code, snapshot)
-    counted = tally(population, role_codes, as_of, snapshot)
+    shareable = key is not None and not _wrote(db.session())
+    if shareable:
+        signature = _signature(snapshot)
+        kept = _SCOPES.setdefault(db.engine, OrderedDict())
+        cache_key = (key, as_of, tuple(role_codes))
+        found = kept.get(cache_key)
+        if found is not None and found[0] == signature:
+            kept.move_to_end(cache_key)
+            return found[1]
+    ids = list(db.session.scalars(population))
+    people: People = ids if len(ids) <= INLINE_PEOPLE else population
+    counted = tally(people, role_codes, as_of, snapshot)
     stale = [code for code in role_codes if any(band is None for _, band in counted[code])]
     if stale:
-        refresh(population, stale, as_of, snapshot)
-        counted = tally(population, role_codes, as_of, snapshot)
-    return Scope(population, as_of, tuple(role_codes), snapshot, counted)
+        refresh(people, stale, as_of, snapshot)
+        counted = tally(people, role_codes, as_of, snapshot)
+    result = Scope(people, as_of, tuple(role_codes), snapshot, counted, len(ids))
+    if shareable:
+        kept[cache_key] = (signature, result)
+        while len(kept) > KEPT_SCOPES:
+            kept.popitem(last=False)
+    return result
+
+
+# Scopes this process computed, per database (engine), by (population key, date, roles): reused
+# while the signature is unchanged. Bounded; least recently used first out.
+_SCOPES: weakref.WeakKeyDictionary[Any, OrderedDict[Hashable, tuple[tuple[int, ...], Scope]]] = (
+    weakref.WeakKeyDictionary()
+)
+KEPT_SCOPES = 64
+FACTS_CHANGED = "echelon_facts_changed"
+WROTE = "echelon_wrote"  # this transaction has flushed changes of its own
+
+
+def _wrote(session: Session) -> bool:
+    info = session.info
+    return bool(info.get(WROTE) or info.get(FACTS_CHANGED) or info.get(service.CATALOGUE_CHANGED))
+
+
+def _signature(snapshot: service.CatalogueSnapshot) -> tuple[int, ...]:
+    """What changes whenever any stored result or any population could: the catalogue counter,
+    the sum of every person's facts_version (each change to a person's facts, role, manager,
+    department or status raises theirs by one, so the sum only ever grows), and how many people
+    there are and the newest id (people added in bulk). One aggregate query.
+
+    Only read in a transaction that has changed nothing itself (its changes might roll back).
+    """
+    total, count, newest = db.session.execute(
+        select(
+            func.coalesce(func.sum(Employee.facts_version), 0),
+            func.count(Employee.id),
+            func.coalesce(func.max(Employee.id), 0),
+        )
+    ).one()
+    return (snapshot.version, int(total), int(count), int(newest))

@@ -165,8 +165,10 @@ def test_a_current_row_is_served_and_a_stale_one_never_is(demo_db, login_as):
     demo_db.session.execute(update(StoredReadiness).where(row).values(score=12.5))
     demo_db.session.commit()
     assert shown_score(manager, "Maria Lopez")[0] == "12.5"  # read from storage
+    # A change to her facts raises her version (as every record change does): the row is stale.
+    table = Employee.__table__
     demo_db.session.execute(
-        update(StoredReadiness).where(row).values(facts_version=maria.facts_version - 1)
+        update(table).where(table.c.id == maria.id).values(facts_version=table.c.facts_version + 1)
     )
     demo_db.session.commit()
     assert shown_score(manager, "Maria Lopez")[0] == "80.0"  # stale: computed again
@@ -246,3 +248,42 @@ def test_the_catalogue_is_read_once_per_change_and_never_from_a_rolled_back_one(
         course.title = "Card data security"
         demo_db.session.commit()
     assert fresh().names[("course", "PCI-AWARE")] == "Card data security"
+
+
+def test_a_kept_scope_is_reused_until_anything_changes_and_never_holds_a_rolled_back_change(
+    demo_db, count_queries
+):
+    """hr's organisation-wide figures are kept by the process under a name for the population
+    and reused while nothing changed anywhere (one aggregate query tells); a committed change
+    shows at once, and figures worked out inside a transaction that rolls back are not kept."""
+    hr = hr_user(demo_db)
+    key = bench.population_key(hr)
+    population = bench.population_for(hr)
+
+    def ready_now() -> int:
+        g.pop("_catalogue_snapshot", None)  # a new request
+        found = readiness_cache.scope(population, ROLES, TEST_TODAY, key=key)
+        return sum(c.counts_by_band["ready_now"] for c in found.role_counts())
+
+    before = ready_now()
+    with count_queries() as counted:
+        assert ready_now() == before
+    assert counted() == 2  # the catalogue counter and the signature: nothing recounted
+
+    grace = person(demo_db, "Grace Okafor")
+    check = demo_db.session.scalar(
+        select(BackgroundCheck)
+        .join(CheckType, CheckType.id == BackgroundCheck.check_type_id)
+        .where(BackgroundCheck.employee_id == grace.id, CheckType.code == "CREDIT")
+    )
+    with acting_as("test"), records.batch():  # the caller's transaction: no commit yet
+        records.change_check_status(check, "clear", TEST_TODAY, actor=hr)
+        assert ready_now() == before + 1  # inside the transaction: worked out, not kept
+        demo_db.session.rollback()
+    assert ready_now() == before
+
+    check = demo_db.session.get(BackgroundCheck, check.id)
+    with acting_as("test"):
+        records.change_check_status(check, "clear", TEST_TODAY, actor=hr)
+        demo_db.session.commit()
+    assert ready_now() == before + 1

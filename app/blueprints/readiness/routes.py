@@ -110,8 +110,13 @@ def _bench_page(organisation: bool):  # type: ignore[no-untyped-def]
     filters, errors = read_bench_filters(
         request.args, today(), roles, [code for code, _ in departments] if departments else None
     )
-    population = bench.population_for(user, filters.department if organisation else None)
-    stored = readiness_cache.scope(population, roles, filters.as_of)
+    department = filters.department if organisation else None
+    stored = readiness_cache.scope(
+        bench.population_for(user, department),
+        roles,
+        filters.as_of,
+        key=bench.population_key(user, department),
+    )
     role_counts = stored.role_counts()
     selected = next(
         (b for b in role_counts if b.role_code == filters.role),
@@ -171,8 +176,12 @@ def lapses():  # type: ignore[no-untyped-def]
     filters, errors = read_bench_filters(
         request.args, today(), roles, [code for code, _ in departments] if departments else None
     )
-    population = bench.population_for(user, filters.department)
-    found = readiness_cache.scope(population, roles, filters.as_of).lapses()
+    found = readiness_cache.scope(
+        bench.population_for(user, filters.department),
+        roles,
+        filters.as_of,
+        key=bench.population_key(user, filters.department),
+    ).lapses()
     if filters.q:
         needle = filters.q.lower()
         found = tuple(lapse for lapse in found if needle in lapse.name.lower())
@@ -201,8 +210,13 @@ def training_needs():  # type: ignore[no-untyped-def]
     role = filters.role or (roles[0] if roles else None)
     report = None
     if role is not None:
-        population = bench.population_for(user, filters.department)
-        report = readiness_cache.scope(population, [role], filters.as_of).training_needs(role)
+        stored = readiness_cache.scope(
+            bench.population_for(user, filters.department),
+            [role],
+            filters.as_of,
+            key=bench.population_key(user, filters.department),
+        )
+        report = stored.training_needs(role)
     return render_template(
         "readiness/training_needs.html",
         filters=filters,
