@@ -800,7 +800,15 @@ Profiled with cProfile (CPU clock) on the 10,000-person SQLite organisation, L2-
 7. **A dozen eager loads on every request**: loading the signed-in user (and the person a page
    is about) loaded their job role's requirements and everything those point at. The plan
    page went from about 38 ms to 17 ms of server time once the loaders stopped at the role.
-8. **The first collection after a bulk run** rescanned the half-million objects it left alive
+8. **PostgreSQL cannot size a recursive query.** A manager's population (a walk down the
+   reporting tree) was estimated at 9,800 rows for 98, so every query that filtered by it
+   scanned and hashed all employees. The population is now read once and its ids inlined.
+9. **Recounting the organisation on every page.** Even from storage, the tally of 10,000
+   candidates per role took 10-35 ms per page (more on PostgreSQL). Each process now keeps the
+   tally and lapses of a named population and reuses them while one aggregate over
+   `employees` (the catalogue counter, the sum of every facts_version, the head count) is
+   unchanged; any change anywhere changes it.
+10. **The first collection after a bulk run** rescanned the half-million objects it left alive
    (0.1 s at 10,000 people): they are frozen (`gc.freeze`) as the collector resumes.
 
 What is left: evaluating readiness from scratch is pure Python per person (building the facts

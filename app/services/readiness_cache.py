@@ -9,9 +9,9 @@ sort and paginate it in SQL.
 Staleness, exactly:
 
 - every change to a person's readiness facts raises ``employees.facts_version`` in the same
-  transaction: session events for ORM changes (completions, ratings, checks, assessments,
-  education, tuition, the person's role), and ``audit.CORE_CHANGE_HOOKS`` for the conditional
-  Core updates of workflows (check lifecycle, verification, tuition transitions);
+  transaction, as it commits. Session events see ORM changes (completions, ratings, checks,
+  assessments, education, tuition, the person's role), and ``audit.CORE_CHANGE_HOOKS`` the
+  conditional Core updates of workflows (check lifecycle, verification, tuition transitions);
 - every change to the catalogue or the settings raises the ``catalogue`` counter;
 - a stored row counts only while both of its versions equal the current ones.
 
@@ -106,10 +106,32 @@ SR = StoredReadiness
 # ----------------------------------------------------------------------------- staleness
 
 
+def _note_facts(session: Session, employee_ids: set[int]) -> None:
+    """These people's facts changed in this transaction: raise their versions at commit."""
+    if employee_ids:
+        session.info[FACTS_CHANGED] = True
+        session.info.setdefault(PENDING_PEOPLE, set()).update(employee_ids)
+
+
+def _note_catalogue(session: Session) -> None:
+    session.info[service.CATALOGUE_CHANGED] = True
+    session.info[PENDING_CATALOGUE] = True
+
+
+def _before_commit(session: Session) -> None:
+    """Raise the versions last, in the committing transaction itself: after every other row it
+    writes is locked (workflow steps lock their request row first, finance steps the employee
+    first), so raising them can never close a cycle of locks with another transaction, and in
+    id order, so two transactions raising several people's versions take them in one order."""
+    session.flush()
+    people = session.info.pop(PENDING_PEOPLE, None)
+    if people:
+        _raise_facts_versions(session, people)
+    if session.info.pop(PENDING_CATALOGUE, None):
+        raise_catalogue_version(session)
+
+
 def _raise_facts_versions(session: Session, employee_ids: set[int]) -> None:
-    if not employee_ids:
-        return
-    session.info[FACTS_CHANGED] = True
     table = Employee.__table__
     session.connection().execute(
         update(table)
@@ -149,9 +171,9 @@ def _after_flush(session: Session, flush_context: Any) -> None:
                 employees.add(obj.id)
         elif isinstance(obj, FACT_MODELS) and obj.employee_id is not None:
             employees.add(obj.employee_id)
-    _raise_facts_versions(session, employees)
+    _note_facts(session, employees)
     if catalogue:
-        raise_catalogue_version(session)
+        _note_catalogue(session)
 
 
 def _after_core_change(session: Session, table_name: str, record_id: Any) -> None:
@@ -161,15 +183,17 @@ def _after_core_change(session: Session, table_name: str, record_id: Any) -> Non
             select(model.employee_id).where(model.id == int(record_id))
         ).scalar()
         if owner is not None:
-            _raise_facts_versions(session, {owner})
+            _note_facts(session, {owner})
     elif table_name in CATALOGUE_TABLES:
-        raise_catalogue_version(session)
+        _note_catalogue(session)
 
 
 def _transaction_ended(session: Session) -> None:
     session.info.pop(service.CATALOGUE_CHANGED, None)
     session.info.pop(FACTS_CHANGED, None)
     session.info.pop(WROTE, None)
+    session.info.pop(PENDING_PEOPLE, None)
+    session.info.pop(PENDING_CATALOGUE, None)
 
 
 _installed = False
@@ -181,6 +205,7 @@ def install() -> None:
     if _installed:
         return
     event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "before_commit", _before_commit)
     event.listen(Session, "after_commit", _transaction_ended)
     event.listen(Session, "after_rollback", _transaction_ended)
     audit.CORE_CHANGE_HOOKS.append(_after_core_change)
@@ -604,6 +629,8 @@ _SCOPES: weakref.WeakKeyDictionary[Any, OrderedDict[Hashable, tuple[tuple[int, .
 KEPT_SCOPES = 64
 FACTS_CHANGED = "echelon_facts_changed"
 WROTE = "echelon_wrote"  # this transaction has flushed changes of its own
+PENDING_PEOPLE = "echelon_pending_facts_versions"
+PENDING_CATALOGUE = "echelon_pending_catalogue_version"
 
 
 def _wrote(session: Session) -> bool:

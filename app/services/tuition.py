@@ -888,7 +888,7 @@ def cap_years(employee_id: int) -> list[int]:
 
 
 def _lock_employee(employee_id: int) -> None:
-    """Serialize cap arithmetic per employee (PostgreSQL row lock; SQLite has one writer)."""
+    """Serialize a request's steps per employee (PostgreSQL row lock; SQLite has one writer)."""
     db.session.execute(select(Employee.id).where(Employee.id == employee_id).with_for_update())
 
 
@@ -1049,8 +1049,10 @@ def transition(
     stage = _stage_of(seen)
     try:
         with _actor_context(actor):
-            if action == APPROVE and stage == "finance" or action == PAY:
-                _lock_employee(req.employee_id)
+            # The employee row first, always: finance steps serialize cap arithmetic on it,
+            # and every step raises the employee's facts_version as it commits
+            # (readiness_cache), so locking it last would let two steps deadlock.
+            _lock_employee(req.employee_id)
             if action == APPROVE and stage == "finance":
                 values["reserved_amount"] = rules.to_cents(req.eligible_cost)
                 values["cap_year"] = rules.cap_year(req.starts_on)
@@ -1126,6 +1128,7 @@ def override_late(request_id: int, actor: User, reason: str | None) -> TuitionRe
     note = _clean_reason(reason, "override_reason", "reason for the override", True)
     try:
         with _actor_context(actor):
+            _lock_employee(req.employee_id)  # first, as every step does
             applied = _conditional_update(
                 req.id, DRAFT, {"late_override_reason": note}, TR.c.late_override_reason.is_(None)
             )

@@ -29,11 +29,11 @@ def _race(
     app: Any,
     monkeypatch: pytest.MonkeyPatch,
     attempts: list[Callable[[], Any]],
-    hold: str = "_conditional_update",
+    hold: str = "_lock_employee",
 ) -> list[tuple[str, Any]]:
     """Run each attempt in its own thread and app context, all released together at the first
-    write (``hold``: the conditional UPDATE, or the cap's employee lock); answer
-    ("ok", (id, state)) or ("refused", error) per attempt."""
+    write (``hold``: the employee lock every step takes first, or the conditional UPDATE);
+    answer ("ok", (id, state)) or ("refused", error) per attempt."""
     barrier = threading.Barrier(len(attempts), timeout=TIMEOUT)
     original = getattr(svc, hold)
 
