@@ -132,8 +132,38 @@ def is_manager(user: User) -> bool:
 
 
 def manages(user: User, employee: Employee | int) -> bool:
+    """Is ``employee`` below ``user`` in the reporting tree?
+
+    The first person asked about in a request is answered by walking UP from them (a few rows,
+    however large the user's part of the organisation); a second one loads everyone the user
+    manages once, so a list asking about each of its rows still costs two queries at most.
+    """
     employee_id = employee if isinstance(employee, int) else employee.id
-    return employee_id in managed_ids(user)
+    sets = g.setdefault("_managed_ids", {})
+    if user.id in sets:
+        return employee_id in sets[user.id]
+    asked = g.setdefault("_manages_asked", {})
+    if user.id in asked and asked[user.id][0] != employee_id:
+        return employee_id in managed_ids(user)
+    if user.id not in asked:
+        asked[user.id] = (employee_id, _is_below(employee_id, user.employee_id))
+    return asked[user.id][1]
+
+
+def _is_below(employee_id: int, manager_id: int | None) -> bool:
+    """One query: walk up the reporting tree from ``employee_id`` looking for ``manager_id``.
+    UNION (not UNION ALL), so even a cycle in bad data ends."""
+    if manager_id is None:
+        return False
+    emp = Employee.__table__
+    chain = (
+        select(emp.c.manager_id.label("manager_id"))
+        .where(emp.c.id == employee_id)
+        .cte("managers_above", recursive=True)
+    )
+    above = emp.alias("above")
+    chain = chain.union(select(above.c.manager_id).join(chain, above.c.id == chain.c.manager_id))
+    return bool(db.session.scalar(select(exists().where(chain.c.manager_id == manager_id))))
 
 
 def is_self(user: User, employee: Employee | int) -> bool:

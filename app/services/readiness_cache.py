@@ -303,19 +303,27 @@ def refresh(
             versions.update(rows)
     if not missing:
         return 0
-    stale = union(
-        *(
-            _missing(population, code, levels[code], as_of, snapshot.version)
-            .with_only_columns(Employee.id)
+    # A few people (a change here and there): their ids. Many (a catalogue change): the same
+    # query again, rather than tens of thousands of bound values.
+    stale: Select | list[int] = sorted(versions)
+    if len(versions) > INLINE_PEOPLE:
+        stale = select(
+            union(
+                *(
+                    _missing(population, code, levels[code], as_of, snapshot.version)
+                    .with_only_columns(Employee.id)
+                    .subquery()
+                    .select()
+                    for code in missing
+                )
+            )
             .subquery()
-            .select()
-            for code in missing
+            .c[0]
         )
-    )
     computed_on = today()
     rows_out: list[dict[str, Any]] = []
     with service.collector_paused():
-        facts = service.load_facts(select(stale.subquery().c[0]), as_of=as_of)
+        facts = service.load_facts(stale, as_of=as_of)
         for code, ids in missing.items():
             role = snapshot.roles[code]
             names = {
