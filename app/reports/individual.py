@@ -14,27 +14,10 @@ from datetime import date
 from decimal import Decimal
 
 from app.readiness import Action, PromotionPath, ReadinessResult, RequirementResult
+from app.readiness.labels import ACTION_LABELS, KIND_LABELS
 from app.reports import charts
 from app.reports import fingerprint as fp
 
-KIND_LABELS = {
-    "competency": "Competency",
-    "course": "Course",
-    "certification": "Certification",
-    "background_check": "Background check",
-    "assessment": "Assessment",
-    "tenure": "Time in role",
-    "education": "Education",
-}
-ACTION_LABELS = {
-    "enrol": "Enrol",
-    "renew": "Renew",
-    "request_check": "Request a check",
-    "schedule_assessment": "Schedule an assessment",
-    "apply_tuition": "Apply for tuition",
-    "gain_tenure": "Time in role",
-    "rate_competency": "Competency rating",
-}
 BAND_LABELS = {
     "ready_now": "Ready now",
     "ready_1y": "Ready within 1 year",

@@ -27,29 +27,11 @@ from decimal import Decimal
 
 from app import readiness as core
 from app.clock import today
+from app.readiness.labels import KIND_LABELS
 from app.services import readiness as service
 
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2199, 12, 31)
-
-KIND_LABELS = {
-    "competency": "Competency",
-    "course": "Course",
-    "certification": "Certification",
-    "background_check": "Background check",
-    "assessment": "Assessment",
-    "tenure": "Time in role",
-    "education": "Education",
-}
-ACTION_LABELS = {
-    "enrol": "Enrol",
-    "renew": "Renew",
-    "request_check": "Request a check",
-    "schedule_assessment": "Schedule an assessment",
-    "apply_tuition": "Fund study through tuition",
-    "gain_tenure": "Gain time in role",
-    "rate_competency": "Develop and get rated",
-}
 
 
 class PlanInputError(ValueError):

@@ -101,6 +101,20 @@ LAPSE_DAYS = 90
 WRITE_CHUNK = 2000
 BAND_RANK = {"ready_now": 0, "ready_1y": 1, "ready_2y": 2, "not_ready": 3}
 SR = StoredReadiness
+People = Select | list[int]  # a SELECT of employee ids, or the ids themselves
+INLINE_PEOPLE = 2000  # a population this small is read once and its ids inlined
+Tally = dict[str, dict[tuple[str | None, str | None], int]]
+# Session flags for the transaction under way, cleared when it commits or rolls back.
+FACTS_CHANGED = "echelon_facts_changed"
+WROTE = "echelon_wrote"  # it has flushed changes of its own
+PENDING_PEOPLE = "echelon_pending_facts_versions"
+PENDING_CATALOGUE = "echelon_pending_catalogue_version"
+# Scopes this process computed, per database (engine), by (population key, date, roles): reused
+# while the signature is unchanged. Bounded; least recently used first out.
+_SCOPES: weakref.WeakKeyDictionary[Any, OrderedDict[Hashable, tuple[tuple[int, ...], Scope]]] = (
+    weakref.WeakKeyDictionary()
+)
+KEPT_SCOPES = 64
 
 
 # ----------------------------------------------------------------------------- staleness
@@ -248,13 +262,6 @@ def _missing(population: People, role_code: str, level: int, as_of: date, versio
         .where(Employee.id.in_(population), JobRole.level < level)
         .where(~exists().where(_valid(role_code, as_of, version)))
     )
-
-
-People = Select | list[int]  # a SELECT of employee ids, or the ids themselves
-INLINE_PEOPLE = 2000
-
-
-Tally = dict[str, dict[tuple[str | None, str | None], int]]
 
 
 def tally(
@@ -629,16 +636,15 @@ def scope(
     return result
 
 
-# Scopes this process computed, per database (engine), by (population key, date, roles): reused
-# while the signature is unchanged. Bounded; least recently used first out.
-_SCOPES: weakref.WeakKeyDictionary[Any, OrderedDict[Hashable, tuple[tuple[int, ...], Scope]]] = (
-    weakref.WeakKeyDictionary()
-)
-KEPT_SCOPES = 64
-FACTS_CHANGED = "echelon_facts_changed"
-WROTE = "echelon_wrote"  # this transaction has flushed changes of its own
-PENDING_PEOPLE = "echelon_pending_facts_versions"
-PENDING_CATALOGUE = "echelon_pending_catalogue_version"
+def scope_for(user, department: str | None, role_codes: list[str], as_of: date) -> Scope:  # type: ignore[no-untyped-def]
+    """The stored readiness of the people a user's readiness pages cover (hr: everyone; a
+    manager: everyone below them), kept under the name of that population."""
+    return scope(
+        bench.population_for(user, department),
+        role_codes,
+        as_of,
+        key=bench.population_key(user, department),
+    )
 
 
 def _wrote(session: Session) -> bool:

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import Department
 from app.pagination import Page, page_args
 from app.policy import permission
+from app.readiness.labels import ACTION_LABELS, KIND_LABELS
 from app.services import bench, readiness_cache
 from app.services import development_plan as plans
 from app.services import readiness as service
@@ -39,8 +40,8 @@ LAPSES_ON_BENCH = 10
 def readiness_helpers() -> dict[str, Any]:
     return {
         "band_words": BAND_WORDS,
-        "action_labels": plans.ACTION_LABELS,
-        "kind_labels": plans.KIND_LABELS,
+        "action_labels": ACTION_LABELS,
+        "kind_labels": KIND_LABELS,
     }
 
 
@@ -111,12 +112,7 @@ def _bench_page(organisation: bool):  # type: ignore[no-untyped-def]
         request.args, today(), roles, [code for code, _ in departments] if departments else None
     )
     department = filters.department if organisation else None
-    stored = readiness_cache.scope(
-        bench.population_for(user, department),
-        roles,
-        filters.as_of,
-        key=bench.population_key(user, department),
-    )
+    stored = readiness_cache.scope_for(user, department, roles, filters.as_of)
     role_counts = stored.role_counts()
     selected = next(
         (b for b in role_counts if b.role_code == filters.role),
@@ -176,12 +172,7 @@ def lapses():  # type: ignore[no-untyped-def]
     filters, errors = read_bench_filters(
         request.args, today(), roles, [code for code, _ in departments] if departments else None
     )
-    found = readiness_cache.scope(
-        bench.population_for(user, filters.department),
-        roles,
-        filters.as_of,
-        key=bench.population_key(user, filters.department),
-    ).lapses()
+    found = readiness_cache.scope_for(user, filters.department, roles, filters.as_of).lapses()
     if filters.q:
         needle = filters.q.lower()
         found = tuple(lapse for lapse in found if needle in lapse.name.lower())
@@ -210,12 +201,7 @@ def training_needs():  # type: ignore[no-untyped-def]
     role = filters.role or (roles[0] if roles else None)
     report = None
     if role is not None:
-        stored = readiness_cache.scope(
-            bench.population_for(user, filters.department),
-            [role],
-            filters.as_of,
-            key=bench.population_key(user, filters.department),
-        )
+        stored = readiness_cache.scope_for(user, filters.department, [role], filters.as_of)
         report = stored.training_needs(role)
     return render_template(
         "readiness/training_needs.html",
