@@ -12,11 +12,11 @@ predicates (`can_view`, `can_edit`) to hide links.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from flask import abort, g
+from flask import abort, current_app, g
 from flask_login import current_user
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import joinedload
@@ -68,29 +68,110 @@ PERMISSIONS: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def permission(name: str) -> Callable[[F], F]:
-    """Declare what a route needs; a url_map test fails on any route without a declaration."""
+class Load(NamedTuple):
+    """What a route loads from one URL argument, and the check the caller must pass to reach it.
+
+    The access pipeline (``permission``) runs, for every request: the route's permission (403),
+    then for each Load: ``fetch`` the object (None: 404), ``check(user, object)`` (False: answer
+    ``denied``, 404 where existence itself is private), then the view with the object under
+    ``name`` in place of the URL argument ``arg``.
+    """
+
+    arg: str
+    name: str
+    fetch: Callable[[Any], Any]
+    check: Callable[[Any, Any], bool]
+    denied: int = 404
+
+
+def permission(name: str, *loads: Load, open_args: Iterable[str] = ()) -> Callable[[F], F]:
+    """Declare what a route needs: its permission, and what it loads and checks (``Load``).
+
+    Every URL argument of a route is either loaded and checked here, or named in ``open_args``
+    (a catalogue code, a page number: the permission itself is the check). The route test walks
+    ``app.url_map`` and fails on a route without a declaration, or with an unchecked argument.
+    """
     if name not in PERMISSIONS:
         raise ValueError(f"unknown permission {name!r}")
     check = PERMISSIONS[name]
+    loads = tuple(loads)
 
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = acting_user()
             if name != "public":
-                user = acting_user()
                 if user is None:
                     from app.extensions import login_manager
 
                     return login_manager.unauthorized()
                 if not check(user):
                     abort(403)
+            for load in loads:
+                found = load.fetch(kwargs.pop(load.arg))
+                if found is None:
+                    abort(404)
+                if not load.check(user, found):
+                    abort(load.denied)
+                kwargs[load.name] = found
             return view(*args, **kwargs)
 
         wrapper._echelon_permission = name  # type: ignore[attr-defined]
+        wrapper._echelon_checked_args = frozenset(  # type: ignore[attr-defined]
+            [load.arg for load in loads] + list(open_args)
+        )
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def admits(user: User | None, endpoint: str) -> bool:
+    """Would the route of ``endpoint`` let ``user`` in (its declared permission)?
+
+    Navigation shows an entry exactly when this is true, and templates ask it before linking;
+    object checks of a route's loads still apply when the link is followed.
+    """
+    view = current_app.view_functions.get(endpoint)
+    name = getattr(view, "_echelon_permission", None)
+    if name is None:
+        return False
+    if name == "public":
+        return True
+    return user is not None and PERMISSIONS[name](user)
+
+
+def _fetch_employee(employee_id: Any) -> Employee | None:
+    return db.session.get(
+        Employee,
+        employee_id,
+        # the role's title and level, not its requirements (readiness loads those in bulk)
+        options=[joinedload(Employee.job_role).lazyload(JobRole.requirements)],
+    )
+
+
+def employee(
+    aspect: str = "profile", *, arg: str = "employee_id", name: str = "employee", edit: bool = False
+) -> Load:
+    """Load the employee of URL argument ``arg``; the caller must see (or, with ``edit``, write)
+    ``aspect`` of them, else 404: existence itself is private."""
+    if edit:
+        return Load(arg, name, _fetch_employee, lambda user, found: can_edit(user, found, aspect))
+    if aspect not in ASPECTS:
+        raise ValueError(f"unknown aspect {aspect!r}")
+    return Load(arg, name, _fetch_employee, lambda user, found: can_view(user, found, aspect))
+
+
+def record_of(model: Any, aspect: str, *, arg: str, name: str) -> Load:
+    """Load a record (a row with ``employee_id``) of an employee whose ``aspect`` the caller
+    may see; 404 otherwise."""
+    if aspect not in ASPECTS:
+        raise ValueError(f"unknown aspect {aspect!r}")
+    return Load(
+        arg,
+        name,
+        lambda record_id: db.session.get(model, record_id),
+        lambda user, found: can_view(user, found.employee_id, aspect),
+    )
 
 
 def acting_user() -> User | None:

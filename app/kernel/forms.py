@@ -1,0 +1,55 @@
+"""The glue between the services and WTForms, written once for every area's pages.
+
+- ``options(pairs)``: select choices from (value, label) pairs, optionally in an optgroup;
+- ``apply_errors(form, errors, aliases)``: put a refusal's field messages on the form's fields
+  (``aliases`` maps a service field name to the form's), the rest above the form;
+- ``refuse(form, error, aliases)``: the same for a ``DomainError``, answering the status the page
+  is rendered with (422 for invalid input, 409 for a conflict, 403 when not allowed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from wtforms.fields.choices import SelectChoice
+
+from app.kernel.errors import DomainError
+
+PAGE_STATUSES = (403, 409, 422)
+SKIPPED_FIELDS = ("csrf_token", "submit")
+
+
+def options(pairs: Iterable[tuple[Any, str]], optgroup: str | None = None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices, optionally inside an optgroup."""
+    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+def apply_errors(
+    form: Any, errors: Mapping[str, list[str]], aliases: Mapping[str, str] | None = None
+) -> list[str]:
+    """Put field messages on the matching form fields; the others go above the form.
+
+    Answers the messages that matched no field (they are in ``form.form_errors`` as well).
+    """
+    aliases = aliases or {}
+    form.form_errors = list(getattr(form, "form_errors", []) or [])
+    fields = getattr(form, "_fields", {})
+    leftover: list[str] = []
+    for key, messages in errors.items():
+        name = aliases.get(key, key)
+        if name in fields and name not in SKIPPED_FIELDS:
+            field = fields[name]
+            field.errors = [*list(field.errors or []), *messages]
+        else:
+            leftover.extend(messages)
+    form.form_errors.extend(leftover)
+    return leftover
+
+
+def refuse(form: Any, error: DomainError, aliases: Mapping[str, str] | None = None) -> int:
+    """Show a refusal on its form; answer the status to render the form again with."""
+    apply_errors(form, error.errors, aliases)
+    if not error.errors and error.message not in form.form_errors:
+        form.form_errors.append(error.message)
+    return error.status if error.status in PAGE_STATUSES else 422

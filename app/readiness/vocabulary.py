@@ -1,0 +1,63 @@
+"""The words of the domain, defined once: kinds, sources, groups, states, and their labels.
+
+Pure (no flask, no sqlalchemy): the readiness core, the models, the services, the pages, the
+reports and the API all read these. docs/RULES.md defines each term.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Requirements of a role (docs/RULES.md "Requirements of a role").
+REQUIREMENT_KINDS: Final = (
+    "competency",
+    "course",
+    "certification",
+    "background_check",
+    "assessment",
+    "tenure",
+    "education",
+)
+KIND_LABELS: Final = {
+    "competency": "Competency",
+    "course": "Course",
+    "certification": "Certification",
+    "background_check": "Background check",
+    "assessment": "Assessment",
+    "tenure": "Time in role",
+    "education": "Education",
+}
+
+# Competency ratings (docs/RULES.md "Competencies").
+RATING_SOURCES: Final = ("self", "manager", "assessor", "course")
+MIN_LEVEL: Final = 0
+MAX_LEVEL: Final = 5
+
+# Leadership assessments (docs/RULES.md "Leadership assessments").
+INSTRUMENT_KINDS: Final = ("360", "test", "assessment_centre")
+RATER_GROUPS: Final = ("self", "manager", "peer", "direct_report", "other")
+
+# Background checks (docs/RULES.md "Background checks").
+CHECK_STATUSES: Final = ("requested", "in_progress", "clear", "review_required", "not_cleared")
+OPEN_CHECK_STATUSES: Final = ("requested", "in_progress")
+CHECK_CLEAR: Final = "clear"
+
+# Readiness bands (docs/RULES.md "Readiness").
+BANDS: Final = ("ready_now", "ready_1y", "ready_2y", "not_ready")
+BAND_LABELS: Final = {
+    "ready_now": "Ready now",
+    "ready_1y": "Ready in 1 year",
+    "ready_2y": "Ready in 2 years",
+    "not_ready": "Not ready",
+}
+
+# The actions of a development plan (docs/RULES.md "Promotion paths").
+ACTION_LABELS: Final = {
+    "enrol": "Enrol",
+    "renew": "Renew",
+    "request_check": "Request a check",
+    "schedule_assessment": "Schedule an assessment",
+    "apply_tuition": "Fund study through tuition",
+    "gain_tenure": "Gain time in role",
+    "rate_competency": "Develop and get rated",
+}
