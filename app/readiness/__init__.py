@@ -5,20 +5,7 @@ the choices made where DOMAIN.md is silent.
 """
 
 from app.readiness.aggregate360 import GroupResult, Result360, aggregate_360, overall_of_scores
-from app.readiness.engine import (
-    ACTION_KINDS,
-    Action,
-    Band,
-    ReadinessResult,
-    RequirementResult,
-    Status,
-    action_order,
-    band_for,
-    evaluate,
-    evaluate_many,
-    evaluate_unshared,
-    order_actions,
-)
+from app.readiness.engine import evaluate, evaluate_many, evaluate_unshared
 from app.readiness.model import (
     INSTRUMENT_KINDS,
     RATER_GROUPS,
@@ -43,6 +30,17 @@ from app.readiness.model import (
     Role,
 )
 from app.readiness.path import PathStep, PromotionPath, apply_actions, plan_path, shortest_chains
+from app.readiness.results import (
+    ACTION_KINDS,
+    Action,
+    Band,
+    ReadinessResult,
+    RequirementResult,
+    Status,
+    action_order,
+    order_actions,
+)
+from app.readiness.scoring import band_for
 
 __all__ = [
     "ACTION_KINDS",

@@ -42,16 +42,7 @@ from decimal import Decimal
 from typing import Final
 
 from app.readiness.dates import add_months
-from app.readiness.engine import (
-    EXPIRING,
-    UNMET,
-    ZERO,
-    Action,
-    ReadinessResult,
-    action_order,
-    evaluate,
-    order_actions,
-)
+from app.readiness.engine import evaluate
 from app.readiness.model import (
     CHECK_CLEAR,
     Assessment,
@@ -64,6 +55,15 @@ from app.readiness.model import (
     Rating,
     ReadinessConfig,
     Role,
+)
+from app.readiness.results import (
+    EXPIRING,
+    UNMET,
+    ZERO,
+    Action,
+    ReadinessResult,
+    action_order,
+    order_actions,
 )
 
 MAX_CHAINS: Final = 32

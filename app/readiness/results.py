@@ -1,0 +1,145 @@
+"""What an evaluation answers: requirement and readiness results, and the gap-closing actions.
+
+docs/RULES.md "Readiness of an employee for a role on date D" (status met / unmet / expiring,
+score, gates, band) and "Promotion path" (the order of gap actions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Final, Literal
+
+from app.readiness.model import Requirement
+
+Status = Literal["met", "unmet", "expiring"]
+Band = Literal["ready_now", "ready_1y", "ready_2y", "not_ready"]
+
+MET: Final = "met"
+UNMET: Final = "unmet"
+EXPIRING: Final = "expiring"
+ZERO: Final = Decimal("0.00")
+
+#: DOMAIN.md "Promotion path" order of gap actions; tenure and ratings come last.
+ACTION_KINDS: Final = (
+    "enrol",
+    "renew",
+    "request_check",
+    "schedule_assessment",
+    "apply_tuition",
+    "gain_tenure",
+    "rate_competency",
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One gap-closing step, assumed done on ``due_on`` (DOMAIN.md "Promotion path").
+
+    ``level`` is the competency level a rate_competency action aims at; ``score`` the assessment
+    score a schedule_assessment action must reach; ``starts_on`` the chosen session's start.
+    """
+
+    kind: str
+    target: str
+    due_on: date
+    cost: Decimal = ZERO
+    session_id: int | None = None
+    description: str = ""
+    starts_on: date | None = None
+    level: int | None = None
+    score: float | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Identity for de-duplication: enrolling and renewing the same course are one step."""
+        kind = "course" if self.kind in ("enrol", "renew") else self.kind
+        return (kind, self.target)
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    """Status, actual value, attainment and projection of one requirement on D.
+
+    DOMAIN.md: status met / unmet / expiring (met, but lapses within 90 days (cfg) after D);
+    attainment in [0, 1].
+    """
+
+    requirement: Requirement
+    status: Status
+    required: int | float | str
+    actual: int | float | str | date | None
+    attainment: float
+    expires_on: date | None = None
+    projected_close_on: date | None = None
+    evidence: str | None = None
+    next_action: Action | None = None
+    actions: tuple[Action, ...] = ()
+
+    @property
+    def met(self) -> bool:
+        """True when met or expiring (an expiring requirement is still met)."""
+        return self.status != UNMET
+
+
+@dataclass(frozen=True)
+class ReadinessResult:
+    """Score, gates, readiness, projection and band of an employee for a role on D.
+
+    DOMAIN.md: score = 100 x sum(weight x attainment) / sum(weight), one decimal; gates_met =
+    every mandatory requirement met; ready = gates_met and score >= 90 (cfg). Advisory only.
+    """
+
+    employee_id: int
+    role: str
+    as_of: date
+    score: float
+    gates_met: bool
+    ready: bool
+    band: Band
+    projected_ready_on: date | None
+    requirements: tuple[RequirementResult, ...]
+
+    @property
+    def blocking_gates(self) -> tuple[RequirementResult, ...]:
+        """The mandatory requirements that are unmet (why gates_met is False)."""
+        return tuple(r for r in self.requirements if r.requirement.mandatory and not r.met)
+
+    @property
+    def unmet(self) -> tuple[RequirementResult, ...]:
+        """Every unmet requirement, mandatory or not."""
+        return tuple(r for r in self.requirements if not r.met)
+
+    @property
+    def expiring(self) -> tuple[RequirementResult, ...]:
+        """Requirements met on D that lapse within the expiring window."""
+        return tuple(r for r in self.requirements if r.status == EXPIRING)
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        """All actions of unmet and expiring requirements, de-duplicated and in plan order."""
+        return order_actions(a for r in self.requirements for a in r.actions)
+
+
+def order_actions(actions: Iterable[Action]) -> tuple[Action, ...]:
+    """De-duplicate actions (earliest due wins) and order them by due date, then kind.
+
+    DOMAIN.md "Promotion path": the gap actions in order; a prerequisite is always due before
+    the course that needs it, so ordering by due date keeps prerequisites first.
+    """
+    kept: dict[tuple[str, str], Action] = {}
+    for action in actions:
+        current = kept.get(action.key)
+        if current is None or action.due_on < current.due_on:
+            kept[action.key] = action
+    return tuple(sorted(kept.values(), key=action_order))
+
+
+_KIND_RANK: Final = {kind: index for index, kind in enumerate(ACTION_KINDS)}
+
+
+def action_order(action: Action) -> tuple[date, int, str]:
+    """Sort key of the plan: due date, then the DOMAIN.md order of action kinds, then target."""
+    return (action.due_on, _KIND_RANK.get(action.kind, len(_KIND_RANK)), action.target)
