@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import DateTime, Integer, Numeric
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,10 +11,6 @@ from app.clock import now
 
 Money = Numeric(12, 2, asdecimal=True)
 """Money is exact decimal with cents (DOMAIN.md: never float)."""
-
-
-def money_column(nullable: bool = False, default: Decimal | None = None) -> Mapped[Decimal]:
-    return mapped_column(Money, nullable=nullable, default=default)
 
 
 class IdMixin:

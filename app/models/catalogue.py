@@ -20,17 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import IdMixin, Money
-
-REQUIREMENT_KINDS = (
-    "competency",
-    "course",
-    "certification",
-    "background_check",
-    "assessment",
-    "tenure",
-    "education",
-)
-INSTRUMENT_KINDS = ("360", "test", "assessment_centre")
+from app.readiness.vocabulary import INSTRUMENT_KINDS as INSTRUMENT_KINDS
+from app.readiness.vocabulary import REQUIREMENT_KINDS as REQUIREMENT_KINDS
 
 
 class Competency(IdMixin, db.Model):

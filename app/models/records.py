@@ -21,11 +21,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import IdMixin, TimestampMixin
-
-RATING_SOURCES = ("self", "manager", "assessor", "course")
-CHECK_STATUSES = ("requested", "in_progress", "clear", "review_required", "not_cleared")
-VERIFICATION_STATES = ("verified", "pending", "rejected")
-RATER_GROUPS = ("self", "manager", "peer", "direct_report", "other")
+from app.readiness.vocabulary import CHECK_STATUSES as CHECK_STATUSES
+from app.readiness.vocabulary import RATER_GROUPS as RATER_GROUPS
+from app.readiness.vocabulary import RATING_SOURCES as RATING_SOURCES
 
 
 class Completion(IdMixin, TimestampMixin, db.Model):

@@ -7,10 +7,6 @@ the choices made where DOMAIN.md is silent.
 from app.readiness.aggregate360 import GroupResult, Result360, aggregate_360, overall_of_scores
 from app.readiness.engine import evaluate, evaluate_many, evaluate_unshared
 from app.readiness.model import (
-    INSTRUMENT_KINDS,
-    RATER_GROUPS,
-    RATING_SOURCES,
-    REQUIREMENT_KINDS,
     Assessment,
     Catalogue,
     Check,
@@ -41,6 +37,12 @@ from app.readiness.results import (
     order_actions,
 )
 from app.readiness.scoring import band_for
+from app.readiness.vocabulary import (
+    INSTRUMENT_KINDS,
+    RATER_GROUPS,
+    RATING_SOURCES,
+    REQUIREMENT_KINDS,
+)
 
 __all__ = [
     "ACTION_KINDS",

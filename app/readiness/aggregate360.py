@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from app.readiness.model import RATER_GROUPS
+from app.readiness.vocabulary import RATER_GROUPS
 
 SELF = "self"
 

@@ -14,10 +14,11 @@ from typing import Final
 
 from app.readiness.dates import add_months, whole_months_between
 from app.readiness.facts import Context, check_valid_until, counting_certification
-from app.readiness.model import CHECK_CLEAR, Check, Requirement
+from app.readiness.model import Check, Requirement
 from app.readiness.projections import Plan, check_plan, days, plan_course, single
 from app.readiness.results import EXPIRING, MET, UNMET, Action, RequirementResult, Status
 from app.readiness.scoring import FULLY, NOT_AT_ALL, exact_value, ratio
+from app.readiness.vocabulary import CHECK_CLEAR
 
 Evaluator = Callable[[Requirement, Context], tuple[RequirementResult, Fraction]]
 

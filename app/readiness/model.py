@@ -16,24 +16,19 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Final, TypeVar, cast
 
+from app.readiness.vocabulary import (
+    INSTRUMENT_KINDS,
+    MAX_LEVEL,
+    MIN_LEVEL,
+    RATER_GROUPS,
+    RATING_SOURCES,
+    REQUIREMENT_KINDS,
+)
+
 K = TypeVar("K")
 V = TypeVar("V")
 T = TypeVar("T")
 
-REQUIREMENT_KINDS: Final = (
-    "competency",
-    "course",
-    "certification",
-    "background_check",
-    "assessment",
-    "tenure",
-    "education",
-)
-RATING_SOURCES: Final = ("self", "manager", "assessor", "course")
-INSTRUMENT_KINDS: Final = ("360", "test", "assessment_centre")
-RATER_GROUPS: Final = ("self", "manager", "peer", "direct_report", "other")
-MIN_LEVEL, MAX_LEVEL = 0, 5
-CHECK_CLEAR: Final = "clear"
 MEMO_LIMIT: Final = 20_000
 _NO_COURSES: Final[frozenset[str]] = frozenset()
 
@@ -397,14 +392,6 @@ class Catalogue:
         value = compute()
         self._memo[key] = value
         return value
-
-    def granted_level(self, course: str, competency: str) -> int | None:
-        """The level of ``competency`` a completion of ``course`` grants, if any."""
-        found = self.courses.get(course)
-        if found is None:
-            return None
-        levels = [level for code, level in found.grants if code == competency]
-        return max(levels) if levels else None
 
 
 # --------------------------------------------------------------------------- facts

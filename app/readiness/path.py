@@ -44,7 +44,6 @@ from typing import Final
 from app.readiness.dates import add_months
 from app.readiness.engine import evaluate
 from app.readiness.model import (
-    CHECK_CLEAR,
     Assessment,
     Catalogue,
     Check,
@@ -65,6 +64,7 @@ from app.readiness.results import (
     action_order,
     order_actions,
 )
+from app.readiness.vocabulary import CHECK_CLEAR
 
 MAX_CHAINS: Final = 32
 MAX_RECHECKS: Final = 5

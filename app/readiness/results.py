@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from app.readiness.model import Requirement
+from app.readiness.vocabulary import ACTION_KINDS
 
 Status = Literal["met", "unmet", "expiring"]
 Band = Literal["ready_now", "ready_1y", "ready_2y", "not_ready"]
@@ -21,17 +22,6 @@ MET: Final = "met"
 UNMET: Final = "unmet"
 EXPIRING: Final = "expiring"
 ZERO: Final = Decimal("0.00")
-
-#: DOMAIN.md "Promotion path" order of gap actions; tenure and ratings come last.
-ACTION_KINDS: Final = (
-    "enrol",
-    "renew",
-    "request_check",
-    "schedule_assessment",
-    "apply_tuition",
-    "gain_tenure",
-    "rate_competency",
-)
 
 
 @dataclass(frozen=True)

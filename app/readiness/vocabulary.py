@@ -50,8 +50,32 @@ BAND_LABELS: Final = {
     "ready_2y": "Ready in 2 years",
     "not_ready": "Not ready",
 }
+# The team report's table and chart say it shorter (its band column heads the row).
+BAND_SHORT_LABELS: Final = {
+    "ready_now": "Ready now",
+    "ready_1y": "Within 1 year",
+    "ready_2y": "Within 2 years",
+    "not_ready": "Not ready",
+}
+# The individual report says it as a sentence about the one person.
+BAND_SENTENCE_LABELS: Final = {
+    "ready_now": "Ready now",
+    "ready_1y": "Ready within 1 year",
+    "ready_2y": "Ready within 2 years",
+    "not_ready": "Not ready within 2 years",
+}
 
-# The actions of a development plan (docs/RULES.md "Promotion paths").
+# The actions of a development plan, in plan order (docs/RULES.md "Promotion paths"):
+# tenure and ratings come last.
+ACTION_KINDS: Final = (
+    "enrol",
+    "renew",
+    "request_check",
+    "schedule_assessment",
+    "apply_tuition",
+    "gain_tenure",
+    "rate_competency",
+)
 ACTION_LABELS: Final = {
     "enrol": "Enrol",
     "renew": "Renew",

@@ -19,10 +19,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from app.readiness.vocabulary import KIND_LABELS
 from app.reports import charts
 
 HORIZONS = (30, 60, 90)
-BUCKETS = ("expired", "30", "60", "90")
 BUCKET_LABELS = {
     "expired": "Expired",
     "30": "Within 30 days",
@@ -30,7 +30,6 @@ BUCKET_LABELS = {
     "90": "In 61-90 days",
 }
 BUCKET_TONES = {"expired": "bad", "30": "warn", "60": "info", "90": "light"}
-KIND_LABELS = {"certification": "Certification", "background_check": "Background check"}
 MANAGER_FROM_DAYS = 30
 
 

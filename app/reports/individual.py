@@ -14,16 +14,11 @@ from datetime import date
 from decimal import Decimal
 
 from app.readiness import Action, PromotionPath, ReadinessResult, RequirementResult
-from app.readiness.labels import ACTION_LABELS, KIND_LABELS
+from app.readiness.vocabulary import ACTION_LABELS, BAND_SENTENCE_LABELS, KIND_LABELS
 from app.reports import charts
 from app.reports import fingerprint as fp
 
-BAND_LABELS = {
-    "ready_now": "Ready now",
-    "ready_1y": "Ready within 1 year",
-    "ready_2y": "Ready within 2 years",
-    "not_ready": "Not ready within 2 years",
-}
+BAND_LABELS = BAND_SENTENCE_LABELS
 LEVEL_NAMES = ("Not needed", "Awareness", "Basic", "Intermediate", "Advanced", "Expert")
 STATUS_TONES = {"met": "good", "expiring": "warn", "unmet": "bad"}
 

@@ -14,18 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from app.readiness.vocabulary import BAND_SHORT_LABELS, BANDS
 from app.reports import charts
 
 if TYPE_CHECKING:  # the shapes services.bench answers with; this module stays pure
     from app.services.bench import BenchStrength, GapSummary, Lapse
 
-BANDS = ("ready_now", "ready_1y", "ready_2y", "not_ready")
-BAND_LABELS = {
-    "ready_now": "Ready now",
-    "ready_1y": "Within 1 year",
-    "ready_2y": "Within 2 years",
-    "not_ready": "Not ready",
-}
+BAND_LABELS = BAND_SHORT_LABELS
 BAND_TONES = {"ready_now": "good", "ready_1y": "warn", "ready_2y": "info", "not_ready": "bad"}
 
 

@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from app import readiness as core
 from app.clock import today
-from app.readiness.labels import KIND_LABELS
+from app.readiness.vocabulary import KIND_LABELS
 from app.services import readiness as service
 
 MIN_DATE = date(1900, 1, 1)
