@@ -1,7 +1,7 @@
-"""The readiness core: pure rules from DOMAIN.md, frozen dataclasses in, results out.
+"""The readiness core: pure rules from docs/RULES.md, frozen dataclasses in, results out.
 
 No flask and no sqlalchemy here; ``as_of`` is always an argument. See engine.py and path.py for
-the choices made where DOMAIN.md is silent.
+the choices made where docs/RULES.md is silent.
 """
 
 from app.readiness.aggregate360 import GroupResult, Result360, aggregate_360, overall_of_scores

@@ -1,12 +1,12 @@
 """360 and assessor score aggregation (pure): group means, hidden groups, overall.
 
-DOMAIN.md "Leadership assessments": rater groups self, manager, peer, direct_report and other;
+docs/RULES.md "Leadership assessments": rater groups self, manager, peer, direct_report and other;
 a group counts only with at least its minimum responses (manager 1, peer 3, direct_report 3,
 other 1 (cfg)); a group below its minimum is hidden and excluded, never folded into another;
 overall = the mean of the group means of the non-self groups that count. Rater identities never
 enter this module: a response is only (rater group, {dimension: score}).
 
-Choices where DOMAIN.md is silent: a response without any score is not counted (so it cannot
+Choices where docs/RULES.md is silent: a response without any score is not counted (so it cannot
 help a group reach its minimum and expose the others); a group's mean is the mean of its
 dimension means (each dimension weighs the same even when some raters skipped it); self is shown
 with at least 1 response unless ``min_group_responses`` says otherwise; a hidden group reports
@@ -66,7 +66,7 @@ def aggregate_360(
 ) -> Result360:
     """Aggregate 360 responses into group results and the overall score.
 
-    DOMAIN.md "360": groups below their minimum are hidden and excluded; overall = the mean of
+    docs/RULES.md "360": groups below their minimum are hidden and excluded; overall = the mean of
     the group means of the non-self groups that count.
     """
     minimums = dict(
@@ -114,7 +114,7 @@ def aggregate_360(
 def overall_of_scores(scores: Mapping[str, float]) -> float:
     """Overall of a test or assessment centre: the mean of the assessor's dimension scores.
 
-    DOMAIN.md "Test and assessment centre": overall = the mean of those scores.
+    docs/RULES.md "Test and assessment centre": overall = the mean of those scores.
     """
     if not scores:
         raise ValueError("An overall needs at least one dimension score.")

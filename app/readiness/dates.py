@@ -9,7 +9,7 @@ from datetime import date, timedelta
 def add_months(start: date, months: int) -> date:
     """Return ``start`` moved by ``months`` calendar months, clamped to the month's last day.
 
-    DOMAIN.md: expires_on = completed_on + validity_months; valid_until = completed_on +
+    docs/RULES.md: expires_on = completed_on + validity_months; valid_until = completed_on +
     rescreen_months. 31 January + 1 month is 28/29 February.
     """
     month_index = start.month - 1 + months
@@ -22,7 +22,7 @@ def add_months(start: date, months: int) -> date:
 def whole_months_between(start: date, end: date) -> int:
     """Whole calendar months from ``start`` to ``end`` (0 when ``end`` is before ``start``).
 
-    DOMAIN.md tenure: "whole months in the current role from role_since to D". A month is
+    docs/RULES.md tenure: "whole months in the current role from role_since to D". A month is
     complete on the same day-of-month, or on the last day of a shorter month.
     """
     if end <= start:
@@ -36,7 +36,8 @@ def whole_months_between(start: date, end: date) -> int:
 def add_business_days(start: date, days: int) -> date:
     """Return the date ``days`` business days (Monday to Friday) after ``start``.
 
-    DOMAIN.md adverse action: the final notice waits 5 business days after the pre-adverse notice.
+    docs/RULES.md adverse action: the final notice waits 5 business days after the pre-adverse
+    notice.
     """
     current = start
     remaining = days

@@ -1,10 +1,10 @@
 """Readiness of an employee for a role on date D: statuses, score, gates, projection, band.
 
-DOMAIN.md "Readiness of an employee for a role on date D" with the met-rules of "Requirements of
+docs/RULES.md "Readiness of an employee for a role on date D" with the met-rules of "Requirements of
 a role", "Competencies", "Training" and "Background checks". Pure: ``as_of`` is an argument and
 every fact dated after it is ignored.
 
-Choices made where DOMAIN.md is silent (keep this list in step with the code):
+Choices made where docs/RULES.md is silent (keep this list in step with the code):
 
 - Facts: a completion without ``expires_on`` expires ``validity_months`` after it when the
   catalogue course has a validity; a clear check without ``valid_until`` is valid for the check
@@ -16,7 +16,7 @@ Choices made where DOMAIN.md is silent (keep this list in step with the code):
   ``certification_grace_days`` after expires_on. A certification whose course has no validity
   is met for good.
 - competency: same-day non-self ratings resolve to the higher level. Course grants still count
-  after the course's certification lapses (the DOMAIN rule has no expiry for grants). A
+  after the course's certification lapses (the rule has no expiry for grants). A
   min_level of 0 is always met. No evidence at all gives ``actual`` None (level 0 for attainment).
 - background check: the clear check that lapses last counts; "expiring" when
   valid_until - D <= window. When unmet, ``actual`` is the status word of the most recent check
@@ -42,7 +42,7 @@ Choices made where DOMAIN.md is silent (keep this list in step with the code):
 - Score: rounded half-up to one decimal as if computed exactly from the decimal values given
   (floats for speed, exact fractions near a tie); all weights 0 (or no requirements) scores
   100. ``ready`` compares the rounded score with the threshold, so what is shown is what decides.
-- projected_ready_on follows DOMAIN.md literally: D when ready, otherwise the latest close date
+- projected_ready_on follows docs/RULES.md literally: D when ready, otherwise the latest close date
   of the unmet requirements, mandatory or not, i.e. the date every gap is closed. We do not
   project an earlier date at which a subset of the optional gaps would already reach the
   threshold: the path lists and costs every gap, so its date must cover them all. Renewals of
@@ -75,7 +75,7 @@ def evaluate(
 ) -> ReadinessResult:
     """Readiness of ``facts`` for ``role`` on ``as_of``.
 
-    DOMAIN.md "Readiness of an employee for a role on date D": per requirement status, actual
+    docs/RULES.md "Readiness of an employee for a role on date D": per requirement status, actual
     and attainment; score, gates_met, ready, projected_ready_on and band. Calls for the same
     role, date and config on one catalogue share the results of identical situations (see
     "bulk evaluation" below), so evaluating a population one by one is also fast.

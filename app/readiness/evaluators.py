@@ -18,7 +18,7 @@ from app.readiness.model import Check, Requirement
 from app.readiness.projections import Plan, check_plan, days, plan_course, single
 from app.readiness.results import EXPIRING, MET, UNMET, Action, RequirementResult, Status
 from app.readiness.scoring import FULLY, NOT_AT_ALL, exact_value, ratio
-from app.readiness.vocabulary import CHECK_CLEAR
+from app.readiness.vocabulary import CHECK_CLEAR, OPEN_CHECK_STATUSES
 
 Evaluator = Callable[[Requirement, Context], tuple[RequirementResult, Fraction]]
 
@@ -59,12 +59,13 @@ def result_of(
 
 
 def lapse_status(lapses_on: date, as_of: date, window_days: int) -> Status:
-    """DOMAIN.md: expiring when D >= expires_on - 90 days (cfg), i.e. lapses within the window."""
+    """docs/RULES.md: expiring when D >= expires_on - 90 days (cfg), i.e. lapses within the
+    window."""
     return EXPIRING if (lapses_on - as_of).days <= window_days else MET
 
 
 def _eval_course(req: Requirement, ctx: Context) -> tuple[RequirementResult, Fraction]:
-    """DOMAIN.md course: met when a completion exists with completed_on <= D."""
+    """docs/RULES.md course: met when a completion exists with completed_on <= D."""
     code = req.target or ""
     done = ctx.index.completions.get(code)
     if done:
@@ -76,7 +77,8 @@ def _eval_course(req: Requirement, ctx: Context) -> tuple[RequirementResult, Fra
 
 
 def _eval_certification(req: Requirement, ctx: Context) -> tuple[RequirementResult, Fraction]:
-    """DOMAIN.md certification: met when completed_on <= D < expires_on (no grace by default)."""
+    """docs/RULES.md certification: met when completed_on <= D < expires_on (no grace by
+    default)."""
     code = req.target or ""
     done = ctx.index.completions.get(code)
     if not done:
@@ -113,7 +115,7 @@ def _eval_certification(req: Requirement, ctx: Context) -> tuple[RequirementResu
 
 
 def _eval_competency(req: Requirement, ctx: Context) -> tuple[RequirementResult, Fraction]:
-    """DOMAIN.md competency: met when the current level on D >= min_level.
+    """docs/RULES.md competency: met when the current level on D >= min_level.
 
     Current level = max(latest non-self rating on or before D, highest level granted by a
     course completed on or before D); attainment min(level / min_level, 1).
@@ -159,7 +161,8 @@ def _eval_competency(req: Requirement, ctx: Context) -> tuple[RequirementResult,
 
 
 def _eval_background_check(req: Requirement, ctx: Context) -> tuple[RequirementResult, Fraction]:
-    """DOMAIN.md background_check: a clear check of the type, completed_on <= D < valid_until."""
+    """docs/RULES.md background_check: a clear check of the type, completed_on <= D <
+    valid_until."""
     code = req.target or ""
     checks = ctx.index.checks.get(code, [])
     valid: list[tuple[date, Check]] = []
@@ -191,7 +194,7 @@ def _eval_background_check(req: Requirement, ctx: Context) -> tuple[RequirementR
         )
     latest = max(checks, key=lambda c: c.completed_on or date.max)
     word = "expired" if latest.status == CHECK_CLEAR else latest.status
-    pending = latest.completed_on is None and latest.status in ("requested", "in_progress")
+    pending = latest.completed_on is None and latest.status in OPEN_CHECK_STATUSES
     evidence = f"{code} {word}" + (f" on {latest.completed_on}" if latest.completed_on else "")
     return result_of(
         req,
@@ -206,7 +209,7 @@ def _eval_background_check(req: Requirement, ctx: Context) -> tuple[RequirementR
 
 
 def _eval_assessment(req: Requirement, ctx: Context) -> tuple[RequirementResult, Fraction]:
-    """DOMAIN.md assessment: the latest assessment on or before D, within the instrument's
+    """docs/RULES.md assessment: the latest assessment on or before D, within the instrument's
     validity, has overall >= min_score; attainment min(score / min_score, 1), 0 when none valid.
     """
     code = req.target or ""
@@ -270,7 +273,7 @@ def _eval_assessment(req: Requirement, ctx: Context) -> tuple[RequirementResult,
 
 
 def _eval_tenure(req: Requirement, ctx: Context) -> tuple[RequirementResult, Fraction]:
-    """DOMAIN.md tenure: whole months in the current role from role_since to D >= min_months."""
+    """docs/RULES.md tenure: whole months in the current role from role_since to D >= min_months."""
     minimum = req.min_months or 0
     since = ctx.facts.role_since
     months = whole_months_between(since, ctx.as_of) if since is not None else 0
@@ -294,7 +297,7 @@ def _eval_tenure(req: Requirement, ctx: Context) -> tuple[RequirementResult, Fra
 
 
 def _eval_education(req: Requirement, ctx: Context) -> tuple[RequirementResult, Fraction]:
-    """DOMAIN.md education: the qualification is completed on or before D."""
+    """docs/RULES.md education: the qualification is completed on or before D."""
     code = req.target or ""
     completed = ctx.index.education.get(code)
     if completed is not None:

@@ -1,6 +1,6 @@
 """Facts and catalogue the readiness core reads (pure frozen dataclasses, no flask/sqlalchemy).
 
-DOMAIN.md "Requirements of a role", "Competencies", "Training", "Background checks",
+docs/RULES.md "Requirements of a role", "Competencies", "Training", "Background checks",
 "Leadership assessments" and "Education and tuition reimbursement": the service layer loads
 these facts in bulk and hands them to ``engine.evaluate``; nothing here reads a clock.
 """
@@ -70,13 +70,13 @@ def _default_min_group_responses() -> FrozenMap[str, int]:
 
 @dataclass(frozen=True)
 class ReadinessConfig:
-    """The (cfg) numbers of DOMAIN.md "Readiness", "Training" and "Leadership assessments".
+    """The (cfg) numbers of docs/RULES.md "Readiness", "Training" and "Leadership assessments".
 
     Defaults: expiring within 90 days; ready at score >= 90; 6 months per missing competency
     level; assessment scheduled within 30 days; education takes 12 months; no certification
     grace; bands at 12 and 24 months; 360 minimum responses manager 1, peer 3, direct_report 3,
     other 1 (self needs 1 to be shown). The last three fields cover facts the catalogue lacks
-    (an unknown course or check type) and are not DOMAIN (cfg) numbers.
+    (an unknown course or check type) and are not (cfg) numbers of docs/RULES.md.
     """
 
     expiring_window_days: int = 90
@@ -124,7 +124,7 @@ class ReadinessConfig:
 class Requirement:
     """One requirement of a role: a gate when ``mandatory``, weighted in the score.
 
-    DOMAIN.md "Requirements of a role": kinds competency (target, min_level 0-5), course
+    docs/RULES.md "Requirements of a role": kinds competency (target, min_level 0-5), course
     (target), certification (target course with validity), background_check (target check
     type), assessment (target instrument, min_score), tenure (min_months), education (target
     qualification type).
@@ -162,7 +162,7 @@ class Requirement:
 
 @dataclass(frozen=True)
 class Role:
-    """A job role and its requirements (DOMAIN.md "People and roles": code, title, level)."""
+    """A job role and its requirements (docs/RULES.md "People and roles": code, title, level)."""
 
     code: str
     title: str
@@ -172,7 +172,7 @@ class Role:
 
 @dataclass(frozen=True)
 class LadderEdge:
-    """A step of the role ladder (DOMAIN.md "Role ladder": role -> role with typical_months)."""
+    """A step of the role ladder (docs/RULES.md "Role ladder": role -> role with typical_months)."""
 
     from_role: str
     to_role: str
@@ -184,7 +184,7 @@ class LadderEdge:
 
 @dataclass(frozen=True)
 class Course:
-    """A course (DOMAIN.md "Training": cost, validity_months, prerequisites, grants, duration).
+    """A course (docs/RULES.md "Training": cost, validity_months, prerequisites, grants, duration).
 
     ``validity_months`` None means a completion never expires; ``grants`` holds
     (competency code, level) pairs a completion confers.
@@ -236,7 +236,7 @@ class CourseSession:
 
 @dataclass(frozen=True)
 class CheckType:
-    """A background-check type (DOMAIN.md: rescreen_months default 36, turnaround 14 days)."""
+    """A background-check type (docs/RULES.md: rescreen_months default 36, turnaround 14 days)."""
 
     code: str
     name: str
@@ -246,7 +246,7 @@ class CheckType:
 
 @dataclass(frozen=True)
 class Instrument:
-    """A leadership assessment instrument (DOMAIN.md: kind, scale 1-5, validity 24 months)."""
+    """A leadership assessment instrument (docs/RULES.md: kind, scale 1-5, validity 24 months)."""
 
     code: str
     name: str
@@ -342,7 +342,7 @@ class Catalogue:
     def next_session(self, course: str, earliest_start: date) -> CourseSession | None:
         """The first session of ``course`` starting on or after ``earliest_start`` with seats.
 
-        DOMAIN.md readiness projection: "the end of the next session that starts on or after D";
+        docs/RULES.md readiness projection: "the end of the next session that starts on or after D";
         a full session (seats_left 0) is skipped.
         """
         starts = self._session_starts.get(course)
@@ -399,7 +399,8 @@ class Catalogue:
 
 @dataclass(frozen=True)
 class Completion:
-    """A verified course completion (DOMAIN.md "Training": expires_on = completed_on + validity)."""
+    """A verified course completion (docs/RULES.md "Training": expires_on = completed_on +
+    validity)."""
 
     course: str
     completed_on: date
@@ -443,7 +444,7 @@ class Assessment:
 
 @dataclass(frozen=True)
 class Education:
-    """A completed qualification (DOMAIN.md "EducationRecord")."""
+    """A completed qualification (docs/RULES.md "EducationRecord")."""
 
     qualification: str
     completed_on: date

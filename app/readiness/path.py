@@ -1,11 +1,11 @@
 """Promotion paths up the role ladder and the what-if "tick planned actions" (pure).
 
-DOMAIN.md "Promotion path": walk the ladder (L1 -> L2 -> L3); readiness for the next role is
+docs/RULES.md "Promotion path": walk the ladder (L1 -> L2 -> L3); readiness for the next role is
 projected as in "Readiness"; after the projected promotion date, tenure in the new role counts
 from that date. Each step lists the role, the gap actions in order, the estimated cost and the
 projected date.
 
-Choices made where DOMAIN.md is silent (keep this list in step with the code):
+Choices made where docs/RULES.md is silent (keep this list in step with the code):
 
 - The walk uses the shortest chains of ladder edges (fewest promotions) from the current role;
   when several shortest chains exist (at most 32 are compared), the one projected ready first
@@ -104,7 +104,7 @@ def apply_actions(
 ) -> EmployeeFacts:
     """Facts as if each action were done on its ``due_on`` (the what-if mode).
 
-    DOMAIN.md "Promotion path": planned gap actions close their requirements; evaluating on a
+    docs/RULES.md "Promotion path": planned gap actions close their requirements; evaluating on a
     date >= due_on counts them, an earlier date does not.
     """
     completions = list(facts.completions)
@@ -205,7 +205,7 @@ def shortest_chains(
 ) -> list[tuple[str, ...]]:
     """Every shortest chain of ladder edges from ``start`` to ``target`` (at most ``limit``).
 
-    DOMAIN.md "Role ladder": a path can skip levels only through the roles in between.
+    docs/RULES.md "Role ladder": a path can skip levels only through the roles in between.
     """
     forward: dict[str, list[str]] = {}
     backward: dict[str, list[str]] = {}
@@ -281,7 +281,7 @@ def plan_path(
 ) -> PromotionPath:
     """The promotion path from the employee's current role to ``target_role``.
 
-    DOMAIN.md "Promotion path": per step the role, the ordered gap actions, the estimated cost
+    docs/RULES.md "Promotion path": per step the role, the ordered gap actions, the estimated cost
     and the projected date; tenure in a new role counts from the projected promotion date.
     """
     if target_role not in roles:

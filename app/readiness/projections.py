@@ -55,7 +55,7 @@ def done_prerequisites(course: str, ctx: Context) -> frozenset[str]:
 def plan_course(course: str, ctx: Context, *, renew: bool = False) -> Plan:
     """Plan ``course`` from D: prerequisites one after another, each in its next open session.
 
-    DOMAIN.md projection: "the end of the next session that starts on or after D, else D +
+    docs/RULES.md projection: "the end of the next session that starts on or after D, else D +
     default_duration_days. Prerequisites not yet done come first, one after another."
     The plan depends only on the catalogue, D and which prerequisites are done, so it is
     memoized on the catalogue for bulk evaluation.

@@ -26,7 +26,7 @@ ZERO: Final = Decimal("0.00")
 
 @dataclass(frozen=True)
 class Action:
-    """One gap-closing step, assumed done on ``due_on`` (DOMAIN.md "Promotion path").
+    """One gap-closing step, assumed done on ``due_on`` (docs/RULES.md "Promotion path").
 
     ``level`` is the competency level a rate_competency action aims at; ``score`` the assessment
     score a schedule_assessment action must reach; ``starts_on`` the chosen session's start.
@@ -53,7 +53,7 @@ class Action:
 class RequirementResult:
     """Status, actual value, attainment and projection of one requirement on D.
 
-    DOMAIN.md: status met / unmet / expiring (met, but lapses within 90 days (cfg) after D);
+    docs/RULES.md: status met / unmet / expiring (met, but lapses within 90 days (cfg) after D);
     attainment in [0, 1].
     """
 
@@ -78,7 +78,7 @@ class RequirementResult:
 class ReadinessResult:
     """Score, gates, readiness, projection and band of an employee for a role on D.
 
-    DOMAIN.md: score = 100 x sum(weight x attainment) / sum(weight), one decimal; gates_met =
+    docs/RULES.md: score = 100 x sum(weight x attainment) / sum(weight), one decimal; gates_met =
     every mandatory requirement met; ready = gates_met and score >= 90 (cfg). Advisory only.
     """
 
@@ -116,7 +116,7 @@ class ReadinessResult:
 def order_actions(actions: Iterable[Action]) -> tuple[Action, ...]:
     """De-duplicate actions (earliest due wins) and order them by due date, then kind.
 
-    DOMAIN.md "Promotion path": the gap actions in order; a prerequisite is always due before
+    docs/RULES.md "Promotion path": the gap actions in order; a prerequisite is always due before
     the course that needs it, so ordering by due date keeps prerequisites first.
     """
     kept: dict[tuple[str, str], Action] = {}
@@ -131,5 +131,5 @@ _KIND_RANK: Final = {kind: index for index, kind in enumerate(ACTION_KINDS)}
 
 
 def action_order(action: Action) -> tuple[date, int, str]:
-    """Sort key of the plan: due date, then the DOMAIN.md order of action kinds, then target."""
+    """Sort key of the plan: due date, then the docs/RULES.md order of action kinds, then target."""
     return (action.due_on, _KIND_RANK.get(action.kind, len(_KIND_RANK)), action.target)

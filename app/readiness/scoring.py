@@ -33,7 +33,8 @@ def exact_value(value: float | int) -> Fraction:
 
 
 def ratio(value: Fraction | int, minimum: Fraction | int) -> Fraction:
-    """DOMAIN.md attainment min(value / minimum, 1), floored at 0; a minimum of 0 is attained."""
+    """docs/RULES.md attainment min(value / minimum, 1), floored at 0; a minimum of 0 is
+    attained."""
     if minimum <= 0 or value >= minimum:
         return FULLY
     if value <= 0:
@@ -42,7 +43,7 @@ def ratio(value: Fraction | int, minimum: Fraction | int) -> Fraction:
 
 
 def round_score(value: Fraction) -> float:
-    """DOMAIN.md: the score is rounded to one decimal, half up (exact Decimal rounding)."""
+    """docs/RULES.md: the score is rounded to one decimal, half up (exact Decimal rounding)."""
     with localcontext() as context:
         context.prec = 60
         exact = Decimal(value.numerator) / Decimal(value.denominator)
@@ -50,7 +51,7 @@ def round_score(value: Fraction) -> float:
 
 
 def score_of(weighted: Iterable[tuple[float, Fraction]]) -> float:
-    """DOMAIN.md score = 100 x sum(weight x attainment) / sum(weight), one decimal, half up.
+    """docs/RULES.md score = 100 x sum(weight x attainment) / sum(weight), one decimal, half up.
 
     Sums in floats for speed and falls back to exact fractions of the decimal weights when the
     float lands within a hair of a rounding tie, so the result always equals exact half-up
@@ -71,7 +72,8 @@ def score_of(weighted: Iterable[tuple[float, Fraction]]) -> float:
 def band_for(
     ready: bool, projected_ready_on: date | None, as_of: date, config: ReadinessConfig
 ) -> Band:
-    """DOMAIN.md band: ready_now; ready_1y when projected <= D + 12 months; ready_2y <= D + 24."""
+    """docs/RULES.md band: ready_now; ready_1y when projected <= D + 12 months; ready_2y <= D +
+    24."""
     if ready:
         return "ready_now"
     if projected_ready_on is None:

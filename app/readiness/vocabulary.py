@@ -40,6 +40,8 @@ RATER_GROUPS: Final = ("self", "manager", "peer", "direct_report", "other")
 # Background checks (docs/RULES.md "Background checks").
 CHECK_STATUSES: Final = ("requested", "in_progress", "clear", "review_required", "not_cleared")
 OPEN_CHECK_STATUSES: Final = ("requested", "in_progress")
+# Results that wait for an hr decision (adverse action).
+ADVERSE_CHECK_STATUSES: Final = ("review_required", "not_cleared")
 CHECK_CLEAR: Final = "clear"
 
 # Readiness bands (docs/RULES.md "Readiness").

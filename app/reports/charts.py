@@ -176,6 +176,39 @@ def _layout(
     value_width = max(VALUE_WIDTH, math.ceil(longest * VALUE_CHAR_WIDTH) + 16)
     plot_width = float(width - plot_x - value_width)
     scale = plot_width / maximum if maximum > 0 else 0.0
+    bars, axis_y = _bars(rows, plot_x, scale, label_chars)
+    divisions = max(1, int(round(maximum / step)))
+    ticks = tuple(
+        Tick(
+            x=round(plot_x + plot_width * i / divisions, 1),
+            label=tick_format(step * i),
+        )
+        for i in range(divisions + 1)
+    )
+    legend_y = axis_y + AXIS_HEIGHT
+    legend_items = _legend(legend, plot_x, legend_y)
+    height = int(math.ceil(legend_y + (LEGEND_HEIGHT if legend_items else 0) + 4))
+    return Chart(
+        title=title,
+        description=description,
+        width=width,
+        height=height,
+        plot_x=plot_x,
+        plot_width=plot_width,
+        axis_y=axis_y,
+        bars=tuple(bars) if has_data else (),
+        ticks=ticks,
+        legend=tuple(legend_items),
+    )
+
+
+def _bars(
+    rows: Sequence[tuple[str, Sequence[tuple[str, float, str, str]], str]],
+    plot_x: float,
+    scale: float,
+    label_chars: int,
+) -> tuple[list[Bar], float]:
+    """One bar per row, its segments side by side; and the y where the axis goes."""
     bars: list[Bar] = []
     y = float(TOP)
     for label, parts, total_text in rows:
@@ -210,35 +243,18 @@ def _layout(
             )
         )
         y += BAR_HEIGHT + BAR_GAP
-    axis_y = y
-    divisions = max(1, int(round(maximum / step)))
-    ticks = tuple(
-        Tick(
-            x=round(plot_x + plot_width * i / divisions, 1),
-            label=tick_format(step * i),
-        )
-        for i in range(divisions + 1)
-    )
+    return bars, y
+
+
+def _legend(legend: Sequence[tuple[str, str]], plot_x: float, legend_y: float) -> list[LegendItem]:
+    """The legend keys in a row under the axis."""
     legend_items: list[LegendItem] = []
-    legend_y = axis_y + AXIS_HEIGHT
     lx = plot_x
     for label, tone in legend:
         fill = FILLS.get(tone, FILLS["brand"])
         legend_items.append(LegendItem(label=label, fill=fill, x=lx, y=legend_y))
         lx += 14 + 8 + len(label) * CHAR_WIDTH + 16
-    height = int(math.ceil(legend_y + (LEGEND_HEIGHT if legend_items else 0) + 4))
-    return Chart(
-        title=title,
-        description=description,
-        width=width,
-        height=height,
-        plot_x=plot_x,
-        plot_width=plot_width,
-        axis_y=axis_y,
-        bars=tuple(bars) if has_data else (),
-        ticks=ticks,
-        legend=tuple(legend_items),
-    )
+    return legend_items
 
 
 def bar_chart(

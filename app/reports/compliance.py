@@ -1,7 +1,7 @@
 """The compliance report (pure): certifications and background checks that lapse.
 
 Issue 7: the certifications and background checks that are expired, or expire within 30, 60 or
-90 days, per person and per department, with who to chase. DOMAIN.md "Training" and
+90 days, per person and per department, with who to chase. docs/RULES.md "Training" and
 "Background checks": expired once D >= expires_on (valid_until); "Reminders": the employee is
 reminded of everything, the manager from 30 days, hr of the expired ones, which is who this
 report says to chase.
@@ -150,7 +150,7 @@ def buckets_for(horizon_days: int) -> tuple[str, ...]:
 
 
 def bucket_of(days_left: int) -> str | None:
-    """DOMAIN.md: expired once D >= expiry (0 days left); then 1-30, 31-60, 61-90 days."""
+    """docs/RULES.md: expired once D >= expiry (0 days left); then 1-30, 31-60, 61-90 days."""
     if days_left <= 0:
         return "expired"
     for horizon in HORIZONS:
@@ -160,7 +160,7 @@ def bucket_of(days_left: int) -> str | None:
 
 
 def chase_for(days_left: int) -> str:
-    """Who to chase, as the reminders rule says who is reminded (DOMAIN.md "Reminders")."""
+    """Who to chase, as the reminders rule says who is reminded (docs/RULES.md "Reminders")."""
     if days_left <= 0:
         return "Employee, manager and HR"
     if days_left <= MANAGER_FROM_DAYS:
@@ -186,6 +186,41 @@ def build_compliance_report(
     if horizon_days not in HORIZONS:
         raise ValueError(f"The horizon is one of {HORIZONS} days.")
     shown = buckets_for(horizon_days)
+    rows = _lapsing_rows(people, items, as_of, shown)
+    departments = _department_counts(people, rows, shown)
+    totals = {b: sum(d.counts[b] for d in departments) for b in shown}
+    chart = charts.stacked_bar_chart(
+        "Lapsing items by department",
+        [(d.name, [d.counts[b] for b in shown]) for d in departments],
+        [(BUCKET_LABELS[b], BUCKET_TONES[b]) for b in shown],
+        description=(
+            f"{totals['expired']} expired and {sum(totals.values()) - totals['expired']} "
+            f"lapsing within {horizon_days} days across {len(departments)} department(s)."
+        ),
+    )
+    return ComplianceReport(
+        title="Compliance report",
+        scope=scope,
+        as_of=as_of,
+        generated_on=generated_on,
+        horizon_days=horizon_days,
+        rows=tuple(rows),
+        departments=departments,
+        chase=_chase_list(rows, shown),
+        decisions=_decision_rows(people, decisions),
+        totals=totals,
+        chart=chart,
+        people_in_scope=len(people),
+    )
+
+
+def _lapsing_rows(
+    people: Mapping[int, PersonInfo],
+    items: Iterable[HeldItem],
+    as_of: date,
+    shown: Sequence[str],
+) -> list[ComplianceRow]:
+    """The items of people in scope that fall in a shown bucket, most urgent first."""
     rows: list[ComplianceRow] = []
     for item in items:
         person = people.get(item.employee_id)
@@ -219,7 +254,13 @@ def build_compliance_report(
             r.code,
         )
     )
+    return rows
 
+
+def _department_counts(
+    people: Mapping[int, PersonInfo], rows: Sequence[ComplianceRow], shown: Sequence[str]
+) -> tuple[DepartmentCounts, ...]:
+    """Counts per bucket for every department of the people in scope, by department name."""
     dept_counts: dict[str | None, dict[str, int]] = {}
     dept_names: dict[str | None, str] = {}
     dept_people: dict[str | None, int] = defaultdict(int)
@@ -230,7 +271,7 @@ def build_compliance_report(
         dept_people[key] += 1
     for row in rows:
         dept_counts[row.person.department_code][row.bucket] += 1
-    departments = tuple(
+    return tuple(
         sorted(
             (
                 DepartmentCounts(
@@ -245,13 +286,16 @@ def build_compliance_report(
         )
     )
 
+
+def _chase_list(rows: Sequence[ComplianceRow], shown: Sequence[str]) -> tuple[ChaseEntry, ...]:
+    """Who to chase per manager: most expired first, then most items, then the name."""
     by_manager: dict[tuple[str, str | None], dict[str, int]] = {}
     manager_people: dict[tuple[str, str | None], set[str]] = defaultdict(set)
     for row in rows:
         manager = (row.person.manager_name or "No manager", row.person.manager_email)
         by_manager.setdefault(manager, dict.fromkeys(shown, 0))[row.bucket] += 1
         manager_people[manager].add(row.person.name)
-    chase = tuple(
+    return tuple(
         sorted(
             (
                 ChaseEntry(
@@ -266,7 +310,12 @@ def build_compliance_report(
         )
     )
 
-    decision_rows = tuple(
+
+def _decision_rows(
+    people: Mapping[int, PersonInfo], decisions: Iterable[PendingDecision]
+) -> tuple[DecisionRow, ...]:
+    """The checks of people in scope that wait for an hr decision, by name and code."""
+    return tuple(
         sorted(
             (
                 DecisionRow(
@@ -282,30 +331,6 @@ def build_compliance_report(
             ),
             key=lambda d: (d.person.name, d.code),
         )
-    )
-    totals = {b: sum(d.counts[b] for d in departments) for b in shown}
-    chart = charts.stacked_bar_chart(
-        "Lapsing items by department",
-        [(d.name, [d.counts[b] for b in shown]) for d in departments],
-        [(BUCKET_LABELS[b], BUCKET_TONES[b]) for b in shown],
-        description=(
-            f"{totals['expired']} expired and {sum(totals.values()) - totals['expired']} "
-            f"lapsing within {horizon_days} days across {len(departments)} department(s)."
-        ),
-    )
-    return ComplianceReport(
-        title="Compliance report",
-        scope=scope,
-        as_of=as_of,
-        generated_on=generated_on,
-        horizon_days=horizon_days,
-        rows=tuple(rows),
-        departments=departments,
-        chase=chase,
-        decisions=decision_rows,
-        totals=totals,
-        chart=chart,
-        people_in_scope=len(people),
     )
 
 

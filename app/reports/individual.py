@@ -2,18 +2,18 @@
 
 Issue 7: the requirement table with status, evidence and expiry; the score, band and projected
 date; the promotion path with actions and costs; a chart of attainment per requirement; the
-date it was generated, the as-of date and the fingerprint of the facts. DOMAIN.md: the result is
+date it was generated, the as-of date and the fingerprint of the facts. docs/RULES.md: the result is
 advisory, shown as a recommendation with its reasons.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from app.readiness import Action, PromotionPath, ReadinessResult, RequirementResult
+from app.readiness import Action, PathStep, PromotionPath, ReadinessResult, RequirementResult
 from app.readiness.vocabulary import ACTION_LABELS, BAND_SENTENCE_LABELS, KIND_LABELS
 from app.reports import charts
 from app.reports import fingerprint as fp
@@ -212,64 +212,11 @@ def build_individual_report(
 
     ``findings`` maps a check type code to the findings of the person's latest check of that
     type; pass it only when the reader may see findings (hr, or the person themselves): for
-    anyone else the report carries the status word alone (DOMAIN.md data minimisation).
+    anyone else the report carries the status word alone (docs/RULES.md data minimisation).
     """
-    rows = []
-    for r in result.requirements:
-        req = r.requirement
-        rows.append(
-            RequirementRow(
-                name=_name(req.kind, req.target, names),
-                code=req.target,
-                kind=req.kind,
-                kind_label=KIND_LABELS.get(req.kind, req.kind),
-                mandatory=req.mandatory,
-                weight=req.weight,
-                required=required_text(r),
-                actual=actual_text(r),
-                status=r.status,
-                attainment_pct=int(round(r.attainment * 100)),
-                evidence=r.evidence,
-                expires_on=r.expires_on,
-                projected_close_on=r.projected_close_on,
-                next_action=r.next_action.description if r.next_action else None,
-                findings=(
-                    findings.get(req.target or "")
-                    if findings and req.kind == "background_check"
-                    else None
-                ),
-            )
-        )
-    chart = charts.bar_chart(
-        "Attainment per requirement",
-        [
-            charts.BarInput(
-                label=f"{row.name}{' (gate)' if row.mandatory else ''}",
-                value=row.attainment_pct,
-                tone=STATUS_TONES.get(row.status, "neutral"),
-                value_text=f"{row.attainment_pct}% {row.status}",
-            )
-            for row in rows
-        ],
-        maximum=100,
-        value_format=charts.percent,
-        legend=(("met", "good"), ("expiring", "warn"), ("unmet", "bad")),
-        description=(
-            f"{sum(1 for r in rows if r.status != 'unmet')} of {len(rows)} requirements met; "
-            f"score {result.score:.1f}."
-        ),
-    )
-    steps = tuple(
-        PathStepRow(
-            role_code=step.role,
-            role_title=role_titles.get(step.role, step.role),
-            starts_on=step.starts_on,
-            projected_ready_on=step.projected_ready_on,
-            cost=step.cost,
-            actions=tuple(_action_row(a, names) for a in step.actions),
-        )
-        for step in path.steps
-    )
+    rows = [_requirement_row(r, names, findings) for r in result.requirements]
+    chart = _attainment_chart(rows, result.score)
+    steps = tuple(_path_step_row(step, names, role_titles) for step in path.steps)
     title_role = role_titles.get(result.role, result.role)
     return IndividualReport(
         title=f"Readiness report: {person.name} for {title_role}",
@@ -294,4 +241,69 @@ def build_individual_report(
         chart=chart,
         fingerprint=fingerprint,
         currency=currency,
+    )
+
+
+def _requirement_row(
+    r: RequirementResult,
+    names: Mapping[tuple[str, str], str],
+    findings: Mapping[str, str] | None,
+) -> RequirementRow:
+    """One row of the requirement table; findings only for a check the reader may see."""
+    req = r.requirement
+    return RequirementRow(
+        name=_name(req.kind, req.target, names),
+        code=req.target,
+        kind=req.kind,
+        kind_label=KIND_LABELS.get(req.kind, req.kind),
+        mandatory=req.mandatory,
+        weight=req.weight,
+        required=required_text(r),
+        actual=actual_text(r),
+        status=r.status,
+        attainment_pct=int(round(r.attainment * 100)),
+        evidence=r.evidence,
+        expires_on=r.expires_on,
+        projected_close_on=r.projected_close_on,
+        next_action=r.next_action.description if r.next_action else None,
+        findings=(
+            findings.get(req.target or "") if findings and req.kind == "background_check" else None
+        ),
+    )
+
+
+def _attainment_chart(rows: Sequence[RequirementRow], score: float) -> charts.Chart:
+    """The attainment of each requirement as a bar, coloured by its status."""
+    return charts.bar_chart(
+        "Attainment per requirement",
+        [
+            charts.BarInput(
+                label=f"{row.name}{' (gate)' if row.mandatory else ''}",
+                value=row.attainment_pct,
+                tone=STATUS_TONES.get(row.status, "neutral"),
+                value_text=f"{row.attainment_pct}% {row.status}",
+            )
+            for row in rows
+        ],
+        maximum=100,
+        value_format=charts.percent,
+        legend=(("met", "good"), ("expiring", "warn"), ("unmet", "bad")),
+        description=(
+            f"{sum(1 for r in rows if r.status != 'unmet')} of {len(rows)} requirements met; "
+            f"score {score:.1f}."
+        ),
+    )
+
+
+def _path_step_row(
+    step: PathStep, names: Mapping[tuple[str, str], str], role_titles: Mapping[str, str]
+) -> PathStepRow:
+    """One step of the promotion path with its actions."""
+    return PathStepRow(
+        role_code=step.role,
+        role_title=role_titles.get(step.role, step.role),
+        starts_on=step.starts_on,
+        projected_ready_on=step.projected_ready_on,
+        cost=step.cost,
+        actions=tuple(_action_row(a, names) for a in step.actions),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 SCHEME = "echelon-static"
@@ -43,7 +44,7 @@ def static_path(url: str, root: Path = STATIC_ROOT) -> Path:
     return candidate
 
 
-def _fetcher_class():  # type: ignore[no-untyped-def]
+def _fetcher_class() -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyFetcher(URLFetcher):
@@ -66,7 +67,7 @@ def _fetcher_class():  # type: ignore[no-untyped-def]
     return StaticOnlyFetcher
 
 
-def static_only_fetcher(root: Path = STATIC_ROOT):  # type: ignore[no-untyped-def]
+def static_only_fetcher(root: Path = STATIC_ROOT) -> Any:
     """A WeasyPrint URL fetcher restricted to the files under ``root``."""
     return _fetcher_class()(root)
 

@@ -31,6 +31,7 @@ from app.models import (
     User,
 )
 from app.readiness.dates import add_months
+from app.readiness.vocabulary import ADVERSE_CHECK_STATUSES, CHECK_CLEAR, OPEN_CHECK_STATUSES
 from app.reports import compliance as compliance_report
 from app.reports import fingerprint as fp
 from app.reports import individual as individual_report
@@ -40,8 +41,8 @@ from app.services import bench, settings
 from app.services import readiness as readiness_service
 from app.services import tuition as tuition_service
 
-DECISION_STATUSES = ("review_required", "not_cleared")
-PENDING_STATUSES = ("requested", "in_progress")
+DECISION_STATUSES = ADVERSE_CHECK_STATUSES
+PENDING_STATUSES = OPEN_CHECK_STATUSES
 EARLIEST_AS_OF = date(2000, 1, 1)
 LATEST_AS_OF_YEARS = 10
 
@@ -149,7 +150,7 @@ def report_population(user: User, department: Department | None = None) -> tuple
 
     ``services.bench.population_for``: hr gets the whole organisation (active and on leave,
     never terminated), or one department; a manager everyone below them in the reporting tree
-    (DOMAIN.md: managers see their part of the organisation), optionally narrowed to a
+    (docs/RULES.md: managers see their part of the organisation), optionally narrowed to a
     department.
     """
     population = bench.population_for(user, department.code if department else None)
@@ -189,7 +190,7 @@ def _person(employee: Employee) -> individual_report.Person:
 def default_target_role(employee: Employee) -> str | None:
     """The next rung up the ladder, or the current role at the top of it."""
     snapshot = readiness_service.load_catalogue()
-    current = employee.job_role.code if employee.job_role_id else None  # type: ignore[attr-defined]
+    current = employee.job_role.code if employee.job_role_id else None
     return readiness_service.next_role_code(current, snapshot) or current
 
 
@@ -366,12 +367,19 @@ def compliance_items(
     """Held certifications and clear checks, and checks awaiting a decision (two queries).
 
     - certification: the verified completion of a course with a validity that lapses last
-      (DOMAIN.md: renewal counts from the new completion); a later completion reported but not
+      (docs/RULES.md: renewal counts from the new completion); a later completion reported but not
       yet verified is noted as a renewal under way;
     - background check: the clear check of each type that lapses last (valid_until, or
       completed_on + rescreen_months); a later check requested or in progress is noted;
     - decision: the latest check of a type when it is review_required or not_cleared.
     """
+    items = _held_certifications(population, as_of)
+    check_items, decisions = _held_checks(population, as_of, show_findings=show_findings)
+    return items + check_items, decisions
+
+
+def _held_certifications(population: Select, as_of: date) -> list[compliance_report.HeldItem]:
+    """Per person and certification course, the verified completion that lapses last."""
     items: list[compliance_report.HeldItem] = []
     best: dict[tuple[int, str], tuple[date, str]] = {}
     reported: dict[tuple[int, str], date] = {}
@@ -412,7 +420,14 @@ def compliance_items(
                 note=note,
             )
         )
+    return items
 
+
+def _held_checks(
+    population: Select, as_of: date, *, show_findings: bool
+) -> tuple[list[compliance_report.HeldItem], list[compliance_report.PendingDecision]]:
+    """Per person and check type, the clear check that lapses last, and awaited decisions."""
+    items: list[compliance_report.HeldItem] = []
     clear: dict[tuple[int, str], tuple[date, str]] = {}
     latest: dict[tuple[int, str], tuple[date, int, str, date | None, str | None, str]] = {}
     for row in db.session.execute(
@@ -436,7 +451,7 @@ def compliance_items(
         (check_id, eid, code, name, rescreen, status, requested, completed, valid_until) = row[:9]
         findings, purged = row[9], row[10]
         key = (eid, code)
-        if status == "clear" and completed is not None and completed <= as_of:
+        if status == CHECK_CLEAR and completed is not None and completed <= as_of:
             lapses = valid_until or add_months(completed, rescreen)
             if key not in clear or lapses > clear[key][0]:
                 clear[key] = (lapses, name)

@@ -232,196 +232,210 @@ def compliance_tables(report: ComplianceReport) -> dict[str, Callable[[], Table]
 
 
 def tuition_tables(report: TuitionReport) -> dict[str, Callable[[], Table]]:
-    def departments() -> Table:
-        return Table(
-            "departments",
-            (
-                "year",
-                "department",
-                "people",
-                "reserved",
-                "reimbursed",
-                "cap_used",
-                "taxable_excess",
-                "repayments_owed",
-            ),
-            (
-                (
-                    report.year,
-                    d.name,
-                    d.employees,
-                    d.reserved,
-                    d.reimbursed,
-                    d.cap_used,
-                    d.taxable_excess,
-                    d.repayments_owed,
-                )
-                for d in report.departments
-            ),
-        )
+    return {
+        "departments": lambda: _tuition_departments(report),
+        "employees": lambda: _tuition_people(report),
+        "repayments": lambda: _tuition_repayments(report),
+    }
 
-    def people() -> Table:
-        return Table(
-            "employees",
-            (
-                "year",
-                "employee_no",
-                "employee",
-                "department",
-                "reserved",
-                "reimbursed",
-                "cap_used",
-                "cap_left",
-                "percent_of_cap",
-                "taxable_excess",
-                "repayments_owed",
-            ),
-            (
-                (
-                    report.year,
-                    c.employee_no,
-                    c.name,
-                    c.department_name,
-                    c.reserved,
-                    c.reimbursed,
-                    c.cap_used,
-                    c.cap_left,
-                    c.percent_used,
-                    c.taxable_excess,
-                    c.repayments_owed,
-                )
-                for c in report.people
-            ),
-        )
 
-    def repayments() -> Table:
-        return Table(
-            "repayments",
+def _tuition_departments(report: TuitionReport) -> Table:
+    return Table(
+        "departments",
+        (
+            "year",
+            "department",
+            "people",
+            "reserved",
+            "reimbursed",
+            "cap_used",
+            "taxable_excess",
+            "repayments_owed",
+        ),
+        (
             (
-                "year",
-                "employee_no",
-                "employee",
-                "department",
-                "course",
-                "reimbursed",
-                "paid_on",
-                "termination_date",
-                "months_since_paid",
-                "share",
-                "amount_owed",
-                "settled_on",
-            ),
-            (
-                (
-                    report.year,
-                    r.employee_no,
-                    r.name,
-                    r.department_name,
-                    r.course_title,
-                    r.reimbursed,
-                    r.paid_on,
-                    r.termination_date,
-                    r.months_since_paid,
-                    r.share,
-                    r.amount_owed,
-                    r.settled_on,
-                )
-                for r in report.repayments
-            ),
-        )
+                report.year,
+                d.name,
+                d.employees,
+                d.reserved,
+                d.reimbursed,
+                d.cap_used,
+                d.taxable_excess,
+                d.repayments_owed,
+            )
+            for d in report.departments
+        ),
+    )
 
-    return {"departments": departments, "employees": people, "repayments": repayments}
+
+def _tuition_people(report: TuitionReport) -> Table:
+    return Table(
+        "employees",
+        (
+            "year",
+            "employee_no",
+            "employee",
+            "department",
+            "reserved",
+            "reimbursed",
+            "cap_used",
+            "cap_left",
+            "percent_of_cap",
+            "taxable_excess",
+            "repayments_owed",
+        ),
+        (
+            (
+                report.year,
+                c.employee_no,
+                c.name,
+                c.department_name,
+                c.reserved,
+                c.reimbursed,
+                c.cap_used,
+                c.cap_left,
+                c.percent_used,
+                c.taxable_excess,
+                c.repayments_owed,
+            )
+            for c in report.people
+        ),
+    )
+
+
+def _tuition_repayments(report: TuitionReport) -> Table:
+    return Table(
+        "repayments",
+        (
+            "year",
+            "employee_no",
+            "employee",
+            "department",
+            "course",
+            "reimbursed",
+            "paid_on",
+            "termination_date",
+            "months_since_paid",
+            "share",
+            "amount_owed",
+            "settled_on",
+        ),
+        (
+            (
+                report.year,
+                r.employee_no,
+                r.name,
+                r.department_name,
+                r.course_title,
+                r.reimbursed,
+                r.paid_on,
+                r.termination_date,
+                r.months_since_paid,
+                r.share,
+                r.amount_owed,
+                r.settled_on,
+            )
+            for r in report.repayments
+        ),
+    )
 
 
 # ----------------------------------------------------------------------------- team
 
 
 def team_tables(report: TeamReport) -> dict[str, Callable[[], Table]]:
-    def candidates() -> Table:
-        return Table(
-            "candidates",
-            (
-                "as_of",
-                "target_role",
-                "rank",
-                "employee",
-                "current_role",
-                "department",
-                "score",
-                "band",
-                "ready",
-                "projected_ready_on",
-                "gates_not_met",
-            ),
-            (
-                (
-                    report.as_of,
-                    section.role_code,
-                    rank,
-                    c.name,
-                    c.current_role,
-                    c.department,
-                    c.score,
-                    c.band,
-                    c.ready,
-                    c.projected_ready_on,
-                    "; ".join(c.blocking_gates),
-                )
-                for section in report.roles
-                for rank, c in enumerate(section.candidates, start=1)
-            ),
-        )
+    return {
+        "candidates": lambda: _team_candidates(report),
+        "gaps": lambda: _team_gaps(report),
+        "lapses": lambda: _team_lapses(report),
+    }
 
-    def gaps() -> Table:
-        return Table(
-            "gaps",
-            ("as_of", "target_role", "gap", "kind", "gate", "people", "share_pct", "closed_by"),
-            (
-                (
-                    report.as_of,
-                    section.role_code,
-                    g.name,
-                    g.kind,
-                    g.mandatory,
-                    g.people,
-                    g.share_pct,
-                    g.closing,
-                )
-                for section in report.roles
-                for g in section.gaps
-            ),
-        )
 
-    def lapses() -> Table:
-        return Table(
-            "lapses",
+def _team_candidates(report: TeamReport) -> Table:
+    return Table(
+        "candidates",
+        (
+            "as_of",
+            "target_role",
+            "rank",
+            "employee",
+            "current_role",
+            "department",
+            "score",
+            "band",
+            "ready",
+            "projected_ready_on",
+            "gates_not_met",
+        ),
+        (
             (
-                "as_of",
-                "employee",
-                "department",
-                "manager",
-                "kind",
-                "code",
-                "item",
-                "expires_on",
-                "days_left",
-                "drops_ready_for",
-            ),
-            (
-                (
-                    report.as_of,
-                    x.name,
-                    x.department,
-                    x.manager_name,
-                    x.item_kind,
-                    x.item_code,
-                    x.item_name,
-                    x.expires_on,
-                    x.days_left,
-                    "; ".join(x.drops_ready_for),
-                )
-                for x in report.lapses
-            ),
-        )
+                report.as_of,
+                section.role_code,
+                rank,
+                c.name,
+                c.current_role,
+                c.department,
+                c.score,
+                c.band,
+                c.ready,
+                c.projected_ready_on,
+                "; ".join(c.blocking_gates),
+            )
+            for section in report.roles
+            for rank, c in enumerate(section.candidates, start=1)
+        ),
+    )
 
-    return {"candidates": candidates, "gaps": gaps, "lapses": lapses}
+
+def _team_gaps(report: TeamReport) -> Table:
+    return Table(
+        "gaps",
+        ("as_of", "target_role", "gap", "kind", "gate", "people", "share_pct", "closed_by"),
+        (
+            (
+                report.as_of,
+                section.role_code,
+                g.name,
+                g.kind,
+                g.mandatory,
+                g.people,
+                g.share_pct,
+                g.closing,
+            )
+            for section in report.roles
+            for g in section.gaps
+        ),
+    )
+
+
+def _team_lapses(report: TeamReport) -> Table:
+    return Table(
+        "lapses",
+        (
+            "as_of",
+            "employee",
+            "department",
+            "manager",
+            "kind",
+            "code",
+            "item",
+            "expires_on",
+            "days_left",
+            "drops_ready_for",
+        ),
+        (
+            (
+                report.as_of,
+                x.name,
+                x.department,
+                x.manager_name,
+                x.item_kind,
+                x.item_code,
+                x.item_name,
+                x.expires_on,
+                x.days_left,
+                "; ".join(x.drops_ready_for),
+            )
+            for x in report.lapses
+        ),
+    )

@@ -1,7 +1,7 @@
 """The tuition report (pure): one calendar year of tuition money, for finance and hr.
 
 Issue 7: reserved versus reimbursed by department, caps used, taxable excess and repayments
-owed. The money rules live once, in ``services.tuition.summary`` (DOMAIN.md "Annual cap":
+owed. The money rules live once, in ``services.tuition.summary`` (docs/RULES.md "Annual cap":
 reserved (finance_approved and not yet paid) and reimbursed both count against the cap; what a
 year pays above the tax-free limit for courses that are not job-related is taxable; voluntary
 leavers repay a share by months since paid_on). This module only arranges those figures into a
@@ -74,7 +74,7 @@ class SummaryLike(Protocol):
 
 @dataclass(frozen=True)
 class RepaymentLine:
-    """One reimbursement a voluntary leaver owes back (DOMAIN.md repayment table)."""
+    """One reimbursement a voluntary leaver owes back (docs/RULES.md repayment table)."""
 
     employee_no: str
     name: str

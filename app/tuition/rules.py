@@ -1,8 +1,8 @@
 """Tuition reimbursement rules: the request state machine and the money (pure).
 
-DOMAIN.md "Education and tuition reimbursement". No flask, no sqlalchemy: frozen dataclasses
+docs/RULES.md "Education and tuition reimbursement". No flask, no sqlalchemy: frozen dataclasses
 and Decimals in, results out. Money is always Decimal, never float, and is rounded half-up to
-the cent. Every number marked (cfg) in DOMAIN.md lives in ``TuitionConfig``.
+the cent. Every number marked (cfg) in docs/RULES.md lives in ``TuitionConfig``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class TuitionConfig:
-    """The (cfg) numbers of DOMAIN.md "Education and tuition reimbursement".
+    """The (cfg) numbers of docs/RULES.md "Education and tuition reimbursement".
 
     ``grade_percentages`` maps a grade to the percentage (0-100) of the eligible cost repaid:
     A 100%, B 75%, C 50%, lower 0%; pass/fail courses: pass 100%.
@@ -88,7 +88,7 @@ DEFAULT_CONFIG = TuitionConfig()
 
 
 class State(StrEnum):
-    """States of a TuitionRequest (DOMAIN.md "States")."""
+    """States of a TuitionRequest (docs/RULES.md "States")."""
 
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -228,7 +228,7 @@ class IllegalTransition(ValueError):
 def next_state(action: str, state: str) -> str:
     """Return the state a request moves to when ``action`` is applied in ``state``.
 
-    DOMAIN.md "States": raises ``IllegalTransition`` for anything not in ``TRANSITIONS``.
+    docs/RULES.md "States": raises ``IllegalTransition`` for anything not in ``TRANSITIONS``.
     """
     try:
         return TRANSITIONS[(str(action), str(state))]
@@ -244,7 +244,7 @@ def allowed_actions(state: str) -> tuple[str, ...]:
 def approval_stage(state: str) -> ApprovalStage | None:
     """Who must act on an approve or reject now: "manager", "hr", "finance", or None.
 
-    DOMAIN.md "Who approves": the manager stage is the employee's own manager, the HR stage is
+    docs/RULES.md "Who approves": the manager stage is the employee's own manager, the HR stage is
     `hr`, the finance stage is `finance`.
     """
     return _APPROVAL_STAGES.get(str(state))
@@ -256,7 +256,7 @@ def approval_stage(state: str) -> ApprovalStage | None:
 def requested_in_time(requested_on: date, course_start: date) -> bool:
     """True when pre-approval was requested strictly before the course start date.
 
-    DOMAIN.md "Timing": a request on or after the start date is refused unless HR overrides it,
+    docs/RULES.md "Timing": a request on or after the start date is refused unless HR overrides it,
     with a reason (the override is the service's decision; this only says whether one is needed).
     """
     return requested_on < course_start
@@ -273,7 +273,8 @@ def to_cents(amount: Decimal | int) -> Decimal:
 
 
 def eligible_cost(tuition: Decimal, fees: Decimal, books: Decimal) -> Decimal:
-    """Eligible cost = tuition + fees + books, to the cent (DOMAIN.md "costs split into ...")."""
+    """Eligible cost = tuition + fees + books, to the cent (docs/RULES.md "costs split into
+    ...")."""
     parts = {"tuition": tuition, "fees": fees, "books": books}
     for name, value in parts.items():
         if to_cents(value) < 0:
@@ -302,7 +303,7 @@ def normalize_grade(grade: str, config: TuitionConfig = DEFAULT_CONFIG) -> str:
 def grade_percentage(grade: str, config: TuitionConfig = DEFAULT_CONFIG) -> Decimal:
     """Percentage (0-100) of the eligible cost repaid for ``grade``.
 
-    DOMAIN.md "Amount" (cfg): A 100%, B 75%, C 50%, lower 0%; pass/fail courses: pass 100%.
+    docs/RULES.md "Amount" (cfg): A 100%, B 75%, C 50%, lower 0%; pass/fail courses: pass 100%.
     """
     return config._grades[normalize_grade(grade, config)]
 
@@ -315,7 +316,7 @@ def reimbursement_amount(
 ) -> Decimal:
     """Reimbursed = min(eligible cost x grade percentage, remaining annual cap), to the cent.
 
-    DOMAIN.md "Amount". Never negative. Rounded half-up once, at the end; the cap left is
+    docs/RULES.md "Amount". Never negative. Rounded half-up once, at the end; the cap left is
     first floored to the cent so the rounding can never pay a fraction of a cent over the cap.
     """
     if to_cents(eligible) < 0:
@@ -360,7 +361,7 @@ class CapExceeded(ValueError):
 def cap_year(course_start: date, paid_on: date | None = None) -> int:
     """The calendar year a request counts to against the annual cap.
 
-    DOMAIN.md "Annual cap": 5,250.00 per employee per calendar year, the US §127 amount.
+    docs/RULES.md "Annual cap": 5,250.00 per employee per calendar year, the US §127 amount.
     Interpretation: a reservation counts to the year of the course start date (known at
     pre-approval, before any money moves); once reimbursed, the request counts to the year of
     paid_on, because §127 and the tax report work on the year the money is paid. A course
@@ -374,7 +375,7 @@ def cap_year(course_start: date, paid_on: date | None = None) -> int:
 def entry_cap_amount(entry: CapEntry) -> Decimal:
     """What one request takes from its year's cap: reserved while pre-approved, paid once paid.
 
-    DOMAIN.md: "Reserved (finance_approved) and reimbursed amounts both count." A reservation
+    docs/RULES.md: "Reserved (finance_approved) and reimbursed amounts both count." A reservation
     holds from finance_approved through completed and documents_missing. draft, submitted,
     manager_approved, hr_approved, rejected and cancelled take nothing.
     """
@@ -402,7 +403,8 @@ def check_reservation(
 ) -> None:
     """Refuse a reservation that would take the year's total over the annual cap.
 
-    DOMAIN.md "Annual cap": reaching the cap exactly is allowed (5,250.00); one cent more is not.
+    docs/RULES.md "Annual cap": reaching the cap exactly is allowed (5,250.00); one cent more is
+    not.
     """
     if to_cents(amount) < 0:
         raise ValueError(f"A reservation cannot be negative (got {amount}).")
@@ -424,7 +426,7 @@ class Payment:
 def taxable_excess(payments: Iterable[Payment], config: TuitionConfig = DEFAULT_CONFIG) -> Decimal:
     """Amount of one employee's calendar-year reimbursements that finance reports as taxable.
 
-    DOMAIN.md "Annual cap": "Whatever a calendar year's total pays above the tax-free limit
+    docs/RULES.md "Annual cap": "Whatever a calendar year's total pays above the tax-free limit
     (cfg, 5,250.00) for courses that are not job-related is reported to finance as taxable."
 
     Interpretation. The caller passes the payments of one employee whose paid_on falls in one
@@ -448,7 +450,7 @@ def taxable_excess(payments: Iterable[Payment], config: TuitionConfig = DEFAULT_
 
 
 class TerminationReason(StrEnum):
-    """Why an employee left (DOMAIN.md "People and roles")."""
+    """Why an employee left (docs/RULES.md "People and roles")."""
 
     VOLUNTARY = "voluntary"
     INVOLUNTARY = "involuntary"
@@ -457,7 +459,7 @@ class TerminationReason(StrEnum):
 def repayment_share(months_since_paid: int, config: TuitionConfig = DEFAULT_CONFIG) -> Decimal:
     """Share of a reimbursement a voluntary leaver repays, by whole months since paid_on.
 
-    DOMAIN.md "Repayment" (cfg): < 6 100%, < 12 75%, < 18 50%, < 24 25%, 24 or more 0.
+    docs/RULES.md "Repayment" (cfg): < 6 100%, < 12 75%, < 18 50%, < 24 25%, 24 or more 0.
     """
     if months_since_paid < 0:
         raise ValueError(f"Months since payment cannot be negative (got {months_since_paid}).")
@@ -476,7 +478,7 @@ def repayment_owed(
 ) -> Decimal:
     """What a leaver owes back on one reimbursement of ``amount`` paid on ``paid_on``.
 
-    DOMAIN.md "Repayment": a voluntary leaver repays a share by months since paid_on; an
+    docs/RULES.md "Repayment": a voluntary leaver repays a share by months since paid_on; an
     involuntary leaver repays nothing. Months are whole calendar months from paid_on to the
     termination date (``whole_months_between``: a month is complete on the same day-of-month,
     or on the last day of a shorter month). A payment dated after the termination date counts

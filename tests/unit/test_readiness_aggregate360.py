@@ -1,4 +1,4 @@
-"""360 aggregation and assessor overalls (DOMAIN.md "Leadership assessments").
+"""360 aggregation and assessor overalls (docs/RULES.md "Leadership assessments").
 
 Pure unit tests of app.readiness: no app, no database. Each case cites the rule it checks.
 """
@@ -15,7 +15,7 @@ MINIMUMS = ReadinessConfig().min_group_responses
 
 
 def test_peer_group_below_minimum_is_hidden_and_excluded() -> None:
-    """DOMAIN.md 360: a group below its minimum (peer 3) is hidden and excluded from overall,
+    """docs/RULES.md 360: a group below its minimum (peer 3) is hidden and excluded from overall,
     never folded into another; overall = mean of the counting non-self group means."""
     result = aggregate_360(
         [
@@ -46,14 +46,14 @@ def test_peer_group_below_minimum_is_hidden_and_excluded() -> None:
     ],
 )
 def test_peer_minimum_boundary(peers: int, shown: bool) -> None:
-    """DOMAIN.md 360: a group counts only with at least its minimum responses (peer 3)."""
+    """docs/RULES.md 360: a group counts only with at least its minimum responses (peer 3)."""
     result = aggregate_360([("peer", {"x": 2.0})] * peers + [("manager", {"x": 4.0})], MINIMUMS)
     assert result.group("peer").shown is shown
     assert result.overall == (3.0 if shown else 4.0)
 
 
 def test_self_only_gives_no_overall() -> None:
-    """DOMAIN.md 360: overall uses non-self groups only; with none counting it is None."""
+    """docs/RULES.md 360: overall uses non-self groups only; with none counting it is None."""
     result = aggregate_360([("self", {"x": 5.0}), ("other", {})], MINIMUMS)
     assert result.group("self").shown
     assert result.overall is None
@@ -61,14 +61,15 @@ def test_self_only_gives_no_overall() -> None:
 
 
 def test_minimums_are_configurable() -> None:
-    """DOMAIN.md 360: the minimum responses are (cfg); pairs or a mapping are accepted."""
+    """docs/RULES.md 360: the minimum responses are (cfg); pairs or a mapping are accepted."""
     responses = [("peer", {"x": 2.0}), ("peer", {"x": 4.0})]
     assert aggregate_360(responses, {"peer": 2}).overall == 3.0
     assert aggregate_360(responses, (("peer", 3),)).overall is None
 
 
 def test_groups_come_in_canonical_order_and_carry_no_identity() -> None:
-    """DOMAIN.md 360: rater identities are never shown or exported; results carry groups only."""
+    """docs/RULES.md 360: rater identities are never shown or exported; results carry groups
+    only."""
     result = aggregate_360([("manager", {"x": 3})], MINIMUMS)
     assert [g.group for g in result.groups] == [
         "self",
@@ -88,13 +89,13 @@ def test_groups_come_in_canonical_order_and_carry_no_identity() -> None:
 
 
 def test_unknown_rater_group_is_rejected() -> None:
-    """DOMAIN.md 360: rater groups are self, manager, peer, direct_report and other."""
+    """docs/RULES.md 360: rater groups are self, manager, peer, direct_report and other."""
     with pytest.raises(ValueError, match="Unknown rater group"):
         aggregate_360([("friend", {"x": 3})], MINIMUMS)
 
 
 def test_means_are_exact_decimal_means() -> None:
-    """DOMAIN.md 360: group mean of 3.7, 3.7, 3.7 is exactly 3.7 (no float drift)."""
+    """docs/RULES.md 360: group mean of 3.7, 3.7, 3.7 is exactly 3.7 (no float drift)."""
     result = aggregate_360([("peer", {"x": 3.7})] * 3, MINIMUMS)
     assert result.overall == 3.7
 
@@ -108,11 +109,11 @@ def test_means_are_exact_decimal_means() -> None:
     ],
 )
 def test_overall_of_scores(scores: dict[str, float], overall: float) -> None:
-    """DOMAIN.md "Test and assessment centre": overall = the mean of the dimension scores."""
+    """docs/RULES.md "Test and assessment centre": overall = the mean of the dimension scores."""
     assert overall_of_scores(scores) == overall
 
 
 def test_overall_of_no_scores_is_an_error() -> None:
-    """DOMAIN.md: an assessor enters a score per dimension; none entered has no overall."""
+    """docs/RULES.md: an assessor enters a score per dimension; none entered has no overall."""
     with pytest.raises(ValueError):
         overall_of_scores({})

@@ -1,4 +1,4 @@
-"""Facts, catalogue and configuration of the readiness core (DOMAIN.md, DESIGN.md principle 2).
+"""Facts, catalogue and configuration of the readiness core (docs/RULES.md, DESIGN.md principle 2).
 
 Pure unit tests of app.readiness: no app, no database. Each case cites the rule it checks.
 """
@@ -30,7 +30,7 @@ PACKAGE = Path(readiness.__file__).parent
 
 
 def test_config_defaults_are_the_domain_numbers_and_hashable() -> None:
-    """DOMAIN.md (cfg) defaults: 90-day window, threshold 90, 6 months per level, 30 days for an
+    """docs/RULES.md (cfg) defaults: 90-day window, threshold 90, 6 months per level, 30 days for an
     assessment, 12 months for education, no grace, bands 12/24, 360 minimums 1/3/3/1."""
     config = ReadinessConfig()
     assert (
@@ -68,7 +68,7 @@ def test_config_defaults_are_the_domain_numbers_and_hashable() -> None:
     ],
 )
 def test_config_rejects_nonsense(kwargs: dict[str, object]) -> None:
-    """DOMAIN.md: (cfg) numbers are changed by HR; nonsense is refused with a reason."""
+    """docs/RULES.md: (cfg) numbers are changed by HR; nonsense is refused with a reason."""
     with pytest.raises(ValueError):
         ReadinessConfig(**kwargs)  # type: ignore[arg-type]
 
@@ -101,13 +101,14 @@ def test_config_rejects_nonsense(kwargs: dict[str, object]) -> None:
     ],
 )
 def test_invalid_facts_are_refused(build: object) -> None:
-    """DOMAIN.md field rules: invalid catalogue or facts fail loudly, not silently score 0."""
+    """docs/RULES.md field rules: invalid catalogue or facts fail loudly, not silently score 0."""
     with pytest.raises((ValueError, TypeError)):
         build()  # type: ignore[operator]
 
 
 def test_catalogue_indexes_sessions_by_course_and_start() -> None:
-    """DOMAIN.md projection: the next session that starts on or after D (indexed, not scanned)."""
+    """docs/RULES.md projection: the next session that starts on or after D (indexed, not
+    scanned)."""
     catalogue = Catalogue.build(
         courses=[Course("A", "A", Decimal("1.00"), grants=(("COACH", 2),))],
         sessions=[

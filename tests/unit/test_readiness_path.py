@@ -1,4 +1,4 @@
-"""Promotion paths up the ladder and the what-if mode (DOMAIN.md "Promotion path").
+"""Promotion paths up the ladder and the what-if mode (docs/RULES.md "Promotion path").
 
 Pure unit tests of app.readiness: no app, no database. Each case cites the rule it checks.
 """
@@ -73,7 +73,7 @@ def kinds(actions: tuple[object, ...]) -> list[tuple[str, str, date]]:
 
 
 def test_path_l1_to_l3_counts_l2_tenure_from_the_projected_promotion() -> None:
-    """DOMAIN.md Promotion path: walk L1 -> L2 -> L3; after the projected promotion date,
+    """docs/RULES.md Promotion path: walk L1 -> L2 -> L3; after the projected promotion date,
     tenure in the new role counts from that date; actions in order with their cost and date."""
     path = plan_path(CSR, "L3-CSM", roles(), LADDER, CATALOGUE, AS_OF)
     assert path.reason is None
@@ -105,7 +105,7 @@ def test_path_l1_to_l3_counts_l2_tenure_from_the_projected_promotion() -> None:
 
 
 def test_path_renews_what_lapses_before_the_projected_date() -> None:
-    """DOMAIN.md Promotion path: earlier steps' actions are done, but a check can lapse again
+    """docs/RULES.md Promotion path: earlier steps' actions are done, but a check can lapse again
     (CREDIT rescreens every 12 months): choice (path.py) re-check on the projected date."""
     credit = Requirement(8, "background_check", "CREDIT", mandatory=True)
     path = plan_path(CSR, "L3-CSM", roles(credit), LADDER, CATALOGUE, AS_OF)
@@ -117,7 +117,7 @@ def test_path_renews_what_lapses_before_the_projected_date() -> None:
 
 
 def test_path_keeps_a_renewal_of_a_certification_taken_earlier_in_the_step() -> None:
-    """DOMAIN.md Training: renewal counts from the new completion; a yearly PCI taken now has
+    """docs/RULES.md Training: renewal counts from the new completion; a yearly PCI taken now has
     lapsed by the time 24 months of tenure are reached, so the step enrols and later renews
     (both listed and costed), and the projected date moves to the renewal."""
     role = Role(
@@ -191,7 +191,7 @@ def branching(
 def test_path_tie_break_earliest_then_cheaper(
     cost_a: str, end_a: date, cost_b: str, end_b: date, via: str, projected: date
 ) -> None:
-    """DOMAIN.md Role ladder: skip levels only through the roles in between; choice (path.py):
+    """docs/RULES.md Role ladder: skip levels only through the roles in between; choice (path.py):
     among shortest chains, the earliest projection, then the cheaper."""
     all_roles, ladder, catalogue = branching(cost_a, end_a, cost_b, end_b)
     facts = EmployeeFacts(1, "L1", date(2020, 1, 1))
@@ -218,7 +218,7 @@ def test_path_tie_break_earliest_then_cheaper(
     ],
 )
 def test_empty_path_gives_a_reason(facts: EmployeeFacts, target: str, reason: str) -> None:
-    """DOMAIN.md Promotion path: there is nothing to walk; say why instead of guessing."""
+    """docs/RULES.md Promotion path: there is nothing to walk; say why instead of guessing."""
     path = plan_path(facts, target, roles(), LADDER, CATALOGUE, AS_OF)
     assert (path.steps, path.total_cost, path.projected_ready_on, path.reason) == (
         (),
@@ -229,7 +229,7 @@ def test_empty_path_gives_a_reason(facts: EmployeeFacts, target: str, reason: st
 
 
 def test_shortest_chains_skip_levels_only_through_roles_in_between() -> None:
-    """DOMAIN.md Role ladder: an edge from role -> role; the fewest promotions are walked."""
+    """docs/RULES.md Role ladder: an edge from role -> role; the fewest promotions are walked."""
     ladder = LADDER + (LadderEdge("L1-CSR", "L1-SENIOR", 6), LadderEdge("L1-SENIOR", "L2-CSS", 6))
     assert shortest_chains("L1-CSR", "L3-CSM", ladder) == [("L1-CSR", "L2-CSS", "L3-CSM")]
     assert shortest_chains("L3-CSM", "L1-CSR", ladder) == []
@@ -240,7 +240,7 @@ def test_shortest_chains_skip_levels_only_through_roles_in_between() -> None:
 
 def test_ticked_actions_count_from_their_due_date() -> None:
     """What-if mode: a ticked action is assumed done on its due_on, so an evaluation on or after
-    that date counts it and an earlier one does not (DOMAIN.md readiness is on date D)."""
+    that date counts it and an earlier one does not (docs/RULES.md readiness is on date D)."""
     role = roles()["L2-CSS"]
     before = evaluate(CSR, role, CATALOGUE, AS_OF)
     ticked = apply_actions(CSR, before.actions, CATALOGUE)
@@ -267,7 +267,7 @@ def test_ticking_some_actions_changes_score_and_band() -> None:
 
 def test_ticked_rating_and_tuition_close_their_gaps() -> None:
     """What-if mode: a rate_competency action becomes a manager rating at the required level and
-    apply_tuition a completed qualification, both on their due dates (DOMAIN.md Competencies,
+    apply_tuition a completed qualification, both on their due dates (docs/RULES.md Competencies,
     Education)."""
     role = Role(
         "L3-CSM",

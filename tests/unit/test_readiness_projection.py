@@ -1,4 +1,5 @@
-"""Projected close dates and next actions of unmet requirements (DOMAIN.md "Projected close date").
+"""Projected close dates and next actions of unmet requirements (docs/RULES.md "Projected close
+date").
 
 Pure unit tests of app.readiness: no app, no database. Each case cites the rule it checks.
 """
@@ -91,7 +92,7 @@ SUP = Course("SUP-101", "Supervisor training", Decimal("800.00"), default_durati
 def test_course_projection_uses_the_next_open_session(
     sessions: tuple[CourseSession, ...], close: date, session_id: int | None
 ) -> None:
-    """DOMAIN.md: the end of the next session that starts on or after D, else D +
+    """docs/RULES.md: the end of the next session that starts on or after D, else D +
     default_duration_days."""
     result = one(Requirement(1, "course", "SUP-101"), catalogue(SUP, sessions=sessions))
     assert result.projected_close_on == close
@@ -116,7 +117,7 @@ B = Course("B", "Course B", Decimal("200.00"), prerequisites=("A",))
 
 
 def test_prerequisite_chain_lengthens_the_projection() -> None:
-    """DOMAIN.md: prerequisites not yet done come first, one after another: B's session must
+    """docs/RULES.md: prerequisites not yet done come first, one after another: B's session must
     start after A's session ends."""
     cat = catalogue(
         A,
@@ -139,7 +140,7 @@ def test_prerequisite_chain_lengthens_the_projection() -> None:
 
 
 def test_prerequisite_already_completed_is_skipped() -> None:
-    """DOMAIN.md: only prerequisites not yet done come first."""
+    """docs/RULES.md: only prerequisites not yet done come first."""
     cat = catalogue(A, B, sessions=(CourseSession(2, "B", date(2025, 6, 10), date(2025, 6, 12)),))
     result = one(
         Requirement(1, "course", "B"), cat, completions=(Completion("A", date(2024, 1, 1)),)
@@ -149,7 +150,7 @@ def test_prerequisite_already_completed_is_skipped() -> None:
 
 
 def test_prerequisite_chain_without_sessions_adds_durations() -> None:
-    """DOMAIN.md: one after another; each course takes default_duration_days from the day after
+    """docs/RULES.md: one after another; each course takes default_duration_days from the day after
     the previous one ends (choice, engine.py)."""
     c = Course("C", "Course C", Decimal("300.00"), prerequisites=("B",))
     result = one(Requirement(1, "course", "C"), catalogue(A, B, c))
@@ -196,7 +197,7 @@ def test_prerequisite_cycle_does_not_loop() -> None:
 def test_competency_projection_picks_earliest_then_cheapest_course(
     first_end: date, first_cost: str, second_end: date, second_cost: str, chosen: str
 ) -> None:
-    """DOMAIN.md: competency closes on the date of the course that grants the level."""
+    """docs/RULES.md: competency closes on the date of the course that grants the level."""
     cat = catalogue(
         Course("COACH-A", "Coaching A", Decimal(first_cost), grants=(("COACH", 3),)),
         Course("COACH-B", "Coaching B", Decimal(second_cost), grants=(("COACH", 4),)),
@@ -214,7 +215,7 @@ def test_competency_projection_picks_earliest_then_cheapest_course(
 
 
 def test_competency_without_granting_course_takes_six_months_per_level() -> None:
-    """DOMAIN.md: else 6 months (cfg) for each missing level (level 1 -> 4: 18 months)."""
+    """docs/RULES.md: else 6 months (cfg) for each missing level (level 1 -> 4: 18 months)."""
     result = one(
         Requirement(1, "competency", "BUDGET", min_level=4),
         catalogue(),
@@ -226,7 +227,7 @@ def test_competency_without_granting_course_takes_six_months_per_level() -> None
 
 
 def test_competency_course_with_prerequisite_projects_the_chain() -> None:
-    """DOMAIN.md: competency via its granting course, whose prerequisites come first."""
+    """docs/RULES.md: competency via its granting course, whose prerequisites come first."""
     granting = Course(
         "SUP-201", "Supervisor II", Decimal("700.00"), prerequisites=("A",), grants=(("LEAD", 3),)
     )
@@ -248,7 +249,7 @@ def test_competency_course_with_prerequisite_projects_the_chain() -> None:
 
 
 def test_background_check_projection_is_turnaround_days() -> None:
-    """DOMAIN.md: background check closes at D + turnaround_days."""
+    """docs/RULES.md: background check closes at D + turnaround_days."""
     result = one(Requirement(1, "background_check", "CREDIT"), catalogue())
     assert result.projected_close_on == D + timedelta(days=10)
     assert result.next_action is not None
@@ -267,7 +268,7 @@ def test_pending_check_action_says_follow_up() -> None:
 
 
 def test_assessment_projection_is_thirty_days() -> None:
-    """DOMAIN.md: assessment closes at D + 30 days (cfg)."""
+    """docs/RULES.md: assessment closes at D + 30 days (cfg)."""
     result = one(Requirement(1, "assessment", "AC-L3", min_score=3.5), catalogue())
     assert result.projected_close_on == D + timedelta(days=30)
     assert result.next_action is not None
@@ -296,7 +297,7 @@ def test_expiring_certification_projects_its_renewal() -> None:
 
 
 def test_expiring_assessment_suggests_reassessment() -> None:
-    """DOMAIN.md: expiring = met, but lapses within 90 days (cfg) after D."""
+    """docs/RULES.md: expiring = met, but lapses within 90 days (cfg) after D."""
     result = one(
         Requirement(1, "assessment", "AC-L3", min_score=3.0),
         catalogue(),
@@ -308,7 +309,7 @@ def test_expiring_assessment_suggests_reassessment() -> None:
 
 
 def test_actions_are_deduplicated_across_requirements() -> None:
-    """DOMAIN.md Promotion path: one enrolment closes both a course and its competency grant."""
+    """docs/RULES.md Promotion path: one enrolment closes both a course and its competency grant."""
     coach = Course("COACH-101", "Coaching", Decimal("400.00"), grants=(("COACH", 3),))
     cat = catalogue(
         coach, sessions=(CourseSession(1, "COACH-101", date(2025, 7, 1), date(2025, 7, 2)),)
@@ -327,7 +328,7 @@ def test_actions_are_deduplicated_across_requirements() -> None:
 
 
 def test_bulk_plans_are_per_employee_on_a_shared_catalogue() -> None:
-    """DOMAIN.md: prerequisites "not yet done" are the employee's own: a catalogue shared by a
+    """docs/RULES.md: prerequisites "not yet done" are the employee's own: a catalogue shared by a
     bulk evaluation gives each employee the plan their completions call for."""
     cat = catalogue(
         A,

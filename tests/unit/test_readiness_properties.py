@@ -211,7 +211,7 @@ def employee_facts(on: st.SearchStrategy[date] = dates) -> st.SearchStrategy[Emp
 @PROPERTY
 @given(facts=employee_facts(), role=roles(), as_of=dates)
 def test_attainment_stays_in_unit_interval(facts: EmployeeFacts, role: Role, as_of: date) -> None:
-    """DOMAIN.md: attainment in [0, 1]; met or expiring means 1; score 0-100; ready means gates
+    """docs/RULES.md: attainment in [0, 1]; met or expiring means 1; score 0-100; ready means gates
     met and the band ready_now; projections never fall before D."""
     result = evaluate(facts, role, CATALOGUE, as_of)
     for requirement in result.requirements:
@@ -277,7 +277,7 @@ def test_adding_evidence_never_lowers_the_score(
     """DESIGN.md invariant: adding evidence (a completion, a clear check, a qualification, or a
     rating at the top level 5) never lowers the score and never reopens a gate.
 
-    A lower rating is not "more evidence": DOMAIN.md says the latest rating wins even if lower.
+    A lower rating is not "more evidence": docs/RULES.md says the latest rating wins even if lower.
     """
     facts = data.draw(employee_facts(around(as_of)))
     field, fact = data.draw(evidence(role, as_of))
@@ -322,7 +322,7 @@ def test_more_evidence_of_one_kind_never_lowers_its_attainment(
 ) -> None:
     """DESIGN.md invariant, per kind: with a few facts of the requirement's own kind around D,
     one more completion (renewal counts from the new completion), clear check, top rating or
-    qualification never lowers the attainment nor brings the expiry closer (DOMAIN.md
+    qualification never lowers the attainment nor brings the expiry closer (docs/RULES.md
     "Requirements of a role")."""
     requirement, field, code = kind
     on = st.dates(min_value=as_of - timedelta(days=500), max_value=as_of + timedelta(days=10))
@@ -369,7 +369,7 @@ def test_moving_as_of_forward_never_raises_the_score(
 def test_promotion_path_moves_forward(
     facts: EmployeeFacts, l2: Role, l3: Role, as_of: date
 ) -> None:
-    """DOMAIN.md Promotion path: each step starts when the previous is projected, its actions
+    """docs/RULES.md Promotion path: each step starts when the previous is projected, its actions
     are in due-date order, and the costs add up."""
     all_roles = {
         "L1-CSR": Role("L1-CSR", "CSR", 1),

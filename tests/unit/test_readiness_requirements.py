@@ -1,4 +1,5 @@
-"""Met-rules, status and attainment of each requirement kind (DOMAIN.md "Requirements of a role").
+"""Met-rules, status and attainment of each requirement kind (docs/RULES.md "Requirements of a
+role").
 
 Pure unit tests of app.readiness: no app, no database. Each case cites the rule it checks.
 """
@@ -170,7 +171,8 @@ def test_competency_current_level(
 
 
 def test_competency_min_level_zero_is_always_met() -> None:
-    """DOMAIN.md competency scale: 0 means "Not needed", so min_level 0 is met with no rating."""
+    """docs/RULES.md competency scale: 0 means "Not needed", so min_level 0 is met with no
+    rating."""
     result = one(Requirement(1, "competency", "COACH", min_level=0))
     assert (result.status, result.attainment) == ("met", 1.0)
 
@@ -226,7 +228,8 @@ PCI_DONE = (Completion("PCI", date(2024, 7, 1), date(2025, 7, 1)),)
     ],
 )
 def test_certification_boundaries(as_of: date, status: str, attainment: float) -> None:
-    """DOMAIN.md: met when completed_on <= D < expires_on; expiring when D >= expires_on - 90."""
+    """docs/RULES.md: met when completed_on <= D < expires_on; expiring when D >= expires_on -
+    90."""
     result = one(PCI, as_of=as_of, completions=PCI_DONE)
     assert (result.status, result.attainment) == (status, attainment)
     if as_of >= date(2024, 7, 1):
@@ -234,7 +237,7 @@ def test_certification_boundaries(as_of: date, status: str, attainment: float) -
 
 
 def test_certification_renewal_counts_from_the_new_completion() -> None:
-    """DOMAIN.md Training: "Renewal counts from the new completion date"."""
+    """docs/RULES.md Training: "Renewal counts from the new completion date"."""
     completions = (
         Completion("PCI", date(2024, 7, 1), date(2025, 7, 1)),
         Completion("PCI", date(2023, 7, 1), date(2024, 7, 1)),
@@ -248,7 +251,8 @@ def test_certification_renewal_counts_from_the_new_completion() -> None:
 
 
 def test_certification_expiry_is_derived_from_validity_months() -> None:
-    """DOMAIN.md Training: expires_on = completed_on + validity_months (31 Jan + 12 = 31 Jan)."""
+    """docs/RULES.md Training: expires_on = completed_on + validity_months (31 Jan + 12 = 31
+    Jan)."""
     result = one(PCI, as_of=date(2025, 1, 30), completions=(Completion("PCI", date(2024, 1, 31)),))
     assert (result.status, result.expires_on) == ("expiring", date(2025, 1, 31))
     lapsed = one(PCI, as_of=date(2025, 1, 31), completions=(Completion("PCI", date(2024, 1, 31)),))
@@ -263,13 +267,13 @@ def test_certification_expiry_is_derived_from_validity_months() -> None:
     ],
 )
 def test_certification_grace_days_are_configurable(as_of: date, status: str) -> None:
-    """DOMAIN.md Training: no grace period by default (cfg)."""
+    """docs/RULES.md Training: no grace period by default (cfg)."""
     config = ReadinessConfig(certification_grace_days=10)
     assert one(PCI, as_of=as_of, config=config, completions=PCI_DONE).status == status
 
 
 def test_certification_of_a_course_without_validity_never_expires() -> None:
-    """DOMAIN.md Course: validity_months empty means it never expires."""
+    """docs/RULES.md Course: validity_months empty means it never expires."""
     result = one(
         Requirement(1, "certification", "ONBOARD"),
         as_of=date(2040, 1, 1),
@@ -286,7 +290,7 @@ def test_certification_of_a_course_without_validity_never_expires() -> None:
     ],
 )
 def test_certification_next_action(completions: tuple[Completion, ...], kind: str) -> None:
-    """DOMAIN.md Promotion path actions: renew a certification, or enrol in a session."""
+    """docs/RULES.md Promotion path actions: renew a certification, or enrol in a session."""
     result = one(PCI, as_of=date(2025, 8, 1), completions=completions)
     assert result.next_action is not None
     assert (result.next_action.kind, result.next_action.target) == (kind, "PCI")
@@ -383,14 +387,14 @@ CRIMINAL = Requirement(1, "background_check", "CRIMINAL", mandatory=True)
 def test_background_check(
     checks: tuple[Check, ...], as_of: date, status: str, actual: str | None
 ) -> None:
-    """DOMAIN.md background_check: a clear check with completed_on <= D < valid_until."""
+    """docs/RULES.md background_check: a clear check with completed_on <= D < valid_until."""
     result = one(CRIMINAL, as_of=as_of, checks=checks)
     assert (result.status, result.actual) == (status, actual)
     assert result.attainment == (0.0 if status == "unmet" else 1.0)
 
 
 def test_background_check_rescreen_counts_from_the_newest_clear_check() -> None:
-    """DOMAIN.md background_check: any clear check valid on D meets it; the one that lapses last
+    """docs/RULES.md background_check: any clear check valid on D meets it; the one that lapses last
     decides the expiry shown (a rescreen replaces an expiring check)."""
     checks = (
         Check("CREDIT", "clear", date(2024, 7, 1), date(2025, 7, 1)),
@@ -480,7 +484,8 @@ def test_assessment(
     actual: float | None,
     attainment: float,
 ) -> None:
-    """DOMAIN.md assessment: the latest on or before D, within validity, overall >= min_score."""
+    """docs/RULES.md assessment: the latest on or before D, within validity, overall >=
+    min_score."""
     result = one(LEAD, as_of=as_of, assessments=assessments)
     assert (result.status, result.actual) == (status, actual)
     assert result.attainment == pytest.approx(attainment)
@@ -510,7 +515,7 @@ def test_assessment(
     ],
 )
 def test_tenure_whole_months(role_since: date, as_of: date, months: int) -> None:
-    """DOMAIN.md tenure: whole months in the current role from role_since to D."""
+    """docs/RULES.md tenure: whole months in the current role from role_since to D."""
     result = one(Requirement(1, "tenure", min_months=12), as_of=as_of, role_since=role_since)
     assert result.actual == months
     assert result.status == ("met" if months >= 12 else "unmet")
@@ -518,7 +523,7 @@ def test_tenure_whole_months(role_since: date, as_of: date, months: int) -> None
 
 
 def test_tenure_projection_is_the_date_the_months_are_reached() -> None:
-    """DOMAIN.md projection: tenure closes on the date the months are reached (Aug 31 + 6)."""
+    """docs/RULES.md projection: tenure closes on the date the months are reached (Aug 31 + 6)."""
     result = one(
         Requirement(1, "tenure", min_months=6),
         as_of=date(2024, 12, 1),
@@ -591,7 +596,7 @@ def test_education(
     status: str,
     close: date | None,
 ) -> None:
-    """DOMAIN.md education: that qualification is completed on or before D."""
+    """docs/RULES.md education: that qualification is completed on or before D."""
     result = one(BBA, education=education, funded_studies=studies)
     assert (result.status, result.projected_close_on) == (status, close)
     if status == "unmet":
@@ -600,7 +605,7 @@ def test_education(
 
 
 def test_met_requirements_have_no_projection_or_action() -> None:
-    """DOMAIN.md: projected close dates are for unmet requirements."""
+    """docs/RULES.md: projected close dates are for unmet requirements."""
     result = one(Requirement(1, "course", "ONBOARD"), completions=(Completion("ONBOARD", D),))
     assert (result.projected_close_on, result.next_action, result.actions) == (None, None, ())
     assert result.evidence == "ONBOARD completed 2025-06-15"

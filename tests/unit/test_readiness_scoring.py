@@ -1,4 +1,4 @@
-"""Score, gates, readiness, projected_ready_on and bands (DOMAIN.md "Readiness ... on date D").
+"""Score, gates, readiness, projected_ready_on and bands (docs/RULES.md "Readiness ... on date D").
 
 Pure unit tests of app.readiness: no app, no database. Each case cites the rule it checks.
 """
@@ -88,7 +88,8 @@ def role(*requirements: Requirement) -> Role:
 def test_score(
     requirements: tuple[Requirement, ...], role_since: date | None, score: float
 ) -> None:
-    """DOMAIN.md: score = 100 x sum(weight x attainment) / sum(weight), rounded to one decimal."""
+    """docs/RULES.md: score = 100 x sum(weight x attainment) / sum(weight), rounded to one
+    decimal."""
     result = evaluate(
         facts(role_since=role_since, completions=DONE_A), role(*requirements), CATALOGUE, D
     )
@@ -136,7 +137,8 @@ def nine_met_one(unmet: Requirement) -> Role:
 def test_gates_and_ready(
     the_role: Role, score: float, gates_met: bool, ready: bool, band: str
 ) -> None:
-    """DOMAIN.md: gates_met = every mandatory requirement met; ready = gates_met and score >= 90."""
+    """docs/RULES.md: gates_met = every mandatory requirement met; ready = gates_met and score >=
+    90."""
     result = evaluate(facts(role_since=date(2024, 1, 31)), the_role, CATALOGUE, D)
     assert (result.score, result.gates_met, result.ready, result.band) == (
         score,
@@ -157,7 +159,7 @@ def test_ready_compares_the_rounded_score() -> None:
 
 
 def test_expiring_requirement_is_met_and_keeps_readiness() -> None:
-    """DOMAIN.md: expiring is met, but lapses within 90 days (cfg); attainment stays 1."""
+    """docs/RULES.md: expiring is met, but lapses within 90 days (cfg); attainment stays 1."""
     cert = Requirement(None, "certification", "PCI", mandatory=True)
     completion = (Completion("PCI", date(2024, 3, 1), date(2025, 3, 1)),)
     result = evaluate(facts(completions=completion), role(cert), CATALOGUE, D)
@@ -171,7 +173,7 @@ def test_expiring_requirement_is_met_and_keeps_readiness() -> None:
 
 
 def test_projected_ready_on_is_the_latest_close_date() -> None:
-    """DOMAIN.md: projected_ready_on is D when ready, otherwise the latest close date; gaps
+    """docs/RULES.md: projected_ready_on is D when ready, otherwise the latest close date; gaps
     close in parallel (course D + 30 days, check D + 14 days, tenure on its date)."""
     result = evaluate(
         facts(role_since=date(2024, 5, 31)),
@@ -203,7 +205,7 @@ def test_projected_ready_on_with_only_optional_gaps_waits_for_all_of_them() -> N
 
 
 def test_projected_ready_on_is_d_when_ready() -> None:
-    """DOMAIN.md: projected_ready_on is D when ready."""
+    """docs/RULES.md: projected_ready_on is D when ready."""
     result = evaluate(facts(completions=DONE_A), role(course("A")), CATALOGUE, D)
     assert (result.ready, result.projected_ready_on, result.band) == (True, D, "ready_now")
 
@@ -222,7 +224,7 @@ def test_projected_ready_on_is_d_when_ready() -> None:
     ],
 )
 def test_band_thresholds(projected: date | None, band: str) -> None:
-    """DOMAIN.md band: ready_1y when projected <= D + 12 months, ready_2y when <= D + 24."""
+    """docs/RULES.md band: ready_1y when projected <= D + 12 months, ready_2y when <= D + 24."""
     assert band_for(False, projected, D, ReadinessConfig()) == band
 
 
@@ -236,13 +238,13 @@ def test_band_thresholds(projected: date | None, band: str) -> None:
     ],
 )
 def test_band_from_evaluation(months: int, band: str) -> None:
-    """DOMAIN.md band, computed from the projected tenure close date (month-end D = Jan 31)."""
+    """docs/RULES.md band, computed from the projected tenure close date (month-end D = Jan 31)."""
     result = evaluate(facts(role_since=D), role(tenure(months, mandatory=True)), CATALOGUE, D)
     assert result.band == band
 
 
 def test_bands_are_configurable() -> None:
-    """DOMAIN.md: band months are (cfg)."""
+    """docs/RULES.md: band months are (cfg)."""
     config = ReadinessConfig(band_1y_months=6, band_2y_months=12)
     assert band_for(False, date(2025, 7, 31), D, config) == "ready_1y"
     assert band_for(False, date(2025, 8, 1), D, config) == "ready_2y"

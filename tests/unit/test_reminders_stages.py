@@ -1,6 +1,6 @@
 """The pure reminder rules: which stage is due on a date and who hears of it.
 
-DOMAIN.md "Reminders": reminders at 90, 60, 30 and 7 days before expiry (cfg); the employee gets
+docs/RULES.md "Reminders": reminders at 90, 60, 30 and 7 days before expiry (cfg); the employee gets
 every reminder, the manager is added from 30 days (cfg), hr gets the expired ones.
 """
 
@@ -29,7 +29,7 @@ DEFAULT = (90, 60, 30, 7)
         (8, 30),
         (7, 7),
         (1, 7),
-        (0, EXPIRED),  # DOMAIN.md: expired once D >= expires_on
+        (0, EXPIRED),  # docs/RULES.md: expired once D >= expires_on
         (-400, EXPIRED),
     ],
 )

@@ -1,7 +1,7 @@
 """The compliance report's data (app/reports/compliance.py): pure, no app or database.
 
 Issue 7: certifications and background checks that are expired, or expire within 30, 60 or 90
-days, per person and per department, with who to chase. DOMAIN.md "Training": expired once
+days, per person and per department, with who to chase. docs/RULES.md "Training": expired once
 D >= expires_on; "Reminders": the employee always, the manager from 30 days, hr once expired.
 """
 

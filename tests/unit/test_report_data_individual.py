@@ -77,7 +77,7 @@ def build(facts=FACTS, findings=None):  # type: ignore[no-untyped-def]
 
 
 def test_the_expired_certification_is_the_failed_gate_with_its_evidence_and_expiry():
-    """DOMAIN.md Training: an expired certification fails its requirement (no grace)."""
+    """docs/RULES.md Training: an expired certification fails its requirement (no grace)."""
     report = build()
     pci = next(r for r in report.requirements if r.code == "PCI-AWARE")
     assert (pci.name, pci.status, pci.attainment_pct) == ("PCI DSS awareness", "unmet", 0)
@@ -90,7 +90,7 @@ def test_the_expired_certification_is_the_failed_gate_with_its_evidence_and_expi
 
 
 def test_score_band_dates_and_the_sentence_a_reader_quotes():
-    """DOMAIN.md score = 100 x sum(weight x attainment) / sum(weight): (0 + 1 + 0 + 2/3) / 5."""
+    """docs/RULES.md score = 100 x sum(weight x attainment) / sum(weight): (0 + 1 + 0 + 2/3) / 5."""
     report = build()
     assert report.score == pytest.approx(33.3)
     assert report.as_of == AS_OF and report.generated_on == date(2026, 11, 23)
@@ -104,13 +104,13 @@ def test_required_and_actual_are_written_in_words():
     rows = {r.code: r for r in report.requirements}
     assert rows["PRODUCT"].required == "level 3 (Intermediate) or above"
     assert rows["PRODUCT"].actual == "level 2"
-    assert rows["PRODUCT"].attainment_pct == 67  # DOMAIN.md competency: min(level/min, 1)
+    assert rows["PRODUCT"].attainment_pct == 67  # docs/RULES.md competency: min(level/min, 1)
     assert rows["CREDIT"].actual == "review required"
     assert rows["SUP-101"].actual == "completed 2026-07-25"
 
 
 def test_the_path_lists_actions_in_order_with_their_costs():
-    """DOMAIN.md Promotion path: per step the role, the actions in order, cost and date."""
+    """docs/RULES.md Promotion path: per step the role, the actions in order, cost and date."""
     report = build()
     (step,) = report.path_steps
     assert step.role_code == "L2-CSS"
@@ -131,7 +131,7 @@ def test_the_chart_has_one_bar_per_requirement_coloured_and_worded_by_status():
 
 
 def test_findings_appear_only_when_passed_and_only_on_check_rows():
-    """DOMAIN.md data minimisation: findings for hr and the employee, never for managers."""
+    """docs/RULES.md data minimisation: findings for hr and the employee, never for managers."""
     plain = build()
     assert all(r.findings is None for r in plain.requirements)
     shown = build(findings={"CREDIT": "Two accounts in collections", "PCI-AWARE": "nonsense"})

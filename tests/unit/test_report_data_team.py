@@ -1,7 +1,7 @@
 """The team bench-strength and succession report's data (app/reports/team.py): pure.
 
 Issue 7: counts by band for each target role, as a chart; the candidate list; per role, the
-top gaps across the team; what lapses in the next 90 days. DOMAIN.md bands ready_now,
+top gaps across the team; what lapses in the next 90 days. docs/RULES.md bands ready_now,
 ready_1y, ready_2y, not_ready.
 """
 

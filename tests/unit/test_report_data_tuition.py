@@ -1,7 +1,7 @@
 """The tuition report's data (app/reports/tuition.py): pure, no app or database.
 
 Issue 7: per year, reserved versus reimbursed by department, caps used, taxable excess and
-repayments owed. DOMAIN.md "Annual cap": reserved and reimbursed both count; the repayment
+repayments owed. docs/RULES.md "Annual cap": reserved and reimbursed both count; the repayment
 table of voluntary leavers. Money stays Decimal.
 """
 

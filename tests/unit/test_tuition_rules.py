@@ -1,4 +1,4 @@
-"""Unit tests of the pure tuition rules: DOMAIN.md "Education and tuition reimbursement"."""
+"""Unit tests of the pure tuition rules: docs/RULES.md "Education and tuition reimbursement"."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ D = Decimal
 
 # --------------------------------------------------------------------------- state machine
 
-# DOMAIN.md "States": draft -> submitted -> manager_approved -> hr_approved -> finance_approved
+# docs/RULES.md "States": draft -> submitted -> manager_approved -> hr_approved -> finance_approved
 # -> completed -> reimbursed; any approval stage -> rejected; the employee cancels before
 # finance_approved; completed <-> documents_missing. Written out here, independently of the code.
 LEGAL = {
@@ -91,7 +91,8 @@ ALL_ACTIONS = [
 
 
 def test_states_and_actions_are_the_domain_vocabulary() -> None:
-    """DOMAIN.md "States": exactly the ten named states; StrEnums compare equal to their text."""
+    """docs/RULES.md "States": exactly the ten named states; StrEnums compare equal to their
+    text."""
     assert list(STATES) == ALL_STATES
     assert [s.value for s in State] == ALL_STATES
     assert list(ACTIONS) == ALL_ACTIONS
@@ -100,7 +101,7 @@ def test_states_and_actions_are_the_domain_vocabulary() -> None:
 
 
 def test_transition_table_is_exactly_the_domain_table() -> None:
-    """DOMAIN.md "States": nothing more and nothing less than the legal moves."""
+    """docs/RULES.md "States": nothing more and nothing less than the legal moves."""
     assert dict(TRANSITIONS) == LEGAL
 
 
@@ -112,7 +113,7 @@ def test_transition_table_is_exactly_the_domain_table() -> None:
 def test_every_action_in_every_state_is_allowed_only_where_the_table_says(
     action: str, state: str
 ) -> None:
-    """DOMAIN.md "States": the full action x state grid; refused exactly off the table."""
+    """docs/RULES.md "States": the full action x state grid; refused exactly off the table."""
     if (action, state) in LEGAL:
         assert next_state(action, state) == LEGAL[(action, state)]
         assert action in allowed_actions(state)
@@ -126,7 +127,7 @@ def test_every_action_in_every_state_is_allowed_only_where_the_table_says(
 
 
 def test_enum_members_work_as_arguments() -> None:
-    """DOMAIN.md "States": the service may pass State/Action members or plain strings."""
+    """docs/RULES.md "States": the service may pass State/Action members or plain strings."""
     assert next_state(Action.APPROVE, State.HR_APPROVED) == State.FINANCE_APPROVED
 
 
@@ -150,7 +151,7 @@ def test_enum_members_work_as_arguments() -> None:
     ],
 )
 def test_refusals_explain_themselves(action: str, state: str, explains: str) -> None:
-    """DOMAIN.md "States": a refused move says plainly why."""
+    """docs/RULES.md "States": a refused move says plainly why."""
     with pytest.raises(IllegalTransition, match=explains):
         next_state(action, state)
 
@@ -163,7 +164,7 @@ def test_refusals_explain_themselves(action: str, state: str, explains: str) -> 
     ],
 )
 def test_unknown_action_or_state_is_refused(action: str, state: str, message: str) -> None:
-    """DOMAIN.md "States": only the named actions and states exist."""
+    """docs/RULES.md "States": only the named actions and states exist."""
     with pytest.raises(IllegalTransition, match=message):
         next_state(action, state)
 
@@ -182,7 +183,7 @@ def test_unknown_action_or_state_is_refused(action: str, state: str, message: st
     ],
 )
 def test_approval_stage_names_who_must_act(state: str, stage: str | None) -> None:
-    """DOMAIN.md "Who approves": manager, then hr, then finance; nobody outside those stages."""
+    """docs/RULES.md "Who approves": manager, then hr, then finance; nobody outside those stages."""
     assert approval_stage(state) == stage
     can_approve = ("approve", state) in LEGAL
     assert (stage is not None) == can_approve == (("reject", state) in LEGAL)
@@ -199,7 +200,7 @@ def test_approval_stage_names_who_must_act(state: str, stage: str | None) -> Non
 def test_pre_approval_must_be_requested_before_the_course_starts(
     requested_on: date, course_start: date, in_time: bool
 ) -> None:
-    """DOMAIN.md "Timing": pre-approval must be requested before the course start date."""
+    """docs/RULES.md "Timing": pre-approval must be requested before the course start date."""
     assert requested_in_time(requested_on, course_start) is in_time
 
 
@@ -219,25 +220,25 @@ def test_pre_approval_must_be_requested_before_the_course_starts(
     ],
 )
 def test_money_rounds_half_up_to_the_cent(amount: Decimal, cents: Decimal) -> None:
-    """DOMAIN.md "money is exact decimal": half-up to 0.01."""
+    """docs/RULES.md "money is exact decimal": half-up to 0.01."""
     assert to_cents(amount) == cents
     assert to_cents(amount).as_tuple().exponent == -2
 
 
 def test_floats_are_refused_as_money() -> None:
-    """DOMAIN.md: money is exact decimal, never float."""
+    """docs/RULES.md: money is exact decimal, never float."""
     with pytest.raises(TypeError, match="Decimal"):
         to_cents(0.1)  # type: ignore[arg-type]
 
 
 def test_eligible_cost_is_tuition_plus_fees_plus_books() -> None:
-    """DOMAIN.md "costs split into tuition, fees and books"."""
+    """docs/RULES.md "costs split into tuition, fees and books"."""
     assert eligible_cost(D("1800.00"), D("120.50"), D("79.50")) == D("2000.00")
     assert eligible_cost(D("0"), D("0"), D("0")) == D("0.00")
 
 
 def test_negative_costs_are_refused() -> None:
-    """DOMAIN.md "costs": a cost cannot be below zero."""
+    """docs/RULES.md "costs": a cost cannot be below zero."""
     with pytest.raises(ValueError, match="fees cost cannot be negative"):
         eligible_cost(D("100"), D("-1"), D("0"))
 
@@ -263,19 +264,19 @@ def test_negative_costs_are_refused() -> None:
     ],
 )
 def test_grade_percentages(grade: str, percentage: Decimal) -> None:
-    """DOMAIN.md "Amount" (cfg): A 100%, B 75%, C 50%, lower 0%; pass/fail: pass 100%."""
+    """docs/RULES.md "Amount" (cfg): A 100%, B 75%, C 50%, lower 0%; pass/fail: pass 100%."""
     assert grade_percentage(grade, DEFAULT_CONFIG) == percentage
 
 
 @pytest.mark.parametrize("grade", ["E", "A++", "", "pass+", "B plus", "75", "AB"])
 def test_unknown_grade_is_refused_listing_the_valid_ones(grade: str) -> None:
-    """DOMAIN.md "Amount": only configured grades are paid; the message says what is valid."""
+    """docs/RULES.md "Amount": only configured grades are paid; the message says what is valid."""
     with pytest.raises(ValueError, match="Valid grades: A, B, C, D, F, PASS, FAIL"):
         grade_percentage(grade)
 
 
 def test_grade_percentages_are_configuration() -> None:
-    """DOMAIN.md "Grade percentages (cfg)": HR can change them without touching code."""
+    """docs/RULES.md "Grade percentages (cfg)": HR can change them without touching code."""
     config = TuitionConfig(grade_percentages=(("A", D("100")), ("B", D("80")), ("P", D("100"))))
     assert grade_percentage("b+", config) == D("80")
     assert normalize_grade("p", config) == "P"
@@ -294,7 +295,8 @@ def test_grade_percentages_are_configuration() -> None:
     ],
 )
 def test_nonsense_configuration_is_refused(config_kwargs: dict[str, object]) -> None:
-    """DOMAIN.md (cfg): a configuration that would pay more than the cost or owe > 100% fails."""
+    """docs/RULES.md (cfg): a configuration that would pay more than the cost or owe > 100%
+    fails."""
     with pytest.raises(ValueError):
         TuitionConfig(**config_kwargs)  # type: ignore[arg-type]
 
@@ -316,7 +318,7 @@ def test_nonsense_configuration_is_refused(config_kwargs: dict[str, object]) -> 
 def test_reimbursement_amount(
     eligible: Decimal, grade: str, left: Decimal, amount: Decimal
 ) -> None:
-    """DOMAIN.md "Amount": reimbursed = min(eligible cost x grade percentage, remaining cap)."""
+    """docs/RULES.md "Amount": reimbursed = min(eligible cost x grade percentage, remaining cap)."""
     assert reimbursement_amount(eligible, grade, left, DEFAULT_CONFIG) == amount
 
 
@@ -329,7 +331,8 @@ def test_reimbursement_amount(
 def test_reimbursement_never_exceeds_cap_left_or_eligible_cost(
     eligible: Decimal, grade: str, left: Decimal
 ) -> None:
-    """DOMAIN.md "Amount": the payment is within the remaining cap and the cost, never negative."""
+    """docs/RULES.md "Amount": the payment is within the remaining cap and the cost, never
+    negative."""
     amount = reimbursement_amount(eligible, grade, left, DEFAULT_CONFIG)
     assert D("0") <= amount
     assert amount <= max(left, D("0"))
@@ -356,14 +359,14 @@ def test_reimbursement_never_exceeds_cap_left_or_eligible_cost(
     ],
 )
 def test_cap_counts_reserved_and_reimbursed_only(state: str, counted: Decimal) -> None:
-    """DOMAIN.md "Annual cap": reserved (finance_approved) and reimbursed amounts both count."""
+    """docs/RULES.md "Annual cap": reserved (finance_approved) and reimbursed amounts both count."""
     entry = CapEntry(state, reserved_amount=D("1000.00"), reimbursed_amount=D("750.00"), year=2025)
     assert cap_used(2025, [entry]) == counted
     assert cap_left(2025, [entry], DEFAULT_CONFIG) == D("5250.00") - counted
 
 
 def test_cap_is_per_calendar_year() -> None:
-    """DOMAIN.md "Annual cap": 5,250.00 per employee per calendar year."""
+    """docs/RULES.md "Annual cap": 5,250.00 per employee per calendar year."""
     entries = [
         CapEntry("reimbursed", D("2000.00"), D("1500.00"), 2024),
         CapEntry("finance_approved", D("3000.00"), D("0"), 2025),
@@ -379,7 +382,7 @@ def test_cap_is_per_calendar_year() -> None:
 
 
 def test_cap_left_is_never_negative() -> None:
-    """DOMAIN.md "Annual cap": an over-used year (e.g. after a cap change) has nothing left."""
+    """docs/RULES.md "Annual cap": an over-used year (e.g. after a cap change) has nothing left."""
     entries = [CapEntry("reimbursed", D("0"), D("6000.00"), 2025)]
     assert cap_left(2025, entries) == D("0.00")
 
@@ -393,7 +396,7 @@ def test_cap_left_is_never_negative() -> None:
     ],
 )
 def test_reservation_up_to_the_cap_is_allowed(used: Decimal, requested: Decimal) -> None:
-    """DOMAIN.md "Annual cap": 5,250.00 in a calendar year is allowed."""
+    """docs/RULES.md "Annual cap": 5,250.00 in a calendar year is allowed."""
     check_reservation(requested, used, DEFAULT_CONFIG)
 
 
@@ -406,7 +409,7 @@ def test_reservation_up_to_the_cap_is_allowed(used: Decimal, requested: Decimal)
     ],
 )
 def test_reservation_over_the_cap_is_refused(used: Decimal, requested: Decimal) -> None:
-    """DOMAIN.md "Annual cap": one cent over 5,250.00 is refused, saying used, asked and cap."""
+    """docs/RULES.md "Annual cap": one cent over 5,250.00 is refused, saying used, asked and cap."""
     with pytest.raises(CapExceeded) as refused:
         check_reservation(requested, used, DEFAULT_CONFIG)
     message = str(refused.value)
@@ -417,7 +420,7 @@ def test_reservation_over_the_cap_is_refused(used: Decimal, requested: Decimal) 
 
 
 def test_cap_exceeded_message_reads_plainly() -> None:
-    """DOMAIN.md "Annual cap": the refusal tells the employee what is still possible."""
+    """docs/RULES.md "Annual cap": the refusal tells the employee what is still possible."""
     with pytest.raises(CapExceeded) as refused:
         check_reservation(D("250.01"), D("5000.00"))
     assert str(refused.value) == (
@@ -427,7 +430,7 @@ def test_cap_exceeded_message_reads_plainly() -> None:
 
 
 def test_negative_reservation_is_refused() -> None:
-    """DOMAIN.md "Amount": a reservation is money reserved, never a credit."""
+    """docs/RULES.md "Amount": a reservation is money reserved, never a credit."""
     with pytest.raises(ValueError, match="cannot be negative"):
         check_reservation(D("-1.00"), D("0"))
 
@@ -441,7 +444,8 @@ def test_negative_reservation_is_refused() -> None:
     ],
 )
 def test_cap_year(course_start: date, paid_on: date | None, year: int) -> None:
-    """DOMAIN.md "Annual cap" per calendar year: course start while reserved, paid_on once paid."""
+    """docs/RULES.md "Annual cap" per calendar year: course start while reserved, paid_on once
+    paid."""
     assert cap_year(course_start, paid_on) == year
 
 
@@ -477,13 +481,13 @@ def test_cap_year(course_start: date, paid_on: date | None, year: int) -> None:
     ],
 )
 def test_taxable_excess(payments: list[Payment], taxable: Decimal) -> None:
-    """DOMAIN.md "Annual cap": a year's pay above the tax-free limit for courses that are not
+    """docs/RULES.md "Annual cap": a year's pay above the tax-free limit for courses that are not
     job-related is reported as taxable; job-related courses are excluded separately."""
     assert taxable_excess(payments, DEFAULT_CONFIG) == taxable
 
 
 def test_tax_free_limit_is_configuration() -> None:
-    """DOMAIN.md "tax-free limit (cfg, 5,250.00)"."""
+    """docs/RULES.md "tax-free limit (cfg, 5,250.00)"."""
     config = TuitionConfig(tax_free_limit=D("1000.00"))
     assert taxable_excess([Payment(D("1500.00"), False)], config) == D("500.00")
 
@@ -507,12 +511,12 @@ def test_tax_free_limit_is_configuration() -> None:
     ],
 )
 def test_repayment_share(months: int, share: Decimal) -> None:
-    """DOMAIN.md "Repayment" table: <6 100%, <12 75%, <18 50%, <24 25%, 24 or more 0."""
+    """docs/RULES.md "Repayment" table: <6 100%, <12 75%, <18 50%, <24 25%, 24 or more 0."""
     assert repayment_share(months) == share
 
 
 def test_negative_months_are_refused() -> None:
-    """DOMAIN.md "Repayment": months since paid_on are counted forward."""
+    """docs/RULES.md "Repayment": months since paid_on are counted forward."""
     with pytest.raises(ValueError, match="cannot be negative"):
         repayment_share(-1)
 
@@ -534,14 +538,14 @@ PAID_ON = date(2024, 1, 15)
     ],
 )
 def test_voluntary_leaver_repays_by_months_since_paid(months: int, owed: Decimal) -> None:
-    """DOMAIN.md "Repayment": a voluntary leaver repays a share by months since paid_on."""
+    """docs/RULES.md "Repayment": a voluntary leaver repays a share by months since paid_on."""
     left_on = add_months(PAID_ON, months)
     assert repayment_owed(D("1000.00"), PAID_ON, left_on, "voluntary", DEFAULT_CONFIG) == owed
 
 
 @pytest.mark.parametrize("months", [0, 5, 6, 11, 12, 17, 18, 23, 24])
 def test_involuntary_leaver_repays_nothing(months: int) -> None:
-    """DOMAIN.md "Repayment": only a voluntary leaver repays."""
+    """docs/RULES.md "Repayment": only a voluntary leaver repays."""
     left_on = add_months(PAID_ON, months)
     assert repayment_owed(D("1000.00"), PAID_ON, left_on, "involuntary") == D("0.00")
     assert repayment_owed(D("1000.00"), PAID_ON, left_on, TerminationReason.INVOLUNTARY) == 0
@@ -568,31 +572,31 @@ def test_involuntary_leaver_repays_nothing(months: int) -> None:
 def test_repayment_month_boundaries_at_month_ends(
     paid_on: date, left_on: date, owed: Decimal
 ) -> None:
-    """DOMAIN.md "Repayment": whole calendar months; a month ends on the same day-of-month or
+    """docs/RULES.md "Repayment": whole calendar months; a month ends on the same day-of-month or
     on the last day of a shorter month."""
     assert repayment_owed(D("1000.00"), paid_on, left_on, "voluntary") == owed
 
 
 def test_repayment_rounds_half_up() -> None:
-    """DOMAIN.md money: 0.01 x 50% = 0.005 is owed as 0.01."""
+    """docs/RULES.md money: 0.01 x 50% = 0.005 is owed as 0.01."""
     assert repayment_owed(D("0.01"), PAID_ON, add_months(PAID_ON, 12), "voluntary") == D("0.01")
 
 
 @pytest.mark.parametrize("reason", ["Voluntary", " VOLUNTARY "])
 def test_termination_reason_is_read_plainly(reason: str) -> None:
-    """DOMAIN.md "People and roles": termination_reason voluntary or involuntary."""
+    """docs/RULES.md "People and roles": termination_reason voluntary or involuntary."""
     assert repayment_owed(D("100.00"), PAID_ON, PAID_ON, reason) == D("100.00")
 
 
 @pytest.mark.parametrize("reason", ["retired", "", "vol"])
 def test_unknown_termination_reason_is_refused(reason: str) -> None:
-    """DOMAIN.md "People and roles": only voluntary and involuntary exist."""
+    """docs/RULES.md "People and roles": only voluntary and involuntary exist."""
     with pytest.raises(ValueError, match="expected voluntary or involuntary"):
         repayment_owed(D("100.00"), PAID_ON, PAID_ON, reason)
 
 
 def test_repayment_schedule_is_configuration() -> None:
-    """DOMAIN.md "Repayment" (cfg): HR can change the table."""
+    """docs/RULES.md "Repayment" (cfg): HR can change the table."""
     config = TuitionConfig(repayment_schedule=((12, D("1.00")),))
     assert repayment_owed(D("800.00"), PAID_ON, add_months(PAID_ON, 11), "voluntary", config) == D(
         "800.00"
@@ -609,7 +613,7 @@ def test_repayment_schedule_is_configuration() -> None:
 def test_repayment_never_rises_with_time_nor_exceeds_the_payment(
     amount: Decimal, earlier: int, later: int
 ) -> None:
-    """DOMAIN.md "Repayment": the share only falls as months pass; never more than was paid."""
+    """docs/RULES.md "Repayment": the share only falls as months pass; never more than was paid."""
     earlier, later = sorted((earlier, later))
     owed_earlier = repayment_owed(amount, PAID_ON, add_months(PAID_ON, earlier), "voluntary")
     owed_later = repayment_owed(amount, PAID_ON, add_months(PAID_ON, later), "voluntary")
@@ -620,7 +624,7 @@ def test_repayment_never_rises_with_time_nor_exceeds_the_payment(
 
 
 def test_demo_case_2000_course_graded_b_voluntary_leaver_after_10_months() -> None:
-    """DOMAIN.md "Demo organisation": a $2,000 course graded B, reimbursed $1,500, whose
+    """docs/RULES.md "Demo organisation": a $2,000 course graded B, reimbursed $1,500, whose
     employee leaves voluntarily 10 months later and owes 75%."""
     eligible = eligible_cost(D("1800.00"), D("150.00"), D("50.00"))
     assert eligible == D("2000.00")
