@@ -18,16 +18,9 @@ import pytest
 from sqlalchemy import create_engine, event, text
 
 from tests import postgres
+from tests.factories import DEMO_PASSWORD, PERSONAS, signed_in_client
 
 TEST_TODAY = date(2026, 11, 22)
-DEMO_PASSWORD = "echelon-demo-2026"
-PERSONAS = {
-    "employee": "maria.lopez@example.com",
-    "manager": "sam.rivera@example.com",
-    "hr": "hannah.reid@example.com",
-    "finance": "felix.turner@example.com",
-    "admin": "ada.ng@example.com",
-}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -225,11 +218,7 @@ def login_as(demo_app):  # type: ignore[no-untyped-def]
     """login_as(persona or email) -> a test client signed in through the real sign-in form."""
 
     def sign_in(who: str, password: str = DEMO_PASSWORD):  # type: ignore[no-untyped-def]
-        email = PERSONAS.get(who, who)
-        client = demo_app.test_client()
-        response = client.post("/login", data={"email": email, "password": password})
-        assert response.status_code == 302, f"sign-in failed for {email}"
-        return client
+        return signed_in_client(demo_app, PERSONAS.get(who, who), password)
 
     return sign_in
 

@@ -9,51 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
-
 from app.extensions import db
-from app.models import AuditEntry, Employee, User
-from app.services import tokens
-from app.services.accounts import create_user
+from app.models import User
+from tests.factories import PDF, api_token, audit_count, employee_named
+from tests.factories import persona_user as user_for
 
-PASSWORD = "echelon-demo-2026"
-PERSONAS = {
-    "employee": "maria.lopez@example.com",
-    "manager": "sam.rivera@example.com",
-    "hr": "hannah.reid@example.com",
-    "finance": "felix.turner@example.com",
-    "admin": "ada.ng@example.com",
-}
-# A CSR in another department, with no one in Maria's reporting line: "an unrelated employee".
-UNRELATED_NAME = "Priya Shah"
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-def user_for(who: str) -> User:
-    email = PERSONAS.get(who, who)
-    found = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
-    assert found is not None, email
-    return found
-
-
-def employee_named(name: str) -> Employee:
-    found = db.session.scalar(select(Employee).where(Employee.name == name))
-    assert found is not None, name
-    return found
-
-
-def sign_in_for(employee: Employee, roles: tuple[str, ...] = ()) -> User:
-    """A sign-in for an employee of the demo who has none (committed)."""
-    found = db.session.scalar(select(User).where(User.employee_id == employee.id))
-    if found is not None:
-        return found
-    made = create_user(employee.email, PASSWORD, list(roles))
-    db.session.commit()
-    return made
-
-
-def audit_count() -> int:
-    return db.session.scalar(select(func.count(AuditEntry.id))) or 0
+# What the API tests import from here.
+__all__ = ["PDF", "Api", "audit_count", "employee_named", "user_for"]
 
 
 class Api:
@@ -68,8 +30,7 @@ class Api:
         user = who if isinstance(who, User) else user_for(who)
         key = user.email
         if key not in self.secrets:
-            _, secret = tokens.create_token(user, f"tests: {key}")
-            self.secrets[key] = secret
+            self.secrets[key] = api_token(user, f"tests: {key}")
         return self.secrets[key]
 
     def headers(self, who: str | User | None) -> dict[str, str]:

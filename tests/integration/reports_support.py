@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.models import Employee
+from tests import factories
 
 
 def pdf_pages(data: bytes) -> list[str]:
@@ -23,9 +24,8 @@ def pdf_text(data: bytes) -> str:
 
 
 def employee_id(db, name: str) -> int:  # type: ignore[no-untyped-def]
-    found = db.session.scalar(select(Employee.id).where(Employee.name == name))
-    assert found is not None, name
-    return found
+    """The id of the employee with this name (``db`` is the fixture the callers hold)."""
+    return factories.employee_id(name)
 
 
 def add_people(db, count: int, *, department: str, manager: str, prefix: str = "B") -> list[int]:  # type: ignore[no-untyped-def]

@@ -19,43 +19,22 @@ from werkzeug.datastructures import FileStorage
 
 from app.clock import now
 from app.extensions import db
-from app.models import Employee, TuitionEvent, TuitionRequest, User
+from app.models import TuitionEvent, TuitionRequest, User
 from app.services import notify
 from app.services import tuition as svc
-from app.services.accounts import create_user
 from app.tuition import rules
+from tests import factories
+from tests.factories import PDF
+from tests.factories import employee_named as employee
+from tests.factories import persona_user as user
 
-PASSWORD = "echelon-demo-2026"
-EMAILS = {
-    "employee": "maria.lopez@example.com",
-    "manager": "sam.rivera@example.com",
-    "hr": "hannah.reid@example.com",
-    "finance": "felix.turner@example.com",
-    "admin": "ada.ng@example.com",
-}
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def user(who: str) -> User:
-    email = EMAILS.get(who, who)
-    found = db.session.scalar(select(User).where(User.email == email))
-    assert found is not None, email
-    return found
-
-
-def employee(name: str) -> Employee:
-    found = db.session.scalar(select(Employee).where(Employee.name == name))
-    assert found is not None, name
-    return found
 
 
 def sign_in_for(name: str, roles: tuple[str, ...] = ()) -> User:
     """Give a demo employee without a sign-in one (e.g. Daniel Kim, a second hr user)."""
     person = employee(name)
-    if person.user is None:
-        create_user(person.email, PASSWORD, list(roles))
-        db.session.commit()
+    factories.sign_in_for(person, roles)
     db.session.expire_all()
     return user(person.email)
 

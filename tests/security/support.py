@@ -31,7 +31,6 @@ from werkzeug.datastructures import FileStorage
 from app.audit import acting_as
 from app.extensions import db
 from app.models import (
-    AuditEntry,
     BackgroundCheck,
     CheckType,
     CompetencyRating,
@@ -46,10 +45,18 @@ from app.models import (
     TuitionRequest,
     User,
 )
-from tests.conftest import DEMO_PASSWORD, PERSONAS
+from tests.factories import (
+    DEMO_PASSWORD,
+    PDF,
+    PERSONAS,
+    api_token,
+    audit_count,  # noqa: F401 (re-exported: the access matrix counts audit entries)
+    employee_named,
+    signed_in_client,
+    user_of,
+)
 
 PASSWORD = "matrix-pass-2026"
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 CALLERS = (
     "anonymous",
@@ -97,35 +104,12 @@ class World:
         return client.open(url, method=method, **kwargs)
 
 
-def employee_named(name: str) -> Employee:
-    found = db.session.scalar(select(Employee).where(Employee.name == name))
-    assert found is not None, name
-    return found
-
-
-def user_of(email: str) -> User:
-    found = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
-    assert found is not None, email
-    return found
-
-
-def sign_in(app: Any, email: str, password: str) -> Any:
-    client = app.test_client()
-    response = client.post("/login", data={"email": email, "password": password})
-    assert response.status_code == 302, f"sign-in failed for {email}"
-    return client
-
-
 def table_counts() -> dict[str, int]:
     """Rows per table: a refused request must leave every one of them unchanged."""
     counts = {}
     for table in db.metadata.sorted_tables:
         counts[table.name] = db.session.scalar(select(func.count()).select_from(table)) or 0
     return counts
-
-
-def audit_count() -> int:
-    return db.session.scalar(select(func.count(AuditEntry.id))) or 0
 
 
 def _pdf(name: str) -> FileStorage:
@@ -303,11 +287,10 @@ def build_world(app: Any, tmp_path: Path) -> World:
             seen |= _manager_chain(user.employee_id)
             world.visible[caller] = seen
             with acting_as("test:matrix"):
-                _, secret = tokens.create_token(user, f"matrix: {caller}")
+                secret = api_token(user, f"matrix: {caller}")
                 db.session.commit()
-            world.callers[caller] = Caller(
-                caller, email, user.id, user.employee_id, sign_in(app, email, password), secret
-            )
+            client = signed_in_client(app, email, password)
+            world.callers[caller] = Caller(caller, email, user.id, user.employee_id, client, secret)
         world.callers["anonymous"] = Caller("anonymous")
         db.session.remove()
     return world
