@@ -67,7 +67,7 @@ BAND_SENTENCE_LABELS: Final = {
     "not_ready": "Not ready within 2 years",
 }
 
-# The actions of a development plan, in plan order (docs/RULES.md "Promotion paths"):
+# The actions of a development plan, in plan order (docs/RULES.md "Promotion path"):
 # tenure and ratings come last.
 ACTION_KINDS: Final = (
     "enrol",
