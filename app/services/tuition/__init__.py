@@ -51,6 +51,7 @@ from app.services.tuition.errors import (
 from app.services.tuition.leavers import (
     REPAYMENT_SORTS,
     employee_by_number,
+    find_repayment,
     outstanding_total,
     record_termination,
     reloaded,
@@ -119,6 +120,7 @@ __all__ = [
     "document",
     "documents",
     "employee_by_number",
+    "find_repayment",
     "find_request",
     "grades_for",
     "history",

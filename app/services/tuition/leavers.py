@@ -42,6 +42,11 @@ OPEN_STATES = ("draft", "submitted", "manager_approved", "hr_approved")
 """Requests not yet pre-approved by finance: cancelled when their employee leaves."""
 
 
+def find_repayment(repayment_id: Any) -> Repayment | None:
+    """The repayment of ``repayment_id``, or None."""
+    return db.session.get(Repayment, repayment_id) if isinstance(repayment_id, int) else None
+
+
 def employee_by_number(number: str) -> Employee | None:
     """The employee with this employee number, or None."""
     if not number:
