@@ -8,7 +8,7 @@ qualification, target role and competency gap of the employee's development plan
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from app.kernel.fields import FieldErrors
 from app.models import Competency, Employee, JobRole, QualificationType, TuitionRequest, User
 from app.services.tuition.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from app.services.tuition.parsing import parse_bool, parse_date, parse_money, refuse_if_any, text
-from app.services.tuition.plan import PlanOptions, plan_options
+from app.services.tuition.plan import plan_options
 from app.services.tuition.queries import load_request
 from app.services.tuition.store import actor_context, add_event, tuition_work, work
 from app.tuition.rules import DRAFT
@@ -97,53 +97,61 @@ def _qualification(
     return qual.id
 
 
-def _target_role(
+def _plan_target(
     errors: FieldErrors,
     data: Mapping[str, Any],
-    options: PlanOptions,
-    existing: TuitionRequest | None,
+    key: str,
+    model: Any,
+    allowed: set[int],
+    current: int | None,
+    refusal: Callable[[Any], str],
 ) -> int | None:
-    """A role of the development plan (or the one the request already names)."""
-    role_code = data.get("target_role")
-    if not _given(role_code):
+    """The id of the plan's role or competency named by code under ``key`` (the one the
+    request already names stays allowed), or None after a message when it is not in the plan."""
+    code = data.get(key)
+    if not _given(code):
         return None
-    role = db.session.scalar(select(JobRole).where(JobRole.code == str(role_code).strip()))
-    allowed = {r.id for r in options.roles}
-    if existing is not None and existing.target_role_id:
-        allowed.add(existing.target_role_id)
-    if role is None or role.id not in allowed:
-        errors.add(
+    found = db.session.scalar(select(model).where(model.code == str(code).strip()))
+    if current:
+        allowed = allowed | {current}
+    if found is None or found.id not in allowed:
+        errors.add(key, refusal(code))
+        return None
+    return found.id
+
+
+def _targets(
+    errors: FieldErrors,
+    data: Mapping[str, Any],
+    employee: Employee,
+    existing: TuitionRequest | None,
+) -> dict[str, int | None]:
+    """The target role and the competency gap: they must be in the development plan."""
+    plan = plan_options(employee)
+    roles = ", ".join(r.code for r in plan.roles) or "none (no role above yours)"
+    return {
+        "target_role_id": _plan_target(
+            errors,
+            data,
             "target_role",
-            f"{role_code!r} is not a role in your development plan: pick one of "
-            + (", ".join(r.code for r in options.roles) or "none (no role above yours)")
-            + ".",
-        )
-        return None
-    return role.id
-
-
-def _target_competency(
-    errors: FieldErrors,
-    data: Mapping[str, Any],
-    options: PlanOptions,
-    existing: TuitionRequest | None,
-) -> int | None:
-    """A competency gap of the development plan (or the one the request already names)."""
-    comp_code = data.get("target_competency")
-    if not _given(comp_code):
-        return None
-    comp = db.session.scalar(select(Competency).where(Competency.code == str(comp_code).strip()))
-    allowed = {c.id for c in options.competencies}
-    if existing is not None and existing.target_competency_id:
-        allowed.add(existing.target_competency_id)
-    if comp is None or comp.id not in allowed:
-        errors.add(
+            JobRole,
+            {r.id for r in plan.roles},
+            existing.target_role_id if existing is not None else None,
+            lambda code: f"{code!r} is not a role in your development plan: pick one of {roles}.",
+        ),
+        "target_competency_id": _plan_target(
+            errors,
+            data,
             "target_competency",
-            f"{comp_code!r} is not a competency gap in your development plan: pick one "
-            "from the list, or leave it empty.",
-        )
-        return None
-    return comp.id
+            Competency,
+            {c.id for c in plan.competencies},
+            existing.target_competency_id if existing is not None else None,
+            lambda code: (
+                f"{code!r} is not a competency gap in your development plan: pick one "
+                "from the list, or leave it empty."
+            ),
+        ),
+    }
 
 
 def validate_request_data(
@@ -154,9 +162,7 @@ def validate_request_data(
     values = _course(errors, data)
     _flags(errors, data, values)
     values["qualification_id"] = _qualification(errors, data, existing)
-    options = plan_options(employee)
-    values["target_role_id"] = _target_role(errors, data, options, existing)
-    values["target_competency_id"] = _target_competency(errors, data, options, existing)
+    values.update(_targets(errors, data, employee, existing))
     refuse_if_any(errors)
     return values
 
