@@ -25,7 +25,7 @@ def _visible_request(request_id: Any) -> TuitionRequest | None:
 
 def request(arg: str = "request_id", name: str = "req") -> policy.Load:
     """Load a request the caller may see; 404 otherwise."""
-    return policy.Load(arg, name, _visible_request, lambda user, req: True)
+    return policy.Load(arg, name, svc.find_request, svc.may_see)
 
 
 def own_request(arg: str = "request_id", name: str = "req") -> policy.Load:
