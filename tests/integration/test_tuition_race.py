@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEntry, TuitionEvent, TuitionRequest, User
 from app.services import tuition as svc
+from app.services.tuition import workflow
 from tests.integration.tuition_support import sign_in_for, user, walk
 
 TIMEOUT = 20
@@ -29,19 +30,19 @@ def _race(
     app: Any,
     monkeypatch: pytest.MonkeyPatch,
     attempts: list[Callable[[], Any]],
-    hold: str = "_lock_employee",
+    hold: str = "lock_employee",
 ) -> list[tuple[str, Any]]:
     """Run each attempt in its own thread and app context, all released together at the first
     write (``hold``: the employee lock every step takes first, or the conditional UPDATE);
     answer ("ok", (id, state)) or ("refused", error) per attempt."""
     barrier = threading.Barrier(len(attempts), timeout=TIMEOUT)
-    original = getattr(svc, hold)
+    original = getattr(workflow, hold)
 
     def held(*args: Any, **kwargs: Any) -> Any:
         barrier.wait()
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(svc, hold, held)
+    monkeypatch.setattr(workflow, hold, held)
     results: list[tuple[str, Any] | None] = [None] * len(attempts)
 
     def run(index: int) -> None:
@@ -63,7 +64,7 @@ def _race(
     for thread in threads:
         thread.join(TIMEOUT + 5)
     assert not any(t.is_alive() for t in threads), "a thread hung"
-    monkeypatch.setattr(svc, hold, original)
+    monkeypatch.setattr(workflow, hold, original)
     assert all(r is not None for r in results)
     return results  # type: ignore[return-value]
 
@@ -203,7 +204,7 @@ def test_two_finance_approvals_for_one_employee_cannot_exceed_the_cap_together(
         demo_app,
         monkeypatch,
         [_as(felix, first, "approve"), _as(other, second, "approve")],
-        hold="_lock_employee",
+        hold="lock_employee",
     )
     won, lost = _outcome(results)
     assert len(won) == 1 and len(lost) == 1, results

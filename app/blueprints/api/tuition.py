@@ -1,4 +1,4 @@
-"""Tuition endpoints (API.md "Tuition"): requests, their transitions, the finance summary.
+"""Tuition endpoints (docs/API.md "Tuition"): requests, their transitions, the finance summary.
 
 Every rule lives in app.services.tuition (the same functions as the tuition pages): the
 state machine, who may approve which stage (an ``approve`` applies to the stage the request is
@@ -12,8 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import jsonify, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import lazyload
 
 from app import policy
 from app.blueprints.api import bp
@@ -29,8 +27,7 @@ from app.blueprints.api.spec import (
     query_args,
 )
 from app.clock import today
-from app.extensions import db
-from app.models import Competency, JobRole, TuitionRequest
+from app.models import TuitionRequest
 from app.models.tuition import TUITION_STATES
 from app.services import tuition as svc
 
@@ -39,24 +36,6 @@ TAG = "Tuition"
 
 def _user() -> Any:
     return policy.acting_user()
-
-
-def requests_to_dicts(rows: list[TuitionRequest]) -> list[dict[str, Any]]:
-    """Serialize a page; its target competencies and roles load in one query each (into the
-    session's identity map, where the serializer finds them), not one query per request."""
-    # Always both queries, so a page costs the same whatever its rows refer to; the results
-    # are held in a local: the identity map keeps objects only while something refers to them.
-    competencies = {r.target_competency_id for r in rows if r.target_competency_id}
-    roles = {r.target_role_id for r in rows if r.target_role_id}
-    loaded: list[Any] = list(
-        db.session.scalars(select(Competency).where(Competency.id.in_(competencies)))
-    )
-    loaded += db.session.scalars(
-        select(JobRole).options(lazyload(JobRole.requirements)).where(JobRole.id.in_(roles))
-    )
-    answer = [svc.request_to_dict(r) for r in rows]
-    del loaded
-    return answer
 
 
 @api_route(
@@ -85,7 +64,7 @@ def list_tuition_requests() -> Any:
     if args["employee_id"]:
         stmt = stmt.where(TuitionRequest.employee_id == args["employee_id"])
     stmt = stmt.order_by(TuitionRequest.id.desc())
-    return jsonify(page_of(stmt, requests_to_dicts, args))
+    return jsonify(page_of(stmt, svc.requests_to_dicts, args))
 
 
 @api_route(
@@ -142,25 +121,7 @@ def show_tuition_request(request_id: int) -> Any:
 def update_tuition_request(request_id: int) -> Any:
     user = _user()
     req = svc.load_request(request_id, user)
-    current = {
-        "title": req.title,
-        "institution": req.institution,
-        "qualification": req.qualification.code if req.qualification else None,
-        "starts_on": req.starts_on,
-        "ends_on": req.ends_on,
-        "tuition": req.tuition,
-        "fees": req.fees,
-        "books": req.books,
-        "job_related": req.job_related,
-        "justification": req.justification,
-        "target_role": req.target_role.code if req.target_role else None,
-        "target_competency": (
-            db.session.get(Competency, req.target_competency_id).code  # type: ignore[union-attr]
-            if req.target_competency_id
-            else None
-        ),
-        "pass_fail": req.pass_fail,
-    }
+    current = svc.request_fields(req)
     current.update(json_body())
     req = svc.update_request(request_id, current, user)
     return jsonify(svc.request_to_dict(req, include_history=True))
@@ -246,7 +207,7 @@ def _money(value: Decimal) -> str:
         ),
         Param("department", "string", "A department code or name."),
     ),
-    description="DOMAIN.md Annual cap: reserved (pre-approved, not yet paid, course starting "
+    description="docs/RULES.md Annual cap: reserved (pre-approved, not yet paid, course starting "
     "that year) and reimbursed (paid that year) both count toward the cap; the taxable excess "
     "is what the year's payments for courses that are not job-related pay above the tax-free "
     "limit; repayments owed by voluntary leavers who left that year. totals cover every row, "

@@ -2,12 +2,10 @@
 
 The service validates every value (the JSON API sends the same data), so these forms declare no
 validators of their own: a refused value comes back as ``ValidationFailed.errors`` and is tied
-to its field with ``apply_errors``.
+to its field with ``app.kernel.forms``.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -19,7 +17,7 @@ MONEY = {"inputmode": "decimal", "placeholder": "0.00", "autocomplete": "off"}
 
 
 class RequestForm(FlaskForm):
-    """A tuition request (DOMAIN.md TuitionRequest)."""
+    """A tuition request (docs/RULES.md TuitionRequest)."""
 
     title = StringField("Programme or course", render_kw={"maxlength": 200})
     institution = StringField("Institution", render_kw={"maxlength": 200})
@@ -81,20 +79,3 @@ class TerminationForm(FlaskForm):
 
 class SettleForm(FlaskForm):
     settled_on = StringField("Repaid on", render_kw=DATE)
-
-
-def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
-    """SelectField options from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def apply_errors(form: FlaskForm, errors: Mapping[str, list[str]]) -> list[str]:
-    """Tie the service's field errors to the form's fields; answer those with no field."""
-    leftover: list[str] = []
-    for name, messages in errors.items():
-        field = form._fields.get(name) if hasattr(form, "_fields") else None
-        if field is None:
-            leftover.extend(messages)
-            continue
-        field.errors = list(messages)
-    return leftover

@@ -1,0 +1,63 @@
+"""The approval queues: the manager's team, HR and finance."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+
+from app.blueprints.tuition import bp
+from app.blueprints.tuition.common import search_term, user
+from app.models import TuitionRequest
+from app.pagination import page_args, paginate, sort_args
+from app.policy import permission
+from app.policy import tuition as may
+from app.services import tuition as svc
+
+QUEUE_TITLES = {
+    "manager": "Tuition approvals for your team",
+    "hr": "HR tuition queue",
+    "finance": "Finance tuition queue",
+}
+QUEUE_VIEWS = {"hr": ("approve", "late"), "finance": ("all", "approve", "pay", "waiting")}
+
+
+def _queue(stage: str):  # type: ignore[no-untyped-def]
+    me = user()
+    q = search_term()
+    view = request.args.get("view")
+    if view not in QUEUE_VIEWS.get(stage, ()):
+        view = None
+    sort_key, descending, order = sort_args(svc.REQUEST_SORTS, "updated")
+    page, per_page = page_args(25)
+    stmt = svc.queue_query(me, stage, q=q, view=view).order_by(order, TuitionRequest.id)
+    return render_template(
+        "tuition/queue.html",
+        stage=stage,
+        title=QUEUE_TITLES[stage],
+        page=paginate(stmt, page, per_page),
+        q=q,
+        view=view,
+        sort_key=sort_key,
+        descending=descending,
+        late_count=svc.queue_count(me, "hr", view="late") if stage == "hr" else None,
+    )
+
+
+@bp.route("/queue/manager")
+@permission("authenticated")
+def queue_manager():  # type: ignore[no-untyped-def]
+    # Only people who manage someone have this queue; no app role says so, hence the check.
+    if not may.decides_for_team(user()):
+        abort(403)
+    return _queue("manager")
+
+
+@bp.route("/queue/hr")
+@permission("hr")
+def queue_hr():  # type: ignore[no-untyped-def]
+    return _queue("hr")
+
+
+@bp.route("/queue/finance")
+@permission("finance")
+def queue_finance():  # type: ignore[no-untyped-def]
+    return _queue("finance")
