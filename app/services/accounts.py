@@ -68,6 +68,11 @@ def _record_ip_failure(client_ip: str | None) -> None:
     db.session.add(SignInFailure(ip=client_ip[:45], at=moment))
 
 
+def user_by_email(email: str) -> User | None:
+    """The sign-in with this email (any case), or None."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
 def hash_password(password: str) -> str:
     method = current_app.config.get("PASSWORD_HASH_METHOD") or "scrypt"
     return generate_password_hash(password, method=method)

@@ -346,7 +346,7 @@ def _forget_after_rollback(session: Session) -> None:
 
 
 def install() -> None:
-    """Attach the outbox listeners once per process (done when this module is imported)."""
+    """Attach the outbox listeners once per process (app/registry.py calls it)."""
     global _installed
     if _installed:
         return
@@ -354,6 +354,3 @@ def install() -> None:
     event.listen(Session, "after_commit", _send_after_commit)
     event.listen(Session, "after_rollback", _forget_after_rollback)
     _installed = True
-
-
-install()

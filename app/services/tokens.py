@@ -15,11 +15,9 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-import click
-from flask import Flask
 from sqlalchemy import Select, func, select, update
 
-from app.audit import acting_as, record_change
+from app.audit import record_change
 from app.clock import now
 from app.extensions import db
 from app.models import ApiToken, User
@@ -195,27 +193,3 @@ def authenticate(secret: str | None) -> User | None:
         db.session.execute(update(table).where(table.c.id == token.id).values(last_used_at=moment))
         db.session.commit()
     return user
-
-
-def register_cli(app: Flask) -> None:
-    @app.cli.command("create-token")
-    @click.argument("email")
-    @click.option("--name", default="Command line", show_default=True, help="What will use it.")
-    def create_token_command(email: str, name: str) -> None:
-        """Create an API token for the sign-in EMAIL and print it (it is shown only once)."""
-        user = db.session.scalar(
-            select(User).where(func.lower(User.email) == email.strip().lower())
-        )
-        if user is None:
-            raise click.ClickException(f"There is no sign-in for {email}.")
-        with acting_as("cli:create-token"):
-            try:
-                token, secret = create_token(user, name)
-            except TokenError as error:
-                raise click.ClickException(error.message) from error
-        click.echo(secret)
-        click.echo(
-            f"Token “{token.name}” ({token.prefix}…) for {user.email}. Keep it secret: it is "
-            "shown only once. Send it as 'Authorization: Bearer <token>'.",
-            err=True,
-        )

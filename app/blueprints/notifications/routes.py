@@ -5,23 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from app import policy
-from app.navigation import NAV_ENTRIES, NavEntry
 from app.pagination import page_args, paginate, sort_args
 from app.policy import permission
 from app.services import notify
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-
-NAV_ENTRIES.append(
-    NavEntry(
-        "Notifications",
-        "notifications.index",
-        lambda user: True,
-        notify.unread_count_query,
-        count_label="unread",
-    )
-)
-
 
 @bp.route("/")
 @permission("authenticated")

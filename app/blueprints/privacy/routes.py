@@ -8,17 +8,11 @@ import re
 from flask import Blueprint, Response, abort, g, render_template, request
 
 from app import policy
-from app.navigation import NAV_ENTRIES, NavEntry
 from app.pagination import page_args, paginate, sort_args
 from app.policy import permission
 from app.services import data_export, people
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
-
-NAV_ENTRIES.append(("My data", "privacy.index", lambda user: not user.has_role("hr")))
-NAV_ENTRIES.append(
-    NavEntry("Data export", "privacy.index", lambda user: user.has_role("hr"), group="Records")
-)
 
 EXPORT_SORTS = {
     "name": people.Employee.name,

@@ -14,14 +14,12 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from app import policy
 from app.blueprints.profile.forms import TokenForm
 from app.models import User
-from app.navigation import NAV_ENTRIES
 from app.pagination import page_args, paginate, sort_args
 from app.policy import permission
 from app.services import tokens
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
-NAV_ENTRIES.append(("Profile", "profile.index", lambda user: True))
 
 
 def _page(form: TokenForm, secret: str | None = None, created: Any = None, code: int = 200):  # type: ignore[no-untyped-def]
