@@ -81,7 +81,7 @@ def backup_command(destination: str) -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Load the demo organisation of DOMAIN.md (safe to run twice)."""
+    """Load the demo organisation of docs/RULES.md (safe to run twice)."""
     from app.seed import demo
 
     with acting_as("cli:seed-demo"):

@@ -323,4 +323,3 @@ def sees_people_list(user: User | None) -> bool:
 def exports_anyones_data(user: User | None) -> bool:
     """May ``user`` download anyone's personal data (docs/RULES.md "People and roles")? hr only."""
     return user is not None and user.has_role("hr")
-

@@ -10,18 +10,19 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.clock import now
 from app.extensions import db
+from app.kernel.errors import Invalid
 from app.models import Employee, SignInFailure, User, UserRole
 from app.models.people import APP_ROLES
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """A sign-in could not be created or used; the message says why."""
 
 
 class SignInThrottled(AccountError):
     """Too many failed sign-ins from one client address: wait ``retry_after`` seconds."""
 
-    status = 429
+    status = 429  # Too Many Requests: no kernel kind says "wait", so it keeps its own
 
     def __init__(self, minutes: int) -> None:
         super().__init__(

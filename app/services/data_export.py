@@ -3,9 +3,9 @@
 Issue 8: the subject-access and portability duty under data-protection law. An employee
 downloads their own data; hr downloads anyone's. It holds the profile, role history, sign-in,
 records, ratings, background checks (findings included: the employee may see their own,
-DOMAIN.md data minimisation), assessments with group results and tuition.
+docs/RULES.md data minimisation), assessments with group results and tuition.
 
-What it never holds (DOMAIN.md "360": rater identities are never shown or exported):
+What it never holds (docs/RULES.md "360": rater identities are never shown or exported):
 - rater identities: 360 results are exported as group results computed by the 360 rule, groups
   below their minimum hidden exactly as `aggregate_360` hides them (count only, no mean), and
   never the individual responses;
@@ -28,6 +28,7 @@ from app import policy
 from app.audit import record_change
 from app.clock import now, today
 from app.extensions import db
+from app.kernel.errors import NotFound
 from app.models import (
     ApiToken,
     Assessment,
@@ -50,14 +51,11 @@ FORMAT = "echelon-personal-data"
 FORMAT_VERSION = 1
 
 
-class ExportNotFound(LookupError):
+class ExportNotFound(NotFound):
     """No such employee, or one the caller may not export (they look alike: 404)."""
-
-    status = 404
 
     def __init__(self, message: str = "There is no such employee, or you may not export them."):
         super().__init__(message)
-        self.message = message
 
 
 def may_export(user: User | None, employee: Employee) -> bool:
@@ -375,13 +373,13 @@ def build_export(employee: Employee, as_of: date | None = None) -> dict[str, Any
     return _plain(document)
 
 
-def export_for(user: User, employee_id: int) -> dict[str, Any]:
-    """Build the export of ``employee_id`` for ``user`` and audit it; one commit.
+def export_for(user: User, employee: Employee) -> dict[str, Any]:
+    """Build the export of ``employee`` for ``user`` and audit it; one commit.
 
-    Raises ExportNotFound unless the user is that employee or hr.
+    Raises ExportNotFound unless the user is that employee or hr (the route's Load has
+    already answered 404 for anyone else; this keeps the rule for every caller).
     """
-    employee = db.session.get(Employee, employee_id)
-    if employee is None or not may_export(user, employee):
+    if not may_export(user, employee):
         raise ExportNotFound()
     document = build_export(employee)
     record_change(

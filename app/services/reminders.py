@@ -1,6 +1,6 @@
-"""Expiry reminders for certifications and background checks (DOMAIN.md "Reminders").
+"""Expiry reminders for certifications and background checks (docs/RULES.md "Reminders").
 
-DOMAIN.md: expiring certifications and background checks get reminders at 90, 60, 30 and 7 days
+docs/RULES.md: expiring certifications and background checks get reminders at 90, 60, 30 and 7 days
 before expiry (cfg ``reminder_days``). The employee gets every reminder, the manager is added from
 30 days (cfg ``manager_reminder_from_days``), hr gets the expired ones. Reminders are emailed and
 shown in the app, and no reminder is ever sent twice.
@@ -10,11 +10,11 @@ What is reminded about:
   the run date) that has an expiry date; an older completion superseded by a renewal never
   triggers;
 - background checks: the latest check per employee and type that has ``valid_until``, when its
-  status is ``clear`` (only a clear check makes anyone ready, DOMAIN.md requirement table);
+  status is ``clear`` (only a clear check makes anyone ready, docs/RULES.md requirement table);
 - never for terminated employees.
 
 Stages: an item with ``days_left = expires_on - as_of`` has crossed threshold ``t`` when
-``days_left <= t``; it is expired when ``days_left <= 0`` (DOMAIN.md: expired once D >= expiry).
+``days_left <= t``; it is expired when ``days_left <= 0`` (docs/RULES.md: expired once D >= expiry).
 Idempotence: each (item, its expiry date, stage, recipient) has a dedupe key, stored unique in
 ``notifications``. Catching up after missed days, only the MOST URGENT stage crossed is sent (one
 message that says how many days are really left), never a burst of stale ones; the stages it
@@ -34,6 +34,7 @@ from sqlalchemy.orm import aliased
 
 from app.clock import today
 from app.extensions import db
+from app.kernel.errors import Invalid
 from app.models import (
     BackgroundCheck,
     CheckType,
@@ -50,7 +51,7 @@ EXPIRED = 0
 KIND = "reminder"
 
 
-class ReminderError(ValueError):
+class ReminderError(Invalid):
     """A reminder run was refused or could not be stored; nothing was sent."""
 
 
@@ -73,7 +74,7 @@ def thresholds_from(values: Iterable[object]) -> tuple[int, ...]:
 def reminder_stage(expires_on: date, as_of: date, thresholds: Iterable[int]) -> int | None:
     """The most urgent stage crossed on ``as_of``: EXPIRED (0), a threshold in days, or None.
 
-    DOMAIN.md "Reminders": reminders at 90, 60, 30 and 7 days before expiry (cfg), and the
+    docs/RULES.md "Reminders": reminders at 90, 60, 30 and 7 days before expiry (cfg), and the
     expired ones. Threshold t is crossed once ``expires_on - as_of <= t`` days.
     """
     days_left = (expires_on - as_of).days

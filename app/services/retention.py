@@ -1,6 +1,6 @@
 """Retention: erase background-check findings and uploaded documents past their period.
 
-Issue 8 and DOMAIN.md (cfg): findings are kept ``check_retention_years`` (default 5) after the
+Issue 8 and docs/RULES.md (cfg): findings are kept ``check_retention_years`` (default 5) after the
 check was completed; uploaded documents ``upload_retention_years`` (default 5) after upload.
 Erasing keeps the status history: the check row with its type, status and dates stays (so
 readiness and reports still know a check was done), the upload's metadata row stays (so the

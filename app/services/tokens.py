@@ -1,6 +1,6 @@
 """API tokens: create (the secret is shown once), list, revoke, and authenticate a bearer token.
 
-API.md "Auth": a token acts as its user, with exactly that user's permissions; the server
+docs/API.md "Auth": a token acts as its user, with exactly that user's permissions; the server
 stores only a hash of each token. A token is ``ech_`` followed by 43 URL-safe random
 characters (256 bits). Only its SHA-256 hex digest is stored, with a short prefix so the owner
 can tell tokens apart. Revocation is a conditional UPDATE (``WHERE id = ? AND revoked_at IS
@@ -20,6 +20,7 @@ from sqlalchemy import Select, func, select, update
 from app.audit import record_change
 from app.clock import now
 from app.extensions import db
+from app.kernel.errors import Conflict, Invalid, NotFound
 from app.models import ApiToken, User
 
 TOKEN_PREFIX = "ech_"
@@ -39,27 +40,16 @@ TOKEN_SORTS = {
 TOKEN_STATUSES = ("active", "revoked")
 
 
-class TokenError(ValueError):
+class TokenError(Invalid):
     """A token could not be created or revoked; nothing was changed."""
 
-    status = 422
 
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = dict(errors or {})
-
-
-class TokenNotFound(TokenError):
+class TokenNotFound(TokenError, NotFound):
     """No such token among the user's own (other people's tokens look the same: absent)."""
 
-    status = 404
 
-
-class TokenConflict(TokenError):
+class TokenConflict(TokenError, Conflict):
     """The token is already revoked."""
-
-    status = 409
 
 
 def hash_token(secret: str) -> str:

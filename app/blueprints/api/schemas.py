@@ -62,7 +62,7 @@ def enum(values: tuple[str, ...] | list[str], nullable: bool = False) -> dict[st
 
 
 def page(item: str, **extra: Any) -> dict[str, Any]:
-    """API.md list shape {items, total, page, per_page}."""
+    """docs/API.md list shape {items, total, page, per_page}."""
     return obj(
         {
             "items": {"type": "array", "items": ref(item)},
@@ -429,7 +429,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "type": S,
             "status": {
                 **enum((*CHECK_STATUSES, "expired")),
-                "description": "Managers see only this word (DOMAIN.md data minimisation).",
+                "description": "Managers see only this word (docs/RULES.md data minimisation).",
             },
             "recorded_status": enum(CHECK_STATUSES),
             "consent_signed_on": DATE,

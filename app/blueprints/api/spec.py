@@ -22,21 +22,20 @@ from sqlalchemy import Select
 
 from app import policy
 from app.blueprints.api.schemas import COMPONENTS
+from app.kernel.errors import DomainError
 from app.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, paginate
 
 # --------------------------------------------------------------------------- errors
 
 
-class ApiError(ValueError):
-    """An API refusal with its status, a message and per-field messages (API.md errors)."""
+class ApiError(DomainError):
+    """An API refusal with its status, a message and per-field messages (docs/API.md errors)."""
 
     def __init__(
         self, status: int, message: str, errors: Mapping[str, list[str]] | None = None
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, errors)
         self.status = status
-        self.message = message
-        self.errors = {k: list(v) for k, v in (errors or {}).items()}
 
 
 def invalid(field_name: str, message: str) -> ApiError:
@@ -134,8 +133,13 @@ def api_route(
     conflict: bool = False,
     multipart: bool = False,
     description: str = "",
+    loads: Iterable[policy.Load] = (),
+    open_args: Iterable[str] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view under the API blueprint with its permission and its schemas."""
+    """Register a view under the API blueprint with its permission and its schemas.
+
+    ``loads`` and ``open_args`` go to ``policy.permission``: every URL argument is loaded and
+    checked by a Load, or named open (the permission itself is the check)."""
     if body is not None and body not in COMPONENTS:
         raise ValueError(f"unknown request schema {body!r}")
     if response is not None and response not in COMPONENTS:
@@ -161,7 +165,7 @@ def api_route(
             multipart=multipart,
             description=description,
         )
-        guarded = policy.permission(permission)(view)
+        guarded = policy.permission(permission, *loads, open_args=open_args)(view)
         bp.add_url_rule(rule, endpoint=endpoint, view_func=guarded, methods=[method])
         return guarded
 
@@ -404,7 +408,7 @@ def page_of(
     serialize: Callable[[list[Any]], list[dict[str, Any]]],
     args: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """API.md list shape: {items, total, page, per_page}, two queries plus the serializer's."""
+    """docs/API.md list shape: {items, total, page, per_page}, two queries plus the serializer's."""
     result = paginate(stmt, args["page"], args["per_page"])
     return {
         "items": serialize(result.items),
