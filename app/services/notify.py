@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.extensions import db
+from app.kernel.uow import unit_of_work
 from app.models import Employee, Notification, User
 from app.services import mailer
 
@@ -112,6 +113,7 @@ def inbox_query(user_id: int, unread_only: bool = False):  # type: ignore[no-unt
     return stmt
 
 
+@unit_of_work
 def mark_read(user_id: int, notification_id: int | None = None) -> int:
     """Mark one of the user's notices (or all of them) read; commits; answers how many."""
     stmt = update(Notification).where(
@@ -120,7 +122,6 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
     result: CursorResult[Any] = db.session.execute(stmt.values(read_at=now()))  # type: ignore[assignment]
-    db.session.commit()
     return result.rowcount or 0
 
 

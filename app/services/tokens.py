@@ -21,6 +21,7 @@ from app.audit import record_change
 from app.clock import now
 from app.extensions import db
 from app.kernel.errors import Conflict, Invalid, NotFound
+from app.kernel.uow import unit_of_work
 from app.models import ApiToken, User
 
 TOKEN_PREFIX = "ech_"
@@ -73,6 +74,7 @@ def _clean_name(name: object) -> str:
     return text
 
 
+@unit_of_work
 def create_token(user: User, name: object) -> tuple[ApiToken, str]:
     """Create a token for ``user``; answers the row and the secret (shown once, never stored).
 
@@ -100,12 +102,7 @@ def create_token(user: User, name: object) -> tuple[ApiToken, str]:
         prefix=secret[:PREFIX_LENGTH],
         created_at=now(),
     )
-    try:
-        db.session.add(token)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    db.session.add(token)
     return token, secret
 
 
@@ -127,30 +124,26 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id) if isinstance(token_id, int) else None
     if token is None or token.user_id != user.id:
         raise TokenNotFound("There is no such token among yours.")
-    table = ApiToken.__table__
-    moment = now()
-    try:
-        result = db.session.execute(
-            update(table)
-            .where(table.c.id == token.id, table.c.revoked_at.is_(None))
-            .values(revoked_at=moment)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise TokenConflict(f"The token “{token.name}” was already revoked.")
-        record_change(
-            db.session(),
-            table.name,
-            token.id,
-            "update",
-            {"revoked_at": None},
-            {"revoked_at": moment},
-        )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    _revoke(token)
     db.session.expire(token)
     return token
+
+
+@unit_of_work
+def _revoke(token: ApiToken) -> None:
+    """The conditional UPDATE that revokes ``token`` once, and its audit row."""
+    table = ApiToken.__table__
+    moment = now()
+    result = db.session.execute(
+        update(table)
+        .where(table.c.id == token.id, table.c.revoked_at.is_(None))
+        .values(revoked_at=moment)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise TokenConflict(f"The token “{token.name}” was already revoked.")
+    record_change(
+        db.session(), table.name, token.id, "update", {"revoked_at": None}, {"revoked_at": moment}
+    )
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -179,7 +172,12 @@ def authenticate(secret: str | None) -> User | None:
     moment = now()
     last = _aware(token.last_used_at)
     if last is None or moment - last >= TOUCH_EVERY:
-        table = ApiToken.__table__
-        db.session.execute(update(table).where(table.c.id == token.id).values(last_used_at=moment))
-        db.session.commit()
+        _touch(token.id, moment)
     return user
+
+
+@unit_of_work
+def _touch(token_id: int, moment: datetime) -> None:
+    """Record when a token was last used (bookkeeping, not audited)."""
+    table = ApiToken.__table__
+    db.session.execute(update(table).where(table.c.id == token_id).values(last_used_at=moment))
