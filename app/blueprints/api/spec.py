@@ -184,46 +184,51 @@ DATE_RANGE = (1900, 2200)  # readiness projects years ahead: dates near year 999
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _parse_param(param: Param, raw: str) -> Any:
-    text = raw.strip()
-    if param.kind == "integer":
-        if not _INTEGER.match(text):
-            raise invalid(param.name, f"{param.name} must be a whole number, not {raw[:40]!r}.")
-        value = int(text)
-        low, high = param.minimum, param.maximum
-        if (low is not None and value < low) or (high is not None and value > high):
-            if high is None:
-                bounds = f"{low} or more"
-            elif low is None:
-                bounds = f"{high} or less"
-            else:
-                bounds = f"from {low} to {high}"
-            raise invalid(param.name, f"{param.name} must be {bounds}; {value} is outside.")
-        return value
-    if param.kind == "date":
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                raise ValueError(text)
-            day = date.fromisoformat(text)
-        except ValueError:
-            raise invalid(
-                param.name,
-                f"{param.name} must be a real date written YYYY-MM-DD, e.g. 2026-11-22; "
-                f"{raw[:40]!r} is not.",
-            ) from None
-        if not DATE_RANGE[0] <= day.year <= DATE_RANGE[1]:
-            raise invalid(
-                param.name,
-                f"{param.name} must be a date from {DATE_RANGE[0]} to {DATE_RANGE[1]}.",
-            )
-        return day
-    if param.kind == "boolean":
-        lowered = text.lower()
-        if lowered in ("true", "1", "yes"):
-            return True
-        if lowered in ("false", "0", "no"):
-            return False
-        raise invalid(param.name, f"{param.name} must be true or false.")
+def _parse_integer(param: Param, raw: str, text: str) -> int:
+    if not _INTEGER.match(text):
+        raise invalid(param.name, f"{param.name} must be a whole number, not {raw[:40]!r}.")
+    value = int(text)
+    low, high = param.minimum, param.maximum
+    if (low is not None and value < low) or (high is not None and value > high):
+        if high is None:
+            bounds = f"{low} or more"
+        elif low is None:
+            bounds = f"{high} or less"
+        else:
+            bounds = f"from {low} to {high}"
+        raise invalid(param.name, f"{param.name} must be {bounds}; {value} is outside.")
+    return value
+
+
+def _parse_date(param: Param, raw: str, text: str) -> date:
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise invalid(
+            param.name,
+            f"{param.name} must be a real date written YYYY-MM-DD, e.g. 2026-11-22; "
+            f"{raw[:40]!r} is not.",
+        ) from None
+    if not DATE_RANGE[0] <= day.year <= DATE_RANGE[1]:
+        raise invalid(
+            param.name,
+            f"{param.name} must be a date from {DATE_RANGE[0]} to {DATE_RANGE[1]}.",
+        )
+    return day
+
+
+def _parse_boolean(param: Param, raw: str, text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise invalid(param.name, f"{param.name} must be true or false.")
+
+
+def _parse_text(param: Param, raw: str, text: str) -> str:
     if _CONTROL.search(text):
         raise invalid(param.name, f"{param.name} contains control characters.")
     if len(text) > 200:
@@ -231,6 +236,17 @@ def _parse_param(param: Param, raw: str) -> Any:
     if param.enum and text not in param.enum:
         raise invalid(param.name, f"{param.name} must be one of: {', '.join(param.enum)}.")
     return text
+
+
+_PARSERS: dict[str, Callable[[Param, str, str], Any]] = {
+    "integer": _parse_integer,
+    "date": _parse_date,
+    "boolean": _parse_boolean,
+}
+
+
+def _parse_param(param: Param, raw: str) -> Any:
+    return _PARSERS.get(param.kind, _parse_text)(param, raw, raw.strip())
 
 
 def query_args() -> dict[str, Any]:
