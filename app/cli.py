@@ -81,7 +81,7 @@ def backup_command(destination: str) -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Load the demo organisation of docs/RULES.md (safe to run twice)."""
+    """Load the demo organisation of DOMAIN.md (safe to run twice)."""  # help text: unchanged
     from app.seed import demo
 
     with acting_as("cli:seed-demo"):
@@ -267,7 +267,7 @@ def purge_expired_data_command(dry_run: bool) -> None:
 
 @click.group("reports")
 def reports_group() -> None:
-    """Readiness reports."""
+    pass  # `flask reports ...`: no help text of its own, as before
 
 
 @reports_group.command("verify")
@@ -277,12 +277,10 @@ def reports_group() -> None:
 @click.argument("fingerprint")
 @with_appcontext
 def verify_report_command(employee_no: str, role: str, as_of: str, fingerprint: str) -> None:
-    """Does a printed readiness report still match the records?
-
-    Recomputes the fingerprint of an individual readiness report from today's records (exit
-    status 0 when it matches, 1 when it does not, 2 for bad input). Runs with the rights of
-    the command line, i.e. of whoever may run the server's commands.
-    """
+    """Does a printed readiness report still match the records?"""
+    # Recomputes the fingerprint of an individual readiness report from today's records (exit
+    # status 0 when it matches, 1 when it does not, 2 for bad input). Runs with the rights of
+    # the command line, i.e. of whoever may run the server's commands.
     from app.reports import sources
 
     employee = sources.employee_by_number(employee_no)
