@@ -47,24 +47,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from app import (
-        audit,
-        auth_loader,
-        cli,
-        errors,
-        models,  # noqa: F401  (registers the mappers)
-        web,
-    )
-    from app.services import readiness_cache
+    from app import registry
 
-    audit.install()
-    readiness_cache.install()
-    auth_loader.install(app)
-    errors.install(app)
-    web.register_blueprints(app)
-    web.install_template_helpers(app)
-    web.install_security_headers(app)
-    cli.register(app)
+    registry.wire(app)
     return app
 
 

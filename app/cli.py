@@ -1,74 +1,322 @@
-"""Command-line tasks: `flask --app app <command>`."""
+"""Command-line tasks: `flask --app app <command>`, every one of them defined here.
+
+The registry (app/registry.py) adds ``COMMANDS`` to the app's command line; the bench's own
+command stays in the bench package (bench/cli.py), registered from the registry too.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
-from flask import Flask
+from flask import current_app
+from flask.cli import with_appcontext
 
 from app.audit import acting_as
 from app.extensions import db
 
 
-def register(app: Flask) -> None:
-    @app.cli.command("create-user")
-    @click.argument("email")
-    @click.option("--password", required=True, help="At least PASSWORD_MIN_LENGTH characters.")
-    @click.option("--role", "roles", multiple=True, help="employee, hr, finance or admin.")
-    @click.option("--name", default=None, help="Name for a new employee record.")
-    def create_user_command(email: str, password: str, roles: tuple[str, ...], name: str | None):
-        """Create a sign-in with app roles, linked to the employee with that email."""
-        from app.services.accounts import AccountError, create_user
+@click.command("create-user")
+@click.argument("email")
+@click.option("--password", required=True, help="At least PASSWORD_MIN_LENGTH characters.")
+@click.option("--role", "roles", multiple=True, help="employee, hr, finance or admin.")
+@click.option("--name", default=None, help="Name for a new employee record.")
+@with_appcontext
+def create_user_command(email: str, password: str, roles: tuple[str, ...], name: str | None):
+    """Create a sign-in with app roles, linked to the employee with that email."""
+    from app.services.accounts import AccountError, create_user
 
-        with acting_as("cli:create-user"):
-            try:
-                user = create_user(email, password, list(roles), name)
-            except AccountError as error:
-                db.session.rollback()
-                raise click.ClickException(str(error)) from error
-            db.session.commit()
-        click.echo(
-            f"Created sign-in {user.email} for {user.employee.name} "
-            f"with roles: {', '.join(sorted(user.app_roles))}"
-        )
-
-    @app.cli.command("backup")
-    @click.argument("destination")
-    def backup_command(destination: str) -> None:
-        """Make a consistent online backup of the database to DESTINATION."""
-        from app.services.backup import BackupError, backup
-
+    with acting_as("cli:create-user"):
         try:
-            path = backup(app.config["SQLALCHEMY_DATABASE_URI"], destination)
-        except BackupError as error:
+            user = create_user(email, password, list(roles), name)
+        except AccountError as error:
+            db.session.rollback()
             raise click.ClickException(str(error)) from error
-        click.echo(f"Backup written to {path}")
+        db.session.commit()
+    click.echo(
+        f"Created sign-in {user.email} for {user.employee.name} "
+        f"with roles: {', '.join(sorted(user.app_roles))}"
+    )
 
-    @app.cli.command("seed-demo")
-    def seed_demo_command() -> None:
-        """Load the demo organisation of DOMAIN.md (safe to run twice)."""
-        from app.seed import demo
 
-        with acting_as("cli:seed-demo"):
-            created = demo.seed()
-        if created:
-            click.echo("Loaded the demo organisation. Logins are listed in the README.")
-        else:
-            click.echo("The demo organisation is already loaded; nothing changed.")
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="Command line", show_default=True, help="What will use it.")
+@with_appcontext
+def create_token_command(email: str, name: str) -> None:
+    """Create an API token for the sign-in EMAIL and print it (it is shown only once)."""
+    from app.services.accounts import user_by_email
+    from app.services.tokens import TokenError, create_token
 
-    from app.services.csv_io import register_records_cli  # import-csv, export-csv
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"There is no sign-in for {email}.")
+    with acting_as("cli:create-token"):
+        try:
+            token, secret = create_token(user, name)
+        except TokenError as error:
+            raise click.ClickException(error.message) from error
+    click.echo(secret)
+    click.echo(
+        f"Token “{token.name}” ({token.prefix}…) for {user.email}. Keep it secret: it is "
+        "shown only once. Send it as 'Authorization: Bearer <token>'.",
+        err=True,
+    )
 
-    register_records_cli(app)
 
-    from app.blueprints.notifications.commands import register as register_reminders_cli
-    from app.blueprints.privacy.commands import register as register_retention_cli
+@click.command("backup")
+@click.argument("destination")
+@with_appcontext
+def backup_command(destination: str) -> None:
+    """Make a consistent online backup of the database to DESTINATION."""
+    from app.services.backup import BackupError, backup
 
-    register_reminders_cli(app)  # send-reminders
-    register_retention_cli(app)  # purge-expired-data
+    try:
+        path = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], destination)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {path}")
 
-    from app.services.tokens import register_cli as register_tokens_cli
 
-    register_tokens_cli(app)  # create-token
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo organisation of DOMAIN.md (safe to run twice)."""  # help text: unchanged
+    from app.seed import demo
 
-    from bench.cli import register as register_bench_cli
+    with acting_as("cli:seed-demo"):
+        created = demo.seed()
+    if created:
+        click.echo("Loaded the demo organisation. Logins are listed in the README.")
+    else:
+        click.echo("The demo organisation is already loaded; nothing changed.")
 
-    register_bench_cli(app)  # bench-data
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def _csv_kinds() -> list[str]:
+    from app.services.csv_io import KINDS
+
+    return sorted(KINDS)
+
+
+def _date_formats() -> list[str]:
+    from app.services.csv_io import DATE_FORMATS
+
+    return sorted(DATE_FORMATS)
+
+
+def _column_overrides(mappings: tuple[str, ...]) -> dict[str, str | None]:
+    """--map FIELD=COLUMN options as {field: column}; FIELD= ignores the field."""
+    overrides: dict[str, str | None] = {}
+    for item in mappings:
+        if "=" not in item:
+            raise click.BadParameter(f"{item!r} is not FIELD=COLUMN.", param_hint="--map")
+        key, _, header = item.partition("=")
+        overrides[key.strip()] = header.strip() or None
+    return overrides
+
+
+@click.command("import-csv")
+@click.argument("kind", type=click.Choice(_csv_kinds()))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
+@click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Use COLUMN of the file for FIELD (repeatable); FIELD= ignores the field.",
+)
+@click.option(
+    "--date-format",
+    type=click.Choice(_date_formats()),
+    default="iso",
+    show_default=True,
+    help="How the file writes dates (ISO dates are always understood).",
+)
+@with_appcontext
+def import_csv_command(
+    kind: str, file: str, dry_run: bool, mappings: tuple[str, ...], date_format: str
+) -> None:
+    """Import employees, completions or ratings from a CSV file, all or nothing."""
+    from app.services.csv_io import format_report, run_import
+
+    overrides = _column_overrides(mappings)
+    with open(file, "rb") as handle:
+        data = handle.read()
+    with acting_as("cli:import-csv"):
+        report = run_import(
+            kind, data, mapping=overrides, date_format=date_format, apply=not dry_run, actor=None
+        )
+    for line in format_report(report):
+        click.echo(line)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@click.command("export-csv")
+@click.argument("kind", type=click.Choice(_csv_kinds()))
+@click.argument("file", type=click.Path(dir_okay=False, writable=True), required=False)
+@with_appcontext
+def export_csv_command(kind: str, file: str | None) -> None:
+    """Write employees, completions or ratings as CSV (to FILE or standard output)."""
+    from app.services.csv_io import export_csv
+
+    text = export_csv(kind)
+    if file:
+        with open(file, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        click.echo(f"Wrote {text.count(chr(10)) - 1} {kind} to {file}.")
+    else:
+        click.echo(text, nl=False)
+
+
+# ----------------------------------------------------------------------------- reminders
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise click.BadParameter(
+            f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-22."
+        ) from error
+
+
+def _echo_reminders(run) -> None:  # type: ignore[no-untyped-def]
+    for reminder in run.reminders:
+        if reminder.created:
+            stage = "expired" if reminder.stage == 0 else f"{reminder.stage}-day"
+            click.echo(
+                f"  {stage} reminder to {reminder.audience} ({reminder.created}): "
+                f"{reminder.employee_name}, {reminder.item.title} "
+                f"({reminder.item.code}) expires {reminder.item.expires_on.isoformat()}"
+            )
+    click.echo(
+        f"Reminders as of {run.as_of.isoformat()}: {run.items_due} item(s) due, "
+        f"{run.created} new notification(s), {run.already_sent} already sent before."
+    )
+
+
+@click.command("send-reminders")
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_parse_date,
+    metavar="YYYY-MM-DD",
+    help="Run as if today were this date (default: today, ECHELON_TODAY when set).",
+)
+@with_appcontext
+def send_reminders_command(as_of: date | None) -> None:
+    """Email and notify expiring certifications and background checks (idempotent)."""
+    from app.services.reminders import ReminderError, send_reminders
+
+    with acting_as("cli:send-reminders"):
+        try:
+            run = send_reminders(as_of)
+        except ReminderError as error:
+            raise click.ClickException(str(error)) from error
+    _echo_reminders(run)
+    delivery = run.delivery
+    if delivery is not None:
+        click.echo(
+            f"Mail: {delivery.sent} emailed, {delivery.logged} written to the log "
+            f"(no MAIL_SERVER), {delivery.failed} failed."
+        )
+        if delivery.failed:
+            raise click.ClickException(
+                "Some mail could not be sent; it stays queued and the next run retries it. "
+                + "; ".join(delivery.errors[:3])
+            )
+
+
+# ----------------------------------------------------------------------------- retention
+
+
+@click.command("purge-expired-data")
+@click.option("--dry-run", is_flag=True, help="List what would be erased; change nothing.")
+@with_appcontext
+def purge_expired_data_command(dry_run: bool) -> None:
+    """Erase check findings and uploaded files older than their retention period."""
+    from app.services.retention import RetentionError, purge_expired_data
+
+    with acting_as("cli:purge-expired-data"):
+        try:
+            report = purge_expired_data(dry_run=dry_run)
+        except RetentionError as error:
+            raise click.ClickException(f"{error} Nothing was erased.") from error
+    verb = "Would erase" if dry_run else "Erased"
+    for item in report.items:
+        click.echo(f"  {verb.lower()} {item.label}, employee #{item.employee_id}")
+    for name in report.missing_files:
+        click.echo(f"  note: file {name} was already missing; its record is marked erased")
+    click.echo(
+        f"{verb} the findings of {len(report.checks)} background check(s) completed on or "
+        f"before {report.check_cutoff.isoformat()} and {len(report.uploads)} uploaded "
+        f"file(s) from on or before {report.upload_cutoff.isoformat()}."
+        + (" Nothing was changed (dry run)." if dry_run else " Status history was kept.")
+    )
+
+
+# ----------------------------------------------------------------------------- reports
+
+
+@click.group("reports")
+def reports_group() -> None:
+    pass  # `flask reports ...`: no help text of its own, as before
+
+
+@reports_group.command("verify")
+@click.argument("employee_no")
+@click.argument("role")
+@click.argument("as_of")
+@click.argument("fingerprint")
+@with_appcontext
+def verify_report_command(employee_no: str, role: str, as_of: str, fingerprint: str) -> None:
+    """Does a printed readiness report still match the records?"""
+    # Recomputes the fingerprint of an individual readiness report from today's records (exit
+    # status 0 when it matches, 1 when it does not, 2 for bad input). Runs with the rights of
+    # the command line, i.e. of whoever may run the server's commands.
+    from app.reports import sources
+
+    employee = sources.employee_by_number(employee_no)
+    if employee is None:
+        click.echo(f"No employee with number {employee_no!r}.", err=True)
+        raise SystemExit(2)
+    try:
+        role_code = sources.parse_role(role, None)
+        when = sources.parse_as_of(as_of, required=True)
+        result = sources.verify(employee, role_code, when, fingerprint)
+    except sources.ReportInputError as error:
+        messages = [m for ms in error.errors.values() for m in ms] or [error.message]
+        click.echo(" ".join(messages), err=True)
+        raise SystemExit(2) from None
+    if result.matches:
+        click.echo(
+            f"MATCH: the records of {result.employee_name} for {result.role} as of "
+            f"{result.as_of} give the printed fingerprint ({result.current_short})."
+        )
+        return
+    click.echo(
+        f"NO MATCH: the records of {result.employee_name} for {result.role} as of "
+        f"{result.as_of} now give {result.current_short}, not {result.typed}; "
+        "the records changed after the report was made, or a detail was typed differently."
+    )
+    raise SystemExit(1)
+
+
+COMMANDS: tuple[click.Command, ...] = (
+    create_user_command,
+    create_token_command,
+    backup_command,
+    seed_demo_command,
+    import_csv_command,
+    export_csv_command,
+    send_reminders_command,
+    purge_expired_data_command,
+    reports_group,
+)

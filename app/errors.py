@@ -1,9 +1,15 @@
-"""Error pages (HTML) and JSON errors for the API, in one place."""
+"""Error pages (HTML), in one place; the API maps its own errors (app.blueprints.api).
+
+A refusal of the services (``app.kernel.errors.DomainError``) that a view lets through answers
+like ``abort(status)``: the page of its kind's status, so a view need not catch a NotFound to
+answer 404. Anything else unhandled is a bug: 500, and the transaction is rolled back."""
 
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+
+from app.kernel.errors import DomainError
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -31,6 +37,18 @@ def install(app: Flask) -> None:
         if wants_json():
             return jsonify({"error": message, "errors": {}}), code
         return render_template("errors/error.html", code=code, message=message), code
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):  # type: ignore[no-untyped-def]
+        from app.extensions import db
+
+        db.session.rollback()
+        message = MESSAGES.get(error.status, error.message)
+        if wants_json():
+            return jsonify({"error": message, "errors": {}}), error.status
+        return render_template("errors/error.html", code=error.status, message=message), (
+            error.status
+        )
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):  # type: ignore[no-untyped-def]

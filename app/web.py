@@ -1,42 +1,17 @@
-"""Blueprint registration, template helpers and security headers."""
+"""Template helpers and security headers (installed by app/registry.py)."""
 
 from __future__ import annotations
-
-import importlib
 
 from flask import Flask, Response, g, request
 
 from app import clock, policy
 from app.services import settings
 
-# One entry per blueprint package under app/blueprints; each exposes `bp`.
-BLUEPRINTS = (
-    "auth",
-    "dashboard",
-    "employees",
-    "notifications",
-    "privacy",
-    "catalogue",
-    "settings",
-    "tuition",
-    "records",
-    "readiness",
-    "api",
-    "profile",
-    "reports",
-)
-
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-
-
-def register_blueprints(app: Flask) -> None:
-    for name in BLUEPRINTS:
-        module = importlib.import_module(f"app.blueprints.{name}.routes")
-        app.register_blueprint(module.bp)
 
 
 def install_template_helpers(app: Flask) -> None:

@@ -1,6 +1,6 @@
 """Who may see or do what: every authorization question of Echelon is answered here.
 
-DOMAIN.md: an employee sees themselves; a manager (derived, not an app role) sees everyone below
+docs/RULES.md: an employee sees themselves; a manager (derived, not an app role) sees everyone below
 them in the reporting tree; hr sees everything; finance sees tuition only; admin configures the
 catalogue and sign-ins. Background-check data minimisation: managers see the status word only,
 finance nothing, the employee their own status and findings, hr everything.
@@ -65,6 +65,7 @@ PERMISSIONS: dict[str, Callable[[Any], bool]] = {
     "finance": lambda user: user.has_role("finance"),
     "finance_or_hr": lambda user: user.has_role("finance", "hr"),
     "manager_or_hr": lambda user: user.has_role("hr") or is_manager(user),
+    "manager": lambda user: is_manager(user),
 }
 
 
@@ -253,7 +254,7 @@ def is_self(user: User, employee: Employee | int) -> bool:
 
 
 def can_view(user: User | None, employee: Employee | int, aspect: str = "profile") -> bool:
-    """May ``user`` see ``aspect`` of ``employee``? (DOMAIN.md people and data minimisation)."""
+    """May ``user`` see ``aspect`` of ``employee``? (docs/RULES.md people and data minimisation)."""
     if aspect not in ASPECTS:
         raise ValueError(f"unknown aspect {aspect!r}")
     if user is None:
@@ -311,3 +312,14 @@ def visible_employee_filter(user: User) -> Any | None:
 
 def can_manage_configuration(user: User | None) -> bool:
     return user is not None and user.has_role("hr", "admin")
+
+
+def sees_people_list(user: User | None) -> bool:
+    """May ``user`` use the list of people? hr, finance, admin and managers; everybody else
+    sees only themselves (the list sends them to their own records)."""
+    return user is not None and (user.has_role("hr", "admin", "finance") or is_manager(user))
+
+
+def exports_anyones_data(user: User | None) -> bool:
+    """May ``user`` download anyone's personal data (docs/RULES.md "People and roles")? hr only."""
+    return user is not None and user.has_role("hr")

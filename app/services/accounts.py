@@ -10,18 +10,20 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.clock import now
 from app.extensions import db
+from app.kernel.errors import Invalid
+from app.kernel.uow import unit_of_work
 from app.models import Employee, SignInFailure, User, UserRole
 from app.models.people import APP_ROLES
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """A sign-in could not be created or used; the message says why."""
 
 
 class SignInThrottled(AccountError):
     """Too many failed sign-ins from one client address: wait ``retry_after`` seconds."""
 
-    status = 429
+    status = 429  # Too Many Requests: no kernel kind says "wait", so it keeps its own
 
     def __init__(self, minutes: int) -> None:
         super().__init__(
@@ -66,6 +68,11 @@ def _record_ip_failure(client_ip: str | None) -> None:
     moment = now()
     db.session.execute(delete(SignInFailure).where(SignInFailure.at < moment - _ip_window()))
     db.session.add(SignInFailure(ip=client_ip[:45], at=moment))
+
+
+def user_by_email(email: str) -> User | None:
+    """The sign-in with this email (any case), or None."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 def hash_password(password: str) -> str:
@@ -117,6 +124,7 @@ def create_user(
     return user
 
 
+@unit_of_work
 def authenticate(
     email: str, password: str, client_ip: str | None = None
 ) -> tuple[User | None, str | None]:
@@ -124,7 +132,8 @@ def authenticate(
 
     Raises SignInThrottled, before looking at the account, when ``client_ip`` has had too many
     failures lately (LOGIN_IP_MAX_FAILURES in LOGIN_IP_WINDOW_MINUTES); every failure counts
-    against the address, whatever the account.
+    against the address, whatever the account. Every path commits (the unit of work): a
+    failure is counted even though the answer refuses.
     """
     check_ip_throttle(client_ip)
     email = (email or "").strip().lower()
@@ -133,7 +142,6 @@ def authenticate(
     if user is None:
         check_password_hash(hash_password("timing-equaliser"), password or "")
         _record_ip_failure(client_ip)
-        db.session.commit()
         return None, generic
     moment = now()
     locked_until = user.locked_until
@@ -154,18 +162,16 @@ def authenticate(
                 minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]
             )
             user.failed_logins = 0
-        db.session.commit()
         return None, generic
     if not user.is_active:
         return None, "This sign-in is disabled. Ask HR to restore it."
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = moment
-    db.session.commit()
     return user, None
 
 
+@unit_of_work
 def end_sessions(user: User) -> None:
     """Invalidate every session of the user (sign-out everywhere)."""
     user.session_epoch = (user.session_epoch or 0) + 1
-    db.session.commit()

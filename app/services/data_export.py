@@ -3,9 +3,9 @@
 Issue 8: the subject-access and portability duty under data-protection law. An employee
 downloads their own data; hr downloads anyone's. It holds the profile, role history, sign-in,
 records, ratings, background checks (findings included: the employee may see their own,
-DOMAIN.md data minimisation), assessments with group results and tuition.
+docs/RULES.md data minimisation), assessments with group results and tuition.
 
-What it never holds (DOMAIN.md "360": rater identities are never shown or exported):
+What it never holds (docs/RULES.md "360": rater identities are never shown or exported):
 - rater identities: 360 results are exported as group results computed by the 360 rule, groups
   below their minimum hidden exactly as `aggregate_360` hides them (count only, no mean), and
   never the individual responses;
@@ -28,6 +28,8 @@ from app import policy
 from app.audit import record_change
 from app.clock import now, today
 from app.extensions import db
+from app.kernel.errors import NotFound
+from app.kernel.uow import unit_of_work
 from app.models import (
     ApiToken,
     Assessment,
@@ -50,14 +52,11 @@ FORMAT = "echelon-personal-data"
 FORMAT_VERSION = 1
 
 
-class ExportNotFound(LookupError):
+class ExportNotFound(NotFound):
     """No such employee, or one the caller may not export (they look alike: 404)."""
-
-    status = 404
 
     def __init__(self, message: str = "There is no such employee, or you may not export them."):
         super().__init__(message)
-        self.message = message
 
 
 def may_export(user: User | None, employee: Employee) -> bool:
@@ -170,218 +169,234 @@ def _assessment(a: Assessment, minimums: dict[str, int]) -> dict[str, Any]:
     return entry
 
 
+def _rows(model: Any, employee_id: int, *order: Any, options: tuple = ()) -> list[Any]:
+    """The employee's rows of one table, in ``order`` (one query)."""
+    stmt = select(model).where(model.employee_id == employee_id).order_by(*order)
+    return list(db.session.scalars(stmt.options(*options)).all())
+
+
+def _header(employee: Employee, as_of: date) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "generated_at": now(),
+        "as_of": as_of,
+        "employee_no": employee.employee_no,
+        "excluded": [
+            "rater, assessor, approver and manager identities (other people's data)",
+            "individual 360 responses (only group results, small groups hidden)",
+            "password and API token hashes",
+            "the content of uploaded files (listed here; ask HR for copies)",
+        ],
+    }
+
+
+def _role_history(eid: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "role": {"code": h.job_role.code, "title": h.job_role.title},
+            "started_on": h.started_on,
+            "ended_on": h.ended_on,
+            "note": h.note,
+        }
+        for h in _rows(RoleHistory, eid, RoleHistory.started_on)
+    ]
+
+
+def _training(eid: int, as_of: date) -> list[dict[str, Any]]:
+    return [
+        {
+            "course": {"code": c.course.code, "title": c.course.title},
+            "completed_on": c.completed_on,
+            "expires_on": c.expires_on,
+            "status": settings.certificate_status(c.expires_on, as_of),
+            "score": _plain(c.score),
+            "verification": c.verification,
+            "evidence_upload_id": c.evidence_upload_id,
+        }
+        for c in _rows(Completion, eid, Completion.completed_on, Completion.id)
+    ]
+
+
+def _ratings(eid: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "competency": {"code": r.competency.code, "name": r.competency.name},
+            "level": r.level,
+            "rated_on": r.rated_on,
+            "source": r.source,
+            "counts_toward_readiness": r.source != "self",
+            "evidence": r.evidence,
+        }
+        for r in _rows(CompetencyRating, eid, CompetencyRating.rated_on, CompetencyRating.id)
+    ]
+
+
+def _checks(eid: int, as_of: date) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": {"code": k.check_type.code, "name": k.check_type.name},
+            "consent_signed_on": k.consent_signed_on,
+            "consent_form_version": k.consent_form_version,
+            "requested_on": k.requested_on,
+            "vendor": k.vendor,
+            "status": k.status,
+            "completed_on": k.completed_on,
+            "valid_until": k.valid_until,
+            "expired": bool(k.valid_until and as_of >= k.valid_until),
+            "findings": k.findings,
+            "findings_erased_on": k.findings_purged_on,
+            "pre_adverse_notice_on": k.pre_adverse_notice_on,
+            "final_notice_on": k.final_notice_on,
+        }
+        for k in _rows(BackgroundCheck, eid, BackgroundCheck.requested_on, BackgroundCheck.id)
+    ]
+
+
+def _assessments(eid: int) -> list[dict[str, Any]]:
+    minimums = min_group_responses()
+    rows = _rows(
+        Assessment,
+        eid,
+        Assessment.conducted_on,
+        Assessment.id,
+        options=(selectinload(Assessment.responses),),
+    )
+    return [_assessment(a, minimums) for a in rows]
+
+
+def _talent_reviews(eid: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "period": t.period,
+            "performance": t.performance,
+            "potential": t.potential,
+            "notes": t.notes,
+        }
+        for t in _rows(TalentReview, eid, TalentReview.period)
+    ]
+
+
+def _education(eid: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "qualification": {"code": e.qualification.code, "name": e.qualification.name},
+            "institution": e.institution,
+            "completed_on": e.completed_on,
+            "tuition_request_id": e.tuition_request_id,
+        }
+        for e in _rows(EducationRecord, eid, EducationRecord.completed_on, EducationRecord.id)
+    ]
+
+
+def _tuition_request(r: TuitionRequest) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "title": r.title,
+        "institution": r.institution,
+        "qualification": r.qualification.code if r.qualification else None,
+        "starts_on": r.starts_on,
+        "ends_on": r.ends_on,
+        "tuition": _money(r.tuition),
+        "fees": _money(r.fees),
+        "books": _money(r.books),
+        "eligible_cost": _money(r.eligible_cost),
+        "job_related": r.job_related,
+        "justification": r.justification,
+        "target_role": r.target_role.code if r.target_role else None,
+        "pass_fail": r.pass_fail,
+        "state": r.state,
+        "submitted_on": r.submitted_on,
+        "late_override_reason": r.late_override_reason,
+        "rejection_reason": r.rejection_reason,
+        "reserved_amount": _money(r.reserved_amount),
+        "cap_year": r.cap_year,
+        "grade": r.grade,
+        "reimbursed_amount": _money(r.reimbursed_amount),
+        "paid_on": r.paid_on,
+        "history": [
+            {
+                "action": ev.action,
+                "from_state": ev.from_state,
+                "to_state": ev.to_state,
+                "at": ev.at,
+                "reason": ev.reason,
+                "amount": _money(ev.amount),
+            }
+            for ev in r.events
+        ],
+    }
+
+
+def _tuition(eid: int) -> dict[str, Any]:
+    requests = _rows(
+        TuitionRequest,
+        eid,
+        TuitionRequest.starts_on,
+        TuitionRequest.id,
+        options=(selectinload(TuitionRequest.events),),
+    )
+    return {
+        "requests": [_tuition_request(r) for r in requests],
+        "repayments": [
+            {
+                "tuition_request_id": p.request_id,
+                "termination_date": p.termination_date,
+                "months_since_paid": p.months_since_paid,
+                "share": _plain(p.share),
+                "amount_owed": _money(p.amount_owed),
+                "settled_on": p.settled_on,
+            }
+            for p in _rows(Repayment, eid, Repayment.id)
+        ],
+    }
+
+
+def _uploads(eid: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": u.id,
+            "file_name": u.original_name,
+            "content_type": u.content_type,
+            "size": u.size,
+            "sha256": u.sha256,
+            "purpose": u.purpose,
+            "uploaded_at": u.uploaded_at,
+            "erased_on": u.purged_on,
+        }
+        for u in _rows(Upload, eid, Upload.uploaded_at, Upload.id)
+    ]
+
+
 def build_export(employee: Employee, as_of: date | None = None) -> dict[str, Any]:
     """The export document of one employee (plain JSON types); reads only, one query a table."""
     as_of = as_of or today()
     eid = employee.id
-    minimums = min_group_responses()
-
-    history = db.session.scalars(
-        select(RoleHistory).where(RoleHistory.employee_id == eid).order_by(RoleHistory.started_on)
-    ).all()
-    completions = db.session.scalars(
-        select(Completion)
-        .where(Completion.employee_id == eid)
-        .order_by(Completion.completed_on, Completion.id)
-    ).all()
-    ratings = db.session.scalars(
-        select(CompetencyRating)
-        .where(CompetencyRating.employee_id == eid)
-        .order_by(CompetencyRating.rated_on, CompetencyRating.id)
-    ).all()
-    checks = db.session.scalars(
-        select(BackgroundCheck)
-        .where(BackgroundCheck.employee_id == eid)
-        .order_by(BackgroundCheck.requested_on, BackgroundCheck.id)
-    ).all()
-    assessments = db.session.scalars(
-        select(Assessment)
-        .options(selectinload(Assessment.responses))
-        .where(Assessment.employee_id == eid)
-        .order_by(Assessment.conducted_on, Assessment.id)
-    ).all()
-    reviews = db.session.scalars(
-        select(TalentReview).where(TalentReview.employee_id == eid).order_by(TalentReview.period)
-    ).all()
-    education = db.session.scalars(
-        select(EducationRecord)
-        .where(EducationRecord.employee_id == eid)
-        .order_by(EducationRecord.completed_on, EducationRecord.id)
-    ).all()
-    requests = db.session.scalars(
-        select(TuitionRequest)
-        .options(selectinload(TuitionRequest.events))
-        .where(TuitionRequest.employee_id == eid)
-        .order_by(TuitionRequest.starts_on, TuitionRequest.id)
-    ).all()
-    repayments = db.session.scalars(
-        select(Repayment).where(Repayment.employee_id == eid).order_by(Repayment.id)
-    ).all()
-    uploads = db.session.scalars(
-        select(Upload).where(Upload.employee_id == eid).order_by(Upload.uploaded_at, Upload.id)
-    ).all()
-
     document: dict[str, Any] = {
-        "export": {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "generated_at": now(),
-            "as_of": as_of,
-            "employee_no": employee.employee_no,
-            "excluded": [
-                "rater, assessor, approver and manager identities (other people's data)",
-                "individual 360 responses (only group results, small groups hidden)",
-                "password and API token hashes",
-                "the content of uploaded files (listed here; ask HR for copies)",
-            ],
-        },
+        "export": _header(employee, as_of),
         "profile": _profile(employee),
-        "role_history": [
-            {
-                "role": {"code": h.job_role.code, "title": h.job_role.title},
-                "started_on": h.started_on,
-                "ended_on": h.ended_on,
-                "note": h.note,
-            }
-            for h in history
-        ],
+        "role_history": _role_history(eid),
         "account": _account(eid),
-        "training": [
-            {
-                "course": {"code": c.course.code, "title": c.course.title},
-                "completed_on": c.completed_on,
-                "expires_on": c.expires_on,
-                "status": settings.certificate_status(c.expires_on, as_of),
-                "score": _plain(c.score),
-                "verification": c.verification,
-                "evidence_upload_id": c.evidence_upload_id,
-            }
-            for c in completions
-        ],
-        "competency_ratings": [
-            {
-                "competency": {"code": r.competency.code, "name": r.competency.name},
-                "level": r.level,
-                "rated_on": r.rated_on,
-                "source": r.source,
-                "counts_toward_readiness": r.source != "self",
-                "evidence": r.evidence,
-            }
-            for r in ratings
-        ],
-        "background_checks": [
-            {
-                "type": {"code": k.check_type.code, "name": k.check_type.name},
-                "consent_signed_on": k.consent_signed_on,
-                "consent_form_version": k.consent_form_version,
-                "requested_on": k.requested_on,
-                "vendor": k.vendor,
-                "status": k.status,
-                "completed_on": k.completed_on,
-                "valid_until": k.valid_until,
-                "expired": bool(k.valid_until and as_of >= k.valid_until),
-                "findings": k.findings,
-                "findings_erased_on": k.findings_purged_on,
-                "pre_adverse_notice_on": k.pre_adverse_notice_on,
-                "final_notice_on": k.final_notice_on,
-            }
-            for k in checks
-        ],
-        "assessments": [_assessment(a, minimums) for a in assessments],
-        "talent_reviews": [
-            {
-                "period": t.period,
-                "performance": t.performance,
-                "potential": t.potential,
-                "notes": t.notes,
-            }
-            for t in reviews
-        ],
-        "education": [
-            {
-                "qualification": {"code": e.qualification.code, "name": e.qualification.name},
-                "institution": e.institution,
-                "completed_on": e.completed_on,
-                "tuition_request_id": e.tuition_request_id,
-            }
-            for e in education
-        ],
-        "tuition": {
-            "requests": [
-                {
-                    "id": r.id,
-                    "title": r.title,
-                    "institution": r.institution,
-                    "qualification": r.qualification.code if r.qualification else None,
-                    "starts_on": r.starts_on,
-                    "ends_on": r.ends_on,
-                    "tuition": _money(r.tuition),
-                    "fees": _money(r.fees),
-                    "books": _money(r.books),
-                    "eligible_cost": _money(r.eligible_cost),
-                    "job_related": r.job_related,
-                    "justification": r.justification,
-                    "target_role": r.target_role.code if r.target_role else None,
-                    "pass_fail": r.pass_fail,
-                    "state": r.state,
-                    "submitted_on": r.submitted_on,
-                    "late_override_reason": r.late_override_reason,
-                    "rejection_reason": r.rejection_reason,
-                    "reserved_amount": _money(r.reserved_amount),
-                    "cap_year": r.cap_year,
-                    "grade": r.grade,
-                    "reimbursed_amount": _money(r.reimbursed_amount),
-                    "paid_on": r.paid_on,
-                    "history": [
-                        {
-                            "action": ev.action,
-                            "from_state": ev.from_state,
-                            "to_state": ev.to_state,
-                            "at": ev.at,
-                            "reason": ev.reason,
-                            "amount": _money(ev.amount),
-                        }
-                        for ev in r.events
-                    ],
-                }
-                for r in requests
-            ],
-            "repayments": [
-                {
-                    "tuition_request_id": p.request_id,
-                    "termination_date": p.termination_date,
-                    "months_since_paid": p.months_since_paid,
-                    "share": _plain(p.share),
-                    "amount_owed": _money(p.amount_owed),
-                    "settled_on": p.settled_on,
-                }
-                for p in repayments
-            ],
-        },
-        "uploads": [
-            {
-                "id": u.id,
-                "file_name": u.original_name,
-                "content_type": u.content_type,
-                "size": u.size,
-                "sha256": u.sha256,
-                "purpose": u.purpose,
-                "uploaded_at": u.uploaded_at,
-                "erased_on": u.purged_on,
-            }
-            for u in uploads
-        ],
+        "training": _training(eid, as_of),
+        "competency_ratings": _ratings(eid),
+        "background_checks": _checks(eid, as_of),
+        "assessments": _assessments(eid),
+        "talent_reviews": _talent_reviews(eid),
+        "education": _education(eid),
+        "tuition": _tuition(eid),
+        "uploads": _uploads(eid),
     }
     return _plain(document)
 
 
-def export_for(user: User, employee_id: int) -> dict[str, Any]:
-    """Build the export of ``employee_id`` for ``user`` and audit it; one commit.
+@unit_of_work
+def export_for(user: User, employee: Employee) -> dict[str, Any]:
+    """Build the export of ``employee`` for ``user`` and audit it; one commit.
 
-    Raises ExportNotFound unless the user is that employee or hr.
+    Raises ExportNotFound unless the user is that employee or hr (the route's Load has
+    already answered 404 for anyone else; this keeps the rule for every caller).
     """
-    employee = db.session.get(Employee, employee_id)
-    if employee is None or not may_export(user, employee):
+    if not may_export(user, employee):
         raise ExportNotFound()
     document = build_export(employee)
     record_change(
@@ -395,7 +410,6 @@ def export_for(user: User, employee_id: int) -> dict[str, Any]:
             "requested_by": "self" if policy.is_self(user, employee) else "hr",
         },
     )
-    db.session.commit()
     return document
 
 

@@ -1,6 +1,7 @@
 """Outgoing mail: SMTP from config, or the app log when no MAIL_SERVER is configured.
 
-DOMAIN.md "Reminders": reminders are sent by email through SMTP (cfg). Config keys (app/config.py):
+docs/RULES.md "Reminders": reminders are sent by email through SMTP (cfg). Config keys
+(app/config.py):
 MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS (STARTTLS), MAIL_USE_SSL (implicit TLS), MAIL_USERNAME,
 MAIL_PASSWORD, MAIL_FROM. Without MAIL_SERVER (development) every message is written to the app
 log instead, so nothing fails. Every message is plain text with an HTML alternative, one message

@@ -1,6 +1,6 @@
 """Notifications: the single entry point for telling people that something concerns them.
 
-DOMAIN.md "Reminders" and issue 5 "Notifications": every state change is shown in the app to
+docs/RULES.md "Reminders" and issue 5 "Notifications": every state change is shown in the app to
 the people it concerns; email goes out too once mail is configured. Every notice in Echelon is
 created through `notify`, so the mail delivery (added by the reminders work) hooks in here once.
 
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.extensions import db
+from app.kernel.uow import unit_of_work
 from app.models import Employee, Notification, User
 from app.services import mailer
 
@@ -55,7 +56,7 @@ def notify(
 
     ``user_ids`` may contain None and duplicates (they are dropped). With ``dedupe_key``, a user
     who already has that notice is skipped, so calling twice never notifies twice (reminder
-    sending is idempotent, DOMAIN.md "Reminders").
+    sending is idempotent, docs/RULES.md "Reminders").
     """
     recipients = sorted({int(uid) for uid in user_ids if uid is not None})
     if not recipients:
@@ -105,17 +106,6 @@ def users_with_role(role: str, exclude: Iterable[int | None] = ()) -> list[int]:
 # --------------------------------------------------------------------------- the inbox
 
 
-def unread_count(user_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == user_id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )
-
-
 def inbox_query(user_id: int, unread_only: bool = False):  # type: ignore[no-untyped-def]
     stmt = select(Notification).where(Notification.user_id == user_id)
     if unread_only:
@@ -123,6 +113,7 @@ def inbox_query(user_id: int, unread_only: bool = False):  # type: ignore[no-unt
     return stmt
 
 
+@unit_of_work
 def mark_read(user_id: int, notification_id: int | None = None) -> int:
     """Mark one of the user's notices (or all of them) read; commits; answers how many."""
     stmt = update(Notification).where(
@@ -131,7 +122,6 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
     result: CursorResult[Any] = db.session.execute(stmt.values(read_at=now()))  # type: ignore[assignment]
-    db.session.commit()
     return result.rowcount or 0
 
 
@@ -142,16 +132,6 @@ INBOX_SORTS = {
     "read_at": Notification.read_at,
 }
 INBOX_STATUSES = ("unread", "read")
-
-
-class NotificationNotFound(LookupError):
-    """No such notification among the caller's own (someone else's looks the same: 404)."""
-
-    status = 404
-
-    def __init__(self, message: str = "There is no such notification.") -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def unread_count_query(user: User) -> Select:
@@ -172,13 +152,6 @@ def search_inbox(user_id: int, q: str | None = None, status: str | None = None) 
     return stmt
 
 
-def own_notification(user_id: int, notification_id: int) -> Notification:
-    notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != user_id:
-        raise NotificationNotFound()
-    return notification
-
-
 def safe_link(link: str | None) -> str | None:
     """Only in-app paths are followed (never another site: no open redirect)."""
     if link and link.startswith("/") and not link.startswith("//") and "\\" not in link:
@@ -186,11 +159,10 @@ def safe_link(link: str | None) -> str | None:
     return None
 
 
-def open_notification(user_id: int, notification_id: int) -> str | None:
-    """Mark one of the user's notifications read (commits); answers where its link points."""
-    notification = own_notification(user_id, notification_id)
+def open_notification(notification: Notification) -> str | None:
+    """Mark a notification read (commits); answers where its link points."""
     link = safe_link(notification.link)
-    mark_read(user_id, notification_id)
+    mark_read(notification.user_id, notification.id)
     return link
 
 
@@ -346,7 +318,7 @@ def _forget_after_rollback(session: Session) -> None:
 
 
 def install() -> None:
-    """Attach the outbox listeners once per process (done when this module is imported)."""
+    """Attach the outbox listeners once per process (app/registry.py calls it)."""
     global _installed
     if _installed:
         return
@@ -354,6 +326,3 @@ def install() -> None:
     event.listen(Session, "after_commit", _send_after_commit)
     event.listen(Session, "after_rollback", _forget_after_rollback)
     _installed = True
-
-
-install()

@@ -1,6 +1,6 @@
-"""Expiry reminders for certifications and background checks (DOMAIN.md "Reminders").
+"""Expiry reminders for certifications and background checks (docs/RULES.md "Reminders").
 
-DOMAIN.md: expiring certifications and background checks get reminders at 90, 60, 30 and 7 days
+docs/RULES.md: expiring certifications and background checks get reminders at 90, 60, 30 and 7 days
 before expiry (cfg ``reminder_days``). The employee gets every reminder, the manager is added from
 30 days (cfg ``manager_reminder_from_days``), hr gets the expired ones. Reminders are emailed and
 shown in the app, and no reminder is ever sent twice.
@@ -10,11 +10,11 @@ What is reminded about:
   the run date) that has an expiry date; an older completion superseded by a renewal never
   triggers;
 - background checks: the latest check per employee and type that has ``valid_until``, when its
-  status is ``clear`` (only a clear check makes anyone ready, DOMAIN.md requirement table);
+  status is ``clear`` (only a clear check makes anyone ready, docs/RULES.md requirement table);
 - never for terminated employees.
 
 Stages: an item with ``days_left = expires_on - as_of`` has crossed threshold ``t`` when
-``days_left <= t``; it is expired when ``days_left <= 0`` (DOMAIN.md: expired once D >= expiry).
+``days_left <= t``; it is expired when ``days_left <= 0`` (docs/RULES.md: expired once D >= expiry).
 Idempotence: each (item, its expiry date, stage, recipient) has a dedupe key, stored unique in
 ``notifications``. Catching up after missed days, only the MOST URGENT stage crossed is sent (one
 message that says how many days are really left), never a burst of stale ones; the stages it
@@ -29,11 +29,12 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from app.clock import today
 from app.extensions import db
+from app.kernel.errors import Invalid
+from app.kernel.uow import UnitOfWork
 from app.models import (
     BackgroundCheck,
     CheckType,
@@ -50,7 +51,7 @@ EXPIRED = 0
 KIND = "reminder"
 
 
-class ReminderError(ValueError):
+class ReminderError(Invalid):
     """A reminder run was refused or could not be stored; nothing was sent."""
 
 
@@ -73,7 +74,7 @@ def thresholds_from(values: Iterable[object]) -> tuple[int, ...]:
 def reminder_stage(expires_on: date, as_of: date, thresholds: Iterable[int]) -> int | None:
     """The most urgent stage crossed on ``as_of``: EXPIRED (0), a threshold in days, or None.
 
-    DOMAIN.md "Reminders": reminders at 90, 60, 30 and 7 days before expiry (cfg), and the
+    docs/RULES.md "Reminders": reminders at 90, 60, 30 and 7 days before expiry (cfg), and the
     expired ones. Threshold t is crossed once ``expires_on - as_of <= t`` days.
     """
     days_left = (expires_on - as_of).days
@@ -121,6 +122,11 @@ class ExpiringItem:
 def expiring_items(as_of: date, horizon_days: int) -> list[ExpiringItem]:
     """Items that expire on or before ``as_of + horizon_days`` (two queries, bulk)."""
     horizon = as_of + timedelta(days=horizon_days)
+    return _expiring_certifications(as_of, horizon) + _expiring_checks(as_of, horizon)
+
+
+def _expiring_certifications(as_of: date, horizon: date) -> list[ExpiringItem]:
+    """Each person's latest verified completion of a course, when it expires by ``horizon``."""
     ranked_completions = (
         select(
             Completion.id,
@@ -156,6 +162,14 @@ def expiring_items(as_of: date, horizon_days: int) -> list[ExpiringItem]:
         )
         .order_by(ranked_completions.c.expires_on, ranked_completions.c.id)
     ).all()
+    return [
+        ExpiringItem("certification", cid, eid, code, title, expires, course_id=course_id)
+        for cid, eid, expires, course_id, code, title in certifications
+    ]
+
+
+def _expiring_checks(as_of: date, horizon: date) -> list[ExpiringItem]:
+    """Each person's latest clear check of a type, when its validity ends by ``horizon``."""
     ranked_checks = (
         select(
             BackgroundCheck.id,
@@ -196,15 +210,10 @@ def expiring_items(as_of: date, horizon_days: int) -> list[ExpiringItem]:
         )
         .order_by(ranked_checks.c.valid_until, ranked_checks.c.id)
     ).all()
-    items = [
-        ExpiringItem("certification", cid, eid, code, title, expires, course_id=course_id)
-        for cid, eid, expires, course_id, code, title in certifications
-    ]
-    items += [
+    return [
         ExpiringItem("check", kid, eid, code, name, valid_until, turnaround_days=turnaround)
         for kid, eid, valid_until, code, name, turnaround in checks
     ]
-    return items
 
 
 @dataclass(frozen=True)
@@ -388,6 +397,58 @@ class ReminderRun:
         return sum(r.recipients - r.created for r in self.reminders)
 
 
+def _recipients(audience: str, who: People, hr_users: list[int]) -> list[int]:
+    if audience == "employee":
+        return [who.user_id] if who.user_id else []
+    if audience == "manager":
+        return [who.manager_user_id] if who.manager_user_id else []
+    return list(hr_users)
+
+
+_STORED_TWICE = UnitOfWork(
+    conflict=lambda: ReminderError(
+        "Another reminder run stored the same reminders at the same moment; this run "
+        "changed nothing. Run it again to send anything still due."
+    )
+)
+
+
+@_STORED_TWICE
+def _store_reminders(
+    run: ReminderRun,
+    staged: list[tuple[ExpiringItem, int]],
+    people: dict[int, People],
+    sessions: dict[int, NextSession],
+    hr_users: list[int],
+    manager_from: int,
+) -> None:
+    """Create the notifications of every staged item (one commit: all or none)."""
+    for item, stage in staged:
+        who = people.get(item.employee_id)
+        if who is None:
+            continue
+        taken: set[int] = set()
+        for audience in audiences(stage, manager_from):
+            # one message per person per item and stage, in the most personal wording
+            user_ids = [uid for uid in _recipients(audience, who, hr_users) if uid not in taken]
+            taken.update(user_ids)
+            if not user_ids:
+                continue
+            session = sessions.get(item.course_id) if item.course_id else None
+            subject, body = compose_reminder(item, stage, audience, who.name, run.as_of, session)
+            created = notifications.notify(
+                user_ids,
+                KIND,
+                subject,
+                body,
+                plan_link(item.employee_id),
+                dedupe_key=f"reminder:{item.item_key}:{stage_label(stage)}",
+            )
+            run.reminders.append(
+                PlannedReminder(item, stage, audience, who.name, len(created), len(user_ids))
+            )
+
+
 def send_reminders(as_of: date | None = None, deliver: bool = True) -> ReminderRun:
     """Create the reminders due on ``as_of`` (default today), commit, then email them.
 
@@ -411,53 +472,8 @@ def send_reminders(as_of: date | None = None, deliver: bool = True) -> ReminderR
     hr_users = notifications.users_with_role("hr") if any(s == EXPIRED for _, s in staged) else []
 
     run = ReminderRun(as_of=as_of)
-    try:
-        with notifications.hold_mail():
-            for item, stage in staged:
-                who = people.get(item.employee_id)
-                if who is None:
-                    continue
-                taken: set[int] = set()
-                for audience in audiences(stage, manager_from):
-                    if audience == "employee":
-                        user_ids = [who.user_id] if who.user_id else []
-                    elif audience == "manager":
-                        user_ids = [who.manager_user_id] if who.manager_user_id else []
-                    else:
-                        user_ids = list(hr_users)
-                    # one message per person per item and stage, in the most personal wording
-                    user_ids = [uid for uid in user_ids if uid not in taken]
-                    taken.update(user_ids)
-                    if not user_ids:
-                        continue
-                    subject, body = compose_reminder(
-                        item,
-                        stage,
-                        audience,
-                        who.name,
-                        as_of,
-                        sessions.get(item.course_id) if item.course_id else None,
-                    )
-                    created = notifications.notify(
-                        user_ids,
-                        KIND,
-                        subject,
-                        body,
-                        plan_link(item.employee_id),
-                        dedupe_key=f"reminder:{item.item_key}:{stage_label(stage)}",
-                    )
-                    run.reminders.append(
-                        PlannedReminder(
-                            item, stage, audience, who.name, len(created), len(user_ids)
-                        )
-                    )
-            db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise ReminderError(
-            "Another reminder run stored the same reminders at the same moment; this run "
-            "changed nothing. Run it again to send anything still due."
-        ) from error
+    with notifications.hold_mail():
+        _store_reminders(run, staged, people, sessions, hr_users, manager_from)
     current_app.logger.info(
         "Reminders as of %s: %d items due, %d notifications created, %d already sent",
         as_of.isoformat(),

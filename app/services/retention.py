@@ -1,6 +1,6 @@
 """Retention: erase background-check findings and uploaded documents past their period.
 
-Issue 8 and DOMAIN.md (cfg): findings are kept ``check_retention_years`` (default 5) after the
+Issue 8 and docs/RULES.md (cfg): findings are kept ``check_retention_years`` (default 5) after the
 check was completed; uploaded documents ``upload_retention_years`` (default 5) after upload.
 Erasing keeps the status history: the check row with its type, status and dates stays (so
 readiness and reports still know a check was done), the upload's metadata row stays (so the
@@ -25,6 +25,7 @@ from sqlalchemy import CursorResult, func, select, update
 from app.audit import record_change
 from app.clock import today
 from app.extensions import db
+from app.kernel.uow import unit_of_work
 from app.models import AuditEntry, BackgroundCheck, CheckType, Upload
 from app.readiness.dates import add_months
 from app.services import settings
@@ -171,78 +172,92 @@ def purge_expired_data(as_of: date | None = None, dry_run: bool = False) -> Purg
     report.dry_run = False
     on = report.as_of
     marker = ERASED.format(on=on.isoformat())
-    erased_checks: list[PurgeItem] = []
-    erased_uploads: list[PurgeItem] = []
-    try:
-        checks = BackgroundCheck.__table__
-        for item in report.checks:
-            result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
-                update(checks)
-                .where(checks.c.id == item.record_id, checks.c.findings.is_not(None))
-                .values(findings=None, findings_purged_on=on, version=checks.c.version + 1)
-            )
-            if result.rowcount != 1:
-                continue
-            # Redact the earlier entries first, so the new one (which holds no text) stays as is.
-            _redact_audit_history([item.record_id], marker)
-            record_change(
-                db.session(),
-                "background_checks",
-                item.record_id,
-                "purge",
-                {"findings": marker},
-                {"findings": None, "findings_purged_on": on},
-            )
-            erased_checks.append(item)
-        uploads = Upload.__table__
-        stored = dict(
-            db.session.execute(
-                select(Upload.id, Upload.stored_name).where(
-                    Upload.id.in_([item.record_id for item in report.uploads])
-                )
-            ).all()
-        )
-        for item in report.uploads:
-            result = db.session.execute(  # type: ignore[assignment]
-                update(uploads)
-                .where(uploads.c.id == item.record_id, uploads.c.purged_on.is_(None))
-                .values(purged_on=on)
-            )
-            if result.rowcount != 1:
-                continue
-            path = _stored_path(stored[item.record_id])
-            existed = path.exists()
-            try:
-                path.unlink(missing_ok=True)
-            except OSError as error:
-                raise RetentionError(f"Could not delete {path}: {error}") from error
-            if not existed:
-                report.missing_files.append(path.name)
-            record_change(
-                db.session(),
-                "uploads",
-                item.record_id,
-                "purge",
-                {"purged_on": None},
-                {"purged_on": on, "file_erased": True},
-            )
-            erased_uploads.append(item)
-        record_change(
-            db.session(),
-            "retention",
-            on.isoformat(),
-            "purge",
-            None,
-            {
-                "check_findings_erased": len(erased_checks),
-                "uploads_erased": len(erased_uploads),
-                "check_cutoff": report.check_cutoff,
-                "upload_cutoff": report.upload_cutoff,
-            },
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    erased_checks, erased_uploads = _erase(report, on, marker)
     report.checks, report.uploads = erased_checks, erased_uploads
     return report
+
+
+def _erase_checks(report: PurgeReport, on: date, marker: str) -> list[PurgeItem]:
+    """Erase the findings of the listed checks not erased yet, with their audit rows."""
+    erased: list[PurgeItem] = []
+    checks = BackgroundCheck.__table__
+    for item in report.checks:
+        result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+            update(checks)
+            .where(checks.c.id == item.record_id, checks.c.findings.is_not(None))
+            .values(findings=None, findings_purged_on=on, version=checks.c.version + 1)
+        )
+        if result.rowcount != 1:
+            continue
+        # Redact the earlier entries first, so the new one (which holds no text) stays as is.
+        _redact_audit_history([item.record_id], marker)
+        record_change(
+            db.session(),
+            "background_checks",
+            item.record_id,
+            "purge",
+            {"findings": marker},
+            {"findings": None, "findings_purged_on": on},
+        )
+        erased.append(item)
+    return erased
+
+
+def _erase_uploads(report: PurgeReport, on: date) -> list[PurgeItem]:
+    """Mark the listed uploads erased and delete their files, with their audit rows."""
+    erased: list[PurgeItem] = []
+    uploads = Upload.__table__
+    stored = dict(
+        db.session.execute(
+            select(Upload.id, Upload.stored_name).where(
+                Upload.id.in_([item.record_id for item in report.uploads])
+            )
+        ).all()
+    )
+    for item in report.uploads:
+        result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+            update(uploads)
+            .where(uploads.c.id == item.record_id, uploads.c.purged_on.is_(None))
+            .values(purged_on=on)
+        )
+        if result.rowcount != 1:
+            continue
+        path = _stored_path(stored[item.record_id])
+        existed = path.exists()
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise RetentionError(f"Could not delete {path}: {error}") from error
+        if not existed:
+            report.missing_files.append(path.name)
+        record_change(
+            db.session(),
+            "uploads",
+            item.record_id,
+            "purge",
+            {"purged_on": None},
+            {"purged_on": on, "file_erased": True},
+        )
+        erased.append(item)
+    return erased
+
+
+@unit_of_work
+def _erase(report: PurgeReport, on: date, marker: str) -> tuple[list[PurgeItem], list[PurgeItem]]:
+    """Erase everything the report lists, and audit the run (one commit: all or nothing)."""
+    erased_checks = _erase_checks(report, on, marker)
+    erased_uploads = _erase_uploads(report, on)
+    record_change(
+        db.session(),
+        "retention",
+        on.isoformat(),
+        "purge",
+        None,
+        {
+            "check_findings_erased": len(erased_checks),
+            "uploads_erased": len(erased_uploads),
+            "check_cutoff": report.check_cutoff,
+            "upload_cutoff": report.upload_cutoff,
+        },
+    )
+    return erased_checks, erased_uploads

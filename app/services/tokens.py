@@ -1,6 +1,6 @@
 """API tokens: create (the secret is shown once), list, revoke, and authenticate a bearer token.
 
-API.md "Auth": a token acts as its user, with exactly that user's permissions; the server
+docs/API.md "Auth": a token acts as its user, with exactly that user's permissions; the server
 stores only a hash of each token. A token is ``ech_`` followed by 43 URL-safe random
 characters (256 bits). Only its SHA-256 hex digest is stored, with a short prefix so the owner
 can tell tokens apart. Revocation is a conditional UPDATE (``WHERE id = ? AND revoked_at IS
@@ -15,13 +15,13 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-import click
-from flask import Flask
 from sqlalchemy import Select, func, select, update
 
-from app.audit import acting_as, record_change
+from app.audit import record_change
 from app.clock import now
 from app.extensions import db
+from app.kernel.errors import Conflict, Invalid, NotFound
+from app.kernel.uow import unit_of_work
 from app.models import ApiToken, User
 
 TOKEN_PREFIX = "ech_"
@@ -41,27 +41,16 @@ TOKEN_SORTS = {
 TOKEN_STATUSES = ("active", "revoked")
 
 
-class TokenError(ValueError):
+class TokenError(Invalid):
     """A token could not be created or revoked; nothing was changed."""
 
-    status = 422
 
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = dict(errors or {})
-
-
-class TokenNotFound(TokenError):
+class TokenNotFound(TokenError, NotFound):
     """No such token among the user's own (other people's tokens look the same: absent)."""
 
-    status = 404
 
-
-class TokenConflict(TokenError):
+class TokenConflict(TokenError, Conflict):
     """The token is already revoked."""
-
-    status = 409
 
 
 def hash_token(secret: str) -> str:
@@ -85,6 +74,7 @@ def _clean_name(name: object) -> str:
     return text
 
 
+@unit_of_work
 def create_token(user: User, name: object) -> tuple[ApiToken, str]:
     """Create a token for ``user``; answers the row and the secret (shown once, never stored).
 
@@ -112,12 +102,7 @@ def create_token(user: User, name: object) -> tuple[ApiToken, str]:
         prefix=secret[:PREFIX_LENGTH],
         created_at=now(),
     )
-    try:
-        db.session.add(token)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    db.session.add(token)
     return token, secret
 
 
@@ -139,30 +124,26 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id) if isinstance(token_id, int) else None
     if token is None or token.user_id != user.id:
         raise TokenNotFound("There is no such token among yours.")
-    table = ApiToken.__table__
-    moment = now()
-    try:
-        result = db.session.execute(
-            update(table)
-            .where(table.c.id == token.id, table.c.revoked_at.is_(None))
-            .values(revoked_at=moment)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise TokenConflict(f"The token “{token.name}” was already revoked.")
-        record_change(
-            db.session(),
-            table.name,
-            token.id,
-            "update",
-            {"revoked_at": None},
-            {"revoked_at": moment},
-        )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    _revoke(token)
     db.session.expire(token)
     return token
+
+
+@unit_of_work
+def _revoke(token: ApiToken) -> None:
+    """The conditional UPDATE that revokes ``token`` once, and its audit row."""
+    table = ApiToken.__table__
+    moment = now()
+    result = db.session.execute(
+        update(table)
+        .where(table.c.id == token.id, table.c.revoked_at.is_(None))
+        .values(revoked_at=moment)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise TokenConflict(f"The token “{token.name}” was already revoked.")
+    record_change(
+        db.session(), table.name, token.id, "update", {"revoked_at": None}, {"revoked_at": moment}
+    )
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -191,31 +172,12 @@ def authenticate(secret: str | None) -> User | None:
     moment = now()
     last = _aware(token.last_used_at)
     if last is None or moment - last >= TOUCH_EVERY:
-        table = ApiToken.__table__
-        db.session.execute(update(table).where(table.c.id == token.id).values(last_used_at=moment))
-        db.session.commit()
+        _touch(token.id, moment)
     return user
 
 
-def register_cli(app: Flask) -> None:
-    @app.cli.command("create-token")
-    @click.argument("email")
-    @click.option("--name", default="Command line", show_default=True, help="What will use it.")
-    def create_token_command(email: str, name: str) -> None:
-        """Create an API token for the sign-in EMAIL and print it (it is shown only once)."""
-        user = db.session.scalar(
-            select(User).where(func.lower(User.email) == email.strip().lower())
-        )
-        if user is None:
-            raise click.ClickException(f"There is no sign-in for {email}.")
-        with acting_as("cli:create-token"):
-            try:
-                token, secret = create_token(user, name)
-            except TokenError as error:
-                raise click.ClickException(error.message) from error
-        click.echo(secret)
-        click.echo(
-            f"Token “{token.name}” ({token.prefix}…) for {user.email}. Keep it secret: it is "
-            "shown only once. Send it as 'Authorization: Bearer <token>'.",
-            err=True,
-        )
+@unit_of_work
+def _touch(token_id: int, moment: datetime) -> None:
+    """Record when a token was last used (bookkeeping, not audited)."""
+    table = ApiToken.__table__
+    db.session.execute(update(table).where(table.c.id == token_id).values(last_used_at=moment))

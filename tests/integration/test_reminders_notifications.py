@@ -160,7 +160,7 @@ def test_the_list_runs_the_same_queries_for_few_and_many_rows(login_as, demo_db,
 def test_navigation_counts_take_one_query_however_many_there_are(
     demo_app, demo_db, count_queries, monkeypatch
 ):
-    from app import navigation
+    from app import navigation, registry
 
     maria = _user(demo_db, MARIA)
     _add(demo_db, maria, 3)
@@ -169,7 +169,7 @@ def test_navigation_counts_take_one_query_however_many_there_are(
         ("Again", "notifications.index", lambda user: True, notify.unread_count_query),
         ("Hidden", "notifications.index", lambda user: False, notify.unread_count_query),
     ]
-    monkeypatch.setattr(navigation, "NAV_ENTRIES", entries)
+    monkeypatch.setattr(registry, "NAVIGATION", entries)
     with demo_app.test_request_context("/"):
         login_user(maria)
         with count_queries() as queries:

@@ -1,11 +1,12 @@
-"""The JSON API, version 1 (API.md): bearer tokens, JSON errors, one module per area.
+"""The JSON API, version 1 (docs/API.md): bearer tokens, JSON errors, one module per area.
 
 - Every call needs ``Authorization: Bearer <token>`` (except the OpenAPI document); the token
   acts as its user (``g.api_user``, which policy.acting_user() and the audit trail read). A
   session cookie never authenticates an API call, and CSRF does not apply: a bearer token is
   not sent by a browser on its own.
-- Errors are ``{"error": message, "errors": {field: [messages]}}`` with the codes of API.md.
-  Domain exceptions of the services carry their status (422, 409, 403, 404) and field messages.
+- Errors are ``{"error": message, "errors": {field: [messages]}}`` with the codes of docs/API.md.
+  Refusals of the services are ``app.kernel.errors.DomainError``s: their kind gives the status
+  (422, 409, 403, 404), and they carry the message and the field messages.
 - Views are thin: parse, call the same service as the web pages, serialize.
 """
 
@@ -18,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.errors import MESSAGES
 from app.extensions import csrf, db
+from app.kernel.errors import DomainError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -68,9 +70,18 @@ def refuse_ids_out_of_range() -> Any:
     return None
 
 
-@bp.errorhandler(ValueError)
-def domain_error(error: ValueError) -> Any:
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError) -> Any:
     """Refusals of the services (and ApiError): their status, message and field messages."""
+    db.session.rollback()
+    message = error.message or MESSAGES.get(error.status, "")
+    return error_response(error.status, message, error.errors)
+
+
+@bp.errorhandler(ValueError)
+def legacy_refusal(error: ValueError) -> Any:
+    """TRANSITIONAL, until every area's refusals are DomainErrors: a ValueError that still
+    carries its own ``status`` answers with it; any other ValueError is a bug (500)."""
     db.session.rollback()
     status = getattr(error, "status", None)
     if not isinstance(status, int):

@@ -22,21 +22,20 @@ from sqlalchemy import Select
 
 from app import policy
 from app.blueprints.api.schemas import COMPONENTS
+from app.kernel.errors import DomainError
 from app.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, paginate
 
 # --------------------------------------------------------------------------- errors
 
 
-class ApiError(ValueError):
-    """An API refusal with its status, a message and per-field messages (API.md errors)."""
+class ApiError(DomainError):
+    """An API refusal with its status, a message and per-field messages (docs/API.md errors)."""
 
     def __init__(
         self, status: int, message: str, errors: Mapping[str, list[str]] | None = None
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, errors)
         self.status = status
-        self.message = message
-        self.errors = {k: list(v) for k, v in (errors or {}).items()}
 
 
 def invalid(field_name: str, message: str) -> ApiError:
@@ -134,8 +133,13 @@ def api_route(
     conflict: bool = False,
     multipart: bool = False,
     description: str = "",
+    loads: Iterable[policy.Load] = (),
+    open_args: Iterable[str] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view under the API blueprint with its permission and its schemas."""
+    """Register a view under the API blueprint with its permission and its schemas.
+
+    ``loads`` and ``open_args`` go to ``policy.permission``: every URL argument is loaded and
+    checked by a Load, or named open (the permission itself is the check)."""
     if body is not None and body not in COMPONENTS:
         raise ValueError(f"unknown request schema {body!r}")
     if response is not None and response not in COMPONENTS:
@@ -161,7 +165,7 @@ def api_route(
             multipart=multipart,
             description=description,
         )
-        guarded = policy.permission(permission)(view)
+        guarded = policy.permission(permission, *loads, open_args=open_args)(view)
         bp.add_url_rule(rule, endpoint=endpoint, view_func=guarded, methods=[method])
         return guarded
 
@@ -180,46 +184,51 @@ DATE_RANGE = (1900, 2200)  # readiness projects years ahead: dates near year 999
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _parse_param(param: Param, raw: str) -> Any:
-    text = raw.strip()
-    if param.kind == "integer":
-        if not _INTEGER.match(text):
-            raise invalid(param.name, f"{param.name} must be a whole number, not {raw[:40]!r}.")
-        value = int(text)
-        low, high = param.minimum, param.maximum
-        if (low is not None and value < low) or (high is not None and value > high):
-            if high is None:
-                bounds = f"{low} or more"
-            elif low is None:
-                bounds = f"{high} or less"
-            else:
-                bounds = f"from {low} to {high}"
-            raise invalid(param.name, f"{param.name} must be {bounds}; {value} is outside.")
-        return value
-    if param.kind == "date":
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                raise ValueError(text)
-            day = date.fromisoformat(text)
-        except ValueError:
-            raise invalid(
-                param.name,
-                f"{param.name} must be a real date written YYYY-MM-DD, e.g. 2026-11-22; "
-                f"{raw[:40]!r} is not.",
-            ) from None
-        if not DATE_RANGE[0] <= day.year <= DATE_RANGE[1]:
-            raise invalid(
-                param.name,
-                f"{param.name} must be a date from {DATE_RANGE[0]} to {DATE_RANGE[1]}.",
-            )
-        return day
-    if param.kind == "boolean":
-        lowered = text.lower()
-        if lowered in ("true", "1", "yes"):
-            return True
-        if lowered in ("false", "0", "no"):
-            return False
-        raise invalid(param.name, f"{param.name} must be true or false.")
+def _parse_integer(param: Param, raw: str, text: str) -> int:
+    if not _INTEGER.match(text):
+        raise invalid(param.name, f"{param.name} must be a whole number, not {raw[:40]!r}.")
+    value = int(text)
+    low, high = param.minimum, param.maximum
+    if (low is not None and value < low) or (high is not None and value > high):
+        if high is None:
+            bounds = f"{low} or more"
+        elif low is None:
+            bounds = f"{high} or less"
+        else:
+            bounds = f"from {low} to {high}"
+        raise invalid(param.name, f"{param.name} must be {bounds}; {value} is outside.")
+    return value
+
+
+def _parse_date(param: Param, raw: str, text: str) -> date:
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise invalid(
+            param.name,
+            f"{param.name} must be a real date written YYYY-MM-DD, e.g. 2026-11-22; "
+            f"{raw[:40]!r} is not.",
+        ) from None
+    if not DATE_RANGE[0] <= day.year <= DATE_RANGE[1]:
+        raise invalid(
+            param.name,
+            f"{param.name} must be a date from {DATE_RANGE[0]} to {DATE_RANGE[1]}.",
+        )
+    return day
+
+
+def _parse_boolean(param: Param, raw: str, text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise invalid(param.name, f"{param.name} must be true or false.")
+
+
+def _parse_text(param: Param, raw: str, text: str) -> str:
     if _CONTROL.search(text):
         raise invalid(param.name, f"{param.name} contains control characters.")
     if len(text) > 200:
@@ -227,6 +236,17 @@ def _parse_param(param: Param, raw: str) -> Any:
     if param.enum and text not in param.enum:
         raise invalid(param.name, f"{param.name} must be one of: {', '.join(param.enum)}.")
     return text
+
+
+_PARSERS: dict[str, Callable[[Param, str, str], Any]] = {
+    "integer": _parse_integer,
+    "date": _parse_date,
+    "boolean": _parse_boolean,
+}
+
+
+def _parse_param(param: Param, raw: str) -> Any:
+    return _PARSERS.get(param.kind, _parse_text)(param, raw, raw.strip())
 
 
 def query_args() -> dict[str, Any]:
@@ -404,7 +424,7 @@ def page_of(
     serialize: Callable[[list[Any]], list[dict[str, Any]]],
     args: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """API.md list shape: {items, total, page, per_page}, two queries plus the serializer's."""
+    """docs/API.md list shape: {items, total, page, per_page}, two queries plus the serializer's."""
     result = paginate(stmt, args["page"], args["per_page"])
     return {
         "items": serialize(result.items),

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from app import policy
-from app.navigation import NAV_ENTRIES, NavEntry
 from app.pagination import page_args, paginate, sort_args
 from app.policy import permission
+from app.policy import self_service as own
 from app.services import notify
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-
-NAV_ENTRIES.append(
-    NavEntry(
-        "Notifications",
-        "notifications.index",
-        lambda user: True,
-        notify.unread_count_query,
-        count_label="unread",
-    )
-)
 
 
 @bp.route("/")
@@ -58,14 +48,9 @@ def _back() -> str:
 
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])
-@permission("authenticated")
-def mark_read(notification_id: int):  # type: ignore[no-untyped-def]
-    user = policy.acting_user()
-    try:
-        notify.own_notification(user.id, notification_id)
-    except notify.NotificationNotFound:
-        abort(404)
-    notify.mark_read(user.id, notification_id)
+@permission("authenticated", own.notification())
+def mark_read(notification):  # type: ignore[no-untyped-def]
+    notify.mark_read(notification.user_id, notification.id)
     flash("Marked as read.", "success")
     return redirect(_back())
 
@@ -83,11 +68,6 @@ def mark_all_read():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<int:notification_id>/open", methods=["POST"])
-@permission("authenticated")
-def open_notification(notification_id: int):  # type: ignore[no-untyped-def]
-    user = policy.acting_user()
-    try:
-        link = notify.open_notification(user.id, notification_id)
-    except notify.NotificationNotFound:
-        abort(404)
-    return redirect(link or _back())
+@permission("authenticated", own.notification())
+def open_notification(notification):  # type: ignore[no-untyped-def]
+    return redirect(notify.open_notification(notification) or _back())

@@ -5,20 +5,14 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, Response, g, render_template, request
 
 from app import policy
-from app.navigation import NAV_ENTRIES, NavEntry
 from app.pagination import page_args, paginate, sort_args
 from app.policy import permission
 from app.services import data_export, people
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
-
-NAV_ENTRIES.append(("My data", "privacy.index", lambda user: not user.has_role("hr")))
-NAV_ENTRIES.append(
-    NavEntry("Data export", "privacy.index", lambda user: user.has_role("hr"), group="Records")
-)
 
 EXPORT_SORTS = {
     "name": people.Employee.name,
@@ -32,7 +26,7 @@ EXPORT_SORTS = {
 def index():  # type: ignore[no-untyped-def]
     user = policy.acting_user()
     context: dict = {"me": user.employee}
-    if user.has_role("hr"):
+    if policy.exports_anyones_data(user):
         q = request.args.get("q", "").strip()[:100] or None
         sort_key, descending, order = sort_args(EXPORT_SORTS, "name")
         page, per_page = page_args(25)
@@ -40,15 +34,13 @@ def index():  # type: ignore[no-untyped-def]
         context.update(
             page=paginate(stmt, page, per_page), q=q, sort_key=sort_key, descending=descending
         )
-    return render_template("privacy/index.html", **context)
+    return render_template(
+        "privacy/index.html", exports_anyones=policy.exports_anyones_data(user), **context
+    )
 
 
-def _download(employee_id: int) -> Response:
-    user = policy.acting_user()
-    try:
-        document = data_export.export_for(user, employee_id)
-    except data_export.ExportNotFound:
-        abort(404)
+def _download(employee: people.Employee) -> Response:
+    document = data_export.export_for(policy.acting_user(), employee)
     g.no_store = True
     name = re.sub(r"[^A-Za-z0-9._-]", "_", data_export.filename_for(document))
     return Response(
@@ -61,10 +53,10 @@ def _download(employee_id: int) -> Response:
 @bp.route("/export", methods=["POST"])
 @permission("authenticated")
 def export_mine():  # type: ignore[no-untyped-def]
-    return _download(policy.acting_user().employee_id)
+    return _download(policy.acting_user().employee)
 
 
 @bp.route("/employees/<int:employee_id>/export", methods=["POST"])
-@permission("authenticated")
-def export_employee(employee_id: int):  # type: ignore[no-untyped-def]
-    return _download(employee_id)
+@permission("authenticated", policy.employee("check_findings"))
+def export_employee(employee):  # type: ignore[no-untyped-def]
+    return _download(employee)

@@ -1,6 +1,6 @@
 """The profile page: who you are, and your API tokens (create, see, revoke).
 
-API.md "Auth": a user creates and revokes tokens on their profile page; the token is shown
+docs/API.md "Auth": a user creates and revokes tokens on their profile page; the token is shown
 once, right after it is created, and only its hash is stored. Views are thin: the rules live in
 app.services.tokens.
 """
@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from app import policy
 from app.blueprints.profile.forms import TokenForm
 from app.models import User
-from app.navigation import NAV_ENTRIES
 from app.pagination import page_args, paginate, sort_args
 from app.policy import permission
+from app.policy import self_service as own
 from app.services import tokens
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
-
-NAV_ENTRIES.append(("Profile", "profile.index", lambda user: True))
 
 
 def _page(form: TokenForm, secret: str | None = None, created: Any = None, code: int = 200):  # type: ignore[no-untyped-def]
@@ -84,12 +82,10 @@ def create_token():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
-@permission("authenticated")
-def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+@permission("authenticated", own.token())
+def revoke_token(token):  # type: ignore[no-untyped-def]
     try:
-        token = tokens.revoke_token(_user(), token_id)
-    except tokens.TokenNotFound:
-        abort(404)
+        token = tokens.revoke_token(_user(), token.id)
     except tokens.TokenConflict as error:
         flash(error.message, "info")
         return redirect(url_for("profile.index"))
