@@ -2,7 +2,7 @@
 
 Each reader is lenient: a bad value falls back to its default and leaves a message for the
 field, so the page still answers and shows what to fix. The plan's own fields are read by
-``app.services.development_plan.parse_request`` (the API reads the same fields).
+``app.services.readiness.plan.parse_request`` (the API reads the same fields).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from app.services.development_plan import MAX_DATE, MIN_DATE
+from app.readiness.vocabulary import BANDS
+from app.services.readiness.plan import MAX_DATE, MIN_DATE
 
-BAND_ORDER = {"ready_now": 0, "ready_1y": 1, "ready_2y": 2, "not_ready": 3}
 CANDIDATE_SORTS = ("score", "name", "band", "projected", "department", "current_role")
 
 
@@ -62,7 +62,7 @@ def read_bench_filters(
         errors["role"] = ["Target role: pick one of the roles in the list."]
         role = None
     band = (args.get("band") or "").strip() or None
-    if band is not None and band not in BAND_ORDER:
+    if band is not None and band not in BANDS:
         errors["band"] = ["Band: pick ready now, ready in 1 year, ready in 2 years or not ready."]
         band = None
     department = (args.get("department") or "").strip() or None

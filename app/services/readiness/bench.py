@@ -1,13 +1,13 @@
 """Bench strength, lapses and training needs: readiness of a population, aggregated.
 
-DOMAIN.md "Readiness of an employee for a role on date D" applied to many people at once, and
+docs/RULES.md "Readiness of an employee for a role on date D" applied to many people at once, and
 DESIGN.md "Bulk first": every function here loads a population with a FIXED number of queries
 (one for the people, the catalogue snapshot, one per record table through
 ``readiness.load_facts``), whatever the number of employees, then evaluates in memory.
 The manager's bench, the HR organisation view, the training-needs analysis and the reports
 all build on these functions; none of them needs a request, so the JSON API can call them too.
 
-Choices made where DOMAIN.md is silent (docs/DECISIONS.md "Readiness screens"):
+Choices made where docs/RULES.md is silent (docs/DECISIONS.md "Readiness screens"):
 
 - A candidate for a role is anyone in the population (active or on leave, never terminated)
   whose current job role has a lower level than the role. People without a job role (HR,
@@ -30,16 +30,23 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, select, union
 from sqlalchemy.orm import aliased
 
 from app import policy
 from app import readiness as core
 from app.extensions import db
 from app.models import Department, Employee, JobRole
-from app.services import readiness as service
+from app.policy.readiness import sees_organisation
+from app.services.readiness.catalogue import (
+    CatalogueSnapshot,
+    describe,
+    load_catalogue,
+    role_or_error,
+)
+from app.services.readiness.evaluation import counts_by_band
+from app.services.readiness.facts import collector_paused, load_facts
 
-BANDS = service.BANDS
 LAPSING_KINDS = ("certification", "background_check")
 
 
@@ -155,7 +162,7 @@ def population_for(user, department: str | None = None) -> Select:  # type: igno
     stmt = select(Employee.id).where(Employee.status != "terminated")
     if user is None:
         return stmt.where(false())
-    if not user.has_role("hr"):
+    if not sees_organisation(user):
         stmt = stmt.where(Employee.id.in_(policy.subtree_query(user.employee_id)))
     if department:
         stmt = stmt.where(
@@ -164,17 +171,39 @@ def population_for(user, department: str | None = None) -> Select:  # type: igno
     return stmt
 
 
+def visible_population(user, department: str | None = None) -> Select:  # type: ignore[no-untyped-def]
+    """The people whose readiness the caller may see in a list (the API): the bench's
+    population (hr: everyone; a manager: everyone below them), plus the caller themselves."""
+    population = population_for(user, department)
+    if sees_organisation(user):
+        return population
+    own = select(Employee.id).where(
+        Employee.id == user.employee_id, Employee.status != "terminated"
+    )
+    if department:
+        own = own.where(
+            Employee.department_id.in_(select(Department.id).where(Department.code == department))
+        )
+    return select(union(population, own).subquery().c[0])
+
+
+def departments() -> list[tuple[str, str]]:
+    """(code, name) of every department, by name: the pages' department filter."""
+    rows = db.session.execute(select(Department.code, Department.name).order_by(Department.name))
+    return [(code, name) for code, name in rows]
+
+
 def population_key(user, department: str | None = None) -> Hashable:  # type: ignore[no-untyped-def]
     """A name for ``population_for(user, department)``: the same key, the same people (while
     nobody's record changes, which readiness_cache checks)."""
     if user is None:
         return None
-    if user.has_role("hr"):
+    if sees_organisation(user):
         return ("organisation", department)
     return ("below", user.employee_id, department)
 
 
-def candidate_roles(snapshot: service.CatalogueSnapshot) -> list[str]:
+def candidate_roles(snapshot: CatalogueSnapshot) -> list[str]:
     """Target roles worth showing: every role above the lowest level (L2 and L3)."""
     levels = snapshot.role_levels
     if not levels:
@@ -200,7 +229,7 @@ class PersonRow:
 class _Loaded:
     """A population loaded once: people, their facts, and the catalogue snapshot."""
 
-    snapshot: service.CatalogueSnapshot
+    snapshot: CatalogueSnapshot
     people: dict[int, PersonRow]
     facts: dict[int, core.EmployeeFacts]
     results: dict[tuple[str, date], dict[int, core.ReadinessResult]] = field(default_factory=dict)
@@ -216,7 +245,7 @@ class _Loaded:
     def evaluate(self, role_code: str, as_of: date) -> dict[int, core.ReadinessResult]:
         key = (role_code, as_of)
         if key not in self.results:
-            role = service.role_or_error(role_code, self.snapshot)
+            role = role_or_error(role_code, self.snapshot)
             catalogue, config = self.snapshot.catalogue, self.snapshot.config
             self.results[key] = {
                 eid: core.evaluate(self.facts[eid], role, catalogue, as_of, config)
@@ -231,10 +260,10 @@ def _load(population: Select, role_codes: Iterable[str], as_of: date) -> _Loaded
     Facts are those known on ``as_of`` (the bench is "as of" that date, lapse projections
     included), which also lets the bulk loader share equal facts between people.
     """
-    snapshot = service.load_catalogue()
+    snapshot = load_catalogue()
     codes = list(role_codes)
     for code in codes:
-        service.role_or_error(code, snapshot)
+        role_or_error(code, snapshot)
     manager = aliased(Employee)
     rows = db.session.execute(
         select(
@@ -262,7 +291,7 @@ def _load(population: Select, role_codes: Iterable[str], as_of: date) -> _Loaded
         .join(JobRole, JobRole.id == Employee.job_role_id)
         .where(Employee.id.in_(population), JobRole.level < top)
     )
-    return _Loaded(snapshot, people, service.load_facts(candidates, as_of=as_of))
+    return _Loaded(snapshot, people, load_facts(candidates, as_of=as_of))
 
 
 # ----------------------------------------------------------------------------- bench
@@ -272,7 +301,7 @@ def _bench(loaded: _Loaded, role_code: str, as_of: date) -> BenchStrength:
     results = loaded.evaluate(role_code, as_of)
     snapshot = loaded.snapshot
     names = {
-        req: service.describe(req.kind, req.target, snapshot)
+        req: describe(req.kind, req.target, snapshot)
         for req in snapshot.roles[role_code].requirements
     }
     candidates = []
@@ -298,7 +327,7 @@ def _bench(loaded: _Loaded, role_code: str, as_of: date) -> BenchStrength:
         role_code=role_code,
         role_title=snapshot.role_titles.get(role_code, role_code),
         as_of=as_of,
-        counts_by_band=service.counts_by_band(results.values()),
+        counts_by_band=counts_by_band(results.values()),
         candidates=tuple(candidates),
         total=len(candidates),
     )
@@ -306,7 +335,7 @@ def _bench(loaded: _Loaded, role_code: str, as_of: date) -> BenchStrength:
 
 def bench_strength(population: Select, role_code: str, as_of: date) -> BenchStrength:
     """Counts by band and the candidates (everyone below the role's level), best score first."""
-    with service.collector_paused():
+    with collector_paused():
         return _bench(_load(population, [role_code], as_of), role_code, as_of)
 
 
@@ -314,9 +343,9 @@ def bench_overview(
     population: Select, as_of: date, days: int = 90, roles: Iterable[str] | None = None
 ) -> BenchOverview:
     """The bench of every target role and the lapses, from one load of the population."""
-    snapshot = service.load_catalogue()
+    snapshot = load_catalogue()
     codes = list(roles) if roles is not None else candidate_roles(snapshot)
-    with service.collector_paused():
+    with collector_paused():
         loaded = _load(population, codes, as_of)
         return BenchOverview(
             as_of=as_of,
@@ -341,7 +370,7 @@ def lapse_items(
     facts: core.EmployeeFacts,
     result: core.ReadinessResult,
     role: core.Role,
-    snapshot: service.CatalogueSnapshot,
+    snapshot: CatalogueSnapshot,
     as_of: date,
     days: int = 90,
 ) -> list[tuple[str, str, date]]:
@@ -384,7 +413,7 @@ def _lapses(loaded: _Loaded, role_codes: list[str], as_of: date, days: int) -> t
 def lapses_of(
     found: dict[tuple[int, str, str], tuple[date, list[str]]],
     people: dict[int, PersonRow],
-    snapshot: service.CatalogueSnapshot,
+    snapshot: CatalogueSnapshot,
     as_of: date,
 ) -> tuple[Lapse, ...]:
     """Lapse rows, earliest first, from (person, kind, target) -> (expires_on, role codes)."""
@@ -399,7 +428,7 @@ def lapses_of(
                 manager_name=person.manager_name,
                 item_kind=kind,
                 item_code=target,
-                item_name=service.describe(kind, target, snapshot),
+                item_name=describe(kind, target, snapshot),
                 expires_on=expires,
                 days_left=(expires - as_of).days,
                 drops_ready_for=tuple(roles),
@@ -411,18 +440,16 @@ def lapses_of(
 
 def lapsing_soon(population: Select, as_of: date, days: int = 90) -> tuple[Lapse, ...]:
     """Certifications and checks lapsing within ``days`` that would drop someone out of ready."""
-    snapshot = service.load_catalogue()
+    snapshot = load_catalogue()
     codes = candidate_roles(snapshot)
-    with service.collector_paused():
+    with collector_paused():
         return _lapses(_load(population, codes, as_of), codes, as_of, days)
 
 
 # ----------------------------------------------------------------------------- training needs
 
 
-def _closers(
-    req: core.Requirement, snapshot: service.CatalogueSnapshot
-) -> list[tuple[str, str, str]]:
+def _closers(req: core.Requirement, snapshot: CatalogueSnapshot) -> list[tuple[str, str, str]]:
     """(kind, code, title) of the courses or programmes that close an unmet requirement."""
     catalogue = snapshot.catalogue
     target = req.target or ""
@@ -435,7 +462,7 @@ def _closers(
             for code in catalogue.courses_granting(target, req.min_level or 0)
         ]
     if req.kind == "education":
-        return [("programme", target, service.describe("education", target, snapshot))]
+        return [("programme", target, describe("education", target, snapshot))]
     return []
 
 
@@ -443,7 +470,7 @@ def training_needs_report(
     population: Select, role_code: str, as_of: date, limit: int = 10
 ) -> TrainingNeeds:
     """The most common unmet requirements among the candidates, and what closes the most."""
-    with service.collector_paused():
+    with collector_paused():
         loaded = _load(population, [role_code], as_of)
         results = loaded.evaluate(role_code, as_of)
     gap_people: dict[core.Requirement, set[int]] = defaultdict(set)
@@ -455,7 +482,7 @@ def training_needs_report(
 
 def needs_from_gaps(
     gap_people: dict[core.Requirement, set[int]],
-    snapshot: service.CatalogueSnapshot,
+    snapshot: CatalogueSnapshot,
     role_code: str,
     as_of: date,
     candidates: int,
@@ -467,7 +494,7 @@ def needs_from_gaps(
     course_gaps: dict[tuple[str, str], list[str]] = defaultdict(list)
     titles: dict[tuple[str, str], str] = {}
     for req, people in gap_people.items():
-        name = service.describe(req.kind, req.target, snapshot)
+        name = describe(req.kind, req.target, snapshot)
         closers = _closers(req, snapshot)
         for kind, code, title in closers:
             course_people[(kind, code)] |= people

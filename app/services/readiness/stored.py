@@ -52,54 +52,36 @@ from app import readiness as core
 from app.clock import today
 from app.extensions import db
 from app.models import (
-    AppSetting,
-    Assessment,
-    BackgroundCheck,
     CacheCounter,
-    CheckType,
-    Competency,
-    CompetencyRating,
-    Completion,
-    Course,
-    CourseGrant,
-    CoursePrerequisite,
-    CourseSession,
     Department,
-    EducationRecord,
     Employee,
-    Instrument,
     JobRole,
-    LadderEdge,
-    QualificationType,
-    Requirement,
     StoredReadiness,
-    TuitionRequest,
 )
+from app.models.base import readiness_models
 from app.pagination import Page
-from app.services import bench
-from app.services import readiness as service
-
-FACT_MODELS = (Completion, CompetencyRating, BackgroundCheck, Assessment, EducationRecord)
-FACT_MODELS += (TuitionRequest,)
-FACT_TABLES = {model.__tablename__: model for model in FACT_MODELS}
-CATALOGUE_MODELS = (
-    Course,
-    CoursePrerequisite,
-    CourseGrant,
-    CourseSession,
-    CheckType,
-    Instrument,
-    JobRole,
-    Competency,
-    QualificationType,
-    Requirement,
-    LadderEdge,
-    AppSetting,
+from app.readiness.vocabulary import BANDS
+from app.services.readiness import bench
+from app.services.readiness.catalogue import (
+    CATALOGUE_CHANGED,
+    CATALOGUE_COUNTER,
+    CatalogueSnapshot,
+    describe,
+    load_catalogue,
+    role_or_error,
 )
+from app.services.readiness.facts import collector_paused, load_facts
+
+# What each table means to stored readiness, as its model declares it (``__readiness__``,
+# app/models/base.py): a new fact or catalogue table takes part by declaring itself.
+FACT_MODELS = readiness_models("facts")
+PERSON_MODELS = readiness_models("person")
+CATALOGUE_MODELS = readiness_models("catalogue")
+FACT_TABLES = {model.__tablename__: model for model in FACT_MODELS}
 CATALOGUE_TABLES = {model.__tablename__ for model in CATALOGUE_MODELS}
 LAPSE_DAYS = 90
 WRITE_CHUNK = 2000
-BAND_RANK = {"ready_now": 0, "ready_1y": 1, "ready_2y": 2, "not_ready": 3}
+BAND_RANK = {band: rank for rank, band in enumerate(BANDS)}  # best first
 SR = StoredReadiness
 People = Select | list[int]  # a SELECT of employee ids, or the ids themselves
 INLINE_PEOPLE = 2000  # a population this small is read once and its ids inlined
@@ -128,7 +110,7 @@ def _note_facts(session: Session, employee_ids: set[int]) -> None:
 
 
 def _note_catalogue(session: Session) -> None:
-    session.info[service.CATALOGUE_CHANGED] = True
+    session.info[CATALOGUE_CHANGED] = True
     session.info[PENDING_CATALOGUE] = True
 
 
@@ -156,18 +138,16 @@ def _raise_facts_versions(session: Session, employee_ids: set[int]) -> None:
 
 def raise_catalogue_version(session: Session) -> None:
     """Every stored result becomes stale (a catalogue or settings change)."""
-    session.info[service.CATALOGUE_CHANGED] = True
+    session.info[CATALOGUE_CHANGED] = True
     table = CacheCounter.__table__
     connection = session.connection()
     done = connection.execute(
-        update(table)
-        .where(table.c.name == service.CATALOGUE_COUNTER)
-        .values(value=table.c.value + 1)
+        update(table).where(table.c.name == CATALOGUE_COUNTER).values(value=table.c.value + 1)
     )
     if done.rowcount == 0:
         connection.execute(
             _upsert(connection.dialect.name, table, ["name"]).values(
-                name=service.CATALOGUE_COUNTER, value=1
+                name=CATALOGUE_COUNTER, value=1
             )
         )
 
@@ -180,7 +160,7 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, CATALOGUE_MODELS):
             catalogue = True
-        elif isinstance(obj, Employee):
+        elif isinstance(obj, PERSON_MODELS):
             if obj not in session.new and obj.id is not None:
                 employees.add(obj.id)
         elif isinstance(obj, FACT_MODELS) and obj.employee_id is not None:
@@ -203,7 +183,7 @@ def _after_core_change(session: Session, table_name: str, record_id: Any) -> Non
 
 
 def _transaction_ended(session: Session) -> None:
-    session.info.pop(service.CATALOGUE_CHANGED, None)
+    session.info.pop(CATALOGUE_CHANGED, None)
     session.info.pop(FACTS_CHANGED, None)
     session.info.pop(WROTE, None)
     session.info.pop(PENDING_PEOPLE, None)
@@ -265,7 +245,7 @@ def _missing(population: People, role_code: str, level: int, as_of: date, versio
 
 
 def tally(
-    population: People, role_codes: list[str], as_of: date, snapshot: service.CatalogueSnapshot
+    population: People, role_codes: list[str], as_of: date, snapshot: CatalogueSnapshot
 ) -> Tally:
     """role -> (department name, band) -> candidates, in ONE query; band None counts the
     candidates without a current stored result (what ``refresh`` must compute)."""
@@ -290,7 +270,7 @@ def tally(
 
 
 def refresh(
-    population: People, role_codes: list[str], as_of: date, snapshot: service.CatalogueSnapshot
+    population: People, role_codes: list[str], as_of: date, snapshot: CatalogueSnapshot
 ) -> int:
     """Compute and store what is missing or stale for these people, roles and date.
 
@@ -329,13 +309,11 @@ def refresh(
         )
     computed_on = today()
     rows_out: list[dict[str, Any]] = []
-    with service.collector_paused():
-        facts = service.load_facts(stale, as_of=as_of)
+    with collector_paused():
+        facts = load_facts(stale, as_of=as_of)
         for code, ids in missing.items():
             role = snapshot.roles[code]
-            names = {
-                req: service.describe(req.kind, req.target, snapshot) for req in role.requirements
-            }
+            names = {req: describe(req.kind, req.target, snapshot) for req in role.requirements}
             people = [facts[eid] for eid in ids if eid in facts]
             results = core.evaluate_many(people, role, snapshot.catalogue, as_of, snapshot.config)
             for person, result in zip(people, results, strict=True):
@@ -406,7 +384,7 @@ class Scope:
     population: People
     as_of: date
     role_codes: tuple[str, ...]
-    snapshot: service.CatalogueSnapshot
+    snapshot: CatalogueSnapshot
     counted: Tally
     head_count: int  # everyone in scope, candidates or not
     memo: dict[str, Any] = field(default_factory=dict)  # shared by the scope's cached copies
@@ -427,7 +405,7 @@ class Scope:
         """Candidates per band for each role (from the tally: no query)."""
         found = []
         for code in self.role_codes:
-            counts = dict.fromkeys(service.BANDS, 0)
+            counts = dict.fromkeys(BANDS, 0)
             for (_, band), n in self.counted[code].items():
                 if band is not None:
                     counts[band] += n
@@ -439,7 +417,7 @@ class Scope:
         table: dict[str, dict[str, int]] = {}
         for (name, band), n in self.counted[role_code].items():
             if band is not None:
-                counts = table.setdefault(name or "No department", dict.fromkeys(service.BANDS, 0))
+                counts = table.setdefault(name or "No department", dict.fromkeys(BANDS, 0))
                 counts[band] += n
         return [(name, counts, sum(counts.values())) for name, counts in sorted(table.items())]
 
@@ -609,9 +587,9 @@ def scope(
     count and the lapses are kept by this process and reused while nothing has changed
     anywhere: see ``_signature``.
     """
-    snapshot = service.load_catalogue()
+    snapshot = load_catalogue()
     for code in role_codes:
-        service.role_or_error(code, snapshot)
+        role_or_error(code, snapshot)
     shareable = key is not None and not _wrote(db.session())
     if shareable:
         signature = _signature(snapshot)
@@ -649,10 +627,10 @@ def scope_for(user, department: str | None, role_codes: list[str], as_of: date) 
 
 def _wrote(session: Session) -> bool:
     info = session.info
-    return bool(info.get(WROTE) or info.get(FACTS_CHANGED) or info.get(service.CATALOGUE_CHANGED))
+    return bool(info.get(WROTE) or info.get(FACTS_CHANGED) or info.get(CATALOGUE_CHANGED))
 
 
-def _signature(snapshot: service.CatalogueSnapshot) -> tuple[int, ...]:
+def _signature(snapshot: CatalogueSnapshot) -> tuple[int, ...]:
     """What changes whenever any stored result or any population could: the catalogue counter,
     the sum of every person's facts_version (each change to a person's facts, role, manager,
     department or status raises theirs by one, so the sum only ever grows), and how many people
