@@ -195,7 +195,7 @@ def departments() -> list[tuple[str, str]]:
 
 def population_key(user, department: str | None = None) -> Hashable:  # type: ignore[no-untyped-def]
     """A name for ``population_for(user, department)``: the same key, the same people (while
-    nobody's record changes, which readiness_cache checks)."""
+    nobody's record changes, which stored readiness checks)."""
     if user is None:
         return None
     if sees_organisation(user):

@@ -254,7 +254,7 @@ def development_plan(employee_id: int, request: PlanRequest | None = None) -> De
     snapshot = load_catalogue()
     facts = load_facts([employee_id]).get(employee_id)
     if facts is None:
-        raise LookupError(f"No employee {employee_id}.")  # callers check visibility first
+        raise NotFound(f"No employee {employee_id}.")  # callers check visibility first
     current = facts.role
     next_role = next_role_code(current, snapshot)
     errors: dict[str, list[str]] = {}
