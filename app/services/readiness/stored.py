@@ -15,6 +15,10 @@ Staleness, exactly:
 - every change to the catalogue or the settings raises the ``catalogue`` counter;
 - a stored row counts only while both of its versions equal the current ones.
 
+Which tables are a person's facts and which the catalogue, each model declares itself
+(``__readiness__``, collected by ``app.models.base.readiness_models``): a new table takes part
+without a list to keep here.
+
 A read first computes what is missing or stale for its population (one bulk load of just those
 people), then queries. The versions are read BEFORE the facts and the catalogue they describe,
 so a change that lands during a computation leaves the row marked stale, never wrong.
