@@ -13,7 +13,7 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from app.readiness.vocabulary import BANDS
-from app.services.readiness.plan import MAX_DATE, MIN_DATE
+from app.services.readiness.plan import read_date as read_date_text
 
 CANDIDATE_SORTS = ("score", "name", "band", "projected", "department", "current_role")
 
@@ -34,18 +34,10 @@ class BenchFilters:
 def read_date(
     args: MultiDict, name: str, label: str, default: date, errors: dict[str, list[str]]
 ) -> date:
-    text = (args.get(name) or "").strip()[:40]
-    if not text:
-        return default
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        errors[name] = [f"{label}: enter a date as YYYY-MM-DD, for example 2027-01-31."]
-        return default
-    if not MIN_DATE <= value <= MAX_DATE:
-        errors[name] = [f"{label}: pick a date between 1900 and 2199."]
-        return default
-    return value
+    value, message = read_date_text((args.get(name) or "").strip()[:40], label)
+    if message:
+        errors[name] = [message]
+    return value or default
 
 
 def read_bench_filters(

@@ -134,6 +134,20 @@ def action_key(action: core.Action) -> str:
     return f"{kind}:{target}"
 
 
+def read_date(text: str, label: str) -> tuple[date | None, str | None]:
+    """A date typed as YYYY-MM-DD between 1900 and 2199: (the date, None), or (None, what to
+    fix). Blank is (None, None)."""
+    if not text:
+        return None, None
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        return None, f"{label}: enter a date as YYYY-MM-DD, for example 2027-01-31."
+    if not MIN_DATE <= value <= MAX_DATE:
+        return None, f"{label}: pick a date between 1900 and 2199."
+    return value, None
+
+
 def parse_request(args: Mapping[str, object]) -> tuple[PlanRequest, dict[str, list[str]]]:
     """Read role, as_of, plan (list) and whatif_on from strings; bad fields become errors.
 
@@ -149,17 +163,9 @@ def parse_request(args: Mapping[str, object]) -> tuple[PlanRequest, dict[str, li
         return str(value or "").strip()[:40]
 
     def parse_date(name: str, label: str) -> date | None:
-        text = one(name)
-        if not text:
-            return None
-        try:
-            value = date.fromisoformat(text)
-        except ValueError:
-            errors[name] = [f"{label}: enter a date as YYYY-MM-DD, for example 2027-01-31."]
-            return None
-        if not MIN_DATE <= value <= MAX_DATE:
-            errors[name] = [f"{label}: pick a date between 1900 and 2199."]
-            return None
+        value, message = read_date(one(name), label)
+        if message:
+            errors[name] = [message]
         return value
 
     raw = args.get("plan", ())
