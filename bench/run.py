@@ -198,7 +198,7 @@ def measure_bulk(url: str, backend: str, employees: int, runs: int) -> Bulk:
     from app.extensions import db
     from app.models import Employee
     from app.services import readiness as service
-    from app.services import readiness_cache
+    from app.services.readiness import stored as readiness_cache
 
     result = Bulk(backend, employees)
     app = app_for(url)
@@ -414,7 +414,7 @@ def first_page_after_changes(app: Any, client: Client) -> dict[str, float]:
 
     from app.extensions import db
     from app.models import Employee
-    from app.services import readiness_cache
+    from app.services.readiness import stored as readiness_cache
 
     with app.app_context():
         everyone = db.session.scalars(select(Employee.id).order_by(Employee.id)).all()

@@ -8,6 +8,7 @@ from sqlalchemy import DateTime, Integer, Numeric
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import now
+from app.extensions import db
 
 Money = Numeric(12, 2, asdecimal=True)
 """Money is exact decimal with cents (DOMAIN.md: never float)."""
@@ -20,3 +21,29 @@ class IdMixin:
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+
+
+READINESS_KINDS = ("facts", "catalogue", "person", "none")
+"""What a model's rows mean to stored readiness, declared on each model as ``__readiness__``:
+
+- ``"facts"``: a person's readiness facts (the row has ``employee_id``): a change makes that
+  person's stored readiness stale;
+- ``"catalogue"``: the catalogue or the settings: a change makes every stored result stale;
+- ``"person"``: the person's own row (role, manager, department, status): a change makes that
+  person's stored readiness stale;
+- ``"none"``: irrelevant to readiness, with a comment on the model saying why.
+"""
+
+
+def readiness_models(kind: str) -> tuple[type, ...]:
+    """Every mapped model declaring ``__readiness__ = kind``, by table name (the mapper
+    registry of the app's models: a new model declares itself, no list to keep by hand)."""
+    if kind not in READINESS_KINDS:
+        raise ValueError(f"unknown readiness kind {kind!r}")
+
+    found = [
+        mapper.class_
+        for mapper in db.Model.registry.mappers
+        if getattr(mapper.class_, "__readiness__", None) == kind
+    ]
+    return tuple(sorted(found, key=lambda model: model.__tablename__))

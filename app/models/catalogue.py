@@ -26,6 +26,7 @@ from app.readiness.vocabulary import REQUIREMENT_KINDS as REQUIREMENT_KINDS
 
 class Competency(IdMixin, db.Model):
     __tablename__ = "competencies"
+    __readiness__ = "catalogue"
     __audited__ = True
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -37,6 +38,7 @@ class Competency(IdMixin, db.Model):
 
 class Course(IdMixin, db.Model):
     __tablename__ = "courses"
+    __readiness__ = "catalogue"
     __audited__ = True
     __table_args__ = (
         CheckConstraint("cost >= 0", name="cost_non_negative"),
@@ -72,6 +74,7 @@ class Course(IdMixin, db.Model):
 
 class CoursePrerequisite(IdMixin, db.Model):
     __tablename__ = "course_prerequisites"
+    __readiness__ = "catalogue"
     __audited__ = True
     __table_args__ = (
         UniqueConstraint("course_id", "prerequisite_id", name="uq_course_prerequisites_pair"),
@@ -88,6 +91,7 @@ class CourseGrant(IdMixin, db.Model):
     """A course completion grants a competency level (DOMAIN.md: current level rule)."""
 
     __tablename__ = "course_grants"
+    __readiness__ = "catalogue"
     __audited__ = True
     __table_args__ = (
         UniqueConstraint("course_id", "competency_id", name="uq_course_grants_pair"),
@@ -103,6 +107,7 @@ class CourseGrant(IdMixin, db.Model):
 
 class CourseSession(IdMixin, db.Model):
     __tablename__ = "course_sessions"
+    __readiness__ = "catalogue"
     __audited__ = True
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="dates"),
@@ -121,6 +126,7 @@ class CourseSession(IdMixin, db.Model):
 
 class CheckType(IdMixin, db.Model):
     __tablename__ = "check_types"
+    __readiness__ = "catalogue"
     __audited__ = True
     __table_args__ = (
         CheckConstraint("rescreen_months > 0", name="rescreen_positive"),
@@ -136,6 +142,7 @@ class CheckType(IdMixin, db.Model):
 
 class Instrument(IdMixin, db.Model):
     __tablename__ = "instruments"
+    __readiness__ = "catalogue"
     __audited__ = True
     __table_args__ = (
         CheckConstraint("kind IN ('360', 'test', 'assessment_centre')", name="kind"),
@@ -157,6 +164,7 @@ class QualificationType(IdMixin, db.Model):
     """An education qualification, e.g. CERT-MGMT (Certificate in Management) or BBA."""
 
     __tablename__ = "qualification_types"
+    __readiness__ = "catalogue"
     __audited__ = True
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -166,6 +174,7 @@ class QualificationType(IdMixin, db.Model):
 
 class JobRole(IdMixin, db.Model):
     __tablename__ = "job_roles"
+    __readiness__ = "catalogue"
     __audited__ = True
     __table_args__ = (
         CheckConstraint("financial_authority_limit >= 0", name="limit_non_negative"),
@@ -190,6 +199,7 @@ class Requirement(IdMixin, db.Model):
     """One requirement of a role: a gate when mandatory, weighted in the score."""
 
     __tablename__ = "requirements"
+    __readiness__ = "catalogue"
     __audited__ = True
     __table_args__ = (
         CheckConstraint(
@@ -252,6 +262,7 @@ class LadderEdge(IdMixin, db.Model):
     """An edge of the role ladder: from role -> to role, with typical months."""
 
     __tablename__ = "ladder_edges"
+    __readiness__ = "catalogue"
     __audited__ = True
     __table_args__ = (
         UniqueConstraint("from_role_id", "to_role_id", name="uq_ladder_edges_pair"),

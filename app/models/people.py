@@ -26,6 +26,8 @@ APP_ROLES = ("employee", "hr", "finance", "admin")
 
 class Department(IdMixin, db.Model):
     __tablename__ = "departments"
+    # names are joined when stored readiness is read, never stored in it
+    __readiness__ = "none"
     __audited__ = True
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -34,6 +36,7 @@ class Department(IdMixin, db.Model):
 
 class Employee(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "employees"
+    __readiness__ = "person"
     __audited__ = True
     __table_args__ = (
         CheckConstraint(f"status IN {EMPLOYEE_STATUSES}", name="status"),
@@ -79,6 +82,8 @@ class RoleHistory(IdMixin, db.Model):
     """A past or current job-role assignment: moves and promotions keep the old role."""
 
     __tablename__ = "role_history"
+    # past roles; the current role and its start date are on the employee row
+    __readiness__ = "none"
     __audited__ = True
     __table_args__ = (CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates"),)
 
@@ -95,6 +100,8 @@ class User(IdMixin, TimestampMixin, db.Model):
     """A sign-in. It belongs to an employee; app roles are rows in user_roles."""
 
     __tablename__ = "users"
+    # a sign-in: its app roles decide what a user may see, not anyone's readiness
+    __readiness__ = "none"
     __audited__ = True
     __audit_exclude__ = ("password_hash", "failed_logins", "locked_until", "last_login_at")
 
@@ -138,6 +145,8 @@ class User(IdMixin, TimestampMixin, db.Model):
 
 class UserRole(IdMixin, db.Model):
     __tablename__ = "user_roles"
+    # app permissions, not readiness facts
+    __readiness__ = "none"
     __audited__ = True
     __table_args__ = (
         UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),
@@ -154,6 +163,8 @@ class ApiToken(IdMixin, db.Model):
     """An API bearer token; only its SHA-256 hash is stored."""
 
     __tablename__ = "api_tokens"
+    # credentials, not readiness facts
+    __readiness__ = "none"
     __audited__ = True
     __audit_exclude__ = ("token_hash", "last_used_at")
 

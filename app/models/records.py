@@ -30,6 +30,7 @@ class Completion(IdMixin, TimestampMixin, db.Model):
     """A training completion. expires_on = completed_on + validity_months (DOMAIN.md Training)."""
 
     __tablename__ = "completions"
+    __readiness__ = "facts"
     __audited__ = True
     __table_args__ = (
         CheckConstraint("verification IN ('verified', 'pending', 'rejected')", name="verification"),
@@ -59,6 +60,7 @@ class CompetencyRating(IdMixin, TimestampMixin, db.Model):
     """A rating on the OPM 0-5 scale. Self-ratings are shown but never count (DOMAIN.md)."""
 
     __tablename__ = "competency_ratings"
+    __readiness__ = "facts"
     __audited__ = True
     __table_args__ = (
         CheckConstraint("level BETWEEN 0 AND 5", name="level_range"),
@@ -83,6 +85,7 @@ class BackgroundCheck(IdMixin, TimestampMixin, db.Model):
     """A background check. No check exists without written consent (FCRA, DOMAIN.md)."""
 
     __tablename__ = "background_checks"
+    __readiness__ = "facts"
     __audited__ = True
     __table_args__ = (
         CheckConstraint(
@@ -123,6 +126,7 @@ class Assessment(IdMixin, TimestampMixin, db.Model):
     """A leadership assessment; `overall` is derived by the 360 / scoring rules when saved."""
 
     __tablename__ = "assessments"
+    __readiness__ = "facts"
     __audited__ = True
 
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
@@ -140,6 +144,8 @@ class AssessmentResponse(IdMixin, db.Model):
     """One 360 response. Deliberately stores no rater identity (DOMAIN.md: never shown)."""
 
     __tablename__ = "assessment_responses"
+    # rater answers; readiness reads the assessment's overall score
+    __readiness__ = "none"
     __audited__ = True
     __table_args__ = (
         CheckConstraint(
@@ -159,6 +165,8 @@ class TalentReview(IdMixin, TimestampMixin, db.Model):
     """A 9-box talent review: performance 1-3 x potential 1-3 per review period."""
 
     __tablename__ = "talent_reviews"
+    # reviews inform people, they are not requirements of a role
+    __readiness__ = "none"
     __audited__ = True
     __table_args__ = (
         UniqueConstraint("employee_id", "period", name="uq_talent_reviews_period"),
@@ -176,6 +184,7 @@ class TalentReview(IdMixin, TimestampMixin, db.Model):
 
 class EducationRecord(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "education_records"
+    __readiness__ = "facts"
     __audited__ = True
 
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
@@ -191,6 +200,8 @@ class Upload(IdMixin, db.Model):
     """An uploaded file stored under instance/uploads with a random name."""
 
     __tablename__ = "uploads"
+    # evidence files; the records they support are the facts
+    __readiness__ = "none"
     __audited__ = True
 
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)

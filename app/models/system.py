@@ -15,6 +15,7 @@ class AppSetting(IdMixin, db.Model):
     """A (cfg) value of DOMAIN.md that HR or an admin changed from its default."""
 
     __tablename__ = "app_settings"
+    __readiness__ = "catalogue"  # the (cfg) numbers readiness is computed with
     __audited__ = True
 
     key: Mapped[str] = mapped_column(String(80), unique=True)
@@ -25,6 +26,8 @@ class AuditEntry(IdMixin, db.Model):
     """Append-only: who changed which record when, with the fields before and after."""
 
     __tablename__ = "audit_entries"
+    # the trail of changes, append-only
+    __readiness__ = "none"
 
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -40,6 +43,8 @@ class Notification(IdMixin, db.Model):
     """An in-app notice; dedupe_key makes reminder sending idempotent."""
 
     __tablename__ = "notifications"
+    # messages to users
+    __readiness__ = "none"
     # The unread count in the navigation runs on every page.
     __table_args__ = (Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)
 
@@ -62,6 +67,8 @@ class SignInFailure(IdMixin, db.Model):
     """
 
     __tablename__ = "sign_in_failures"
+    # sign-in throttling
+    __readiness__ = "none"
     __table_args__ = (Index("ix_sign_in_failures_ip_at", "ip", "at"),)
 
     ip: Mapped[str] = mapped_column(String(45))
@@ -73,6 +80,8 @@ class CacheCounter(db.Model):
     settings change, which makes every stored readiness result stale at once."""
 
     __tablename__ = "cache_counters"
+    # holds the catalogue version itself
+    __readiness__ = "none"
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
@@ -85,6 +94,8 @@ class StoredReadiness(db.Model):
     counter; anything older is recomputed on the next read."""
 
     __tablename__ = "stored_readiness"
+    # the stored results themselves
+    __readiness__ = "none"
     __table_args__ = (
         Index("ix_stored_readiness_as_of_role", "as_of", "role_code", "band"),
         Index("ix_stored_readiness_as_of_score", "as_of", "role_code", "score"),

@@ -35,6 +35,7 @@ TUITION_STATES = (
 
 class TuitionRequest(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "tuition_requests"
+    __readiness__ = "facts"
     __audited__ = True
     __table_args__ = (
         CheckConstraint(
@@ -99,6 +100,8 @@ class TuitionEvent(IdMixin, db.Model):
     """One state change of a tuition request: its history."""
 
     __tablename__ = "tuition_events"
+    # the history of a request; its state is on the request
+    __readiness__ = "none"
     __audited__ = True
 
     request_id: Mapped[int] = mapped_column(
@@ -119,6 +122,8 @@ class Repayment(IdMixin, db.Model):
     """What a voluntary leaver owes back on one reimbursement (DOMAIN.md repayment table)."""
 
     __tablename__ = "repayments"
+    # money owed back after leaving, not a readiness fact
+    __readiness__ = "none"
     __audited__ = True
     __table_args__ = (CheckConstraint("amount_owed >= 0", name="amount_non_negative"),)
 

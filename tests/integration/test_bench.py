@@ -22,9 +22,9 @@ from app.models import (
     User,
 )
 from app.policy import subtree_query
-from app.services import bench
 from app.services import readiness as service
 from app.services.accounts import create_user
+from app.services.readiness import bench
 from tests.conftest import DEMO_PASSWORD, TEST_TODAY
 
 BOSS = "bench.boss@example.com"

@@ -10,8 +10,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.models import Employee
-from app.services import development_plan as plans
 from app.services import readiness as service
+from app.services.readiness import plan as plans
 from tests.conftest import TEST_TODAY
 
 

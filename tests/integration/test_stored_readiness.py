@@ -24,8 +24,10 @@ from app.models import (
     StoredReadiness,
     User,
 )
-from app.services import bench, configuration, readiness_cache, records
+from app.services import configuration, records
 from app.services import readiness as service
+from app.services.readiness import bench
+from app.services.readiness import stored as readiness_cache
 from tests.conftest import TEST_TODAY
 from tests.integration.test_query_budgets import thicken
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.reports import team
-from app.services.bench import BenchStrength, Candidate, GapSummary, Lapse
+from app.services.readiness.bench import BenchStrength, Candidate, GapSummary, Lapse
 
 AS_OF = date(2026, 11, 22)
 

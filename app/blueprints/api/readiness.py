@@ -1,8 +1,8 @@
-"""Readiness endpoints (API.md "Readiness and paths"): one person, a population, a path.
+"""Readiness endpoints (docs/API.md "Readiness and paths"): one person, a population, a path.
 
 Who may call them: the employee for themselves, their managers and hr (policy aspect
 "readiness"); anyone else asking about one person gets 404. The numbers come from the pure
-readiness core through app.services.readiness and app.services.bench, the same functions as the
+readiness core through app.services.readiness and its bench, the same functions as the
 readiness pages. Readiness is advisory: a person decides every promotion.
 """
 
@@ -11,19 +11,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
-from sqlalchemy import Select, select, union
 
 from app import policy
 from app.blueprints.api import bp
 from app.blueprints.api.spec import Param, api_route, invalid, query_args
 from app.clock import today
-from app.models import Department, Employee
-from app.services import bench, readiness_cache
+from app.models import Employee
+from app.readiness.vocabulary import BANDS
 from app.services import readiness as service
+from app.services.readiness import bench, stored
 
 TAG = "Readiness"
 WHO = "The employee for themselves, their managers and hr; anyone else gets 404."
-BANDS = service.BANDS
+# The person of the URL loads through the access pipeline: anyone who may not see their
+# readiness gets 404. (``api_route`` declares the route's permission; this adds the load.)
+READINESS_OF_EMPLOYEE = policy.permission("authenticated", policy.employee("readiness"))
 
 ROLE_PARAM = Param(
     "role",
@@ -56,8 +58,8 @@ def _role(code: str, snapshot: service.CatalogueSnapshot) -> str:
     "sum(weight); gates_met; ready = gates_met and score >= 90 (cfg); band from "
     "projected_ready_on. Facts dated after as_of are ignored.",
 )
-def show_readiness(employee_id: int) -> Any:
-    employee = policy.require_employee(policy.acting_user(), employee_id, "readiness")
+@READINESS_OF_EMPLOYEE
+def show_readiness(employee: Employee) -> Any:
     args = query_args()
     snapshot = service.load_catalogue()
     current = employee.job_role.code if employee.job_role else None
@@ -69,22 +71,6 @@ def show_readiness(employee_id: int) -> Any:
             raise invalid("role", "Give role: this person has no role above theirs to aim for.")
     result, _, _ = service.evaluate_employee(employee.id, role, args["as_of"] or today())
     return jsonify(service.result_to_dict(result))
-
-
-def _population(user: Any, department: str | None) -> Select:
-    """The people whose readiness the caller may see: the bench's population (hr: everyone;
-    a manager: everyone below them), plus the caller themselves."""
-    population = bench.population_for(user, department)
-    if user.has_role("hr"):
-        return population
-    own = select(Employee.id).where(
-        Employee.id == user.employee_id, Employee.status != "terminated"
-    )
-    if department:
-        own = own.where(
-            Employee.department_id.in_(select(Department.id).where(Department.code == department))
-        )
-    return select(union(population, own).subquery().c[0])
 
 
 @api_route(
@@ -115,10 +101,10 @@ def list_readiness() -> Any:
     role = _role(args["role"], snapshot)
     as_of = args["as_of"] or today()
     department = args["department"].upper() if args["department"] else None
-    stored = readiness_cache.scope(_population(user, department), [role], as_of)
-    (counts,) = stored.role_counts()
+    scope = stored.scope(bench.visible_population(user, department), [role], as_of)
+    (counts,) = scope.role_counts()
     band = args["band"]
-    found = stored.candidates(
+    found = scope.candidates(
         role,
         band=band,
         sort="score",
@@ -177,8 +163,8 @@ def list_readiness() -> Any:
     "tuition), their cost and the projected date. With no path, steps is empty and reason "
     "says why.",
 )
-def show_path(employee_id: int) -> Any:
-    employee = policy.require_employee(policy.acting_user(), employee_id, "readiness")
+@READINESS_OF_EMPLOYEE
+def show_path(employee: Employee) -> Any:
     args = query_args()
     snapshot = service.load_catalogue()
     if args["role"]:

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 
 from app import policy
 from app.policy import permission
-from app.services import overview
+from app.services.readiness import overview
 
 bp = Blueprint("dashboard", __name__)
 

@@ -2,7 +2,7 @@
 
 Each reader is lenient: a bad value falls back to its default and leaves a message for the
 field, so the page still answers and shows what to fix. The plan's own fields are read by
-``app.services.development_plan.parse_request`` (the API reads the same fields).
+``app.services.readiness.plan.parse_request`` (the API reads the same fields).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from app.services.development_plan import MAX_DATE, MIN_DATE
+from app.readiness.vocabulary import BANDS
+from app.services.readiness.plan import read_date as read_date_text
 
-BAND_ORDER = {"ready_now": 0, "ready_1y": 1, "ready_2y": 2, "not_ready": 3}
 CANDIDATE_SORTS = ("score", "name", "band", "projected", "department", "current_role")
 
 
@@ -34,18 +34,10 @@ class BenchFilters:
 def read_date(
     args: MultiDict, name: str, label: str, default: date, errors: dict[str, list[str]]
 ) -> date:
-    text = (args.get(name) or "").strip()[:40]
-    if not text:
-        return default
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        errors[name] = [f"{label}: enter a date as YYYY-MM-DD, for example 2027-01-31."]
-        return default
-    if not MIN_DATE <= value <= MAX_DATE:
-        errors[name] = [f"{label}: pick a date between 1900 and 2199."]
-        return default
-    return value
+    value, message = read_date_text((args.get(name) or "").strip()[:40], label)
+    if message:
+        errors[name] = [message]
+    return value or default
 
 
 def read_bench_filters(
@@ -62,7 +54,7 @@ def read_bench_filters(
         errors["role"] = ["Target role: pick one of the roles in the list."]
         role = None
     band = (args.get("band") or "").strip() or None
-    if band is not None and band not in BAND_ORDER:
+    if band is not None and band not in BANDS:
         errors["band"] = ["Band: pick ready now, ready in 1 year, ready in 2 years or not ready."]
         band = None
     department = (args.get("department") or "").strip() or None

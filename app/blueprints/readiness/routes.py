@@ -1,8 +1,8 @@
 """Readiness screens: the development plan, bench strength, organisation, lapses, training needs.
 
-Views are thin: read the query string, call ``app.services.development_plan`` or
-``app.services.bench``, render. Every screen is read-only (GET); readiness is advisory, and
-the pages say so.
+Views are thin: read the query string, call ``app.services.readiness.plan`` or the stored
+readiness of ``app.services.readiness.stored``, render. Every screen is read-only (GET);
+readiness is advisory, and the pages say so.
 """
 
 from __future__ import annotations
@@ -11,35 +11,28 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from app import policy
-from app.blueprints.readiness.forms import read_bench_filters
+from app.blueprints.readiness.forms import BenchFilters, read_bench_filters
 from app.clock import today
-from app.extensions import db
-from app.models import Department
+from app.models import Employee
 from app.pagination import Page, page_args
 from app.policy import permission
-from app.readiness.labels import ACTION_LABELS, KIND_LABELS
-from app.services import bench, readiness_cache
-from app.services import development_plan as plans
-from app.services import readiness as service
+from app.policy.readiness import sees_organisation
+from app.readiness.vocabulary import ACTION_LABELS, BAND_LABELS, BANDS, KIND_LABELS
+from app.services.readiness import bench, load_catalogue, stored
+from app.services.readiness import plan as plans
 
 bp = Blueprint("readiness", __name__)
 
-BAND_WORDS = {
-    "ready_now": "Ready now",
-    "ready_1y": "Ready in 1 year",
-    "ready_2y": "Ready in 2 years",
-    "not_ready": "Not ready",
-}
 LAPSES_ON_BENCH = 10
 
 
 @bp.app_context_processor
 def readiness_helpers() -> dict[str, Any]:
     return {
-        "band_words": BAND_WORDS,
+        "band_words": BAND_LABELS,
+        "bands": BANDS,
         "action_labels": ACTION_LABELS,
         "kind_labels": KIND_LABELS,
     }
@@ -55,25 +48,30 @@ def my_plan():  # type: ignore[no-untyped-def]
     return redirect(url_for("readiness.plan", employee_id=user.employee_id))
 
 
-@bp.route("/employees/<int:employee_id>/plan")
-@permission("authenticated")
-def plan(employee_id: int):  # type: ignore[no-untyped-def]
-    user = policy.acting_user()
-    employee = policy.require_employee(user, employee_id, "readiness")
-    wanted, errors = plans.parse_request(request.args.to_dict(flat=False))
-    result = None
+def _development_plan(
+    employee: Employee, wanted: plans.PlanRequest, errors: dict[str, list[str]]
+) -> tuple[plans.DevelopmentPlan, plans.PlanRequest]:
+    """The plan asked for; a refused field is reported and falls back to its default."""
     try:
-        try:
-            result = plans.development_plan(employee.id, wanted)
-        except plans.PlanInputError as refused:
-            errors.update(refused.errors)
-            wanted = replace(
-                wanted,
-                role=None if "role" in refused.errors else wanted.role,
-                whatif_on=None if "whatif_on" in refused.errors else wanted.whatif_on,
-                path_to=None if "path_to" in refused.errors else wanted.path_to,
-            )
-            result = plans.development_plan(employee.id, wanted)
+        return plans.development_plan(employee.id, wanted), wanted
+    except plans.PlanInputError as refused:
+        errors.update(refused.errors)
+        wanted = replace(
+            wanted,
+            role=None if "role" in refused.errors else wanted.role,
+            whatif_on=None if "whatif_on" in refused.errors else wanted.whatif_on,
+            path_to=None if "path_to" in refused.errors else wanted.path_to,
+        )
+        return plans.development_plan(employee.id, wanted), wanted
+
+
+@bp.route("/employees/<int:employee_id>/plan")
+@permission("authenticated", policy.employee("readiness"))
+def plan(employee: Employee):  # type: ignore[no-untyped-def]
+    user = policy.acting_user()
+    wanted, errors = plans.parse_request(request.args.to_dict(flat=False))
+    try:
+        result, wanted = _development_plan(employee, wanted, errors)
     except plans.NoRoles as missing:
         return render_template("errors/error.html", code=404, message=str(missing)), 404
     return render_template(
@@ -82,7 +80,7 @@ def plan(employee_id: int):  # type: ignore[no-untyped-def]
         plan=result,
         wanted=wanted,
         errors=errors,
-        is_self=user.employee_id == employee.id,
+        is_self=policy.is_self(user, employee),
     )
 
 
@@ -96,24 +94,23 @@ def _page(rows: list, page: int, per_page: int) -> Page:
     return Page(items=rows[start : start + per_page], total=total, page=page, per_page=per_page)
 
 
-def _departments() -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Department.code, Department.name).order_by(Department.name))
-    return [(code, name) for code, name in rows]
+def _filters(
+    roles: list[str], departments: list[tuple[str, str]] | None
+) -> tuple[BenchFilters, dict[str, list[str]]]:
+    codes = [code for code, _ in departments] if departments else None
+    return read_bench_filters(request.args, today(), roles, codes)
 
 
 def _bench_page(organisation: bool):  # type: ignore[no-untyped-def]
-    """Bench strength and the organisation view read stored readiness (readiness_cache):
-    counts, the department table and one page of candidates come from SQL, never 10,000 rows."""
+    """Bench strength and the organisation view read stored readiness: counts, the department
+    table and one page of candidates come from SQL, never 10,000 rows."""
     user = policy.acting_user()
-    snapshot = service.load_catalogue()
-    roles = bench.candidate_roles(snapshot)
-    departments = _departments() if organisation else None
-    filters, errors = read_bench_filters(
-        request.args, today(), roles, [code for code, _ in departments] if departments else None
-    )
+    roles = bench.candidate_roles(load_catalogue())
+    departments = bench.departments() if organisation else None
+    filters, errors = _filters(roles, departments)
     department = filters.department if organisation else None
-    stored = readiness_cache.scope_for(user, department, roles, filters.as_of)
-    role_counts = stored.role_counts()
+    scope = stored.scope_for(user, department, roles, filters.as_of)
+    role_counts = scope.role_counts()
     selected = next(
         (b for b in role_counts if b.role_code == filters.role),
         role_counts[0] if role_counts else None,
@@ -121,7 +118,7 @@ def _bench_page(organisation: bool):  # type: ignore[no-untyped-def]
     page, per_page = page_args(25)
     candidates = Page(items=[], total=0, page=1, per_page=per_page)
     if selected:
-        candidates = stored.candidates(
+        candidates = scope.candidates(
             selected.role_code,
             band=filters.band,
             q=filters.q,
@@ -131,11 +128,11 @@ def _bench_page(organisation: bool):  # type: ignore[no-untyped-def]
             per_page=per_page,
             total=selected.counts_by_band[filters.band] if filters.band else selected.total,
         )
-    lapses = stored.lapses()
+    lapses = scope.lapses()
     return render_template(
         "readiness/bench.html",
         organisation=organisation,
-        people=stored.people(),
+        people=scope.people(),
         role_counts=role_counts,
         selected=selected,
         filters=filters,
@@ -144,8 +141,8 @@ def _bench_page(organisation: bool):  # type: ignore[no-untyped-def]
         lapses=lapses[:LAPSES_ON_BENCH],
         lapse_total=len(lapses),
         departments=departments,
-        by_department=stored.by_department(selected.role_code) if organisation and selected else [],
-        scope_manager=not user.has_role("hr"),
+        by_department=scope.by_department(selected.role_code) if organisation and selected else [],
+        scope_manager=not sees_organisation(user),
     )
 
 
@@ -165,14 +162,11 @@ def organisation():  # type: ignore[no-untyped-def]
 @permission("manager_or_hr")
 def lapses():  # type: ignore[no-untyped-def]
     user = policy.acting_user()
-    snapshot = service.load_catalogue()
-    roles = bench.candidate_roles(snapshot)
-    is_hr = user.has_role("hr")
-    departments = _departments() if is_hr else None
-    filters, errors = read_bench_filters(
-        request.args, today(), roles, [code for code, _ in departments] if departments else None
-    )
-    found = readiness_cache.scope_for(user, filters.department, roles, filters.as_of).lapses()
+    roles = bench.candidate_roles(load_catalogue())
+    is_hr = sees_organisation(user)
+    departments = bench.departments() if is_hr else None
+    filters, errors = _filters(roles, departments)
+    found = stored.scope_for(user, filters.department, roles, filters.as_of).lapses()
     if filters.q:
         needle = filters.q.lower()
         found = tuple(lapse for lapse in found if needle in lapse.name.lower())
@@ -191,18 +185,16 @@ def lapses():  # type: ignore[no-untyped-def]
 @permission("manager_or_hr")
 def training_needs():  # type: ignore[no-untyped-def]
     user = policy.acting_user()
-    snapshot = service.load_catalogue()
+    snapshot = load_catalogue()
     roles = bench.candidate_roles(snapshot)
-    is_hr = user.has_role("hr")
-    departments = _departments() if is_hr else None
-    filters, errors = read_bench_filters(
-        request.args, today(), roles, [code for code, _ in departments] if departments else None
-    )
+    is_hr = sees_organisation(user)
+    departments = bench.departments() if is_hr else None
+    filters, errors = _filters(roles, departments)
     role = filters.role or (roles[0] if roles else None)
     report = None
     if role is not None:
-        stored = readiness_cache.scope_for(user, filters.department, [role], filters.as_of)
-        report = stored.training_needs(role)
+        scope = stored.scope_for(user, filters.department, [role], filters.as_of)
+        report = scope.training_needs(role)
     return render_template(
         "readiness/training_needs.html",
         filters=filters,

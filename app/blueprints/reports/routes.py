@@ -31,6 +31,11 @@ from app.blueprints.reports import commands
 from app.models import Employee
 from app.pagination import Page, page_args
 from app.policy import permission
+from app.policy.readiness import (
+    sees_all_check_findings,
+    sees_team_reports,
+    sees_tuition_report,
+)
 from app.reports import compliance as compliance_data
 from app.reports import render, sources, tables
 from app.reports import team as team_data
@@ -83,6 +88,32 @@ def _csv(tables_of: dict[str, Callable[[], tables.Table]], filename: str) -> Res
     return render.csv_response(tables_of[name], filename)
 
 
+def _document(
+    fmt: str,
+    template: str,
+    context: dict[str, Any],
+    filename: str,
+    tables_of: Callable[[], dict[str, Callable[[], tables.Table]]],
+    printed: Callable[[], dict[str, Any]],
+    on_screen: Callable[[], dict[str, Any]],
+) -> Any:
+    """A report in the asked format: a CSV table, the PDF (with ``printed`` added to the
+    context) or the HTML page (with ``on_screen`` added: its filtered, sorted pages)."""
+    if fmt == "csv":
+        return _csv(tables_of(), filename)
+    if fmt == "pdf":
+        context.update(printed())
+        return render.pdf_response(render.pdf_bytes(template, **context), filename)
+    context.update(on_screen())
+    return render.html(template, **context)
+
+
+def _sorting(sorts: dict[str, Any], default: str) -> tuple[str, str, bool]:
+    """The screen's search text, sort key and direction from the query string."""
+    sort_key = _arg("sort") if _arg("sort") in sorts else default
+    return _arg("q", 100), sort_key, _arg("dir") == "desc"
+
+
 # ----------------------------------------------------------------------------- index
 
 
@@ -90,7 +121,7 @@ def _csv(tables_of: dict[str, Callable[[], tables.Table]], filename: str) -> Res
 @permission("authenticated")
 def index():  # type: ignore[no-untyped-def]
     user = policy.acting_user()
-    may_team = user.has_role("hr") or policy.is_manager(user)
+    may_team = sees_team_reports(user)
     person_q = _arg("person", 100)
     people = None
     if may_team:
@@ -98,7 +129,7 @@ def index():  # type: ignore[no-untyped-def]
     return render_template(
         "reports/index.html",
         may_team=may_team,
-        may_tuition=user.has_role("finance", "hr"),
+        may_tuition=sees_tuition_report(user),
         person_q=person_q,
         people=people[:PEOPLE_LIMIT] if people else people,
         more=bool(people) and len(people) > PEOPLE_LIMIT,
@@ -119,10 +150,9 @@ def my_readiness():  # type: ignore[no-untyped-def]
 @bp.route("/readiness/<int:employee_id>", defaults={"fmt": "html"})
 @bp.route("/readiness/<int:employee_id>.pdf", defaults={"fmt": "pdf"}, endpoint="individual_pdf")
 @bp.route("/readiness/<int:employee_id>.csv", defaults={"fmt": "csv"}, endpoint="individual_csv")
-@permission("authenticated")
-def individual(employee_id: int, fmt: str):  # type: ignore[no-untyped-def]
+@permission("authenticated", policy.employee("readiness"))
+def individual(employee: Employee, fmt: str):  # type: ignore[no-untyped-def]
     user = policy.acting_user()
-    employee: Employee = policy.require_employee(user, employee_id, "readiness")
     form = {"role": _arg("role"), "as_of": _arg("as_of")}
     values, errors = _collect(
         role=lambda: sources.parse_role(form["role"], sources.default_target_role(employee)),
@@ -142,29 +172,36 @@ def individual(employee_id: int, fmt: str):  # type: ignore[no-untyped-def]
     report = sources.individual(
         employee, role, as_of, show_findings=policy.can_view(user, employee, "check_findings")
     )
-    args = {"employee_id": employee.id, "role": role, "as_of": as_of.isoformat()}
     filename = f"readiness-{employee.employee_no}-{role}-{as_of.isoformat()}"
-    if fmt == "csv":
-        return _csv(tables.individual_tables(report), filename)
+    if fmt != "csv":
+        context.update(_individual_links(employee, role, as_of.isoformat(), filename))
+        context.update(r=report, report_title=report.title)
+    return _document(
+        fmt,
+        "reports/individual.html",
+        context,
+        filename,
+        lambda: tables.individual_tables(report),
+        printed=dict,
+        on_screen=dict,
+    )
+
+
+def _individual_links(employee: Employee, role: str, as_of: str, filename: str) -> dict[str, Any]:
+    """The individual report's form values, its PDF and CSV links and how to verify it."""
+    args = {"employee_id": employee.id, "role": role, "as_of": as_of}
     base = current_app.config.get("BASE_URL", "").rstrip("/")
-    context.update(
-        r=report,
-        report_title=report.title,
-        form={"role": role, "as_of": as_of.isoformat()},
-        pdf_url=url_for(".individual_pdf", **args),
-        pdf_filename=filename,
-        csv_links=[
+    return {
+        "form": {"role": role, "as_of": as_of},
+        "pdf_url": url_for(".individual_pdf", **args),
+        "pdf_filename": filename,
+        "csv_links": [
             ("requirements", url_for(".individual_csv", table="requirements", **args)),
             ("promotion path", url_for(".individual_csv", table="path", **args)),
         ],
-        verify_url=url_for(
-            ".verify", employee_no=employee.employee_no, role=role, as_of=as_of.isoformat()
-        ),
-        verify_display=base + url_for(".verify"),
-    )
-    if fmt == "pdf":
-        return render.pdf_response(render.pdf_bytes("reports/individual.html", **context), filename)
-    return render.html("reports/individual.html", **context)
+        "verify_url": url_for(".verify", employee_no=employee.employee_no, role=role, as_of=as_of),
+        "verify_display": base + url_for(".verify"),
+    }
 
 
 @bp.route("/verify")
@@ -241,7 +278,7 @@ def compliance(fmt: str):  # type: ignore[no-untyped-def]
         "errors": errors,
         "department_options": sources.department_options(),
         "bucket_labels": compliance_data.BUCKET_LABELS,
-        "show_findings": user.has_role("hr"),
+        "show_findings": sees_all_check_findings(user),
         "report_title": "Compliance report",
         "r": None,
     }
@@ -255,15 +292,12 @@ def compliance(fmt: str):  # type: ignore[no-untyped-def]
         show_findings=context["show_findings"],
         scope=scope,
     )
-    args = {
-        "department": values["department"].code if values["department"] else None,
-        "days": values["days"],
-        "as_of": values["as_of"].isoformat(),
-    }
-    args = {k: v for k, v in args.items() if v}
+    args = _kept_args(
+        department=values["department"].code if values["department"] else None,
+        days=values["days"],
+        as_of=values["as_of"].isoformat(),
+    )
     filename = f"compliance-{args.get('department', 'all')}-{values['as_of'].isoformat()}"
-    if fmt == "csv":
-        return _csv(tables.compliance_tables(report), filename)
     context.update(
         r=report,
         form={k: str(v) for k, v in args.items()},
@@ -275,19 +309,31 @@ def compliance(fmt: str):  # type: ignore[no-untyped-def]
             ("who to chase", url_for(".compliance_csv", table="chase", **args)),
         ],
     )
-    if fmt == "pdf":
-        context["rows"] = report.rows
-        return render.pdf_response(render.pdf_bytes("reports/compliance.html", **context), filename)
-    q = _arg("q", 100)
-    sort_key = _arg("sort") if _arg("sort") in COMPLIANCE_SORTS else "days"
-    descending = _arg("dir") == "desc"
+    return _document(
+        fmt,
+        "reports/compliance.html",
+        context,
+        filename,
+        lambda: tables.compliance_tables(report),
+        printed=lambda: {"rows": report.rows},
+        on_screen=lambda: _compliance_screen(report),
+    )
+
+
+def _kept_args(**args: Any) -> dict[str, Any]:
+    """The report's arguments worth keeping in its links (those given)."""
+    return {k: v for k, v in args.items() if v}
+
+
+def _compliance_screen(report: Any) -> dict[str, Any]:
+    """The compliance page's rows: searched, sorted and paginated."""
+    q, sort_key, descending = _sorting(COMPLIANCE_SORTS, "days")
     rows = sorted(
         compliance_data.filter_rows(report.rows, q),
         key=COMPLIANCE_SORTS[sort_key],
         reverse=descending,
     )
-    context.update(page=_page(rows), q=q, sort_key=sort_key, descending=descending)
-    return render.html("reports/compliance.html", **context)
+    return {"page": _page(rows), "q": q, "sort_key": sort_key, "descending": descending}
 
 
 # ----------------------------------------------------------------------------- team
@@ -321,14 +367,11 @@ def team(fmt: str):  # type: ignore[no-untyped-def]
         return render.html("reports/team.html", **context), 400
     population, scope = sources.report_population(user, values["department"])
     report = sources.team(population, values["as_of"], scope=scope)
-    args = {
-        "department": values["department"].code if values["department"] else None,
-        "as_of": values["as_of"].isoformat(),
-    }
-    args = {k: v for k, v in args.items() if v}
+    args = _kept_args(
+        department=values["department"].code if values["department"] else None,
+        as_of=values["as_of"].isoformat(),
+    )
     filename = f"team-{args.get('department', 'all')}-{values['as_of'].isoformat()}"
-    if fmt == "csv":
-        return _csv(tables.team_tables(report), filename)
     context.update(
         r=report,
         form=args,
@@ -342,12 +385,20 @@ def team(fmt: str):  # type: ignore[no-untyped-def]
         band_labels=team_data.BAND_LABELS,
         gates_shown=GATES_SHOWN_IN_PDF if fmt == "pdf" else GATES_SHOWN_ON_SCREEN,
     )
-    if fmt == "pdf":
-        context["candidate_pages"] = {s.role_code: s.candidates for s in report.roles}
-        return render.pdf_response(render.pdf_bytes("reports/team.html", **context), filename)
-    q = _arg("q", 100)
-    sort_key = _arg("sort") if _arg("sort") in CANDIDATE_SORTS else "score"
-    descending = _arg("dir") == "desc"
+    return _document(
+        fmt,
+        "reports/team.html",
+        context,
+        filename,
+        lambda: tables.team_tables(report),
+        printed=lambda: {"candidate_pages": {s.role_code: s.candidates for s in report.roles}},
+        on_screen=lambda: _team_screen(report),
+    )
+
+
+def _team_screen(report: Any) -> dict[str, Any]:
+    """The team page's candidates of each role: searched, sorted, a page per role."""
+    q, sort_key, descending = _sorting(CANDIDATE_SORTS, "score")
     pages = {}
     for section in report.roles:
         rows = sorted(
@@ -356,8 +407,7 @@ def team(fmt: str):  # type: ignore[no-untyped-def]
             reverse=descending,
         )
         pages[section.role_code] = _page(rows, f"page_{section.role_code}")
-    context.update(candidate_pages=pages, q=q, sort_key=sort_key, descending=descending)
-    return render.html("reports/team.html", **context)
+    return {"candidate_pages": pages, "q": q, "sort_key": sort_key, "descending": descending}
 
 
 # ----------------------------------------------------------------------------- tuition
@@ -388,8 +438,6 @@ def tuition(fmt: str):  # type: ignore[no-untyped-def]
     if values["department"]:
         args["department"] = values["department"].code
     filename = f"tuition-{values['year']}-{args.get('department', 'all')}"
-    if fmt == "csv":
-        return _csv(tables.tuition_tables(report), filename)
     context.update(
         r=report,
         report_title=report.title,
@@ -402,11 +450,15 @@ def tuition(fmt: str):  # type: ignore[no-untyped-def]
             ("repayments", url_for(".tuition_csv", table="repayments", **args)),
         ],
     )
-    if fmt == "pdf":
-        context["people"] = report.capped
-        return render.pdf_response(render.pdf_bytes("reports/tuition.html", **context), filename)
-    context.update(page=_page(list(report.capped)))
-    return render.html("reports/tuition.html", **context)
+    return _document(
+        fmt,
+        "reports/tuition.html",
+        context,
+        filename,
+        lambda: tables.tuition_tables(report),
+        printed=lambda: {"people": report.capped},
+        on_screen=lambda: {"page": _page(list(report.capped))},
+    )
 
 
 commands.register(bp)  # flask reports verify ...

@@ -1,11 +1,11 @@
 """A person's development plan: readiness for a role, the promotion path and the what-if.
 
-DOMAIN.md "Readiness of an employee for a role on date D" and "Promotion path", read through
+docs/RULES.md "Readiness of an employee for a role on date D" and "Promotion path", read through
 ``app.services.readiness`` (the catalogue snapshot and the facts) and the pure core. The what-if
 mode assumes the ticked planned actions done on their due dates (``core.apply_actions``) and
 evaluates on the chosen date. Readiness is advisory: the plan recommends, people decide.
 
-Choices made where DOMAIN.md is silent (docs/DECISIONS.md "Readiness screens"):
+Choices made where docs/RULES.md is silent (docs/DECISIONS.md "Readiness screens"):
 
 - The default role is the next rung above the current role; at the top of the ladder it is the
   current role (does the person still meet it?). Anyone may look at any role.
@@ -27,22 +27,28 @@ from decimal import Decimal
 
 from app import readiness as core
 from app.clock import today
+from app.kernel.errors import Invalid, NotFound
 from app.readiness.vocabulary import KIND_LABELS
-from app.services import readiness as service
+from app.services.readiness.catalogue import (
+    CatalogueSnapshot,
+    describe,
+    load_catalogue,
+    next_role_code,
+)
+from app.services.readiness.facts import load_facts
 
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2199, 12, 31)
 
 
-class PlanInputError(ValueError):
+class PlanInputError(Invalid):
     """A plan request with bad fields; ``errors`` maps each field to its messages."""
 
     def __init__(self, errors: Mapping[str, list[str]]) -> None:
-        self.errors = {k: list(v) for k, v in errors.items()}
-        super().__init__(" ".join(m for msgs in self.errors.values() for m in msgs))
+        super().__init__(" ".join(m for msgs in errors.values() for m in msgs), errors)
 
 
-class NoRoles(LookupError):
+class NoRoles(NotFound):
     """The catalogue has no job role to evaluate readiness for."""
 
 
@@ -121,24 +127,25 @@ class DevelopmentPlan:
             return "no role"
         return dict((c, t) for c, t, _ in self.roles).get(code, code)
 
-    def action_name(self, action: core.Action) -> str:
-        kind = {
-            "enrol": "course",
-            "renew": "course",
-            "request_check": "background_check",
-            "schedule_assessment": "assessment",
-            "apply_tuition": "education",
-            "rate_competency": "competency",
-        }.get(action.kind)
-        if kind is None:
-            return "Time in role"
-        return self.names.get((kind, action.target), action.target)
-
 
 def action_key(action: core.Action) -> str:
     """The checkbox value of an action: enrolling in and renewing a course are one step."""
     kind, target = action.key
     return f"{kind}:{target}"
+
+
+def read_date(text: str, label: str) -> tuple[date | None, str | None]:
+    """A date typed as YYYY-MM-DD between 1900 and 2199: (the date, None), or (None, what to
+    fix). Blank is (None, None)."""
+    if not text:
+        return None, None
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        return None, f"{label}: enter a date as YYYY-MM-DD, for example 2027-01-31."
+    if not MIN_DATE <= value <= MAX_DATE:
+        return None, f"{label}: pick a date between 1900 and 2199."
+    return value, None
 
 
 def parse_request(args: Mapping[str, object]) -> tuple[PlanRequest, dict[str, list[str]]]:
@@ -156,17 +163,9 @@ def parse_request(args: Mapping[str, object]) -> tuple[PlanRequest, dict[str, li
         return str(value or "").strip()[:40]
 
     def parse_date(name: str, label: str) -> date | None:
-        text = one(name)
-        if not text:
-            return None
-        try:
-            value = date.fromisoformat(text)
-        except ValueError:
-            errors[name] = [f"{label}: enter a date as YYYY-MM-DD, for example 2027-01-31."]
-            return None
-        if not MIN_DATE <= value <= MAX_DATE:
-            errors[name] = [f"{label}: pick a date between 1900 and 2199."]
-            return None
+        value, message = read_date(one(name), label)
+        if message:
+            errors[name] = [message]
         return value
 
     raw = args.get("plan", ())
@@ -213,7 +212,7 @@ def _actual(result: core.RequirementResult) -> str:
 
 
 def _planned_actions(
-    readiness: core.ReadinessResult, snapshot: service.CatalogueSnapshot
+    readiness: core.ReadinessResult, snapshot: CatalogueSnapshot
 ) -> tuple[PlannedAction, ...]:
     offered = []
     for action in readiness.actions:
@@ -226,7 +225,7 @@ def _planned_actions(
             None,
         )
         name = (
-            service.describe(owner.requirement.kind, owner.requirement.target, snapshot)
+            describe(owner.requirement.kind, owner.requirement.target, snapshot)
             if owner
             else action.target
         )
@@ -258,12 +257,12 @@ def development_plan(employee_id: int, request: PlanRequest | None = None) -> De
     Raises ``PlanInputError`` for an unknown role or a what-if date before the as-of date.
     """
     request = request or PlanRequest()
-    snapshot = service.load_catalogue()
-    facts = service.load_facts([employee_id]).get(employee_id)
+    snapshot = load_catalogue()
+    facts = load_facts([employee_id]).get(employee_id)
     if facts is None:
-        raise LookupError(f"No employee {employee_id}.")  # callers check visibility first
+        raise NotFound(f"No employee {employee_id}.")  # callers check visibility first
     current = facts.role
-    next_role = service.next_role_code(current, snapshot)
+    next_role = next_role_code(current, snapshot)
     errors: dict[str, list[str]] = {}
     role_code = request.role or next_role or current
     if role_code not in snapshot.roles:
@@ -285,7 +284,7 @@ def development_plan(employee_id: int, request: PlanRequest | None = None) -> De
     lines = tuple(
         RequirementLine(
             result=r,
-            name=service.describe(r.requirement.kind, r.requirement.target, snapshot),
+            name=describe(r.requirement.kind, r.requirement.target, snapshot),
             kind_label=KIND_LABELS.get(r.requirement.kind, r.requirement.kind),
             required=_required(r.requirement),
             actual=_actual(r),
@@ -326,7 +325,7 @@ def development_plan(employee_id: int, request: PlanRequest | None = None) -> De
 def _path(
     facts: core.EmployeeFacts,
     chosen: str | None,
-    snapshot: service.CatalogueSnapshot,
+    snapshot: CatalogueSnapshot,
     as_of: date,
 ) -> tuple[core.PromotionPath | None, str | None]:
     """The path to the chosen role when it is above the current one, else to the top."""
@@ -363,7 +362,7 @@ def _whatif(
     readiness: core.ReadinessResult,
     offered: tuple[PlannedAction, ...],
     request: PlanRequest,
-    snapshot: service.CatalogueSnapshot,
+    snapshot: CatalogueSnapshot,
 ) -> WhatIf | None:
     known = {p.key: p for p in offered}
     keys = _with_prerequisites((k for k in request.planned if k in known), readiness)

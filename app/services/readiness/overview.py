@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app import policy
 from app.extensions import db
 from app.models import Department, Employee, JobRole, TuitionRequest, User
+from app.policy.readiness import sees_organisation_summary, works_finance_queue
 
 FINANCE_QUEUE_STATES = ("hr_approved", "completed", "documents_missing")
 
@@ -38,9 +39,9 @@ def home_for(user: User) -> Home:
             db.session.scalar(select(func.count()).select_from(team_stmt.order_by(None).subquery()))
             or 0
         )
-    if user.has_role("hr", "admin"):
+    if sees_organisation_summary(user):
         home.organisation = organisation_summary()
-    if user.has_role("finance"):
+    if works_finance_queue(user):
         home.finance_queue = list(
             db.session.scalars(
                 select(TuitionRequest)
