@@ -1,10 +1,12 @@
 """Flask extensions, created unbound; create_app() binds them."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -21,6 +23,18 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    # Flask-SQLAlchemy builds db.Model at runtime, out of Base's bases and body (the same
+    # registry and metadata), which mypy cannot follow: models are checked against Base.
+
+    class Model(Base):
+        __abstract__ = True
+        __table__: ClassVar[Table]  # every model maps one table, not any FromClause
+
+else:
+    Model = db.Model
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

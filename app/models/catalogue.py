@@ -18,13 +18,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import IdMixin, Money
 from app.readiness.vocabulary import INSTRUMENT_KINDS as INSTRUMENT_KINDS
 from app.readiness.vocabulary import REQUIREMENT_KINDS as REQUIREMENT_KINDS
 
 
-class Competency(IdMixin, db.Model):
+class Competency(IdMixin, Model):
     __tablename__ = "competencies"
     __readiness__ = "catalogue"
     __audited__ = True
@@ -36,7 +36,7 @@ class Competency(IdMixin, db.Model):
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Course(IdMixin, db.Model):
+class Course(IdMixin, Model):
     __tablename__ = "courses"
     __readiness__ = "catalogue"
     __audited__ = True
@@ -59,20 +59,22 @@ class Course(IdMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    prerequisite_links = relationship(
+    prerequisite_links: Mapped[list[CoursePrerequisite]] = relationship(
         "CoursePrerequisite",
         foreign_keys="CoursePrerequisite.course_id",
         cascade="all, delete-orphan",
         lazy="selectin",
     )
-    grants = relationship("CourseGrant", cascade="all, delete-orphan", lazy="selectin")
+    grants: Mapped[list[CourseGrant]] = relationship(
+        "CourseGrant", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     @property
     def is_certification(self) -> bool:
         return self.validity_months is not None
 
 
-class CoursePrerequisite(IdMixin, db.Model):
+class CoursePrerequisite(IdMixin, Model):
     __tablename__ = "course_prerequisites"
     __readiness__ = "catalogue"
     __audited__ = True
@@ -84,10 +86,12 @@ class CoursePrerequisite(IdMixin, db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     prerequisite_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
 
-    prerequisite = relationship("Course", foreign_keys=[prerequisite_id], lazy="joined")
+    prerequisite: Mapped[Course] = relationship(
+        "Course", foreign_keys=[prerequisite_id], lazy="joined"
+    )
 
 
-class CourseGrant(IdMixin, db.Model):
+class CourseGrant(IdMixin, Model):
     """A course completion grants a competency level (DOMAIN.md: current level rule)."""
 
     __tablename__ = "course_grants"
@@ -102,10 +106,10 @@ class CourseGrant(IdMixin, db.Model):
     competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"))
     level: Mapped[int] = mapped_column(Integer)
 
-    competency = relationship("Competency", lazy="joined")
+    competency: Mapped[Competency] = relationship("Competency", lazy="joined")
 
 
-class CourseSession(IdMixin, db.Model):
+class CourseSession(IdMixin, Model):
     __tablename__ = "course_sessions"
     __readiness__ = "catalogue"
     __audited__ = True
@@ -121,10 +125,10 @@ class CourseSession(IdMixin, db.Model):
     location: Mapped[str | None] = mapped_column(String(120))
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    course = relationship("Course", lazy="joined")
+    course: Mapped[Course] = relationship("Course", lazy="joined")
 
 
-class CheckType(IdMixin, db.Model):
+class CheckType(IdMixin, Model):
     __tablename__ = "check_types"
     __readiness__ = "catalogue"
     __audited__ = True
@@ -140,7 +144,7 @@ class CheckType(IdMixin, db.Model):
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Instrument(IdMixin, db.Model):
+class Instrument(IdMixin, Model):
     __tablename__ = "instruments"
     __readiness__ = "catalogue"
     __audited__ = True
@@ -160,7 +164,7 @@ class Instrument(IdMixin, db.Model):
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class QualificationType(IdMixin, db.Model):
+class QualificationType(IdMixin, Model):
     """An education qualification, e.g. CERT-MGMT (Certificate in Management) or BBA."""
 
     __tablename__ = "qualification_types"
@@ -172,7 +176,7 @@ class QualificationType(IdMixin, db.Model):
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class JobRole(IdMixin, db.Model):
+class JobRole(IdMixin, Model):
     __tablename__ = "job_roles"
     __readiness__ = "catalogue"
     __audited__ = True
@@ -187,7 +191,7 @@ class JobRole(IdMixin, db.Model):
     financial_authority_limit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    requirements = relationship(
+    requirements: Mapped[list[Requirement]] = relationship(
         "Requirement",
         cascade="all, delete-orphan",
         lazy="selectin",
@@ -195,7 +199,7 @@ class JobRole(IdMixin, db.Model):
     )
 
 
-class Requirement(IdMixin, db.Model):
+class Requirement(IdMixin, Model):
     """One requirement of a role: a gate when mandatory, weighted in the score."""
 
     __tablename__ = "requirements"
@@ -238,11 +242,13 @@ class Requirement(IdMixin, db.Model):
     weight: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("1"))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    competency = relationship("Competency", lazy="joined")
-    course = relationship("Course", lazy="joined")
-    check_type = relationship("CheckType", lazy="joined")
-    instrument = relationship("Instrument", lazy="joined")
-    qualification = relationship("QualificationType", lazy="joined")
+    competency: Mapped[Competency | None] = relationship("Competency", lazy="joined")
+    course: Mapped[Course | None] = relationship("Course", lazy="joined")
+    check_type: Mapped[CheckType | None] = relationship("CheckType", lazy="joined")
+    instrument: Mapped[Instrument | None] = relationship("Instrument", lazy="joined")
+    qualification: Mapped[QualificationType | None] = relationship(
+        "QualificationType", lazy="joined"
+    )
 
     @property
     def target_code(self) -> str | None:
@@ -258,7 +264,7 @@ class Requirement(IdMixin, db.Model):
         return None
 
 
-class LadderEdge(IdMixin, db.Model):
+class LadderEdge(IdMixin, Model):
     """An edge of the role ladder: from role -> to role, with typical months."""
 
     __tablename__ = "ladder_edges"
@@ -274,5 +280,5 @@ class LadderEdge(IdMixin, db.Model):
     to_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"))
     typical_months: Mapped[int] = mapped_column(Integer, default=24)
 
-    from_role = relationship("JobRole", foreign_keys=[from_role_id], lazy="joined")
-    to_role = relationship("JobRole", foreign_keys=[to_role_id], lazy="joined")
+    from_role: Mapped[JobRole] = relationship("JobRole", foreign_keys=[from_role_id], lazy="joined")
+    to_role: Mapped[JobRole] = relationship("JobRole", foreign_keys=[to_role_id], lazy="joined")

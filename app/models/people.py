@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -16,15 +17,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import IdMixin, TimestampMixin
+
+if TYPE_CHECKING:
+    from app.models.catalogue import JobRole
 
 EMPLOYEE_STATUSES = ("active", "on_leave", "terminated")
 TERMINATION_REASONS = ("voluntary", "involuntary")
 APP_ROLES = ("employee", "hr", "finance", "admin")
 
 
-class Department(IdMixin, db.Model):
+class Department(IdMixin, Model):
     __tablename__ = "departments"
     # names are joined when stored readiness is read, never stored in it
     __readiness__ = "none"
@@ -34,7 +38,7 @@ class Department(IdMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
 
 
-class Employee(IdMixin, TimestampMixin, db.Model):
+class Employee(IdMixin, TimestampMixin, Model):
     __tablename__ = "employees"
     __readiness__ = "person"
     __audited__ = True
@@ -69,16 +73,18 @@ class Employee(IdMixin, TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    job_role = relationship("JobRole", lazy="joined")
-    department = relationship("Department", lazy="joined")
-    manager = relationship("Employee", remote_side="Employee.id", lazy="select")
-    user = relationship("User", back_populates="employee", uselist=False)
+    job_role: Mapped[JobRole | None] = relationship("JobRole", lazy="joined")
+    department: Mapped[Department | None] = relationship("Department", lazy="joined")
+    manager: Mapped[Employee | None] = relationship(
+        "Employee", remote_side="Employee.id", lazy="select"
+    )
+    user: Mapped[User | None] = relationship("User", back_populates="employee", uselist=False)
 
     def __repr__(self) -> str:
         return f"<Employee {self.employee_no} {self.name}>"
 
 
-class RoleHistory(IdMixin, db.Model):
+class RoleHistory(IdMixin, Model):
     """A past or current job-role assignment: moves and promotions keep the old role."""
 
     __tablename__ = "role_history"
@@ -93,10 +99,10 @@ class RoleHistory(IdMixin, db.Model):
     ended_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(200))
 
-    job_role = relationship("JobRole", lazy="joined")
+    job_role: Mapped[JobRole] = relationship("JobRole", lazy="joined")
 
 
-class User(IdMixin, TimestampMixin, db.Model):
+class User(IdMixin, TimestampMixin, Model):
     """A sign-in. It belongs to an employee; app roles are rows in user_roles."""
 
     __tablename__ = "users"
@@ -114,8 +120,8 @@ class User(IdMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
 
-    employee = relationship("Employee", back_populates="user", lazy="joined")
-    role_rows = relationship(
+    employee: Mapped[Employee] = relationship("Employee", back_populates="user", lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
         "UserRole", cascade="all, delete-orphan", lazy="selectin", back_populates="user"
     )
 
@@ -143,7 +149,7 @@ class User(IdMixin, TimestampMixin, db.Model):
         return f"{self.id}:{self.session_epoch}"
 
 
-class UserRole(IdMixin, db.Model):
+class UserRole(IdMixin, Model):
     __tablename__ = "user_roles"
     # app permissions, not readiness facts
     __readiness__ = "none"
@@ -156,10 +162,10 @@ class UserRole(IdMixin, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
 
-    user = relationship("User", back_populates="role_rows")
+    user: Mapped[User] = relationship("User", back_populates="role_rows")
 
 
-class ApiToken(IdMixin, db.Model):
+class ApiToken(IdMixin, Model):
     """An API bearer token; only its SHA-256 hash is stored."""
 
     __tablename__ = "api_tokens"
@@ -176,4 +182,4 @@ class ApiToken(IdMixin, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    user = relationship("User", lazy="joined")
+    user: Mapped[User] = relationship("User", lazy="joined")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -19,14 +20,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import IdMixin, TimestampMixin
 from app.readiness.vocabulary import CHECK_STATUSES as CHECK_STATUSES
 from app.readiness.vocabulary import RATER_GROUPS as RATER_GROUPS
 from app.readiness.vocabulary import RATING_SOURCES as RATING_SOURCES
 
+if TYPE_CHECKING:
+    from app.models.catalogue import CheckType, Competency, Course, Instrument, QualificationType
+    from app.models.people import Employee
 
-class Completion(IdMixin, TimestampMixin, db.Model):
+
+class Completion(IdMixin, TimestampMixin, Model):
     """A training completion. expires_on = completed_on + validity_months (DOMAIN.md Training)."""
 
     __tablename__ = "completions"
@@ -52,11 +57,11 @@ class Completion(IdMixin, TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    course = relationship("Course", lazy="joined")
-    employee = relationship("Employee", lazy="select")
+    course: Mapped[Course] = relationship("Course", lazy="joined")
+    employee: Mapped[Employee] = relationship("Employee", lazy="select")
 
 
-class CompetencyRating(IdMixin, TimestampMixin, db.Model):
+class CompetencyRating(IdMixin, TimestampMixin, Model):
     """A rating on the OPM 0-5 scale. Self-ratings are shown but never count (DOMAIN.md)."""
 
     __tablename__ = "competency_ratings"
@@ -78,10 +83,10 @@ class CompetencyRating(IdMixin, TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    competency = relationship("Competency", lazy="joined")
+    competency: Mapped[Competency] = relationship("Competency", lazy="joined")
 
 
-class BackgroundCheck(IdMixin, TimestampMixin, db.Model):
+class BackgroundCheck(IdMixin, TimestampMixin, Model):
     """A background check. No check exists without written consent (FCRA, DOMAIN.md)."""
 
     __tablename__ = "background_checks"
@@ -119,10 +124,10 @@ class BackgroundCheck(IdMixin, TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    check_type = relationship("CheckType", lazy="joined")
+    check_type: Mapped[CheckType] = relationship("CheckType", lazy="joined")
 
 
-class Assessment(IdMixin, TimestampMixin, db.Model):
+class Assessment(IdMixin, TimestampMixin, Model):
     """A leadership assessment; `overall` is derived by the 360 / scoring rules when saved."""
 
     __tablename__ = "assessments"
@@ -136,11 +141,13 @@ class Assessment(IdMixin, TimestampMixin, db.Model):
     scores: Mapped[dict | None] = mapped_column(JSON)
     assessor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    instrument = relationship("Instrument", lazy="joined")
-    responses = relationship("AssessmentResponse", cascade="all, delete-orphan", lazy="select")
+    instrument: Mapped[Instrument] = relationship("Instrument", lazy="joined")
+    responses: Mapped[list[AssessmentResponse]] = relationship(
+        "AssessmentResponse", cascade="all, delete-orphan", lazy="select"
+    )
 
 
-class AssessmentResponse(IdMixin, db.Model):
+class AssessmentResponse(IdMixin, Model):
     """One 360 response. Deliberately stores no rater identity (DOMAIN.md: never shown)."""
 
     __tablename__ = "assessment_responses"
@@ -161,7 +168,7 @@ class AssessmentResponse(IdMixin, db.Model):
     scores: Mapped[dict] = mapped_column(JSON)
 
 
-class TalentReview(IdMixin, TimestampMixin, db.Model):
+class TalentReview(IdMixin, TimestampMixin, Model):
     """A 9-box talent review: performance 1-3 x potential 1-3 per review period."""
 
     __tablename__ = "talent_reviews"
@@ -182,7 +189,7 @@ class TalentReview(IdMixin, TimestampMixin, db.Model):
     reviewed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class EducationRecord(IdMixin, TimestampMixin, db.Model):
+class EducationRecord(IdMixin, TimestampMixin, Model):
     __tablename__ = "education_records"
     __readiness__ = "facts"
     __audited__ = True
@@ -193,10 +200,10 @@ class EducationRecord(IdMixin, TimestampMixin, db.Model):
     completed_on: Mapped[date] = mapped_column(Date)
     tuition_request_id: Mapped[int | None] = mapped_column(ForeignKey("tuition_requests.id"))
 
-    qualification = relationship("QualificationType", lazy="joined")
+    qualification: Mapped[QualificationType] = relationship("QualificationType", lazy="joined")
 
 
-class Upload(IdMixin, db.Model):
+class Upload(IdMixin, Model):
     """An uploaded file stored under instance/uploads with a random name."""
 
     __tablename__ = "uploads"

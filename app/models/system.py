@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import IdMixin
 
 
-class AppSetting(IdMixin, db.Model):
+class AppSetting(IdMixin, Model):
     """A (cfg) value of DOMAIN.md that HR or an admin changed from its default."""
 
     __tablename__ = "app_settings"
@@ -22,7 +22,7 @@ class AppSetting(IdMixin, db.Model):
     value: Mapped[object] = mapped_column(JSON)
 
 
-class AuditEntry(IdMixin, db.Model):
+class AuditEntry(IdMixin, Model):
     """Append-only: who changed which record when, with the fields before and after."""
 
     __tablename__ = "audit_entries"
@@ -39,7 +39,7 @@ class AuditEntry(IdMixin, db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
 
 
-class Notification(IdMixin, db.Model):
+class Notification(IdMixin, Model):
     """An in-app notice; dedupe_key makes reminder sending idempotent."""
 
     __tablename__ = "notifications"
@@ -59,7 +59,7 @@ class Notification(IdMixin, db.Model):
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class SignInFailure(IdMixin, db.Model):
+class SignInFailure(IdMixin, Model):
     """A failed sign-in from a client address: the per-address throttle, shared by every worker.
 
     Bookkeeping, not audited: an address and a time only (no email, no password). Rows older
@@ -75,7 +75,7 @@ class SignInFailure(IdMixin, db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-class CacheCounter(db.Model):
+class CacheCounter(Model):
     """A named counter shared by every worker: ``catalogue`` rises with each catalogue or
     settings change, which makes every stored readiness result stale at once."""
 
@@ -87,7 +87,7 @@ class CacheCounter(db.Model):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class StoredReadiness(db.Model):
+class StoredReadiness(Model):
     """One person's readiness for one role on one date, as the bench and organisation pages
     list it (app/services/readiness_cache.py). Derived data, not audited: valid while
     ``facts_version`` equals the person's and ``catalogue_version`` equals the catalogue

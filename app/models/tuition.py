@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -16,8 +17,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import IdMixin, Money, TimestampMixin
+
+if TYPE_CHECKING:
+    from app.models.catalogue import JobRole, QualificationType
+    from app.models.people import Employee, User
 
 TUITION_STATES = (
     "draft",
@@ -33,7 +38,7 @@ TUITION_STATES = (
 )
 
 
-class TuitionRequest(IdMixin, TimestampMixin, db.Model):
+class TuitionRequest(IdMixin, TimestampMixin, Model):
     __tablename__ = "tuition_requests"
     __readiness__ = "facts"
     __audited__ = True
@@ -84,10 +89,12 @@ class TuitionRequest(IdMixin, TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    employee = relationship("Employee", lazy="joined")
-    qualification = relationship("QualificationType", lazy="joined")
-    target_role = relationship("JobRole", lazy="joined")
-    events = relationship(
+    employee: Mapped[Employee] = relationship("Employee", lazy="joined")
+    qualification: Mapped[QualificationType | None] = relationship(
+        "QualificationType", lazy="joined"
+    )
+    target_role: Mapped[JobRole | None] = relationship("JobRole", lazy="joined")
+    events: Mapped[list[TuitionEvent]] = relationship(
         "TuitionEvent", lazy="select", order_by="TuitionEvent.id", cascade="all, delete-orphan"
     )
 
@@ -96,7 +103,7 @@ class TuitionRequest(IdMixin, TimestampMixin, db.Model):
         return (self.tuition or Decimal(0)) + (self.fees or Decimal(0)) + (self.books or Decimal(0))
 
 
-class TuitionEvent(IdMixin, db.Model):
+class TuitionEvent(IdMixin, Model):
     """One state change of a tuition request: its history."""
 
     __tablename__ = "tuition_events"
@@ -115,10 +122,10 @@ class TuitionEvent(IdMixin, db.Model):
     reason: Mapped[str | None] = mapped_column(String(1000))
     amount: Mapped[Decimal | None] = mapped_column(Money)
 
-    actor = relationship("User", lazy="joined")
+    actor: Mapped[User | None] = relationship("User", lazy="joined")
 
 
-class Repayment(IdMixin, db.Model):
+class Repayment(IdMixin, Model):
     """What a voluntary leaver owes back on one reimbursement (DOMAIN.md repayment table)."""
 
     __tablename__ = "repayments"
@@ -135,4 +142,4 @@ class Repayment(IdMixin, db.Model):
     amount_owed: Mapped[Decimal] = mapped_column(Money)
     settled_on: Mapped[date | None] = mapped_column(Date)
 
-    request = relationship("TuitionRequest", lazy="joined")
+    request: Mapped[TuitionRequest] = relationship("TuitionRequest", lazy="joined")
