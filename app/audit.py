@@ -108,7 +108,7 @@ def _record_id(obj: Any) -> str | None:
 
 
 # Called as (session, table_name, record_id) for each change made by a Core statement, which
-# session events never see (app/services/readiness_cache.py marks stored readiness stale).
+# session events never see (app/services/readiness/stored.py marks stored readiness stale).
 CORE_CHANGE_HOOKS: list[Callable[[Session, str, Any], None]] = []
 
 

@@ -39,9 +39,10 @@ def _listeners() -> tuple:
     """The session listeners, in the order they attach: the audit trail, stored readiness's
     staleness, uploaded files' clean-up, the notification outbox."""
     from app import audit
-    from app.services import notify, readiness_cache, uploads
+    from app.services import notify, uploads
+    from app.services.readiness import stored
 
-    return (audit.install, readiness_cache.install, uploads.install, notify.install)
+    return (audit.install, stored.install, uploads.install, notify.install)
 
 
 # ----------------------------------------------------------------------------- navigation

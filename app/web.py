@@ -16,6 +16,11 @@ CONTENT_SECURITY_POLICY = (
 
 def install_template_helpers(app: Flask) -> None:
     from app.navigation import group_navigation, navigation_for
+    from app.policy import readiness as readiness_policy
+    from app.readiness import vocabulary
+
+    # Macros imported by templates see globals, not the request's context.
+    app.jinja_env.globals["BAND_LABELS"] = vocabulary.BAND_LABELS
 
     @app.context_processor
     def inject() -> dict:
@@ -25,6 +30,7 @@ def install_template_helpers(app: Flask) -> None:
             "can_view": lambda employee, aspect="profile": policy.can_view(user, employee, aspect),
             "can_edit": lambda employee, aspect: policy.can_edit(user, employee, aspect),
             "is_manager": (lambda: policy.is_manager(user)) if user else (lambda: False),
+            "sees_organisation": lambda: readiness_policy.sees_organisation(user),
             "today": clock.today(),
             "navigation": (lambda: navigation_for(user)) if user else (lambda: []),
             "navigation_groups": (

@@ -786,7 +786,7 @@ Profiled with cProfile (CPU clock) on the 10,000-person SQLite organisation, L2-
 
 5. **Every organisation-wide page evaluated everyone on every request** (the hr bench and the
    organisation view took a bulk evaluation per target role, seconds at 10,000 people). They
-   now read **stored readiness** (`app/services/readiness_cache.py`): each candidate's score,
+   now read **stored readiness** (`app/services/readiness/stored.py`): each candidate's score,
    band, gates, unmet requirements and lapses per role and date, in a table every worker and
    host shares. Counts by band and by department come from one GROUP BY that also finds what
    is missing or stale; one page of 25 candidates is sorted and cut in SQL; nothing renders

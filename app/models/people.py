@@ -65,7 +65,7 @@ class Employee(IdMixin, TimestampMixin, Model):
     jurisdiction: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
     termination_date: Mapped[date | None] = mapped_column(Date)
-    # Raised by every change to this person's readiness facts (app/services/readiness_cache.py):
+    # Raised by every change to this person's readiness facts (app/services/readiness/stored.py):
     # stored readiness computed from an older version is stale.
     facts_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     termination_reason: Mapped[str | None] = mapped_column(String(20))

@@ -89,7 +89,7 @@ class CacheCounter(Model):
 
 class StoredReadiness(Model):
     """One person's readiness for one role on one date, as the bench and organisation pages
-    list it (app/services/readiness_cache.py). Derived data, not audited: valid while
+    list it (app/services/readiness/stored.py). Derived data, not audited: valid while
     ``facts_version`` equals the person's and ``catalogue_version`` equals the catalogue
     counter; anything older is recomputed on the next read."""
 

@@ -37,9 +37,10 @@ from app.reports import fingerprint as fp
 from app.reports import individual as individual_report
 from app.reports import team as team_report
 from app.reports import tuition as tuition_report
-from app.services import bench, settings
 from app.services import readiness as readiness_service
+from app.services import settings
 from app.services import tuition as tuition_service
+from app.services.readiness import bench
 
 DECISION_STATUSES = ADVERSE_CHECK_STATUSES
 PENDING_STATUSES = OPEN_CHECK_STATUSES
@@ -148,8 +149,8 @@ def parse_department(raw: str | None) -> Department | None:
 def report_population(user: User, department: Department | None = None) -> tuple[Select, str]:
     """The employee ids a people report covers for ``user``, and a label of that scope.
 
-    ``services.bench.population_for``: hr gets the whole organisation (active and on leave,
-    never terminated), or one department; a manager everyone below them in the reporting tree
+    ``services.readiness.bench.population_for``: hr gets the whole organisation (active and on
+    leave, never terminated), or one department; a manager everyone below them in the reporting tree
     (docs/RULES.md: managers see their part of the organisation), optionally narrowed to a
     department.
     """

@@ -2,7 +2,7 @@
 
 Issue 7: counts by band for each target role, as a chart; the candidate list; per role, the top
 gaps across the team (the training-needs analysis); what lapses in the next 90 days. The
-figures come from ``services.bench`` (bench strength, training needs and lapses of a
+figures come from ``services.readiness.bench`` (bench strength, training needs and lapses of a
 population, computed with a fixed number of queries); this module arranges them as a document.
 docs/RULES.md: readiness is advisory; bands ready_now / ready_1y / ready_2y / not_ready.
 """
@@ -18,7 +18,7 @@ from app.readiness.vocabulary import BAND_SHORT_LABELS, BANDS
 from app.reports import charts
 
 if TYPE_CHECKING:  # the shapes services.bench answers with; this module stays pure
-    from app.services.bench import BenchStrength, GapSummary, Lapse
+    from app.services.readiness.bench import BenchStrength, GapSummary, Lapse
 
 BAND_LABELS = BAND_SHORT_LABELS
 BAND_TONES = {"ready_now": "good", "ready_1y": "warn", "ready_2y": "info", "not_ready": "bad"}
@@ -40,7 +40,7 @@ class RoleSection:
     role_title: str
     total: int
     counts: tuple[tuple[str, str, int], ...]  # (band, label, count) in band order
-    candidates: tuple[Any, ...]  # services.bench.Candidate, best score first
+    candidates: tuple[Any, ...]  # services.readiness.bench.Candidate, best score first
     gaps: tuple[GapRow, ...]
 
     @property
@@ -56,7 +56,7 @@ class TeamReport:
     generated_on: date
     people: int
     roles: tuple[RoleSection, ...]
-    lapses: tuple[Any, ...]  # services.bench.Lapse, soonest first
+    lapses: tuple[Any, ...]  # services.readiness.bench.Lapse, soonest first
     lapse_days: int
     chart: charts.Chart
     role_titles: Mapping[str, str]

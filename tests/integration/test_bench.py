@@ -1,5 +1,5 @@
 """Bench strength, the organisation view, lapses and training needs (issue 4): the bulk
-service in app/services/bench.py and its pages, their scope, and their query budgets."""
+service in app/services/readiness/bench.py and its pages, their scope, and their query budgets."""
 
 from __future__ import annotations
 

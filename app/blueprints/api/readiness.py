@@ -24,8 +24,8 @@ from app.services.readiness import bench, stored
 TAG = "Readiness"
 WHO = "The employee for themselves, their managers and hr; anyone else gets 404."
 # The person of the URL loads through the access pipeline: anyone who may not see their
-# readiness gets 404. (``api_route`` declares the route's permission; this adds the load.)
-READINESS_OF_EMPLOYEE = policy.permission("authenticated", policy.employee("readiness"))
+# readiness gets 404.
+READINESS_OF_EMPLOYEE = (policy.employee("readiness"),)
 
 ROLE_PARAM = Param(
     "role",
@@ -48,6 +48,7 @@ def _role(code: str, snapshot: service.CatalogueSnapshot) -> str:
     "/employees/<int:employee_id>/readiness",
     "GET",
     permission="authenticated",
+    loads=READINESS_OF_EMPLOYEE,
     summary="Readiness of one person for a role on a date",
     tag=TAG,
     who=WHO,
@@ -58,7 +59,6 @@ def _role(code: str, snapshot: service.CatalogueSnapshot) -> str:
     "sum(weight); gates_met; ready = gates_met and score >= 90 (cfg); band from "
     "projected_ready_on. Facts dated after as_of are ignored.",
 )
-@READINESS_OF_EMPLOYEE
 def show_readiness(employee: Employee) -> Any:
     args = query_args()
     snapshot = service.load_catalogue()
@@ -145,6 +145,7 @@ def list_readiness() -> Any:
     "/employees/<int:employee_id>/path",
     "GET",
     permission="authenticated",
+    loads=READINESS_OF_EMPLOYEE,
     summary="The promotion path of one person to a role, step by step",
     tag=TAG,
     who=WHO,
@@ -163,7 +164,6 @@ def list_readiness() -> Any:
     "tuition), their cost and the projected date. With no path, steps is empty and reason "
     "says why.",
 )
-@READINESS_OF_EMPLOYEE
 def show_path(employee: Employee) -> Any:
     args = query_args()
     snapshot = service.load_catalogue()

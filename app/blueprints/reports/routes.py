@@ -27,7 +27,6 @@ from flask import (
 )
 
 from app import policy
-from app.blueprints.reports import commands
 from app.models import Employee
 from app.pagination import Page, page_args
 from app.policy import permission
@@ -459,6 +458,3 @@ def tuition(fmt: str):  # type: ignore[no-untyped-def]
         printed=lambda: {"people": report.capped},
         on_screen=lambda: {"page": _page(list(report.capped))},
     )
-
-
-commands.register(bp)  # flask reports verify ...

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import render_template, request
 
 from app.blueprints.tuition import bp
 from app.blueprints.tuition.common import search_term, user
 from app.models import TuitionRequest
 from app.pagination import page_args, paginate, sort_args
 from app.policy import permission
-from app.policy import tuition as may
 from app.services import tuition as svc
 
 QUEUE_TITLES = {
@@ -43,11 +42,9 @@ def _queue(stage: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/queue/manager")
-@permission("authenticated")
+@permission("manager")
 def queue_manager():  # type: ignore[no-untyped-def]
-    # Only people who manage someone have this queue; no app role says so, hence the check.
-    if not may.decides_for_team(user()):
-        abort(403)
+    """Only people who manage someone have this queue (the manager stage)."""
     return _queue("manager")
 
 
