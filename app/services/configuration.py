@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AppSetting
 from app.services import settings
-from app.services.catalogue_errors import InvalidEntry, UnknownEntry
+from app.services.catalogue.errors import InvalidEntry, UnknownEntry
 
 # Inclusive bounds for whole-number settings; a careful default for any spec not listed.
 INT_BOUNDS: dict[str, tuple[int, int]] = {

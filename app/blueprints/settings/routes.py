@@ -10,7 +10,7 @@ from wtforms import StringField, TextAreaField
 
 from app.policy import permission
 from app.services import configuration, settings
-from app.services.catalogue_errors import CatalogueError, UnknownEntry
+from app.services.catalogue.errors import CatalogueError, UnknownEntry
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 

@@ -1,0 +1,35 @@
+"""Education qualification types, e.g. CERT-MGMT or BBA (docs/RULES.md EducationRecord)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.extensions import db
+from app.models import QualificationType
+from app.services.catalogue.errors import write
+from app.services.catalogue.kinds import check_unique_code, get_qualification
+from app.services.catalogue.parsing import UNSET, Fields
+
+
+@write
+def create_qualification(code: Any, name: Any) -> QualificationType:
+    """An education qualification type, e.g. CERT-MGMT or BBA (docs/RULES.md EducationRecord)."""
+    fields = Fields()
+    clean_code = fields.code("code", code)
+    clean_name = fields.text("name", name, "Name")
+    fields.raise_if_any("Check the qualification's fields.")
+    check_unique_code("qualification", clean_code)
+    qualification = QualificationType(code=clean_code, name=clean_name, retired=False)
+    db.session.add(qualification)
+    db.session.flush()
+    return qualification
+
+
+@write
+def update_qualification(code: str, *, name: Any = UNSET) -> QualificationType:
+    qualification = get_qualification(code)
+    fields = Fields()
+    clean_name = fields.text("name", qualification.name if name is UNSET else name, "Name")
+    fields.raise_if_any("Check the qualification's fields.")
+    qualification.name = clean_name  # type: ignore[assignment]  # refused above when None
+    return qualification
