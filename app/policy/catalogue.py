@@ -47,3 +47,14 @@ def course_session(*, arg: str = "session_id", name: str = "session") -> Load:
         return find_session(session_id)
 
     return Load(arg, name, fetch, _readable)
+
+
+def setting(*, arg: str = "key", name: str = "spec") -> Load:
+    """Load the (cfg) setting named by URL argument ``arg``: an unknown name answers 404."""
+
+    def fetch(key: Any) -> Any:
+        from app.services import settings
+
+        return settings.SPEC_BY_KEY.get(key)
+
+    return Load(arg, name, fetch, _readable)

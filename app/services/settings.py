@@ -1,4 +1,4 @@
-"""The (cfg) values of DOMAIN.md: defaults here, overrides stored in app_settings by HR/admin."""
+"""The (cfg) values of docs/RULES.md: defaults here, overrides stored in app_settings by HR/admin."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask import g
+from flask import g, has_app_context
 from sqlalchemy import select
 
 from app.extensions import db
@@ -108,17 +108,17 @@ def _stored() -> dict[str, Any]:
 
 
 def _has_g() -> bool:
-    from flask import has_app_context
-
     return has_app_context()
 
 
 def get(key: str) -> Any:
+    """The current value of setting ``key``: HR's override, else the default."""
     spec = SPEC_BY_KEY[key]
     return _stored().get(key, spec.default)
 
 
 def all_values() -> dict[str, Any]:
+    """Every setting's current value, by key."""
     stored = _stored()
     return {spec.key: stored.get(spec.key, spec.default) for spec in SPECS}
 
@@ -135,7 +135,7 @@ def set_value(key: str, value: Any) -> None:
 
 
 def certificate_status(expires_on: date | None, on: date) -> str:
-    """valid / expiring / expired on ``on`` (DOMAIN.md Training: status on D)."""
+    """valid / expiring / expired on ``on`` (docs/RULES.md Training: status on D)."""
     if expires_on is None:
         return "valid"
     if on >= expires_on:
@@ -146,4 +146,5 @@ def certificate_status(expires_on: date | None, on: date) -> str:
 
 
 def money(value: Any) -> Decimal:
+    """A stored amount (text, to stay exact in JSON) as a Decimal."""
     return Decimal(str(value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -44,28 +45,34 @@ def _retired_message(kind: str, entry: Any) -> str:
 @bp.route(f"/<{SECTIONS_ANY}:section>/<code>/retire", methods=["POST"])
 @permission("hr_or_admin", open_args=("section", "code"))
 def retire(section: str, code: str) -> ResponseReturnValue:
-    kind, _list_endpoint, page_endpoint = SECTIONS[section]
-    try:
-        entry = catalogue.retire(kind, code)
-    except UnknownEntry:
-        abort(404)
-    except CatalogueError as error:
-        flash(error.message, "error")
-        return redirect(url_for(page_endpoint, code=code.upper()))
-    flash(_retired_message(kind, entry), "success")
-    return redirect(url_for(page_endpoint, code=entry.code))
+    return _change_status(section, code, catalogue.retire, _retired_message)
 
 
 @bp.route(f"/<{SECTIONS_ANY}:section>/<code>/restore", methods=["POST"])
 @permission("hr_or_admin", open_args=("section", "code"))
 def restore(section: str, code: str) -> ResponseReturnValue:
+    return _change_status(
+        section,
+        code,
+        catalogue.restore,
+        lambda kind, entry: f"{entry.code} is active again and can be picked for new records.",
+    )
+
+
+def _change_status(
+    section: str,
+    code: str,
+    action: Callable[[str, str], Any],
+    message: Callable[[str, Any], str],
+) -> ResponseReturnValue:
+    """Retire or restore the entry ``code`` of ``section``, then back to its page."""
     kind, _list_endpoint, page_endpoint = SECTIONS[section]
     try:
-        entry = catalogue.restore(kind, code)
+        entry = action(kind, code)
     except UnknownEntry:
         abort(404)
     except CatalogueError as error:
         flash(error.message, "error")
         return redirect(url_for(page_endpoint, code=code.upper()))
-    flash(f"{entry.code} is active again and can be picked for new records.", "success")
+    flash(message(kind, entry), "success")
     return redirect(url_for(page_endpoint, code=entry.code))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.extensions import db
 from app.models import CheckType
 from app.services.catalogue.errors import write
-from app.services.catalogue.kinds import check_unique_code, get_check_type
+from app.services.catalogue.kinds import add_entry, get_check_type
 from app.services.catalogue.parsing import UNSET, Fields
 
 
@@ -34,11 +33,7 @@ def create_check_type(
     clean_code = fields.code("code", code)
     values = _check_type_values(fields, name, rescreen_months, turnaround_days)
     fields.raise_if_any("Check the check type's fields.")
-    check_unique_code("check_type", clean_code)
-    check_type = CheckType(code=clean_code, retired=False, **values)
-    db.session.add(check_type)
-    db.session.flush()
-    return check_type
+    return add_entry("check_type", clean_code, **values)
 
 
 @write

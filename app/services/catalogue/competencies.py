@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.extensions import db
 from app.models import Competency
 from app.services.catalogue.errors import write
-from app.services.catalogue.kinds import check_unique_code, get_competency
+from app.services.catalogue.kinds import add_entry, get_competency
 from app.services.catalogue.parsing import UNSET, Fields
 
 
@@ -37,13 +36,10 @@ def create_competency(
     clean_code = fields.code("code", code)
     values = _competency_fields(fields, name, category, description)
     fields.raise_if_any("Check the competency's fields.")
-    check_unique_code("competency", clean_code)
-    competency = Competency(
-        code=clean_code, name=values[0], category=values[1], description=values[2], retired=False
+    name, category, description = values
+    return add_entry(
+        "competency", clean_code, name=name, category=category, description=description
     )
-    db.session.add(competency)
-    db.session.flush()
-    return competency
 
 
 @write

@@ -12,8 +12,8 @@ from app.extensions import db
 from app.models import Competency, Course, CourseGrant, CoursePrerequisite, JobRole, Requirement
 from app.services import settings
 from app.services.catalogue.errors import StaleEntry, write
-from app.services.catalogue.graph import find_cycle
-from app.services.catalogue.kinds import check_unique_code, get_course, resolve
+from app.services.catalogue.graph import prerequisite_cycles
+from app.services.catalogue.kinds import add_entry, get_course, resolve
 from app.services.catalogue.parsing import UNSET, Fields, keep
 
 
@@ -99,6 +99,15 @@ def _course_links(
     found = resolve("course", prereq_codes, fields, "prerequisites", allow_retired=kept_prereqs)
     prereq_courses = [found[c] for c in prereq_codes if c in found]
 
+    grant_list = _grants(fields, grants, kept_grants)
+    if course is not None and prereq_courses and not fields.errors:
+        for message in prerequisite_cycles(course, prereq_courses):
+            fields.add("prerequisites", message)
+    return prereq_courses, grant_list
+
+
+def _grants(fields: Fields, grants: Any, kept: set[str]) -> list[tuple[Competency, int]]:
+    """The competencies a course grants, each known and once, at a level from 1 to 5."""
     pairs = _grant_pairs(grants, fields) or []
     grant_codes: list[str] = []
     levels: list[int | None] = []
@@ -113,32 +122,14 @@ def _course_links(
         if comp_code and comp_code not in grant_codes:
             grant_codes.append(comp_code)
             levels.append(parsed)
-    competencies = resolve("competency", grant_codes, fields, "grants", allow_retired=kept_grants)
+    competencies = resolve("competency", grant_codes, fields, "grants", allow_retired=kept)
     grant_list = [
         (competencies[c], lvl)
         for c, lvl in zip(grant_codes, levels, strict=True)
         if c in competencies and lvl is not None
     ]
 
-    if course is not None and prereq_courses and not fields.errors:
-        graph: dict[int, set[int]] = {}
-        for course_id, prereq_id in db.session.execute(
-            select(CoursePrerequisite.course_id, CoursePrerequisite.prerequisite_id)
-        ):
-            if course_id != course.id:
-                graph.setdefault(course_id, set()).add(prereq_id)
-        for prereq in prereq_courses:
-            path = find_cycle(graph, prereq.id, course.id)
-            if path is not None:
-                names = dict(db.session.execute(select(Course.id, Course.code)).all())
-                chain = [course.code, *(names[node] for node in path)]
-                fields.add(
-                    "prerequisites",
-                    "That would make a prerequisite cycle: "
-                    + " requires ".join(chain)
-                    + f". Remove {prereq.code} from the prerequisites.",
-                )
-    return prereq_courses, grant_list
+    return grant_list
 
 
 def _apply_links(
@@ -198,10 +189,7 @@ def create_course(
         fields, None, clean_code, list(prerequisites or []), list(grants or [])
     )
     fields.raise_if_any("Check the course's fields.")
-    check_unique_code("course", clean_code)
-    course = Course(code=clean_code, retired=False, **values)
-    db.session.add(course)
-    db.session.flush()
+    course = add_entry("course", clean_code, **values)
     _apply_links(course, prereqs, grant_list)
     db.session.flush()
     return course

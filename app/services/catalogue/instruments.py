@@ -12,7 +12,7 @@ from app.kernel.fields import CONTROL
 from app.models import Assessment, Instrument, JobRole, Requirement
 from app.readiness.vocabulary import INSTRUMENT_KINDS
 from app.services.catalogue.errors import write
-from app.services.catalogue.kinds import check_unique_code, get_instrument
+from app.services.catalogue.kinds import add_entry, get_instrument
 from app.services.catalogue.parsing import UNSET, Fields, keep
 
 
@@ -100,11 +100,7 @@ def create_instrument(
         fields, name, kind, scale_min, scale_max, list(dimensions or []), validity_months
     )
     fields.raise_if_any("Check the instrument's fields.")
-    check_unique_code("instrument", clean_code)
-    instrument = Instrument(code=clean_code, retired=False, **values)
-    db.session.add(instrument)
-    db.session.flush()
-    return instrument
+    return add_entry("instrument", clean_code, **values)
 
 
 @write
@@ -132,6 +128,16 @@ def update_instrument(
         keep(dimensions, list(instrument.dimensions or [])),
         keep(validity_months, instrument.validity_months),
     )
+    _check_used_scale_kept(instrument, values, fields)
+    _check_requirements_on_scale(instrument, values, fields)
+    fields.raise_if_any("Check the instrument's fields.")
+    for key, value in values.items():
+        setattr(instrument, key, value)
+    return instrument
+
+
+def _check_used_scale_kept(instrument: Instrument, values: dict[str, Any], fields: Fields) -> None:
+    """Once assessments use an instrument, its kind and scale stay fixed."""
     used = db.session.scalar(
         select(func.count())
         .select_from(Assessment)
@@ -151,6 +157,12 @@ def update_instrument(
                     f"{used} assessment(s) use {instrument.code}, so its scale cannot change. "
                     "Retire it and create a new instrument.",
                 )
+
+
+def _check_requirements_on_scale(
+    instrument: Instrument, values: dict[str, Any], fields: Fields
+) -> None:
+    """Every role's minimum score for the instrument stays on its (new) scale."""
     low, high = values["scale_min"], values["scale_max"]
     if low is not None and high is not None:
         outside = list(
@@ -170,7 +182,3 @@ def update_instrument(
                 f"{', '.join(outside)} require a minimum score outside {low}–{high}. "
                 "Change those requirements first.",
             )
-    fields.raise_if_any("Check the instrument's fields.")
-    for key, value in values.items():
-        setattr(instrument, key, value)
-    return instrument

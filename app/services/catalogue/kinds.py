@@ -212,3 +212,12 @@ def find_session(session_id: Any) -> CourseSession | None:
         return get_session(session_id)
     except UnknownEntry:
         return None
+
+
+def add_entry(kind: str, code: str | None, /, **values: Any) -> Any:
+    """A new, active entry of ``kind`` (flushed), with a code no other entry uses."""
+    check_unique_code(kind, code)
+    entry = kind_of(kind).model(code=code, retired=False, **values)
+    db.session.add(entry)
+    db.session.flush()
+    return entry

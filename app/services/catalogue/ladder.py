@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import JobRole, LadderEdge
 from app.services.catalogue.errors import DuplicateEntry, UnknownEntry, write
-from app.services.catalogue.graph import find_cycle
+from app.services.catalogue.graph import ladder_loop
 from app.services.catalogue.kinds import get_role, resolve
 from app.services.catalogue.parsing import Fields
 
@@ -71,15 +71,9 @@ def add_ladder_edge(from_role: Any, to_role: Any, typical_months: Any = 24) -> L
 
 
 def _check_ladder_step(source: JobRole, target: JobRole, fields: Fields) -> None:
-    graph: dict[int, set[int]] = {}
-    for from_id, to_id in db.session.execute(
-        select(LadderEdge.from_role_id, LadderEdge.to_role_id)
-    ):
-        graph.setdefault(from_id, set()).add(to_id)
-    path = find_cycle(graph, target.id, source.id)
-    if path is not None:
-        names = dict(db.session.execute(select(JobRole.id, JobRole.code)).all())
-        chain = " → ".join([source.code, *(names[node] for node in path)])
+    """A step goes up, never loops back, and skips a level only where no role is in between."""
+    chain = ladder_loop(source, target)
+    if chain is not None:
         fields.add("to_role", f"That would make the ladder loop: {chain}.")
         return
     if target.level <= source.level:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.extensions import db
 from app.models import QualificationType
 from app.services.catalogue.errors import write
-from app.services.catalogue.kinds import check_unique_code, get_qualification
+from app.services.catalogue.kinds import add_entry, get_qualification
 from app.services.catalogue.parsing import UNSET, Fields
 
 
@@ -18,11 +17,7 @@ def create_qualification(code: Any, name: Any) -> QualificationType:
     clean_code = fields.code("code", code)
     clean_name = fields.text("name", name, "Name")
     fields.raise_if_any("Check the qualification's fields.")
-    check_unique_code("qualification", clean_code)
-    qualification = QualificationType(code=clean_code, name=clean_name, retired=False)
-    db.session.add(qualification)
-    db.session.flush()
-    return qualification
+    return add_entry("qualification", clean_code, name=clean_name)
 
 
 @write

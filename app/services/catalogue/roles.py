@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from app.extensions import db
 from app.models import JobRole, LadderEdge
 from app.services.catalogue.errors import write
-from app.services.catalogue.kinds import check_unique_code, get_role
+from app.services.catalogue.kinds import add_entry, get_role
 from app.services.catalogue.parsing import UNSET, Fields
 from app.services.catalogue.requirements import build_requirements, requirement_rows
 
@@ -42,10 +42,7 @@ def create_role(
     values = _role_values(fields, title, level, financial_authority_limit)
     parsed = build_requirements(None, list(requirements or []), fields)
     fields.raise_if_any("Check the role's fields.")
-    check_unique_code("role", clean_code)
-    role = JobRole(code=clean_code, retired=False, **values)
-    db.session.add(role)
-    db.session.flush()
+    role = add_entry("role", clean_code, **values)
     role.requirements = requirement_rows(parsed)
     db.session.flush()
     return role

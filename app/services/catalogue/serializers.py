@@ -66,7 +66,7 @@ def plain_number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def money(value: Decimal | None) -> str | None:
+def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{Decimal(value):.2f}"
 
 
@@ -86,7 +86,7 @@ def course_to_dict(course: Course) -> dict[str, Any]:
         "title": course.title,
         "category": course.category,
         "hours": plain_number(course.hours),
-        "cost": money(course.cost),
+        "cost": _money(course.cost),
         "validity_months": course.validity_months,
         "default_duration_days": course.default_duration_days,
         "prerequisites": sorted(link.prerequisite.code for link in course.prerequisite_links),
@@ -159,7 +159,7 @@ def role_to_dict(role: JobRole) -> dict[str, Any]:
         "code": role.code,
         "title": role.title,
         "level": role.level,
-        "financial_authority_limit": money(role.financial_authority_limit),
+        "financial_authority_limit": _money(role.financial_authority_limit),
         "requirements": [requirement_to_dict(r) for r in role.requirements],
         "retired": bool(role.retired),
     }
