@@ -1,10 +1,9 @@
-"""The (cfg) values of docs/RULES.md: defaults here, overrides stored in app_settings by HR/admin."""
+"""The (cfg) values of docs/RULES.md: defaults here, overrides (hr or admin) in app_settings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from flask import g, has_app_context
@@ -143,8 +142,3 @@ def certificate_status(expires_on: date | None, on: date) -> str:
     if on >= expires_on - timedelta(days=int(get("expiring_window_days"))):
         return "expiring"
     return "valid"
-
-
-def money(value: Any) -> Decimal:
-    """A stored amount (text, to stay exact in JSON) as a Decimal."""
-    return Decimal(str(value))

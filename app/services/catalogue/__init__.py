@@ -19,7 +19,6 @@ usage), one module per kind of entry, ``requirements`` (a role's requirement lis
 ``ladder``, ``graph`` (cycles), ``retirement`` and ``serializers`` (the JSON shapes).
 """
 
-from app.kernel.fields import CODE_MAX, CODE_PATTERN, clean_search
 from app.services.catalogue.check_types import create_check_type, update_check_type
 from app.services.catalogue.competencies import create_competency, update_competency
 from app.services.catalogue.courses import create_course, update_course
@@ -34,11 +33,9 @@ from app.services.catalogue.graph import find_cycle
 from app.services.catalogue.instruments import create_instrument, update_instrument
 from app.services.catalogue.kinds import (
     KINDS,
-    MAX_REQUIREMENTS,
     REQUIREMENT_TARGETS,
     REQUIREMENT_THRESHOLD,
     STATUSES,
-    EntryKind,
     choices,
     find_entry,
     find_session,
@@ -58,14 +55,11 @@ from app.services.catalogue.ladder import (
     remove_ladder_edge,
     update_ladder_edge,
 )
-from app.services.catalogue.parsing import MONEY_MAX, UNSET
 from app.services.catalogue.qualifications import create_qualification, update_qualification
 from app.services.catalogue.queries import (
     LADDER_SORTS,
     SESSION_SORTS,
     SORTS,
-    KindCount,
-    Usage,
     categories,
     ladder_count,
     ladder_query,
@@ -102,34 +96,25 @@ from app.services.catalogue.sessions import (
 )
 
 __all__ = [
-    "CODE_MAX",
-    "CODE_PATTERN",
     "KINDS",
     "LADDER_SORTS",
-    "MAX_REQUIREMENTS",
-    "MONEY_MAX",
     "REQUIREMENT_TARGETS",
     "REQUIREMENT_THRESHOLD",
     "SERIALIZERS",
     "SESSION_SORTS",
     "SORTS",
     "STATUSES",
-    "UNSET",
     "CatalogueError",
     "DuplicateEntry",
-    "EntryKind",
     "InvalidEntry",
-    "KindCount",
     "StaleEntry",
     "UnknownEntry",
-    "Usage",
     "add_ladder_edge",
     "add_session",
     "cancel_session",
     "categories",
     "check_type_to_dict",
     "choices",
-    "clean_search",
     "competency_to_dict",
     "course_to_dict",
     "create_check_type",
