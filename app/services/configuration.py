@@ -1,4 +1,4 @@
-"""Editing the (cfg) settings of DOMAIN.md: parse, validate and store them, all or nothing.
+"""Editing the (cfg) settings of docs/RULES.md: parse, validate and store them, all or nothing.
 
 The specs, defaults and readers live in ``app.services.settings``; this module is the write
 side used by the settings page and the API. Values arrive either as the text a person typed
@@ -9,7 +9,7 @@ canonical shape per kind, the same shape as the defaults in SPECS.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,9 +18,10 @@ from flask import g, has_app_context
 from sqlalchemy import select
 
 from app.extensions import db
+from app.kernel.fields import FieldErrors
 from app.models import AppSetting
 from app.services import settings
-from app.services.catalogue_errors import InvalidEntry, UnknownEntry
+from app.services.catalogue.errors import InvalidEntry, UnknownEntry, write
 
 # Inclusive bounds for whole-number settings; a careful default for any spec not listed.
 INT_BOUNDS: dict[str, tuple[int, int]] = {
@@ -123,115 +124,149 @@ def _plain(number: Decimal) -> str:
 
 def parse(spec: settings.SettingSpec, raw: Any) -> Any:
     """The canonical stored value for ``raw`` (text or structured), or _Refused."""
-    key, kind = spec.key, spec.kind
-    if kind == "int":
-        low, high = INT_BOUNDS.get(key, DEFAULT_INT_BOUNDS)
-        if isinstance(raw, str) and not raw.strip():
-            raise _Refused("Enter a whole number.")
-        return _int(raw, "The value", low, high)
-    if kind == "decimal":
-        if isinstance(raw, str) and not raw.strip():
-            raise _Refused("Enter an amount, e.g. 5250.00.")
-        return f"{_decimal(raw, 'The amount', Decimal('0'), DECIMAL_MAX):.2f}"
-    if kind == "bool":
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in ("yes", "true", "on", "1"):
-            return True
-        if text in ("no", "false", "off", "0"):
-            return False
-        raise _Refused("Enter yes or no.")
-    if kind == "str":
-        text = str(raw if raw is not None else "").strip()
-        if key == "currency":
-            text = text.upper()
-            if not re.fullmatch(r"[A-Z]{3}", text):
-                raise _Refused("Enter a three-letter ISO 4217 currency code, e.g. USD.")
-            return text
-        if not text or len(text) > 200 or re.search(r"[\x00-\x1f\x7f]", text):
-            raise _Refused("Enter a value of at most 200 characters, without control codes.")
+    parser = PARSERS.get(spec.kind)
+    if parser is None:
+        raise _Refused(f"Settings of kind {spec.kind} cannot be edited here.")
+    return parser(spec.key, raw)
+
+
+def _parse_int(key: str, raw: Any) -> int:
+    low, high = INT_BOUNDS.get(key, DEFAULT_INT_BOUNDS)
+    if isinstance(raw, str) and not raw.strip():
+        raise _Refused("Enter a whole number.")
+    return _int(raw, "The value", low, high)
+
+
+def _parse_decimal(key: str, raw: Any) -> str:
+    if isinstance(raw, str) and not raw.strip():
+        raise _Refused("Enter an amount, e.g. 5250.00.")
+    return f"{_decimal(raw, 'The amount', Decimal('0'), DECIMAL_MAX):.2f}"
+
+
+def _parse_bool(key: str, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("yes", "true", "on", "1"):
+        return True
+    if text in ("no", "false", "off", "0"):
+        return False
+    raise _Refused("Enter yes or no.")
+
+
+def _parse_str(key: str, raw: Any) -> str:
+    text = str(raw if raw is not None else "").strip()
+    if key == "currency":
+        text = text.upper()
+        if not re.fullmatch(r"[A-Z]{3}", text):
+            raise _Refused("Enter a three-letter ISO 4217 currency code, e.g. USD.")
         return text
-    if kind == "int_list":
-        items = [p for p in re.split(r"[\s,;]+", raw) if p] if isinstance(raw, str) else raw
-        if not isinstance(items, list | tuple) or not items:
-            raise _Refused("List at least one number of days, e.g. 90, 60, 30, 7.")
-        numbers = [_int(item, f"{item}", 1, 365) for item in items]
-        if len(set(numbers)) != len(numbers):
-            raise _Refused("Each number may appear once.")
-        if len(numbers) > 10:
-            raise _Refused("List at most 10 numbers.")
-        return sorted(numbers, reverse=True)
-    if kind == "dict_int":
-        pairs = _lines(raw) if isinstance(raw, str) else _pairs(raw)
-        result: dict[str, int] = {}
-        for name, value in pairs:
-            group = name.strip().lower().replace(" ", "_").replace("-", "_")
-            if key == "min_responses" and group not in RATER_GROUPS_COUNTED:
-                raise _Refused(
-                    f"{name} is not a rater group; use {', '.join(RATER_GROUPS_COUNTED)}."
-                )
-            if group in result:
-                raise _Refused(f"{name} is listed twice.")
-            result[group] = _int(value, f"The minimum for {group}", 1, 50)
-        if key == "min_responses":
-            missing = [g for g in RATER_GROUPS_COUNTED if g not in result]
-            if missing:
-                raise _Refused(f"Give a minimum for every group; missing: {', '.join(missing)}.")
-            return {group: result[group] for group in RATER_GROUPS_COUNTED}
-        if not result:
-            raise _Refused("Enter at least one line.")
-        return result
-    if kind == "dict_decimal":
-        pairs = _lines(raw) if isinstance(raw, str) else _pairs(raw)
-        grades: dict[str, str] = {}
-        for name, value in pairs:
-            grade = name.strip().upper()
-            if not GRADE_PATTERN.match(grade):
-                raise _Refused(f"{name} is not a grade (letters, digits, + or -).")
-            if grade in grades:
-                raise _Refused(f"Grade {grade} is listed twice.")
-            percent = _decimal(value, f"The percentage for {grade}", Decimal(0), Decimal(100))
-            grades[grade] = _plain(percent)
-        if not grades:
-            raise _Refused("List at least one grade, e.g. A: 100.")
-        if len(grades) > 20:
-            raise _Refused("List at most 20 grades.")
-        return grades
-    if kind == "schedule":
-        if isinstance(raw, str):
-            rows = [
-                (
-                    _int(months, f"The months bound {months}", 1, 600),
-                    _decimal(share, f"The percentage for {months}", Decimal(0), Decimal(100))
-                    / Decimal(100),
-                )
-                for months, share in _lines(raw)
-            ]
-        elif isinstance(raw, list | tuple):
-            rows = []
-            for item in raw:
-                if not isinstance(item, list | tuple) or len(item) != 2:
-                    raise _Refused('Each band is [months, share], e.g. [12, "0.75"].')
-                rows.append(
-                    (
-                        _int(item[0], "A months bound", 1, 600),
-                        _decimal(item[1], "A share", Decimal(0), Decimal(1), places=4),
-                    )
-                )
-        else:
-            raise _Refused("Enter one band per line, e.g. 12: 75.")
-        if not rows:
-            raise _Refused("Enter at least one band, e.g. 6: 100.")
-        previous_months, previous_share = 0, Decimal(1)
-        for months, share in rows:
-            if months <= previous_months:
-                raise _Refused("Months bounds must go up from line to line.")
-            if share > previous_share:
-                raise _Refused("A later band cannot repay a larger share than an earlier one.")
-            previous_months, previous_share = months, share
-        return [[months, f"{share:.2f}"] for months, share in rows]
-    raise _Refused(f"Settings of kind {kind} cannot be edited here.")
+    if not text or len(text) > 200 or re.search(r"[\x00-\x1f\x7f]", text):
+        raise _Refused("Enter a value of at most 200 characters, without control codes.")
+    return text
+
+
+def _parse_int_list(key: str, raw: Any) -> list[int]:
+    items = [p for p in re.split(r"[\s,;]+", raw) if p] if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple) or not items:
+        raise _Refused("List at least one number of days, e.g. 90, 60, 30, 7.")
+    numbers = [_int(item, f"{item}", 1, 365) for item in items]
+    if len(set(numbers)) != len(numbers):
+        raise _Refused("Each number may appear once.")
+    if len(numbers) > 10:
+        raise _Refused("List at most 10 numbers.")
+    return sorted(numbers, reverse=True)
+
+
+def _parse_dict_int(key: str, raw: Any) -> dict[str, int]:
+    pairs = _lines(raw) if isinstance(raw, str) else _pairs(raw)
+    result: dict[str, int] = {}
+    for name, value in pairs:
+        group = name.strip().lower().replace(" ", "_").replace("-", "_")
+        if key == "min_responses" and group not in RATER_GROUPS_COUNTED:
+            raise _Refused(f"{name} is not a rater group; use {', '.join(RATER_GROUPS_COUNTED)}.")
+        if group in result:
+            raise _Refused(f"{name} is listed twice.")
+        result[group] = _int(value, f"The minimum for {group}", 1, 50)
+    if key == "min_responses":
+        missing = [g for g in RATER_GROUPS_COUNTED if g not in result]
+        if missing:
+            raise _Refused(f"Give a minimum for every group; missing: {', '.join(missing)}.")
+        return {group: result[group] for group in RATER_GROUPS_COUNTED}
+    if not result:
+        raise _Refused("Enter at least one line.")
+    return result
+
+
+def _parse_dict_decimal(key: str, raw: Any) -> dict[str, str]:
+    pairs = _lines(raw) if isinstance(raw, str) else _pairs(raw)
+    grades: dict[str, str] = {}
+    for name, value in pairs:
+        grade = name.strip().upper()
+        if not GRADE_PATTERN.match(grade):
+            raise _Refused(f"{name} is not a grade (letters, digits, + or -).")
+        if grade in grades:
+            raise _Refused(f"Grade {grade} is listed twice.")
+        percent = _decimal(value, f"The percentage for {grade}", Decimal(0), Decimal(100))
+        grades[grade] = _plain(percent)
+    if not grades:
+        raise _Refused("List at least one grade, e.g. A: 100.")
+    if len(grades) > 20:
+        raise _Refused("List at most 20 grades.")
+    return grades
+
+
+def _schedule_rows(raw: Any) -> list[tuple[int, Decimal]]:
+    """The bands as (months bound, share): from "12: 75" lines or [12, "0.75"] pairs."""
+    if isinstance(raw, str):
+        return [
+            (
+                _int(months, f"The months bound {months}", 1, 600),
+                _decimal(share, f"The percentage for {months}", Decimal(0), Decimal(100))
+                / Decimal(100),
+            )
+            for months, share in _lines(raw)
+        ]
+    if not isinstance(raw, list | tuple):
+        raise _Refused("Enter one band per line, e.g. 12: 75.")
+    rows = []
+    for item in raw:
+        if not isinstance(item, list | tuple) or len(item) != 2:
+            raise _Refused('Each band is [months, share], e.g. [12, "0.75"].')
+        rows.append(
+            (
+                _int(item[0], "A months bound", 1, 600),
+                _decimal(item[1], "A share", Decimal(0), Decimal(1), places=4),
+            )
+        )
+    return rows
+
+
+def _parse_schedule(key: str, raw: Any) -> list[list[Any]]:
+    rows = _schedule_rows(raw)
+    if not rows:
+        raise _Refused("Enter at least one band, e.g. 6: 100.")
+    previous_months, previous_share = 0, Decimal(1)
+    for months, share in rows:
+        if months <= previous_months:
+            raise _Refused("Months bounds must go up from line to line.")
+        if share > previous_share:
+            raise _Refused("A later band cannot repay a larger share than an earlier one.")
+        previous_months, previous_share = months, share
+    return [[months, f"{share:.2f}"] for months, share in rows]
+
+
+# One parser per kind of setting: (key, raw) -> the canonical stored value, or _Refused.
+PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    "int": _parse_int,
+    "decimal": _parse_decimal,
+    "bool": _parse_bool,
+    "str": _parse_str,
+    "int_list": _parse_int_list,
+    "dict_int": _parse_dict_int,
+    "dict_decimal": _parse_dict_decimal,
+    "schedule": _parse_schedule,
+}
 
 
 def _pairs(raw: Any) -> list[tuple[str, Any]]:
@@ -283,55 +318,55 @@ def _canonical(spec: settings.SettingSpec, value: Any) -> Any:
         return value
 
 
+@write
 def update_settings(values: Mapping[str, Any]) -> list[str]:
     """Validate every value, then store the changed ones in one commit; refuse all on any error.
 
     A value equal to its default removes the override, so the setting follows the default.
     Answers the keys that changed.
     """
-    errors: dict[str, list[str]] = {}
+    problems = FieldErrors()
     parsed: dict[str, Any] = {}
     for key, raw in values.items():
         spec = settings.SPEC_BY_KEY.get(key)
         if spec is None:
-            errors[key] = [f"There is no setting called {key}."]
+            problems.add(key, f"There is no setting called {key}.")
             continue
         try:
             parsed[key] = parse(spec, raw)
         except _Refused as refused:
-            errors[key] = [str(refused)]
-    if errors:
-        first = next(iter(errors.values()))[0]
-        spec = settings.SPEC_BY_KEY.get(next(iter(errors)))
-        label = spec.label if spec is not None and len(errors) == 1 else ""
-        message = f"{label}: {first}" if label else "Some settings are not valid; nothing changed."
-        raise InvalidEntry(message, errors)
+            problems.add(key, str(refused))
+    if problems:
+        raise InvalidEntry(_refusal(problems.errors), problems.errors)
     current = settings.all_values()
     changed = []
-    try:
-        for key, value in parsed.items():
-            spec = settings.SPEC_BY_KEY[key]
-            if value == _canonical(spec, current[key]):
-                continue
-            if value == _canonical(spec, spec.default):
-                _remove_override(key)
-            else:
-                settings.set_value(key, value)
-            changed.append(key)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    for key, value in parsed.items():
+        spec = settings.SPEC_BY_KEY[key]
+        if value == _canonical(spec, current[key]):
+            continue
+        if value == _canonical(spec, spec.default):
+            _remove_override(key)
+        else:
+            settings.set_value(key, value)
+        changed.append(key)
     _forget_cache()
     return changed
 
 
+def _refusal(errors: dict[str, list[str]]) -> str:
+    """The headline: one setting's label and message, or that several are not valid."""
+    first = next(iter(errors.values()))[0]
+    spec = settings.SPEC_BY_KEY.get(next(iter(errors)))
+    label = spec.label if spec is not None and len(errors) == 1 else ""
+    return f"{label}: {first}" if label else "Some settings are not valid; nothing changed."
+
+
+@write
 def reset_setting(key: str) -> None:
-    """Go back to the default of DOMAIN.md for ``key``."""
+    """Go back to the default of docs/RULES.md for ``key``."""
     if key not in settings.SPEC_BY_KEY:
         raise UnknownEntry(f"There is no setting called {key}.")
     _remove_override(key)
-    db.session.commit()
     _forget_cache()
 
 

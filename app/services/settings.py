@@ -1,13 +1,12 @@
-"""The (cfg) values of DOMAIN.md: defaults here, overrides stored in app_settings by HR/admin."""
+"""The (cfg) values of docs/RULES.md: defaults here, overrides (hr or admin) in app_settings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
-from flask import g
+from flask import g, has_app_context
 from sqlalchemy import select
 
 from app.extensions import db
@@ -108,17 +107,17 @@ def _stored() -> dict[str, Any]:
 
 
 def _has_g() -> bool:
-    from flask import has_app_context
-
     return has_app_context()
 
 
 def get(key: str) -> Any:
+    """The current value of setting ``key``: HR's override, else the default."""
     spec = SPEC_BY_KEY[key]
     return _stored().get(key, spec.default)
 
 
 def all_values() -> dict[str, Any]:
+    """Every setting's current value, by key."""
     stored = _stored()
     return {spec.key: stored.get(spec.key, spec.default) for spec in SPECS}
 
@@ -135,7 +134,7 @@ def set_value(key: str, value: Any) -> None:
 
 
 def certificate_status(expires_on: date | None, on: date) -> str:
-    """valid / expiring / expired on ``on`` (DOMAIN.md Training: status on D)."""
+    """valid / expiring / expired on ``on`` (docs/RULES.md Training: status on D)."""
     if expires_on is None:
         return "valid"
     if on >= expires_on:
@@ -143,7 +142,3 @@ def certificate_status(expires_on: date | None, on: date) -> str:
     if on >= expires_on - timedelta(days=int(get("expiring_window_days"))):
         return "expiring"
     return "valid"
-
-
-def money(value: Any) -> Decimal:
-    return Decimal(str(value))

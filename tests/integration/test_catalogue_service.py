@@ -23,7 +23,7 @@ from app.models import (
     Requirement,
 )
 from app.services import catalogue
-from app.services.catalogue_errors import (
+from app.services.catalogue.errors import (
     CatalogueError,
     DuplicateEntry,
     InvalidEntry,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.models import AppSetting, AuditEntry
 from app.services import configuration, settings
-from app.services.catalogue_errors import InvalidEntry, UnknownEntry
+from app.services.catalogue.errors import InvalidEntry, UnknownEntry
 
 
 def stored(db) -> dict:

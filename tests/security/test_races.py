@@ -36,7 +36,7 @@ from app.models import (
     User,
 )
 from app.services import catalogue, csv_io, records
-from app.services.catalogue_errors import CatalogueError
+from app.services.catalogue.errors import CatalogueError
 from tests.conftest import PERSONAS
 from tests.security import figures
 from tests.security.forms import form_fields

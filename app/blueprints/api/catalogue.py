@@ -1,4 +1,4 @@
-"""Catalogue endpoints (API.md "Catalogue"): read by any user, written by hr or admin.
+"""Catalogue endpoints (docs/API.md "Catalogue"): read by any user, written by hr or admin.
 
 Every write calls app.services.catalogue, the same functions as the catalogue pages: a code is
 unique and upper-cased, references are by code (an unknown code is a 422 naming it), a
@@ -12,20 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import jsonify, url_for
-from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.blueprints.api import bp
 from app.blueprints.api.spec import Param, api_route, json_body, page_of, query_args
 from app.clock import today
-from app.models import (
-    Course,
-    CourseGrant,
-    CoursePrerequisite,
-    CourseSession,
-    JobRole,
-    LadderEdge,
-    Requirement,
-)
 from app.services import catalogue as svc
 
 TAG = "Catalogue"
@@ -44,24 +34,6 @@ LIST_PARAMS = (
 )
 
 
-# What a list's serializer reads, loaded once per page; entries reached through a reference
-# (a prerequisite, a required course) do not load their own collections, which the list never
-# shows, so the query count of a page does not depend on its rows (DESIGN.md "Bulk first").
-_BARE_COURSE = (lazyload(Course.prerequisite_links), lazyload(Course.grants))
-_BARE_ROLE = (lazyload(JobRole.requirements),)
-LIST_LOADING: dict[str, tuple[Any, ...]] = {
-    "course": (
-        selectinload(Course.prerequisite_links)
-        .joinedload(CoursePrerequisite.prerequisite)
-        .options(*_BARE_COURSE),
-        selectinload(Course.grants).joinedload(CourseGrant.competency),
-    ),
-    "role": (
-        selectinload(JobRole.requirements).joinedload(Requirement.course).options(*_BARE_COURSE),
-    ),
-}
-
-
 def _arguments(function: Callable[..., Any], data: dict[str, Any]) -> dict[str, Any]:
     """The body as keyword arguments: a required argument left out is passed as None, so the
     service answers it with its field message; an optional one keeps the service's default."""
@@ -72,24 +44,15 @@ def _arguments(function: Callable[..., Any], data: dict[str, Any]) -> dict[str, 
     return arguments
 
 
-def _kind(
-    kind: str,
-    path: str,
-    schema: str,
-    create: Callable[..., Any],
-    update: Callable[..., Any],
-    noun: str,
-    plural: str,
-) -> None:
-    """The four endpoints of one kind of catalogue entry: list, create, show, edit."""
+def _views(
+    kind: str, create: Callable[..., Any], update: Callable[..., Any]
+) -> tuple[Callable[..., Any], ...]:
+    """The four views of one kind of catalogue entry: list, create, show, edit."""
     serialize = svc.SERIALIZERS[kind]
-    model = svc.kind_of(kind).model
-    slug = path.strip("/").replace("-", "_")
 
     def listing() -> Any:
         args = query_args()
-        stmt = svc.list_query(kind, q=args["q"], status=args["status"]).order_by(model.code)
-        stmt = stmt.options(*LIST_LOADING.get(kind, ()))
+        stmt = svc.serialized_list_query(kind, args["q"], args["status"])
         return jsonify(page_of(stmt, lambda rows: [serialize(r) for r in rows], args))
 
     def creating() -> Any:
@@ -104,56 +67,58 @@ def _kind(
     def editing(code: str) -> Any:
         return jsonify(serialize(update(code, **json_body())))
 
-    listing.__name__ = f"list_{slug}"
+    return listing, creating, showing, editing
+
+
+def _kind(
+    kind: str,
+    path: str,
+    schema: str,
+    create: Callable[..., Any],
+    update: Callable[..., Any],
+    noun: str,
+    plural: str,
+) -> None:
+    """Register the four endpoints of one kind of catalogue entry under their names."""
+    listing, creating, showing, editing = _views(kind, create, update)
+    listing.__name__ = f"list_{path.strip('/').replace('-', '_')}"
     creating.__name__ = f"create_{kind}"
     showing.__name__ = f"show_{kind}"
     editing.__name__ = f"update_{kind}"
+    common: dict[str, Any] = {"tag": TAG}
+    read = {**common, "permission": "authenticated", "who": READERS}
+    write = {**common, "permission": "hr_or_admin", "who": WRITERS, "conflict": True}
     api_route(
         bp,
         path,
         "GET",
-        permission="authenticated",
         summary=f"List {plural}",
-        tag=TAG,
-        who=READERS,
         response=f"{schema}Page",
         paged=True,
         query=LIST_PARAMS,
+        **read,
     )(listing)
     api_route(
         bp,
         path,
         "POST",
-        permission="hr_or_admin",
         summary=f"Create a {noun}",
-        tag=TAG,
-        who=WRITERS,
         body=f"{schema}Input",
         response=schema,
         status=201,
-        conflict=True,
+        **write,
     )(creating)
-    api_route(
-        bp,
-        f"{path}/<code>",
-        "GET",
-        permission="authenticated",
-        summary=f"One {noun}, by code",
-        tag=TAG,
-        who=READERS,
-        response=schema,
-    )(showing)
+    api_route(bp, f"{path}/<code>", "GET", summary=f"One {noun}, by code", response=schema, **read)(
+        showing
+    )
     api_route(
         bp,
         f"{path}/<code>",
         "PATCH",
-        permission="hr_or_admin",
         summary=f"Change a {noun} (only the fields sent)",
-        tag=TAG,
-        who=WRITERS,
         body=f"{schema}Patch",
         response=schema,
-        conflict=True,
+        **write,
     )(editing)
 
 
@@ -229,7 +194,8 @@ def list_course_sessions(code: str) -> Any:
         when=args["when"],
         on=today(),
         include_cancelled=args["include_cancelled"],
-    ).order_by(CourseSession.starts_on, CourseSession.id)
+        order=svc.SESSION_SORTS["starts_on"],
+    )
     return jsonify(page_of(stmt, lambda rows: [svc.session_to_dict(s) for s in rows], args))
 
 
@@ -311,19 +277,8 @@ def replace_role_requirements(code: str) -> Any:
 )
 def list_ladder() -> Any:
     args = query_args()
-    stmt = (
-        svc.ladder_query(args["q"])
-        .options(
-            joinedload(LadderEdge.from_role).options(*_BARE_ROLE),
-            joinedload(LadderEdge.to_role).options(*_BARE_ROLE),
-        )
-        .order_by(*_ladder_order())
-    )
+    stmt = svc.serialized_ladder_query(args["q"])
     return jsonify(page_of(stmt, lambda rows: [svc.ladder_edge_to_dict(e) for e in rows], args))
-
-
-def _ladder_order() -> tuple[Any, ...]:
-    return (svc.LADDER_SORTS["from"], svc.LADDER_SORTS["to"], LadderEdge.id)
 
 
 @api_route(

@@ -20,11 +20,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.models.catalogue import INSTRUMENT_KINDS, REQUIREMENT_KINDS
-from app.services.catalogue_errors import CatalogueError
+from app.kernel.forms import options
+from app.readiness.vocabulary import INSTRUMENT_KINDS, KIND_LABELS, REQUIREMENT_KINDS
 
 
 class Needed:
@@ -37,14 +36,6 @@ class Needed:
 
 
 NEEDED = [Needed()]
-
-
-def options(pairs: Any, optgroup: str | None = None) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms select choices, optionally inside an optgroup."""
-    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
-
-
-CODE_HINT = "Upper-case letters, digits and hyphens, e.g. PCI-AWARE. It cannot change later."
 
 
 class CheckboxList(SelectMultipleField):
@@ -147,17 +138,6 @@ class RoleForm(FlaskForm):
     )
 
 
-KIND_LABELS = {
-    "competency": "Competency",
-    "course": "Course (never expires)",
-    "certification": "Certification (expires)",
-    "background_check": "Background check",
-    "assessment": "Assessment",
-    "tenure": "Tenure in role",
-    "education": "Education",
-}
-
-
 class RequirementRow(Form):
     kind = LenientSelect(
         "Kind",
@@ -180,37 +160,3 @@ class LadderForm(FlaskForm):
     typical_months = StringField(
         "Typical months", validators=NEEDED, render_kw={"inputmode": "numeric"}
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A bare POST carrying only the CSRF token (retire, restore, cancel, remove)."""
-
-
-def apply_errors(form: Any, error: CatalogueError) -> None:
-    """Tie the service's field messages to the form's fields; the rest go to the summary."""
-    import re
-
-    form.form_errors = list(getattr(form, "form_errors", []) or [])
-    placed = False
-    for name, messages in error.errors.items():
-        match = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)", name)
-        target = None
-        if match:
-            listing, index, sub = match.group(1), int(match.group(2)), match.group(3)
-            listing = "rows" if listing == "requirements" else listing
-            if sub in ("min_level", "min_score", "min_months"):
-                sub = "threshold"
-            entries = getattr(form, listing, None)
-            if entries is not None and index < len(entries.entries):
-                target = getattr(entries.entries[index].form, sub, None)
-            label = "Requirement" if listing == "rows" else "Grant"
-            form.form_errors.extend(f"{label} {index + 1}: {m}" for m in messages)
-        elif name in getattr(form, "_fields", {}):
-            target = form[name]
-        if target is not None:
-            target.errors = list(getattr(target, "errors", []) or []) + list(messages)
-            placed = True
-        elif not match:
-            form.form_errors.extend(messages)
-    if not placed and not form.form_errors:
-        form.form_errors.append(error.message)

@@ -1,16 +1,19 @@
-"""The (cfg) settings of DOMAIN.md, edited by hr and admins (thin views over the service)."""
+"""The (cfg) settings of docs/RULES.md, edited by hr and admins (thin views over the service)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
+from app.kernel.forms import refuse
+from app.policy import catalogue as catalogue_policy
 from app.policy import permission
 from app.services import configuration, settings
-from app.services.catalogue_errors import CatalogueError, UnknownEntry
+from app.services.catalogue.errors import CatalogueError
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -29,7 +32,7 @@ def _settings_form(rows: list[configuration.SettingRow]) -> FlaskForm:
 
 @bp.route("/", methods=["GET", "POST"])
 @permission("hr_or_admin")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     rows = configuration.rows()
     form = _settings_form(rows)
     status = 200
@@ -38,10 +41,7 @@ def index():  # type: ignore[no-untyped-def]
         try:
             changed = configuration.update_settings(values)
         except CatalogueError as error:
-            status = 422
-            for key, messages in error.errors.items():
-                if key in form._fields:
-                    form[key].errors = list(messages)
+            status = refuse(form, error)
         else:
             if changed:
                 labels = ", ".join(settings.SPEC_BY_KEY[key].label for key in changed)
@@ -53,11 +53,8 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<key>/reset", methods=["POST"])
-@permission("hr_or_admin")
-def reset(key: str):  # type: ignore[no-untyped-def]
-    try:
-        configuration.reset_setting(key)
-    except UnknownEntry:
-        abort(404)
-    flash(f"{settings.SPEC_BY_KEY[key].label} is back to its default.", "success")
+@permission("hr_or_admin", catalogue_policy.setting())
+def reset(spec: settings.SettingSpec) -> ResponseReturnValue:
+    configuration.reset_setting(spec.key)
+    flash(f"{spec.label} is back to its default.", "success")
     return redirect(url_for("settings.index"))

@@ -1,0 +1,194 @@
+"""Job roles: the list, one role, the new and edit forms, and the requirements editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from app.blueprints.catalogue import bp
+from app.blueprints.catalogue.forms import RequirementsForm, RoleForm
+from app.blueprints.catalogue.pages import blank_rows, list_page, refused, save_entry
+from app.kernel.forms import options
+from app.models import JobRole
+from app.policy import catalogue as catalogue_policy
+from app.policy import permission
+from app.readiness.vocabulary import REQUIREMENT_KINDS
+from app.services import catalogue
+from app.services.catalogue.errors import CatalogueError
+
+# The target picker's groups, by the catalogue kind a requirement points at.
+TARGET_GROUPS = {
+    "competency": "Competencies",
+    "course": "Courses and certifications",
+    "check_type": "Background-check types",
+    "instrument": "Instruments",
+    "qualification": "Qualifications",
+}
+BLANK_REQUIREMENT = {"kind": "", "target": "", "threshold": "", "weight": "", "mandatory": True}
+
+
+@bp.route("/roles")
+@permission("authenticated")
+def roles() -> ResponseReturnValue:
+    level = request.args.get("level", "")
+    return list_page(
+        "role",
+        "catalogue/roles.html",
+        {"level": int(level) if level.isdigit() and len(level) < 4 else None},
+    )
+
+
+@bp.route("/roles/<code>")
+@permission("authenticated", catalogue_policy.entry("role", name="role"))
+def role_show(role: JobRole) -> ResponseReturnValue:
+    leads_to, reached_from = catalogue.ladder_steps(role)
+    return render_template(
+        "catalogue/role_show.html",
+        role=role,
+        kind=catalogue.KINDS["role"],
+        usage=catalogue.usage("role", role),
+        leads_to=leads_to,
+        reached_from=reached_from,
+    )
+
+
+@bp.route("/roles/new", methods=["GET", "POST"])
+@permission("hr_or_admin")
+def role_new() -> ResponseReturnValue:
+    form = RoleForm(data={"financial_authority_limit": "0.00"})
+    return save_entry(
+        form,
+        "role",
+        lambda: catalogue.create_role(
+            form.code.data, form.title.data, form.level.data, form.financial_authority_limit.data
+        ),
+        saved=lambda role: f"Role {role.code} created. Now list its requirements.",
+        then=lambda role: url_for("catalogue.role_requirements", code=role.code),
+    )
+
+
+@bp.route("/roles/<code>/edit", methods=["GET", "POST"])
+@permission("hr_or_admin", catalogue_policy.entry("role", name="role"))
+def role_edit(role: JobRole) -> ResponseReturnValue:
+    form = RoleForm(obj=role)
+    if not form.is_submitted():
+        form.financial_authority_limit.data = f"{role.financial_authority_limit:.2f}"
+        form.level.data = str(role.level)
+    return save_entry(
+        form,
+        "role",
+        lambda: catalogue.update_role(
+            role.code,
+            title=form.title.data,
+            level=form.level.data,
+            financial_authority_limit=form.financial_authority_limit.data,
+        ),
+        entry=role,
+        saved=lambda saved: f"Role {saved.code} saved.",
+        then=lambda saved: url_for("catalogue.role_show", code=saved.code),
+    )
+
+
+def _target_label(kind: str, entry: Any) -> str:
+    label = f"{entry.code} · {getattr(entry, catalogue.KINDS[kind].name_attr)}"
+    if kind == "course" and entry.validity_months:
+        label += f" (expires after {entry.validity_months} months)"
+    return label + (" (retired)" if entry.retired else "")
+
+
+def _target_choices(role: JobRole) -> list[Any]:
+    """The target picker, grouped by kind; a retired target the role already uses stays."""
+    choices = options([("", "— none (for tenure) —")])
+    for kind, label in TARGET_GROUPS.items():
+        current = [
+            r.target_code
+            for r in role.requirements
+            if r.target_code and catalogue.REQUIREMENT_TARGETS.get(r.kind) == kind
+        ]
+        choices += options(
+            (
+                (f"{kind}:{e.code}", _target_label(kind, e))
+                for e in catalogue.choices(kind, current)
+            ),
+            optgroup=label,
+        )
+    return choices
+
+
+def _requirement_target_value(requirement: Any) -> str:
+    kind = catalogue.REQUIREMENT_TARGETS.get(requirement.kind)
+    return f"{kind}:{requirement.target_code}" if kind and requirement.target_code else ""
+
+
+def _fill_requirements(form: RequirementsForm, role: JobRole) -> None:
+    """One row per stored requirement, as the editor shows it."""
+    for requirement in role.requirements:
+        threshold = catalogue.requirement_threshold(requirement)
+        form.rows.append_entry(
+            {
+                "kind": requirement.kind,
+                "target": _requirement_target_value(requirement),
+                "threshold": "" if threshold is None else str(threshold),
+                "mandatory": bool(requirement.mandatory),
+                "weight": str(catalogue.plain_number(requirement.weight)),
+            }
+        )
+
+
+def _requirements_from(form: RequirementsForm) -> tuple[list[dict[str, Any]], list[int]]:
+    """The rows kept (not removed, with a kind) as the service's items, and their row index."""
+    items, positions = [], []
+    for index, row in enumerate(form.rows.entries):
+        data = row.form
+        kind = (data.kind.data or "").strip()
+        if data.remove.data or not kind:
+            continue
+        target = (data.target.data or "").split(":", 1)[-1].strip()
+        item: dict[str, Any] = {
+            "kind": kind,
+            "target": target or None,
+            "mandatory": bool(data.mandatory.data),
+            "weight": data.weight.data,
+        }
+        threshold_key = catalogue.REQUIREMENT_THRESHOLD.get(kind)
+        threshold = (data.threshold.data or "").strip()
+        if threshold_key:
+            item[threshold_key] = threshold
+        elif threshold:
+            item["min_level"] = threshold  # refused by the service with a clear message
+        items.append(item)
+        positions.append(index)
+    return items, positions
+
+
+def _requirements_page(form: RequirementsForm, role: JobRole, status: int) -> tuple[str, int]:
+    blank_rows(form.rows, BLANK_REQUIREMENT)
+    choices = _target_choices(role)
+    for row in form.rows.entries:
+        row.form.target.choices = choices
+    page = render_template(
+        "catalogue/requirements_form.html", form=form, role=role, kinds=REQUIREMENT_KINDS
+    )
+    return page, status
+
+
+@bp.route("/roles/<code>/requirements", methods=["GET", "POST"])
+@permission("hr_or_admin", catalogue_policy.entry("role", name="role"))
+def role_requirements(role: JobRole) -> ResponseReturnValue:
+    form = RequirementsForm()
+    if not form.is_submitted():
+        _fill_requirements(form, role)
+    status = 200
+    if form.validate_on_submit():
+        items, positions = _requirements_from(form)
+        try:
+            catalogue.replace_requirements(role.code, items)
+        except CatalogueError as error:
+            status = refused(form, error, "requirements", positions)
+            role = catalogue.get_role(role.code)
+        else:
+            flash(f"Requirements of {role.code} saved ({len(items)}).", "success")
+            return redirect(url_for("catalogue.role_show", code=role.code))
+    return _requirements_page(form, role, status)

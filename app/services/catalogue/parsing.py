@@ -1,0 +1,141 @@
+"""The catalogue's field collector: the kernel's ``FieldErrors`` in the catalogue's words.
+
+The parsers are the kernel's; only the wording of a few messages differs (``Enter a name.``,
+``Name has at most 200 characters.``), and a refusal is an ``InvalidEntry``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from app.kernel.errors import DomainError
+from app.kernel.fields import FieldErrors, blank
+
+MONEY_MAX = Decimal("9999999999.99")  # Numeric(12, 2)
+UNLIMITED = 10**9
+
+
+class _Unset:
+    """Marks a keyword argument the caller left out of an update (keep the stored value)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+def keep(value: Any, current: Any) -> Any:
+    """The value an update was given, or the stored one when it was left out."""
+    return current if value is UNSET else value
+
+
+class Fields(FieldErrors):
+    """``FieldErrors`` with the catalogue's wording, refusing with ``InvalidEntry``."""
+
+    def raise_if_any(
+        self,
+        many: str | None = "Some of the values are not valid.",
+        kind: type[DomainError] | None = None,
+    ) -> None:
+        from app.services.catalogue.errors import InvalidEntry
+
+        super().raise_if_any(many, kind or InvalidEntry)
+
+    def text(  # type: ignore[override]
+        self,
+        name: str,
+        value: Any,
+        label: str,
+        *,
+        required: bool = True,
+        max_length: int = 200,
+        default: str | None = None,
+        multiline: bool = False,
+    ) -> str | None:
+        if value is not None and not isinstance(value, str):
+            self.add(name, f"{label} must be text.")
+            return None
+        text = super().text(
+            name,
+            value,
+            label,
+            required=required,
+            max_length=UNLIMITED,
+            default=default,
+            multiline=multiline,
+            missing=f"Enter a {label.lower()}.",
+        )
+        if text is not None and len(text) > max_length:
+            self.add(name, f"{label} has at most {max_length} characters.")
+            return None
+        return text
+
+    def integer(  # type: ignore[override]
+        self,
+        name: str,
+        value: Any,
+        label: str,
+        *,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        required: bool = True,
+    ) -> int | None:
+        return super().integer(
+            name,
+            value,
+            label,
+            minimum=minimum,
+            maximum=maximum,
+            required=required,
+            missing=f"Enter {label.lower()}.",
+        )
+
+    def decimal(  # type: ignore[override]
+        self,
+        name: str,
+        value: Any,
+        label: str,
+        *,
+        minimum: Decimal | None = None,
+        maximum: Decimal | None = None,
+        places: int = 2,
+        required: bool = True,
+        strictly_above: Decimal | None = None,
+    ) -> Decimal | None:
+        if isinstance(value, bool):
+            self.add(name, f"{label} must be a number.")
+            return None
+        return super().decimal(
+            name,
+            value,
+            label,
+            minimum=minimum,
+            maximum=maximum,
+            places=places,
+            required=required,
+            strictly_above=strictly_above,
+            missing=f"Enter {label.lower()}.",
+        )
+
+    def money(  # type: ignore[override]
+        self, name: str, value: Any, label: str, *, required: bool = True
+    ) -> Decimal | None:
+        return self.decimal(
+            name, value, label, minimum=Decimal("0"), maximum=MONEY_MAX, required=required
+        )
+
+    def date(self, name: str, value: Any, label: str) -> date | None:  # type: ignore[override]
+        if isinstance(value, date):
+            return value
+        if blank(value):
+            self.add(name, f"Enter {label.lower()} as YYYY-MM-DD.")
+            return None
+        return super().date(
+            name,
+            value,
+            label,
+            message=f"{label} must be a real date written YYYY-MM-DD, e.g. 2026-11-22.",
+        )

@@ -1,0 +1,191 @@
+"""The catalogue's JSON shapes (docs/API.md "Catalogue"), shared by the API and the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
+
+from app.models import (
+    CheckType,
+    Competency,
+    Course,
+    CourseGrant,
+    CoursePrerequisite,
+    CourseSession,
+    Instrument,
+    JobRole,
+    LadderEdge,
+    QualificationType,
+    Requirement,
+)
+from app.services.catalogue.kinds import REQUIREMENT_THRESHOLD, kind_of
+from app.services.catalogue.queries import LADDER_SORTS, ladder_query, list_query
+
+# What a list's serializer reads, loaded once per page; entries reached through a reference
+# (a prerequisite, a required course) do not load their own collections, which the list never
+# shows, so the query count of a page does not depend on its rows (docs/DESIGN.md "Bulk first").
+_BARE_COURSE = (lazyload(Course.prerequisite_links), lazyload(Course.grants))
+_BARE_ROLE = (lazyload(JobRole.requirements),)
+LIST_LOADING: dict[str, tuple[Any, ...]] = {
+    "course": (
+        selectinload(Course.prerequisite_links)
+        .joinedload(CoursePrerequisite.prerequisite)
+        .options(*_BARE_COURSE),
+        selectinload(Course.grants).joinedload(CourseGrant.competency),
+    ),
+    "role": (
+        selectinload(JobRole.requirements).joinedload(Requirement.course).options(*_BARE_COURSE),
+    ),
+}
+
+
+def serialized_list_query(kind: str, q: str | None, status: str | None) -> Select:
+    """Entries of one kind by code, loading what their serializer reads (docs/API.md lists)."""
+    model = kind_of(kind).model
+    stmt = list_query(kind, q=q, status=status).order_by(model.code)
+    return stmt.options(*LIST_LOADING.get(kind, ()))
+
+
+def serialized_ladder_query(q: str | None) -> Select:
+    """Ladder steps from the lowest roles up, each with both roles but not their requirements."""
+    return ladder_query(q, order=(LADDER_SORTS["from"], LADDER_SORTS["to"])).options(
+        joinedload(LadderEdge.from_role).options(*_BARE_ROLE),
+        joinedload(LadderEdge.to_role).options(*_BARE_ROLE),
+    )
+
+
+def plain_number(value: Decimal | None) -> int | float | None:
+    """A JSON number for a non-money decimal (hours, scores, weights): 3.5, 16, 1."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{Decimal(value):.2f}"
+
+
+def competency_to_dict(competency: Competency) -> dict[str, Any]:
+    return {
+        "code": competency.code,
+        "name": competency.name,
+        "category": competency.category,
+        "description": competency.description,
+        "retired": bool(competency.retired),
+    }
+
+
+def course_to_dict(course: Course) -> dict[str, Any]:
+    return {
+        "code": course.code,
+        "title": course.title,
+        "category": course.category,
+        "hours": plain_number(course.hours),
+        "cost": _money(course.cost),
+        "validity_months": course.validity_months,
+        "default_duration_days": course.default_duration_days,
+        "prerequisites": sorted(link.prerequisite.code for link in course.prerequisite_links),
+        "grants": sorted(
+            ({"competency": g.competency.code, "level": g.level} for g in course.grants),
+            key=lambda grant: str(grant["competency"]),
+        ),
+        "retired": bool(course.retired),
+    }
+
+
+def session_to_dict(session: CourseSession) -> dict[str, Any]:
+    return {
+        "id": session.id,
+        "course": session.course.code,
+        "starts_on": session.starts_on.isoformat(),
+        "ends_on": session.ends_on.isoformat(),
+        "seats": session.seats,
+        "location": session.location,
+        "cancelled": bool(session.cancelled),
+    }
+
+
+def check_type_to_dict(check_type: CheckType) -> dict[str, Any]:
+    return {
+        "code": check_type.code,
+        "name": check_type.name,
+        "rescreen_months": check_type.rescreen_months,
+        "turnaround_days": check_type.turnaround_days,
+        "retired": bool(check_type.retired),
+    }
+
+
+def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
+    return {
+        "code": instrument.code,
+        "name": instrument.name,
+        "kind": instrument.kind,
+        "scale_min": plain_number(instrument.scale_min),
+        "scale_max": plain_number(instrument.scale_max),
+        "dimensions": list(instrument.dimensions or []),
+        "validity_months": instrument.validity_months,
+        "retired": bool(instrument.retired),
+    }
+
+
+def qualification_to_dict(qualification: QualificationType) -> dict[str, Any]:
+    return {
+        "code": qualification.code,
+        "name": qualification.name,
+        "retired": bool(qualification.retired),
+    }
+
+
+def requirement_to_dict(requirement: Requirement) -> dict[str, Any]:
+    """docs/API.md: {kind, target, min_level|min_score|min_months, mandatory, weight}."""
+    data: dict[str, Any] = {"kind": requirement.kind, "target": requirement.target_code}
+    threshold = REQUIREMENT_THRESHOLD.get(requirement.kind)
+    if threshold == "min_score":
+        data["min_score"] = plain_number(requirement.min_score)
+    elif threshold:
+        data[threshold] = getattr(requirement, threshold)
+    data["mandatory"] = bool(requirement.mandatory)
+    data["weight"] = plain_number(requirement.weight)
+    return data
+
+
+def role_to_dict(role: JobRole) -> dict[str, Any]:
+    return {
+        "code": role.code,
+        "title": role.title,
+        "level": role.level,
+        "financial_authority_limit": _money(role.financial_authority_limit),
+        "requirements": [requirement_to_dict(r) for r in role.requirements],
+        "retired": bool(role.retired),
+    }
+
+
+def ladder_edge_to_dict(edge: LadderEdge) -> dict[str, Any]:
+    return {
+        "from_role": edge.from_role.code,
+        "to_role": edge.to_role.code,
+        "typical_months": edge.typical_months,
+    }
+
+
+SERIALIZERS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "competency": competency_to_dict,
+    "course": course_to_dict,
+    "check_type": check_type_to_dict,
+    "instrument": instrument_to_dict,
+    "qualification": qualification_to_dict,
+    "role": role_to_dict,
+}
+
+
+def requirement_threshold(requirement: Requirement) -> Any:
+    """The one threshold a requirement carries, for display (level, score or months)."""
+    key = REQUIREMENT_THRESHOLD.get(requirement.kind)
+    if key == "min_score":
+        return plain_number(requirement.min_score)
+    return getattr(requirement, key) if key else None

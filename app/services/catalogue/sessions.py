@@ -1,0 +1,90 @@
+"""Course sessions: scheduled runs of a course (docs/RULES.md CourseSession)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.extensions import db
+from app.models import CourseSession
+from app.services.catalogue.errors import InvalidEntry, write
+from app.services.catalogue.kinds import get_course, get_session
+from app.services.catalogue.parsing import UNSET, Fields
+
+
+def _session_values(
+    fields: Fields, starts_on: Any, ends_on: Any, seats: Any, location: Any
+) -> dict[str, Any]:
+    start = fields.date("starts_on", starts_on, "Start date")
+    end = fields.date("ends_on", ends_on, "End date")
+    if start and end and end < start:
+        fields.add("ends_on", "The end date cannot be before the start date.")
+    if start and end and (end - start).days > 730:
+        fields.add("ends_on", "A session lasts at most two years; check the end date.")
+    return {
+        "starts_on": start,
+        "ends_on": end,
+        "seats": fields.integer("seats", seats, "Seats", minimum=1, maximum=10000),
+        "location": fields.text("location", location, "Location", required=False, max_length=120),
+    }
+
+
+@write
+def add_session(
+    course_code: str, starts_on: Any, ends_on: Any, seats: Any, location: Any = None
+) -> CourseSession:
+    """Schedule a run of a course (docs/RULES.md CourseSession: start and end dates, seats)."""
+    course = get_course(course_code)
+    fields = Fields()
+    values = _session_values(fields, starts_on, ends_on, seats, location)
+    if course.retired:
+        raise InvalidEntry(f"{course.code} is retired; restore it before scheduling sessions.")
+    fields.raise_if_any("Check the session's fields.")
+    session = CourseSession(course_id=course.id, cancelled=False, **values)
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+@write
+def update_session(
+    session_id: int,
+    *,
+    starts_on: Any = UNSET,
+    ends_on: Any = UNSET,
+    seats: Any = UNSET,
+    location: Any = UNSET,
+) -> CourseSession:
+    session = get_session(session_id)
+    fields = Fields()
+    values = _session_values(
+        fields,
+        session.starts_on if starts_on is UNSET else starts_on,
+        session.ends_on if ends_on is UNSET else ends_on,
+        session.seats if seats is UNSET else seats,
+        session.location if location is UNSET else location,
+    )
+    fields.raise_if_any("Check the session's fields.")
+    for key, value in values.items():
+        setattr(session, key, value)
+    return session
+
+
+@write
+def cancel_session(session_id: int) -> CourseSession:
+    """Cancel a session: it stays listed for history but no longer counts as scheduled."""
+    session = get_session(session_id)
+    if session.cancelled:
+        raise InvalidEntry("That session is already cancelled.")
+    session.cancelled = True
+    return session
+
+
+@write
+def reinstate_session(session_id: int) -> CourseSession:
+    session = get_session(session_id)
+    if not session.cancelled:
+        raise InvalidEntry("That session is not cancelled.")
+    if session.course.retired:
+        raise InvalidEntry(f"{session.course.code} is retired; restore it first.")
+    session.cancelled = False
+    return session
