@@ -22,6 +22,7 @@ from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.kernel.errors import NotFound
 from app.models import Employee, JobRole, User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -83,6 +84,8 @@ class Load(NamedTuple):
     fetch: Callable[[Any], Any]
     check: Callable[[Any, Any], bool]
     denied: int = 404
+    missing: str = ""
+    """What a 404 says (the API's error message); empty: the generic not-found answer."""
 
 
 def permission(name: str, *loads: Load, open_args: Iterable[str] = ()) -> Callable[[F], F]:
@@ -110,10 +113,13 @@ def permission(name: str, *loads: Load, open_args: Iterable[str] = ()) -> Callab
                     abort(403)
             for load in loads:
                 found = load.fetch(kwargs.pop(load.arg))
-                if found is None:
-                    abort(404)
-                if not load.check(user, found):
-                    abort(load.denied)
+                status = 404 if found is None else None
+                if status is None and not load.check(user, found):
+                    status = load.denied
+                if status == 404 and load.missing:
+                    raise NotFound(load.missing)
+                if status is not None:
+                    abort(status)
                 kwargs[load.name] = found
             return view(*args, **kwargs)
 

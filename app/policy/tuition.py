@@ -23,9 +23,12 @@ def _visible_request(request_id: Any) -> TuitionRequest | None:
     return req
 
 
-def request(arg: str = "request_id", name: str = "req") -> policy.Load:
-    """Load a request the caller may see; 404 otherwise."""
-    return policy.Load(arg, name, svc.find_request, svc.may_see)
+NOT_FOUND = "There is no such tuition request, or you may not see it."
+
+
+def request(arg: str = "request_id", name: str = "req", missing: str = "") -> policy.Load:
+    """Load a request the caller may see; 404 otherwise (saying ``missing``, in the API)."""
+    return policy.Load(arg, name, svc.find_request, svc.may_see, missing=missing)
 
 
 def own_request(arg: str = "request_id", name: str = "req") -> policy.Load:

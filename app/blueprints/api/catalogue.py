@@ -108,9 +108,17 @@ def _kind(
         status=201,
         **write,
     )(creating)
-    api_route(bp, f"{path}/<code>", "GET", summary=f"One {noun}, by code", response=schema, **read)(
-        showing
-    )
+    # A catalogue code is no secret (every signed-in user reads the catalogue): the
+    # permission is the check, and an unknown code is the service's 404 naming it.
+    api_route(
+        bp,
+        f"{path}/<code>",
+        "GET",
+        summary=f"One {noun}, by code",
+        response=schema,
+        open_args=("code",),
+        **read,
+    )(showing)
     api_route(
         bp,
         f"{path}/<code>",
@@ -118,6 +126,7 @@ def _kind(
         summary=f"Change a {noun} (only the fields sent)",
         body=f"{schema}Patch",
         response=schema,
+        open_args=("code",),
         **write,
     )(editing)
 
@@ -169,6 +178,7 @@ _kind("role", "/roles", "Role", svc.create_role, svc.update_role, "job role", "r
     bp,
     "/courses/<code>/sessions",
     "GET",
+    open_args=("code",),
     permission="authenticated",
     summary="Scheduled sessions of a course",
     tag=TAG,
@@ -203,6 +213,7 @@ def list_course_sessions(code: str) -> Any:
     bp,
     "/courses/<code>/sessions",
     "POST",
+    open_args=("code",),
     permission="hr_or_admin",
     summary="Schedule a session of a course",
     tag=TAG,
@@ -230,6 +241,7 @@ def create_course_session(code: str) -> Any:
     bp,
     "/roles/<code>/requirements",
     "GET",
+    open_args=("code",),
     permission="authenticated",
     summary="The requirements of a role",
     tag=TAG,
@@ -245,6 +257,7 @@ def list_role_requirements(code: str) -> Any:
     bp,
     "/roles/<code>/requirements",
     "PUT",
+    open_args=("code",),
     permission="hr_or_admin",
     summary="Replace the whole requirement list of a role",
     tag=TAG,

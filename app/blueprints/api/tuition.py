@@ -29,6 +29,7 @@ from app.blueprints.api.spec import (
 from app.clock import today
 from app.models import TuitionRequest
 from app.models.tuition import TUITION_STATES
+from app.policy import tuition as tuition_policy
 from app.services import tuition as svc
 
 TAG = "Tuition"
@@ -100,9 +101,9 @@ def create_tuition_request() -> Any:
     tag=TAG,
     who="The employee, their managers, hr and finance; anyone else gets 404.",
     response="TuitionRequest",
+    loads=(tuition_policy.request(missing=tuition_policy.NOT_FOUND),),
 )
-def show_tuition_request(request_id: int) -> Any:
-    req = svc.load_request(request_id, _user())
+def show_tuition_request(req: TuitionRequest) -> Any:
     return jsonify(svc.request_to_dict(req, include_history=True))
 
 
@@ -117,13 +118,12 @@ def show_tuition_request(request_id: int) -> Any:
     body="TuitionRequestPatch",
     response="TuitionRequest",
     conflict=True,
+    loads=(tuition_policy.request(missing=tuition_policy.NOT_FOUND),),
 )
-def update_tuition_request(request_id: int) -> Any:
-    user = _user()
-    req = svc.load_request(request_id, user)
+def update_tuition_request(req: TuitionRequest) -> Any:
     current = svc.request_fields(req)
     current.update(json_body())
-    req = svc.update_request(request_id, current, user)
+    req = svc.update_request(req.id, current, _user())
     return jsonify(svc.request_to_dict(req, include_history=True))
 
 
@@ -162,8 +162,9 @@ def _upload_id(data: dict[str, Any], key: str) -> int | None:
     "uploaded for this employee. The answer is the request in its new state, with its "
     "`state` and `amount` (the reserved amount after the finance approval, the reimbursed "
     "amount after pay).",
+    loads=(tuition_policy.request(missing=tuition_policy.NOT_FOUND),),
 )
-def transition_tuition_request(request_id: int) -> Any:
+def transition_tuition_request(req: TuitionRequest) -> Any:
     user = _user()
     files: dict[str, Any] = {}
     if is_multipart():
@@ -174,7 +175,7 @@ def transition_tuition_request(request_id: int) -> Any:
     receipt = files.get("receipt") or _upload_id(data, "receipt_upload_id")
     transcript = files.get("transcript") or _upload_id(data, "transcript_upload_id")
     req = svc.transition(
-        request_id,
+        req.id,
         str(data.get("action") or ""),
         user,
         reason=data.get("reason"),
