@@ -21,20 +21,14 @@ The sub-areas: ``profile`` (people), ``completions``, ``ratings``, ``checks``, `
 from app.kernel.uow import batch
 from app.services import settings
 from app.services.records.assessments import (
-    AssessmentView,
     add_360_response,
     assessment_view,
     delete_assessment,
-    min_group_responses,
     record_assessment,
-    result_360,
 )
 from app.services.records.checks import (
-    ADVERSE_STATUSES,
     CHECK_FILTER_STATUSES,
-    CHECK_RESULTS,
     CHECK_SORTS,
-    CHECK_TRANSITIONS,
     change_check_status,
     check_display_status,
     check_list_query,
@@ -45,14 +39,12 @@ from app.services.records.checks import (
     record_pre_adverse_notice,
     update_check_details,
 )
-from app.services.records.common import unit_of_work
 from app.services.records.completions import (
     COMPLETION_SORTS,
     COMPLETION_STATUSES,
     completion_list_query,
     completion_status,
     delete_completion,
-    expires_on_for,
     pending_completion_count,
     record_completion,
     reject_completion,
@@ -69,7 +61,6 @@ from app.services.records.errors import (
     StaleRecord,
 )
 from app.services.records.profile import (
-    EMPLOYEE_FIELDS,
     ProfileChange,
     create_employee,
     find_employee,
@@ -92,7 +83,6 @@ from app.services.records.serializers import (
     talent_review_to_dict,
 )
 from app.services.records.talent_reviews import (
-    NINE_BOX,
     delete_talent_review,
     nine_box_name,
     record_talent_review,
@@ -100,17 +90,11 @@ from app.services.records.talent_reviews import (
 )
 
 __all__ = [
-    "ADVERSE_STATUSES",
     "CHECK_FILTER_STATUSES",
-    "CHECK_RESULTS",
     "CHECK_SORTS",
-    "CHECK_TRANSITIONS",
     "COMPLETION_SORTS",
     "COMPLETION_STATUSES",
-    "EMPLOYEE_FIELDS",
-    "NINE_BOX",
     "STALE_MESSAGE",
-    "AssessmentView",
     "ProfileChange",
     "RecordConflict",
     "RecordError",
@@ -137,9 +121,7 @@ __all__ = [
     "earliest_final_notice",
     "education_to_dict",
     "employee_to_dict",
-    "expires_on_for",
     "find_employee",
-    "min_group_responses",
     "next_check_statuses",
     "nine_box_name",
     "pending_completion_count",
@@ -154,11 +136,9 @@ __all__ = [
     "record_talent_review",
     "reject_completion",
     "report_completion",
-    "result_360",
     "role_history_to_dict",
     "settings",
     "talent_review_to_dict",
-    "unit_of_work",
     "update_check_details",
     "update_completion",
     "update_education",

@@ -18,7 +18,13 @@ from app.models import BackgroundCheck, CheckType, Employee, User
 from app.readiness.dates import add_business_days, add_months
 from app.readiness.vocabulary import CHECK_STATUSES, OPEN_CHECK_STATUSES
 from app.services import settings
-from app.services.records.common import RecordFields, check_version, require_hr, unit_of_work
+from app.services.records.common import (
+    RecordFields,
+    check_version,
+    require_hr,
+    search,
+    unit_of_work,
+)
 from app.services.records.errors import RecordConflict, RecordError
 
 # The check lifecycle (docs/RULES.md Background checks; issue 3 "the status lifecycle is
@@ -439,12 +445,12 @@ def check_list_query(
         .add_columns(Employee.name, Employee.employee_no)
     )
     if q:
-        like = f"%{q.strip().lower()}%"
         stmt = stmt.where(
-            or_(
-                func.lower(Employee.name).like(like),
-                func.lower(Employee.employee_no).like(like),
-                func.lower(func.coalesce(BackgroundCheck.vendor, "")).like(like),
+            search(
+                q,
+                Employee.name,
+                Employee.employee_no,
+                func.coalesce(BackgroundCheck.vendor, ""),
             )
         )
     if check_type:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from app.clock import today
 from app.extensions import db
@@ -142,3 +142,9 @@ def is_hr(actor: User | None) -> bool:
 def require_hr(actor: User | None, doing: str) -> None:
     if not is_hr(actor):
         raise RecordForbidden(f"Only HR can {doing}.")
+
+
+def search(q: str, *columns: Any) -> ColumnElement[bool]:
+    """A list's search box: any of ``columns`` contains ``q``, ignoring case."""
+    like = f"%{q.strip().lower()}%"
+    return or_(*(func.lower(column).like(like) for column in columns))

@@ -22,6 +22,7 @@ from app.services.records.common import (
     actor_id,
     check_version,
     require_hr,
+    search,
     unit_of_work,
 )
 from app.services.records.errors import RecordConflict, RecordForbidden
@@ -321,15 +322,7 @@ def completion_list_query(
         )
     )
     if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Employee.name).like(like),
-                func.lower(Employee.employee_no).like(like),
-                func.lower(Course.code).like(like),
-                func.lower(Course.title).like(like),
-            )
-        )
+        stmt = stmt.where(search(q, Employee.name, Employee.employee_no, Course.code, Course.title))
     if course:
         stmt = stmt.where(Course.code == course)
     if verification:
