@@ -35,8 +35,7 @@ class ImportKind:
         return next(c for c in self.columns if c.field == name)
 
 
-PERSON_ALIASES = (
-    "employee",
+NUMBER_ALIASES = (
     "employee no",
     "employee number",
     "emp no",
@@ -48,10 +47,8 @@ PERSON_ALIASES = (
     "personnel number",
     "badge",
     "badge number",
-    "email",
-    "employee email",
-    "work email",
 )
+PERSON_ALIASES = ("employee", *NUMBER_ALIASES, "email", "employee email", "work email")
 
 KINDS: dict[str, ImportKind] = {
     "employees": ImportKind(
@@ -62,21 +59,7 @@ KINDS: dict[str, ImportKind] = {
                 "employee_no",
                 "Employee number",
                 True,
-                (
-                    "employee no",
-                    "employee number",
-                    "emp no",
-                    "emp id",
-                    "employee id",
-                    "staff id",
-                    "staff no",
-                    "staff number",
-                    "personnel number",
-                    "badge",
-                    "badge number",
-                    "number",
-                    "id",
-                ),
+                (*NUMBER_ALIASES, "number", "id"),
             ),
             Column("name", "Name", True, ("full name", "employee name", "display name")),
             Column("email", "Email", True, ("e mail", "email address", "work email", "mail")),

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from app.clock import today
 from app.extensions import db
+from app.kernel.errors import DomainError
 from app.kernel.fields import FieldErrors, blank
 from app.kernel.uow import UnitOfWork
 from app.models import User
@@ -30,7 +31,7 @@ class RecordFields(FieldErrors):
     """The kernel's field collector, refusing with a ``RecordError``, plus the two parsers
     every record kind words its own way: dates (never ahead of today) and catalogue codes."""
 
-    def raise_if_any(self, many: str | None = None, kind: type[Any] = RecordError) -> None:
+    def raise_if_any(self, many: str | None = None, kind: type[DomainError] = RecordError) -> None:
         super().raise_if_any(many, kind)
 
     def day(
