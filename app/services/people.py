@@ -84,7 +84,12 @@ class EmployeeRecords:
     education: list[EducationRecord] = field(default_factory=list)
     tuition: list[TuitionRequest] = field(default_factory=list)
     reports: list[Employee] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _rows(model: Any, order: Any, employee_id: int, *options: Any) -> list[Any]:
+    """One record table's rows of one employee, newest first: one query."""
+    stmt = select(model).where(model.employee_id == employee_id).order_by(order.desc())
+    return list(db.session.scalars(stmt.options(*options) if options else stmt))
 
 
 def records_for(user: User, employee: Employee) -> EmployeeRecords:
@@ -92,69 +97,22 @@ def records_for(user: User, employee: Employee) -> EmployeeRecords:
     visible = {aspect for aspect in policy.ASPECTS if policy.can_view(user, employee, aspect)}
     result = EmployeeRecords(employee=employee, visible=visible)
     eid = employee.id
-    result.history = list(
-        db.session.scalars(
-            select(RoleHistory)
-            .where(RoleHistory.employee_id == eid)
-            .order_by(RoleHistory.started_on.desc())
-        )
-    )
+    result.history = _rows(RoleHistory, RoleHistory.started_on, eid)
     if "training" in visible:
-        result.completions = list(
-            db.session.scalars(
-                select(Completion)
-                .where(Completion.employee_id == eid)
-                .order_by(Completion.completed_on.desc())
-            )
-        )
+        result.completions = _rows(Completion, Completion.completed_on, eid)
     if "ratings" in visible:
-        result.ratings = list(
-            db.session.scalars(
-                select(CompetencyRating)
-                .where(CompetencyRating.employee_id == eid)
-                .order_by(CompetencyRating.rated_on.desc())
-            )
-        )
+        result.ratings = _rows(CompetencyRating, CompetencyRating.rated_on, eid)
     if "check_status" in visible:
-        result.checks = list(
-            db.session.scalars(
-                select(BackgroundCheck)
-                .where(BackgroundCheck.employee_id == eid)
-                .order_by(BackgroundCheck.requested_on.desc())
-            )
-        )
+        result.checks = _rows(BackgroundCheck, BackgroundCheck.requested_on, eid)
     if "assessments" in visible:
-        result.assessments = list(
-            db.session.scalars(
-                select(Assessment)
-                .options(selectinload(Assessment.responses))
-                .where(Assessment.employee_id == eid)
-                .order_by(Assessment.conducted_on.desc())
-            )
+        result.assessments = _rows(
+            Assessment, Assessment.conducted_on, eid, selectinload(Assessment.responses)
         )
-        result.talent_reviews = list(
-            db.session.scalars(
-                select(TalentReview)
-                .where(TalentReview.employee_id == eid)
-                .order_by(TalentReview.period.desc())
-            )
-        )
+        result.talent_reviews = _rows(TalentReview, TalentReview.period, eid)
     if "education" in visible:
-        result.education = list(
-            db.session.scalars(
-                select(EducationRecord)
-                .where(EducationRecord.employee_id == eid)
-                .order_by(EducationRecord.completed_on.desc())
-            )
-        )
+        result.education = _rows(EducationRecord, EducationRecord.completed_on, eid)
     if "tuition" in visible:
-        result.tuition = list(
-            db.session.scalars(
-                select(TuitionRequest)
-                .where(TuitionRequest.employee_id == eid)
-                .order_by(TuitionRequest.starts_on.desc())
-            )
-        )
+        result.tuition = _rows(TuitionRequest, TuitionRequest.starts_on, eid)
     result.reports = list(
         db.session.scalars(
             select(Employee).where(Employee.manager_id == eid).order_by(Employee.name)

@@ -1,6 +1,6 @@
 """Evidence, receipts and transcripts: size-limited, typed by content, stored with random names.
 
-DESIGN.md principle 8: uploads are size-limited (config ``UPLOAD_MAX_BYTES``), type-checked by
+docs/DESIGN.md principle 8: uploads are size-limited (config ``UPLOAD_MAX_BYTES``), type-checked by
 their content's magic bytes (PDF, PNG, JPEG: the name and the browser's claimed type are not
 trusted), stored under ``app.config["UPLOAD_FOLDER"]`` (instance/uploads) with random names, and
 served only through an authorized route that checks the ``uploads`` aspect of the owning
@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from app import policy
 from app.clock import now
 from app.extensions import db
+from app.kernel.errors import Invalid
 from app.models import Employee, Upload, User
 
 PURPOSES = ("evidence", "receipt", "transcript")
@@ -54,16 +55,13 @@ STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpg)$")
 _NEW_FILES_KEY = "echelon_new_upload_files"
 
 
-class UploadError(ValueError):
-    """An upload was refused; ``errors`` maps the form field to messages. Nothing was stored."""
-
-    status = 422
+class UploadError(Invalid):
+    """An upload was refused (422); ``errors`` maps the form field to messages. Nothing was
+    stored."""
 
     def __init__(self, message: str, field: str = "file") -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, {field: [message]})
         self.messages = [message]
-        self.errors = {field: [message]}
 
 
 def max_bytes() -> int:

@@ -382,7 +382,7 @@ def test_an_import_running_while_someone_edits_loses_nothing(
 
     read_maria = threading.Event()
     edited = threading.Event()
-    original = records._update_employee
+    original = records.profile._update_employee
 
     def paced(employee: Employee, changes: Any, *, actor: Any) -> Any:
         if employee.id == ids[0] and threading.current_thread().name == "import":
@@ -396,7 +396,7 @@ def test_an_import_running_while_someone_edits_loses_nothing(
             return result
         return original(employee, changes, actor=actor)
 
-    monkeypatch.setattr(records, "_update_employee", paced)
+    monkeypatch.setattr(records.profile, "_update_employee", paced)
     outcome: dict[str, Any] = {}
 
     def run_import() -> None:

@@ -1,0 +1,138 @@
+"""Export: the import's own sets and column names, so an export can be edited and imported
+again. A cell a spreadsheet would run as a formula is prefixed with ``'`` (the import strips it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.models import (
+    Competency,
+    CompetencyRating,
+    Completion,
+    Course,
+    Department,
+    Employee,
+    JobRole,
+)
+from app.services.csv_io.kinds import KINDS
+from app.services.csv_io.reading import FORMULA_PREFIXES
+from app.services.records import RecordError
+
+
+def _safe(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def _employees() -> tuple[list[str], Sequence[Any]]:
+    manager = aliased(Employee)
+    rows = db.session.execute(
+        select(
+            Employee.employee_no,
+            Employee.name,
+            Employee.email,
+            Employee.hire_date,
+            JobRole.code,
+            Employee.role_since,
+            manager.employee_no,
+            Department.code,
+            Employee.jurisdiction,
+            Employee.status,
+            Employee.termination_date,
+            Employee.termination_reason,
+        )
+        .outerjoin(JobRole, Employee.job_role_id == JobRole.id)
+        .outerjoin(manager, Employee.manager_id == manager.id)
+        .outerjoin(Department, Employee.department_id == Department.id)
+        .order_by(Employee.employee_no)
+    ).all()
+    headers = [
+        "employee_no",
+        "name",
+        "email",
+        "hire_date",
+        "role",
+        "role_since",
+        "manager",
+        "department",
+        "jurisdiction",
+        "status",
+        "termination_date",
+        "termination_reason",
+    ]
+    return headers, rows
+
+
+def _completions() -> tuple[list[str], Sequence[Any]]:
+    rows = db.session.execute(
+        select(
+            Employee.employee_no,
+            Employee.name,
+            Course.code,
+            Completion.completed_on,
+            Completion.expires_on,
+            Completion.score,
+        )
+        .join(Employee, Completion.employee_id == Employee.id)
+        .join(Course, Completion.course_id == Course.id)
+        .where(Completion.verification == "verified")
+        .order_by(Employee.employee_no, Completion.completed_on, Course.code)
+    ).all()
+    return ["employee", "employee_name", "course", "completed_on", "expires_on", "score"], rows
+
+
+def _ratings() -> tuple[list[str], Sequence[Any]]:
+    rows = db.session.execute(
+        select(
+            Employee.employee_no,
+            Employee.name,
+            Competency.code,
+            CompetencyRating.level,
+            CompetencyRating.rated_on,
+            CompetencyRating.source,
+            CompetencyRating.evidence,
+        )
+        .join(Employee, CompetencyRating.employee_id == Employee.id)
+        .join(Competency, CompetencyRating.competency_id == Competency.id)
+        .order_by(Employee.employee_no, CompetencyRating.rated_on, Competency.code)
+    ).all()
+    headers = ["employee", "employee_name", "competency", "level", "rated_on", "source", "evidence"]
+    return headers, rows
+
+
+EXPORTS: dict[str, Callable[[], tuple[list[str], Sequence[Any]]]] = {
+    "employees": _employees,
+    "completions": _completions,
+    "ratings": _ratings,
+}
+
+
+def export_rows(kind_name: str) -> tuple[list[str], list[list[str]]]:
+    """The rows of an export, one query each; columns are the import's field names."""
+    if kind_name not in EXPORTS:
+        raise RecordError(f"Unknown export {kind_name!r}; choose one of {', '.join(KINDS)}.")
+    headers, rows = EXPORTS[kind_name]()
+    return headers, [[_safe(v) for v in row] for row in rows]
+
+
+def export_csv(kind_name: str) -> str:
+    headers, rows = export_rows(kind_name)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -1,0 +1,241 @@
+"""The import: a dry run reports, per row, what would be created, updated, left unchanged or
+refused and why; applying is all or nothing, so a single refused row means nothing is written.
+
+The rows run through the record services in one transaction, each in a savepoint and inside
+the kernel's ``batch()`` (the services flush, the import owns the commit): the dry run is the
+real import rolled back at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from app.extensions import db
+from app.kernel.uow import batch
+from app.models import User
+from app.services.csv_io.kinds import DATE_FORMATS, KINDS, ImportKind, resolve_mapping
+from app.services.csv_io.reading import ParsedFile, cell, convert_date, parse_csv
+from app.services.csv_io.rows import HANDLERS, SERVICE_FIELDS, employee_manager, row_key
+from app.services.records import RecordError, RecordForbidden
+
+Row = dict[str, str]
+
+
+@dataclass
+class RowResult:
+    line: int
+    action: str  # create | update | unchanged | refuse
+    key: str
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    kind: ImportKind
+    headers: list[str]
+    mapping: dict[str, str | None]
+    date_format: str
+    rows: list[RowResult] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    applied: bool = False
+    dry_run: bool = True
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"create": 0, "update": 0, "unchanged": 0, "refuse": 0}
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows) and self.counts["refuse"] == 0
+
+    @property
+    def file_errors(self) -> list[str]:
+        return [message for messages in self.errors.values() for message in messages]
+
+
+def _messages(error: RecordError, labels: Mapping[str, str]) -> list[str]:
+    if not error.errors:
+        return [error.message]
+    result: list[str] = []
+    for key, messages in error.errors.items():
+        label = labels.get(key, key.replace("_", " "))
+        result.extend(f"{label}: {message}" for message in messages)
+    return result
+
+
+def _begin_outer_transaction() -> None:
+    """Open the real transaction before the first savepoint.
+
+    pysqlite emits BEGIN only before a data-changing statement, so a SAVEPOINT issued first
+    would run outside a transaction and its RELEASE would commit: a dry run would write.
+    IMMEDIATE takes SQLite's write lock now: a deferred transaction that read a row which
+    someone else then saved could not write any more ("database is locked", at once), so the
+    import would crash instead of telling the user; others' saves wait for the import instead.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.driver_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def run_import(
+    kind_name: str,
+    data: bytes | str,
+    *,
+    mapping: Mapping[str, str | None] | None = None,
+    date_format: str = "iso",
+    apply: bool = False,
+    actor: User | None,
+) -> ImportReport:
+    """Dry-run (``apply=False``) or apply an import; applying is all or nothing.
+
+    The rows run through the record services in one transaction, each in a savepoint; the
+    transaction is committed only when applying and no row is refused, and rolled back
+    otherwise, so a dry run and a refused import change nothing.
+    """
+    if kind_name not in KINDS:
+        raise RecordError(
+            f"Unknown import {kind_name!r}; choose one of {', '.join(KINDS)}.",
+            {"kind": [f"Choose one of {', '.join(KINDS)}."]},
+        )
+    if actor is not None and not actor.has_role("hr"):
+        raise RecordForbidden("Only HR can import records.")
+    if date_format not in DATE_FORMATS:
+        date_format = "iso"
+    kind = KINDS[kind_name]
+    parsed = parse_csv(data)
+    report = ImportReport(kind, parsed.headers, {}, date_format, dry_run=not apply)
+    if parsed.errors:
+        report.errors["file"] = parsed.errors
+        return report
+    report.mapping, report.errors = resolve_mapping(kind, parsed.headers, mapping)
+    if report.errors:
+        return report
+    db.session.rollback()  # start from a clean transaction: nothing pending is swept along
+    _begin_outer_transaction()
+    try:
+        _Run(report, parsed, actor).apply_rows()
+        # The import's own commit point, not a unit of work: the whole file is one transaction,
+        # kept only when applying and every row went through.
+        if apply and report.ok:
+            db.session.commit()
+            report.applied = True
+        else:
+            db.session.rollback()
+    except SQLAlchemyError:
+        db.session.rollback()
+        raise
+    return report
+
+
+class _Run:
+    """One pass over a file's rows, then a second for the reporting lines."""
+
+    def __init__(self, report: ImportReport, parsed: ParsedFile, actor: User | None) -> None:
+        self.report = report
+        self.kind = report.kind
+        self.parsed = parsed
+        self.actor = actor
+        labels = {c.field: c.label for c in self.kind.columns}
+        labels.update({k: labels.get(v, v) for k, v in SERVICE_FIELDS.items()})
+        self.labels = labels
+        self.index = {h: i for i, h in enumerate(parsed.headers)}
+        self.second_pass: list[tuple[RowResult, Row]] = []
+
+    def apply_rows(self) -> None:
+        for line, cells in self.parsed.rows:
+            result = RowResult(line, "refuse", "")
+            self.report.rows.append(result)
+            self._apply_row(result, cells)
+        for result, values in self.second_pass:
+            self._apply_manager(result, values)
+
+    def _stray_values(self, cells: list[str]) -> str | None:
+        width = len(self.parsed.headers)
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            return (
+                f"The row has {len(cells)} values but the header has "
+                f"{width} columns (a stray separator?)."
+            )
+        return None
+
+    def _values(self, cells: list[str]) -> Row:
+        values: Row = {}
+        for column in self.kind.columns:
+            header = self.report.mapping.get(column.field)
+            if header is None:
+                continue
+            position = self.index[header]
+            values[column.field] = cell(cells[position]) if position < len(cells) else ""
+        return values
+
+    def _convert_dates(self, values: Row) -> None:
+        for column in self.kind.columns:
+            if column.is_date and values.get(column.field):
+                values[column.field] = convert_date(
+                    values[column.field], self.report.date_format, column.label
+                )
+
+    def _apply_row(self, result: RowResult, cells: list[str]) -> None:
+        stray = self._stray_values(cells)
+        if stray:
+            result.messages.append(stray)
+            return
+        values = self._values(cells)
+        result.key = row_key(self.kind, values)
+        try:
+            self._convert_dates(values)
+            with db.session.begin_nested(), batch():
+                result.action, detail = HANDLERS[self.kind.name](values, self.actor)
+            if detail:
+                result.messages.append(f"Changes: {detail}.")
+            if self.kind.name == "employees" and values.get("manager"):
+                self.second_pass.append((result, values))
+        except RecordError as error:
+            result.action = "refuse"
+            result.messages.extend(_messages(error, self.labels))
+        except IntegrityError:
+            result.action = "refuse"
+            result.messages.append("It conflicts with an existing record (a duplicate?).")
+
+    def _apply_manager(self, result: RowResult, values: Row) -> None:
+        """Second pass: the reporting line, once every row's person exists."""
+        try:
+            with db.session.begin_nested(), batch():
+                changed = employee_manager(values, self.actor)
+            if changed and result.action == "unchanged":
+                result.action = "update"
+                result.messages.append("Changes: manager.")
+            elif changed and result.action == "update":
+                result.messages = [m.rstrip(".") + ", manager." for m in result.messages]
+        except RecordError as error:
+            result.action = "refuse"
+            result.messages.extend(_messages(error, self.labels))
+
+
+def format_report(report: ImportReport) -> list[str]:
+    lines: list[str] = []
+    for message in report.file_errors:
+        lines.append(f"error: {message}")
+    for row in report.rows:
+        detail = f" ({'; '.join(row.messages)})" if row.messages else ""
+        lines.append(f"line {row.line}: {row.action} {row.key}{detail}")
+    counts = report.counts
+    summary = (
+        f"{counts['create']} to create, {counts['update']} to update, "
+        f"{counts['unchanged']} unchanged, {counts['refuse']} refused."
+    )
+    if report.applied:
+        lines.append(f"Imported. {summary}")
+    elif report.dry_run:
+        lines.append(f"Dry run, nothing was changed. {summary}")
+    else:
+        lines.append(f"Nothing was imported: the import is all or nothing. {summary}")
+    return lines

@@ -1,0 +1,165 @@
+"""The row handlers: each applies one row through the record services, so the rules live once,
+and answers what it did (create, update or unchanged) with the fields it changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.kernel.fields import to_decimal
+from app.models import Competency, CompetencyRating, Completion, Course, Employee, User
+from app.services import records
+from app.services.csv_io.kinds import ImportKind
+from app.services.csv_io.reading import RowRefused
+
+Handler = Callable[[dict[str, str], User | None], tuple[str, str]]
+
+
+def _person(reference: str, label: str = "Employee") -> Employee:
+    employee = records.find_employee(reference)
+    if employee is None:
+        raise RowRefused(f"{label}: there is no employee {reference!r}.")
+    return employee
+
+
+def _employee_row(values: dict[str, str], actor: User | None) -> tuple[str, str]:
+    data = {k: v for k, v in values.items() if k != "manager" and v != ""}
+    existing = (
+        records.find_employee(values.get("employee_no", "")) if values.get("employee_no") else None
+    )
+    if existing is not None and existing.employee_no.upper() != values["employee_no"].upper():
+        existing = None  # matched by email only: the number decides who the row is
+    if existing is None:
+        records.create_employee(data, actor=actor)
+        return "create", ""
+    change = records.update_employee(existing, data, actor=actor)
+    if change.changes:
+        return "update", ", ".join(sorted(change.changes))
+    return "unchanged", ""
+
+
+def employee_manager(values: dict[str, str], actor: User | None) -> str | None:
+    """Second pass: the reporting line, once every row's person exists."""
+    reference = values.get("manager", "")
+    if not reference:
+        return None
+    employee = _person(values["employee_no"], "Employee number")
+    manager = records.find_employee(reference)
+    if manager is None:
+        raise RowRefused(f"Manager: there is no employee {reference!r}.")
+    change = records.update_employee(employee, {"manager_id": manager.id}, actor=actor)
+    return "manager" if change.changes else None
+
+
+def _completion_row(values: dict[str, str], actor: User | None) -> tuple[str, str]:
+    employee = _person(values["employee"])
+    course = db.session.scalar(
+        select(Course).where(Course.code == values.get("course", "").strip().upper())
+    )
+    completed_on = values.get("completed_on", "")
+    if course is not None and completed_on:
+        existing = db.session.scalar(
+            select(Completion).where(
+                Completion.employee_id == employee.id,
+                Completion.course_id == course.id,
+                Completion.completed_on == date.fromisoformat(completed_on),
+                Completion.verification != "rejected",
+            )
+        )
+        if existing is not None:
+            score = values.get("score") or None
+            if score is None or (
+                existing.score is not None and str(existing.score) == _decimal_text(score)
+            ):
+                return "unchanged", ""
+            records.update_completion(existing, completed_on, score, actor=actor)
+            return "update", "score"
+    records.record_completion(
+        employee,
+        values.get("course", ""),
+        completed_on,
+        values.get("score") or None,
+        actor=actor,
+    )
+    return "create", ""
+
+
+def _decimal_text(value: str) -> str:
+    """A score as the database stores it (two decimals), to compare with the stored one."""
+    number = to_decimal(value)
+    if number is None:
+        return value
+    try:
+        return str(number.quantize(Decimal("0.01")))
+    except InvalidOperation:
+        return value
+
+
+def _rating_row(values: dict[str, str], actor: User | None) -> tuple[str, str]:
+    employee = _person(values["employee"])
+    source = (values.get("source") or "manager").strip().lower()
+    competency = db.session.scalar(
+        select(Competency).where(Competency.code == values.get("competency", "").strip().upper())
+    )
+    rated_on = values.get("rated_on", "")
+    if competency is not None and rated_on:
+        existing = db.session.scalar(
+            select(CompetencyRating).where(
+                CompetencyRating.employee_id == employee.id,
+                CompetencyRating.competency_id == competency.id,
+                CompetencyRating.rated_on == date.fromisoformat(rated_on),
+                CompetencyRating.source == source,
+            )
+        )
+        if existing is not None:
+            level = values.get("level", "")
+            evidence = values.get("evidence") or None
+            same_level = level.strip() == str(existing.level)
+            same_evidence = "evidence" not in values or evidence == existing.evidence
+            if same_level and same_evidence:
+                return "unchanged", ""
+            records.update_rating(
+                existing,
+                level,
+                rated_on,
+                evidence if "evidence" in values else existing.evidence,
+                actor=actor,
+            )
+            return "update", "level" if not same_level else "evidence"
+    records.record_rating(
+        employee,
+        values.get("competency", ""),
+        values.get("level", ""),
+        rated_on,
+        source,
+        values.get("evidence") or None,
+        actor=actor,
+    )
+    return "create", ""
+
+
+HANDLERS: dict[str, Handler] = {
+    "employees": _employee_row,
+    "completions": _completion_row,
+    "ratings": _rating_row,
+}
+# Service field names -> the column label the user sees in the report.
+SERVICE_FIELDS = {"manager_id": "manager", "type": "type", "note": "note"}
+
+
+def row_key(kind: ImportKind, values: dict[str, str]) -> str:
+    if kind.name == "employees":
+        return values.get("employee_no", "")
+    if kind.name == "completions":
+        return " ".join(
+            v
+            for v in (values.get("employee"), values.get("course"), values.get("completed_on"))
+            if v
+        )
+    return " ".join(
+        v for v in (values.get("employee"), values.get("competency"), values.get("rated_on")) if v
+    )

@@ -1,0 +1,127 @@
+"""Education: completed qualifications, optionally with the tuition request that funded them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.kernel.fields import blank
+from app.models import EducationRecord, Employee, QualificationType, TuitionRequest, User
+from app.services.records.common import RecordFields, require_hr, unit_of_work
+from app.services.records.errors import RecordConflict
+
+
+def _tuition_request(
+    employee: Employee, tuition_request_id: Any, fields: RecordFields
+) -> int | None:
+    """The id of one of the employee's own tuition requests, or None."""
+    if blank(tuition_request_id):
+        return None
+    try:
+        request_id: int | None = int(tuition_request_id)
+    except (TypeError, ValueError):
+        request_id = None
+    request = db.session.get(TuitionRequest, request_id) if request_id else None
+    if request is None or request.employee_id != employee.id:
+        fields.add("tuition_request_id", "That tuition request is not one of theirs.")
+        return None
+    return request_id
+
+
+def _validate_education(
+    employee: Employee,
+    qualification_code: Any,
+    institution: Any,
+    completed_on: Any,
+    tuition_request_id: Any,
+    exclude: int | None,
+) -> tuple[QualificationType, str | None, date, int | None]:
+    fields = RecordFields()
+    qualification = fields.entry(
+        "qualification", QualificationType, qualification_code, "qualification"
+    )
+    school = fields.text("institution", institution, "institution", max_length=200)
+    done = fields.day("completed_on", completed_on, "completion date")
+    request_id = _tuition_request(employee, tuition_request_id, fields)
+    fields.raise_if_any()
+    assert qualification is not None and done is not None
+    _refuse_duplicate_education(employee, qualification, done, exclude)
+    return qualification, school, done, request_id
+
+
+def _refuse_duplicate_education(
+    employee: Employee, qualification: QualificationType, done: date, exclude: int | None
+) -> None:
+    clash = db.session.scalar(
+        select(EducationRecord.id).where(
+            EducationRecord.employee_id == employee.id,
+            EducationRecord.qualification_id == qualification.id,
+            EducationRecord.completed_on == done,
+            EducationRecord.id != (exclude or 0),
+        )
+    )
+    if clash is not None:
+        raise RecordConflict.on(
+            "qualification",
+            f"{employee.name} already has {qualification.code} completed on {done.isoformat()}.",
+        )
+
+
+@unit_of_work
+def record_education(
+    employee: Employee,
+    qualification_code: str,
+    institution: str,
+    completed_on: date | str,
+    tuition_request_id: int | None = None,
+    *,
+    actor: User | None,
+) -> EducationRecord:
+    """HR records a completed qualification (optionally the tuition request that funded it)."""
+    require_hr(actor, "record education")
+    qualification, school, done, request_id = _validate_education(
+        employee, qualification_code, institution, completed_on, tuition_request_id, None
+    )
+    record = EducationRecord(
+        employee_id=employee.id,
+        qualification_id=qualification.id,
+        institution=school,
+        completed_on=done,
+        tuition_request_id=request_id,
+    )
+    record.qualification = qualification
+    db.session.add(record)
+    return record
+
+
+@unit_of_work
+def update_education(
+    record: EducationRecord,
+    qualification_code: str,
+    institution: str,
+    completed_on: date | str,
+    tuition_request_id: int | None = None,
+    *,
+    actor: User | None,
+) -> EducationRecord:
+    require_hr(actor, "edit education")
+    employee = db.session.get(Employee, record.employee_id)
+    assert employee is not None
+    qualification, school, done, request_id = _validate_education(
+        employee, qualification_code, institution, completed_on, tuition_request_id, record.id
+    )
+    record.qualification_id = qualification.id
+    record.qualification = qualification
+    record.institution = school  # type: ignore[assignment]
+    record.completed_on = done
+    record.tuition_request_id = request_id
+    return record
+
+
+@unit_of_work
+def delete_education(record: EducationRecord, *, actor: User | None) -> None:
+    require_hr(actor, "delete education")
+    db.session.delete(record)

@@ -1,0 +1,178 @@
+"""The JSON API's shapes of the records (docs/API.md): catalogue entries by code, dates
+YYYY-MM-DD, money as decimal strings."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from app.models import (
+    Assessment,
+    AssessmentResponse,
+    BackgroundCheck,
+    CompetencyRating,
+    Completion,
+    EducationRecord,
+    Employee,
+    RoleHistory,
+    TalentReview,
+)
+from app.services.records.assessments import assessment_view
+from app.services.records.checks import check_display_status, earliest_final_notice
+from app.services.records.completions import completion_status
+from app.services.records.talent_reviews import nine_box_name
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _number(value: Decimal | None) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def employee_to_dict(employee: Employee) -> dict[str, Any]:
+    return {
+        "id": employee.id,
+        "employee_no": employee.employee_no,
+        "name": employee.name,
+        "email": employee.email,
+        "hire_date": _iso(employee.hire_date),
+        "role": employee.job_role.code if employee.job_role else None,
+        "role_since": _iso(employee.role_since),
+        "manager_id": employee.manager_id,
+        "department": employee.department.code if employee.department else None,
+        "jurisdiction": employee.jurisdiction,
+        "status": employee.status,
+        "termination_date": _iso(employee.termination_date),
+        "termination_reason": employee.termination_reason,
+    }
+
+
+def role_history_to_dict(row: RoleHistory) -> dict[str, Any]:
+    return {
+        "role": row.job_role.code,
+        "started_on": _iso(row.started_on),
+        "ended_on": _iso(row.ended_on),
+        "note": row.note,
+    }
+
+
+def completion_to_dict(completion: Completion, on: date | None = None) -> dict[str, Any]:
+    return {
+        "id": completion.id,
+        "employee_id": completion.employee_id,
+        "course": completion.course.code,
+        "completed_on": _iso(completion.completed_on),
+        "expires_on": _iso(completion.expires_on),
+        "score": str(completion.score) if completion.score is not None else None,
+        "verification": completion.verification,
+        "status": completion_status(completion, on),
+        "evidence_upload_id": completion.evidence_upload_id,
+    }
+
+
+def rating_to_dict(rating: CompetencyRating) -> dict[str, Any]:
+    return {
+        "id": rating.id,
+        "employee_id": rating.employee_id,
+        "competency": rating.competency.code,
+        "level": rating.level,
+        "rated_on": _iso(rating.rated_on),
+        "source": rating.source,
+        "evidence": rating.evidence,
+        "counts": rating.source != "self",
+    }
+
+
+def check_to_dict(
+    check: BackgroundCheck, *, with_findings: bool, on: date | None = None
+) -> dict[str, Any]:
+    """A check; managers get ``with_findings=False`` (status word only, docs/RULES.md)."""
+    data: dict[str, Any] = {
+        "id": check.id,
+        "employee_id": check.employee_id,
+        "type": check.check_type.code,
+        "status": check_display_status(check, on),
+    }
+    if with_findings:
+        data.update(
+            {
+                "recorded_status": check.status,
+                "consent_signed_on": _iso(check.consent_signed_on),
+                "consent_form_version": check.consent_form_version,
+                "requested_on": _iso(check.requested_on),
+                "vendor": check.vendor,
+                "completed_on": _iso(check.completed_on),
+                "valid_until": _iso(check.valid_until),
+                "findings": check.findings,
+                "pre_adverse_notice_on": _iso(check.pre_adverse_notice_on),
+                "final_notice_on": _iso(check.final_notice_on),
+                "earliest_final_notice_on": _iso(earliest_final_notice(check)),
+            }
+        )
+    return data
+
+
+def assessment_to_dict(
+    assessment: Assessment, responses: Iterable[AssessmentResponse] | None = None
+) -> dict[str, Any]:
+    """An assessment with its overall and, for a 360, group results (never a rater).
+
+    ``responses``: its 360 responses when loaded in bulk, so a list costs no query per row.
+    """
+    data: dict[str, Any] = {
+        "id": assessment.id,
+        "employee_id": assessment.employee_id,
+        "instrument": assessment.instrument.code,
+        "kind": assessment.instrument.kind,
+        "conducted_on": _iso(assessment.conducted_on),
+        "overall": _number(assessment.overall),
+    }
+    if assessment.instrument.kind == "360":
+        view = assessment_view(assessment, responses)
+        assert view.result is not None
+        data["groups"] = [
+            {
+                "rater_group": g.group,
+                "responses": g.responses,
+                "shown": g.shown,
+                "minimum": g.minimum,
+                "mean": g.mean if g.shown else None,
+                "dimension_means": dict(g.dimension_means) if g.shown else None,
+                "counted": g.shown and g.group != "self",
+            }
+            for g in view.result.groups
+        ]
+    else:
+        data["scores"] = dict(assessment.scores or {})
+    return data
+
+
+def education_to_dict(record: EducationRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "employee_id": record.employee_id,
+        "qualification": record.qualification.code,
+        "institution": record.institution,
+        "completed_on": _iso(record.completed_on),
+        "tuition_request_id": record.tuition_request_id,
+    }
+
+
+def talent_review_to_dict(review: TalentReview) -> dict[str, Any]:
+    return {
+        "id": review.id,
+        "employee_id": review.employee_id,
+        "period": review.period,
+        "performance": review.performance,
+        "potential": review.potential,
+        "box": nine_box_name(review.performance, review.potential),
+        "notes": review.notes,
+    }
