@@ -20,7 +20,6 @@ cells and dates), ``rows`` (one handler per kind), ``importing`` (the run and it
 
 from __future__ import annotations
 
-
 from app.services.csv_io.export import export_csv, export_rows
 from app.services.csv_io.importing import ImportReport, RowResult, format_report, run_import
 from app.services.csv_io.kinds import (
