@@ -7,6 +7,7 @@ command stays in the bench package (bench/cli.py), registered from the registry 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 from flask import current_app
@@ -187,7 +188,7 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         ) from error
 
 
-def _echo_reminders(run) -> None:  # type: ignore[no-untyped-def]
+def _echo_reminders(run: Any) -> None:
     for reminder in run.reminders:
         if reminder.created:
             stage = "expired" if reminder.stage == 0 else f"{reminder.stage}-day"

@@ -6,6 +6,8 @@ answer 404. Anything else unhandled is a bug: 500, and the transaction is rolled
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
@@ -39,7 +41,7 @@ def install(app: Flask) -> None:
         return render_template("errors/error.html", code=code, message=message), code
 
     @app.errorhandler(DomainError)
-    def refused(error: DomainError):  # type: ignore[no-untyped-def]
+    def refused(error: DomainError) -> Any:
         from app.extensions import db
 
         db.session.rollback()
@@ -51,7 +53,7 @@ def install(app: Flask) -> None:
         )
 
     @app.errorhandler(Exception)
-    def server_error(error: Exception):  # type: ignore[no-untyped-def]
+    def server_error(error: Exception) -> Any:
         app.logger.exception("Unhandled error: %s", error)
         from app.extensions import db
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from flask import g, url_for
 from sqlalchemy import select
@@ -12,7 +13,8 @@ from app import policy
 from app.extensions import db
 
 
-class NavEntry(NamedTuple):
+@dataclass(frozen=True)
+class NavEntry:
     """One link of the main navigation, declared in app/registry.py (``NAVIGATION``).
 
     It shows exactly when ``policy.admits(user, endpoint)``; ``extra(user) -> bool``, when
@@ -73,7 +75,7 @@ def default_group(endpoint: str) -> str:
 NAV_ENTRIES: list[tuple] = []
 
 
-def navigation_for(user) -> list[dict]:  # type: ignore[no-untyped-def]
+def navigation_for(user: Any) -> list[dict]:
     """The entries this user may use, in order, each with its group and (when any) its count.
 
     Worked out once per request (the menus and the home page's "Waiting for you" share it)."""
@@ -85,8 +87,8 @@ def navigation_for(user) -> list[dict]:  # type: ignore[no-untyped-def]
     return [dict(item) for item in items]
 
 
-def _navigation_for(user) -> list[dict]:  # type: ignore[no-untyped-def]
-    items = []
+def _navigation_for(user: Any) -> list[dict]:
+    items: list[dict[str, Any]] = []
     counters = []
     from app import registry
 
@@ -94,7 +96,7 @@ def _navigation_for(user) -> list[dict]:  # type: ignore[no-untyped-def]
         entry = raw if isinstance(raw, NavEntry) else NavEntry(*raw)
         if entry.shows_to(user):
             href = url_for(entry.endpoint)
-            item = {
+            item: dict[str, Any] = {
                 "label": entry.label,
                 "href": href,
                 "endpoint": entry.endpoint,

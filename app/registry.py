@@ -10,6 +10,7 @@ where documented below.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -63,7 +64,7 @@ def _unread_notifications(user: Any) -> Any:
     return notify.unread_count_query(user)
 
 
-def _queue(stage: str):  # type: ignore[no-untyped-def]
+def _queue(stage: str) -> Callable[[Any], Any]:
     def count(user: Any) -> Any:
         from app.services import tuition
 

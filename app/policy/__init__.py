@@ -187,7 +187,7 @@ def acting_user() -> User | None:
     if api_user is not None:
         return api_user
     if current_user and current_user.is_authenticated:
-        return current_user  # type: ignore[return-value]
+        return current_user
     return None
 
 

@@ -191,7 +191,7 @@ def _person(employee: Employee) -> individual_report.Person:
 def default_target_role(employee: Employee) -> str | None:
     """The next rung up the ladder, or the current role at the top of it."""
     snapshot = readiness_service.load_catalogue()
-    current = employee.job_role.code if employee.job_role_id else None
+    current = employee.job_role.code if employee.job_role is not None else None
     return readiness_service.next_role_code(current, snapshot) or current
 
 

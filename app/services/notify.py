@@ -106,7 +106,7 @@ def users_with_role(role: str, exclude: Iterable[int | None] = ()) -> list[int]:
 # --------------------------------------------------------------------------- the inbox
 
 
-def inbox_query(user_id: int, unread_only: bool = False):  # type: ignore[no-untyped-def]
+def inbox_query(user_id: int, unread_only: bool = False) -> Any:
     stmt = select(Notification).where(Notification.user_id == user_id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))

@@ -29,6 +29,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, false, select, union
 from sqlalchemy.orm import aliased
@@ -153,7 +154,7 @@ class BenchOverview:
 # ----------------------------------------------------------------------------- population
 
 
-def population_for(user, department: str | None = None) -> Select:  # type: ignore[no-untyped-def]
+def population_for(user: Any, department: str | None = None) -> Select:
     """A select of employee ids: a manager's subtree, or the whole organisation for hr.
 
     Only active and on-leave people (never terminated); ``department`` filters by department
@@ -171,7 +172,7 @@ def population_for(user, department: str | None = None) -> Select:  # type: igno
     return stmt
 
 
-def visible_population(user, department: str | None = None) -> Select:  # type: ignore[no-untyped-def]
+def visible_population(user: Any, department: str | None = None) -> Select:
     """The people whose readiness the caller may see in a list (the API): the bench's
     population (hr: everyone; a manager: everyone below them), plus the caller themselves."""
     population = population_for(user, department)
@@ -193,7 +194,7 @@ def departments() -> list[tuple[str, str]]:
     return [(code, name) for code, name in rows]
 
 
-def population_key(user, department: str | None = None) -> Hashable:  # type: ignore[no-untyped-def]
+def population_key(user: Any, department: str | None = None) -> Hashable:
     """A name for ``population_for(user, department)``: the same key, the same people (while
     nobody's record changes, which stored readiness checks)."""
     if user is None:

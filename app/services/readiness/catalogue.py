@@ -219,12 +219,19 @@ def _requirements(
     for req in db.session.scalars(
         select(Requirement).order_by(Requirement.job_role_id, Requirement.position, Requirement.id)
     ):
-        target = (
-            competency_code.get(req.competency_id)
-            or code_of.get(req.course_id)  # type: ignore[arg-type]
-            or check_ids.get(req.check_type_id)
-            or instrument_ids.get(req.instrument_id)
-            or qualification_ids.get(req.qualification_id)
+        target = next(
+            (
+                codes[target_id]
+                for codes, target_id in (
+                    (competency_code, req.competency_id),
+                    (code_of, req.course_id),
+                    (check_ids, req.check_type_id),
+                    (instrument_ids, req.instrument_id),
+                    (qualification_ids, req.qualification_id),
+                )
+                if target_id is not None and codes.get(target_id)
+            ),
+            None,
         )
         requirements[role_code[req.job_role_id]].append(
             core.Requirement(

@@ -78,9 +78,9 @@ from app.services.readiness.facts import collector_paused, load_facts
 
 # What each table means to stored readiness, as its model declares it (``__readiness__``,
 # app/models/base.py): a new fact or catalogue table takes part by declaring itself.
-FACT_MODELS = readiness_models("facts")
-PERSON_MODELS = readiness_models("person")
-CATALOGUE_MODELS = readiness_models("catalogue")
+FACT_MODELS: tuple[type[Any], ...] = readiness_models("facts")
+PERSON_MODELS: tuple[type[Any], ...] = readiness_models("person")
+CATALOGUE_MODELS: tuple[type[Any], ...] = readiness_models("catalogue")
 FACT_TABLES = {model.__tablename__: model for model in FACT_MODELS}
 CATALOGUE_TABLES = {model.__tablename__ for model in CATALOGUE_MODELS}
 LAPSE_DAYS = 90
@@ -214,6 +214,7 @@ def install() -> None:
 
 
 def _upsert(dialect: str, table: Any, keys: list[str]) -> Any:
+    dialect_insert: Any
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     elif dialect == "sqlite":
@@ -489,7 +490,7 @@ class Scope:
             "current_role": func.coalesce(role.code, ""),
         }
         key = keys[sort]
-        order = [key.desc() if descending else key.asc()]
+        order: list[Any] = [key.desc() if descending else key.asc()]
         if sort == "projected":
             order.append(SR.projected_ready_on.desc() if descending else SR.projected_ready_on)
         order += [SR.score.desc(), func.lower(Employee.name), SR.employee_id]
