@@ -46,7 +46,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 typecheck: venv
-	$(BIN)/mypy app/readiness app/tuition
+	$(BIN)/mypy app/readiness app/tuition app/kernel app/services
 
 bench: venv
 	$(BIN)/python -m bench.run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,3 +65,19 @@ def sort_args(allowed: dict[str, Any], default: str) -> tuple[str, bool, Any]:
     descending = request.args.get("dir", "asc") == "desc"
     column = allowed[key]
     return key, descending, column.desc() if descending else column.asc()
+
+
+def page_of(
+    stmt: Select,
+    serialize: Callable[[list[Any]], list[dict[str, Any]]],
+    args: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The API's list shape (docs/API.md): {items, total, page, per_page}; two queries plus
+    the serializer's."""
+    result = paginate(stmt, args["page"], args["per_page"])
+    return {
+        "items": serialize(result.items),
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+    }

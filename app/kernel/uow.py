@@ -94,3 +94,8 @@ class UnitOfWork:
 
 unit_of_work = UnitOfWork()
 """The default unit of work, with the kernel's words for a stale or conflicting write."""
+
+
+def discard() -> None:
+    """Roll back whatever the failed request left in the session (an error handler's first step)."""
+    db.session.rollback()

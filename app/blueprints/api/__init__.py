@@ -18,8 +18,9 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from app.errors import MESSAGES
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.kernel.errors import DomainError
+from app.kernel.uow import discard
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -73,23 +74,9 @@ def refuse_ids_out_of_range() -> Any:
 @bp.errorhandler(DomainError)
 def domain_error(error: DomainError) -> Any:
     """Refusals of the services (and ApiError): their status, message and field messages."""
-    db.session.rollback()
+    discard()
     message = error.message or MESSAGES.get(error.status, "")
     return error_response(error.status, message, error.errors)
-
-
-@bp.errorhandler(ValueError)
-def legacy_refusal(error: ValueError) -> Any:
-    """TRANSITIONAL, until every area's refusals are DomainErrors: a ValueError that still
-    carries its own ``status`` answers with it; any other ValueError is a bug (500)."""
-    db.session.rollback()
-    status = getattr(error, "status", None)
-    if not isinstance(status, int):
-        current_app.logger.exception("Unhandled error in the API: %s", error)
-        return error_response(500, MESSAGES[500])
-    message = getattr(error, "message", None) or str(error) or MESSAGES.get(status, "")
-    errors = getattr(error, "errors", None) or {}
-    return error_response(status, message, {k: list(v) for k, v in errors.items()})
 
 
 @bp.errorhandler(HTTPException)
@@ -101,7 +88,7 @@ def http_error(error: HTTPException) -> Any:
 @bp.errorhandler(Exception)
 def server_error(error: Exception) -> Any:
     current_app.logger.exception("Unhandled error in the API: %s", error)
-    db.session.rollback()
+    discard()
     return error_response(500, MESSAGES[500])
 
 

@@ -18,12 +18,12 @@ from decimal import Decimal
 from typing import Any
 
 from flask import request
-from sqlalchemy import Select
 
 from app import policy
 from app.blueprints.api.schemas import COMPONENTS
 from app.kernel.errors import DomainError
-from app.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, paginate
+from app.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from app.pagination import page_of as page_of  # the API modules read it from here
 
 # --------------------------------------------------------------------------- errors
 
@@ -417,21 +417,6 @@ def is_multipart() -> bool:
 
 
 # --------------------------------------------------------------------------- lists
-
-
-def page_of(
-    stmt: Select,
-    serialize: Callable[[list[Any]], list[dict[str, Any]]],
-    args: Mapping[str, Any],
-) -> dict[str, Any]:
-    """docs/API.md list shape: {items, total, page, per_page}, two queries plus the serializer's."""
-    result = paginate(stmt, args["page"], args["per_page"])
-    return {
-        "items": serialize(result.items),
-        "total": result.total,
-        "page": result.page,
-        "per_page": result.per_page,
-    }
 
 
 def page_of_list(items: list[Any], args: Mapping[str, Any]) -> dict[str, Any]:
