@@ -86,8 +86,9 @@ def form_page(  # type: ignore[no-untyped-def]
     **page: Any,
 ):
     """The page of one record's form: a valid POST calls ``save`` (which answers the message
-    to flash, where to go next and, unless "success", the message's category); a refusal shows the form again with its messages and
-    status; a GET first ``fill``s the form. ``page`` is what ``render_form`` shows."""
+    to flash, where to go next and, unless "success", the message's category); a refusal
+    shows the form again with its messages and status; a GET first ``fill``s the form.
+    ``page`` is what ``render_form`` shows."""
     status = 200
     if form.validate_on_submit():
         try:

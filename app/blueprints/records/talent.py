@@ -95,4 +95,6 @@ def edit_talent_review(review: TalentReview):  # type: ignore[no-untyped-def]
 @bp.route("/talent-reviews/<int:review_id>/delete", methods=["POST"])
 @permission("hr", REVIEW)
 def delete_talent_review(review: TalentReview):  # type: ignore[no-untyped-def]
-    return delete(records.delete_talent_review, review, "The talent review was deleted.", "assess-h")
+    return delete(
+        records.delete_talent_review, review, "The talent review was deleted.", "assess-h"
+    )
