@@ -14,7 +14,7 @@ from typing import Any
 from app import policy
 from app.models import Employee, Upload
 from app.policy import Load, _fetch_employee, can_edit, can_view, is_manager
-from app.services import uploads
+from app.services import records, uploads
 from app.services.records import queries
 
 
@@ -27,6 +27,11 @@ def sees_directory(user: Any) -> bool:
 def writes_records(user: Any) -> bool:
     """hr writes (and deletes) the records of the people it sees."""
     return user is not None and user.has_role("hr")
+
+
+def rates(user: Any, employee: Employee) -> bool:
+    """May ``user`` rate ``employee`` with some source (hr, a manager, the person)?"""
+    return bool(records.allowed_rating_sources(user, employee))
 
 
 def record(model: Any, aspect: str, *, arg: str, name: str) -> Load:
@@ -82,3 +87,8 @@ def upload() -> Load:
         lambda upload_id: queries.record_of(Upload, upload_id),
         lambda user, found: uploads.upload_for(user, found.id) is not None,
     )
+
+
+def is_360(user: Any, assessment: Any) -> bool:
+    """Responses are added to a 360 only (any other assessment has no such page: 404)."""
+    return assessment.instrument.kind == "360"

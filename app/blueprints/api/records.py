@@ -44,15 +44,25 @@ def _refusing(check: Callable[[Any, Any], bool], status: int, message: str) -> A
     return refuse_unless
 
 
+NO_SUCH_CHECK = "There is no such background check, or you may not see it."
+
+
+def _background_check(check_id: int) -> BackgroundCheck:
+    check = queries.record_of(BackgroundCheck, check_id)
+    if check is None:
+        raise ApiError(404, NO_SUCH_CHECK)
+    return check
+
+
 # A check whose person the caller may see (the status word at least), else 404.
 CHECK = Load(
     "check_id",
     "check",
-    lambda check_id: queries.record_of(BackgroundCheck, check_id) or _no_such_check(),
+    _background_check,
     _refusing(
         lambda user, check: policy.can_view(user, check.employee_id, "check_status"),
         404,
-        "There is no such background check, or you may not see it.",
+        NO_SUCH_CHECK,
     ),
 )
 # Only hr records the adverse-action notices: refused before the body is read, so someone
@@ -67,10 +77,6 @@ NOTICE_WRITER = Load(
         "Only HR can record adverse-action notices.",
     ),
 )
-
-
-def _no_such_check() -> None:
-    raise ApiError(404, "There is no such background check, or you may not see it.")
 
 
 def _created(payload: dict[str, Any]) -> Any:

@@ -128,12 +128,8 @@ def _assessment_page(assessment: Assessment, response_form=None, code: int = 200
     )
 
 
-def _is_360(user: Any, assessment: Assessment) -> bool:
-    return assessment.instrument.kind == "360"
-
-
 @bp.route("/assessments/<int:assessment_id>/responses", methods=["POST"])
-@permission("hr", ASSESSMENT, may.then("assessment", _is_360, denied=404))
+@permission("hr", ASSESSMENT, may.then("assessment", may.is_360, denied=404))
 def add_response(assessment: Assessment):  # type: ignore[no-untyped-def]
     form, dims = _score_form(assessment.instrument, True)
     if form.validate_on_submit():

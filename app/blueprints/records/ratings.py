@@ -3,8 +3,6 @@ counted); hr corrects and deletes (docs/RULES.md "Competencies")."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from app import policy
 from app.blueprints.records import forms
 from app.blueprints.records.common import (
@@ -27,13 +25,8 @@ from app.services.records import queries
 RATING = may.record(CompetencyRating, "ratings", arg="rating_id", name="rating")
 
 
-def _rates(user: Any, employee: Employee) -> bool:
-    """May ``user`` rate ``employee`` with some source (hr, a manager, the person)?"""
-    return bool(records.allowed_rating_sources(user, employee))
-
-
 @bp.route("/employees/<int:employee_id>/ratings/new", methods=["GET", "POST"])
-@permission("authenticated", policy.employee("ratings"), may.then("employee", _rates))
+@permission("authenticated", policy.employee("ratings"), may.then("employee", may.rates))
 def new_rating(employee: Employee):  # type: ignore[no-untyped-def]
     rater = user()
     sources = records.allowed_rating_sources(rater, employee)
