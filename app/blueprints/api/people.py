@@ -1,4 +1,4 @@
-"""People endpoints (API.md "People"): the directory, profiles, hiring and leaving.
+"""People endpoints (docs/API.md "People"): the directory, profiles, hiring and leaving.
 
 The list shows only the people the caller may see (policy.visible_employee_filter through
 people.employee_list_query); one person the caller may not see answers 404. Writes go through
@@ -7,22 +7,38 @@ app.services.records (profiles) and app.services.tuition (termination, repayment
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from flask import jsonify, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.blueprints.api import bp
 from app.blueprints.api.spec import Param, api_route, invalid, json_body, page_of, query_args
-from app.extensions import db
-from app.models import Employee, JobRole
+from app.models import Employee
 from app.models.people import EMPLOYEE_STATUSES
+from app.policy import Load
 from app.services import people, records, tuition
+from app.services.records import queries
 
 TAG = "People"
+
+
+def route(
+    rule: str, method: str, *loads: Load, permission: str, **declaration: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``api_route`` with the loads of the access pipeline: the route's permission, then each
+    URL argument loaded and checked (``policy.Load``) before the view is called."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        guarded = api_route(bp, rule, method, permission=permission, **declaration)(
+            policy.permission(permission, *loads)(view)
+        )
+        guarded._echelon_checked_args = frozenset(load.arg for load in loads)  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
 
 
 def acting_user() -> Any:
@@ -53,7 +69,7 @@ def list_employees() -> Any:
     role = args["role"]
     if role:
         role = role.upper()
-        if db.session.scalar(select(JobRole.id).where(JobRole.code == role)) is None:
+        if not queries.job_role_exists(role):
             raise invalid("role", f"There is no job role with code {role}.")
     stmt = people.employee_list_query(
         acting_user(),
@@ -64,7 +80,7 @@ def list_employees() -> Any:
         status=args["status"],
     ).order_by(Employee.name, Employee.id)
     # The role's code is all a row shows: its requirements stay unloaded.
-    stmt = stmt.options(joinedload(Employee.job_role).lazyload(JobRole.requirements))
+    stmt = queries.employee_list_options(stmt)
     return jsonify(page_of(stmt, lambda rows: [records.employee_to_dict(e) for e in rows], args))
 
 
@@ -88,25 +104,24 @@ def create_employee() -> Any:
     return response, 201
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>",
     "GET",
+    policy.employee(),
     permission="authenticated",
     summary="One person's profile",
     tag=TAG,
     who="The person, their managers, hr, finance and admin; anyone else gets 404.",
     response="Employee",
 )
-def show_employee(employee_id: int) -> Any:
-    employee = policy.require_employee(acting_user(), employee_id, "profile")
+def show_employee(employee: Employee) -> Any:
     return jsonify(records.employee_to_dict(employee))
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>",
     "PATCH",
+    policy.employee(),
     permission="authenticated",
     summary="Change a profile (only the fields sent)",
     tag=TAG,
@@ -118,17 +133,15 @@ def show_employee(employee_id: int) -> Any:
     "the history. status can be active or on_leave; a leaver is recorded with POST "
     "/employees/{id}/termination.",
 )
-def update_employee(employee_id: int) -> Any:
-    user = acting_user()
-    employee = policy.require_employee(user, employee_id, "profile")
-    change = records.update_employee(employee, json_body(), actor=user)
+def update_employee(employee: Employee) -> Any:
+    change = records.update_employee(employee, json_body(), actor=acting_user())
     return jsonify(records.employee_to_dict(change.employee))
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>/termination",
     "POST",
+    policy.employee(),
     permission="authenticated",
     summary="Record that a person left; answers the tuition repayments owed",
     tag=TAG,
@@ -136,13 +149,12 @@ def update_employee(employee_id: int) -> Any:
     body="TerminationInput",
     response="Termination",
     conflict=True,
-    description="DOMAIN.md Repayment: a voluntary leaver repays a share of each reimbursement "
+    description="docs/RULES.md Repayment: a voluntary leaver repays a share of each reimbursement "
     "by whole months since it was paid; the amounts are computed now and stored. Open requests "
     "not yet pre-approved are cancelled. A second termination is 409.",
 )
-def terminate_employee(employee_id: int) -> Any:
+def terminate_employee(employee: Employee) -> Any:
     user = acting_user()
-    employee = policy.require_employee(user, employee_id, "profile")
     data = json_body()
     owed = tuition.record_termination(
         employee,
@@ -150,7 +162,7 @@ def terminate_employee(employee_id: int) -> Any:
         str(data.get("reason") or ""),
         user,
     )
-    db.session.refresh(employee)
+    employee = queries.reloaded(employee)
     total = sum((r.amount_owed for r in owed), Decimal("0.00"))
     return jsonify(
         {

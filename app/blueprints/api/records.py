@@ -1,4 +1,4 @@
-"""Records endpoints (API.md "Records"): training, ratings, checks, assessments, education.
+"""Records endpoints (docs/API.md "Records"): training, ratings, checks, assessments, education.
 
 Each collection is read by whoever may see that aspect of the person (app.policy: the person,
 their managers, hr; finance and admin see none of it) and written by hr, except ratings: the
@@ -9,31 +9,20 @@ app.services.records use cases as the pages (field messages, 409 on duplicates, 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from flask import jsonify
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, lazyload
 
 from app import policy
-from app.blueprints.api import bp
-from app.blueprints.api.spec import ApiError, api_route, json_body, page_of
+from app.blueprints.api.people import route
+from app.blueprints.api.spec import ApiError, json_body, page_of
 from app.blueprints.api.spec import query_args as _query_args
 from app.clock import today
-from app.extensions import db
-from app.models import (
-    Assessment,
-    AssessmentResponse,
-    BackgroundCheck,
-    Competency,
-    CompetencyRating,
-    Completion,
-    Course,
-    EducationRecord,
-    Employee,
-)
+from app.models import Assessment, BackgroundCheck, Completion, Employee
+from app.policy import Load
 from app.services import people, records, settings, tuition
+from app.services.records import queries
 
 TAG = "Records"
 READ_WHO = "The person, their managers and hr; anyone else gets 404."
@@ -44,8 +33,50 @@ def _user() -> Any:
     return policy.acting_user()
 
 
-def _employee(employee_id: int, aspect: str) -> Employee:
-    return policy.require_employee(_user(), employee_id, aspect)
+def _refusing(check: Callable[[Any, Any], bool], status: int, message: str) -> Any:
+    """A Load check that answers ``status`` with the API's own ``message`` when refused."""
+
+    def refuse_unless(user: Any, found: Any) -> bool:
+        if not check(user, found):
+            raise ApiError(status, message)
+        return True
+
+    return refuse_unless
+
+
+NO_SUCH_CHECK = "There is no such background check, or you may not see it."
+
+
+def _background_check(check_id: int) -> BackgroundCheck:
+    check = queries.record_of(BackgroundCheck, check_id)
+    if check is None:
+        raise ApiError(404, NO_SUCH_CHECK)
+    return check
+
+
+# A check whose person the caller may see (the status word at least), else 404.
+CHECK = Load(
+    "check_id",
+    "check",
+    _background_check,
+    _refusing(
+        lambda user, check: policy.can_view(user, check.employee_id, "check_status"),
+        404,
+        NO_SUCH_CHECK,
+    ),
+)
+# Only hr records the adverse-action notices: refused before the body is read, so someone
+# who may not act hears 403, not its rules.
+NOTICE_WRITER = Load(
+    "check",
+    "check",
+    lambda check: check,
+    _refusing(
+        lambda user, check: policy.can_edit(user, check.employee_id, "background_check"),
+        403,
+        "Only HR can record adverse-action notices.",
+    ),
+)
 
 
 def _created(payload: dict[str, Any]) -> Any:
@@ -69,25 +100,17 @@ def checks_to_dicts(rows: list[BackgroundCheck], with_findings: bool) -> list[di
 
 def assessments_to_dicts(rows: list[Assessment]) -> list[dict[str, Any]]:
     """Group results of every 360 on the page from one query of their responses."""
-    ids = [a.id for a in rows if a.instrument.kind == "360"]
-    responses: dict[int, list[AssessmentResponse]] = defaultdict(list)
-    if ids:
-        for response in db.session.scalars(
-            select(AssessmentResponse)
-            .where(AssessmentResponse.assessment_id.in_(ids))
-            .order_by(AssessmentResponse.id)
-        ):
-            responses[response.assessment_id].append(response)
+    responses = queries.responses_of([a.id for a in rows if a.instrument.kind == "360"])
     return [records.assessment_to_dict(a, responses.get(a.id, [])) for a in rows]
 
 
 # --------------------------------------------------------------------------- everything
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>/records",
     "GET",
+    policy.employee("profile"),
     permission="authenticated",
     summary="Everything the caller may see about a person",
     tag=TAG,
@@ -97,9 +120,8 @@ def assessments_to_dicts(rows: list[Assessment]) -> list[dict[str, Any]]:
     description="Sections the caller may not see are left out; `visible` lists the aspects "
     "shown. Background checks carry findings only for hr and the person themselves.",
 )
-def show_records(employee_id: int) -> Any:
+def show_records(employee: Employee) -> Any:
     user = _user()
-    employee = _employee(employee_id, "profile")
     found = people.records_for(user, employee)
     visible = found.visible
     data: dict[str, Any] = {
@@ -126,10 +148,10 @@ def show_records(employee_id: int) -> Any:
 # --------------------------------------------------------------------------- training
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>/training-records",
     "GET",
+    policy.employee("training"),
     permission="authenticated",
     summary="A person's training completions, newest first",
     tag=TAG,
@@ -137,27 +159,16 @@ def show_records(employee_id: int) -> Any:
     response="TrainingRecordPage",
     paged=True,
 )
-def list_training_records(employee_id: int) -> Any:
-    employee = _employee(employee_id, "training")
+def list_training_records(employee: Employee) -> Any:
     args = _query_args()
-    stmt = (
-        select(Completion)
-        .options(
-            # The course's code is all a row shows: its prerequisites and grants stay unloaded.
-            joinedload(Completion.course).options(
-                lazyload(Course.prerequisite_links), lazyload(Course.grants)
-            )
-        )
-        .where(Completion.employee_id == employee.id)
-        .order_by(Completion.completed_on.desc(), Completion.id.desc())
-    )
+    stmt = queries.training_records(employee)
     return jsonify(page_of(stmt, completions_to_dicts, args))
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>/training-records",
     "POST",
+    policy.employee("training"),
     permission="authenticated",
     summary="Record a training completion (verified)",
     tag=TAG,
@@ -166,11 +177,10 @@ def list_training_records(employee_id: int) -> Any:
     response="TrainingRecord",
     status=201,
     conflict=True,
-    description="expires_on = completed_on + the course's validity_months (DOMAIN.md "
+    description="expires_on = completed_on + the course's validity_months (docs/RULES.md "
     "Training). The same course completed on the same date twice is 409.",
 )
-def create_training_record(employee_id: int) -> Any:
-    employee = _employee(employee_id, "training")
+def create_training_record(employee: Employee) -> Any:
     data = json_body()
     completion = records.record_completion(
         employee,
@@ -185,10 +195,10 @@ def create_training_record(employee_id: int) -> Any:
 # --------------------------------------------------------------------------- ratings
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>/competency-ratings",
     "GET",
+    policy.employee("ratings"),
     permission="authenticated",
     summary="A person's competency ratings, newest first",
     tag=TAG,
@@ -196,22 +206,16 @@ def create_training_record(employee_id: int) -> Any:
     response="CompetencyRatingPage",
     paged=True,
 )
-def list_competency_ratings(employee_id: int) -> Any:
-    employee = _employee(employee_id, "ratings")
+def list_competency_ratings(employee: Employee) -> Any:
     args = _query_args()
-    stmt = (
-        select(CompetencyRating)
-        .join(Competency, Competency.id == CompetencyRating.competency_id)
-        .where(CompetencyRating.employee_id == employee.id)
-        .order_by(CompetencyRating.rated_on.desc(), CompetencyRating.id.desc())
-    )
+    stmt = queries.competency_ratings(employee)
     return jsonify(page_of(stmt, lambda rows: [records.rating_to_dict(r) for r in rows], args))
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>/competency-ratings",
     "POST",
+    policy.employee("ratings"),
     permission="authenticated",
     summary="Rate a competency (OPM 0-5)",
     tag=TAG,
@@ -222,8 +226,7 @@ def list_competency_ratings(employee_id: int) -> Any:
     status=201,
     description="Self-ratings are kept and shown but never count toward readiness.",
 )
-def create_competency_rating(employee_id: int) -> Any:
-    employee = _employee(employee_id, "ratings")
+def create_competency_rating(employee: Employee) -> Any:
     data = json_body()
     rating = records.record_rating(
         employee,
@@ -240,10 +243,10 @@ def create_competency_rating(employee_id: int) -> Any:
 # --------------------------------------------------------------------------- checks
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>/background-checks",
     "GET",
+    policy.employee("check_status"),
     permission="authenticated",
     summary="A person's background checks, newest first",
     tag=TAG,
@@ -252,23 +255,18 @@ def create_competency_rating(employee_id: int) -> Any:
     response="BackgroundCheckPage",
     paged=True,
 )
-def list_background_checks(employee_id: int) -> Any:
+def list_background_checks(employee: Employee) -> Any:
     user = _user()
-    employee = _employee(employee_id, "check_status")
     findings = policy.can_view(user, employee, "check_findings")
     args = _query_args()
-    stmt = (
-        select(BackgroundCheck)
-        .where(BackgroundCheck.employee_id == employee.id)
-        .order_by(BackgroundCheck.requested_on.desc(), BackgroundCheck.id.desc())
-    )
+    stmt = queries.background_checks(employee)
     return jsonify(page_of(stmt, lambda rows: checks_to_dicts(rows, findings), args))
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>/background-checks",
     "POST",
+    policy.employee("check_status"),
     permission="authenticated",
     summary="Request a background check (or record one done earlier)",
     tag=TAG,
@@ -281,8 +279,7 @@ def list_background_checks(employee_id: int) -> Any:
     "are required. valid_until = completed_on + the type's rescreen_months. A second open "
     "check of the same type is 409.",
 )
-def create_background_check(employee_id: int) -> Any:
-    employee = _employee(employee_id, "check_status")
+def create_background_check(employee: Employee) -> Any:
     data = json_body()
     check = records.record_check(
         employee,
@@ -299,19 +296,10 @@ def create_background_check(employee_id: int) -> Any:
     return _created(records.check_to_dict(check, with_findings=True, on=today()))
 
 
-def _check(check_id: int) -> tuple[BackgroundCheck, bool]:
-    """A check whose person the caller may see (status word at least), or 404."""
-    user = _user()
-    check = db.session.get(BackgroundCheck, check_id)
-    if check is None or not policy.can_view(user, check.employee_id, "check_status"):
-        raise ApiError(404, "There is no such background check, or you may not see it.")
-    return check, policy.can_view(user, check.employee_id, "check_findings")
-
-
-@api_route(
-    bp,
+@route(
     "/background-checks/<int:check_id>",
     "GET",
+    CHECK,
     permission="authenticated",
     summary="One background check",
     tag=TAG,
@@ -319,15 +307,15 @@ def _check(check_id: int) -> tuple[BackgroundCheck, bool]:
     "else gets 404.",
     response="BackgroundCheck",
 )
-def show_background_check(check_id: int) -> Any:
-    check, findings = _check(check_id)
+def show_background_check(check: BackgroundCheck) -> Any:
+    findings = policy.can_view(_user(), check.employee_id, "check_findings")
     return jsonify(records.check_to_dict(check, with_findings=findings, on=today()))
 
 
-@api_route(
-    bp,
+@route(
     "/background-checks/<int:check_id>",
     "PATCH",
+    CHECK,
     permission="authenticated",
     summary="Move a check along its lifecycle, or correct its findings and vendor",
     tag=TAG,
@@ -340,8 +328,7 @@ def show_background_check(check_id: int) -> Any:
     "adverse-action final notice); an illegal move is 409. A result needs completed_on. "
     "Without a new status, findings and vendor are corrected.",
 )
-def update_background_check(check_id: int) -> Any:
-    check, _ = _check(check_id)
+def update_background_check(check: BackgroundCheck) -> Any:
     user = _user()
     data = json_body()
     status = data.get("status")
@@ -359,14 +346,15 @@ def update_background_check(check_id: int) -> Any:
             data.get("findings", check.findings),
             actor=user,
         )
-    db.session.refresh(check)
+    check = queries.reloaded(check)
     return jsonify(records.check_to_dict(check, with_findings=True, on=today()))
 
 
-@api_route(
-    bp,
+@route(
     "/background-checks/<int:check_id>/adverse-action",
     "POST",
+    CHECK,
+    NOTICE_WRITER,
     permission="authenticated",
     summary="Record an adverse-action notice (pre-adverse, then final)",
     tag=TAG,
@@ -374,14 +362,10 @@ def update_background_check(check_id: int) -> Any:
     body="AdverseActionInput",
     response="BackgroundCheck",
     conflict=True,
-    description="DOMAIN.md Adverse action: the final notice is refused until 5 business days "
+    description="docs/RULES.md Adverse action: the final notice is refused until 5 business days "
     "(cfg) after the pre-adverse notice; it makes a check under review not_cleared.",
 )
-def record_adverse_action(check_id: int) -> Any:
-    check, _ = _check(check_id)
-    if not policy.can_edit(_user(), check.employee_id, "background_check"):
-        # Refuse before reading the body: someone who may not act hears 403, not its rules.
-        raise ApiError(403, "Only HR can record adverse-action notices.")
+def record_adverse_action(check: BackgroundCheck) -> Any:
     data = json_body()
     notice = data.get("notice")
     if notice == "pre_adverse":
@@ -391,17 +375,17 @@ def record_adverse_action(check_id: int) -> Any:
     else:
         message = "notice must be pre_adverse or final."
         raise ApiError(422, message, {"notice": [message]})
-    db.session.refresh(check)
+    check = queries.reloaded(check)
     return jsonify(records.check_to_dict(check, with_findings=True, on=today()))
 
 
 # --------------------------------------------------------------------------- assessments
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>/assessments",
     "GET",
+    policy.employee("assessments"),
     permission="authenticated",
     summary="A person's leadership assessments, newest first (360s as group results)",
     tag=TAG,
@@ -409,21 +393,16 @@ def record_adverse_action(check_id: int) -> Any:
     response="AssessmentPage",
     paged=True,
 )
-def list_assessments(employee_id: int) -> Any:
-    employee = _employee(employee_id, "assessments")
+def list_assessments(employee: Employee) -> Any:
     args = _query_args()
-    stmt = (
-        select(Assessment)
-        .where(Assessment.employee_id == employee.id)
-        .order_by(Assessment.conducted_on.desc(), Assessment.id.desc())
-    )
+    stmt = queries.assessments(employee)
     return jsonify(page_of(stmt, assessments_to_dicts, args))
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>/assessments",
     "POST",
+    policy.employee("assessments"),
     permission="authenticated",
     summary="Record a leadership assessment: a 360's responses, or a score per dimension",
     tag=TAG,
@@ -432,11 +411,10 @@ def list_assessments(employee_id: int) -> Any:
     response="Assessment",
     status=201,
     description="A 360 takes responses [{rater_group, scores}] (no rater identity is stored); "
-    "a group below its minimum responses is hidden and excluded (DOMAIN.md). A test or "
+    "a group below its minimum responses is hidden and excluded (docs/RULES.md). A test or "
     "assessment centre takes scores for every dimension; the overall is their mean.",
 )
-def create_assessment(employee_id: int) -> Any:
-    employee = _employee(employee_id, "assessments")
+def create_assessment(employee: Employee) -> Any:
     data = json_body()
     assessment = records.record_assessment(
         employee,
@@ -452,10 +430,10 @@ def create_assessment(employee_id: int) -> Any:
 # --------------------------------------------------------------------------- education
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>/education",
     "GET",
+    policy.employee("education"),
     permission="authenticated",
     summary="A person's completed qualifications, newest first",
     tag=TAG,
@@ -463,21 +441,16 @@ def create_assessment(employee_id: int) -> Any:
     response="EducationPage",
     paged=True,
 )
-def list_education(employee_id: int) -> Any:
-    employee = _employee(employee_id, "education")
+def list_education(employee: Employee) -> Any:
     args = _query_args()
-    stmt = (
-        select(EducationRecord)
-        .where(EducationRecord.employee_id == employee.id)
-        .order_by(EducationRecord.completed_on.desc(), EducationRecord.id.desc())
-    )
+    stmt = queries.education(employee)
     return jsonify(page_of(stmt, lambda rows: [records.education_to_dict(r) for r in rows], args))
 
 
-@api_route(
-    bp,
+@route(
     "/employees/<int:employee_id>/education",
     "POST",
+    policy.employee("education"),
     permission="authenticated",
     summary="Record a completed qualification",
     tag=TAG,
@@ -487,8 +460,7 @@ def list_education(employee_id: int) -> Any:
     status=201,
     conflict=True,
 )
-def create_education(employee_id: int) -> Any:
-    employee = _employee(employee_id, "education")
+def create_education(employee: Employee) -> Any:
     data = json_body()
     record = records.record_education(
         employee,

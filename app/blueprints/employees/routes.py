@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from app import policy
-from app.extensions import db
-from app.models import Department, JobRole
+from app.models import Employee
 from app.models.people import EMPLOYEE_STATUSES
 from app.pagination import page_args, paginate, sort_args
 from app.policy import permission
+from app.policy import records as may
 from app.services import people
+from app.services.records import queries
 
 bp = Blueprint("employees", __name__, url_prefix="/employees")
 
@@ -20,7 +20,7 @@ bp = Blueprint("employees", __name__, url_prefix="/employees")
 @permission("authenticated")
 def index():  # type: ignore[no-untyped-def]
     user = policy.acting_user()
-    if not (user.has_role("hr", "admin", "finance") or policy.is_manager(user)):
+    if not may.sees_directory(user):
         return redirect(url_for("employees.me"))
     filters = {
         "q": request.args.get("q", "").strip()[:100] or None,
@@ -32,7 +32,7 @@ def index():  # type: ignore[no-untyped-def]
     }
     sort_key, descending, order = sort_args(people.EMPLOYEE_SORTS, "name")
     page, per_page = page_args(25)
-    stmt = people.employee_list_query(user, **filters).order_by(order, people.Employee.id)
+    stmt = people.employee_list_query(user, **filters).order_by(order, Employee.id)
     result = paginate(stmt, page, per_page)
     return render_template(
         "employees/index.html",
@@ -40,8 +40,8 @@ def index():  # type: ignore[no-untyped-def]
         filters=filters,
         sort_key=sort_key,
         descending=descending,
-        roles=db.session.scalars(select(JobRole).order_by(JobRole.level)).all(),
-        departments=db.session.scalars(select(Department).order_by(Department.name)).all(),
+        roles=queries.job_roles(),
+        departments=queries.departments(),
         statuses=EMPLOYEE_STATUSES,
     )
 
@@ -54,15 +54,7 @@ def me():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<int:employee_id>")
-@permission("authenticated")
-def show(employee_id: int):  # type: ignore[no-untyped-def]
-    user = policy.acting_user()
-    employee = policy.require_employee(user, employee_id, "profile")
-    if not (
-        policy.can_view(user, employee, "training") or policy.can_view(user, employee, "tuition")
-    ):
-        from flask import abort
-
-        abort(404)
-    records = people.records_for(user, employee)
-    return render_template("employees/show.html", records=records, employee=employee)
+@permission("authenticated", may.person_page())
+def show(employee: Employee):  # type: ignore[no-untyped-def]
+    found = people.records_for(policy.acting_user(), employee)
+    return render_template("employees/show.html", records=found, employee=employee)

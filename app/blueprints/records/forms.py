@@ -12,11 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import DateInput
 
-
-def options(pairs: Any) -> list[SelectChoice]:
-    """Select options from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
+from app.kernel.forms import options
 
 OPM_LEVELS = options(
     [
@@ -212,14 +208,3 @@ def scores_form(dimensions: list[str], groups: list[SelectChoice] | None) -> typ
         )
     ScoresForm.submit = SubmitField("Save scores")  # type: ignore[attr-defined]
     return ScoresForm
-
-
-def apply_errors(form: FlaskForm, errors: dict[str, list[str]], aliases: dict[str, str]) -> None:
-    """Put a service's field errors on the matching form fields (the rest above the form)."""
-    for key, messages in errors.items():
-        name = aliases.get(key, key)
-        if name in form._fields and name not in ("csrf_token", "submit"):
-            field = form._fields[name]
-            field.errors = [*list(field.errors or []), *messages]
-        else:
-            form.form_errors.extend(messages)

@@ -1,0 +1,124 @@
+"""The records blueprint and the view helpers its sub-area modules share: the form page
+skeleton every record kind uses (new, edit), the delete-and-go-back one, and the list sorting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from app import policy
+from app.kernel.forms import options, refuse
+from app.models import Employee
+from app.pagination import sort_args
+from app.services.records import RecordError, queries
+
+bp = Blueprint("records", __name__, url_prefix="/records")
+
+CHOOSE = ("", "Choose…")
+
+
+def user() -> Any:
+    return policy.acting_user()
+
+
+def back(employee: Employee, anchor: str = "") -> str:
+    """The person's page, at the section of ``anchor``."""
+    return url_for("employees.show", employee_id=employee.id) + (f"#{anchor}" if anchor else "")
+
+
+def text(value: Any) -> str | None:
+    """A form's optional text: None when left empty."""
+    return value if value not in (None, "") else None
+
+
+def catalogue_choices(model: Any, label: str = "name", include: str | None = None) -> list:
+    """Select choices of a catalogue (entries in use, and ``include`` even if retired)."""
+    return options([CHOOSE, *queries.catalogue_options(model, label, include)])
+
+
+def sorting(allowed: dict[str, Any], default: str) -> tuple[str, bool, Any]:
+    """Like sort_args, but a list opened without a choice shows the newest first."""
+    if "sort" not in request.args and default != "reported":
+        return default, True, allowed[default].desc()
+    return sort_args(allowed, default)
+
+
+def render_form(  # type: ignore[no-untyped-def]
+    form: FlaskForm,
+    *,
+    title: str,
+    employee: Employee | None,
+    fields: list[str],
+    status: int = 200,
+    intro: str | None = None,
+    hints: dict[str, str] | None = None,
+    multipart: bool = False,
+    back_url: str | None = None,
+    aside: str | None = None,
+):
+    return (
+        render_template(
+            "records/form.html",
+            form=form,
+            title=title,
+            employee=employee,
+            fields=fields,
+            intro=intro,
+            hints=hints or {},
+            multipart=multipart,
+            back_url=back_url or (back(employee) if employee else url_for("dashboard.home")),
+            aside=aside,
+        ),
+        status,
+    )
+
+
+def form_page(  # type: ignore[no-untyped-def]
+    form: FlaskForm,
+    *,
+    save: Callable[[], tuple[str, ...]],
+    fill: Callable[[], None] | None = None,
+    aliases: Mapping[str, str] | None = None,
+    before_render: Callable[[], None] | None = None,
+    **page: Any,
+):
+    """The page of one record's form: a valid POST calls ``save`` (which answers the message
+    to flash, where to go next and, unless "success", the message's category); a refusal
+    shows the form again with its messages and status; a GET first ``fill``s the form.
+    ``page`` is what ``render_form`` shows."""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            message, target, *category = save()
+        except RecordError as error:
+            status = refuse(form, error, aliases)
+        else:
+            flash(message, category[0] if category else "success")
+            return redirect(target)
+    elif request.method == "GET" and fill is not None:
+        fill()
+    if before_render is not None:
+        before_render()
+    return render_form(form, status=status, **page)
+
+
+def act(  # type: ignore[no-untyped-def]
+    do: Callable[[], Any], done: str | Callable[[], str], target: str
+):
+    """A bare button's action: flash the refusal's message or ``done``, then go to ``target``."""
+    try:
+        do()
+    except RecordError as error:
+        flash(error.message, "error")
+    else:
+        flash(done if isinstance(done, str) else done(), "success")
+    return redirect(target)
+
+
+def delete(service: Callable[..., Any], row: Any, done: str, anchor: str):  # type: ignore[no-untyped-def]
+    """Delete a record through its service, then back to its person's section."""
+    employee = queries.employee_of(row)
+    return act(lambda: service(row, actor=user()), done, back(employee, anchor))

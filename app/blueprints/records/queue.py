@@ -1,0 +1,114 @@
+"""The completions hr verifies: the pending queue, the list of every completion, and the
+verify and refuse decisions on a reported one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request, url_for
+
+from app.blueprints.records import forms
+from app.blueprints.records.common import act, bp, form_page, sorting, user
+from app.blueprints.records.training import COMPLETION
+from app.models import Completion
+from app.pagination import page_args, paginate
+from app.policy import permission
+from app.services import records
+from app.services.records import queries
+
+VERIFICATIONS = ("verified", "pending", "rejected")
+
+
+def _completion_page(verification: str | None, default_sort: str) -> tuple[Any, ...]:
+    filters = {
+        "q": (request.args.get("q") or "").strip()[:100] or None,
+        "course": request.args.get("course") or None,
+        "status": request.args.get("status")
+        if request.args.get("status") in records.COMPLETION_STATUSES
+        else None,
+    }
+    verification_filter = verification
+    if verification is None:
+        chosen = request.args.get("verification")
+        verification_filter = chosen if chosen in VERIFICATIONS else None
+        filters["verification"] = verification_filter
+    sort_key, descending, order = sorting(records.COMPLETION_SORTS, default_sort)
+    page, per_page = page_args(25)
+    stmt = records.completion_list_query(
+        q=filters["q"],
+        course=filters["course"],
+        verification=verification_filter,
+        status=filters["status"],
+    ).order_by(order, Completion.id)
+    return filters, sort_key, descending, paginate(stmt, page, per_page)
+
+
+@bp.route("/completions/pending")
+@permission("hr")
+def pending_completions():  # type: ignore[no-untyped-def]
+    filters, sort_key, descending, result = _completion_page("pending", "reported")
+    return render_template(
+        "records/pending.html",
+        page=result,
+        filters=filters,
+        sort_key=sort_key,
+        descending=descending,
+        courses=queries.course_codes(),
+    )
+
+
+@bp.route("/completions")
+@permission("hr")
+def completions():  # type: ignore[no-untyped-def]
+    filters, sort_key, descending, result = _completion_page(None, "completed_on")
+    return render_template(
+        "records/completions.html",
+        page=result,
+        filters=filters,
+        sort_key=sort_key,
+        descending=descending,
+        courses=queries.course_codes(),
+        statuses=records.COMPLETION_STATUSES,
+        pending=records.pending_completion_count(),
+    )
+
+
+def _after_decision(completion: Completion) -> str:
+    target = request.form.get("next") or ""
+    if target == "employee":
+        return url_for("employees.show", employee_id=completion.employee_id) + "#training-h"
+    return url_for("records.pending_completions")
+
+
+@bp.route("/completions/<int:completion_id>/verify", methods=["POST"])
+@permission("hr", COMPLETION)
+def verify_completion(completion: Completion):  # type: ignore[no-untyped-def]
+    return act(
+        lambda: records.verify_completion(completion, actor=user()),
+        lambda: f"Verified {completion.course.code} for {completion.employee.name}.",
+        _after_decision(completion),
+    )
+
+
+@bp.route("/completions/<int:completion_id>/reject", methods=["GET", "POST"])
+@permission("hr", COMPLETION)
+def reject_completion(completion: Completion):  # type: ignore[no-untyped-def]
+    employee = queries.employee_of(completion)
+    form = forms.RejectForm()
+
+    def save() -> tuple[str, str]:
+        records.reject_completion(completion, form.reason.data, actor=user())
+        return (
+            f"The {completion.course.code} completion was refused.",
+            url_for("records.pending_completions"),
+        )
+
+    return form_page(
+        form,
+        save=save,
+        title=f"Refuse {completion.course.code} reported by {employee.name}",
+        employee=employee,
+        fields=["reason"],
+        intro="The employee is told the reason. The completion will not count.",
+        back_url=url_for("records.pending_completions"),
+    )

@@ -1,0 +1,100 @@
+"""Talent reviews (the 9-box): a person's managers and hr place them by performance and
+potential for a period; hr deletes (docs/RULES.md "Talent reviews")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app import policy
+from app.blueprints.records import forms
+from app.blueprints.records.common import back, bp, delete, form_page, text, user
+from app.clock import today
+from app.models import Employee, TalentReview
+from app.policy import permission
+from app.policy import records as may
+from app.services import records
+from app.services.records import queries
+
+REVIEW = may.record(TalentReview, "assessments", arg="review_id", name="review")
+REVIEW_FIELDS = ["period", "performance", "potential", "notes"]
+
+
+def _default_period(on: date) -> str:
+    return f"{on.year}-H{1 if on.month <= 6 else 2}"
+
+
+@bp.route("/employees/<int:employee_id>/talent-reviews/new", methods=["GET", "POST"])
+@permission("authenticated", policy.employee("assessments"), may.editing("talent_review"))
+def new_talent_review(employee: Employee):  # type: ignore[no-untyped-def]
+    form = forms.TalentReviewForm()
+
+    def save() -> tuple[str, str]:
+        records.record_talent_review(
+            employee,
+            form.period.data,
+            form.performance.data,
+            form.potential.data,
+            text(form.notes.data),
+            actor=user(),
+        )
+        return "The talent review was saved.", back(employee, "assess-h")
+
+    def fill() -> None:
+        form.period.data = _default_period(today())
+        form.performance.data = "2"
+        form.potential.data = "2"
+
+    return form_page(
+        form,
+        save=save,
+        fill=fill,
+        title=f"Talent review (9-box) for {employee.name}",
+        employee=employee,
+        fields=REVIEW_FIELDS,
+        hints={"period": "A year, half or quarter: 2026, 2026-H2 or 2026-Q4."},
+        intro="Place the person on the 9-box: performance 1–3 by potential 1–3.",
+    )
+
+
+@bp.route("/talent-reviews/<int:review_id>/edit", methods=["GET", "POST"])
+@permission("authenticated", REVIEW, may.editing("talent_review", name="review"))
+def edit_talent_review(review: TalentReview):  # type: ignore[no-untyped-def]
+    employee = queries.employee_of(review)
+    form = forms.TalentReviewForm()
+
+    def save() -> tuple[str, str]:
+        records.update_talent_review(
+            review,
+            form.performance.data,
+            form.potential.data,
+            text(form.notes.data),
+            actor=user(),
+        )
+        return "The talent review was updated.", back(employee, "assess-h")
+
+    def fill() -> None:
+        form.performance.data = str(review.performance)
+        form.potential.data = str(review.potential)
+        form.notes.data = review.notes or ""
+
+    def show_period() -> None:
+        form.period.data = review.period
+        form.period.render_kw = {"readonly": True}
+
+    return form_page(
+        form,
+        save=save,
+        fill=fill,
+        before_render=show_period,
+        title=f"Edit the {review.period} talent review of {employee.name}",
+        employee=employee,
+        fields=REVIEW_FIELDS,
+    )
+
+
+@bp.route("/talent-reviews/<int:review_id>/delete", methods=["POST"])
+@permission("hr", REVIEW)
+def delete_talent_review(review: TalentReview):  # type: ignore[no-untyped-def]
+    return delete(
+        records.delete_talent_review, review, "The talent review was deleted.", "assess-h"
+    )

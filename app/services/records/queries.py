@@ -1,0 +1,198 @@
+"""The reads the records pages and the records API need, each named after what it answers.
+
+Views never touch the session: they ask these (the choices of a form, one record, a person's
+records newest first), then hand the rows to the templates and serializers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, lazyload
+
+from app.extensions import db
+from app.models import (
+    Assessment,
+    AssessmentResponse,
+    BackgroundCheck,
+    CheckType,
+    Competency,
+    CompetencyRating,
+    Completion,
+    Course,
+    Department,
+    EducationRecord,
+    Employee,
+    Instrument,
+    JobRole,
+    TuitionRequest,
+)
+
+# --------------------------------------------------------------------------- single rows
+
+
+def record_of(model: Any, record_id: Any) -> Any:
+    """The row of ``model`` with this id, or None."""
+    return db.session.get(model, record_id)
+
+
+def employee_of(record: Any) -> Employee | None:
+    """The person a record belongs to (already in the session once its Load checked it)."""
+    return db.session.get(Employee, record.employee_id)
+
+
+def reloaded(row: Any) -> Any:
+    """The row with the values the database holds now (after a conditional update)."""
+    db.session.refresh(row)
+    return row
+
+
+# --------------------------------------------------------------------------- form choices
+
+
+def catalogue_options(
+    model: Any, label: str = "name", include: str | None = None
+) -> list[tuple[str, str]]:
+    """(code, "CODE · label") of the catalogue entries still in use, by code; ``include`` keeps
+    a retired entry a record already names."""
+    rows = db.session.scalars(
+        select(model)
+        .where((model.retired.is_(False)) | (model.code == (include or "")))
+        .order_by(model.code)
+    ).all()
+    return [(r.code, f"{r.code} · {getattr(r, label)}") for r in rows]
+
+
+def job_role_options(include: str | None = None) -> list[tuple[str, str]]:
+    """(code, "CODE · title") of the job roles in use, by level (``include`` even if retired)."""
+    rows = db.session.scalars(
+        select(JobRole)
+        .where((JobRole.retired.is_(False)) | (JobRole.code == (include or "")))
+        .order_by(JobRole.level)
+    )
+    return [(r.code, f"{r.code} · {r.title}") for r in rows]
+
+
+def department_options() -> list[tuple[str, str]]:
+    """(code, name) of every department, by name."""
+    return [(d.code, d.name) for d in departments()]
+
+
+def tuition_request_options(employee: Employee) -> list[tuple[str, str]]:
+    """A person's tuition requests, newest first, as (id, "title (start, state)")."""
+    requests = db.session.scalars(
+        select(TuitionRequest)
+        .where(TuitionRequest.employee_id == employee.id)
+        .order_by(TuitionRequest.starts_on.desc())
+    ).all()
+    return [
+        (str(r.id), f"{r.title} ({r.starts_on.isoformat()}, {r.state.replace('_', ' ')})")
+        for r in requests
+    ]
+
+
+def active_instruments() -> list[Instrument]:
+    """The assessment instruments still in use, by code."""
+    return list(
+        db.session.scalars(
+            select(Instrument).where(Instrument.retired.is_(False)).order_by(Instrument.code)
+        ).all()
+    )
+
+
+# --------------------------------------------------------------------------- list filters
+
+
+def course_codes() -> list[str]:
+    return list(db.session.scalars(select(Course.code).order_by(Course.code)).all())
+
+
+def check_types() -> list[CheckType]:
+    return list(db.session.scalars(select(CheckType).order_by(CheckType.code)).all())
+
+
+def job_roles() -> list[JobRole]:
+    return list(db.session.scalars(select(JobRole).order_by(JobRole.level)).all())
+
+
+def departments() -> list[Department]:
+    return list(db.session.scalars(select(Department).order_by(Department.name)).all())
+
+
+def job_role_exists(code: str) -> bool:
+    return db.session.scalar(select(JobRole.id).where(JobRole.code == code)) is not None
+
+
+# --------------------------------------------------------------------------- a person's records
+
+
+def training_records(employee: Employee) -> Select:
+    """A person's completions, newest first."""
+    return (
+        select(Completion)
+        .options(
+            # The course's code is all a row shows: its prerequisites and grants stay unloaded.
+            joinedload(Completion.course).options(
+                lazyload(Course.prerequisite_links), lazyload(Course.grants)
+            )
+        )
+        .where(Completion.employee_id == employee.id)
+        .order_by(Completion.completed_on.desc(), Completion.id.desc())
+    )
+
+
+def competency_ratings(employee: Employee) -> Select:
+    """A person's competency ratings, newest first."""
+    return (
+        select(CompetencyRating)
+        .join(Competency, Competency.id == CompetencyRating.competency_id)
+        .where(CompetencyRating.employee_id == employee.id)
+        .order_by(CompetencyRating.rated_on.desc(), CompetencyRating.id.desc())
+    )
+
+
+def background_checks(employee: Employee) -> Select:
+    """A person's background checks, newest first."""
+    return (
+        select(BackgroundCheck)
+        .where(BackgroundCheck.employee_id == employee.id)
+        .order_by(BackgroundCheck.requested_on.desc(), BackgroundCheck.id.desc())
+    )
+
+
+def assessments(employee: Employee) -> Select:
+    """A person's leadership assessments, newest first."""
+    return (
+        select(Assessment)
+        .where(Assessment.employee_id == employee.id)
+        .order_by(Assessment.conducted_on.desc(), Assessment.id.desc())
+    )
+
+
+def education(employee: Employee) -> Select:
+    """A person's completed qualifications, newest first."""
+    return (
+        select(EducationRecord)
+        .where(EducationRecord.employee_id == employee.id)
+        .order_by(EducationRecord.completed_on.desc(), EducationRecord.id.desc())
+    )
+
+
+def responses_of(assessment_ids: list[int]) -> dict[int, list[AssessmentResponse]]:
+    """The 360 responses of these assessments, in one query, by assessment id."""
+    responses: dict[int, list[AssessmentResponse]] = defaultdict(list)
+    if assessment_ids:
+        for response in db.session.scalars(
+            select(AssessmentResponse)
+            .where(AssessmentResponse.assessment_id.in_(assessment_ids))
+            .order_by(AssessmentResponse.id)
+        ):
+            responses[response.assessment_id].append(response)
+    return responses
+
+
+def employee_list_options(stmt: Select) -> Select:
+    """A directory query that loads each row's role code, never the role's requirements."""
+    return stmt.options(joinedload(Employee.job_role).lazyload(JobRole.requirements))
