@@ -70,11 +70,6 @@ def default_group(endpoint: str) -> str:
     return DEFAULT_GROUP_BY_BLUEPRINT.get(endpoint.split(".", 1)[0], OTHER_GROUP)
 
 
-# Ignored: the navigation is declared in app/registry.py. Kept only so the records and tuition
-# blueprints' old blocks that append here still import until they are deleted at merge.
-NAV_ENTRIES: list[tuple] = []
-
-
 def navigation_for(user: Any) -> list[dict]:
     """The entries this user may use, in order, each with its group and (when any) its count.
 

@@ -13,15 +13,12 @@ from typing import Any
 
 from app import policy
 from app.models import Employee, Upload
-from app.policy import Load, _fetch_employee, can_edit, can_view, is_manager
+from app.policy import Load, _fetch_employee, can_edit, can_view
 from app.services import records, uploads
 from app.services.records import queries
 
-
-def sees_directory(user: Any) -> bool:
-    """Does the People page list people for ``user`` (everyone else is sent to their own page)?
-    hr, admin and finance see everyone; a manager sees their part of the organisation."""
-    return user is not None and (user.has_role("hr", "admin", "finance") or is_manager(user))
+sees_directory = policy.sees_people_list
+"""Does the People page list people for ``user`` (everyone else is sent to their own page)?"""
 
 
 def writes_records(user: Any) -> bool:

@@ -31,14 +31,7 @@ def route(
     """``api_route`` with the loads of the access pipeline: the route's permission, then each
     URL argument loaded and checked (``policy.Load``) before the view is called."""
 
-    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        guarded = api_route(bp, rule, method, permission=permission, **declaration)(
-            policy.permission(permission, *loads)(view)
-        )
-        guarded._echelon_checked_args = frozenset(load.arg for load in loads)  # type: ignore[attr-defined]
-        return guarded
-
-    return decorate
+    return api_route(bp, rule, method, permission=permission, loads=loads, **declaration)
 
 
 def acting_user() -> Any:
