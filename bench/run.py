@@ -658,7 +658,7 @@ def render(
         "",
         "*From storage*: the same answers (every candidate's score, band, readiness and projected "
         "date) read from stored readiness once computed, with the check that nothing is stale "
-        "(`readiness_cache.scope(...).results(role)`): what the pages and the API use. Stored "
+        "(`stored.scope(...).results(role)`): what the pages and the API use. Stored "
         "readiness holds the candidates, the people below the role's level (in brackets); the "
         "bulk evaluation above evaluates everyone, which is the heavier of the two.",
     ]
