@@ -3,17 +3,32 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test venv migrate seed lint typecheck bench e2e unit clean
+.PHONY: run test venv dev system-check system-check-test migrate seed lint typecheck bench e2e unit clean
 
-$(STAMP): pyproject.toml
+# The system libraries come first: without them the PDFs would fail, so stop with the apt-get line.
+system-check:
+	@$(PYTHON) scripts/check_system.py
+
+system-check-test:
+	@$(PYTHON) scripts/check_system.py --test
+
+# `make run` installs what running needs; `make test` adds the test, lint and type tools.
+$(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN_STAMP)
 
-venv: $(STAMP)
+$(DEV_STAMP): $(RUN_STAMP)
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(DEV_STAMP)
+
+venv: system-check $(RUN_STAMP)
+
+dev: system-check-test $(DEV_STAMP)
 
 migrate: venv
 	$(FLASK) db upgrade
@@ -31,24 +46,24 @@ run: seed
 # --dist loadfile keeps a file's tests on one worker: some modules share one world per module.
 TEST_WORKERS ?= 2
 XDIST := -n $(TEST_WORKERS) --dist loadfile
-test: venv
+test: dev
 	$(BIN)/pytest $(XDIST)
 	$(BIN)/pytest $(XDIST) --db=postgresql -m "not e2e" tests/integration tests/security
 
-unit: venv
+unit: dev
 	$(BIN)/pytest tests/unit
 
-e2e: venv
+e2e: dev
 	$(BIN)/pytest tests/e2e
 
-lint: venv
+lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: venv
+typecheck: dev
 	$(BIN)/mypy app/readiness app/tuition app/kernel app/services
 
-bench: venv
+bench: dev
 	$(BIN)/python -m bench.run
 
 clean:
