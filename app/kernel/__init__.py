@@ -6,7 +6,15 @@
 - ``forms``: the glue between a refusal and a WTForms form.
 """
 
-from app.kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Stale
+from app.kernel.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Stale,
+    Unavailable,
+)
 from app.kernel.fields import FieldErrors
 from app.kernel.uow import batch, in_batch, unit_of_work
 
@@ -18,6 +26,7 @@ __all__ = [
     "Invalid",
     "NotFound",
     "Stale",
+    "Unavailable",
     "batch",
     "in_batch",
     "unit_of_work",

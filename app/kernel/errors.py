@@ -64,6 +64,12 @@ class Stale(Conflict):
     status = 409
 
 
+class Unavailable(DomainError):
+    """This machine cannot do it now, for a reason the message names (503)."""
+
+    status = 503
+
+
 def status_of(error: BaseException) -> int | None:
     """The HTTP status of a refusal, or None for anything that is not one (a bug: 500)."""
     return error.status if isinstance(error, DomainError) else None

@@ -15,9 +15,27 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from app.kernel.errors import Unavailable
+
 SCHEME = "echelon-static"
 STATIC_ROOT = Path(__file__).resolve().parent.parent / "static"
 MAX_ASSET_BYTES = 5 * 1024 * 1024
+
+
+PDF_LIBRARIES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+
+
+class PdfUnavailable(Unavailable):
+    """WeasyPrint cannot load its system libraries on this machine: PDFs answer 503, saying
+    what to install, never a 500."""
+
+    def __init__(self, cause: BaseException) -> None:
+        detail = str(cause).splitlines()[0][:200] if str(cause) else type(cause).__name__
+        super().__init__(
+            "PDFs cannot be made on this server: a system library they need is missing "
+            f"({detail}). The administrator installs it with "
+            f"`apt-get install {PDF_LIBRARIES}`; the page itself still works without the PDF."
+        )
 
 
 class RefusedURL(ValueError):
@@ -77,6 +95,9 @@ def render_pdf(html: str) -> bytes:
 
     There is no base URL, so a relative reference resolves to nothing rather than to a file.
     """
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except (OSError, ImportError) as error:  # a missing Pango or HarfBuzz-Subset
+        raise PdfUnavailable(error) from error
 
     return HTML(string=html, url_fetcher=static_only_fetcher(), base_url=None).write_pdf()

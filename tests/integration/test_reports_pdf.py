@@ -84,3 +84,20 @@ def test_hostile_markup_fetches_nothing_from_the_network_or_the_disk(monkeypatch
     # print.css came through the fetcher: the page is A4 (595 x 842 points).
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_a_pdf_on_a_machine_without_its_libraries_answers_503_saying_what_to_install(
+    login_as, monkeypatch
+):
+    """Issue: without HarfBuzz-Subset or Pango, WeasyPrint cannot load; the PDF answers a page
+    that names what is missing (503), and the report's page itself keeps working."""
+    import sys
+
+    client = login_as("hr")
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it now fails
+    response = client.get("/reports/team.pdf")
+    assert response.status_code == 503
+    text = response.get_data(as_text=True)
+    assert "PDFs cannot be made on this server" in text
+    assert "libharfbuzz-subset0" in text
+    assert client.get("/reports/team").status_code == 200
