@@ -88,9 +88,13 @@ def seed_demo_command() -> None:
     with acting_as("cli:seed-demo"):
         created = demo.seed()
     if created:
-        click.echo("Loaded the demo organisation. Logins are listed in the README.")
+        click.echo("Loaded the demo organisation.")
     else:
         click.echo("The demo organisation is already loaded; nothing changed.")
+    url = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+    click.echo(f"Open {url} and sign in as one of these, password {demo.DEMO_PASSWORD}:")
+    for login in demo.LOGINS:
+        click.echo(f"  {login.email:<28} {login.persona}")
 
 
 # ----------------------------------------------------------------------------- CSV

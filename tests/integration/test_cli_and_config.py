@@ -74,6 +74,15 @@ def test_seed_demo_is_safe_to_run_twice(demo_app, demo_db):
     assert demo_db.session.scalar(select(func.count(JobRole.id))) == 3
 
 
+def test_seed_demo_ends_with_the_address_the_logins_and_the_password(demo_app, demo_db):
+    output = demo_app.test_cli_runner().invoke(args=["seed-demo"]).output
+    assert "Open http://127.0.0.1:5000 and sign in" in output
+    assert "password echelon-demo-2026" in output
+    for email in ("maria.lopez@example.com", "sam.rivera@example.com", "hannah.reid@example.com"):
+        assert email in output
+    assert "README" not in output
+
+
 def test_secret_key_is_generated_into_the_instance_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setattr("flask.Flask.instance_path", str(tmp_path), raising=False)
