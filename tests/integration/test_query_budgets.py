@@ -46,6 +46,7 @@ ADMITTED = {
     "finance": ("finance",),
     "finance_or_hr": ("finance", "hr"),
     "manager_or_hr": ("manager", "hr"),
+    "manager": ("manager", "hr"),  # whoever manages someone (hr people may too)
 }
 # Query strings a route needs to answer a list (a required filter).
 QUERY = {
