@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, Integer, Numeric
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import now
-from app.extensions import db
+from app.extensions import Base
 
 Money = Numeric(12, 2, asdecimal=True)
 """Money is exact decimal with cents (DOMAIN.md: never float)."""
@@ -43,7 +43,7 @@ def readiness_models(kind: str) -> tuple[type, ...]:
 
     found = [
         mapper.class_
-        for mapper in db.Model.registry.mappers
+        for mapper in Base.registry.mappers
         if getattr(mapper.class_, "__readiness__", None) == kind
     ]
     return tuple(sorted(found, key=lambda model: model.__tablename__))

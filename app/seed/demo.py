@@ -216,7 +216,10 @@ ROLES = [
 ]
 
 # role -> (kind, target, threshold, mandatory, weight)
-REQUIREMENTS = {
+RequirementRow = tuple[str, str, int | Decimal | None, bool, int]
+"""(kind, target code or "" for tenure, threshold, mandatory, weight) of one requirement."""
+
+REQUIREMENTS: dict[str, list[RequirementRow]] = {
     "L1-CSR": [
         ("course", "CS-FOUND", None, True, 1),
         ("certification", "PCI-AWARE", None, True, 1),
@@ -236,7 +239,7 @@ REQUIREMENTS = {
         ("background_check", "EMPLOYMENT", None, True, 1),
         ("background_check", "CRIMINAL", None, True, 1),
         ("assessment", "LEAD-360", Decimal("3.50"), False, 2),
-        ("tenure", None, 12, True, 1),
+        ("tenure", "", 12, True, 1),
     ],
     "L3-CSM": [
         ("competency", "PROBLEM", 3, True, 2),
@@ -254,9 +257,18 @@ REQUIREMENTS = {
         ("assessment", "L3-AC", Decimal("3.50"), True, 2),
         ("assessment", "LEAD-360", Decimal("3.50"), False, 1),
         ("education", "CERT-MGMT", None, True, 2),
-        ("tenure", None, 18, True, 1),
+        ("tenure", "", 18, True, 1),
     ],
 }
+
+
+def _whole(threshold: int | Decimal | None) -> int | None:
+    return None if threshold is None else int(threshold)
+
+
+def _exact(threshold: int | Decimal | None) -> Decimal | None:
+    return None if threshold is None else Decimal(threshold)
+
 
 FIRST = [
     "Jordan",
@@ -449,17 +461,17 @@ class Seeder:
                     position=position,
                 )
                 if kind == "competency":
-                    req.competency_id, req.min_level = self.comp[target].id, threshold
+                    req.competency_id, req.min_level = self.comp[target].id, _whole(threshold)
                 elif kind in ("course", "certification"):
                     req.course_id = self.course[target].id
                 elif kind == "background_check":
                     req.check_type_id = self.check[target].id
                 elif kind == "assessment":
-                    req.instrument_id, req.min_score = self.instr[target].id, threshold
+                    req.instrument_id, req.min_score = self.instr[target].id, _exact(threshold)
                 elif kind == "education":
                     req.qualification_id = self.qual[target].id
                 elif kind == "tenure":
-                    req.min_months = threshold
+                    req.min_months = _whole(threshold)
                 db.session.add(req)
         db.session.add(
             LadderEdge(
