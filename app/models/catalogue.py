@@ -117,7 +117,7 @@ class CourseSession(IdMixin, Model):
     location: Mapped[str | None] = mapped_column(String(120))
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    course: Mapped[Course] = relationship("Course", lazy="joined")
+    course: Mapped[Course] = relationship("Course")
 
 
 class CheckType(IdMixin, CodedMixin, NamedMixin, RetirableMixin, Model):
@@ -260,5 +260,5 @@ class LadderEdge(IdMixin, Model):
     to_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"))
     typical_months: Mapped[int] = mapped_column(Integer, default=24)
 
-    from_role: Mapped[JobRole] = relationship("JobRole", foreign_keys=[from_role_id], lazy="joined")
-    to_role: Mapped[JobRole] = relationship("JobRole", foreign_keys=[to_role_id], lazy="joined")
+    from_role: Mapped[JobRole] = relationship("JobRole", foreign_keys=[from_role_id])
+    to_role: Mapped[JobRole] = relationship("JobRole", foreign_keys=[to_role_id])

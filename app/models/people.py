@@ -94,7 +94,7 @@ class RoleHistory(IdMixin, EmployeeOwnedMixin, Model):
     ended_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(200))
 
-    job_role: Mapped[JobRole] = relationship("JobRole", lazy="joined")
+    job_role: Mapped[JobRole] = relationship("JobRole")
 
 
 class User(IdMixin, TimestampMixin, Model):
@@ -177,4 +177,4 @@ class ApiToken(IdMixin, Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    user: Mapped[User] = relationship("User", lazy="joined")
+    user: Mapped[User] = relationship("User")
