@@ -251,9 +251,9 @@ def install() -> None:
     event.listen(Mapper, "mapper_configured", _keep_old_values)
     event.listen(Mapper, "before_delete", _collect_delete)
     # Mappers configured before this call (a query ran first) are covered here.
-    from app.extensions import db
+    from app.extensions import Base
 
-    for mapper in db.Model.registry.mappers:
+    for mapper in Base.registry.mappers:
         if mapper.configured:
             _keep_old_values(mapper, mapper.class_)
     event.listen(Session, "after_flush", _after_flush)

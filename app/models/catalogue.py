@@ -19,24 +19,21 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
-from app.models.base import IdMixin, Money
+from app.models.base import CodedMixin, IdMixin, Money, NamedMixin, RetirableMixin, VersionedMixin
 from app.readiness.vocabulary import INSTRUMENT_KINDS as INSTRUMENT_KINDS
 from app.readiness.vocabulary import REQUIREMENT_KINDS as REQUIREMENT_KINDS
 
 
-class Competency(IdMixin, Model):
+class Competency(IdMixin, CodedMixin, NamedMixin, RetirableMixin, Model):
     __tablename__ = "competencies"
     __readiness__ = "catalogue"
     __audited__ = True
 
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(80), default="general")
     description: Mapped[str | None] = mapped_column(String(1000))
-    retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Course(IdMixin, Model):
+class Course(IdMixin, CodedMixin, RetirableMixin, VersionedMixin, Model):
     __tablename__ = "courses"
     __readiness__ = "catalogue"
     __audited__ = True
@@ -47,17 +44,12 @@ class Course(IdMixin, Model):
         CheckConstraint("default_duration_days > 0", name="duration_positive"),
     )
 
-    code: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(80), default="general")
     hours: Mapped[Decimal] = mapped_column(Numeric(6, 1), default=Decimal("0"))
     cost: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     validity_months: Mapped[int | None] = mapped_column(Integer)
     default_duration_days: Mapped[int] = mapped_column(Integer, default=30)
-    retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     prerequisite_links: Mapped[list[CoursePrerequisite]] = relationship(
         "CoursePrerequisite",
@@ -92,7 +84,7 @@ class CoursePrerequisite(IdMixin, Model):
 
 
 class CourseGrant(IdMixin, Model):
-    """A course completion grants a competency level (DOMAIN.md: current level rule)."""
+    """A course completion grants a competency level (docs/RULES.md: current level rule)."""
 
     __tablename__ = "course_grants"
     __readiness__ = "catalogue"
@@ -125,10 +117,10 @@ class CourseSession(IdMixin, Model):
     location: Mapped[str | None] = mapped_column(String(120))
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    course: Mapped[Course] = relationship("Course", lazy="joined")
+    course: Mapped[Course] = relationship("Course")
 
 
-class CheckType(IdMixin, Model):
+class CheckType(IdMixin, CodedMixin, NamedMixin, RetirableMixin, Model):
     __tablename__ = "check_types"
     __readiness__ = "catalogue"
     __audited__ = True
@@ -137,14 +129,11 @@ class CheckType(IdMixin, Model):
         CheckConstraint("turnaround_days >= 0", name="turnaround_non_negative"),
     )
 
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
     rescreen_months: Mapped[int] = mapped_column(Integer, default=36)
     turnaround_days: Mapped[int] = mapped_column(Integer, default=14)
-    retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Instrument(IdMixin, Model):
+class Instrument(IdMixin, CodedMixin, NamedMixin, RetirableMixin, Model):
     __tablename__ = "instruments"
     __readiness__ = "catalogue"
     __audited__ = True
@@ -154,29 +143,22 @@ class Instrument(IdMixin, Model):
         CheckConstraint("validity_months > 0", name="validity_positive"),
     )
 
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     scale_min: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("1"))
     scale_max: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("5"))
     dimensions: Mapped[list] = mapped_column(JSON, default=list)
     validity_months: Mapped[int] = mapped_column(Integer, default=24)
-    retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class QualificationType(IdMixin, Model):
+class QualificationType(IdMixin, CodedMixin, NamedMixin, RetirableMixin, Model):
     """An education qualification, e.g. CERT-MGMT (Certificate in Management) or BBA."""
 
     __tablename__ = "qualification_types"
     __readiness__ = "catalogue"
     __audited__ = True
 
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
-
-class JobRole(IdMixin, Model):
+class JobRole(IdMixin, CodedMixin, RetirableMixin, Model):
     __tablename__ = "job_roles"
     __readiness__ = "catalogue"
     __audited__ = True
@@ -185,11 +167,9 @@ class JobRole(IdMixin, Model):
         CheckConstraint("level >= 1", name="level_positive"),
     )
 
-    code: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     level: Mapped[int] = mapped_column(Integer)
     financial_authority_limit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
-    retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
     requirements: Mapped[list[Requirement]] = relationship(
         "Requirement",
@@ -280,5 +260,5 @@ class LadderEdge(IdMixin, Model):
     to_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"))
     typical_months: Mapped[int] = mapped_column(Integer, default=24)
 
-    from_role: Mapped[JobRole] = relationship("JobRole", foreign_keys=[from_role_id], lazy="joined")
-    to_role: Mapped[JobRole] = relationship("JobRole", foreign_keys=[to_role_id], lazy="joined")
+    from_role: Mapped[JobRole] = relationship("JobRole", foreign_keys=[from_role_id])
+    to_role: Mapped[JobRole] = relationship("JobRole", foreign_keys=[to_role_id])

@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
-from app.models.base import IdMixin, TimestampMixin
+from app.models.base import CodedMixin, EmployeeOwnedMixin, IdMixin, TimestampMixin, VersionedMixin
 
 if TYPE_CHECKING:
     from app.models.catalogue import JobRole
@@ -28,17 +28,16 @@ TERMINATION_REASONS = ("voluntary", "involuntary")
 APP_ROLES = ("employee", "hr", "finance", "admin")
 
 
-class Department(IdMixin, Model):
+class Department(IdMixin, CodedMixin, Model):
     __tablename__ = "departments"
     # names are joined when stored readiness is read, never stored in it
     __readiness__ = "none"
     __audited__ = True
 
-    code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
 
 
-class Employee(IdMixin, TimestampMixin, Model):
+class Employee(IdMixin, VersionedMixin, TimestampMixin, Model):
     __tablename__ = "employees"
     __readiness__ = "person"
     __audited__ = True
@@ -69,9 +68,6 @@ class Employee(IdMixin, TimestampMixin, Model):
     # stored readiness computed from an older version is stale.
     facts_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     termination_reason: Mapped[str | None] = mapped_column(String(20))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     job_role: Mapped[JobRole | None] = relationship("JobRole", lazy="joined")
     department: Mapped[Department | None] = relationship("Department", lazy="joined")
@@ -84,7 +80,7 @@ class Employee(IdMixin, TimestampMixin, Model):
         return f"<Employee {self.employee_no} {self.name}>"
 
 
-class RoleHistory(IdMixin, Model):
+class RoleHistory(IdMixin, EmployeeOwnedMixin, Model):
     """A past or current job-role assignment: moves and promotions keep the old role."""
 
     __tablename__ = "role_history"
@@ -93,13 +89,12 @@ class RoleHistory(IdMixin, Model):
     __audited__ = True
     __table_args__ = (CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates"),)
 
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"))
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(200))
 
-    job_role: Mapped[JobRole] = relationship("JobRole", lazy="joined")
+    job_role: Mapped[JobRole] = relationship("JobRole")
 
 
 class User(IdMixin, TimestampMixin, Model):
@@ -182,4 +177,4 @@ class ApiToken(IdMixin, Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    user: Mapped[User] = relationship("User", lazy="joined")
+    user: Mapped[User] = relationship("User")

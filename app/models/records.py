@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
-from app.models.base import IdMixin, TimestampMixin
+from app.models.base import EmployeeOwnedMixin, IdMixin, TimestampMixin, VersionedMixin
 from app.readiness.vocabulary import CHECK_STATUSES as CHECK_STATUSES
 from app.readiness.vocabulary import RATER_GROUPS as RATER_GROUPS
 from app.readiness.vocabulary import RATING_SOURCES as RATING_SOURCES
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from app.models.people import Employee
 
 
-class Completion(IdMixin, TimestampMixin, Model):
-    """A training completion. expires_on = completed_on + validity_months (DOMAIN.md Training)."""
+class Completion(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin, Model):
+    """A training completion: expires_on = completed_on + validity_months (docs/RULES.md)."""
 
     __tablename__ = "completions"
     __readiness__ = "facts"
@@ -43,7 +43,6 @@ class Completion(IdMixin, TimestampMixin, Model):
         CheckConstraint("score IS NULL OR score >= 0", name="score_non_negative"),
     )
 
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("course_sessions.id"))
     completed_on: Mapped[date] = mapped_column(Date)
@@ -53,16 +52,13 @@ class Completion(IdMixin, TimestampMixin, Model):
     evidence_upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
     reported_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     verified_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     course: Mapped[Course] = relationship("Course", lazy="joined")
     employee: Mapped[Employee] = relationship("Employee", lazy="select")
 
 
-class CompetencyRating(IdMixin, TimestampMixin, Model):
-    """A rating on the OPM 0-5 scale. Self-ratings are shown but never count (DOMAIN.md)."""
+class CompetencyRating(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin, Model):
+    """A rating on the OPM 0-5 scale. Self-ratings are shown but never count (docs/RULES.md)."""
 
     __tablename__ = "competency_ratings"
     __readiness__ = "facts"
@@ -72,22 +68,18 @@ class CompetencyRating(IdMixin, TimestampMixin, Model):
         CheckConstraint("source IN ('self', 'manager', 'assessor', 'course')", name="source"),
     )
 
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), index=True)
     level: Mapped[int] = mapped_column(Integer)
     rated_on: Mapped[date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(12))
     evidence: Mapped[str | None] = mapped_column(String(1000))
     rated_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     competency: Mapped[Competency] = relationship("Competency", lazy="joined")
 
 
-class BackgroundCheck(IdMixin, TimestampMixin, Model):
-    """A background check. No check exists without written consent (FCRA, DOMAIN.md)."""
+class BackgroundCheck(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin, Model):
+    """A background check. No check exists without written consent (FCRA, docs/RULES.md)."""
 
     __tablename__ = "background_checks"
     __readiness__ = "facts"
@@ -107,7 +99,6 @@ class BackgroundCheck(IdMixin, TimestampMixin, Model):
         ),
     )
 
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     check_type_id: Mapped[int] = mapped_column(ForeignKey("check_types.id"))
     consent_signed_on: Mapped[date] = mapped_column(Date)
     consent_form_version: Mapped[str] = mapped_column(String(40))
@@ -120,21 +111,17 @@ class BackgroundCheck(IdMixin, TimestampMixin, Model):
     findings_purged_on: Mapped[date | None] = mapped_column(Date)
     pre_adverse_notice_on: Mapped[date | None] = mapped_column(Date)
     final_notice_on: Mapped[date | None] = mapped_column(Date)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     check_type: Mapped[CheckType] = relationship("CheckType", lazy="joined")
 
 
-class Assessment(IdMixin, TimestampMixin, Model):
+class Assessment(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
     """A leadership assessment; `overall` is derived by the 360 / scoring rules when saved."""
 
     __tablename__ = "assessments"
     __readiness__ = "facts"
     __audited__ = True
 
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id"))
     conducted_on: Mapped[date] = mapped_column(Date)
     overall: Mapped[Decimal | None] = mapped_column(Numeric(6, 3))
@@ -148,7 +135,7 @@ class Assessment(IdMixin, TimestampMixin, Model):
 
 
 class AssessmentResponse(IdMixin, Model):
-    """One 360 response. Deliberately stores no rater identity (DOMAIN.md: never shown)."""
+    """One 360 response. Deliberately stores no rater identity (docs/RULES.md: never shown)."""
 
     __tablename__ = "assessment_responses"
     # rater answers; readiness reads the assessment's overall score
@@ -168,7 +155,7 @@ class AssessmentResponse(IdMixin, Model):
     scores: Mapped[dict] = mapped_column(JSON)
 
 
-class TalentReview(IdMixin, TimestampMixin, Model):
+class TalentReview(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
     """A 9-box talent review: performance 1-3 x potential 1-3 per review period."""
 
     __tablename__ = "talent_reviews"
@@ -181,7 +168,6 @@ class TalentReview(IdMixin, TimestampMixin, Model):
         CheckConstraint("potential BETWEEN 1 AND 3", name="potential_range"),
     )
 
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     period: Mapped[str] = mapped_column(String(20))
     performance: Mapped[int] = mapped_column(Integer)
     potential: Mapped[int] = mapped_column(Integer)
@@ -189,12 +175,11 @@ class TalentReview(IdMixin, TimestampMixin, Model):
     reviewed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class EducationRecord(IdMixin, TimestampMixin, Model):
+class EducationRecord(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
     __tablename__ = "education_records"
     __readiness__ = "facts"
     __audited__ = True
 
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     qualification_id: Mapped[int] = mapped_column(ForeignKey("qualification_types.id"))
     institution: Mapped[str] = mapped_column(String(200))
     completed_on: Mapped[date] = mapped_column(Date)
@@ -203,7 +188,7 @@ class EducationRecord(IdMixin, TimestampMixin, Model):
     qualification: Mapped[QualificationType] = relationship("QualificationType", lazy="joined")
 
 
-class Upload(IdMixin, Model):
+class Upload(IdMixin, EmployeeOwnedMixin, Model):
     """An uploaded file stored under instance/uploads with a random name."""
 
     __tablename__ = "uploads"
@@ -216,7 +201,6 @@ class Upload(IdMixin, Model):
     content_type: Mapped[str] = mapped_column(String(60))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(30))
     uploaded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

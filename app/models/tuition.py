@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
-from app.models.base import IdMixin, Money, TimestampMixin
+from app.models.base import EmployeeOwnedMixin, IdMixin, Money, TimestampMixin, VersionedMixin
 
 if TYPE_CHECKING:
     from app.models.catalogue import JobRole, QualificationType
@@ -38,7 +38,7 @@ TUITION_STATES = (
 )
 
 
-class TuitionRequest(IdMixin, TimestampMixin, Model):
+class TuitionRequest(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin, Model):
     __tablename__ = "tuition_requests"
     __readiness__ = "facts"
     __audited__ = True
@@ -60,7 +60,6 @@ class TuitionRequest(IdMixin, TimestampMixin, Model):
         ),
     )
 
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     institution: Mapped[str] = mapped_column(String(200))
     qualification_id: Mapped[int | None] = mapped_column(ForeignKey("qualification_types.id"))
@@ -85,9 +84,6 @@ class TuitionRequest(IdMixin, TimestampMixin, Model):
     transcript_upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
     reimbursed_amount: Mapped[Decimal | None] = mapped_column(Money)
     paid_on: Mapped[date | None] = mapped_column(Date, index=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     employee: Mapped[Employee] = relationship("Employee", lazy="joined")
     qualification: Mapped[QualificationType | None] = relationship(
@@ -125,8 +121,8 @@ class TuitionEvent(IdMixin, Model):
     actor: Mapped[User | None] = relationship("User", lazy="joined")
 
 
-class Repayment(IdMixin, Model):
-    """What a voluntary leaver owes back on one reimbursement (DOMAIN.md repayment table)."""
+class Repayment(IdMixin, EmployeeOwnedMixin, Model):
+    """What a voluntary leaver owes back on one reimbursement (docs/RULES.md repayment table)."""
 
     __tablename__ = "repayments"
     # money owed back after leaving, not a readiness fact
@@ -135,7 +131,6 @@ class Repayment(IdMixin, Model):
     __table_args__ = (CheckConstraint("amount_owed >= 0", name="amount_non_negative"),)
 
     request_id: Mapped[int] = mapped_column(ForeignKey("tuition_requests.id"), unique=True)
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     termination_date: Mapped[date] = mapped_column(Date)
     months_since_paid: Mapped[int] = mapped_column(Integer)
     share: Mapped[Decimal] = mapped_column(Money)

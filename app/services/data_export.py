@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import policy
 from app.audit import record_change
@@ -199,7 +199,12 @@ def _role_history(eid: int) -> list[dict[str, Any]]:
             "ended_on": h.ended_on,
             "note": h.note,
         }
-        for h in _rows(RoleHistory, eid, RoleHistory.started_on)
+        for h in _rows(
+            RoleHistory,
+            eid,
+            RoleHistory.started_on,
+            options=(joinedload(RoleHistory.job_role),),
+        )
     ]
 
 

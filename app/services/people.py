@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import policy
 from app.extensions import db
@@ -97,7 +97,9 @@ def records_for(user: User, employee: Employee) -> EmployeeRecords:
     visible = {aspect for aspect in policy.ASPECTS if policy.can_view(user, employee, aspect)}
     result = EmployeeRecords(employee=employee, visible=visible)
     eid = employee.id
-    result.history = _rows(RoleHistory, RoleHistory.started_on, eid)
+    result.history = _rows(
+        RoleHistory, RoleHistory.started_on, eid, joinedload(RoleHistory.job_role)
+    )
     if "training" in visible:
         result.completions = _rows(Completion, Completion.completed_on, eid)
     if "ratings" in visible:

@@ -16,6 +16,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import joinedload
 
 from app.audit import record_change
 from app.clock import now
@@ -160,9 +161,9 @@ def authenticate(secret: str | None) -> User | None:
     if not secret or not TOKEN_SHAPE.match(secret):
         return None
     token = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None)
-        )
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None))
     )
     if token is None:
         return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.kernel.fields import CODE_MAX, clean_search, is_code
@@ -128,7 +129,11 @@ def get_role(code: str) -> JobRole:
 
 
 def get_session(session_id: int) -> CourseSession:
-    session = db.session.get(CourseSession, session_id) if isinstance(session_id, int) else None
+    session = (
+        db.session.get(CourseSession, session_id, options=[joinedload(CourseSession.course)])
+        if isinstance(session_id, int)
+        else None
+    )
     if session is None:
         raise UnknownEntry(f"There is no course session {session_id}.")
     return session

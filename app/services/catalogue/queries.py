@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.kernel.fields import CODE_MAX, clean_search
@@ -180,6 +181,7 @@ def ladder_query(q: str | None = None, order: Any = None) -> Select:
     LADDER_SORTS, or several) orders them, ties by id."""
     stmt = (
         select(LadderEdge)
+        .options(joinedload(LadderEdge.from_role), joinedload(LadderEdge.to_role))
         .join(_FROM_ROLE, LadderEdge.from_role_id == _FROM_ROLE.c.id)
         .join(_TO_ROLE, LadderEdge.to_role_id == _TO_ROLE.c.id)
     )
@@ -233,9 +235,9 @@ def upcoming_session_count(on: date) -> int:
 def ladder_steps(role: JobRole) -> tuple[list[LadderEdge], list[LadderEdge]]:
     """The ladder steps leading up from ``role`` and those reaching it."""
     edges = db.session.scalars(
-        select(LadderEdge).where(
-            or_(LadderEdge.from_role_id == role.id, LadderEdge.to_role_id == role.id)
-        )
+        select(LadderEdge)
+        .options(joinedload(LadderEdge.from_role), joinedload(LadderEdge.to_role))
+        .where(or_(LadderEdge.from_role_id == role.id, LadderEdge.to_role_id == role.id))
     ).all()
     up = sorted((e for e in edges if e.from_role_id == role.id), key=lambda e: e.to_role.code)
     down = sorted((e for e in edges if e.to_role_id == role.id), key=lambda e: e.from_role.code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import JobRole, LadderEdge
@@ -71,9 +72,9 @@ def update_role(
     new_level = values["level"]
     if new_level is not None and new_level != role.level:
         edges = db.session.scalars(
-            select(LadderEdge).where(
-                or_(LadderEdge.from_role_id == role.id, LadderEdge.to_role_id == role.id)
-            )
+            select(LadderEdge)
+            .options(joinedload(LadderEdge.from_role), joinedload(LadderEdge.to_role))
+            .where(or_(LadderEdge.from_role_id == role.id, LadderEdge.to_role_id == role.id))
         ).all()
         for edge in edges:
             low = new_level if edge.from_role_id == role.id else edge.from_role.level
