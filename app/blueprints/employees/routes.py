@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from app import policy
@@ -18,7 +20,7 @@ bp = Blueprint("employees", __name__, url_prefix="/employees")
 
 @bp.route("/")
 @permission("authenticated")
-def index():  # type: ignore[no-untyped-def]
+def index() -> Any:
     user = policy.acting_user()
     if not may.sees_directory(user):
         return redirect(url_for("employees.me"))
@@ -48,13 +50,13 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/me")
 @permission("authenticated")
-def me():  # type: ignore[no-untyped-def]
+def me() -> Any:
     user = policy.acting_user()
     return redirect(url_for("employees.show", employee_id=user.employee_id))
 
 
 @bp.route("/<int:employee_id>")
 @permission("authenticated", may.person_page())
-def show(employee: Employee):  # type: ignore[no-untyped-def]
+def show(employee: Employee) -> Any:
     found = people.records_for(policy.acting_user(), employee)
     return render_template("employees/show.html", records=found, employee=employee)

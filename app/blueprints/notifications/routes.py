@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from app import policy
@@ -15,7 +17,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 @bp.route("/")
 @permission("authenticated")
-def index():  # type: ignore[no-untyped-def]
+def index() -> Any:
     user = policy.acting_user()
     q = request.args.get("q", "").strip()[:100] or None
     status = request.args.get("status")
@@ -49,7 +51,7 @@ def _back() -> str:
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])
 @permission("authenticated", own.notification())
-def mark_read(notification):  # type: ignore[no-untyped-def]
+def mark_read(notification) -> Any:
     notify.mark_read(notification.user_id, notification.id)
     flash("Marked as read.", "success")
     return redirect(_back())
@@ -57,7 +59,7 @@ def mark_read(notification):  # type: ignore[no-untyped-def]
 
 @bp.route("/read-all", methods=["POST"])
 @permission("authenticated")
-def mark_all_read():  # type: ignore[no-untyped-def]
+def mark_all_read() -> Any:
     user = policy.acting_user()
     count = notify.mark_read(user.id)
     if count:
@@ -69,5 +71,5 @@ def mark_all_read():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:notification_id>/open", methods=["POST"])
 @permission("authenticated", own.notification())
-def open_notification(notification):  # type: ignore[no-untyped-def]
+def open_notification(notification) -> Any:
     return redirect(notify.open_notification(notification) or _back())

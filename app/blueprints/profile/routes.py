@@ -22,7 +22,7 @@ from app.services import tokens
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 
-def _page(form: TokenForm, secret: str | None = None, created: Any = None, code: int = 200):  # type: ignore[no-untyped-def]
+def _page(form: TokenForm, secret: str | None = None, created: Any = None, code: int = 200) -> Any:
     user = _user()
     q = request.args.get("q", "").strip()[:100] or None
     status = request.args.get("status")
@@ -60,13 +60,13 @@ def _user() -> User:
 
 @bp.route("/")
 @permission("authenticated")
-def index():  # type: ignore[no-untyped-def]
+def index() -> Any:
     return _page(TokenForm())
 
 
 @bp.route("/tokens", methods=["POST"])
 @permission("authenticated")
-def create_token():  # type: ignore[no-untyped-def]
+def create_token() -> Any:
     form = TokenForm()
     if not form.validate_on_submit():
         return _page(form, code=400)
@@ -83,7 +83,7 @@ def create_token():  # type: ignore[no-untyped-def]
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @permission("authenticated", own.token())
-def revoke_token(token):  # type: ignore[no-untyped-def]
+def revoke_token(token) -> Any:
     try:
         token = tokens.revoke_token(_user(), token.id)
     except tokens.TokenConflict as error:

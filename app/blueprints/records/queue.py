@@ -45,7 +45,7 @@ def _completion_page(verification: str | None, default_sort: str) -> tuple[Any, 
 
 @bp.route("/completions/pending")
 @permission("hr")
-def pending_completions():  # type: ignore[no-untyped-def]
+def pending_completions() -> Any:
     filters, sort_key, descending, result = _completion_page("pending", "reported")
     return render_template(
         "records/pending.html",
@@ -59,7 +59,7 @@ def pending_completions():  # type: ignore[no-untyped-def]
 
 @bp.route("/completions")
 @permission("hr")
-def completions():  # type: ignore[no-untyped-def]
+def completions() -> Any:
     filters, sort_key, descending, result = _completion_page(None, "completed_on")
     return render_template(
         "records/completions.html",
@@ -82,7 +82,7 @@ def _after_decision(completion: Completion) -> str:
 
 @bp.route("/completions/<int:completion_id>/verify", methods=["POST"])
 @permission("hr", COMPLETION)
-def verify_completion(completion: Completion):  # type: ignore[no-untyped-def]
+def verify_completion(completion: Completion) -> Any:
     return act(
         lambda: records.verify_completion(completion, actor=user()),
         lambda: f"Verified {completion.course.code} for {completion.employee.name}.",
@@ -92,7 +92,7 @@ def verify_completion(completion: Completion):  # type: ignore[no-untyped-def]
 
 @bp.route("/completions/<int:completion_id>/reject", methods=["GET", "POST"])
 @permission("hr", COMPLETION)
-def reject_completion(completion: Completion):  # type: ignore[no-untyped-def]
+def reject_completion(completion: Completion) -> Any:
     employee = queries.employee_of(completion)
     form = forms.RejectForm()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from app.blueprints.tuition import bp
@@ -35,7 +37,7 @@ def _year_arg() -> int:
 
 @bp.route("/summary")
 @permission("finance_or_hr")
-def summary():  # type: ignore[no-untyped-def]
+def summary() -> Any:
     year = _year_arg()
     department = request.args.get("department") or None
     q = search_term()
@@ -72,7 +74,7 @@ def summary():  # type: ignore[no-untyped-def]
 
 @bp.route("/summary.csv")
 @permission("finance_or_hr")
-def summary_csv():  # type: ignore[no-untyped-def]
+def summary_csv() -> Any:
     year = _year_arg()
     department = request.args.get("department") or None
     body = svc.summary_csv(svc.summary(year, department))
@@ -87,7 +89,7 @@ def summary_csv():  # type: ignore[no-untyped-def]
 
 @bp.route("/repayments")
 @permission("finance_or_hr")
-def repayments():  # type: ignore[no-untyped-def]
+def repayments() -> Any:
     q = search_term()
     show_all = request.args.get("show") == "all"
     sort_key, descending, order = sort_args(svc.REPAYMENT_SORTS, "termination_date")
@@ -109,7 +111,7 @@ def repayments():  # type: ignore[no-untyped-def]
 
 @bp.route("/repayments/<int:repayment_id>/settle", methods=["POST"])
 @permission("finance", may.repayment())
-def settle(rep: Repayment):  # type: ignore[no-untyped-def]
+def settle(rep: Repayment) -> Any:
     form = SettleForm()
     try:
         rep = svc.settle_repayment(rep.id, form.settled_on.data or None, user())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, request
 
 from app.blueprints.tuition import bp
@@ -19,7 +21,7 @@ QUEUE_TITLES = {
 QUEUE_VIEWS = {"hr": ("approve", "late"), "finance": ("all", "approve", "pay", "waiting")}
 
 
-def _queue(stage: str):  # type: ignore[no-untyped-def]
+def _queue(stage: str) -> Any:
     me = user()
     q = search_term()
     view = request.args.get("view")
@@ -43,18 +45,18 @@ def _queue(stage: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/queue/manager")
 @permission("manager")
-def queue_manager():  # type: ignore[no-untyped-def]
+def queue_manager() -> Any:
     """Only people who manage someone have this queue (the manager stage)."""
     return _queue("manager")
 
 
 @bp.route("/queue/hr")
 @permission("hr")
-def queue_hr():  # type: ignore[no-untyped-def]
+def queue_hr() -> Any:
     return _queue("hr")
 
 
 @bp.route("/queue/finance")
 @permission("finance")
-def queue_finance():  # type: ignore[no-untyped-def]
+def queue_finance() -> Any:
     return _queue("finance")

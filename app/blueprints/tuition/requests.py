@@ -38,7 +38,7 @@ SHOWN_FIELDS = (*FORM_FIELDS[:8], "job_related", "justification", "pass_fail", *
 
 @bp.route("/")
 @permission("authenticated")
-def index():  # type: ignore[no-untyped-def]
+def index() -> Any:
     me = user()
     state = request.args.get("state") if request.args.get("state") in rules.STATES else None
     sort_key, descending, order = sort_args(svc.REQUEST_SORTS, "updated")
@@ -148,7 +148,7 @@ def _request_page(
 
 @bp.route("/new", methods=["GET", "POST"])
 @permission("authenticated")
-def new():  # type: ignore[no-untyped-def]
+def new() -> Any:
     me = user()
     return _request_page(
         me.employee,
@@ -161,7 +161,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
 @permission("authenticated", may.own_request())
-def edit(req: TuitionRequest):  # type: ignore[no-untyped-def]
+def edit(req: TuitionRequest) -> Any:
     if req.state != rules.DRAFT:
         flash("Only a draft can be edited.", "error")
         return redirect(url_for("tuition.show", request_id=req.id))

@@ -619,7 +619,7 @@ def scope(
     return result
 
 
-def scope_for(user, department: str | None, role_codes: list[str], as_of: date) -> Scope:  # type: ignore[no-untyped-def]
+def scope_for(user: Any, department: str | None, role_codes: list[str], as_of: date) -> Scope:
     """The stored readiness of the people a user's readiness pages cover (hr: everyone; a
     manager: everyone below them), kept under the name of that population."""
     return scope(
