@@ -39,7 +39,6 @@ from sqlalchemy import (
     and_,
     case,
     delete,
-    event,
     exists,
     func,
     insert,
@@ -54,7 +53,7 @@ from sqlalchemy.orm import Session, aliased
 from app import audit
 from app import readiness as core
 from app.clock import today
-from app.extensions import db
+from app.extensions import db, on_session
 from app.models import (
     CacheCounter,
     Department,
@@ -194,20 +193,16 @@ def _transaction_ended(session: Session) -> None:
     session.info.pop(PENDING_CATALOGUE, None)
 
 
-_installed = False
-
-
 def install() -> None:
     """Attach the staleness listeners once per process."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_commit", _transaction_ended)
-    event.listen(Session, "after_rollback", _transaction_ended)
-    audit.CORE_CHANGE_HOOKS.append(_after_core_change)
-    _installed = True
+    on_session(
+        after_flush=_after_flush,
+        before_commit=_before_commit,
+        after_commit=_transaction_ended,
+        after_rollback=_transaction_ended,
+    )
+    if _after_core_change not in audit.CORE_CHANGE_HOOKS:
+        audit.CORE_CHANGE_HOOKS.append(_after_core_change)
 
 
 # ----------------------------------------------------------------------------- computing
