@@ -21,8 +21,7 @@ from app.reports.compliance import BUCKET_LABELS, ComplianceReport
 from app.reports.individual import IndividualReport
 from app.reports.team import TeamReport
 from app.reports.tuition import TuitionReport
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from app.services.shapes import FORMULA_PREFIXES
 
 
 def cell(value: Any) -> str:

@@ -3,8 +3,6 @@ again. A cell a spreadsheet would run as a formula is prefixed with ``'`` (the i
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -23,8 +21,8 @@ from app.models import (
     JobRole,
 )
 from app.services.csv_io.kinds import KINDS
-from app.services.csv_io.reading import FORMULA_PREFIXES
 from app.services.records import RecordError
+from app.services.shapes import csv_text, formula_safe
 
 
 def _safe(value: Any) -> str:
@@ -32,10 +30,7 @@ def _safe(value: Any) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return formula_safe(str(value))
 
 
 def _employees() -> tuple[list[str], Sequence[Any]]:
@@ -130,9 +125,4 @@ def export_rows(kind_name: str) -> tuple[list[str], list[list[str]]]:
 
 
 def export_csv(kind_name: str) -> str:
-    headers, rows = export_rows(kind_name)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text(*export_rows(kind_name))

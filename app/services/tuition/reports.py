@@ -8,8 +8,6 @@ repayments owed by voluntary leavers who left that year.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +19,7 @@ from sqlalchemy import and_, func, or_, select
 from app.clock import today
 from app.extensions import db
 from app.models import Department, Employee, Repayment, TuitionRequest
+from app.services.shapes import csv_text, formula_safe
 from app.services.tuition.config import tuition_config
 from app.services.tuition.shapes import money
 from app.tuition import rules
@@ -236,31 +235,23 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def summary_csv(data: Summary) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for r in data.rows:
-        writer.writerow(
-            [
-                data.year,
-                _csv_safe(r.department_code),
-                _csv_safe(r.employee_no),
-                _csv_safe(r.name),
-                money(r.reserved),
-                money(r.reimbursed),
-                money(r.cap_used),
-                money(r.cap_left),
-                money(r.taxable_excess),
-                money(r.repayments_owed),
-            ]
-        )
-    return out.getvalue()
+    rows = (
+        [
+            data.year,
+            formula_safe(r.department_code),
+            formula_safe(r.employee_no),
+            formula_safe(r.name),
+            money(r.reserved),
+            money(r.reimbursed),
+            money(r.cap_used),
+            money(r.cap_left),
+            money(r.taxable_excess),
+            money(r.repayments_owed),
+        ]
+        for r in data.rows
+    )
+    return csv_text(CSV_COLUMNS, rows)
 
 
 def summary_years() -> list[int]:
