@@ -24,6 +24,7 @@ from app.services.records.assessments import assessment_view
 from app.services.records.checks import check_display_status, earliest_final_notice
 from app.services.records.completions import completion_status
 from app.services.records.talent_reviews import nine_box_name
+from app.services.shapes import attributes
 
 
 def _iso(value: date | None) -> str | None:
@@ -168,11 +169,7 @@ def education_to_dict(record: EducationRecord) -> dict[str, Any]:
 
 def talent_review_to_dict(review: TalentReview) -> dict[str, Any]:
     return {
-        "id": review.id,
-        "employee_id": review.employee_id,
-        "period": review.period,
-        "performance": review.performance,
-        "potential": review.potential,
+        **attributes(review, "id", "employee_id", "period", "performance", "potential"),
         "box": nine_box_name(review.performance, review.potential),
         "notes": review.notes,
     }
