@@ -347,19 +347,8 @@ def _people(population: Select) -> dict[int, compliance_report.PersonInfo]:
         .outerjoin(manager, manager.id == Employee.manager_id)
         .where(Employee.id.in_(population))
     )
-    return {
-        row[0]: compliance_report.PersonInfo(
-            employee_id=row[0],
-            employee_no=row[1],
-            name=row[2],
-            email=row[3],
-            department_code=row[4],
-            department_name=row[5],
-            manager_name=row[6],
-            manager_email=row[7],
-        )
-        for row in rows
-    }
+    # The columns are PersonInfo's fields, in its order.
+    return {row[0]: compliance_report.PersonInfo(*row) for row in rows}
 
 
 def compliance_items(
@@ -377,6 +366,16 @@ def compliance_items(
     items = _held_certifications(population, as_of)
     check_items, decisions = _held_checks(population, as_of, show_findings=show_findings)
     return items + check_items, decisions
+
+
+def _held(
+    kind: str, key: tuple[int, str], name: str, lapses: date, note: str | None
+) -> compliance_report.HeldItem:
+    """The item of ``key`` (person, code) held until ``lapses``."""
+    employee_id, code = key
+    return compliance_report.HeldItem(
+        employee_id=employee_id, kind=kind, code=code, name=name, expires_on=lapses, note=note
+    )
 
 
 def _held_certifications(population: Select, as_of: date) -> list[compliance_report.HeldItem]:
@@ -411,16 +410,7 @@ def _held_certifications(population: Select, as_of: date) -> list[compliance_rep
         note = None
         if key in reported:
             note = f"Renewal reported on {reported[key]}, awaiting verification"
-        items.append(
-            compliance_report.HeldItem(
-                employee_id=key[0],
-                kind="certification",
-                code=key[1],
-                name=title,
-                expires_on=lapses,
-                note=note,
-            )
-        )
+        items.append(_held("certification", key, title, lapses, note))
     return items
 
 
@@ -480,16 +470,7 @@ def _held_checks(
             note = f"Re-screen {status.replace('_', ' ')} since {when}"
         elif status in DECISION_STATUSES:
             note = f"Latest check is {status.replace('_', ' ')}"
-        items.append(
-            compliance_report.HeldItem(
-                employee_id=key[0],
-                kind="background_check",
-                code=key[1],
-                name=name,
-                expires_on=lapses,
-                note=note,
-            )
-        )
+        items.append(_held("background_check", key, name, lapses, note))
     return items, decisions
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -125,23 +126,34 @@ def expiring_items(as_of: date, horizon_days: int) -> list[ExpiringItem]:
     return _expiring_certifications(as_of, horizon) + _expiring_checks(as_of, horizon)
 
 
-def _expiring_certifications(as_of: date, horizon: date) -> list[ExpiringItem]:
-    """Each person's latest verified completion of a course, when it expires by ``horizon``."""
-    ranked_completions = (
+def _latest_of_each(model: Any, catalogue_id: Any, *columns: Any, where: Any) -> Any:
+    """Rows of ``model`` (a completion, a check) ranked newest first within each person's
+    entry of a catalogue: ``rank == 1`` is the latest, ``completed_on`` then id deciding."""
+    return (
         select(
-            Completion.id,
-            Completion.employee_id,
-            Completion.course_id,
-            Completion.expires_on,
+            model.id,
+            model.employee_id,
+            catalogue_id,
+            *columns,
             func.row_number()
             .over(
-                partition_by=(Completion.employee_id, Completion.course_id),
-                order_by=(Completion.completed_on.desc(), Completion.id.desc()),
+                partition_by=(model.employee_id, catalogue_id),
+                order_by=(model.completed_on.desc(), model.id.desc()),
             )
             .label("rank"),
         )
-        .where(Completion.verification == "verified", Completion.completed_on <= as_of)
+        .where(*where)
         .subquery()
+    )
+
+
+def _expiring_certifications(as_of: date, horizon: date) -> list[ExpiringItem]:
+    """Each person's latest verified completion of a course, when it expires by ``horizon``."""
+    ranked_completions = _latest_of_each(
+        Completion,
+        Completion.course_id,
+        Completion.expires_on,
+        where=(Completion.verification == "verified", Completion.completed_on <= as_of),
     )
     certifications = db.session.execute(
         select(
@@ -170,26 +182,16 @@ def _expiring_certifications(as_of: date, horizon: date) -> list[ExpiringItem]:
 
 def _expiring_checks(as_of: date, horizon: date) -> list[ExpiringItem]:
     """Each person's latest clear check of a type, when its validity ends by ``horizon``."""
-    ranked_checks = (
-        select(
-            BackgroundCheck.id,
-            BackgroundCheck.employee_id,
-            BackgroundCheck.check_type_id,
-            BackgroundCheck.status,
-            BackgroundCheck.valid_until,
-            func.row_number()
-            .over(
-                partition_by=(BackgroundCheck.employee_id, BackgroundCheck.check_type_id),
-                order_by=(BackgroundCheck.completed_on.desc(), BackgroundCheck.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(
+    ranked_checks = _latest_of_each(
+        BackgroundCheck,
+        BackgroundCheck.check_type_id,
+        BackgroundCheck.status,
+        BackgroundCheck.valid_until,
+        where=(
             BackgroundCheck.valid_until.is_not(None),
             BackgroundCheck.completed_on.is_not(None),
             BackgroundCheck.completed_on <= as_of,
-        )
-        .subquery()
+        ),
     )
     checks = db.session.execute(
         select(
