@@ -11,10 +11,10 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from flask import jsonify, url_for
+from flask import jsonify
 
 from app.blueprints.api import bp
-from app.blueprints.api.spec import Param, api_route, json_body, page_of, query_args
+from app.blueprints.api.spec import Param, api_route, created, json_body, page_of, query_args
 from app.clock import today
 from app.services import catalogue as svc
 
@@ -57,9 +57,7 @@ def _views(
 
     def creating() -> Any:
         entry = create(**_arguments(create, json_body()))
-        response = jsonify(serialize(entry))
-        response.headers["Location"] = url_for(f"api.show_{kind}", code=entry.code)
-        return response, 201
+        return created(serialize(entry), f"api.show_{kind}", code=entry.code)
 
     def showing(code: str) -> Any:
         return jsonify(serialize(svc.get_entry(kind, code)))
@@ -231,7 +229,7 @@ def create_course_session(code: str) -> Any:
         data.get("seats"),
         data.get("location"),
     )
-    return jsonify(svc.session_to_dict(session)), 201
+    return created(svc.session_to_dict(session))
 
 
 # --------------------------------------------------------------------------- requirements
@@ -312,4 +310,4 @@ def create_ladder_edge() -> Any:
     edge = svc.add_ladder_edge(
         data.get("from_role"), data.get("to_role"), data.get("typical_months", 24)
     )
-    return jsonify(svc.ladder_edge_to_dict(edge)), 201
+    return created(svc.ladder_edge_to_dict(edge))

@@ -11,11 +11,19 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask import jsonify, url_for
+from flask import jsonify
 
 from app import policy
 from app.blueprints.api import bp
-from app.blueprints.api.spec import Param, api_route, invalid, json_body, page_of, query_args
+from app.blueprints.api.spec import (
+    Param,
+    api_route,
+    created,
+    invalid,
+    json_body,
+    page_of,
+    query_args,
+)
 from app.models import Employee
 from app.models.people import EMPLOYEE_STATUSES
 from app.policy import Load
@@ -92,9 +100,8 @@ def list_employees() -> Any:
 )
 def create_employee() -> Any:
     employee = records.create_employee(json_body(), actor=acting_user())
-    response = jsonify(records.employee_to_dict(employee))
-    response.headers["Location"] = url_for("api.show_employee", employee_id=employee.id)
-    return response, 201
+    payload = records.employee_to_dict(employee)
+    return created(payload, "api.show_employee", employee_id=employee.id)
 
 
 @route(

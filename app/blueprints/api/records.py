@@ -16,7 +16,7 @@ from flask import jsonify
 
 from app import policy
 from app.blueprints.api.people import route
-from app.blueprints.api.spec import ApiError, json_body, page_of
+from app.blueprints.api.spec import ApiError, created, json_body, page_of
 from app.blueprints.api.spec import query_args as _query_args
 from app.clock import today
 from app.models import Assessment, BackgroundCheck, Completion, Employee
@@ -77,10 +77,6 @@ NOTICE_WRITER = Load(
         "Only HR can record adverse-action notices.",
     ),
 )
-
-
-def _created(payload: dict[str, Any]) -> Any:
-    return jsonify(payload), 201
 
 
 # --------------------------------------------------------------------------- serializers
@@ -178,7 +174,7 @@ def _collection(
         given = {name: data.get(name) or (defaults or {}).get(name) for name in defaults or ()}
         values = [given[name] if name in given else data.get(name) for name in fields]
         named = {name: data.get(name) for name in keywords}
-        return _created(to_dict(record(employee, *values, **named, actor=_user())))
+        return created(to_dict(record(employee, *values, **named, actor=_user())))
 
     listing.__name__, creating.__name__ = names
     rule = f"/employees/<int:employee_id>/{path}"

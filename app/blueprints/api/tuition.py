@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 
 from app import policy
 from app.blueprints.api import bp
@@ -19,6 +19,7 @@ from app.blueprints.api.spec import (
     ApiError,
     Param,
     api_route,
+    created,
     form_body,
     is_multipart,
     json_body,
@@ -87,9 +88,8 @@ def list_tuition_requests() -> Any:
 def create_tuition_request() -> Any:
     user = _user()
     req = svc.create_request(user.employee, json_body(), user)
-    response = jsonify(svc.request_to_dict(req, include_history=True))
-    response.headers["Location"] = url_for("api.show_tuition_request", request_id=req.id)
-    return response, 201
+    payload = svc.request_to_dict(req, include_history=True)
+    return created(payload, "api.show_tuition_request", request_id=req.id)
 
 
 @api_route(
