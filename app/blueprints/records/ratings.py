@@ -7,15 +7,7 @@ from typing import Any
 
 from app import policy
 from app.blueprints.records import forms
-from app.blueprints.records.common import (
-    back,
-    bp,
-    catalogue_choices,
-    delete,
-    form_page,
-    text,
-    user,
-)
+from app.blueprints.records.common import back, bp, catalogue_choices, delete, form_page, text, user
 from app.clock import today
 from app.kernel.forms import options
 from app.models import Competency, CompetencyRating, Employee
