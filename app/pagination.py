@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request
+from flask import render_template, request
 from sqlalchemy import Select, func, select
 
 from app.extensions import db
@@ -81,3 +81,10 @@ def page_of(
         "page": result.page,
         "per_page": result.per_page,
     }
+
+
+def render_list(template: str, page: Any, sorting: tuple[str, bool], **context: Any) -> str:
+    """A sortable list page: its ``page`` of rows and the sort it shows (``sort_key``,
+    ``descending``), with the rest of its ``context``."""
+    sort_key, descending = sorting
+    return render_template(template, page=page, sort_key=sort_key, descending=descending, **context)

@@ -179,30 +179,14 @@ def _collection(
     listing.__name__, creating.__name__ = names
     rule = f"/employees/<int:employee_id>/{path}"
     load = policy.employee(aspect)
-    route(
-        rule,
-        "GET",
-        load,
-        permission="authenticated",
-        summary=summaries[0],
-        tag=TAG,
-        who=who[0],
-        response=f"{schema}Page",
-        paged=True,
-    )(listing)
-    route(
-        rule,
-        "POST",
-        load,
-        permission="authenticated",
-        summary=summaries[1],
-        tag=TAG,
-        who=who[1],
-        body=f"{schema}Input",
-        response=schema,
-        status=201,
-        **declaration,
-    )(creating)
+    read = {"response": f"{schema}Page", "paged": True}
+    write = {"body": f"{schema}Input", "response": schema, "status": 201, **declaration}
+    for view, method, summary, whom, declared in (
+        (listing, "GET", summaries[0], who[0], read),
+        (creating, "POST", summaries[1], who[1], write),
+    ):
+        declared = {"permission": "authenticated", "tag": TAG, **declared}
+        route(rule, method, load, summary=summary, who=whom, **declared)(view)
 
 
 def _each(serialize: Callable[[Any], dict[str, Any]]) -> Callable[..., list[dict[str, Any]]]:

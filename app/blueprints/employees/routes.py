@@ -9,7 +9,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from app import policy
 from app.models import Employee
 from app.models.people import EMPLOYEE_STATUSES
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import page_args, paginate, render_list, sort_args
 from app.policy import permission
 from app.policy import records as may
 from app.services import people
@@ -36,12 +36,11 @@ def index() -> Any:
     page, per_page = page_args(25)
     stmt = people.employee_list_query(user, **filters).order_by(order, Employee.id)
     result = paginate(stmt, page, per_page)
-    return render_template(
+    return render_list(
         "employees/index.html",
-        page=result,
+        result,
+        (sort_key, descending),
         filters=filters,
-        sort_key=sort_key,
-        descending=descending,
         roles=queries.job_roles(),
         departments=queries.departments(),
         statuses=EMPLOYEE_STATUSES,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 
 from app import policy
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import page_args, paginate, render_list, sort_args
 from app.policy import permission
 from app.policy import self_service as own
 from app.services import notify
@@ -29,14 +29,13 @@ def index() -> Any:
     stmt = notify.search_inbox(user.id, q=q, status=status).order_by(
         order, notify.Notification.id.desc()
     )
-    return render_template(
+    return render_list(
         "notifications/index.html",
-        page=paginate(stmt, page, per_page),
+        paginate(stmt, page, per_page),
+        (sort_key, descending),
         q=q,
         status=status,
         statuses=notify.INBOX_STATUSES,
-        sort_key=sort_key,
-        descending=descending,
         safe_link=notify.safe_link,
     )
 

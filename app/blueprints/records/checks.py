@@ -13,7 +13,7 @@ from app.blueprints.records.common import bp, catalogue_choices, form_page, sort
 from app.clock import today
 from app.kernel.forms import options, refuse
 from app.models import BackgroundCheck, CheckType, Employee
-from app.pagination import page_args, paginate
+from app.pagination import page_args, paginate, render_list
 from app.policy import permission
 from app.policy import records as may
 from app.services import records, settings
@@ -206,12 +206,11 @@ def checks() -> Any:
         q=filters["q"], status=filters["status"], check_type=filters["type"]
     ).order_by(order, BackgroundCheck.id)
     result = paginate(stmt, page, per_page, scalars=False)
-    return render_template(
+    return render_list(
         "records/checks.html",
-        page=result,
+        result,
+        (sort_key, descending),
         filters=filters,
-        sort_key=sort_key,
-        descending=descending,
         types=queries.check_types(),
         statuses=records.CHECK_FILTER_STATUSES,
     )

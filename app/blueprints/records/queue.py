@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import request, url_for
 
 from app.blueprints.records import forms
 from app.blueprints.records.common import act, bp, form_page, sorting, user
 from app.blueprints.records.training import COMPLETION
 from app.models import Completion
-from app.pagination import page_args, paginate
+from app.pagination import page_args, paginate, render_list
 from app.policy import permission
 from app.services import records
 from app.services.records import queries
@@ -47,12 +47,11 @@ def _completion_page(verification: str | None, default_sort: str) -> tuple[Any, 
 @permission("hr")
 def pending_completions() -> Any:
     filters, sort_key, descending, result = _completion_page("pending", "reported")
-    return render_template(
+    return render_list(
         "records/pending.html",
-        page=result,
+        result,
+        (sort_key, descending),
         filters=filters,
-        sort_key=sort_key,
-        descending=descending,
         courses=queries.course_codes(),
     )
 
@@ -61,12 +60,11 @@ def pending_completions() -> Any:
 @permission("hr")
 def completions() -> Any:
     filters, sort_key, descending, result = _completion_page(None, "completed_on")
-    return render_template(
+    return render_list(
         "records/completions.html",
-        page=result,
+        result,
+        (sort_key, descending),
         filters=filters,
-        sort_key=sort_key,
-        descending=descending,
         courses=queries.course_codes(),
         statuses=records.COMPLETION_STATUSES,
         pending=records.pending_completion_count(),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, request, url_for
 
 from app.blueprints.tuition import bp
 from app.blueprints.tuition.common import currency, refused, search_term, user
 from app.blueprints.tuition.forms import SettleForm
 from app.clock import today
 from app.models import Repayment
-from app.pagination import Page, page_args, paginate, sort_args
+from app.pagination import Page, page_args, paginate, render_list, sort_args
 from app.policy import permission
 from app.policy import tuition as may
 from app.services import tuition as svc
@@ -57,17 +57,16 @@ def summary() -> Any:
     result = Page(
         items=rows[start : start + per_page], total=len(rows), page=page, per_page=per_page
     )
-    return render_template(
+    return render_list(
         "tuition/summary.html",
+        result,
+        (sort_key, descending),
         data=data,
-        page=result,
         q=q,
         year=year,
         years=svc.summary_years(),
         department=department,
         departments=svc.departments(),
-        sort_key=sort_key,
-        descending=descending,
         outstanding=svc.outstanding_total(),
     )
 
@@ -95,13 +94,12 @@ def repayments() -> Any:
     sort_key, descending, order = sort_args(svc.REPAYMENT_SORTS, "termination_date")
     page, per_page = page_args(25)
     stmt = svc.repayments_query(q=q, outstanding=not show_all).order_by(order, Repayment.id)
-    return render_template(
+    return render_list(
         "tuition/repayments.html",
-        page=paginate(stmt, page, per_page),
+        paginate(stmt, page, per_page),
+        (sort_key, descending),
         q=q,
         show_all=show_all,
-        sort_key=sort_key,
-        descending=descending,
         outstanding=svc.outstanding_total(),
         currency=currency(),
         settle_form=SettleForm(),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import request
 
 from app.blueprints.tuition import bp
 from app.blueprints.tuition.common import search_term, user
 from app.models import TuitionRequest
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import page_args, paginate, render_list, sort_args
 from app.policy import permission
 from app.services import tuition as svc
 
@@ -30,15 +30,14 @@ def _queue(stage: str) -> Any:
     sort_key, descending, order = sort_args(svc.REQUEST_SORTS, "updated")
     page, per_page = page_args(25)
     stmt = svc.queue_query(me, stage, q=q, view=view).order_by(order, TuitionRequest.id)
-    return render_template(
+    return render_list(
         "tuition/queue.html",
+        paginate(stmt, page, per_page),
+        (sort_key, descending),
         stage=stage,
         title=QUEUE_TITLES[stage],
-        page=paginate(stmt, page, per_page),
         q=q,
         view=view,
-        sort_key=sort_key,
-        descending=descending,
         late_count=svc.queue_count(me, "hr", view="late") if stage == "hr" else None,
     )
 

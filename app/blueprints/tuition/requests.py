@@ -14,7 +14,7 @@ from app.blueprints.tuition.workflow import apply_action
 from app.clock import today
 from app.kernel.forms import options, refuse
 from app.models import Employee, TuitionRequest
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import page_args, paginate, render_list, sort_args
 from app.policy import permission
 from app.policy import tuition as may
 from app.services import tuition as svc
@@ -50,14 +50,13 @@ def index() -> Any:
     stmt = svc.own_requests_query(me.employee_id, q=q, state=state).order_by(
         order, TuitionRequest.id.desc()
     )
-    return render_template(
+    return render_list(
         "tuition/index.html",
-        page=paginate(stmt, page, per_page),
+        paginate(stmt, page, per_page),
+        (sort_key, descending),
         q=q,
         state=state,
         states=rules.STATES,
-        sort_key=sort_key,
-        descending=descending,
         cap=svc.cap_status(me.employee_id),
         other_caps=[
             svc.cap_status(me.employee_id, year)
