@@ -67,6 +67,14 @@ def sort_args(allowed: dict[str, Any], default: str) -> tuple[str, bool, Any]:
     return key, descending, column.desc() if descending else column.asc()
 
 
+def newest_first(allowed: dict[str, Any], default: str) -> tuple[str, bool, Any]:
+    """Like sort_args, but a list opened without a choice of sort shows the newest first
+    (``default`` descending)."""
+    if "sort" not in request.args:
+        return default, True, allowed[default].desc()
+    return sort_args(allowed, default)
+
+
 def page_of(
     stmt: Select,
     serialize: Callable[[list[Any]], list[dict[str, Any]]],

@@ -40,6 +40,7 @@ from app.reports import tuition as tuition_report
 from app.services import readiness as readiness_service
 from app.services import settings
 from app.services import tuition as tuition_service
+from app.services.joins import with_placement
 from app.services.readiness import bench
 
 DECISION_STATUSES = ADVERSE_CHECK_STATUSES
@@ -169,14 +170,11 @@ def report_population(user: User, department: Department | None = None) -> tuple
 
 def _person(employee: Employee) -> individual_report.Person:
     manager = aliased(Employee)
-    row = db.session.execute(
-        select(JobRole.code, JobRole.title, Department.name, manager.name)
-        .select_from(Employee)
-        .outerjoin(JobRole, JobRole.id == Employee.job_role_id)
-        .outerjoin(Department, Department.id == Employee.department_id)
-        .outerjoin(manager, manager.id == Employee.manager_id)
-        .where(Employee.id == employee.id)
-    ).one()
+    columns = select(JobRole.code, JobRole.title, Department.name, manager.name)
+    placed = with_placement(
+        columns.select_from(Employee), role=JobRole, department=Department, manager=manager
+    )
+    row = db.session.execute(placed.where(Employee.id == employee.id)).one()
     return individual_report.Person(
         employee_id=employee.id,
         employee_no=employee.employee_no,
@@ -331,21 +329,20 @@ def employee_by_number(employee_no: str) -> Employee | None:
 
 def _people(population: Select) -> dict[int, compliance_report.PersonInfo]:
     manager = aliased(Employee)
+    columns = select(
+        Employee.id,
+        Employee.employee_no,
+        Employee.name,
+        Employee.email,
+        Department.code,
+        Department.name,
+        manager.name,
+        manager.email,
+    ).select_from(Employee)
     rows = db.session.execute(
-        select(
-            Employee.id,
-            Employee.employee_no,
-            Employee.name,
-            Employee.email,
-            Department.code,
-            Department.name,
-            manager.name,
-            manager.email,
+        with_placement(columns, department=Department, manager=manager).where(
+            Employee.id.in_(population)
         )
-        .select_from(Employee)
-        .outerjoin(Department, Department.id == Employee.department_id)
-        .outerjoin(manager, manager.id == Employee.manager_id)
-        .where(Employee.id.in_(population))
     )
     # The columns are PersonInfo's fields, in its order.
     return {row[0]: compliance_report.PersonInfo(*row) for row in rows}

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from app import policy
 from app.kernel.forms import options, refuse
 from app.models import Employee
-from app.pagination import sort_args
+from app.pagination import newest_first, sort_args
 from app.services.records import RecordError, queries
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -41,9 +41,9 @@ def catalogue_choices(model: Any, label: str = "name", include: str | None = Non
 
 def sorting(allowed: dict[str, Any], default: str) -> tuple[str, bool, Any]:
     """Like sort_args, but a list opened without a choice shows the newest first."""
-    if "sort" not in request.args and default != "reported":
-        return default, True, allowed[default].desc()
-    return sort_args(allowed, default)
+    if default == "reported":
+        return sort_args(allowed, default)
+    return newest_first(allowed, default)
 
 
 def render_form(

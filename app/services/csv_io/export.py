@@ -21,6 +21,7 @@ from app.models import (
     JobRole,
 )
 from app.services.csv_io.kinds import KINDS
+from app.services.joins import with_placement
 from app.services.records import RecordError
 from app.services.shapes import csv_text, formula_safe
 
@@ -35,7 +36,7 @@ def _safe(value: Any) -> str:
 
 def _employees() -> tuple[list[str], Sequence[Any]]:
     manager = aliased(Employee)
-    rows = db.session.execute(
+    placed = with_placement(
         select(
             Employee.employee_no,
             Employee.name,
@@ -49,12 +50,12 @@ def _employees() -> tuple[list[str], Sequence[Any]]:
             Employee.status,
             Employee.termination_date,
             Employee.termination_reason,
-        )
-        .outerjoin(JobRole, Employee.job_role_id == JobRole.id)
-        .outerjoin(manager, Employee.manager_id == manager.id)
-        .outerjoin(Department, Employee.department_id == Department.id)
-        .order_by(Employee.employee_no)
-    ).all()
+        ),
+        role=JobRole,
+        department=Department,
+        manager=manager,
+    )
+    rows = db.session.execute(placed.order_by(Employee.employee_no)).all()
     headers = [
         "employee_no",
         "name",

@@ -64,6 +64,7 @@ from app.models import (
 from app.models.base import readiness_models
 from app.pagination import Page
 from app.readiness.vocabulary import BANDS
+from app.services.joins import with_placement
 from app.services.readiness import bench
 from app.services.readiness.catalogue import (
     CATALOGUE_CHANGED,
@@ -448,24 +449,21 @@ class Scope:
         page past the end into the last page (the pages); the API answers it empty. ``total``:
         the number of matches when the caller knows it already (from the counts by band)."""
         role = aliased(JobRole)
-        stmt = (
-            self._rows(
-                role_code,
-                SR.employee_id,
-                Employee.name,
-                role.code,
-                Department.name,
-                Department.code,
-                SR.score,
-                SR.band,
-                SR.ready,
-                SR.projected_ready_on,
-                SR.blocking_gates,
-                SR.gates_met,
-            )
-            .outerjoin(role, role.id == Employee.job_role_id)
-            .outerjoin(Department, Department.id == Employee.department_id)
+        stmt = self._rows(
+            role_code,
+            SR.employee_id,
+            Employee.name,
+            role.code,
+            Department.name,
+            Department.code,
+            SR.score,
+            SR.band,
+            SR.ready,
+            SR.projected_ready_on,
+            SR.blocking_gates,
+            SR.gates_met,
         )
+        stmt = with_placement(stmt, role=role, department=Department)
         if band:
             stmt = stmt.where(SR.band == band)
         if q:
@@ -521,20 +519,14 @@ class Scope:
             return ()
         manager = aliased(Employee)
         department = aliased(Department)
+        columns = (SR.employee_id, SR.role_code, SR.lapses, Employee.name)
         stmt = union_all(
             *(
-                self._rows(
-                    code,
-                    SR.employee_id,
-                    SR.role_code,
-                    SR.lapses,
-                    Employee.name,
-                    department.name,
-                    manager.name,
-                )
-                .outerjoin(department, department.id == Employee.department_id)
-                .outerjoin(manager, manager.id == Employee.manager_id)
-                .where(SR.band == "ready_now", SR.lapses.is_not(None))
+                with_placement(
+                    self._rows(code, *columns, department.name, manager.name),
+                    department=department,
+                    manager=manager,
+                ).where(SR.band == "ready_now", SR.lapses.is_not(None))
                 for code in self.role_codes
             )
         )

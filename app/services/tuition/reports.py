@@ -19,9 +19,9 @@ from sqlalchemy import and_, func, or_, select
 from app.clock import today
 from app.extensions import db
 from app.models import Department, Employee, Repayment, TuitionRequest
-from app.services.shapes import csv_text, formula_safe
+from app.services.shapes import attributes, csv_text, formula_safe
 from app.services.tuition.config import tuition_config
-from app.services.tuition.shapes import money
+from app.services.tuition.shapes import money, moneys
 from app.tuition import rules
 from app.tuition.rules import REIMBURSED, RESERVING_STATES, TuitionConfig
 
@@ -190,11 +190,7 @@ def summary_to_dict(data: Summary) -> dict[str, Any]:
             "department": t.code,
             "name": t.name,
             "employees": t.employees,
-            "reserved": money(t.reserved),
-            "reimbursed": money(t.reimbursed),
-            "cap_used": money(t.cap_used),
-            "taxable_excess": money(t.taxable_excess),
-            "repayments_owed": money(t.repayments_owed),
+            **moneys(t, "reserved", "reimbursed", "cap_used", "taxable_excess", "repayments_owed"),
         }
 
     return {
@@ -203,16 +199,10 @@ def summary_to_dict(data: Summary) -> dict[str, Any]:
         "currency": data.currency,
         "items": [
             {
-                "employee_id": r.employee_id,
-                "employee_no": r.employee_no,
-                "name": r.name,
+                **attributes(r, "employee_id", "employee_no", "name"),
                 "department": r.department_code or None,
-                "reserved": money(r.reserved),
-                "reimbursed": money(r.reimbursed),
-                "cap_used": money(r.cap_used),
-                "cap_left": money(r.cap_left),
-                "taxable_excess": money(r.taxable_excess),
-                "repayments_owed": money(r.repayments_owed),
+                **moneys(r, "reserved", "reimbursed", "cap_used", "cap_left"),
+                **moneys(r, "taxable_excess", "repayments_owed"),
             }
             for r in data.rows
         ],
