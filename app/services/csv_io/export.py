@@ -73,39 +73,38 @@ def _employees() -> tuple[list[str], Sequence[Any]]:
     return headers, rows
 
 
-def _completions() -> tuple[list[str], Sequence[Any]]:
-    rows = db.session.execute(
-        select(
-            Employee.employee_no,
-            Employee.name,
-            Course.code,
-            Completion.completed_on,
-            Completion.expires_on,
-            Completion.score,
-        )
-        .join(Employee, Completion.employee_id == Employee.id)
-        .join(Course, Completion.course_id == Course.id)
-        .where(Completion.verification == "verified")
-        .order_by(Employee.employee_no, Completion.completed_on, Course.code)
+def _per_person(
+    model: Any, entry: Any, entry_id: Any, columns: tuple[Any, ...], by: Any, where: Any = ()
+) -> Sequence[Any]:
+    """Each row of ``model`` as employee number, name, the catalogue ``entry``'s code, then
+    ``columns``; by person, then the date ``by``, then code (one query)."""
+    return db.session.execute(
+        select(Employee.employee_no, Employee.name, entry.code, *columns)
+        .join(Employee, model.employee_id == Employee.id)
+        .join(entry, entry_id == entry.id)
+        .where(*where)
+        .order_by(Employee.employee_no, by, entry.code)
     ).all()
+
+
+def _completions() -> tuple[list[str], Sequence[Any]]:
+    c = Completion
+    rows = _per_person(
+        c,
+        Course,
+        c.course_id,
+        (c.completed_on, c.expires_on, c.score),
+        by=c.completed_on,
+        where=(c.verification == "verified",),
+    )
     return ["employee", "employee_name", "course", "completed_on", "expires_on", "score"], rows
 
 
 def _ratings() -> tuple[list[str], Sequence[Any]]:
-    rows = db.session.execute(
-        select(
-            Employee.employee_no,
-            Employee.name,
-            Competency.code,
-            CompetencyRating.level,
-            CompetencyRating.rated_on,
-            CompetencyRating.source,
-            CompetencyRating.evidence,
-        )
-        .join(Employee, CompetencyRating.employee_id == Employee.id)
-        .join(Competency, CompetencyRating.competency_id == Competency.id)
-        .order_by(Employee.employee_no, CompetencyRating.rated_on, Competency.code)
-    ).all()
+    r = CompetencyRating
+    rows = _per_person(
+        r, Competency, r.competency_id, (r.level, r.rated_on, r.source, r.evidence), by=r.rated_on
+    )
     headers = ["employee", "employee_name", "competency", "level", "rated_on", "source", "evidence"]
     return headers, rows
 
