@@ -147,6 +147,31 @@ def _latest_of_each(model: Any, catalogue_id: Any, *columns: Any, where: Any) ->
     )
 
 
+def _latest_expiring(
+    ranked: Any,
+    expiry: str,
+    entry: Any,
+    entry_id: str,
+    columns: tuple[Any, ...],
+    horizon: date,
+    *where: Any,
+) -> list[Any]:
+    """The latest rows of ``ranked`` (``_latest_of_each``) whose ``expiry`` falls by
+    ``horizon``, of people still employed: id, employee id, that date, then ``columns`` of
+    their catalogue ``entry``; soonest first (one query)."""
+    expires = ranked.c[expiry]
+    return list(
+        db.session.execute(
+            select(ranked.c.id, ranked.c.employee_id, expires, *columns)
+            .join(entry, entry.id == ranked.c[entry_id])
+            .join(Employee, Employee.id == ranked.c.employee_id)
+            .where(ranked.c.rank == 1, *where, expires <= horizon)
+            .where(Employee.status != "terminated")
+            .order_by(expires, ranked.c.id)
+        ).all()
+    )
+
+
 def _expiring_certifications(as_of: date, horizon: date) -> list[ExpiringItem]:
     """Each person's latest verified completion of a course, when it expires by ``horizon``."""
     ranked_completions = _latest_of_each(
@@ -155,25 +180,15 @@ def _expiring_certifications(as_of: date, horizon: date) -> list[ExpiringItem]:
         Completion.expires_on,
         where=(Completion.verification == "verified", Completion.completed_on <= as_of),
     )
-    certifications = db.session.execute(
-        select(
-            ranked_completions.c.id,
-            ranked_completions.c.employee_id,
-            ranked_completions.c.expires_on,
-            Course.id,
-            Course.code,
-            Course.title,
-        )
-        .join(Course, Course.id == ranked_completions.c.course_id)
-        .join(Employee, Employee.id == ranked_completions.c.employee_id)
-        .where(
-            ranked_completions.c.rank == 1,
-            ranked_completions.c.expires_on.is_not(None),
-            ranked_completions.c.expires_on <= horizon,
-            Employee.status != "terminated",
-        )
-        .order_by(ranked_completions.c.expires_on, ranked_completions.c.id)
-    ).all()
+    certifications = _latest_expiring(
+        ranked_completions,
+        "expires_on",
+        Course,
+        "course_id",
+        (Course.id, Course.code, Course.title),
+        horizon,
+        ranked_completions.c.expires_on.is_not(None),
+    )
     return [
         ExpiringItem("certification", cid, eid, code, title, expires, course_id=course_id)
         for cid, eid, expires, course_id, code, title in certifications
@@ -193,25 +208,15 @@ def _expiring_checks(as_of: date, horizon: date) -> list[ExpiringItem]:
             BackgroundCheck.completed_on <= as_of,
         ),
     )
-    checks = db.session.execute(
-        select(
-            ranked_checks.c.id,
-            ranked_checks.c.employee_id,
-            ranked_checks.c.valid_until,
-            CheckType.code,
-            CheckType.name,
-            CheckType.turnaround_days,
-        )
-        .join(CheckType, CheckType.id == ranked_checks.c.check_type_id)
-        .join(Employee, Employee.id == ranked_checks.c.employee_id)
-        .where(
-            ranked_checks.c.rank == 1,
-            ranked_checks.c.status == "clear",
-            ranked_checks.c.valid_until <= horizon,
-            Employee.status != "terminated",
-        )
-        .order_by(ranked_checks.c.valid_until, ranked_checks.c.id)
-    ).all()
+    checks = _latest_expiring(
+        ranked_checks,
+        "valid_until",
+        CheckType,
+        "check_type_id",
+        (CheckType.code, CheckType.name, CheckType.turnaround_days),
+        horizon,
+        ranked_checks.c.status == "clear",
+    )
     return [
         ExpiringItem("check", kid, eid, code, name, valid_until, turnaround_days=turnaround)
         for kid, eid, valid_until, code, name, turnaround in checks
