@@ -31,6 +31,13 @@ from app.services import people, records, tuition
 from app.services.records import queries
 
 TAG = "People"
+# A write only hr makes to a person the caller may see (else 404).
+HR_WRITES: dict[str, Any] = {
+    "permission": "authenticated",
+    "tag": TAG,
+    "who": "hr (others who may see the person get 403, the rest 404).",
+    "conflict": True,
+}
 
 
 def route(
@@ -122,13 +129,10 @@ def show_employee(employee: Employee) -> Any:
     "/employees/<int:employee_id>",
     "PATCH",
     policy.employee(),
-    permission="authenticated",
     summary="Change a profile (only the fields sent)",
-    tag=TAG,
-    who="hr (others who may see the person get 403, the rest 404).",
     body="EmployeePatch",
     response="Employee",
-    conflict=True,
+    **HR_WRITES,
     description="A new role with role_since is a move or promotion that keeps the old role in "
     "the history. status can be active or on_leave; a leaver is recorded with POST "
     "/employees/{id}/termination.",
@@ -142,13 +146,10 @@ def update_employee(employee: Employee) -> Any:
     "/employees/<int:employee_id>/termination",
     "POST",
     policy.employee(),
-    permission="authenticated",
     summary="Record that a person left; answers the tuition repayments owed",
-    tag=TAG,
-    who="hr (others who may see the person get 403, the rest 404).",
     body="TerminationInput",
     response="Termination",
-    conflict=True,
+    **HR_WRITES,
     description="docs/RULES.md Repayment: a voluntary leaver repays a share of each reimbursement "
     "by whole months since it was paid; the amounts are computed now and stored. Open requests "
     "not yet pre-approved are cancelled. A second termination is 409.",
