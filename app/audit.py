@@ -251,9 +251,9 @@ def install() -> None:
     event.listen(Mapper, "mapper_configured", _keep_old_values)
     event.listen(Mapper, "before_delete", _collect_delete)
     # Mappers configured before this call (a query ran first) are covered here.
-    from app.extensions import db, on_session
+    from app.extensions import Model, on_session
 
-    for mapper in db.Model.registry.mappers:
+    for mapper in Model.registry.mappers:
         if mapper.configured:
             _keep_old_values(mapper, mapper.class_)
     on_session(
