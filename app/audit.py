@@ -251,13 +251,15 @@ def install() -> None:
     event.listen(Mapper, "mapper_configured", _keep_old_values)
     event.listen(Mapper, "before_delete", _collect_delete)
     # Mappers configured before this call (a query ran first) are covered here.
-    from app.extensions import Base
+    from app.extensions import Base, on_session
 
     for mapper in Base.registry.mappers:
         if mapper.configured:
             _keep_old_values(mapper, mapper.class_)
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "after_rollback", _forget_deletes)
-    event.listen(Session, "do_orm_execute", _refuse_bulk_audit_changes)
-    event.listen(Session, "before_flush", _refuse_audit_changes)
+    on_session(
+        after_flush=_after_flush,
+        after_rollback=_forget_deletes,
+        do_orm_execute=_refuse_bulk_audit_changes,
+        before_flush=_refuse_audit_changes,
+    )
     _installed = True

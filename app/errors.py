@@ -31,7 +31,7 @@ def wants_json() -> bool:
 
 def install(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException) -> Any:
         code = error.code or 500
         message = MESSAGES.get(code, error.description or error.name)
         if code == 400 and error.description and "CSRF" in error.description:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request
+from flask import render_template, request
 from sqlalchemy import Select, func, select
 
 from app.extensions import db
@@ -67,6 +67,14 @@ def sort_args(allowed: dict[str, Any], default: str) -> tuple[str, bool, Any]:
     return key, descending, column.desc() if descending else column.asc()
 
 
+def newest_first(allowed: dict[str, Any], default: str) -> tuple[str, bool, Any]:
+    """Like sort_args, but a list opened without a choice of sort shows the newest first
+    (``default`` descending)."""
+    if "sort" not in request.args:
+        return default, True, allowed[default].desc()
+    return sort_args(allowed, default)
+
+
 def page_of(
     stmt: Select,
     serialize: Callable[[list[Any]], list[dict[str, Any]]],
@@ -81,3 +89,10 @@ def page_of(
         "page": result.page,
         "per_page": result.per_page,
     }
+
+
+def render_list(template: str, page: Any, sorting: tuple[str, bool], **context: Any) -> str:
+    """A sortable list page: its ``page`` of rows and the sort it shows (``sort_key``,
+    ``descending``), with the rest of its ``context``."""
+    sort_key, descending = sorting
+    return render_template(template, page=page, sort_key=sort_key, descending=descending, **context)

@@ -40,6 +40,7 @@ from app.reports import tuition as tuition_report
 from app.services import readiness as readiness_service
 from app.services import settings
 from app.services import tuition as tuition_service
+from app.services.joins import with_placement
 from app.services.readiness import bench
 
 DECISION_STATUSES = ADVERSE_CHECK_STATUSES
@@ -169,14 +170,11 @@ def report_population(user: User, department: Department | None = None) -> tuple
 
 def _person(employee: Employee) -> individual_report.Person:
     manager = aliased(Employee)
-    row = db.session.execute(
-        select(JobRole.code, JobRole.title, Department.name, manager.name)
-        .select_from(Employee)
-        .outerjoin(JobRole, JobRole.id == Employee.job_role_id)
-        .outerjoin(Department, Department.id == Employee.department_id)
-        .outerjoin(manager, manager.id == Employee.manager_id)
-        .where(Employee.id == employee.id)
-    ).one()
+    columns = select(JobRole.code, JobRole.title, Department.name, manager.name)
+    placed = with_placement(
+        columns.select_from(Employee), role=JobRole, department=Department, manager=manager
+    )
+    row = db.session.execute(placed.where(Employee.id == employee.id)).one()
     return individual_report.Person(
         employee_id=employee.id,
         employee_no=employee.employee_no,
@@ -331,35 +329,23 @@ def employee_by_number(employee_no: str) -> Employee | None:
 
 def _people(population: Select) -> dict[int, compliance_report.PersonInfo]:
     manager = aliased(Employee)
+    columns = select(
+        Employee.id,
+        Employee.employee_no,
+        Employee.name,
+        Employee.email,
+        Department.code,
+        Department.name,
+        manager.name,
+        manager.email,
+    ).select_from(Employee)
     rows = db.session.execute(
-        select(
-            Employee.id,
-            Employee.employee_no,
-            Employee.name,
-            Employee.email,
-            Department.code,
-            Department.name,
-            manager.name,
-            manager.email,
+        with_placement(columns, department=Department, manager=manager).where(
+            Employee.id.in_(population)
         )
-        .select_from(Employee)
-        .outerjoin(Department, Department.id == Employee.department_id)
-        .outerjoin(manager, manager.id == Employee.manager_id)
-        .where(Employee.id.in_(population))
     )
-    return {
-        row[0]: compliance_report.PersonInfo(
-            employee_id=row[0],
-            employee_no=row[1],
-            name=row[2],
-            email=row[3],
-            department_code=row[4],
-            department_name=row[5],
-            manager_name=row[6],
-            manager_email=row[7],
-        )
-        for row in rows
-    }
+    # The columns are PersonInfo's fields, in its order.
+    return {row[0]: compliance_report.PersonInfo(*row) for row in rows}
 
 
 def compliance_items(
@@ -377,6 +363,16 @@ def compliance_items(
     items = _held_certifications(population, as_of)
     check_items, decisions = _held_checks(population, as_of, show_findings=show_findings)
     return items + check_items, decisions
+
+
+def _held(
+    kind: str, key: tuple[int, str], name: str, lapses: date, note: str | None
+) -> compliance_report.HeldItem:
+    """The item of ``key`` (person, code) held until ``lapses``."""
+    employee_id, code = key
+    return compliance_report.HeldItem(
+        employee_id=employee_id, kind=kind, code=code, name=name, expires_on=lapses, note=note
+    )
 
 
 def _held_certifications(population: Select, as_of: date) -> list[compliance_report.HeldItem]:
@@ -411,16 +407,7 @@ def _held_certifications(population: Select, as_of: date) -> list[compliance_rep
         note = None
         if key in reported:
             note = f"Renewal reported on {reported[key]}, awaiting verification"
-        items.append(
-            compliance_report.HeldItem(
-                employee_id=key[0],
-                kind="certification",
-                code=key[1],
-                name=title,
-                expires_on=lapses,
-                note=note,
-            )
-        )
+        items.append(_held("certification", key, title, lapses, note))
     return items
 
 
@@ -480,16 +467,7 @@ def _held_checks(
             note = f"Re-screen {status.replace('_', ' ')} since {when}"
         elif status in DECISION_STATUSES:
             note = f"Latest check is {status.replace('_', ' ')}"
-        items.append(
-            compliance_report.HeldItem(
-                employee_id=key[0],
-                kind="background_check",
-                code=key[1],
-                name=name,
-                expires_on=lapses,
-                note=note,
-            )
-        )
+        items.append(_held("background_check", key, name, lapses, note))
     return items, decisions
 
 

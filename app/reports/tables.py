@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from app.reports.compliance import BUCKET_LABELS, ComplianceReport
 from app.reports.individual import IndividualReport
 from app.reports.team import TeamReport
 from app.reports.tuition import TuitionReport
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from app.services.shapes import FORMULA_PREFIXES
 
 
 def cell(value: Any) -> str:
@@ -77,6 +77,41 @@ def as_text(table: Table) -> str:
     return "".join(stream(table))
 
 
+# A column of a table built by ``_table``: the header that is also the row's attribute, or
+# (header, attribute) where they differ, or (header, attribute, format of the value).
+Column = str | tuple[str, str] | tuple[str, str, Callable[[Any], Any]]
+
+
+def _table(
+    name: str,
+    columns: Sequence[Column],
+    items: Iterable[Any],
+    lead: Sequence[tuple[str, Any]] = (),
+    tail: Sequence[tuple[str, Any]] = (),
+) -> Table:
+    """A table of one row per item: the ``lead`` (header, value) cells, the item's ``columns``
+    (an attribute path such as ``person.name``), then the ``tail`` cells."""
+    specs = [(c, c, None) if isinstance(c, str) else (*c, None)[:3] for c in columns]
+    getters = [(attrgetter(attr), form) for _, attr, form in specs]
+    header = tuple(h for h, _ in lead) + tuple(h for h, _, _ in specs) + tuple(h for h, _ in tail)
+    first = tuple(v for _, v in lead)
+    last = tuple(v for _, v in tail)
+
+    def row(item: Any) -> tuple[Any, ...]:
+        values = tuple(get(item) if form is None else form(get(item)) for get, form in getters)
+        return first + values + last
+
+    return Table(name, header, (row(item) for item in items))
+
+
+_TUITION_PERSON: tuple[Column, ...] = (
+    "employee_no",
+    ("employee", "name"),
+    ("department", "department_name"),
+)
+_TUITION_SUMS: tuple[Column, ...] = ("reserved", "reimbursed", "cap_used", "taxable_excess")
+
+
 # ----------------------------------------------------------------------------- individual
 
 
@@ -84,17 +119,13 @@ def individual_tables(report: IndividualReport) -> dict[str, Callable[[], Table]
     person = report.person
 
     def requirements() -> Table:
-        return Table(
+        return _table(
             "requirements",
             (
-                "employee_no",
-                "employee",
-                "target_role",
-                "as_of",
-                "requirement",
+                ("requirement", "name"),
                 "code",
                 "kind",
-                "gate",
+                ("gate", "mandatory"),
                 "weight",
                 "required",
                 "actual",
@@ -104,31 +135,15 @@ def individual_tables(report: IndividualReport) -> dict[str, Callable[[], Table]
                 "expires_on",
                 "projected_close_on",
                 "next_action",
-                "fingerprint",
             ),
-            (
-                (
-                    person.employee_no,
-                    person.name,
-                    report.target_role,
-                    report.as_of,
-                    r.name,
-                    r.code,
-                    r.kind,
-                    r.mandatory,
-                    r.weight,
-                    r.required,
-                    r.actual,
-                    r.status,
-                    r.attainment_pct,
-                    r.evidence,
-                    r.expires_on,
-                    r.projected_close_on,
-                    r.next_action,
-                    report.fingerprint,
-                )
-                for r in report.requirements
+            report.requirements,
+            lead=(
+                ("employee_no", person.employee_no),
+                ("employee", person.name),
+                ("target_role", report.target_role),
+                ("as_of", report.as_of),
             ),
+            tail=(("fingerprint", report.fingerprint),),
         )
 
     def path() -> Table:
@@ -160,45 +175,26 @@ def individual_tables(report: IndividualReport) -> dict[str, Callable[[], Table]
 
 def compliance_tables(report: ComplianceReport) -> dict[str, Callable[[], Table]]:
     def items() -> Table:
-        return Table(
+        return _table(
             "items",
             (
-                "as_of",
-                "employee_no",
-                "employee",
-                "email",
-                "department",
-                "manager",
-                "manager_email",
+                ("employee_no", "person.employee_no"),
+                ("employee", "person.name"),
+                ("email", "person.email"),
+                ("department", "person.department_name"),
+                ("manager", "person.manager_name"),
+                ("manager_email", "person.manager_email"),
                 "kind",
                 "code",
-                "item",
+                ("item", "name"),
                 "expires_on",
                 "days_left",
-                "window",
+                ("window", "bucket_label"),
                 "chase",
                 "note",
             ),
-            (
-                (
-                    report.as_of,
-                    r.person.employee_no,
-                    r.person.name,
-                    r.person.email,
-                    r.person.department_name,
-                    r.person.manager_name,
-                    r.person.manager_email,
-                    r.kind,
-                    r.code,
-                    r.name,
-                    r.expires_on,
-                    r.days_left,
-                    r.bucket_label,
-                    r.chase,
-                    r.note,
-                )
-                for r in report.rows
-            ),
+            report.rows,
+            lead=(("as_of", report.as_of),),
         )
 
     def departments() -> Table:
@@ -240,78 +236,36 @@ def tuition_tables(report: TuitionReport) -> dict[str, Callable[[], Table]]:
 
 
 def _tuition_departments(report: TuitionReport) -> Table:
-    return Table(
+    return _table(
         "departments",
-        (
-            "year",
-            "department",
-            "people",
-            "reserved",
-            "reimbursed",
-            "cap_used",
-            "taxable_excess",
-            "repayments_owed",
-        ),
-        (
-            (
-                report.year,
-                d.name,
-                d.employees,
-                d.reserved,
-                d.reimbursed,
-                d.cap_used,
-                d.taxable_excess,
-                d.repayments_owed,
-            )
-            for d in report.departments
-        ),
+        (("department", "name"), ("people", "employees"), *_TUITION_SUMS, "repayments_owed"),
+        report.departments,
+        lead=(("year", report.year),),
     )
 
 
 def _tuition_people(report: TuitionReport) -> Table:
-    return Table(
+    return _table(
         "employees",
         (
-            "year",
-            "employee_no",
-            "employee",
-            "department",
-            "reserved",
-            "reimbursed",
-            "cap_used",
+            *_TUITION_PERSON,
+            *_TUITION_SUMS[:3],
             "cap_left",
-            "percent_of_cap",
+            ("percent_of_cap", "percent_used"),
             "taxable_excess",
             "repayments_owed",
         ),
-        (
-            (
-                report.year,
-                c.employee_no,
-                c.name,
-                c.department_name,
-                c.reserved,
-                c.reimbursed,
-                c.cap_used,
-                c.cap_left,
-                c.percent_used,
-                c.taxable_excess,
-                c.repayments_owed,
-            )
-            for c in report.people
-        ),
+        report.people,
+        lead=(("year", report.year),),
     )
 
 
 def _tuition_repayments(report: TuitionReport) -> Table:
-    return Table(
+    return _table(
         "repayments",
         (
-            "year",
-            "employee_no",
-            "employee",
-            "department",
-            "course",
+            *_TUITION_PERSON,
+            ("course", "course_title"),
             "reimbursed",
             "paid_on",
             "termination_date",
@@ -320,23 +274,8 @@ def _tuition_repayments(report: TuitionReport) -> Table:
             "amount_owed",
             "settled_on",
         ),
-        (
-            (
-                report.year,
-                r.employee_no,
-                r.name,
-                r.department_name,
-                r.course_title,
-                r.reimbursed,
-                r.paid_on,
-                r.termination_date,
-                r.months_since_paid,
-                r.share,
-                r.amount_owed,
-                r.settled_on,
-            )
-            for r in report.repayments
-        ),
+        report.repayments,
+        lead=(("year", report.year),),
     )
 
 
@@ -409,33 +348,19 @@ def _team_gaps(report: TeamReport) -> Table:
 
 
 def _team_lapses(report: TeamReport) -> Table:
-    return Table(
+    return _table(
         "lapses",
         (
-            "as_of",
-            "employee",
+            ("employee", "name"),
             "department",
-            "manager",
-            "kind",
-            "code",
-            "item",
+            ("manager", "manager_name"),
+            ("kind", "item_kind"),
+            ("code", "item_code"),
+            ("item", "item_name"),
             "expires_on",
             "days_left",
-            "drops_ready_for",
+            ("drops_ready_for", "drops_ready_for", "; ".join),
         ),
-        (
-            (
-                report.as_of,
-                x.name,
-                x.department,
-                x.manager_name,
-                x.item_kind,
-                x.item_code,
-                x.item_name,
-                x.expires_on,
-                x.days_left,
-                "; ".join(x.drops_ready_for),
-            )
-            for x in report.lapses
-        ),
+        report.lapses,
+        lead=(("as_of", report.as_of),),
     )

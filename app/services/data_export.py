@@ -47,6 +47,7 @@ from app.models import (
 )
 from app.readiness.aggregate360 import aggregate_360
 from app.services import settings
+from app.services.shapes import attributes
 
 FORMAT = "echelon-personal-data"
 FORMAT_VERSION = 1
@@ -97,17 +98,11 @@ def _profile(employee: Employee) -> dict[str, Any]:
     role = employee.job_role
     department = employee.department
     return {
-        "employee_no": employee.employee_no,
-        "name": employee.name,
-        "email": employee.email,
-        "hire_date": employee.hire_date,
-        "job_role": {"code": role.code, "title": role.title, "level": role.level} if role else None,
+        **attributes(employee, "employee_no", "name", "email", "hire_date"),
+        "job_role": attributes(role, "code", "title", "level") if role else None,
         "role_since": employee.role_since,
-        "department": {"code": department.code, "name": department.name} if department else None,
-        "jurisdiction": employee.jurisdiction,
-        "status": employee.status,
-        "termination_date": employee.termination_date,
-        "termination_reason": employee.termination_reason,
+        "department": attributes(department, "code", "name") if department else None,
+        **attributes(employee, "jurisdiction", "status", "termination_date", "termination_reason"),
     }
 
 
@@ -118,29 +113,19 @@ def _account(employee_id: int) -> dict[str, Any] | None:
     tokens = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
     ).all()
+    token_fields = ("name", "prefix", "created_at", "revoked_at", "last_used_at")
     return {
         "email": user.email,
         "app_roles": sorted(user.app_roles),
-        "active": user.active,
-        "created_at": user.created_at,
-        "last_login_at": user.last_login_at,
-        "api_tokens": [
-            {
-                "name": t.name,
-                "prefix": t.prefix,
-                "created_at": t.created_at,
-                "revoked_at": t.revoked_at,
-                "last_used_at": t.last_used_at,
-            }
-            for t in tokens
-        ],
+        **attributes(user, "active", "created_at", "last_login_at"),
+        "api_tokens": [attributes(t, *token_fields) for t in tokens],
     }
 
 
 def _assessment(a: Assessment, minimums: dict[str, int]) -> dict[str, Any]:
     instrument = a.instrument
     entry: dict[str, Any] = {
-        "instrument": {"code": instrument.code, "name": instrument.name, "kind": instrument.kind},
+        "instrument": attributes(instrument, "code", "name", "kind"),
         "conducted_on": a.conducted_on,
         "overall": _decimal(a.overall),
     }
@@ -148,12 +133,7 @@ def _assessment(a: Assessment, minimums: dict[str, int]) -> dict[str, Any]:
         result = aggregate_360(((r.rater_group, r.scores) for r in a.responses), minimums)
         groups = []
         for group in result.groups:
-            shown: dict[str, Any] = {
-                "group": group.group,
-                "responses": group.responses,
-                "minimum": group.minimum,
-                "shown": group.shown,
-            }
+            shown = attributes(group, "group", "responses", "minimum", "shown")
             if group.shown:
                 shown["mean"] = _decimal(group.mean)
                 shown["dimension_means"] = {d: _decimal(m) for d, m in group.dimension_means}
@@ -194,10 +174,8 @@ def _header(employee: Employee, as_of: date) -> dict[str, Any]:
 def _role_history(eid: int) -> list[dict[str, Any]]:
     return [
         {
-            "role": {"code": h.job_role.code, "title": h.job_role.title},
-            "started_on": h.started_on,
-            "ended_on": h.ended_on,
-            "note": h.note,
+            "role": attributes(h.job_role, "code", "title"),
+            **attributes(h, "started_on", "ended_on", "note"),
         }
         for h in _rows(
             RoleHistory,
@@ -211,13 +189,11 @@ def _role_history(eid: int) -> list[dict[str, Any]]:
 def _training(eid: int, as_of: date) -> list[dict[str, Any]]:
     return [
         {
-            "course": {"code": c.course.code, "title": c.course.title},
-            "completed_on": c.completed_on,
-            "expires_on": c.expires_on,
+            "course": attributes(c.course, "code", "title"),
+            **attributes(c, "completed_on", "expires_on"),
             "status": settings.certificate_status(c.expires_on, as_of),
             "score": _plain(c.score),
-            "verification": c.verification,
-            "evidence_upload_id": c.evidence_upload_id,
+            **attributes(c, "verification", "evidence_upload_id"),
         }
         for c in _rows(Completion, eid, Completion.completed_on, Completion.id)
     ]
@@ -226,10 +202,8 @@ def _training(eid: int, as_of: date) -> list[dict[str, Any]]:
 def _ratings(eid: int) -> list[dict[str, Any]]:
     return [
         {
-            "competency": {"code": r.competency.code, "name": r.competency.name},
-            "level": r.level,
-            "rated_on": r.rated_on,
-            "source": r.source,
+            "competency": attributes(r.competency, "code", "name"),
+            **attributes(r, "level", "rated_on", "source"),
             "counts_toward_readiness": r.source != "self",
             "evidence": r.evidence,
         }
@@ -240,19 +214,13 @@ def _ratings(eid: int) -> list[dict[str, Any]]:
 def _checks(eid: int, as_of: date) -> list[dict[str, Any]]:
     return [
         {
-            "type": {"code": k.check_type.code, "name": k.check_type.name},
-            "consent_signed_on": k.consent_signed_on,
-            "consent_form_version": k.consent_form_version,
-            "requested_on": k.requested_on,
-            "vendor": k.vendor,
-            "status": k.status,
-            "completed_on": k.completed_on,
-            "valid_until": k.valid_until,
+            "type": attributes(k.check_type, "code", "name"),
+            **attributes(k, "consent_signed_on", "consent_form_version", "requested_on"),
+            **attributes(k, "vendor", "status", "completed_on", "valid_until"),
             "expired": bool(k.valid_until and as_of >= k.valid_until),
             "findings": k.findings,
             "findings_erased_on": k.findings_purged_on,
-            "pre_adverse_notice_on": k.pre_adverse_notice_on,
-            "final_notice_on": k.final_notice_on,
+            **attributes(k, "pre_adverse_notice_on", "final_notice_on"),
         }
         for k in _rows(BackgroundCheck, eid, BackgroundCheck.requested_on, BackgroundCheck.id)
     ]
@@ -272,12 +240,7 @@ def _assessments(eid: int) -> list[dict[str, Any]]:
 
 def _talent_reviews(eid: int) -> list[dict[str, Any]]:
     return [
-        {
-            "period": t.period,
-            "performance": t.performance,
-            "potential": t.potential,
-            "notes": t.notes,
-        }
+        attributes(t, "period", "performance", "potential", "notes")
         for t in _rows(TalentReview, eid, TalentReview.period)
     ]
 
@@ -285,10 +248,8 @@ def _talent_reviews(eid: int) -> list[dict[str, Any]]:
 def _education(eid: int) -> list[dict[str, Any]]:
     return [
         {
-            "qualification": {"code": e.qualification.code, "name": e.qualification.name},
-            "institution": e.institution,
-            "completed_on": e.completed_on,
-            "tuition_request_id": e.tuition_request_id,
+            "qualification": attributes(e.qualification, "code", "name"),
+            **attributes(e, "institution", "completed_on", "tuition_request_id"),
         }
         for e in _rows(EducationRecord, eid, EducationRecord.completed_on, EducationRecord.id)
     ]
@@ -296,36 +257,24 @@ def _education(eid: int) -> list[dict[str, Any]]:
 
 def _tuition_request(r: TuitionRequest) -> dict[str, Any]:
     return {
-        "id": r.id,
-        "title": r.title,
-        "institution": r.institution,
+        **attributes(r, "id", "title", "institution"),
         "qualification": r.qualification.code if r.qualification else None,
-        "starts_on": r.starts_on,
-        "ends_on": r.ends_on,
+        **attributes(r, "starts_on", "ends_on"),
         "tuition": _money(r.tuition),
         "fees": _money(r.fees),
         "books": _money(r.books),
         "eligible_cost": _money(r.eligible_cost),
-        "job_related": r.job_related,
-        "justification": r.justification,
+        **attributes(r, "job_related", "justification"),
         "target_role": r.target_role.code if r.target_role else None,
-        "pass_fail": r.pass_fail,
-        "state": r.state,
-        "submitted_on": r.submitted_on,
-        "late_override_reason": r.late_override_reason,
-        "rejection_reason": r.rejection_reason,
+        **attributes(r, "pass_fail", "state", "submitted_on"),
+        **attributes(r, "late_override_reason", "rejection_reason"),
         "reserved_amount": _money(r.reserved_amount),
-        "cap_year": r.cap_year,
-        "grade": r.grade,
+        **attributes(r, "cap_year", "grade"),
         "reimbursed_amount": _money(r.reimbursed_amount),
         "paid_on": r.paid_on,
         "history": [
             {
-                "action": ev.action,
-                "from_state": ev.from_state,
-                "to_state": ev.to_state,
-                "at": ev.at,
-                "reason": ev.reason,
+                **attributes(ev, "action", "from_state", "to_state", "at", "reason"),
                 "amount": _money(ev.amount),
             }
             for ev in r.events

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import CursorResult, Select, event, func, or_, select, update
+from sqlalchemy import CursorResult, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import now
-from app.extensions import db
+from app.extensions import db, on_session
 from app.kernel.uow import unit_of_work
 from app.models import Employee, Notification, User
 from app.services import mailer
@@ -170,7 +170,6 @@ def open_notification(notification: Notification) -> str | None:
 
 _OUTBOX = "echelon_mail_outbox"
 _HOLD = "echelon_hold_mail"
-_installed = False
 
 
 @dataclass
@@ -319,10 +318,8 @@ def _forget_after_rollback(session: Session) -> None:
 
 def install() -> None:
     """Attach the outbox listeners once per process (app/registry.py calls it)."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "after_flush", _collect_new_notifications)
-    event.listen(Session, "after_commit", _send_after_commit)
-    event.listen(Session, "after_rollback", _forget_after_rollback)
-    _installed = True
+    on_session(
+        after_flush=_collect_new_notifications,
+        after_commit=_send_after_commit,
+        after_rollback=_forget_after_rollback,
+    )

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -125,43 +126,69 @@ def expiring_items(as_of: date, horizon_days: int) -> list[ExpiringItem]:
     return _expiring_certifications(as_of, horizon) + _expiring_checks(as_of, horizon)
 
 
-def _expiring_certifications(as_of: date, horizon: date) -> list[ExpiringItem]:
-    """Each person's latest verified completion of a course, when it expires by ``horizon``."""
-    ranked_completions = (
+def _latest_of_each(model: Any, catalogue_id: Any, *columns: Any, where: Any) -> Any:
+    """Rows of ``model`` (a completion, a check) ranked newest first within each person's
+    entry of a catalogue: ``rank == 1`` is the latest, ``completed_on`` then id deciding."""
+    return (
         select(
-            Completion.id,
-            Completion.employee_id,
-            Completion.course_id,
-            Completion.expires_on,
+            model.id,
+            model.employee_id,
+            catalogue_id,
+            *columns,
             func.row_number()
             .over(
-                partition_by=(Completion.employee_id, Completion.course_id),
-                order_by=(Completion.completed_on.desc(), Completion.id.desc()),
+                partition_by=(model.employee_id, catalogue_id),
+                order_by=(model.completed_on.desc(), model.id.desc()),
             )
             .label("rank"),
         )
-        .where(Completion.verification == "verified", Completion.completed_on <= as_of)
+        .where(*where)
         .subquery()
     )
-    certifications = db.session.execute(
-        select(
-            ranked_completions.c.id,
-            ranked_completions.c.employee_id,
-            ranked_completions.c.expires_on,
-            Course.id,
-            Course.code,
-            Course.title,
-        )
-        .join(Course, Course.id == ranked_completions.c.course_id)
-        .join(Employee, Employee.id == ranked_completions.c.employee_id)
-        .where(
-            ranked_completions.c.rank == 1,
-            ranked_completions.c.expires_on.is_not(None),
-            ranked_completions.c.expires_on <= horizon,
-            Employee.status != "terminated",
-        )
-        .order_by(ranked_completions.c.expires_on, ranked_completions.c.id)
-    ).all()
+
+
+def _latest_expiring(
+    ranked: Any,
+    expiry: str,
+    entry: Any,
+    entry_id: str,
+    columns: tuple[Any, ...],
+    horizon: date,
+    *where: Any,
+) -> list[Any]:
+    """The latest rows of ``ranked`` (``_latest_of_each``) whose ``expiry`` falls by
+    ``horizon``, of people still employed: id, employee id, that date, then ``columns`` of
+    their catalogue ``entry``; soonest first (one query)."""
+    expires = ranked.c[expiry]
+    return list(
+        db.session.execute(
+            select(ranked.c.id, ranked.c.employee_id, expires, *columns)
+            .join(entry, entry.id == ranked.c[entry_id])
+            .join(Employee, Employee.id == ranked.c.employee_id)
+            .where(ranked.c.rank == 1, *where, expires <= horizon)
+            .where(Employee.status != "terminated")
+            .order_by(expires, ranked.c.id)
+        ).all()
+    )
+
+
+def _expiring_certifications(as_of: date, horizon: date) -> list[ExpiringItem]:
+    """Each person's latest verified completion of a course, when it expires by ``horizon``."""
+    ranked_completions = _latest_of_each(
+        Completion,
+        Completion.course_id,
+        Completion.expires_on,
+        where=(Completion.verification == "verified", Completion.completed_on <= as_of),
+    )
+    certifications = _latest_expiring(
+        ranked_completions,
+        "expires_on",
+        Course,
+        "course_id",
+        (Course.id, Course.code, Course.title),
+        horizon,
+        ranked_completions.c.expires_on.is_not(None),
+    )
     return [
         ExpiringItem("certification", cid, eid, code, title, expires, course_id=course_id)
         for cid, eid, expires, course_id, code, title in certifications
@@ -170,46 +197,26 @@ def _expiring_certifications(as_of: date, horizon: date) -> list[ExpiringItem]:
 
 def _expiring_checks(as_of: date, horizon: date) -> list[ExpiringItem]:
     """Each person's latest clear check of a type, when its validity ends by ``horizon``."""
-    ranked_checks = (
-        select(
-            BackgroundCheck.id,
-            BackgroundCheck.employee_id,
-            BackgroundCheck.check_type_id,
-            BackgroundCheck.status,
-            BackgroundCheck.valid_until,
-            func.row_number()
-            .over(
-                partition_by=(BackgroundCheck.employee_id, BackgroundCheck.check_type_id),
-                order_by=(BackgroundCheck.completed_on.desc(), BackgroundCheck.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(
+    ranked_checks = _latest_of_each(
+        BackgroundCheck,
+        BackgroundCheck.check_type_id,
+        BackgroundCheck.status,
+        BackgroundCheck.valid_until,
+        where=(
             BackgroundCheck.valid_until.is_not(None),
             BackgroundCheck.completed_on.is_not(None),
             BackgroundCheck.completed_on <= as_of,
-        )
-        .subquery()
+        ),
     )
-    checks = db.session.execute(
-        select(
-            ranked_checks.c.id,
-            ranked_checks.c.employee_id,
-            ranked_checks.c.valid_until,
-            CheckType.code,
-            CheckType.name,
-            CheckType.turnaround_days,
-        )
-        .join(CheckType, CheckType.id == ranked_checks.c.check_type_id)
-        .join(Employee, Employee.id == ranked_checks.c.employee_id)
-        .where(
-            ranked_checks.c.rank == 1,
-            ranked_checks.c.status == "clear",
-            ranked_checks.c.valid_until <= horizon,
-            Employee.status != "terminated",
-        )
-        .order_by(ranked_checks.c.valid_until, ranked_checks.c.id)
-    ).all()
+    checks = _latest_expiring(
+        ranked_checks,
+        "valid_until",
+        CheckType,
+        "check_type_id",
+        (CheckType.code, CheckType.name, CheckType.turnaround_days),
+        horizon,
+        ranked_checks.c.status == "clear",
+    )
     return [
         ExpiringItem("check", kid, eid, code, name, valid_until, turnaround_days=turnaround)
         for kid, eid, valid_until, code, name, turnaround in checks

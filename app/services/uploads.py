@@ -25,12 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app import policy
 from app.clock import now
-from app.extensions import db
+from app.extensions import db, on_session
 from app.kernel.errors import Invalid
 from app.models import Employee, Upload, User
 
@@ -207,16 +206,8 @@ def _remove_files(session: Session) -> None:
             os.remove(path)
 
 
-_installed = False
-
-
 def install() -> None:
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "after_commit", _forget_files)
-    event.listen(Session, "after_rollback", _remove_files)
-    _installed = True
+    on_session(after_commit=_forget_files, after_rollback=_remove_files)
 
 
 install()

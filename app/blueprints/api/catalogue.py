@@ -11,16 +11,18 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from flask import jsonify, url_for
+from flask import jsonify
 
 from app.blueprints.api import bp
-from app.blueprints.api.spec import Param, api_route, json_body, page_of, query_args
+from app.blueprints.api.spec import Param, api_route, created, json_body, page_of, query_args
 from app.clock import today
 from app.services import catalogue as svc
 
 TAG = "Catalogue"
 READERS = "Any signed-in user (any valid token)."
 WRITERS = "hr or admin."
+READ: dict[str, Any] = {"permission": "authenticated", "tag": TAG, "who": READERS}
+WRITE: dict[str, Any] = {"permission": "hr_or_admin", "tag": TAG, "who": WRITERS}
 
 LIST_PARAMS = (
     Param("q", "string", "Search the code and the name or title."),
@@ -57,9 +59,7 @@ def _views(
 
     def creating() -> Any:
         entry = create(**_arguments(create, json_body()))
-        response = jsonify(serialize(entry))
-        response.headers["Location"] = url_for(f"api.show_{kind}", code=entry.code)
-        return response, 201
+        return created(serialize(entry), f"api.show_{kind}", code=entry.code)
 
     def showing(code: str) -> Any:
         return jsonify(serialize(svc.get_entry(kind, code)))
@@ -85,9 +85,7 @@ def _kind(
     creating.__name__ = f"create_{kind}"
     showing.__name__ = f"show_{kind}"
     editing.__name__ = f"update_{kind}"
-    common: dict[str, Any] = {"tag": TAG}
-    read = {**common, "permission": "authenticated", "who": READERS}
-    write = {**common, "permission": "hr_or_admin", "who": WRITERS, "conflict": True}
+    write = {**WRITE, "conflict": True}
     api_route(
         bp,
         path,
@@ -96,7 +94,7 @@ def _kind(
         response=f"{schema}Page",
         paged=True,
         query=LIST_PARAMS,
-        **read,
+        **READ,
     )(listing)
     api_route(
         bp,
@@ -117,7 +115,7 @@ def _kind(
         summary=f"One {noun}, by code",
         response=schema,
         open_args=("code",),
-        **read,
+        **READ,
     )(showing)
     api_route(
         bp,
@@ -179,10 +177,7 @@ _kind("role", "/roles", "Role", svc.create_role, svc.update_role, "job role", "r
     "/courses/<code>/sessions",
     "GET",
     open_args=("code",),
-    permission="authenticated",
     summary="Scheduled sessions of a course",
-    tag=TAG,
-    who=READERS,
     response="CourseSessionPage",
     paged=True,
     query=(
@@ -195,6 +190,7 @@ _kind("role", "/roles", "Role", svc.create_role, svc.update_role, "job role", "r
         ),
         Param("include_cancelled", "boolean", "Also list cancelled sessions.", default=False),
     ),
+    **READ,
 )
 def list_course_sessions(code: str) -> Any:
     course = svc.get_course(code)
@@ -214,13 +210,11 @@ def list_course_sessions(code: str) -> Any:
     "/courses/<code>/sessions",
     "POST",
     open_args=("code",),
-    permission="hr_or_admin",
     summary="Schedule a session of a course",
-    tag=TAG,
-    who=WRITERS,
     body="CourseSessionInput",
     response="CourseSession",
     status=201,
+    **WRITE,
 )
 def create_course_session(code: str) -> Any:
     data = json_body()
@@ -231,7 +225,7 @@ def create_course_session(code: str) -> Any:
         data.get("seats"),
         data.get("location"),
     )
-    return jsonify(svc.session_to_dict(session)), 201
+    return created(svc.session_to_dict(session))
 
 
 # --------------------------------------------------------------------------- requirements
@@ -242,11 +236,9 @@ def create_course_session(code: str) -> Any:
     "/roles/<code>/requirements",
     "GET",
     open_args=("code",),
-    permission="authenticated",
     summary="The requirements of a role",
-    tag=TAG,
-    who=READERS,
     response="RequirementList",
+    **READ,
 )
 def list_role_requirements(code: str) -> Any:
     role = svc.get_role(code)
@@ -258,14 +250,12 @@ def list_role_requirements(code: str) -> Any:
     "/roles/<code>/requirements",
     "PUT",
     open_args=("code",),
-    permission="hr_or_admin",
     summary="Replace the whole requirement list of a role",
-    tag=TAG,
-    who=WRITERS,
     body="RequirementList",
     response="Role",
     description="The list sent replaces the role's requirements entirely; an empty list "
     "removes them all. Field messages are named requirements[i].field.",
+    **WRITE,
 )
 def replace_role_requirements(code: str) -> Any:
     data = json_body()
@@ -280,13 +270,11 @@ def replace_role_requirements(code: str) -> Any:
     bp,
     "/ladder",
     "GET",
-    permission="authenticated",
     summary="The role ladder: steps from role to role",
-    tag=TAG,
-    who=READERS,
     response="LadderEdgePage",
     paged=True,
     query=(Param("q", "string", "Search either role's code or title."),),
+    **READ,
 )
 def list_ladder() -> Any:
     args = query_args()
@@ -298,18 +286,16 @@ def list_ladder() -> Any:
     bp,
     "/ladder",
     "POST",
-    permission="hr_or_admin",
     summary="Add a step to the role ladder",
-    tag=TAG,
-    who=WRITERS,
     body="LadderEdgeInput",
     response="LadderEdge",
     status=201,
     conflict=True,
+    **WRITE,
 )
 def create_ladder_edge() -> Any:
     data = json_body()
     edge = svc.add_ladder_edge(
         data.get("from_role"), data.get("to_role"), data.get("typical_months", 24)
     )
-    return jsonify(svc.ladder_edge_to_dict(edge)), 201
+    return created(svc.ladder_edge_to_dict(edge))

@@ -11,11 +11,19 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask import jsonify, url_for
+from flask import jsonify
 
 from app import policy
 from app.blueprints.api import bp
-from app.blueprints.api.spec import Param, api_route, invalid, json_body, page_of, query_args
+from app.blueprints.api.spec import (
+    Param,
+    api_route,
+    created,
+    invalid,
+    json_body,
+    page_of,
+    query_args,
+)
 from app.models import Employee
 from app.models.people import EMPLOYEE_STATUSES
 from app.policy import Load
@@ -23,6 +31,13 @@ from app.services import people, records, tuition
 from app.services.records import queries
 
 TAG = "People"
+# A write only hr makes to a person the caller may see (else 404).
+HR_WRITES: dict[str, Any] = {
+    "permission": "authenticated",
+    "tag": TAG,
+    "who": "hr (others who may see the person get 403, the rest 404).",
+    "conflict": True,
+}
 
 
 def route(
@@ -92,9 +107,8 @@ def list_employees() -> Any:
 )
 def create_employee() -> Any:
     employee = records.create_employee(json_body(), actor=acting_user())
-    response = jsonify(records.employee_to_dict(employee))
-    response.headers["Location"] = url_for("api.show_employee", employee_id=employee.id)
-    return response, 201
+    payload = records.employee_to_dict(employee)
+    return created(payload, "api.show_employee", employee_id=employee.id)
 
 
 @route(
@@ -115,13 +129,10 @@ def show_employee(employee: Employee) -> Any:
     "/employees/<int:employee_id>",
     "PATCH",
     policy.employee(),
-    permission="authenticated",
     summary="Change a profile (only the fields sent)",
-    tag=TAG,
-    who="hr (others who may see the person get 403, the rest 404).",
     body="EmployeePatch",
     response="Employee",
-    conflict=True,
+    **HR_WRITES,
     description="A new role with role_since is a move or promotion that keeps the old role in "
     "the history. status can be active or on_leave; a leaver is recorded with POST "
     "/employees/{id}/termination.",
@@ -135,13 +146,10 @@ def update_employee(employee: Employee) -> Any:
     "/employees/<int:employee_id>/termination",
     "POST",
     policy.employee(),
-    permission="authenticated",
     summary="Record that a person left; answers the tuition repayments owed",
-    tag=TAG,
-    who="hr (others who may see the person get 403, the rest 404).",
     body="TerminationInput",
     response="Termination",
-    conflict=True,
+    **HR_WRITES,
     description="docs/RULES.md Repayment: a voluntary leaver repays a share of each reimbursement "
     "by whole months since it was paid; the amounts are computed now and stored. Open requests "
     "not yet pre-approved are cancelled. A second termination is 409.",

@@ -8,6 +8,7 @@ readiness pages. Readiness is advisory: a person decides every promotion.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import jsonify
@@ -43,6 +44,27 @@ def _role(code: str, snapshot: service.CatalogueSnapshot) -> str:
     return wanted
 
 
+def _target(code: str | None, default: Callable[[service.CatalogueSnapshot], str]) -> str:
+    """The target role asked for (an unknown code is 422), else ``default`` of the catalogue."""
+    snapshot = service.load_catalogue()
+    return _role(code, snapshot) if code else default(snapshot)
+
+
+def _next_role(employee: Employee, snapshot: service.CatalogueSnapshot) -> str:
+    current = employee.job_role.code if employee.job_role else None
+    role = service.next_role_code(current, snapshot) or current or ""
+    if role not in snapshot.roles:
+        raise invalid("role", "Give role: this person has no role above theirs to aim for.")
+    return role
+
+
+def _top_role(snapshot: service.CatalogueSnapshot) -> str:
+    levels = snapshot.role_levels
+    if not levels:
+        raise invalid("role", "Give role: the catalogue has no roles yet.")
+    return max(levels, key=lambda code: (levels[code], code))
+
+
 @api_route(
     bp,
     "/employees/<int:employee_id>/readiness",
@@ -61,14 +83,7 @@ def _role(code: str, snapshot: service.CatalogueSnapshot) -> str:
 )
 def show_readiness(employee: Employee) -> Any:
     args = query_args()
-    snapshot = service.load_catalogue()
-    current = employee.job_role.code if employee.job_role else None
-    if args["role"]:
-        role = _role(args["role"], snapshot)
-    else:
-        role = service.next_role_code(current, snapshot) or current or ""
-        if role not in snapshot.roles:
-            raise invalid("role", "Give role: this person has no role above theirs to aim for.")
+    role = _target(args["role"], lambda snapshot: _next_role(employee, snapshot))
     result, _, _ = service.evaluate_employee(employee.id, role, args["as_of"] or today())
     return jsonify(service.result_to_dict(result))
 
@@ -166,13 +181,6 @@ def list_readiness() -> Any:
 )
 def show_path(employee: Employee) -> Any:
     args = query_args()
-    snapshot = service.load_catalogue()
-    if args["role"]:
-        role = _role(args["role"], snapshot)
-    else:
-        levels = snapshot.role_levels
-        if not levels:
-            raise invalid("role", "Give role: the catalogue has no roles yet.")
-        role = max(levels, key=lambda code: (levels[code], code))
+    role = _target(args["role"], _top_role)
     path = service.promotion_path(employee.id, role, args["as_of"] or today())
     return jsonify(service.path_to_dict(path))

@@ -16,7 +16,7 @@ from flask import jsonify
 
 from app import policy
 from app.blueprints.api.people import route
-from app.blueprints.api.spec import ApiError, json_body, page_of
+from app.blueprints.api.spec import ApiError, created, json_body, page_of
 from app.blueprints.api.spec import query_args as _query_args
 from app.clock import today
 from app.models import Assessment, BackgroundCheck, Completion, Employee
@@ -77,10 +77,6 @@ NOTICE_WRITER = Load(
         "Only HR can record adverse-action notices.",
     ),
 )
-
-
-def _created(payload: dict[str, Any]) -> Any:
-    return jsonify(payload), 201
 
 
 # --------------------------------------------------------------------------- serializers
@@ -145,155 +141,129 @@ def show_records(employee: Employee) -> Any:
     return jsonify(data)
 
 
-# --------------------------------------------------------------------------- training
+# --------------------------------------------------------------------------- collections
 
 
-@route(
-    "/employees/<int:employee_id>/training-records",
-    "GET",
-    policy.employee("training"),
-    permission="authenticated",
-    summary="A person's training completions, newest first",
-    tag=TAG,
-    who=READ_WHO,
-    response="TrainingRecordPage",
-    paged=True,
-)
-def list_training_records(employee: Employee) -> Any:
-    args = _query_args()
-    stmt = queries.training_records(employee)
-    return jsonify(page_of(stmt, completions_to_dicts, args))
+def _collection(
+    path: str,
+    aspect: str,
+    schema: str,
+    names: tuple[str, str],
+    summaries: tuple[str, str],
+    listed: Callable[[Employee], Any],
+    to_dicts: Callable[[list[Any], Employee], list[dict[str, Any]]],
+    record: Callable[..., Any],
+    fields: tuple[str, ...],
+    to_dict: Callable[[Any], dict[str, Any]],
+    who: tuple[str, str] = (READ_WHO, HR_WHO),
+    keywords: tuple[str, ...] = (),
+    defaults: dict[str, Any] | None = None,
+    **declaration: Any,
+) -> None:
+    """Register the two endpoints of one collection of a person's records: the newest-first
+    page (``listed`` the query, ``to_dicts`` its rows) and the create, which passes the body's
+    ``fields`` in order (then ``keywords`` by name; a missing one is None, or its ``defaults``
+    value) to the ``record`` use case and answers 201 with ``to_dict`` of the new record."""
+
+    def listing(employee: Employee) -> Any:
+        args = _query_args()
+        return jsonify(page_of(listed(employee), lambda rows: to_dicts(rows, employee), args))
+
+    def creating(employee: Employee) -> Any:
+        data = json_body()
+        given = {name: data.get(name) or (defaults or {}).get(name) for name in defaults or ()}
+        values = [given[name] if name in given else data.get(name) for name in fields]
+        named = {name: data.get(name) for name in keywords}
+        return created(to_dict(record(employee, *values, **named, actor=_user())))
+
+    listing.__name__, creating.__name__ = names
+    rule = f"/employees/<int:employee_id>/{path}"
+    load = policy.employee(aspect)
+    read = {"response": f"{schema}Page", "paged": True}
+    write = {"body": f"{schema}Input", "response": schema, "status": 201, **declaration}
+    for view, method, summary, whom, declared in (
+        (listing, "GET", summaries[0], who[0], read),
+        (creating, "POST", summaries[1], who[1], write),
+    ):
+        declared = {"permission": "authenticated", "tag": TAG, **declared}
+        route(rule, method, load, summary=summary, who=whom, **declared)(view)
 
 
-@route(
-    "/employees/<int:employee_id>/training-records",
-    "POST",
-    policy.employee("training"),
-    permission="authenticated",
-    summary="Record a training completion (verified)",
-    tag=TAG,
-    who=HR_WHO,
-    body="TrainingRecordInput",
-    response="TrainingRecord",
-    status=201,
+def _each(serialize: Callable[[Any], dict[str, Any]]) -> Callable[..., list[dict[str, Any]]]:
+    return lambda rows, employee: [serialize(r) for r in rows]
+
+
+def _checks_of(rows: list[BackgroundCheck], employee: Employee) -> list[dict[str, Any]]:
+    return checks_to_dicts(rows, policy.can_view(_user(), employee, "check_findings"))
+
+
+_collection(
+    "training-records",
+    "training",
+    "TrainingRecord",
+    ("list_training_records", "create_training_record"),
+    ("A person's training completions, newest first", "Record a training completion (verified)"),
+    queries.training_records,
+    lambda rows, employee: completions_to_dicts(rows),
+    records.record_completion,
+    ("course", "completed_on", "score"),
+    lambda completion: records.completion_to_dict(completion, today()),
     conflict=True,
     description="expires_on = completed_on + the course's validity_months (docs/RULES.md "
     "Training). The same course completed on the same date twice is 409.",
 )
-def create_training_record(employee: Employee) -> Any:
-    data = json_body()
-    completion = records.record_completion(
-        employee,
-        data.get("course"),  # type: ignore[arg-type]
-        data.get("completed_on"),  # type: ignore[arg-type]
-        data.get("score"),
-        actor=_user(),
-    )
-    return _created(records.completion_to_dict(completion, today()))
-
-
-# --------------------------------------------------------------------------- ratings
-
-
-@route(
-    "/employees/<int:employee_id>/competency-ratings",
-    "GET",
-    policy.employee("ratings"),
-    permission="authenticated",
-    summary="A person's competency ratings, newest first",
-    tag=TAG,
-    who=READ_WHO,
-    response="CompetencyRatingPage",
-    paged=True,
-)
-def list_competency_ratings(employee: Employee) -> Any:
-    args = _query_args()
-    stmt = queries.competency_ratings(employee)
-    return jsonify(page_of(stmt, lambda rows: [records.rating_to_dict(r) for r in rows], args))
-
-
-@route(
-    "/employees/<int:employee_id>/competency-ratings",
-    "POST",
-    policy.employee("ratings"),
-    permission="authenticated",
-    summary="Rate a competency (OPM 0-5)",
-    tag=TAG,
-    who="hr (manager or assessor source); the person's manager with source manager; the "
-    "person with source self. Others who may see the person get 403, the rest 404.",
-    body="CompetencyRatingInput",
-    response="CompetencyRating",
-    status=201,
+_collection(
+    "competency-ratings",
+    "ratings",
+    "CompetencyRating",
+    ("list_competency_ratings", "create_competency_rating"),
+    ("A person's competency ratings, newest first", "Rate a competency (OPM 0-5)"),
+    queries.competency_ratings,
+    _each(records.rating_to_dict),
+    records.record_rating,
+    ("competency", "level", "rated_on", "source", "evidence"),
+    records.rating_to_dict,
+    who=(
+        READ_WHO,
+        "hr (manager or assessor source); the person's manager with source manager; the "
+        "person with source self. Others who may see the person get 403, the rest 404.",
+    ),
     description="Self-ratings are kept and shown but never count toward readiness.",
 )
-def create_competency_rating(employee: Employee) -> Any:
-    data = json_body()
-    rating = records.record_rating(
-        employee,
-        data.get("competency"),  # type: ignore[arg-type]
-        data.get("level"),  # type: ignore[arg-type]
-        data.get("rated_on"),  # type: ignore[arg-type]
-        data.get("source"),  # type: ignore[arg-type]
-        data.get("evidence"),
-        actor=_user(),
-    )
-    return _created(records.rating_to_dict(rating))
-
-
-# --------------------------------------------------------------------------- checks
-
-
-@route(
-    "/employees/<int:employee_id>/background-checks",
-    "GET",
-    policy.employee("check_status"),
-    permission="authenticated",
-    summary="A person's background checks, newest first",
-    tag=TAG,
-    who="The person and hr (with findings), their managers (the status word only); anyone "
-    "else, finance included, gets 404.",
-    response="BackgroundCheckPage",
-    paged=True,
-)
-def list_background_checks(employee: Employee) -> Any:
-    user = _user()
-    findings = policy.can_view(user, employee, "check_findings")
-    args = _query_args()
-    stmt = queries.background_checks(employee)
-    return jsonify(page_of(stmt, lambda rows: checks_to_dicts(rows, findings), args))
-
-
-@route(
-    "/employees/<int:employee_id>/background-checks",
-    "POST",
-    policy.employee("check_status"),
-    permission="authenticated",
-    summary="Request a background check (or record one done earlier)",
-    tag=TAG,
-    who=HR_WHO,
-    body="BackgroundCheckInput",
-    response="BackgroundCheck",
-    status=201,
+_collection(
+    "background-checks",
+    "check_status",
+    "BackgroundCheck",
+    ("list_background_checks", "create_background_check"),
+    (
+        "A person's background checks, newest first",
+        "Request a background check (or record one done earlier)",
+    ),
+    queries.background_checks,
+    _checks_of,
+    records.record_check,
+    (
+        "type",
+        "consent_signed_on",
+        "consent_form_version",
+        "requested_on",
+        "vendor",
+        "status",
+        "completed_on",
+        "findings",
+    ),
+    lambda check: records.check_to_dict(check, with_findings=True, on=today()),
+    who=(
+        "The person and hr (with findings), their managers (the status word only); anyone "
+        "else, finance included, gets 404.",
+        HR_WHO,
+    ),
+    defaults={"status": "requested"},
     conflict=True,
     description="No check without consent (FCRA): consent_signed_on and consent_form_version "
     "are required. valid_until = completed_on + the type's rescreen_months. A second open "
     "check of the same type is 409.",
 )
-def create_background_check(employee: Employee) -> Any:
-    data = json_body()
-    check = records.record_check(
-        employee,
-        data.get("type"),  # type: ignore[arg-type]
-        data.get("consent_signed_on"),
-        data.get("consent_form_version"),
-        data.get("requested_on"),
-        data.get("vendor"),
-        data.get("status") or "requested",
-        data.get("completed_on"),
-        data.get("findings"),
-        actor=_user(),
-    )
-    return _created(records.check_to_dict(check, with_findings=True, on=today()))
 
 
 @route(
@@ -381,93 +351,38 @@ def record_adverse_action(check: BackgroundCheck) -> Any:
 
 # --------------------------------------------------------------------------- assessments
 
-
-@route(
-    "/employees/<int:employee_id>/assessments",
-    "GET",
-    policy.employee("assessments"),
-    permission="authenticated",
-    summary="A person's leadership assessments, newest first (360s as group results)",
-    tag=TAG,
-    who=READ_WHO,
-    response="AssessmentPage",
-    paged=True,
-)
-def list_assessments(employee: Employee) -> Any:
-    args = _query_args()
-    stmt = queries.assessments(employee)
-    return jsonify(page_of(stmt, assessments_to_dicts, args))
-
-
-@route(
-    "/employees/<int:employee_id>/assessments",
-    "POST",
-    policy.employee("assessments"),
-    permission="authenticated",
-    summary="Record a leadership assessment: a 360's responses, or a score per dimension",
-    tag=TAG,
-    who=HR_WHO,
-    body="AssessmentInput",
-    response="Assessment",
-    status=201,
+_collection(
+    "assessments",
+    "assessments",
+    "Assessment",
+    ("list_assessments", "create_assessment"),
+    (
+        "A person's leadership assessments, newest first (360s as group results)",
+        "Record a leadership assessment: a 360's responses, or a score per dimension",
+    ),
+    queries.assessments,
+    lambda rows, employee: assessments_to_dicts(rows),
+    records.record_assessment,
+    ("instrument", "conducted_on"),
+    records.assessment_to_dict,
+    keywords=("responses", "scores"),
     description="A 360 takes responses [{rater_group, scores}] (no rater identity is stored); "
     "a group below its minimum responses is hidden and excluded (docs/RULES.md). A test or "
     "assessment centre takes scores for every dimension; the overall is their mean.",
 )
-def create_assessment(employee: Employee) -> Any:
-    data = json_body()
-    assessment = records.record_assessment(
-        employee,
-        data.get("instrument"),  # type: ignore[arg-type]
-        data.get("conducted_on"),  # type: ignore[arg-type]
-        responses=data.get("responses"),
-        scores=data.get("scores"),
-        actor=_user(),
-    )
-    return _created(records.assessment_to_dict(assessment))
-
 
 # --------------------------------------------------------------------------- education
 
-
-@route(
-    "/employees/<int:employee_id>/education",
-    "GET",
-    policy.employee("education"),
-    permission="authenticated",
-    summary="A person's completed qualifications, newest first",
-    tag=TAG,
-    who=READ_WHO,
-    response="EducationPage",
-    paged=True,
-)
-def list_education(employee: Employee) -> Any:
-    args = _query_args()
-    stmt = queries.education(employee)
-    return jsonify(page_of(stmt, lambda rows: [records.education_to_dict(r) for r in rows], args))
-
-
-@route(
-    "/employees/<int:employee_id>/education",
-    "POST",
-    policy.employee("education"),
-    permission="authenticated",
-    summary="Record a completed qualification",
-    tag=TAG,
-    who=HR_WHO,
-    body="EducationInput",
-    response="Education",
-    status=201,
+_collection(
+    "education",
+    "education",
+    "Education",
+    ("list_education", "create_education"),
+    ("A person's completed qualifications, newest first", "Record a completed qualification"),
+    queries.education,
+    _each(records.education_to_dict),
+    records.record_education,
+    ("qualification", "institution", "completed_on", "tuition_request_id"),
+    records.education_to_dict,
     conflict=True,
 )
-def create_education(employee: Employee) -> Any:
-    data = json_body()
-    record = records.record_education(
-        employee,
-        data.get("qualification"),  # type: ignore[arg-type]
-        data.get("institution"),  # type: ignore[arg-type]
-        data.get("completed_on"),  # type: ignore[arg-type]
-        data.get("tuition_request_id"),
-        actor=_user(),
-    )
-    return _created(records.education_to_dict(record))

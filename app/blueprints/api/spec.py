@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import request
+from flask import jsonify, request, url_for
 
 from app import policy
 from app.blueprints.api.schemas import COMPONENTS
@@ -36,6 +36,14 @@ class ApiError(DomainError):
     ) -> None:
         super().__init__(message, errors)
         self.status = status
+
+
+def created(payload: dict[str, Any], endpoint: str | None = None, **values: Any) -> Any:
+    """201 with ``payload``; with ``endpoint``, its URL (built from ``values``) as Location."""
+    response = jsonify(payload)
+    if endpoint is not None:
+        response.headers["Location"] = url_for(endpoint, **values)
+    return response, 201
 
 
 def invalid(field_name: str, message: str) -> ApiError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 
 from app import policy
 from app.blueprints.api import bp
@@ -19,6 +19,7 @@ from app.blueprints.api.spec import (
     ApiError,
     Param,
     api_route,
+    created,
     form_body,
     is_multipart,
     json_body,
@@ -31,6 +32,7 @@ from app.models import TuitionRequest
 from app.models.tuition import TUITION_STATES
 from app.policy import tuition as tuition_policy
 from app.services import tuition as svc
+from app.services.shapes import attributes
 
 TAG = "Tuition"
 
@@ -87,9 +89,8 @@ def list_tuition_requests() -> Any:
 def create_tuition_request() -> Any:
     user = _user()
     req = svc.create_request(user.employee, json_body(), user)
-    response = jsonify(svc.request_to_dict(req, include_history=True))
-    response.headers["Location"] = url_for("api.show_tuition_request", request_id=req.id)
-    return response, 201
+    payload = svc.request_to_dict(req, include_history=True)
+    return created(payload, "api.show_tuition_request", request_id=req.id)
 
 
 @api_route(
@@ -192,6 +193,11 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+def _moneys(row: Any, *names: str) -> dict[str, str]:
+    """The amounts ``names`` of ``row`` as two-decimal strings, by name."""
+    return {name: _money(getattr(row, name)) for name in names}
+
+
 @api_route(
     bp,
     "/tuition/summary",
@@ -220,17 +226,10 @@ def tuition_summary() -> Any:
     data = svc.summary(year, args["department"])
     rows = [
         {
-            "employee_id": r.employee_id,
-            "employee_no": r.employee_no,
-            "name": r.name,
+            **attributes(r, "employee_id", "employee_no", "name"),
             "department": r.department_code or None,
-            "reserved": _money(r.reserved),
-            "reimbursed": _money(r.reimbursed),
-            "cap": _money(r.cap),
-            "cap_used": _money(r.cap_used),
-            "cap_left": _money(r.cap_left),
-            "taxable_excess": _money(r.taxable_excess),
-            "repayments_owed": _money(r.repayments_owed),
+            **_moneys(r, "reserved", "reimbursed", "cap", "cap_used", "cap_left"),
+            **_moneys(r, "taxable_excess", "repayments_owed"),
         }
         for r in data.rows
     ]
@@ -241,11 +240,8 @@ def tuition_summary() -> Any:
         currency=data.currency,
         totals={
             "employees": total.employees,
-            "reserved": _money(total.reserved),
-            "reimbursed": _money(total.reimbursed),
-            "cap_used": _money(total.cap_used),
-            "taxable_excess": _money(total.taxable_excess),
-            "repayments_owed": _money(total.repayments_owed),
+            **_moneys(total, "reserved", "reimbursed", "cap_used"),
+            **_moneys(total, "taxable_excess", "repayments_owed"),
         },
     )
     return jsonify(answer)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request, url_for
 from flask.typing import ResponseReturnValue
 
 from app.blueprints.catalogue import bp
 from app.blueprints.catalogue.forms import InstrumentForm
-from app.blueprints.catalogue.pages import list_page, save_entry
+from app.blueprints.catalogue.pages import form_values, list_page, save_entry
 from app.models import Instrument
 from app.policy import catalogue as catalogue_policy
 from app.policy import permission
@@ -38,6 +40,12 @@ def _instrument_form(entry: Instrument | None) -> InstrumentForm:
     return form
 
 
+def _submitted(form: InstrumentForm) -> dict[str, Any]:
+    """The form's fields as the service's keywords (dimensions one a line)."""
+    fields = ("name", "kind", "scale_min", "scale_max", "validity_months")
+    return {**form_values(form, fields), "dimensions": (form.dimensions.data or "").splitlines()}
+
+
 @bp.route("/instruments/new", methods=["GET", "POST"])
 @permission("hr_or_admin")
 def instrument_new() -> ResponseReturnValue:
@@ -45,15 +53,7 @@ def instrument_new() -> ResponseReturnValue:
     return save_entry(
         form,
         "instrument",
-        lambda: catalogue.create_instrument(
-            form.code.data,
-            form.name.data,
-            form.kind.data,
-            form.scale_min.data,
-            form.scale_max.data,
-            (form.dimensions.data or "").splitlines(),
-            form.validity_months.data,
-        ),
+        lambda: catalogue.create_instrument(form.code.data, **_submitted(form)),
         saved=lambda entry: f"Instrument {entry.code} created.",
         then=lambda entry: url_for("catalogue.instruments"),
     )
@@ -66,15 +66,7 @@ def instrument_edit(entry: Instrument) -> ResponseReturnValue:
     return save_entry(
         form,
         "instrument",
-        lambda: catalogue.update_instrument(
-            entry.code,
-            name=form.name.data,
-            kind=form.kind.data,
-            scale_min=form.scale_min.data,
-            scale_max=form.scale_max.data,
-            dimensions=(form.dimensions.data or "").splitlines(),
-            validity_months=form.validity_months.data,
-        ),
+        lambda: catalogue.update_instrument(entry.code, **_submitted(form)),
         entry=entry,
         saved=lambda saved: f"Instrument {saved.code} saved.",
         then=lambda saved: url_for("catalogue.instruments"),

@@ -6,11 +6,14 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from flask import flash, redirect, render_template, request
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from app.blueprints.catalogue import bp
 from app.kernel.forms import PAGE_STATUSES, apply_errors, refuse
 from app.pagination import page_args, paginate, sort_args
+from app.policy import catalogue as catalogue_policy
+from app.policy import permission
 from app.services import catalogue
 from app.services.catalogue.errors import CatalogueError
 
@@ -112,6 +115,55 @@ def save_entry(
         flash(saved(result), "success")
         return redirect(then(result))
     return form_page(form, kind, entry)
+
+
+def form_values(form: Any, names: Sequence[str]) -> dict[str, Any]:
+    """The submitted data of the form's fields ``names``, by name (the service's keywords)."""
+    return {name: form[name].data for name in names}
+
+
+def entry_forms(
+    kind: str,
+    path: str,
+    noun: str,
+    form_class: Any,
+    fields: Sequence[str],
+    create: Callable[..., Any],
+    update: Callable[..., Any],
+    defaults: dict[str, str] | None = None,
+) -> None:
+    """Register the new and edit pages of a kind whose form fields are its service's keyword
+    arguments: ``{kind}_new`` at ``{path}/new`` and ``{kind}_edit`` at ``{path}/<code>/edit``;
+    both go back to the kind's list (its endpoint in SECTIONS)."""
+    listing = next(endpoint for key, endpoint, _ in SECTIONS.values() if key == kind)
+
+    def new() -> ResponseReturnValue:
+        form = form_class(data=defaults)
+        return save_entry(
+            form,
+            kind,
+            lambda: create(form.code.data, **form_values(form, fields)),
+            saved=lambda entry: f"{noun} {entry.code} created.",
+            then=lambda entry: url_for(listing),
+        )
+
+    def edit(entry: Any) -> ResponseReturnValue:
+        form = form_class(obj=entry)
+        return save_entry(
+            form,
+            kind,
+            lambda: update(entry.code, **form_values(form, fields)),
+            entry=entry,
+            saved=lambda saved: f"{noun} {saved.code} saved.",
+            then=lambda saved: url_for(listing),
+        )
+
+    for view, suffix in ((new, "new"), (edit, "edit")):
+        view.__name__ = view.__qualname__ = f"{kind}_{suffix}"
+    bp.route(f"{path}/new", methods=["GET", "POST"])(permission("hr_or_admin")(new))
+    bp.route(f"{path}/<code>/edit", methods=["GET", "POST"])(
+        permission("hr_or_admin", catalogue_policy.entry(kind))(edit)
+    )
 
 
 def refused(

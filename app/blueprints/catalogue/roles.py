@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from app.blueprints.catalogue import bp
 from app.blueprints.catalogue.forms import RequirementsForm, RoleForm
-from app.blueprints.catalogue.pages import blank_rows, list_page, refused, save_entry
+from app.blueprints.catalogue.pages import blank_rows, form_values, list_page, refused, save_entry
 from app.kernel.forms import options
 from app.models import JobRole
 from app.policy import catalogue as catalogue_policy
@@ -26,6 +26,7 @@ TARGET_GROUPS = {
     "instrument": "Instruments",
     "qualification": "Qualifications",
 }
+ROLE_FIELDS = ("title", "level", "financial_authority_limit")
 BLANK_REQUIREMENT = {"kind": "", "target": "", "threshold": "", "weight": "", "mandatory": True}
 
 
@@ -61,9 +62,7 @@ def role_new() -> ResponseReturnValue:
     return save_entry(
         form,
         "role",
-        lambda: catalogue.create_role(
-            form.code.data, form.title.data, form.level.data, form.financial_authority_limit.data
-        ),
+        lambda: catalogue.create_role(form.code.data, **form_values(form, ROLE_FIELDS)),
         saved=lambda role: f"Role {role.code} created. Now list its requirements.",
         then=lambda role: url_for("catalogue.role_requirements", code=role.code),
     )
@@ -79,12 +78,7 @@ def role_edit(role: JobRole) -> ResponseReturnValue:
     return save_entry(
         form,
         "role",
-        lambda: catalogue.update_role(
-            role.code,
-            title=form.title.data,
-            level=form.level.data,
-            financial_authority_limit=form.financial_authority_limit.data,
-        ),
+        lambda: catalogue.update_role(role.code, **form_values(form, ROLE_FIELDS)),
         entry=role,
         saved=lambda saved: f"Role {saved.code} saved.",
         then=lambda saved: url_for("catalogue.role_show", code=saved.code),

@@ -14,7 +14,7 @@ from app.blueprints.catalogue.forms import SessionForm
 from app.blueprints.catalogue.pages import refused, search_term
 from app.kernel.fields import CODE_MAX, clean_search
 from app.models import Course, CourseSession
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import page_args, paginate, render_list, sort_args
 from app.policy import catalogue as catalogue_policy
 from app.policy import permission
 from app.services import catalogue
@@ -41,13 +41,12 @@ def sessions() -> ResponseReturnValue:
         include_cancelled=include_cancelled,
         order=order,
     )
-    return render_template(
+    return render_list(
         "catalogue/sessions.html",
-        page=paginate(stmt, page, per_page),
+        paginate(stmt, page, per_page),
+        (sort_key, descending),
         filters={"q": q, "course": course, "when": when, "cancelled": include_cancelled},
         courses=catalogue.choices("course", include=[course] if course else []),
-        sort_key=sort_key,
-        descending=descending,
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from app import policy
 from app.models import Employee
 from app.models.people import EMPLOYEE_STATUSES
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import page_args, paginate, render_list, sort_args
 from app.policy import permission
 from app.policy import records as may
 from app.services import people
@@ -18,7 +20,7 @@ bp = Blueprint("employees", __name__, url_prefix="/employees")
 
 @bp.route("/")
 @permission("authenticated")
-def index():  # type: ignore[no-untyped-def]
+def index() -> Any:
     user = policy.acting_user()
     if not may.sees_directory(user):
         return redirect(url_for("employees.me"))
@@ -34,12 +36,11 @@ def index():  # type: ignore[no-untyped-def]
     page, per_page = page_args(25)
     stmt = people.employee_list_query(user, **filters).order_by(order, Employee.id)
     result = paginate(stmt, page, per_page)
-    return render_template(
+    return render_list(
         "employees/index.html",
-        page=result,
+        result,
+        (sort_key, descending),
         filters=filters,
-        sort_key=sort_key,
-        descending=descending,
         roles=queries.job_roles(),
         departments=queries.departments(),
         statuses=EMPLOYEE_STATUSES,
@@ -48,13 +49,13 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/me")
 @permission("authenticated")
-def me():  # type: ignore[no-untyped-def]
+def me() -> Any:
     user = policy.acting_user()
     return redirect(url_for("employees.show", employee_id=user.employee_id))
 
 
 @bp.route("/<int:employee_id>")
 @permission("authenticated", may.person_page())
-def show(employee: Employee):  # type: ignore[no-untyped-def]
+def show(employee: Employee) -> Any:
     found = people.records_for(policy.acting_user(), employee)
     return render_template("employees/show.html", records=found, employee=employee)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, flash, redirect, request, url_for
 
 from app import policy
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import newest_first, page_args, paginate, render_list
 from app.policy import permission
 from app.policy import self_service as own
 from app.services import notify
@@ -15,26 +17,23 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 @bp.route("/")
 @permission("authenticated")
-def index():  # type: ignore[no-untyped-def]
+def index() -> Any:
     user = policy.acting_user()
     q = request.args.get("q", "").strip()[:100] or None
     status = request.args.get("status")
     status = status if status in notify.INBOX_STATUSES else None
-    sort_key, descending, order = sort_args(notify.INBOX_SORTS, "created_at")
-    if "sort" not in request.args:  # newest first unless the reader chose an order
-        descending, order = True, notify.INBOX_SORTS["created_at"].desc()
+    sort_key, descending, order = newest_first(notify.INBOX_SORTS, "created_at")
     page, per_page = page_args(25)
     stmt = notify.search_inbox(user.id, q=q, status=status).order_by(
         order, notify.Notification.id.desc()
     )
-    return render_template(
+    return render_list(
         "notifications/index.html",
-        page=paginate(stmt, page, per_page),
+        paginate(stmt, page, per_page),
+        (sort_key, descending),
         q=q,
         status=status,
         statuses=notify.INBOX_STATUSES,
-        sort_key=sort_key,
-        descending=descending,
         safe_link=notify.safe_link,
     )
 
@@ -49,7 +48,7 @@ def _back() -> str:
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])
 @permission("authenticated", own.notification())
-def mark_read(notification):  # type: ignore[no-untyped-def]
+def mark_read(notification) -> Any:
     notify.mark_read(notification.user_id, notification.id)
     flash("Marked as read.", "success")
     return redirect(_back())
@@ -57,7 +56,7 @@ def mark_read(notification):  # type: ignore[no-untyped-def]
 
 @bp.route("/read-all", methods=["POST"])
 @permission("authenticated")
-def mark_all_read():  # type: ignore[no-untyped-def]
+def mark_all_read() -> Any:
     user = policy.acting_user()
     count = notify.mark_read(user.id)
     if count:
@@ -69,5 +68,5 @@ def mark_all_read():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:notification_id>/open", methods=["POST"])
 @permission("authenticated", own.notification())
-def open_notification(notification):  # type: ignore[no-untyped-def]
+def open_notification(notification) -> Any:
     return redirect(notify.open_notification(notification) or _back())

@@ -14,7 +14,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from app import policy
 from app.blueprints.profile.forms import TokenForm
 from app.models import User
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import newest_first, page_args, paginate
 from app.policy import permission
 from app.policy import self_service as own
 from app.services import tokens
@@ -22,14 +22,12 @@ from app.services import tokens
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 
-def _page(form: TokenForm, secret: str | None = None, created: Any = None, code: int = 200):  # type: ignore[no-untyped-def]
+def _page(form: TokenForm, secret: str | None = None, created: Any = None, code: int = 200) -> Any:
     user = _user()
     q = request.args.get("q", "").strip()[:100] or None
     status = request.args.get("status")
     status = status if status in tokens.TOKEN_STATUSES else None
-    sort_key, descending, order = sort_args(tokens.TOKEN_SORTS, "created_at")
-    if "sort" not in request.args:  # newest first unless the reader chose an order
-        descending, order = True, tokens.TOKEN_SORTS["created_at"].desc()
+    sort_key, descending, order = newest_first(tokens.TOKEN_SORTS, "created_at")
     page, per_page = page_args(25)
     stmt = tokens.tokens_query(user.id, q=q, status=status).order_by(
         order, tokens.ApiToken.id.desc()
@@ -60,13 +58,13 @@ def _user() -> User:
 
 @bp.route("/")
 @permission("authenticated")
-def index():  # type: ignore[no-untyped-def]
+def index() -> Any:
     return _page(TokenForm())
 
 
 @bp.route("/tokens", methods=["POST"])
 @permission("authenticated")
-def create_token():  # type: ignore[no-untyped-def]
+def create_token() -> Any:
     form = TokenForm()
     if not form.validate_on_submit():
         return _page(form, code=400)
@@ -83,7 +81,7 @@ def create_token():  # type: ignore[no-untyped-def]
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @permission("authenticated", own.token())
-def revoke_token(token):  # type: ignore[no-untyped-def]
+def revoke_token(token) -> Any:
     try:
         token = tokens.revoke_token(_user(), token.id)
     except tokens.TokenConflict as error:

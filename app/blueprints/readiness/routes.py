@@ -43,7 +43,7 @@ def readiness_helpers() -> dict[str, Any]:
 
 @bp.route("/readiness/plan")
 @permission("authenticated")
-def my_plan():  # type: ignore[no-untyped-def]
+def my_plan() -> Any:
     user = policy.acting_user()
     return redirect(url_for("readiness.plan", employee_id=user.employee_id))
 
@@ -67,7 +67,7 @@ def _development_plan(
 
 @bp.route("/employees/<int:employee_id>/plan")
 @permission("authenticated", policy.employee("readiness"))
-def plan(employee: Employee):  # type: ignore[no-untyped-def]
+def plan(employee: Employee) -> Any:
     user = policy.acting_user()
     wanted, errors = plans.parse_request(request.args.to_dict(flat=False))
     try:
@@ -101,7 +101,7 @@ def _filters(
     return read_bench_filters(request.args, today(), roles, codes)
 
 
-def _bench_page(organisation: bool):  # type: ignore[no-untyped-def]
+def _bench_page(organisation: bool) -> Any:
     """Bench strength and the organisation view read stored readiness: counts, the department
     table and one page of candidates come from SQL, never 10,000 rows."""
     user = policy.acting_user()
@@ -148,19 +148,19 @@ def _bench_page(organisation: bool):  # type: ignore[no-untyped-def]
 
 @bp.route("/readiness/bench")
 @permission("manager_or_hr")
-def bench_strength():  # type: ignore[no-untyped-def]
+def bench_strength() -> Any:
     return _bench_page(organisation=False)
 
 
 @bp.route("/readiness/organisation")
 @permission("hr")
-def organisation():  # type: ignore[no-untyped-def]
+def organisation() -> Any:
     return _bench_page(organisation=True)
 
 
 @bp.route("/readiness/lapses")
 @permission("manager_or_hr")
-def lapses():  # type: ignore[no-untyped-def]
+def lapses() -> Any:
     user = policy.acting_user()
     roles = bench.candidate_roles(load_catalogue())
     is_hr = sees_organisation(user)
@@ -183,7 +183,7 @@ def lapses():  # type: ignore[no-untyped-def]
 
 @bp.route("/readiness/training-needs")
 @permission("manager_or_hr")
-def training_needs():  # type: ignore[no-untyped-def]
+def training_needs() -> Any:
     user = policy.acting_user()
     snapshot = load_catalogue()
     roles = bench.candidate_roles(snapshot)

@@ -22,7 +22,7 @@ from app.services.records import RecordError, queries
 ASSESSMENT = may.record(Assessment, "assessments", arg="assessment_id", name="assessment")
 
 
-def _score_form(instrument: Instrument, for_response: bool, formdata: Any = "default"):  # type: ignore[no-untyped-def]
+def _score_form(instrument: Instrument, for_response: bool, formdata: Any = "default") -> Any:
     dims = list(instrument.dimensions or [])
     groups = options((g, g.replace("_", " ")) for g in RATER_GROUPS) if for_response else None
     cls = forms.scores_form(dims, groups)
@@ -38,9 +38,9 @@ def _dimension_aliases(dims: list[str], prefix: str) -> dict[str, str]:
     return {f"{prefix}.{name}": f"dim_{i}" for i, name in enumerate(dims)}
 
 
-def _save_assessment(  # type: ignore[no-untyped-def]
+def _save_assessment(
     employee: Employee, form: Any, chosen: Instrument | None, score_form: Any, dims: list[str]
-):
+) -> Any:
     """Record the assessment; answers the page to go to, or the status of the refusal."""
     scores = _scores_from(score_form, dims) if score_form is not None else None
     try:
@@ -68,7 +68,7 @@ def _save_assessment(  # type: ignore[no-untyped-def]
 
 @bp.route("/employees/<int:employee_id>/assessments/new", methods=["GET", "POST"])
 @permission("hr", policy.employee("assessments"))
-def new_assessment(employee: Employee):  # type: ignore[no-untyped-def]
+def new_assessment(employee: Employee) -> Any:
     form = forms.AssessmentForm()
     instruments = queries.active_instruments()
     form.instrument.choices = options(
@@ -106,11 +106,11 @@ def new_assessment(employee: Employee):  # type: ignore[no-untyped-def]
 
 @bp.route("/assessments/<int:assessment_id>")
 @permission("authenticated", ASSESSMENT)
-def show_assessment(assessment: Assessment):  # type: ignore[no-untyped-def]
+def show_assessment(assessment: Assessment) -> Any:
     return _assessment_page(assessment)
 
 
-def _assessment_page(assessment: Assessment, response_form=None, code: int = 200):  # type: ignore[no-untyped-def]
+def _assessment_page(assessment: Assessment, response_form=None, code: int = 200) -> Any:
     employee = queries.employee_of(assessment)
     view = records.assessment_view(assessment)
     if response_form is None and assessment.instrument.kind == "360":
@@ -130,7 +130,7 @@ def _assessment_page(assessment: Assessment, response_form=None, code: int = 200
 
 @bp.route("/assessments/<int:assessment_id>/responses", methods=["POST"])
 @permission("hr", ASSESSMENT, may.then("assessment", may.is_360, denied=404))
-def add_response(assessment: Assessment):  # type: ignore[no-untyped-def]
+def add_response(assessment: Assessment) -> Any:
     form, dims = _score_form(assessment.instrument, True)
     if form.validate_on_submit():
         try:
@@ -146,5 +146,5 @@ def add_response(assessment: Assessment):  # type: ignore[no-untyped-def]
 
 @bp.route("/assessments/<int:assessment_id>/delete", methods=["POST"])
 @permission("hr", ASSESSMENT)
-def delete_assessment(assessment: Assessment):  # type: ignore[no-untyped-def]
+def delete_assessment(assessment: Assessment) -> Any:
     return delete(records.delete_assessment, assessment, "The assessment was deleted.", "assess-h")

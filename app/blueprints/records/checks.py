@@ -13,7 +13,7 @@ from app.blueprints.records.common import bp, catalogue_choices, form_page, sort
 from app.clock import today
 from app.kernel.forms import options, refuse
 from app.models import BackgroundCheck, CheckType, Employee
-from app.pagination import page_args, paginate
+from app.pagination import page_args, paginate, render_list
 from app.policy import permission
 from app.policy import records as may
 from app.services import records, settings
@@ -35,7 +35,7 @@ CHECK_FIELDS = [
 
 @bp.route("/employees/<int:employee_id>/checks/new", methods=["GET", "POST"])
 @permission("hr", policy.employee("check_findings"))
-def new_check(employee: Employee):  # type: ignore[no-untyped-def]
+def new_check(employee: Employee) -> Any:
     form = forms.CheckRequestForm()
     form.type.choices = catalogue_choices(CheckType)
 
@@ -77,7 +77,7 @@ def new_check(employee: Employee):  # type: ignore[no-untyped-def]
     )
 
 
-def _check_page(check: BackgroundCheck, code: int = 200, **shown: Any):  # type: ignore[no-untyped-def]
+def _check_page(check: BackgroundCheck, code: int = 200, **shown: Any) -> Any:
     """The check's page; ``shown`` holds the form just refused (status, details, pre, final)."""
     status_form = shown.get("status_form")
     if status_form is None:
@@ -117,14 +117,14 @@ def _check_page(check: BackgroundCheck, code: int = 200, **shown: Any):  # type:
 
 @bp.route("/checks/<int:check_id>")
 @permission("hr", CHECK)
-def show_check(check: BackgroundCheck):  # type: ignore[no-untyped-def]
+def show_check(check: BackgroundCheck) -> Any:
     g.no_store = True
     return _check_page(check)
 
 
 @bp.route("/checks/<int:check_id>/status", methods=["POST"])
 @permission("hr", CHECK)
-def check_status(check: BackgroundCheck):  # type: ignore[no-untyped-def]
+def check_status(check: BackgroundCheck) -> Any:
     check_id = check.id
     form = forms.CheckStatusForm()
     form.status.choices = options([(s, s) for s in records.next_check_statuses(check)])
@@ -146,7 +146,7 @@ def check_status(check: BackgroundCheck):  # type: ignore[no-untyped-def]
 
 @bp.route("/checks/<int:check_id>/details", methods=["POST"])
 @permission("hr", CHECK)
-def check_details(check: BackgroundCheck):  # type: ignore[no-untyped-def]
+def check_details(check: BackgroundCheck) -> Any:
     form = forms.CheckDetailsForm()
     if not form.validate_on_submit():
         return _check_page(check, 422, details_form=form)
@@ -166,7 +166,7 @@ def check_details(check: BackgroundCheck):  # type: ignore[no-untyped-def]
 
 @bp.route("/checks/<int:check_id>/notice/<which>", methods=["POST"])
 @permission("hr", may.known("which", NOTICES), CHECK)
-def check_notice(check: BackgroundCheck, which: str):  # type: ignore[no-untyped-def]
+def check_notice(check: BackgroundCheck, which: str) -> Any:
     check_id = check.id
     prefix = NOTICES[which]
     form = forms.NoticeForm(prefix=prefix)
@@ -192,7 +192,7 @@ def check_notice(check: BackgroundCheck, which: str):  # type: ignore[no-untyped
 
 @bp.route("/checks")
 @permission("hr")
-def checks():  # type: ignore[no-untyped-def]
+def checks() -> Any:
     filters = {
         "q": (request.args.get("q") or "").strip()[:100] or None,
         "status": request.args.get("status")
@@ -206,12 +206,11 @@ def checks():  # type: ignore[no-untyped-def]
         q=filters["q"], status=filters["status"], check_type=filters["type"]
     ).order_by(order, BackgroundCheck.id)
     result = paginate(stmt, page, per_page, scalars=False)
-    return render_template(
+    return render_list(
         "records/checks.html",
-        page=result,
+        result,
+        (sort_key, descending),
         filters=filters,
-        sort_key=sort_key,
-        descending=descending,
         types=queries.check_types(),
         statuses=records.CHECK_FILTER_STATUSES,
     )

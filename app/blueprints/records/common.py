@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from app import policy
 from app.kernel.forms import options, refuse
 from app.models import Employee
-from app.pagination import sort_args
+from app.pagination import newest_first, sort_args
 from app.services.records import RecordError, queries
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -41,12 +41,12 @@ def catalogue_choices(model: Any, label: str = "name", include: str | None = Non
 
 def sorting(allowed: dict[str, Any], default: str) -> tuple[str, bool, Any]:
     """Like sort_args, but a list opened without a choice shows the newest first."""
-    if "sort" not in request.args and default != "reported":
-        return default, True, allowed[default].desc()
-    return sort_args(allowed, default)
+    if default == "reported":
+        return sort_args(allowed, default)
+    return newest_first(allowed, default)
 
 
-def render_form(  # type: ignore[no-untyped-def]
+def render_form(
     form: FlaskForm,
     *,
     title: str,
@@ -58,7 +58,7 @@ def render_form(  # type: ignore[no-untyped-def]
     multipart: bool = False,
     back_url: str | None = None,
     aside: str | None = None,
-):
+) -> Any:
     return (
         render_template(
             "records/form.html",
@@ -76,7 +76,7 @@ def render_form(  # type: ignore[no-untyped-def]
     )
 
 
-def form_page(  # type: ignore[no-untyped-def]
+def form_page(
     form: FlaskForm,
     *,
     save: Callable[[], tuple[str, ...]],
@@ -84,7 +84,7 @@ def form_page(  # type: ignore[no-untyped-def]
     aliases: Mapping[str, str] | None = None,
     before_render: Callable[[], None] | None = None,
     **page: Any,
-):
+) -> Any:
     """The page of one record's form: a valid POST calls ``save`` (which answers the message
     to flash, where to go next and, unless "success", the message's category); a refusal
     shows the form again with its messages and status; a GET first ``fill``s the form.
@@ -105,9 +105,7 @@ def form_page(  # type: ignore[no-untyped-def]
     return render_form(form, status=status, **page)
 
 
-def act(  # type: ignore[no-untyped-def]
-    do: Callable[[], Any], done: str | Callable[[], str], target: str
-):
+def act(do: Callable[[], Any], done: str | Callable[[], str], target: str) -> Any:
     """A bare button's action: flash the refusal's message or ``done``, then go to ``target``."""
     try:
         do()
@@ -118,7 +116,7 @@ def act(  # type: ignore[no-untyped-def]
     return redirect(target)
 
 
-def delete(service: Callable[..., Any], row: Any, done: str, anchor: str):  # type: ignore[no-untyped-def]
+def delete(service: Callable[..., Any], row: Any, done: str, anchor: str) -> Any:
     """Delete a record through its service, then back to its person's section."""
     employee = queries.employee_of(row)
     return act(lambda: service(row, actor=user()), done, back(employee, anchor))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app import policy
 from app.blueprints.records import forms
 from app.blueprints.records.common import back, bp, catalogue_choices, delete, form_page, user
@@ -36,7 +38,7 @@ def _submitted(form: forms.EducationForm) -> tuple:
 
 @bp.route("/employees/<int:employee_id>/education/new", methods=["GET", "POST"])
 @permission("hr", policy.employee("education"))
-def new_education(employee: Employee):  # type: ignore[no-untyped-def]
+def new_education(employee: Employee) -> Any:
     form = _education_form(employee, None)
 
     def save() -> tuple[str, str]:
@@ -54,7 +56,7 @@ def new_education(employee: Employee):  # type: ignore[no-untyped-def]
 
 @bp.route("/education/<int:record_id>/edit", methods=["GET", "POST"])
 @permission("hr", EDUCATION)
-def edit_education(record: EducationRecord):  # type: ignore[no-untyped-def]
+def edit_education(record: EducationRecord) -> Any:
     employee = queries.employee_of(record)
     form = _education_form(employee, record.qualification.code)
 
@@ -82,5 +84,5 @@ def edit_education(record: EducationRecord):  # type: ignore[no-untyped-def]
 
 @bp.route("/education/<int:record_id>/delete", methods=["POST"])
 @permission("hr", EDUCATION)
-def delete_education(record: EducationRecord):  # type: ignore[no-untyped-def]
+def delete_education(record: EducationRecord) -> Any:
     return delete(records.delete_education, record, "The qualification was deleted.", "edu-h")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, flash, g, redirect, render_template, request, url_for
 
 from app import policy
@@ -25,7 +27,7 @@ STAGED = Load(
 
 @bp.route("/import", methods=["GET", "POST"])
 @permission("hr")
-def import_start():  # type: ignore[no-untyped-def]
+def import_start() -> Any:
     form = forms.ImportForm()
     status = 200
     if form.validate_on_submit():
@@ -55,7 +57,7 @@ def _mapping_from_form(kind: csv_io.ImportKind) -> dict[str, str | None]:
     return mapping
 
 
-def _run(staged: staging.Staged, mapping: dict[str, str | None] | None, apply: bool):  # type: ignore[no-untyped-def]
+def _run(staged: staging.Staged, mapping: dict[str, str | None] | None, apply: bool) -> Any:
     return csv_io.run_import(
         staged.kind,
         staged.data,
@@ -66,7 +68,7 @@ def _run(staged: staging.Staged, mapping: dict[str, str | None] | None, apply: b
     )
 
 
-def _review_page(staged: staging.Staged, report, status: int):  # type: ignore[no-untyped-def]
+def _review_page(staged: staging.Staged, report, status: int) -> Any:
     return (
         render_template(
             "records/import_review.html",
@@ -84,7 +86,7 @@ def _review_page(staged: staging.Staged, report, status: int):  # type: ignore[n
 
 @bp.route("/import/<token>", methods=["GET", "POST"])
 @permission("hr", STAGED)
-def import_review(staged: staging.Staged):  # type: ignore[no-untyped-def]
+def import_review(staged: staging.Staged) -> Any:
     kind = csv_io.KINDS[staged.kind]
     posted = request.method == "POST"
     report = _run(staged, _mapping_from_form(kind) if posted else None, apply=False)
@@ -93,7 +95,7 @@ def import_review(staged: staging.Staged):  # type: ignore[no-untyped-def]
 
 @bp.route("/import/<token>/apply", methods=["POST"])
 @permission("hr", STAGED)
-def import_apply(staged: staging.Staged):  # type: ignore[no-untyped-def]
+def import_apply(staged: staging.Staged) -> Any:
     kind = csv_io.KINDS[staged.kind]
     report = _run(staged, _mapping_from_form(kind), apply=True)
     if report.applied:
@@ -111,7 +113,7 @@ def import_apply(staged: staging.Staged):  # type: ignore[no-untyped-def]
 
 @bp.route("/export/<kind>.csv")
 @permission("hr", may.known("kind", csv_io.KINDS))
-def export(kind: str):  # type: ignore[no-untyped-def]
+def export(kind: str) -> Any:
     g.no_store = True
     text = csv_io.export_csv(kind)
     return Response(

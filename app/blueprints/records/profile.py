@@ -66,7 +66,7 @@ def _profile_data(form: forms.ProfileForm, creating: bool) -> dict[str, Any]:
 
 @bp.route("/employees/new", methods=["GET", "POST"])
 @permission("hr")
-def new_employee():  # type: ignore[no-untyped-def]
+def new_employee() -> Any:
     form = forms.ProfileForm()
     _profile_choices(form, None)
     form.submit.label.text = "Add employee"
@@ -107,7 +107,7 @@ def _fill_profile(form: forms.ProfileForm, employee: Employee) -> None:
 
 @bp.route("/employees/<int:employee_id>/profile", methods=["GET", "POST"])
 @permission("hr", policy.employee())
-def edit_profile(employee: Employee):  # type: ignore[no-untyped-def]
+def edit_profile(employee: Employee) -> Any:
     form = forms.ProfileForm(obj=None)
     _profile_choices(form, employee)
     if employee.status == "terminated":

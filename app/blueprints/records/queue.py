@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import request, url_for
 
 from app.blueprints.records import forms
 from app.blueprints.records.common import act, bp, form_page, sorting, user
 from app.blueprints.records.training import COMPLETION
 from app.models import Completion
-from app.pagination import page_args, paginate
+from app.pagination import page_args, paginate, render_list
 from app.policy import permission
 from app.services import records
 from app.services.records import queries
@@ -45,28 +45,26 @@ def _completion_page(verification: str | None, default_sort: str) -> tuple[Any, 
 
 @bp.route("/completions/pending")
 @permission("hr")
-def pending_completions():  # type: ignore[no-untyped-def]
+def pending_completions() -> Any:
     filters, sort_key, descending, result = _completion_page("pending", "reported")
-    return render_template(
+    return render_list(
         "records/pending.html",
-        page=result,
+        result,
+        (sort_key, descending),
         filters=filters,
-        sort_key=sort_key,
-        descending=descending,
         courses=queries.course_codes(),
     )
 
 
 @bp.route("/completions")
 @permission("hr")
-def completions():  # type: ignore[no-untyped-def]
+def completions() -> Any:
     filters, sort_key, descending, result = _completion_page(None, "completed_on")
-    return render_template(
+    return render_list(
         "records/completions.html",
-        page=result,
+        result,
+        (sort_key, descending),
         filters=filters,
-        sort_key=sort_key,
-        descending=descending,
         courses=queries.course_codes(),
         statuses=records.COMPLETION_STATUSES,
         pending=records.pending_completion_count(),
@@ -82,7 +80,7 @@ def _after_decision(completion: Completion) -> str:
 
 @bp.route("/completions/<int:completion_id>/verify", methods=["POST"])
 @permission("hr", COMPLETION)
-def verify_completion(completion: Completion):  # type: ignore[no-untyped-def]
+def verify_completion(completion: Completion) -> Any:
     return act(
         lambda: records.verify_completion(completion, actor=user()),
         lambda: f"Verified {completion.course.code} for {completion.employee.name}.",
@@ -92,7 +90,7 @@ def verify_completion(completion: Completion):  # type: ignore[no-untyped-def]
 
 @bp.route("/completions/<int:completion_id>/reject", methods=["GET", "POST"])
 @permission("hr", COMPLETION)
-def reject_completion(completion: Completion):  # type: ignore[no-untyped-def]
+def reject_completion(completion: Completion) -> Any:
     employee = queries.employee_of(completion)
     form = forms.RejectForm()
 

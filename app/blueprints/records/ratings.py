@@ -3,17 +3,11 @@ counted); hr corrects and deletes (docs/RULES.md "Competencies")."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from app import policy
 from app.blueprints.records import forms
-from app.blueprints.records.common import (
-    back,
-    bp,
-    catalogue_choices,
-    delete,
-    form_page,
-    text,
-    user,
-)
+from app.blueprints.records.common import back, bp, catalogue_choices, delete, form_page, text, user
 from app.clock import today
 from app.kernel.forms import options
 from app.models import Competency, CompetencyRating, Employee
@@ -27,7 +21,7 @@ RATING = may.record(CompetencyRating, "ratings", arg="rating_id", name="rating")
 
 @bp.route("/employees/<int:employee_id>/ratings/new", methods=["GET", "POST"])
 @permission("authenticated", policy.employee("ratings"), may.then("employee", may.rates))
-def new_rating(employee: Employee):  # type: ignore[no-untyped-def]
+def new_rating(employee: Employee) -> Any:
     rater = user()
     sources = records.allowed_rating_sources(rater, employee)
     form = forms.RatingForm()
@@ -68,7 +62,7 @@ def new_rating(employee: Employee):  # type: ignore[no-untyped-def]
 
 @bp.route("/ratings/<int:rating_id>/edit", methods=["GET", "POST"])
 @permission("hr", RATING)
-def edit_rating(rating: CompetencyRating):  # type: ignore[no-untyped-def]
+def edit_rating(rating: CompetencyRating) -> Any:
     employee = queries.employee_of(rating)
     form = forms.RatingEditForm()
 
@@ -101,5 +95,5 @@ def edit_rating(rating: CompetencyRating):  # type: ignore[no-untyped-def]
 
 @bp.route("/ratings/<int:rating_id>/delete", methods=["POST"])
 @permission("hr", RATING)
-def delete_rating(rating: CompetencyRating):  # type: ignore[no-untyped-def]
+def delete_rating(rating: CompetencyRating) -> Any:
     return delete(records.delete_rating, rating, "The rating was deleted.", "ratings-h")

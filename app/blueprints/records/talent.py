@@ -4,6 +4,7 @@ potential for a period; hr deletes (docs/RULES.md "Talent reviews")."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from app import policy
 from app.blueprints.records import forms
@@ -25,7 +26,7 @@ def _default_period(on: date) -> str:
 
 @bp.route("/employees/<int:employee_id>/talent-reviews/new", methods=["GET", "POST"])
 @permission("authenticated", policy.employee("assessments"), may.editing("talent_review"))
-def new_talent_review(employee: Employee):  # type: ignore[no-untyped-def]
+def new_talent_review(employee: Employee) -> Any:
     form = forms.TalentReviewForm()
 
     def save() -> tuple[str, str]:
@@ -58,7 +59,7 @@ def new_talent_review(employee: Employee):  # type: ignore[no-untyped-def]
 
 @bp.route("/talent-reviews/<int:review_id>/edit", methods=["GET", "POST"])
 @permission("authenticated", REVIEW, may.editing("talent_review", name="review"))
-def edit_talent_review(review: TalentReview):  # type: ignore[no-untyped-def]
+def edit_talent_review(review: TalentReview) -> Any:
     employee = queries.employee_of(review)
     form = forms.TalentReviewForm()
 
@@ -94,7 +95,7 @@ def edit_talent_review(review: TalentReview):  # type: ignore[no-untyped-def]
 
 @bp.route("/talent-reviews/<int:review_id>/delete", methods=["POST"])
 @permission("hr", REVIEW)
-def delete_talent_review(review: TalentReview):  # type: ignore[no-untyped-def]
+def delete_talent_review(review: TalentReview) -> Any:
     return delete(
         records.delete_talent_review, review, "The talent review was deleted.", "assess-h"
     )

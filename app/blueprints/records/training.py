@@ -3,17 +3,11 @@ evidence, which stays pending until hr verifies it (docs/RULES.md "Training").""
 
 from __future__ import annotations
 
+from typing import Any
+
 from app import policy
 from app.blueprints.records import forms
-from app.blueprints.records.common import (
-    back,
-    bp,
-    catalogue_choices,
-    delete,
-    form_page,
-    text,
-    user,
-)
+from app.blueprints.records.common import back, bp, catalogue_choices, delete, form_page, text, user
 from app.clock import today
 from app.models import Completion, Course, Employee
 from app.policy import permission
@@ -26,7 +20,7 @@ COMPLETION = may.record(Completion, "training", arg="completion_id", name="compl
 
 @bp.route("/employees/<int:employee_id>/completions/new", methods=["GET", "POST"])
 @permission("hr", policy.employee("training"))
-def new_completion(employee: Employee):  # type: ignore[no-untyped-def]
+def new_completion(employee: Employee) -> Any:
     form = forms.CompletionForm()
     form.course.choices = catalogue_choices(Course, "title")
 
@@ -55,7 +49,7 @@ def new_completion(employee: Employee):  # type: ignore[no-untyped-def]
 
 @bp.route("/completions/<int:completion_id>/edit", methods=["GET", "POST"])
 @permission("hr", COMPLETION)
-def edit_completion(completion: Completion):  # type: ignore[no-untyped-def]
+def edit_completion(completion: Completion) -> Any:
     employee = queries.employee_of(completion)
     form = forms.CompletionEditForm()
 
@@ -86,14 +80,14 @@ def edit_completion(completion: Completion):  # type: ignore[no-untyped-def]
 
 @bp.route("/completions/<int:completion_id>/delete", methods=["POST"])
 @permission("hr", COMPLETION)
-def delete_completion(completion: Completion):  # type: ignore[no-untyped-def]
+def delete_completion(completion: Completion) -> Any:
     done = f"The {completion.course.code} completion was deleted."
     return delete(records.delete_completion, completion, done, "training-h")
 
 
 @bp.route("/employees/<int:employee_id>/completions/report", methods=["GET", "POST"])
 @permission("authenticated", policy.employee("training"), may.editing("reported_completion"))
-def report_completion(employee: Employee):  # type: ignore[no-untyped-def]
+def report_completion(employee: Employee) -> Any:
     form = forms.ReportCompletionForm()
     form.course.choices = catalogue_choices(Course, "title")
 

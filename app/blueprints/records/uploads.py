@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from flask import Response, g
@@ -15,7 +16,7 @@ from app.services import uploads
 
 @bp.route("/uploads/<int:upload_id>")
 @permission("authenticated", may.upload())
-def upload(upload: Upload):  # type: ignore[no-untyped-def]
+def upload(upload: Upload) -> Any:
     g.no_store = True
     # Documents are small (UPLOAD_MAX_BYTES): read them whole, so no file handle outlives the
     # request, and always as an attachment so the browser never renders them in our origin.

@@ -118,7 +118,7 @@ def _sorting(sorts: dict[str, Any], default: str) -> tuple[str, str, bool]:
 
 @bp.route("/")
 @permission("authenticated")
-def index():  # type: ignore[no-untyped-def]
+def index() -> Any:
     user = policy.acting_user()
     may_team = sees_team_reports(user)
     person_q = _arg("person", 100)
@@ -140,7 +140,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/readiness")
 @permission("authenticated")
-def my_readiness():  # type: ignore[no-untyped-def]
+def my_readiness() -> Any:
     user = policy.acting_user()
     args = {key: _arg(key) for key in ("role", "as_of") if _arg(key)}
     return redirect(url_for(".individual", employee_id=user.employee_id, **args))
@@ -150,7 +150,7 @@ def my_readiness():  # type: ignore[no-untyped-def]
 @bp.route("/readiness/<int:employee_id>.pdf", defaults={"fmt": "pdf"}, endpoint="individual_pdf")
 @bp.route("/readiness/<int:employee_id>.csv", defaults={"fmt": "csv"}, endpoint="individual_csv")
 @permission("authenticated", policy.employee("readiness"))
-def individual(employee: Employee, fmt: str):  # type: ignore[no-untyped-def]
+def individual(employee: Employee, fmt: str) -> Any:
     user = policy.acting_user()
     form = {"role": _arg("role"), "as_of": _arg("as_of")}
     values, errors = _collect(
@@ -205,7 +205,7 @@ def _individual_links(employee: Employee, role: str, as_of: str, filename: str) 
 
 @bp.route("/verify")
 @permission("authenticated")
-def verify():  # type: ignore[no-untyped-def]
+def verify() -> Any:
     """Check a printed readiness report: recompute its fingerprint from today's records."""
     user = policy.acting_user()
     form = {
@@ -264,7 +264,7 @@ COMPLIANCE_SORTS: dict[str, Callable[[compliance_data.ComplianceRow], Any]] = {
 @bp.route("/compliance.pdf", defaults={"fmt": "pdf"}, endpoint="compliance_pdf")
 @bp.route("/compliance.csv", defaults={"fmt": "csv"}, endpoint="compliance_csv")
 @permission("manager_or_hr")
-def compliance(fmt: str):  # type: ignore[no-untyped-def]
+def compliance(fmt: str) -> Any:
     user = policy.acting_user()
     form = {"department": _arg("department"), "days": _arg("days"), "as_of": _arg("as_of")}
     values, errors = _collect(
@@ -348,7 +348,7 @@ CANDIDATE_SORTS: dict[str, Callable[[Any], Any]] = {
 @bp.route("/team.pdf", defaults={"fmt": "pdf"}, endpoint="team_pdf")
 @bp.route("/team.csv", defaults={"fmt": "csv"}, endpoint="team_csv")
 @permission("manager_or_hr")
-def team(fmt: str):  # type: ignore[no-untyped-def]
+def team(fmt: str) -> Any:
     user = policy.acting_user()
     form = {"department": _arg("department"), "as_of": _arg("as_of")}
     values, errors = _collect(
@@ -416,7 +416,7 @@ def _team_screen(report: Any) -> dict[str, Any]:
 @bp.route("/tuition.pdf", defaults={"fmt": "pdf"}, endpoint="tuition_pdf")
 @bp.route("/tuition.csv", defaults={"fmt": "csv"}, endpoint="tuition_csv")
 @permission("finance_or_hr")
-def tuition(fmt: str):  # type: ignore[no-untyped-def]
+def tuition(fmt: str) -> Any:
     form = {"year": _arg("year", 10), "department": _arg("department")}
     values, errors = _collect(
         year=lambda: sources.parse_year(form["year"]),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Response, flash, redirect, request, url_for
 
 from app.blueprints.tuition import bp
 from app.blueprints.tuition.common import currency, refused, search_term, user
 from app.blueprints.tuition.forms import SettleForm
 from app.clock import today
 from app.models import Repayment
-from app.pagination import Page, page_args, paginate, sort_args
+from app.pagination import Page, page_args, paginate, render_list, sort_args
 from app.policy import permission
 from app.policy import tuition as may
 from app.services import tuition as svc
@@ -35,7 +37,7 @@ def _year_arg() -> int:
 
 @bp.route("/summary")
 @permission("finance_or_hr")
-def summary():  # type: ignore[no-untyped-def]
+def summary() -> Any:
     year = _year_arg()
     department = request.args.get("department") or None
     q = search_term()
@@ -55,24 +57,23 @@ def summary():  # type: ignore[no-untyped-def]
     result = Page(
         items=rows[start : start + per_page], total=len(rows), page=page, per_page=per_page
     )
-    return render_template(
+    return render_list(
         "tuition/summary.html",
+        result,
+        (sort_key, descending),
         data=data,
-        page=result,
         q=q,
         year=year,
         years=svc.summary_years(),
         department=department,
         departments=svc.departments(),
-        sort_key=sort_key,
-        descending=descending,
         outstanding=svc.outstanding_total(),
     )
 
 
 @bp.route("/summary.csv")
 @permission("finance_or_hr")
-def summary_csv():  # type: ignore[no-untyped-def]
+def summary_csv() -> Any:
     year = _year_arg()
     department = request.args.get("department") or None
     body = svc.summary_csv(svc.summary(year, department))
@@ -87,19 +88,18 @@ def summary_csv():  # type: ignore[no-untyped-def]
 
 @bp.route("/repayments")
 @permission("finance_or_hr")
-def repayments():  # type: ignore[no-untyped-def]
+def repayments() -> Any:
     q = search_term()
     show_all = request.args.get("show") == "all"
     sort_key, descending, order = sort_args(svc.REPAYMENT_SORTS, "termination_date")
     page, per_page = page_args(25)
     stmt = svc.repayments_query(q=q, outstanding=not show_all).order_by(order, Repayment.id)
-    return render_template(
+    return render_list(
         "tuition/repayments.html",
-        page=paginate(stmt, page, per_page),
+        paginate(stmt, page, per_page),
+        (sort_key, descending),
         q=q,
         show_all=show_all,
-        sort_key=sort_key,
-        descending=descending,
         outstanding=svc.outstanding_total(),
         currency=currency(),
         settle_form=SettleForm(),
@@ -109,7 +109,7 @@ def repayments():  # type: ignore[no-untyped-def]
 
 @bp.route("/repayments/<int:repayment_id>/settle", methods=["POST"])
 @permission("finance", may.repayment())
-def settle(rep: Repayment):  # type: ignore[no-untyped-def]
+def settle(rep: Repayment) -> Any:
     form = SettleForm()
     try:
         rep = svc.settle_repayment(rep.id, form.settled_on.data or None, user())

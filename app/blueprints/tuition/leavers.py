@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, request
 
 from app.blueprints.tuition import bp
@@ -16,7 +18,7 @@ from app.services import tuition as svc
 
 @bp.route("/leavers/new", methods=["GET", "POST"])
 @permission("hr")
-def leaver():  # type: ignore[no-untyped-def]
+def leaver() -> Any:
     """HR records that someone left; a voluntary leaver's repayments are computed now."""
     form = TerminationForm(formdata=request.form if request.method == "POST" else None)
     if request.method == "GET":
@@ -43,12 +45,12 @@ def leaver():  # type: ignore[no-untyped-def]
     return _render_leaver(None, result=owed, employee=svc.reloaded(employee))
 
 
-def _render_leaver(  # type: ignore[no-untyped-def]
+def _render_leaver(
     form: TerminationForm | None,
     result: list[Repayment] | None = None,
     employee: Employee | None = None,
     status: int = 200,
-):
+) -> Any:
     config = svc.tuition_config()
     return render_template(
         "tuition/leaver.html",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from typing import Any
+
+from flask import request
 
 from app.blueprints.tuition import bp
 from app.blueprints.tuition.common import search_term, user
 from app.models import TuitionRequest
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import page_args, paginate, render_list, sort_args
 from app.policy import permission
 from app.services import tuition as svc
 
@@ -19,7 +21,7 @@ QUEUE_TITLES = {
 QUEUE_VIEWS = {"hr": ("approve", "late"), "finance": ("all", "approve", "pay", "waiting")}
 
 
-def _queue(stage: str):  # type: ignore[no-untyped-def]
+def _queue(stage: str) -> Any:
     me = user()
     q = search_term()
     view = request.args.get("view")
@@ -28,33 +30,32 @@ def _queue(stage: str):  # type: ignore[no-untyped-def]
     sort_key, descending, order = sort_args(svc.REQUEST_SORTS, "updated")
     page, per_page = page_args(25)
     stmt = svc.queue_query(me, stage, q=q, view=view).order_by(order, TuitionRequest.id)
-    return render_template(
+    return render_list(
         "tuition/queue.html",
+        paginate(stmt, page, per_page),
+        (sort_key, descending),
         stage=stage,
         title=QUEUE_TITLES[stage],
-        page=paginate(stmt, page, per_page),
         q=q,
         view=view,
-        sort_key=sort_key,
-        descending=descending,
         late_count=svc.queue_count(me, "hr", view="late") if stage == "hr" else None,
     )
 
 
 @bp.route("/queue/manager")
 @permission("manager")
-def queue_manager():  # type: ignore[no-untyped-def]
+def queue_manager() -> Any:
     """Only people who manage someone have this queue (the manager stage)."""
     return _queue("manager")
 
 
 @bp.route("/queue/hr")
 @permission("hr")
-def queue_hr():  # type: ignore[no-untyped-def]
+def queue_hr() -> Any:
     return _queue("hr")
 
 
 @bp.route("/queue/finance")
 @permission("finance")
-def queue_finance():  # type: ignore[no-untyped-def]
+def queue_finance() -> Any:
     return _queue("finance")

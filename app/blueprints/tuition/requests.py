@@ -14,7 +14,7 @@ from app.blueprints.tuition.workflow import apply_action
 from app.clock import today
 from app.kernel.forms import options, refuse
 from app.models import Employee, TuitionRequest
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import newest_first, page_args, paginate, render_list
 from app.policy import permission
 from app.policy import tuition as may
 from app.services import tuition as svc
@@ -38,26 +38,22 @@ SHOWN_FIELDS = (*FORM_FIELDS[:8], "job_related", "justification", "pass_fail", *
 
 @bp.route("/")
 @permission("authenticated")
-def index():  # type: ignore[no-untyped-def]
+def index() -> Any:
     me = user()
     state = request.args.get("state") if request.args.get("state") in rules.STATES else None
-    sort_key, descending, order = sort_args(svc.REQUEST_SORTS, "updated")
-    if "sort" not in request.args:
-        order = svc.REQUEST_SORTS["updated"].desc()
-        descending = True
+    sort_key, descending, order = newest_first(svc.REQUEST_SORTS, "updated")
     page, per_page = page_args(25)
     q = search_term()
     stmt = svc.own_requests_query(me.employee_id, q=q, state=state).order_by(
         order, TuitionRequest.id.desc()
     )
-    return render_template(
+    return render_list(
         "tuition/index.html",
-        page=paginate(stmt, page, per_page),
+        paginate(stmt, page, per_page),
+        (sort_key, descending),
         q=q,
         state=state,
         states=rules.STATES,
-        sort_key=sort_key,
-        descending=descending,
         cap=svc.cap_status(me.employee_id),
         other_caps=[
             svc.cap_status(me.employee_id, year)
@@ -148,7 +144,7 @@ def _request_page(
 
 @bp.route("/new", methods=["GET", "POST"])
 @permission("authenticated")
-def new():  # type: ignore[no-untyped-def]
+def new() -> Any:
     me = user()
     return _request_page(
         me.employee,
@@ -161,7 +157,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
 @permission("authenticated", may.own_request())
-def edit(req: TuitionRequest):  # type: ignore[no-untyped-def]
+def edit(req: TuitionRequest) -> Any:
     if req.state != rules.DRAFT:
         flash("Only a draft can be edited.", "error")
         return redirect(url_for("tuition.show", request_id=req.id))

@@ -118,13 +118,13 @@ def _render_show(
 
 @bp.route("/<int:request_id>")
 @permission("authenticated", may.request())
-def show(req: TuitionRequest):  # type: ignore[no-untyped-def]
+def show(req: TuitionRequest) -> Any:
     return _render_show(req)
 
 
 @bp.route("/<int:request_id>/documents/<any(receipt, transcript):kind>")
 @permission("authenticated", may.request(), open_args=("kind",))
-def document(req: TuitionRequest, kind: str):  # type: ignore[no-untyped-def]
+def document(req: TuitionRequest, kind: str) -> Any:
     """A request's receipt or transcript, for whoever may see the request (finance included:
     it checks them before paying), always as an attachment."""
     upload = svc.document(req, kind)
@@ -184,7 +184,7 @@ def apply_action(request_id: int, action: str, params: dict[str, Any], saved: bo
     methods=["POST"],
 )
 @permission("authenticated", may.request(), open_args=("action",))
-def act(req: TuitionRequest, action: str):  # type: ignore[no-untyped-def]
+def act(req: TuitionRequest, action: str) -> Any:
     form = ReasonForm(prefix=action)
     params = {"reason": form.reason.data or None, "expected_state": form.expected_state.data}
     return apply_action(req.id, action, params)
@@ -192,7 +192,7 @@ def act(req: TuitionRequest, action: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:request_id>/pay", methods=["POST"])
 @permission("finance", may.request())
-def pay(req: TuitionRequest):  # type: ignore[no-untyped-def]
+def pay(req: TuitionRequest) -> Any:
     form = PayForm(prefix="pay")
     params = {
         "paid_on": form.paid_on.data or None,
@@ -204,7 +204,7 @@ def pay(req: TuitionRequest):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:request_id>/override-late", methods=["POST"])
 @permission("hr", may.request())
-def override_late(req: TuitionRequest):  # type: ignore[no-untyped-def]
+def override_late(req: TuitionRequest) -> Any:
     form = OverrideForm(prefix="override")
     me = user()
     request_id = req.id
@@ -238,7 +238,7 @@ def _complete_form(req: TuitionRequest, action: str) -> CompleteForm:
 
 @bp.route("/<int:request_id>/complete", methods=["GET", "POST"])
 @permission("authenticated", may.request())
-def complete(req: TuitionRequest):  # type: ignore[no-untyped-def]
+def complete(req: TuitionRequest) -> Any:
     """After the course: grade and documents (complete), or the missing documents (resubmit)."""
     me = user()
     action = "resubmit_documents" if req.state == rules.DOCUMENTS_MISSING else "complete"
@@ -274,7 +274,9 @@ def complete(req: TuitionRequest):  # type: ignore[no-untyped-def]
     return _back(req.id)
 
 
-def _render_complete(req: TuitionRequest, form: CompleteForm, action: str, status: int = 200):  # type: ignore[no-untyped-def]
+def _render_complete(
+    req: TuitionRequest, form: CompleteForm, action: str, status: int = 200
+) -> Any:
     flagged = None
     if action == "resubmit_documents":
         flagged = next(

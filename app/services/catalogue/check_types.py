@@ -7,7 +7,7 @@ from typing import Any
 from app.models import CheckType
 from app.services.catalogue.errors import write
 from app.services.catalogue.kinds import add_entry, get_check_type
-from app.services.catalogue.parsing import UNSET, Fields
+from app.services.catalogue.parsing import UNSET, Fields, assign, kept
 
 
 def _check_type_values(
@@ -43,13 +43,9 @@ def update_check_type(
     """Edit a check type; a new rescreen period applies to checks completed from now on."""
     check_type = get_check_type(code)
     fields = Fields()
-    values = _check_type_values(
-        fields,
-        check_type.name if name is UNSET else name,
-        check_type.rescreen_months if rescreen_months is UNSET else rescreen_months,
-        check_type.turnaround_days if turnaround_days is UNSET else turnaround_days,
+    given = kept(
+        check_type, name=name, rescreen_months=rescreen_months, turnaround_days=turnaround_days
     )
+    values = _check_type_values(fields, **given)
     fields.raise_if_any("Check the check type's fields.")
-    for key, value in values.items():
-        setattr(check_type, key, value)
-    return check_type
+    return assign(check_type, values)

@@ -7,16 +7,16 @@ from typing import Any
 from app.models import Competency
 from app.services.catalogue.errors import write
 from app.services.catalogue.kinds import add_entry, get_competency
-from app.services.catalogue.parsing import UNSET, Fields
+from app.services.catalogue.parsing import UNSET, Fields, assign, kept
 
 
 def _competency_fields(
     fields: Fields, name: Any, category: Any, description: Any
-) -> tuple[str | None, str | None, str | None]:
-    return (
-        fields.text("name", name, "Name"),
-        fields.text("category", category, "Category", max_length=80, default="general"),
-        fields.text(
+) -> dict[str, str | None]:
+    return {
+        "name": fields.text("name", name, "Name"),
+        "category": fields.text("category", category, "Category", max_length=80, default="general"),
+        "description": fields.text(
             "description",
             description,
             "Description",
@@ -24,7 +24,7 @@ def _competency_fields(
             max_length=1000,
             multiline=True,
         ),
-    )
+    }
 
 
 @write
@@ -36,10 +36,7 @@ def create_competency(
     clean_code = fields.code("code", code)
     values = _competency_fields(fields, name, category, description)
     fields.raise_if_any("Check the competency's fields.")
-    name, category, description = values
-    return add_entry(
-        "competency", clean_code, name=name, category=category, description=description
-    )
+    return add_entry("competency", clean_code, **values)
 
 
 @write
@@ -48,12 +45,7 @@ def update_competency(
 ) -> Competency:
     competency = get_competency(code)
     fields = Fields()
-    values = _competency_fields(
-        fields,
-        competency.name if name is UNSET else name,
-        competency.category if category is UNSET else category,
-        competency.description if description is UNSET else description,
-    )
+    given = kept(competency, name=name, category=category, description=description)
+    values = _competency_fields(fields, **given)
     fields.raise_if_any("Check the competency's fields.")
-    competency.name, competency.category, competency.description = values  # type: ignore[assignment]
-    return competency
+    return assign(competency, values)

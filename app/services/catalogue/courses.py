@@ -14,7 +14,7 @@ from app.services import settings
 from app.services.catalogue.errors import StaleEntry, write
 from app.services.catalogue.graph import prerequisite_cycles
 from app.services.catalogue.kinds import add_entry, get_course, resolve
-from app.services.catalogue.parsing import UNSET, Fields, keep
+from app.services.catalogue.parsing import UNSET, Fields, assign, keep
 
 
 def _grant_pairs(value: Any, fields: Fields) -> list[tuple[str, Any]] | None:
@@ -243,8 +243,7 @@ def update_course(
     if "validity_months" not in fields.errors:
         _check_requirement_kinds_still_fit(course, values["validity_months"], fields)
     fields.raise_if_any("Check the course's fields.")
-    for key, value in values.items():
-        setattr(course, key, value)
+    assign(course, values)
     _apply_links(course, prereqs, grant_list)
     db.session.flush()
     return course

@@ -13,7 +13,7 @@ from app.models import Assessment, Instrument, JobRole, Requirement
 from app.readiness.vocabulary import INSTRUMENT_KINDS
 from app.services.catalogue.errors import write
 from app.services.catalogue.kinds import add_entry, get_instrument
-from app.services.catalogue.parsing import UNSET, Fields, keep
+from app.services.catalogue.parsing import UNSET, Fields, assign, keep
 
 
 def _dimensions(fields: Fields, value: Any) -> list[str] | None:
@@ -131,9 +131,7 @@ def update_instrument(
     _check_used_scale_kept(instrument, values, fields)
     _check_requirements_on_scale(instrument, values, fields)
     fields.raise_if_any("Check the instrument's fields.")
-    for key, value in values.items():
-        setattr(instrument, key, value)
-    return instrument
+    return assign(instrument, values)
 
 
 def _check_used_scale_kept(instrument: Instrument, values: dict[str, Any], fields: Fields) -> None:

@@ -32,6 +32,18 @@ def keep(value: Any, current: Any) -> Any:
     return current if value is UNSET else value
 
 
+def kept(entry: Any, **given: Any) -> dict[str, Any]:
+    """An update's values by field: each one left out (UNSET) is ``entry``'s stored value."""
+    return {name: keep(value, getattr(entry, name)) for name, value in given.items()}
+
+
+def assign(entry: Any, values: dict[str, Any]) -> Any:
+    """Set each checked value on ``entry``; answers the entry."""
+    for key, value in values.items():
+        setattr(entry, key, value)
+    return entry
+
+
 class Fields(FieldErrors):
     """``FieldErrors`` with the catalogue's wording, refusing with ``InvalidEntry``."""
 

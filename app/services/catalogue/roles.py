@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import JobRole, LadderEdge
 from app.services.catalogue.errors import write
 from app.services.catalogue.kinds import add_entry, get_role
-from app.services.catalogue.parsing import UNSET, Fields
+from app.services.catalogue.parsing import UNSET, Fields, assign, kept
 from app.services.catalogue.requirements import build_requirements, requirement_rows
 
 
@@ -61,14 +61,10 @@ def update_role(
     turn a ladder edge downward or make it skip a level is refused."""
     role = get_role(code)
     fields = Fields()
-    values = _role_values(
-        fields,
-        role.title if title is UNSET else title,
-        role.level if level is UNSET else level,
-        role.financial_authority_limit
-        if financial_authority_limit is UNSET
-        else financial_authority_limit,
+    given = kept(
+        role, title=title, level=level, financial_authority_limit=financial_authority_limit
     )
+    values = _role_values(fields, **given)
     new_level = values["level"]
     if new_level is not None and new_level != role.level:
         edges = db.session.scalars(
@@ -86,9 +82,7 @@ def update_role(
                     "longer lead upward. Change or remove that edge first.",
                 )
     fields.raise_if_any("Check the role's fields.")
-    for key, value in values.items():
-        setattr(role, key, value)
-    return role
+    return assign(role, values)
 
 
 @write

@@ -24,6 +24,7 @@ from app.models import (
 )
 from app.services.catalogue.kinds import REQUIREMENT_THRESHOLD, kind_of
 from app.services.catalogue.queries import LADDER_SORTS, ladder_query, list_query
+from app.services.shapes import attributes
 
 # What a list's serializer reads, loaded once per page; entries reached through a reference
 # (a prerequisite, a required course) do not load their own collections, which the list never
@@ -72,23 +73,17 @@ def _money(value: Decimal | None) -> str | None:
 
 def competency_to_dict(competency: Competency) -> dict[str, Any]:
     return {
-        "code": competency.code,
-        "name": competency.name,
-        "category": competency.category,
-        "description": competency.description,
+        **attributes(competency, "code", "name", "category", "description"),
         "retired": bool(competency.retired),
     }
 
 
 def course_to_dict(course: Course) -> dict[str, Any]:
     return {
-        "code": course.code,
-        "title": course.title,
-        "category": course.category,
+        **attributes(course, "code", "title", "category"),
         "hours": plain_number(course.hours),
         "cost": _money(course.cost),
-        "validity_months": course.validity_months,
-        "default_duration_days": course.default_duration_days,
+        **attributes(course, "validity_months", "default_duration_days"),
         "prerequisites": sorted(link.prerequisite.code for link in course.prerequisite_links),
         "grants": sorted(
             ({"competency": g.competency.code, "level": g.level} for g in course.grants),
@@ -112,19 +107,14 @@ def session_to_dict(session: CourseSession) -> dict[str, Any]:
 
 def check_type_to_dict(check_type: CheckType) -> dict[str, Any]:
     return {
-        "code": check_type.code,
-        "name": check_type.name,
-        "rescreen_months": check_type.rescreen_months,
-        "turnaround_days": check_type.turnaround_days,
+        **attributes(check_type, "code", "name", "rescreen_months", "turnaround_days"),
         "retired": bool(check_type.retired),
     }
 
 
 def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
     return {
-        "code": instrument.code,
-        "name": instrument.name,
-        "kind": instrument.kind,
+        **attributes(instrument, "code", "name", "kind"),
         "scale_min": plain_number(instrument.scale_min),
         "scale_max": plain_number(instrument.scale_max),
         "dimensions": list(instrument.dimensions or []),
@@ -134,11 +124,7 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
 
 
 def qualification_to_dict(qualification: QualificationType) -> dict[str, Any]:
-    return {
-        "code": qualification.code,
-        "name": qualification.name,
-        "retired": bool(qualification.retired),
-    }
+    return {**attributes(qualification, "code", "name"), "retired": bool(qualification.retired)}
 
 
 def requirement_to_dict(requirement: Requirement) -> dict[str, Any]:
@@ -156,9 +142,7 @@ def requirement_to_dict(requirement: Requirement) -> dict[str, Any]:
 
 def role_to_dict(role: JobRole) -> dict[str, Any]:
     return {
-        "code": role.code,
-        "title": role.title,
-        "level": role.level,
+        **attributes(role, "code", "title", "level"),
         "financial_authority_limit": _money(role.financial_authority_limit),
         "requirements": [requirement_to_dict(r) for r in role.requirements],
         "retired": bool(role.retired),

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import CourseSession
 from app.services.catalogue.errors import InvalidEntry, write
 from app.services.catalogue.kinds import get_course, get_session
-from app.services.catalogue.parsing import UNSET, Fields
+from app.services.catalogue.parsing import UNSET, Fields, assign, kept
 
 
 def _session_values(
@@ -56,17 +56,10 @@ def update_session(
 ) -> CourseSession:
     session = get_session(session_id)
     fields = Fields()
-    values = _session_values(
-        fields,
-        session.starts_on if starts_on is UNSET else starts_on,
-        session.ends_on if ends_on is UNSET else ends_on,
-        session.seats if seats is UNSET else seats,
-        session.location if location is UNSET else location,
-    )
+    given = kept(session, starts_on=starts_on, ends_on=ends_on, seats=seats, location=location)
+    values = _session_values(fields, **given)
     fields.raise_if_any("Check the session's fields.")
-    for key, value in values.items():
-        setattr(session, key, value)
-    return session
+    return assign(session, values)
 
 
 @write

@@ -3,8 +3,6 @@ again. A cell a spreadsheet would run as a formula is prefixed with ``'`` (the i
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -23,8 +21,9 @@ from app.models import (
     JobRole,
 )
 from app.services.csv_io.kinds import KINDS
-from app.services.csv_io.reading import FORMULA_PREFIXES
+from app.services.joins import with_placement
 from app.services.records import RecordError
+from app.services.shapes import csv_text, formula_safe
 
 
 def _safe(value: Any) -> str:
@@ -32,15 +31,12 @@ def _safe(value: Any) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return formula_safe(str(value))
 
 
 def _employees() -> tuple[list[str], Sequence[Any]]:
     manager = aliased(Employee)
-    rows = db.session.execute(
+    placed = with_placement(
         select(
             Employee.employee_no,
             Employee.name,
@@ -54,12 +50,12 @@ def _employees() -> tuple[list[str], Sequence[Any]]:
             Employee.status,
             Employee.termination_date,
             Employee.termination_reason,
-        )
-        .outerjoin(JobRole, Employee.job_role_id == JobRole.id)
-        .outerjoin(manager, Employee.manager_id == manager.id)
-        .outerjoin(Department, Employee.department_id == Department.id)
-        .order_by(Employee.employee_no)
-    ).all()
+        ),
+        role=JobRole,
+        department=Department,
+        manager=manager,
+    )
+    rows = db.session.execute(placed.order_by(Employee.employee_no)).all()
     headers = [
         "employee_no",
         "name",
@@ -77,39 +73,38 @@ def _employees() -> tuple[list[str], Sequence[Any]]:
     return headers, rows
 
 
-def _completions() -> tuple[list[str], Sequence[Any]]:
-    rows = db.session.execute(
-        select(
-            Employee.employee_no,
-            Employee.name,
-            Course.code,
-            Completion.completed_on,
-            Completion.expires_on,
-            Completion.score,
-        )
-        .join(Employee, Completion.employee_id == Employee.id)
-        .join(Course, Completion.course_id == Course.id)
-        .where(Completion.verification == "verified")
-        .order_by(Employee.employee_no, Completion.completed_on, Course.code)
+def _per_person(
+    model: Any, entry: Any, entry_id: Any, columns: tuple[Any, ...], by: Any, where: Any = ()
+) -> Sequence[Any]:
+    """Each row of ``model`` as employee number, name, the catalogue ``entry``'s code, then
+    ``columns``; by person, then the date ``by``, then code (one query)."""
+    return db.session.execute(
+        select(Employee.employee_no, Employee.name, entry.code, *columns)
+        .join(Employee, model.employee_id == Employee.id)
+        .join(entry, entry_id == entry.id)
+        .where(*where)
+        .order_by(Employee.employee_no, by, entry.code)
     ).all()
+
+
+def _completions() -> tuple[list[str], Sequence[Any]]:
+    c = Completion
+    rows = _per_person(
+        c,
+        Course,
+        c.course_id,
+        (c.completed_on, c.expires_on, c.score),
+        by=c.completed_on,
+        where=(c.verification == "verified",),
+    )
     return ["employee", "employee_name", "course", "completed_on", "expires_on", "score"], rows
 
 
 def _ratings() -> tuple[list[str], Sequence[Any]]:
-    rows = db.session.execute(
-        select(
-            Employee.employee_no,
-            Employee.name,
-            Competency.code,
-            CompetencyRating.level,
-            CompetencyRating.rated_on,
-            CompetencyRating.source,
-            CompetencyRating.evidence,
-        )
-        .join(Employee, CompetencyRating.employee_id == Employee.id)
-        .join(Competency, CompetencyRating.competency_id == Competency.id)
-        .order_by(Employee.employee_no, CompetencyRating.rated_on, Competency.code)
-    ).all()
+    r = CompetencyRating
+    rows = _per_person(
+        r, Competency, r.competency_id, (r.level, r.rated_on, r.source, r.evidence), by=r.rated_on
+    )
     headers = ["employee", "employee_name", "competency", "level", "rated_on", "source", "evidence"]
     return headers, rows
 
@@ -130,9 +125,4 @@ def export_rows(kind_name: str) -> tuple[list[str], list[list[str]]]:
 
 
 def export_csv(kind_name: str) -> str:
-    headers, rows = export_rows(kind_name)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text(*export_rows(kind_name))

@@ -10,9 +10,9 @@ from datetime import date
 
 from app.services.csv_io.kinds import DATE_FORMATS
 from app.services.records import RecordError
+from app.services.shapes import FORMULA_PREFIXES
 
 MAX_ROWS = 20000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class RowRefused(RecordError):

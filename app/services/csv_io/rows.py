@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import select
 
@@ -55,11 +56,14 @@ def employee_manager(values: dict[str, str], actor: User | None) -> str | None:
     return "manager" if change.changes else None
 
 
+def _entry(model: Any, code: str) -> Any:
+    """The catalogue entry a row names by code (any case, spaces around ignored), or None."""
+    return db.session.scalar(select(model).where(model.code == code.strip().upper()))
+
+
 def _completion_row(values: dict[str, str], actor: User | None) -> tuple[str, str]:
     employee = _person(values["employee"])
-    course = db.session.scalar(
-        select(Course).where(Course.code == values.get("course", "").strip().upper())
-    )
+    course = _entry(Course, values.get("course", ""))
     completed_on = values.get("completed_on", "")
     if course is not None and completed_on:
         existing = db.session.scalar(
@@ -102,9 +106,7 @@ def _decimal_text(value: str) -> str:
 def _rating_row(values: dict[str, str], actor: User | None) -> tuple[str, str]:
     employee = _person(values["employee"])
     source = (values.get("source") or "manager").strip().lower()
-    competency = db.session.scalar(
-        select(Competency).where(Competency.code == values.get("competency", "").strip().upper())
-    )
+    competency = _entry(Competency, values.get("competency", ""))
     rated_on = values.get("rated_on", "")
     if competency is not None and rated_on:
         existing = db.session.scalar(

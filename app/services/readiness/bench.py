@@ -39,6 +39,7 @@ from app import readiness as core
 from app.extensions import db
 from app.models import Department, Employee, JobRole
 from app.policy.readiness import sees_organisation
+from app.services.joins import with_placement
 from app.services.readiness.catalogue import (
     CatalogueSnapshot,
     describe,
@@ -266,21 +267,17 @@ def _load(population: Select, role_codes: Iterable[str], as_of: date) -> _Loaded
     for code in codes:
         role_or_error(code, snapshot)
     manager = aliased(Employee)
-    rows = db.session.execute(
-        select(
-            Employee.id,
-            Employee.name,
-            JobRole.code,
-            JobRole.level,
-            Department.name,
-            Department.code,
-            manager.name,
-        )
-        .outerjoin(JobRole, JobRole.id == Employee.job_role_id)
-        .outerjoin(Department, Department.id == Employee.department_id)
-        .outerjoin(manager, manager.id == Employee.manager_id)
-        .where(Employee.id.in_(population))
-    ).all()
+    columns = select(
+        Employee.id,
+        Employee.name,
+        JobRole.code,
+        JobRole.level,
+        Department.name,
+        Department.code,
+        manager.name,
+    )
+    placed = with_placement(columns, role=JobRole, department=Department, manager=manager)
+    rows = db.session.execute(placed.where(Employee.id.in_(population))).all()
     people = {
         row[0]: PersonRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6]) for row in rows
     }

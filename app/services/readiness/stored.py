@@ -39,7 +39,6 @@ from sqlalchemy import (
     and_,
     case,
     delete,
-    event,
     exists,
     func,
     insert,
@@ -54,7 +53,7 @@ from sqlalchemy.orm import Session, aliased
 from app import audit
 from app import readiness as core
 from app.clock import today
-from app.extensions import db
+from app.extensions import db, on_session
 from app.models import (
     CacheCounter,
     Department,
@@ -65,6 +64,7 @@ from app.models import (
 from app.models.base import readiness_models
 from app.pagination import Page
 from app.readiness.vocabulary import BANDS
+from app.services.joins import with_placement
 from app.services.readiness import bench
 from app.services.readiness.catalogue import (
     CATALOGUE_CHANGED,
@@ -194,20 +194,16 @@ def _transaction_ended(session: Session) -> None:
     session.info.pop(PENDING_CATALOGUE, None)
 
 
-_installed = False
-
-
 def install() -> None:
     """Attach the staleness listeners once per process."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_commit", _transaction_ended)
-    event.listen(Session, "after_rollback", _transaction_ended)
-    audit.CORE_CHANGE_HOOKS.append(_after_core_change)
-    _installed = True
+    on_session(
+        after_flush=_after_flush,
+        before_commit=_before_commit,
+        after_commit=_transaction_ended,
+        after_rollback=_transaction_ended,
+    )
+    if _after_core_change not in audit.CORE_CHANGE_HOOKS:
+        audit.CORE_CHANGE_HOOKS.append(_after_core_change)
 
 
 # ----------------------------------------------------------------------------- computing
@@ -453,24 +449,21 @@ class Scope:
         page past the end into the last page (the pages); the API answers it empty. ``total``:
         the number of matches when the caller knows it already (from the counts by band)."""
         role = aliased(JobRole)
-        stmt = (
-            self._rows(
-                role_code,
-                SR.employee_id,
-                Employee.name,
-                role.code,
-                Department.name,
-                Department.code,
-                SR.score,
-                SR.band,
-                SR.ready,
-                SR.projected_ready_on,
-                SR.blocking_gates,
-                SR.gates_met,
-            )
-            .outerjoin(role, role.id == Employee.job_role_id)
-            .outerjoin(Department, Department.id == Employee.department_id)
+        stmt = self._rows(
+            role_code,
+            SR.employee_id,
+            Employee.name,
+            role.code,
+            Department.name,
+            Department.code,
+            SR.score,
+            SR.band,
+            SR.ready,
+            SR.projected_ready_on,
+            SR.blocking_gates,
+            SR.gates_met,
         )
+        stmt = with_placement(stmt, role=role, department=Department)
         if band:
             stmt = stmt.where(SR.band == band)
         if q:
@@ -526,20 +519,14 @@ class Scope:
             return ()
         manager = aliased(Employee)
         department = aliased(Department)
+        columns = (SR.employee_id, SR.role_code, SR.lapses, Employee.name)
         stmt = union_all(
             *(
-                self._rows(
-                    code,
-                    SR.employee_id,
-                    SR.role_code,
-                    SR.lapses,
-                    Employee.name,
-                    department.name,
-                    manager.name,
-                )
-                .outerjoin(department, department.id == Employee.department_id)
-                .outerjoin(manager, manager.id == Employee.manager_id)
-                .where(SR.band == "ready_now", SR.lapses.is_not(None))
+                with_placement(
+                    self._rows(code, *columns, department.name, manager.name),
+                    department=department,
+                    manager=manager,
+                ).where(SR.band == "ready_now", SR.lapses.is_not(None))
                 for code in self.role_codes
             )
         )
@@ -619,7 +606,7 @@ def scope(
     return result
 
 
-def scope_for(user, department: str | None, role_codes: list[str], as_of: date) -> Scope:  # type: ignore[no-untyped-def]
+def scope_for(user: Any, department: str | None, role_codes: list[str], as_of: date) -> Scope:
     """The stored readiness of the people a user's readiness pages cover (hr: everyone; a
     manager: everyone below them), kept under the name of that population."""
     return scope(

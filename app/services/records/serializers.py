@@ -24,6 +24,7 @@ from app.services.records.assessments import assessment_view
 from app.services.records.checks import check_display_status, earliest_final_notice
 from app.services.records.completions import completion_status
 from app.services.records.talent_reviews import nine_box_name
+from app.services.shapes import attributes
 
 
 def _iso(value: date | None) -> str | None:
@@ -66,8 +67,7 @@ def role_history_to_dict(row: RoleHistory) -> dict[str, Any]:
 
 def completion_to_dict(completion: Completion, on: date | None = None) -> dict[str, Any]:
     return {
-        "id": completion.id,
-        "employee_id": completion.employee_id,
+        **attributes(completion, "id", "employee_id"),
         "course": completion.course.code,
         "completed_on": _iso(completion.completed_on),
         "expires_on": _iso(completion.expires_on),
@@ -80,8 +80,7 @@ def completion_to_dict(completion: Completion, on: date | None = None) -> dict[s
 
 def rating_to_dict(rating: CompetencyRating) -> dict[str, Any]:
     return {
-        "id": rating.id,
-        "employee_id": rating.employee_id,
+        **attributes(rating, "id", "employee_id"),
         "competency": rating.competency.code,
         "level": rating.level,
         "rated_on": _iso(rating.rated_on),
@@ -96,8 +95,7 @@ def check_to_dict(
 ) -> dict[str, Any]:
     """A check; managers get ``with_findings=False`` (status word only, docs/RULES.md)."""
     data: dict[str, Any] = {
-        "id": check.id,
-        "employee_id": check.employee_id,
+        **attributes(check, "id", "employee_id"),
         "type": check.check_type.code,
         "status": check_display_status(check, on),
     }
@@ -128,8 +126,7 @@ def assessment_to_dict(
     ``responses``: its 360 responses when loaded in bulk, so a list costs no query per row.
     """
     data: dict[str, Any] = {
-        "id": assessment.id,
-        "employee_id": assessment.employee_id,
+        **attributes(assessment, "id", "employee_id"),
         "instrument": assessment.instrument.code,
         "kind": assessment.instrument.kind,
         "conducted_on": _iso(assessment.conducted_on),
@@ -141,9 +138,7 @@ def assessment_to_dict(
         data["groups"] = [
             {
                 "rater_group": g.group,
-                "responses": g.responses,
-                "shown": g.shown,
-                "minimum": g.minimum,
+                **attributes(g, "responses", "shown", "minimum"),
                 "mean": g.mean if g.shown else None,
                 "dimension_means": dict(g.dimension_means) if g.shown else None,
                 "counted": g.shown and g.group != "self",
@@ -157,8 +152,7 @@ def assessment_to_dict(
 
 def education_to_dict(record: EducationRecord) -> dict[str, Any]:
     return {
-        "id": record.id,
-        "employee_id": record.employee_id,
+        **attributes(record, "id", "employee_id"),
         "qualification": record.qualification.code,
         "institution": record.institution,
         "completed_on": _iso(record.completed_on),
@@ -168,11 +162,7 @@ def education_to_dict(record: EducationRecord) -> dict[str, Any]:
 
 def talent_review_to_dict(review: TalentReview) -> dict[str, Any]:
     return {
-        "id": review.id,
-        "employee_id": review.employee_id,
-        "period": review.period,
-        "performance": review.performance,
-        "potential": review.potential,
+        **attributes(review, "id", "employee_id", "period", "performance", "potential"),
         "box": nine_box_name(review.performance, review.potential),
         "notes": review.notes,
     }

@@ -8,8 +8,6 @@ repayments owed by voluntary leavers who left that year.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,8 +19,9 @@ from sqlalchemy import and_, func, or_, select
 from app.clock import today
 from app.extensions import db
 from app.models import Department, Employee, Repayment, TuitionRequest
+from app.services.shapes import attributes, csv_text, formula_safe
 from app.services.tuition.config import tuition_config
-from app.services.tuition.shapes import money
+from app.services.tuition.shapes import money, moneys
 from app.tuition import rules
 from app.tuition.rules import REIMBURSED, RESERVING_STATES, TuitionConfig
 
@@ -191,11 +190,7 @@ def summary_to_dict(data: Summary) -> dict[str, Any]:
             "department": t.code,
             "name": t.name,
             "employees": t.employees,
-            "reserved": money(t.reserved),
-            "reimbursed": money(t.reimbursed),
-            "cap_used": money(t.cap_used),
-            "taxable_excess": money(t.taxable_excess),
-            "repayments_owed": money(t.repayments_owed),
+            **moneys(t, "reserved", "reimbursed", "cap_used", "taxable_excess", "repayments_owed"),
         }
 
     return {
@@ -204,16 +199,10 @@ def summary_to_dict(data: Summary) -> dict[str, Any]:
         "currency": data.currency,
         "items": [
             {
-                "employee_id": r.employee_id,
-                "employee_no": r.employee_no,
-                "name": r.name,
+                **attributes(r, "employee_id", "employee_no", "name"),
                 "department": r.department_code or None,
-                "reserved": money(r.reserved),
-                "reimbursed": money(r.reimbursed),
-                "cap_used": money(r.cap_used),
-                "cap_left": money(r.cap_left),
-                "taxable_excess": money(r.taxable_excess),
-                "repayments_owed": money(r.repayments_owed),
+                **moneys(r, "reserved", "reimbursed", "cap_used", "cap_left"),
+                **moneys(r, "taxable_excess", "repayments_owed"),
             }
             for r in data.rows
         ],
@@ -236,31 +225,23 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def summary_csv(data: Summary) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for r in data.rows:
-        writer.writerow(
-            [
-                data.year,
-                _csv_safe(r.department_code),
-                _csv_safe(r.employee_no),
-                _csv_safe(r.name),
-                money(r.reserved),
-                money(r.reimbursed),
-                money(r.cap_used),
-                money(r.cap_left),
-                money(r.taxable_excess),
-                money(r.repayments_owed),
-            ]
-        )
-    return out.getvalue()
+    rows = (
+        [
+            data.year,
+            formula_safe(r.department_code),
+            formula_safe(r.employee_no),
+            formula_safe(r.name),
+            money(r.reserved),
+            money(r.reimbursed),
+            money(r.cap_used),
+            money(r.cap_left),
+            money(r.taxable_excess),
+            money(r.repayments_owed),
+        ]
+        for r in data.rows
+    )
+    return csv_text(CSV_COLUMNS, rows)
 
 
 def summary_years() -> list[int]:

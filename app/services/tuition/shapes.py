@@ -21,6 +21,11 @@ def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{rules.to_cents(value):.2f}"
 
 
+def moneys(row: Any, *names: str) -> dict[str, str | None]:
+    """The amounts ``names`` of ``row`` as money strings (``money``), by name."""
+    return {name: money(getattr(row, name)) for name in names}
+
+
 def request_to_dict(req: TuitionRequest, include_history: bool = False) -> dict[str, Any]:
     """A request in the docs/API.md shape: dates ISO, money "1500.00", catalogue refs by code."""
     competency = target_competency(req)

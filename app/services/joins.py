@@ -1,0 +1,23 @@
+"""Query fragments that several areas' reports and exports share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select
+
+from app.models import Employee
+
+
+def with_placement(
+    stmt: Select, *, role: Any = None, department: Any = None, manager: Any = None
+) -> Select:
+    """``stmt`` over employees, outer-joined to where each person sits: their job role, their
+    department and their manager, each given as the entity (or the alias) to join."""
+    if role is not None:
+        stmt = stmt.outerjoin(role, role.id == Employee.job_role_id)
+    if department is not None:
+        stmt = stmt.outerjoin(department, department.id == Employee.department_id)
+    if manager is not None:
+        stmt = stmt.outerjoin(manager, manager.id == Employee.manager_id)
+    return stmt
