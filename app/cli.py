@@ -82,7 +82,7 @@ def backup_command(destination: str) -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Load the demo organisation of DOMAIN.md (safe to run twice)."""  # help text: unchanged
+    """Load the demo organisation of docs/RULES.md (safe to run twice)."""
     from app.seed import demo
 
     with acting_as("cli:seed-demo"):

@@ -1,6 +1,7 @@
 """The one clock: every "today" in Echelon comes from here.
 
-API.md: setting ECHELON_TODAY=YYYY-MM-DD pins the date for demos, training and acceptance tests.
+docs/API.md: setting ECHELON_TODAY=YYYY-MM-DD pins the date for demos, training and
+acceptance tests.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ PERSONAS: dict[str, tuple[str, tuple[str, ...]]] = {
 CHUNK = 20_000
 SITE_NAMES = ("CS-NORTH", "CS-SOUTH", "CS-ESC")
 
-# The tuition workflow (DOMAIN.md): the actions that lead from draft to each state.
+# The tuition workflow (docs/RULES.md): the actions that lead from draft to each state.
 _TUITION_PATHS: dict[str, tuple[tuple[str, str, str], ...]] = {}
 _STEPS = (
     ("submit", "draft", "submitted"),

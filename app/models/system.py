@@ -12,7 +12,7 @@ from app.models.base import IdMixin
 
 
 class AppSetting(IdMixin, Model):
-    """A (cfg) value of DOMAIN.md that HR or an admin changed from its default."""
+    """A (cfg) value of docs/RULES.md that HR or an admin changed from its default."""
 
     __tablename__ = "app_settings"
     __readiness__ = "catalogue"  # the (cfg) numbers readiness is computed with

@@ -2,7 +2,7 @@
 what-if mode, request tuition, and upload evidence of a completed course.
 
 Maria Lopez is the demo's CSR at about 80% whose PCI refresher has expired, so a gate fails
-(DOMAIN.md, Demo organisation). Other journeys never change her readiness; her tuition request
+(docs/RULES.md, Demo organisation). Other journeys never change her readiness; her tuition request
 and reported course are this test's own (a unique title, a course nobody else reports).
 """
 
@@ -17,7 +17,7 @@ from tests.e2e.support import choose, field_error, flash, open_menu_item, real_p
 
 
 def test_employee_reads_the_plan_and_tries_what_if(page_as):
-    """DOMAIN.md, Readiness: an expired certification fails its gate; the projected close date
+    """docs/RULES.md, Readiness: an expired certification fails its gate; the projected close date
     of a certification is the end of the next session; the what-if mode changes nothing."""
     page = page_as("employee")
     open_menu_item(page, "My work", "My plan")
@@ -56,7 +56,7 @@ def test_employee_reads_the_plan_and_tries_what_if(page_as):
 
 
 def test_employee_requests_tuition(page_as):
-    """DOMAIN.md, Tuition: draft -> submitted; the employee's manager is told."""
+    """docs/RULES.md, Tuition: draft -> submitted; the employee's manager is told."""
     title = unique("Certificate in Management, part 2")
     page = page_as("employee")
     open_menu_item(page, "Tuition", "My requests")

@@ -19,7 +19,7 @@ from tests.e2e.support import arranged, flash, open_menu_item, unique
 
 
 def test_finance_approves_marks_paid_and_downloads_the_tuition_report(page_as, live_app, tmp_path):
-    """DOMAIN.md, Tuition: finance_approved reserves the amount against the cap;
+    """docs/RULES.md, Tuition: finance_approved reserves the amount against the cap;
     reimbursed = min(eligible cost x grade percentage, cap left) with B = 75%."""
     from app.services import tuition as svc
     from tests.integration.tuition_support import pdf, user, walk

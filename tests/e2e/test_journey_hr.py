@@ -48,7 +48,7 @@ def open_employee(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_hr_creates_a_role_and_configures_its_requirements(page_as):
-    """DOMAIN.md, Requirements of a role: each has a kind, a target, a minimum, mandatory (a
+    """docs/RULES.md, Requirements of a role: each has a kind, a target, a minimum, mandatory (a
     gate) and a weight. HR sets them in the catalogue; a refused row changes nothing."""
     page = page_as("hr")
     open_menu_item(page, "Configuration", "Catalogue")
@@ -100,7 +100,7 @@ def test_hr_creates_a_role_and_configures_its_requirements(page_as):
 
 
 def test_hr_records_a_completion_and_sees_its_expiry(page_as):
-    """DOMAIN.md, Training: expires_on = completed_on + validity_months (PCI: 12 months)."""
+    """docs/RULES.md, Training: expires_on = completed_on + validity_months (PCI: 12 months)."""
     page = page_as("hr")
     open_employee(page, NINA)
     page.get_by_role("link", name="Record a completion").click()
@@ -118,7 +118,7 @@ def test_hr_records_a_completion_and_sees_its_expiry(page_as):
 
 
 def test_hr_records_a_background_check_only_with_consent(page_as):
-    """DOMAIN.md, Background checks: no check may be requested without a consent record
+    """docs/RULES.md, Background checks: no check may be requested without a consent record
     (FCRA written authorisation); HR sees the findings."""
     page = page_as("hr")
     open_employee(page, NINA)

@@ -19,7 +19,7 @@ from tests.e2e.support import arranged, choose, flash, open_menu_item, unique
 def test_manager_opens_bench_strength_drills_into_a_candidate_and_downloads_the_pdf(
     page_as, tmp_path
 ):
-    """DOMAIN.md, Readiness: bands ready_now / ready_1y / ready_2y / not_ready; the result is
+    """docs/RULES.md, Readiness: bands ready_now / ready_1y / ready_2y / not_ready; the result is
     advisory and shown with its reasons."""
     page = page_as("manager")
     open_menu_item(page, "People", "Bench strength")
@@ -62,7 +62,7 @@ def test_manager_opens_bench_strength_drills_into_a_candidate_and_downloads_the_
 
 
 def test_manager_rates_a_competency_of_a_direct_report(page_as):
-    """DOMAIN.md, Competencies: ratings have a source (manager); the current level is the
+    """docs/RULES.md, Competencies: ratings have a source (manager); the current level is the
     latest rating that is not a self-rating."""
     page = page_as("manager")
     open_menu_item(page, "People", "People")
@@ -88,7 +88,7 @@ def test_manager_rates_a_competency_of_a_direct_report(page_as):
 
 
 def test_manager_approves_a_tuition_request_from_their_team(page_as, live_app):
-    """DOMAIN.md, Tuition: the manager stage is the employee's own manager (Maria's manager
+    """docs/RULES.md, Tuition: the manager stage is the employee's own manager (Maria's manager
     Daniel has no sign-in, so Sam approves); each transition happens exactly once."""
     from tests.integration.tuition_support import user, walk
 

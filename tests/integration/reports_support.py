@@ -32,7 +32,7 @@ def add_people(db, count: int, *, department: str, manager: str, prefix: str = "
     """Bulk-insert ``count`` CSRs with certifications and checks lapsing at spread-out dates.
 
     Every tenth person also has a CREDIT check in review_required with findings that mention
-    "collections" (DOMAIN.md: findings are for hr only).
+    "collections" (docs/RULES.md: findings are for hr only).
     """
     from datetime import date, timedelta
 

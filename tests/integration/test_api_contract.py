@@ -1,7 +1,7 @@
-"""The API.md conventions, checked across the API: errors, validation, lists, OpenAPI.
+"""The docs/API.md conventions, checked across the API: errors, validation, lists, OpenAPI.
 
-API.md "Conventions": 400 malformed JSON, 401 no or bad token, 403 not allowed, 404 not found or
-not visible, 409 a state conflict or duplicate, 422 validation with per-field messages; a
+docs/API.md "Conventions": 400 malformed JSON, 401 no or bad token, 403 not allowed, 404 not
+found or not visible, 409 a state conflict or duplicate, 422 validation with per-field messages; a
 rejected write changes nothing; lists take ?page=&per_page= (default 50, max 500) and answer
 {items, total, page, per_page}; references by code; money as decimal strings; dates
 YYYY-MM-DD; an OpenAPI 3 document of every endpoint.
@@ -181,7 +181,7 @@ def test_someone_the_caller_may_not_see_is_404_like_someone_who_does_not_exist(a
 
 
 def test_a_rejected_write_changes_nothing(api, maria):
-    """Row and audit counts are the same before and after each refused write (API.md)."""
+    """Row and audit counts are the same before and after each refused write (docs/API.md)."""
     tables = (Competency, JobRole, Requirement, Employee, Completion, TuitionRequest)
 
     def snapshot() -> tuple[int, ...]:

@@ -1,4 +1,4 @@
-"""The API endpoints area by area: what a client sees, against DOMAIN.md and API.md.
+"""The API endpoints area by area: what a client sees, against docs/RULES.md and docs/API.md.
 
 The whole-scenario test (test_api_scenario.py) walks one story; these check each endpoint's
 own rules on the demo organisation (today pinned to 2026-11-22).
@@ -168,7 +168,7 @@ def test_created_employee_answers_201_with_its_location(api):
 
 
 def test_managers_see_only_the_status_word_of_a_check_and_hr_the_findings(api):
-    """DOMAIN.md Background checks, data minimisation; the demo's L3 candidate case."""
+    """docs/RULES.md Background checks, data minimisation; the demo's L3 candidate case."""
     grace = employee_named("Grace Okafor")
     as_manager = api.get(f"/employees/{grace.id}/background-checks", who="manager").get_json()
     credit = next(c for c in as_manager["items"] if c["type"] == "CREDIT")
@@ -240,7 +240,7 @@ def test_a_check_needs_consent(api):
 
 
 def test_the_final_adverse_notice_waits_five_business_days(api, demo_db):
-    """DOMAIN.md Adverse action: refused until 5 business days after the pre-adverse notice."""
+    """docs/RULES.md Adverse action: refused until 5 business days after the pre-adverse notice."""
     grace = employee_named("Grace Okafor")
     check = demo_db.session.scalar(
         select(BackgroundCheck).where(
@@ -258,7 +258,7 @@ def test_the_final_adverse_notice_waits_five_business_days(api, demo_db):
 
 
 def test_a_360_hides_a_group_below_its_minimum(api):
-    """DOMAIN.md 360: peer needs 3 responses; a group below its minimum is hidden, excluded."""
+    """docs/RULES.md 360: peer needs 3 responses; a group below its minimum is hidden, excluded."""
     maria = employee_named("Maria Lopez")
     made = api.post(
         f"/employees/{maria.id}/assessments",

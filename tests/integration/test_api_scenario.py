@@ -3,7 +3,7 @@
 From an empty organisation: hr builds the catalogue (a competency, a certification course with
 a validity, a course granting the competency, a check type, a qualification, two roles with
 requirements of five kinds and the ladder), adds a manager and an employee and records the
-employee's facts; readiness is read on several dates and checked against DOMAIN.md; then a
+employee's facts; readiness is read on several dates and checked against docs/RULES.md; then a
 tuition request goes from draft to paid through four different users (the employee, her
 manager, hr and finance), and a voluntary termination answers the repayment owed.
 
@@ -165,7 +165,7 @@ def test_a_whole_scenario_through_the_api(app, db):
         201,
     )
     assert done["expires_on"] == "2027-01-10"  # completed_on + validity_months
-    # Her manager rates her; her own rating is kept but never counts (DOMAIN.md Competencies).
+    # Her manager rates her; her own rating is kept but never counts (docs/RULES.md Competencies).
     manager(
         "POST",
         f"/employees/{tid}/competency-ratings",
@@ -195,7 +195,7 @@ def test_a_whole_scenario_through_the_api(app, db):
     assert check["valid_until"] == "2029-02-20"  # completed_on + rescreen_months
 
     # ------------------------------------------------------------------ 3. readiness on dates
-    # D = 2026-11-22 (today). Per requirement (DOMAIN.md Readiness):
+    # D = 2026-11-22 (today). Per requirement (docs/RULES.md Readiness):
     # - competency LEAD >= 3: level 2 (the self-rating of 5 is ignored) -> 2/3, unmet; closes
     #   with LEAD-101, which grants level 3: its next session ends 2027-01-20.
     # - certification SAFE-CERT: valid until 2027-01-10, within 90 days -> expiring (still met).
@@ -319,7 +319,7 @@ def test_a_whole_scenario_through_the_api(app, db):
     assert (completed["state"], completed["grade"]) == ("completed", "B")
     assert completed["receipt_upload_id"] is not None
     paid = finance("POST", f"/tuition-requests/{rid}/transitions", {"action": "pay"})
-    # DOMAIN.md Amount: min(2000.00 x 75% for a B, the cap left 5250.00) = 1500.00.
+    # docs/RULES.md Amount: min(2000.00 x 75% for a B, the cap left 5250.00) = 1500.00.
     assert (paid["state"], paid["amount"], paid["paid_on"]) == (
         "reimbursed",
         "1500.00",
@@ -367,7 +367,7 @@ def test_a_whole_scenario_through_the_api(app, db):
     assert (ready["score"], ready["ready"], ready["band"]) == (94.4, True, "ready_now")
     assert ready["projected_ready_on"] == "2026-11-22"
 
-    # DOMAIN.md Repayment: leaving voluntarily 0 months after the payment repays 100%.
+    # docs/RULES.md Repayment: leaving voluntarily 0 months after the payment repays 100%.
     left = hr(
         "POST",
         f"/employees/{tid}/termination",

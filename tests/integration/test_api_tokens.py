@@ -1,6 +1,6 @@
 """API tokens: the CLI, the profile page, hashing, revocation, and bearer authentication.
 
-API.md "Auth": a token acts as its user with exactly that user's permissions; `flask --app app
+docs/API.md "Auth": a token acts as its user with exactly that user's permissions; `flask --app app
 create-token EMAIL` prints a new token; a user creates and revokes tokens on their profile
 page; the server stores only a hash of each token. Issue 6: revocation takes effect at once.
 """

@@ -60,7 +60,7 @@ def candidate_names(html: str) -> list[str]:
 
 
 def test_a_managers_population_is_their_subtree_without_leavers(demo_db):
-    """DOMAIN.md: a user manages everyone below them; terminated people are not on the bench."""
+    """docs/RULES.md: a user manages everyone below them; terminated people are not on the bench."""
     sam = user(demo_db, "sam.rivera@example.com")
     ids = set(demo_db.session.scalars(bench.population_for(sam)))
     subtree = set(demo_db.session.scalars(subtree_query(sam.employee_id)))
@@ -94,7 +94,7 @@ def test_bench_strength_lists_everyone_below_the_role_best_score_first(demo_db):
     assert (maria.score, maria.band, maria.ready) == (80.0, "ready_1y", False)
     assert maria.blocking_gates == ("PCI DSS awareness (yearly)",)
     assert maria.projected_ready_on == date(2027, 1, 3)
-    # The same numbers as evaluating each person alone (DOMAIN.md readiness, bulk or not).
+    # The same numbers as evaluating each person alone (docs/RULES.md readiness, bulk or not).
     alone, _, _ = service.evaluate_employee(maria.employee_id, "L2-CSS", TEST_TODAY)
     assert alone.score == maria.score and alone.band == maria.band
 
@@ -109,7 +109,7 @@ def test_l3_candidates_include_the_supervisors_and_grace_leads(demo_db):
 
 
 def test_a_lapse_that_would_drop_a_ready_person_out_of_ready_is_listed(demo_db):
-    """DOMAIN.md: a certification lapses on expires_on with no grace, and a failed gate means
+    """docs/RULES.md: a certification lapses on expires_on with no grace, and a failed gate means
     not ready. Make Maria ready now with a PCI completion that expires in 23 days."""
     maria = person(demo_db, "Maria Lopez")
     pci = demo_db.session.scalar(select(Course.id).where(Course.code == "PCI-AWARE"))
@@ -192,7 +192,7 @@ def test_training_needs_count_the_unmet_requirements_and_rank_the_courses(demo_d
 
 
 def test_training_needs_for_l3_offer_the_management_programme(demo_db):
-    """DOMAIN.md: a qualification gap is closed by tuition-funded study (a programme)."""
+    """docs/RULES.md: a qualification gap is closed by tuition-funded study (a programme)."""
     hr = user(demo_db, "hannah.reid@example.com")
     report = bench.training_needs_report(bench.population_for(hr), "L3-CSM", TEST_TODAY, 30)
     cert = next(g for g in report.gaps if g.target == "CERT-MGMT")

@@ -2,7 +2,7 @@
 
 evaluate_population leaves in the database the facts the core ignores on the date (self-ratings,
 future-dated facts, unapproved tuition) and shares results between people in the same situation;
-none of that may change anyone's answer (DOMAIN.md "Readiness of an employee for a role on D").
+none of that may change anyone's answer (docs/RULES.md "Readiness of an employee for a role on D").
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def test_population_equals_each_employee(demo_db, role):
 
 
 def test_self_ratings_and_future_facts_never_count(demo_db):
-    # DOMAIN.md: self-ratings are shown but never count; facts after D are ignored.
+    # docs/RULES.md: self-ratings are shown but never count; facts after D are ignored.
     maria = demo_db.session.scalar(select(Employee).where(Employee.name == "Maria Lopez"))
     before = service.evaluate_population([maria.id], "L2-CSS", TEST_TODAY)[maria.id]
     coaching = demo_db.session.scalar(select(Competency).where(Competency.code == "COACHING"))

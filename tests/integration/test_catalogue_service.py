@@ -1,5 +1,5 @@
 """Catalogue configuration through the service layer (the functions the web pages and the API
-share). DOMAIN.md: People and roles, Requirements of a role, Training, Background checks,
+share). docs/RULES.md: People and roles, Requirements of a role, Training, Background checks,
 Leadership assessments. Issue 3: prerequisite cycles are refused, retiring keeps history, bad
 input gets a clear message and changes nothing."""
 

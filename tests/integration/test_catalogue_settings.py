@@ -1,4 +1,4 @@
-"""The (cfg) settings of DOMAIN.md edited by hr and admins: validated, all or nothing, audited,
+"""The (cfg) settings of docs/RULES.md edited by hr and admins: validated, all or nothing, audited,
 and used by the rules from the next calculation on."""
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def test_unchanged_values_are_not_rewritten(demo_db):
 
 
 def test_a_new_expiry_window_changes_the_expiring_badge(demo_db):
-    """DOMAIN.md Training: expiring when D >= expires_on - 90 days (cfg)."""
+    """docs/RULES.md Training: expiring when D >= expires_on - 90 days (cfg)."""
     on = date(2026, 11, 22)
     expires = on + timedelta(days=75)
     assert settings.certificate_status(expires, on) == "expiring"

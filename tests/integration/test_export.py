@@ -1,7 +1,7 @@
 """The personal data export (issue 8: subject access and portability).
 
 An employee downloads all their own data as JSON; hr does the same for anyone. Assessments come
-as group results, never rater identities (DOMAIN.md "360": rater identities are never shown or
+as group results, never rater identities (docs/RULES.md "360": rater identities are never shown or
 exported; a group below its minimum is hidden). No other employee's data is in it.
 """
 
@@ -114,7 +114,7 @@ def test_the_export_holds_no_other_employees_data(login_as, demo_db):
 
 
 def test_assessments_have_group_results_and_never_rater_identities(login_as, demo_db):
-    """Daniel's 360 has only 2 peer responses: the peer group is hidden (DOMAIN.md 360)."""
+    """Daniel's 360 has only 2 peer responses: the peer group is hidden (docs/RULES.md 360)."""
     _, data = _download(
         login_as("hr"), f"/privacy/employees/{_employee(demo_db, DANIEL).id}/export"
     )

@@ -1,7 +1,7 @@
 """Mail: SMTP from config, plain text + HTML, the log in development, the outbox (issue 8).
 
 Every test here talks to a real SMTP server on loopback (aiosmtpd) and asserts on what it
-received. DOMAIN.md "Reminders": reminders are sent by email through SMTP (cfg).
+received. docs/RULES.md "Reminders": reminders are sent by email through SMTP (cfg).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The development plan screen (issue 4): the demo cases of DOMAIN.md as a person sees them,
+"""The development plan screen (issue 4): the demo cases of docs/RULES.md as a person sees them,
 the promotion path, the what-if mode, bad input and who may open whose plan."""
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def money(value: Decimal) -> str:
 
 
 def test_maria_sees_the_pci_gate_failing_and_the_session_that_renews_it(login_as, demo_db):
-    """DOMAIN.md demo case: a CSR at about 80% whose PCI refresher expired fails the gate, and
+    """docs/RULES.md demo case: a CSR at about 80% whose PCI refresher expired fails the gate, and
     the plan tells her which session renews it (the next PCI session, 9 days from today)."""
     maria = person(demo_db, "Maria Lopez")
     client = login_as("employee")
@@ -73,7 +73,7 @@ def test_maria_sees_the_pci_gate_failing_and_the_session_that_renews_it(login_as
 
 
 def test_maria_plan_walks_the_ladder_to_the_top_with_dates_and_costs(login_as, demo_db):
-    """DOMAIN.md Promotion path: per step the role, the ordered actions, cost and date."""
+    """docs/RULES.md Promotion path: per step the role, the ordered actions, cost and date."""
     maria = person(demo_db, "Maria Lopez")
     expected = service.promotion_path(maria.id, "L3-CSM", TEST_TODAY)
     html = text(login_as("employee").get(f"/employees/{maria.id}/plan"))
@@ -98,7 +98,7 @@ def test_path_to_a_picked_role_and_to_a_role_that_is_not_above(login_as, demo_db
 
 
 def test_daniels_plan_shows_the_360_without_the_hidden_peer_group(login_as, demo_db):
-    """DOMAIN.md 360: Daniel has only 2 peer responses, so the peer group is hidden and the
+    """docs/RULES.md 360: Daniel has only 2 peer responses, so the peer group is hidden and the
     overall is the mean of the manager (3.8) and direct-report (3.933) groups = 3.867."""
     daniel = person(demo_db, "Daniel Kim")
     html = text(login_as("manager").get(f"/employees/{daniel.id}/plan"))
@@ -111,7 +111,7 @@ def test_daniels_plan_shows_the_360_without_the_hidden_peer_group(login_as, demo
 
 
 def test_graces_plan_shows_her_manager_the_check_status_but_never_the_findings(login_as, demo_db):
-    """DOMAIN.md data minimisation: the manager sees the status word, only HR the findings."""
+    """docs/RULES.md data minimisation: the manager sees the status word, only HR the findings."""
     grace = person(demo_db, "Grace Okafor")
     html = text(login_as("manager").get(f"/employees/{grace.id}/plan"))
     credit = row(section(html, "reqs-h"), "Credit history check")
@@ -208,7 +208,7 @@ def test_a_ticked_action_due_after_the_chosen_date_is_not_counted_yet(demo_db):
 
 
 def test_a_ticked_course_brings_its_open_prerequisites(demo_db):
-    """DOMAIN.md projection: prerequisites not yet done come first."""
+    """docs/RULES.md projection: prerequisites not yet done come first."""
     daniel = person(demo_db, "Daniel Kim")
     base = plans.development_plan(daniel.id)
     keys = [p.key for p in base.planned_actions]

@@ -1,4 +1,4 @@
-"""The readiness service: bulk facts loading, the demo cases of DOMAIN.md, query budgets."""
+"""The readiness service: bulk facts loading, the demo cases of docs/RULES.md, query budgets."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def employee_id(db, name: str) -> int:
 
 
 def test_csr_with_expired_pci_is_about_80_and_fails_that_gate(demo_db):
-    """DOMAIN.md demo case: a CSR at about 80% whose PCI refresher has expired."""
+    """docs/RULES.md demo case: a CSR at about 80% whose PCI refresher has expired."""
     result, snapshot, _ = service.evaluate_employee(
         employee_id(demo_db, "Maria Lopez"), "L2-CSS", TEST_TODAY
     )
@@ -31,7 +31,7 @@ def test_csr_with_expired_pci_is_about_80_and_fails_that_gate(demo_db):
 
 
 def test_renewing_the_certificate_makes_her_ready_for_that_gate(demo_db):
-    """DOMAIN.md Training: renewal counts from the new completion date."""
+    """docs/RULES.md Training: renewal counts from the new completion date."""
     maria = employee_id(demo_db, "Maria Lopez")
     pci = demo_db.session.scalar(select(Course).where(Course.code == "PCI-AWARE"))
     demo_db.session.add(

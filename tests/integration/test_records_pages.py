@@ -138,7 +138,7 @@ def test_only_hr_edits_records(login_as, demo_db):
 
 
 def test_findings_are_for_hr_only_and_managers_see_the_status_word(login_as, demo_db):
-    """DOMAIN.md data minimisation: managers see only the status word; finance nothing."""
+    """docs/RULES.md data minimisation: managers see only the status word; finance nothing."""
     grace = person(demo_db, "Grace Okafor")
     check = grace_credit(demo_db)
     as_hr = text(login_as("hr").get(f"/employees/{grace.id}"))
@@ -378,7 +378,7 @@ def daniel_360(db) -> Assessment:
 
 
 def test_the_360_page_hides_the_peer_group_below_its_minimum(login_as, demo_db):
-    """DOMAIN.md 360: Daniel Kim has 2 peer responses (minimum 3): hidden and excluded.
+    """docs/RULES.md 360: Daniel Kim has 2 peer responses (minimum 3): hidden and excluded.
     Overall = mean(manager 3.8, direct reports 3.933) = 3.87; never the peers' 2.2."""
     assessment = daniel_360(demo_db)
     for who in ("hr", "manager"):

@@ -1,4 +1,4 @@
-"""Employee records services (issue 3): the rules of DOMAIN.md enforced once, for pages and API.
+"""Employee records services (issue 3): the rules of docs/RULES.md enforced once, for pages and API.
 
 The demo organisation is pinned to 2026-11-22 (tests/conftest.py TEST_TODAY).
 """
@@ -188,7 +188,7 @@ def test_only_hr_edits_profiles(demo_db, sam):
 
 
 def test_expires_on_is_completed_on_plus_validity_months(demo_db, hr):
-    """DOMAIN.md Training: expires_on = completed_on + validity_months (end of month clamps)."""
+    """docs/RULES.md Training: expires_on = completed_on + validity_months (end of month clamps)."""
     grace = person(demo_db, "Grace Okafor")
     pci = records.record_completion(grace, "PCI-AWARE", "2026-02-28", actor=hr)
     harass = records.record_completion(grace, "harass-ref", date(2025, 12, 31), actor=hr)
@@ -210,7 +210,8 @@ def test_expires_on_is_completed_on_plus_validity_months(demo_db, hr):
     ],
 )
 def test_expiry_status_boundaries(demo_db, hr, days_before_expiry, status):
-    """DOMAIN.md Training, status on D: valid; expiring when D >= expires_on - 90 days; expired."""
+    """docs/RULES.md Training, status on D: valid; expiring when D >= expires_on - 90 days;
+    expired."""
     grace = person(demo_db, "Grace Okafor")
     completion = records.record_completion(grace, "PCI-AWARE", "2026-01-15", actor=hr)
     on = completion.expires_on - timedelta(days=days_before_expiry)
@@ -285,7 +286,7 @@ def test_a_reported_completion_counts_only_once_hr_verifies_it(demo_db, maria_us
     """Issue 3: a reported completion stays pending until hr verifies it; only verified counts.
 
     ORG-101 grants Organisational behaviour 2 and HR basics 2, both L2-CSS requirements Maria
-    has not met (DOMAIN.md: the current level includes levels granted by completed courses).
+    has not met (docs/RULES.md: the current level includes levels granted by completed courses).
     """
     from werkzeug.datastructures import FileStorage
 
@@ -376,7 +377,7 @@ def test_only_the_employee_reports_their_own_completion(demo_db, sam):
 
 
 def test_self_ratings_are_shown_but_never_counted(demo_db, maria_user):
-    """DOMAIN.md Competencies: self-ratings are shown but never count toward readiness."""
+    """docs/RULES.md Competencies: self-ratings are shown but never count toward readiness."""
     from app.services.readiness import evaluate_employee
 
     maria = person(demo_db, "Maria Lopez")
@@ -440,7 +441,7 @@ def test_bad_ratings_are_refused(demo_db, hr, level, rated_on, competency, field
 
 
 def test_no_check_is_requested_without_consent(demo_db, hr):
-    """DOMAIN.md Background checks: no check may be requested without a consent record."""
+    """docs/RULES.md Background checks: no check may be requested without a consent record."""
     daniel = person(demo_db, "Daniel Kim")
     before = count(demo_db, BackgroundCheck)
     with pytest.raises(RecordError) as caught:
@@ -510,7 +511,7 @@ def grace_credit_check(db) -> BackgroundCheck:
 
 
 def test_the_final_notice_waits_five_business_days(demo_db, hr):
-    """DOMAIN.md Adverse action: the final notice is refused until 5 business days (cfg) after
+    """docs/RULES.md Adverse action: the final notice is refused until 5 business days (cfg) after
     the pre-adverse notice."""
     check = grace_credit_check(demo_db)
     with pytest.raises(RecordConflict):  # no pre-adverse notice yet
@@ -567,7 +568,7 @@ def test_checks_are_hr_only_and_managers_get_the_status_word(demo_db, sam):
 
 
 def test_a_360_hides_groups_below_their_minimum_and_leaves_them_out(demo_db, hr):
-    """DOMAIN.md 360: a group counts only with at least its minimum responses (peer 3); a group
+    """docs/RULES.md 360: a group counts only with at least its minimum responses (peer 3); a group
     below it is hidden and excluded; overall = mean of the non-self group means that count."""
     grace = person(demo_db, "Grace Okafor")
     scores = {"Leadership": 4, "Communication": 4, "Coaching": 4, "Integrity": 4}
@@ -644,7 +645,7 @@ def test_assessment_centre_scores_are_checked(demo_db, hr, kwargs, field):
 
 
 def test_an_assessment_centre_overall_is_the_mean_of_its_scores(demo_db, hr):
-    """DOMAIN.md Test and assessment centre: overall = the mean of the dimension scores."""
+    """docs/RULES.md Test and assessment centre: overall = the mean of the dimension scores."""
     assessment = records.record_assessment(
         person(demo_db, "Daniel Kim"),
         "L3-AC",

@@ -1,6 +1,6 @@
-"""Expiry reminders (DOMAIN.md "Reminders", issue 8).
+"""Expiry reminders (docs/RULES.md "Reminders", issue 8).
 
-DOMAIN.md: expiring certifications and background checks get reminders at 90, 60, 30 and 7 days
+docs/RULES.md: expiring certifications and background checks get reminders at 90, 60, 30 and 7 days
 before expiry (cfg). The employee gets every reminder, the manager is added from 30 days, hr gets
 the expired ones. Reminders are emailed and shown in the app; no reminder is ever sent twice.
 

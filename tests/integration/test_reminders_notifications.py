@@ -1,6 +1,6 @@
 """The in-app notification list and the unread count in the navigation (issue 8).
 
-DOMAIN.md "Reminders": reminders are shown in the app as well as emailed.
+docs/RULES.md "Reminders": reminders are shown in the app as well as emailed.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Issue 7: certifications and background checks that are expired or expire within 30, 60 or 90
 days, per person and per department, with who to chase; hr, and managers for their part.
-DOMAIN.md: expired once D >= expires_on; findings are for hr alone.
+docs/RULES.md: expired once D >= expires_on; findings are for hr alone.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ def rows(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
 
 
 def test_hr_sees_marias_expired_certificate_with_who_to_chase(demo_db, login_as):
-    """DOMAIN.md demo case: Maria's PCI refresher expired; Reminders: hr gets the expired ones."""
+    """docs/RULES.md demo case: Maria's PCI refresher expired; Reminders: hr gets the expired
+    ones."""
     client = login_as("hr")
     items = rows(client.get("/reports/compliance.csv?table=items"))
     maria = next(r for r in items if r["employee"] == "Maria Lopez")
@@ -58,7 +59,7 @@ def test_the_pdf_is_a_document_with_the_expected_text(demo_db, login_as):
 
 
 def test_a_manager_sees_only_their_part_and_never_findings(demo_db, login_as):
-    """DOMAIN.md: managers see their part of the organisation, and only the status word."""
+    """docs/RULES.md: managers see their part of the organisation, and only the status word."""
     manager = login_as("manager")
     page = manager.get("/reports/compliance").get_data(as_text=True)
     assert "Team of Sam Rivera" in page and "Maria Lopez" in page

@@ -1,6 +1,6 @@
 """The individual readiness report: HTML page, PDF and CSV, access, findings, fingerprint.
 
-Issue 7 and DOMAIN.md: for the employee themselves, their managers and hr; shows the
+Issue 7 and docs/RULES.md: for the employee themselves, their managers and hr; shows the
 requirement table, score, band, projected date, path with costs and an attainment chart, the
 generated and as-of dates and a fingerprint; a background check's findings never appear in a
 manager's report.
@@ -20,7 +20,7 @@ from tests.integration.reports_support import employee_id, pdf_pages, pdf_text
 
 
 def test_marias_pdf_has_her_name_score_failed_gate_and_page_furniture(demo_db, login_as):
-    """DOMAIN.md demo case: a CSR at about 80% whose PCI refresher expired, so a gate fails."""
+    """docs/RULES.md demo case: a CSR at about 80% whose PCI refresher expired, so a gate fails."""
     maria = employee_id(demo_db, "Maria Lopez")
     response = login_as("employee").get(f"/reports/readiness/{maria}.pdf?role=L2-CSS")
     assert response.status_code == 200
@@ -55,7 +55,7 @@ def test_managers_and_hr_may_open_it_others_get_not_found(demo_db, login_as):
 
 
 def test_check_findings_are_for_hr_never_in_a_managers_report(demo_db, login_as):
-    """DOMAIN.md data minimisation: managers see the status word only, hr everything."""
+    """docs/RULES.md data minimisation: managers see the status word only, hr everything."""
     grace = employee_id(demo_db, "Grace Okafor")
     url = f"/reports/readiness/{grace}"
     hr = login_as("hr")
@@ -122,7 +122,7 @@ def test_bad_input_gets_a_message_on_its_field_and_never_a_server_error(demo_db,
 
 
 def test_an_earlier_as_of_date_is_computed_on_that_date(demo_db, login_as):
-    """DOMAIN.md: readiness on date D; before 2026-10-18 her PCI certificate was still valid."""
+    """docs/RULES.md: readiness on date D; before 2026-10-18 her PCI certificate was still valid."""
     maria = employee_id(demo_db, "Maria Lopez")
     client = login_as("hr")
     earlier = client.get(f"/reports/readiness/{maria}.csv?role=L2-CSS&as_of=2026-10-01")

@@ -35,7 +35,7 @@ def test_the_managers_team_report_as_a_pdf(demo_db, login_as):
         "PCI DSS awareness (yearly)",  # her failed gate, named in the candidate list
     ):
         assert expected in text, expected
-    assert "collections" not in text  # DOMAIN.md: findings never reach a manager
+    assert "collections" not in text  # docs/RULES.md: findings never reach a manager
     assert len(pages) >= 2
     assert all(f"of {len(pages)}" in page for page in pages)
     assert "Candidate" in pages[1] and "Score" in pages[1]  # the header repeats

@@ -1,7 +1,7 @@
 """The tuition report: HTML page, PDF and CSV for finance and hr, per calendar year.
 
 Issue 7: reserved versus reimbursed by department, caps used, taxable excess, repayments owed.
-DOMAIN.md "Annual cap" and the repayment table; the demo's $2,000 course graded B, reimbursed
+docs/RULES.md "Annual cap" and the repayment table; the demo's $2,000 course graded B, reimbursed
 $1,500, whose employee left voluntarily 10 months later and owes 75%.
 """
 
@@ -67,7 +67,7 @@ def add_money(db) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_the_demo_leaver_owes_three_quarters_in_the_year_she_left(demo_db, login_as):
-    """DOMAIN.md: 1,500 reimbursed, left voluntarily 10 months later: owes 75% = 1,125.00."""
+    """docs/RULES.md: 1,500 reimbursed, left voluntarily 10 months later: owes 75% = 1,125.00."""
     client = login_as("finance")
     (owed,) = rows(client.get("/reports/tuition.csv?year=2026&table=repayments"))
     assert (owed["employee"], owed["reimbursed"], owed["months_since_paid"]) == (
@@ -83,7 +83,7 @@ def test_the_demo_leaver_owes_three_quarters_in_the_year_she_left(demo_db, login
 
 
 def test_reserved_reimbursed_caps_and_taxable_excess_by_department(demo_db, login_as):
-    """DOMAIN.md Annual cap: reserved and reimbursed both count; taxable = what a year pays
+    """docs/RULES.md Annual cap: reserved and reimbursed both count; taxable = what a year pays
     above 5,250.00 for courses that are not job-related."""
     add_money(demo_db)
     client = login_as("hr")

@@ -92,7 +92,7 @@ def test_stored_figures_equal_a_fresh_evaluation_of_everyone(demo_db):
 def test_a_recorded_completion_shows_on_the_next_page_and_only_that_person_is_recomputed(
     demo_app, demo_db, login_as
 ):
-    """DOMAIN.md demo: Maria scores 80.0 for L2-CSS and fails the PCI gate; a PCI renewal
+    """docs/RULES.md demo: Maria scores 80.0 for L2-CSS and fails the PCI gate; a PCI renewal
     makes her 86.7. Her manager's bench shows it at once, and only her results are redone."""
     manager = login_as("manager")
     assert shown_score(manager, "Maria Lopez") == ("80.0", "ready 1y")

@@ -228,7 +228,7 @@ def test_refusals_answer_403_or_404_with_the_reason(login_as, demo_db):
 
 
 def test_illegal_actions_from_a_page_are_refused_with_a_message(login_as, demo_db):
-    """DOMAIN.md States: an illegal transition is refused (a form error) and changes nothing."""
+    """docs/RULES.md States: an illegal transition is refused (a form error) and changes nothing."""
     req = make(user("employee"), "reimbursed", starts_on="2026-03-02", ends_on="2026-06-30")
     client = login_as("employee")
     response = client.post(

@@ -1,6 +1,6 @@
 """Two approvers at the same moment: each transition applies exactly once (real threads).
 
-DOMAIN.md Who approves: "Each transition happens exactly once, even when two approvers click at
+docs/RULES.md Who approves: "Each transition happens exactly once, even when two approvers click at
 the same moment." DESIGN.md principle 5: a transition is a conditional UPDATE on the current
 state. These tests run real threads, each with its own app context, session and database
 connection, against SQLite and (with --db=postgresql) PostgreSQL. A barrier holds both threads
@@ -190,7 +190,7 @@ def test_approve_and_reject_at_the_same_moment_one_decision_stands(demo_app, mon
 def test_two_finance_approvals_for_one_employee_cannot_exceed_the_cap_together(
     demo_app, monkeypatch, backend
 ):
-    """DOMAIN.md Annual cap: two reservations racing for the same employee's cap: the second
+    """docs/RULES.md Annual cap: two reservations racing for the same employee's cap: the second
     sees the first and is refused, never both (3,000 + 3,000 > 5,250)."""
     with demo_app.app_context():
         maria = user("employee")

@@ -1,4 +1,4 @@
-"""Tuition reimbursement service: DOMAIN.md "Education and tuition reimbursement", end to end.
+"""Tuition reimbursement service: docs/RULES.md "Education and tuition reimbursement", end to end.
 
 Every test drives app/services/tuition.py against a real database (the demo organisation,
 today pinned to 2026-11-22), the same functions the pages and the JSON API call.
@@ -64,7 +64,7 @@ def notices_for(db, who) -> list[Notification]:
 
 
 def test_a_request_runs_from_draft_to_payment_with_its_history(demo_db):
-    """DOMAIN.md States: draft -> submitted -> manager_approved -> hr_approved ->
+    """docs/RULES.md States: draft -> submitted -> manager_approved -> hr_approved ->
     finance_approved (reserved) -> completed -> reimbursed (paid_on, amount)."""
     maria, sam, hr, fin = user("employee"), user("manager"), user("hr"), user("finance")
     req = svc.create_request(maria.employee, data(), maria)
@@ -185,7 +185,7 @@ def _in_state(state: str):
 
 @pytest.mark.parametrize("state", list(LEGAL))
 def test_every_illegal_transition_is_refused_with_409_and_changes_nothing(demo_db, state):
-    """DOMAIN.md States: only the listed transitions exist; anything else is a conflict (409)
+    """docs/RULES.md States: only the listed transitions exist; anything else is a conflict (409)
     and a refused write changes nothing."""
     req = _in_state(state)
     before = snapshot(demo_db, req.id)
@@ -216,7 +216,7 @@ def test_a_draft_is_edited_only_while_it_is_a_draft(demo_db):
 
 
 def test_the_employee_cancels_before_finance_approval_only(demo_db):
-    """DOMAIN.md: the employee can move the request to cancelled before finance_approved."""
+    """docs/RULES.md: the employee can move the request to cancelled before finance_approved."""
     maria = user("employee")
     for state in ("draft", "submitted", "manager_approved", "hr_approved"):
         req = make(maria, state)
@@ -229,7 +229,7 @@ def test_the_employee_cancels_before_finance_approval_only(demo_db):
 
 
 def test_a_rejection_needs_a_reason_which_is_kept(demo_db):
-    """DOMAIN.md: any approval stage can lead to rejected, with a reason."""
+    """docs/RULES.md: any approval stage can lead to rejected, with a reason."""
     req = make(user("employee"), "submitted")
     before = snapshot(demo_db, req.id)
     with pytest.raises(svc.ValidationFailed) as refused:
@@ -241,7 +241,7 @@ def test_a_rejection_needs_a_reason_which_is_kept(demo_db):
 
 
 def test_documents_can_be_flagged_missing_and_come_back(demo_db):
-    """DOMAIN.md: completed can become documents_missing and come back."""
+    """docs/RULES.md: completed can become documents_missing and come back."""
     maria, fin = user("employee"), user("finance")
     req = make(maria, "completed", starts_on="2026-09-01", ends_on="2026-11-01")
     with pytest.raises(svc.ValidationFailed):
@@ -261,7 +261,7 @@ def test_documents_can_be_flagged_missing_and_come_back(demo_db):
 
 
 def test_completion_needs_a_grade_and_a_document_of_an_accepted_type(demo_db):
-    """DOMAIN.md: completed = grade and receipt or transcript uploaded."""
+    """docs/RULES.md: completed = grade and receipt or transcript uploaded."""
     maria = user("employee")
     req = make(maria, "finance_approved")
     before = snapshot(demo_db, req.id)
@@ -282,7 +282,7 @@ def test_completion_needs_a_grade_and_a_document_of_an_accepted_type(demo_db):
 
 
 def test_each_stage_is_decided_by_its_own_approver(demo_db):
-    """DOMAIN.md Who approves: the manager stage is the employee's own manager, the HR stage
+    """docs/RULES.md Who approves: the manager stage is the employee's own manager, the HR stage
     is hr, the finance stage is finance."""
     maria, sam, hr, fin = user("employee"), user("manager"), user("hr"), user("finance")
     req = make(maria, "submitted")
@@ -324,7 +324,7 @@ def test_a_manager_cannot_see_requests_outside_their_line(demo_db):
 
 
 def test_nobody_approves_their_own_request(demo_db):
-    """DOMAIN.md: nobody approves their own request, whatever their roles."""
+    """docs/RULES.md: nobody approves their own request, whatever their roles."""
     hr, fin = user("hr"), user("finance")
     # Hannah (hr) has no manager with a sign-in above her, so HR decides her manager stage.
     own = svc.create_request(hr.employee, data(), hr)
@@ -381,7 +381,7 @@ def test_approving_twice_is_a_conflict_not_a_second_approval(demo_db):
 
 
 def test_a_late_request_is_refused_until_hr_overrides_it_with_a_reason(demo_db):
-    """DOMAIN.md Timing: pre-approval must be requested before the course start date; a later
+    """docs/RULES.md Timing: pre-approval must be requested before the course start date; a later
     request is refused unless HR overrides it, with a reason."""
     maria, hr = user("employee"), user("hr")
     on_time = svc.create_request(maria.employee, data(starts_on="2026-11-23"), maria)
@@ -426,7 +426,7 @@ def test_a_late_request_is_refused_until_hr_overrides_it_with_a_reason(demo_db):
 
 
 def test_the_cap_reservation_is_allowed_to_the_cent_and_refused_one_cent_above(demo_db):
-    """DOMAIN.md Annual cap: 5,250.00 per employee per calendar year; finance approval reserves
+    """docs/RULES.md Annual cap: 5,250.00 per employee per calendar year; finance approval reserves
     the amount; reserved and reimbursed both count. 5,250.00 is allowed, 5,250.01 refused."""
     maria, fin = user("employee"), user("finance")
     over = make(maria, "hr_approved", tuition="5250.01", fees="0", books="0")
@@ -460,7 +460,7 @@ def test_the_cap_reservation_is_allowed_to_the_cent_and_refused_one_cent_above(d
 
 
 def test_the_reimbursement_is_capped_by_what_is_left_in_the_year_of_payment(demo_db):
-    """DOMAIN.md Amount: reimbursed = min(eligible cost x grade percentage, remaining cap).
+    """docs/RULES.md Amount: reimbursed = min(eligible cost x grade percentage, remaining cap).
     A December course reserved against last year's cap is paid from this year's."""
     maria, fin = user("employee"), user("finance")
     december = make(
@@ -529,7 +529,7 @@ def test_payment_dates_are_checked(demo_db):
     ],
 )
 def test_grade_percentages_decide_the_amount(demo_db, pass_fail, grades):
-    """DOMAIN.md Amount (cfg): A 100%, B 75%, C 50%, lower 0%; pass/fail courses: pass 100%."""
+    """docs/RULES.md Amount (cfg): A 100%, B 75%, C 50%, lower 0%; pass/fail courses: pass 100%."""
     settings.set_value("annual_cap", "1000000.00")
     demo_db.session.commit()
     maria = user("employee")
@@ -565,7 +565,7 @@ def test_amounts_are_exact_decimals_rounded_half_up_to_the_cent(demo_db):
 
 
 def test_taxable_excess_is_non_job_related_pay_above_the_tax_free_limit(demo_db):
-    """DOMAIN.md: whatever a calendar year's total pays above the tax-free limit (5,250.00) for
+    """docs/RULES.md: whatever a calendar year's total pays above the tax-free limit (5,250.00) for
     courses that are not job-related is reported to finance as taxable. (The cap must be raised
     above the limit for any excess to exist: both are (cfg).)"""
     settings.set_value("annual_cap", "20000.00")
@@ -653,7 +653,7 @@ def test_the_summary_per_year_and_department_and_its_csv(demo_db):
 
 
 def test_the_repayment_table_by_months_since_payment(demo_db):
-    """DOMAIN.md Repayment (cfg): < 6 months 100%, < 12 75%, < 18 50%, < 24 25%, 24 or more
+    """docs/RULES.md Repayment (cfg): < 6 months 100%, < 12 75%, < 18 50%, < 24 25%, 24 or more
     nothing; computed when the termination is recorded."""
     hr = user("hr")
     leaver = employee("Tomas Ruiz")
@@ -709,7 +709,7 @@ def test_the_repayment_table_by_months_since_payment(demo_db):
 
 
 def test_the_demo_case_2000_graded_b_pays_1500_and_a_leaver_at_10_months_owes_1125(demo_db):
-    """DOMAIN.md demo: a $2,000 course graded B is reimbursed $1,500; its employee leaves
+    """docs/RULES.md demo: a $2,000 course graded B is reimbursed $1,500; its employee leaves
     voluntarily 10 months after payment and owes 75% = $1,125.00."""
     maria, hr = user("employee"), user("hr")
     req = walk(
@@ -851,7 +851,7 @@ def test_only_the_employee_creates_their_own_request(demo_db):
 
 
 def test_request_to_dict_has_the_api_shape(demo_db):
-    """API.md: dates YYYY-MM-DD, money as decimal strings, catalogue references by code."""
+    """docs/API.md: dates YYYY-MM-DD, money as decimal strings, catalogue references by code."""
     req = walk(user("employee"), "finance_approved")
     body = svc.request_to_dict(req, include_history=True)
     assert body["tuition"] == "1800.00" and body["eligible_cost"] == "2000.00"

@@ -1,6 +1,6 @@
 """The access matrix: every route of app.url_map, pages and /api/v1, x every kind of caller.
 
-Issue 9 "Access matrix"; DOMAIN.md "People and roles" and "Data minimisation"; DESIGN.md
+Issue 9 "Access matrix"; docs/RULES.md "People and roles" and "Data minimisation"; DESIGN.md
 principle 6 (unknown and forbidden objects look alike, 404, wherever existence is private).
 
 - EXPECTATIONS below states, per (method, endpoint), who may call it and what everybody else

@@ -4,7 +4,7 @@ Issue 6 "Done means": permission tests for every endpoint for self, manager, unr
 hr and finance, plus no token and a revoked token. The subject is Maria Lopez (CSR); her
 manager's manager is Sam Rivera (a manager above her: policy.manages covers the whole subtree);
 the unrelated employee is a CSR of another department. Every call sends a VALID body, so a
-403 or 404 is the permission answering, never validation. DOMAIN.md / DECISIONS.md: a person
+403 or 404 is the permission answering, never validation. docs/RULES.md / DECISIONS.md: a person
 the caller may not see answers 404 (existence is private); someone who may see but not do
 answers 403. A table test makes every /api/v1 route appear here.
 """
@@ -493,7 +493,7 @@ def test_every_api_route_is_in_the_permission_table(demo_app):
 
 
 def test_a_refused_write_leaves_the_data_as_it_was(world, demo_db):
-    """The manager's refused termination of Maria changes nothing (API.md)."""
+    """The manager's refused termination of Maria changes nothing (docs/API.md)."""
     client, headers, ids = world
     response = client.post(
         f"/api/v1/employees/{ids['maria']}/termination",

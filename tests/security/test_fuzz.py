@@ -6,7 +6,7 @@ CSV import kinds. Each target gets random strings, huge values, wrong types, bad
 and SQL or HTML meta-characters, mixed with the form's own valid values so the examples reach
 the deeper rules too. For every example:
 
-- no 500 (the API answers JSON errors with the codes of API.md);
+- no 500 (the API answers JSON errors with the codes of docs/API.md);
 - a refused request changes nothing: the row count of every table and the audit trail stay
   as they were (no partial write);
 - nothing is stored unescaped: every HTML page answered, the page a success redirects to, and

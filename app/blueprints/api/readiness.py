@@ -76,7 +76,7 @@ def _top_role(snapshot: service.CatalogueSnapshot) -> str:
     who=WHO,
     response="Readiness",
     query=(ROLE_PARAM, AS_OF_PARAM),
-    description="DOMAIN.md: per requirement status (met, unmet, expiring), actual value, "
+    description="docs/RULES.md: per requirement status (met, unmet, expiring), actual value, "
     "attainment and projected close date; score = 100 x sum(weight x attainment) / "
     "sum(weight); gates_met; ready = gates_met and score >= 90 (cfg); band from "
     "projected_ready_on. Facts dated after as_of are ignored.",
@@ -174,7 +174,7 @@ def list_readiness() -> Any:
         ),
         AS_OF_PARAM,
     ),
-    description="DOMAIN.md Promotion path: walk the ladder; per step the role, the gap "
+    description="docs/RULES.md Promotion path: walk the ladder; per step the role, the gap "
     "actions in order (enrol, renew, request a check, schedule an assessment, apply for "
     "tuition), their cost and the projected date. With no path, steps is empty and reason "
     "says why.",
