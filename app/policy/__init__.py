@@ -254,6 +254,16 @@ def _is_below(employee_id: int, manager_id: int | None) -> bool:
     return bool(db.session.scalar(select(exists().where(chain.c.manager_id == manager_id))))
 
 
+def is_hr(user: User | None) -> bool:
+    """Does ``user`` act as hr (records, configuration, every person)?"""
+    return user is not None and user.has_role("hr")
+
+
+def is_finance(user: User | None) -> bool:
+    """Does ``user`` act as finance (tuition money)?"""
+    return user is not None and user.has_role("finance")
+
+
 def is_self(user: User, employee: Employee | int) -> bool:
     employee_id = employee if isinstance(employee, int) else employee.id
     return user.employee_id == employee_id

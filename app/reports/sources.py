@@ -156,7 +156,7 @@ def report_population(user: User, department: Department | None = None) -> tuple
     department.
     """
     population = bench.population_for(user, department.code if department else None)
-    if user.has_role("hr"):
+    if policy.is_hr(user):
         scope = department.name if department else "Whole organisation"
     else:
         scope = f"Team of {user.employee.name}"
@@ -315,7 +315,7 @@ def find_people(user: User, q: str, limit: int = 20) -> list[Employee]:
         .order_by(Employee.name, Employee.id)
         .limit(limit)
     )
-    if not user.has_role("hr"):
+    if not policy.is_hr(user):
         stmt = stmt.where(Employee.id.in_(policy.subtree_query(user.employee_id)))
     return list(db.session.scalars(stmt))
 

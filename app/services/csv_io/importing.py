@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from app import policy
 from app.extensions import db
 from app.kernel.uow import batch
 from app.models import User
@@ -105,7 +106,7 @@ def run_import(
             f"Unknown import {kind_name!r}; choose one of {', '.join(KINDS)}.",
             {"kind": [f"Choose one of {', '.join(KINDS)}."]},
         )
-    if actor is not None and not actor.has_role("hr"):
+    if actor is not None and not policy.is_hr(actor):
         raise RecordForbidden("Only HR can import records.")
     if date_format not in DATE_FORMATS:
         date_format = "iso"

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 
+from app import policy
 from app.clock import today
 from app.extensions import db
 from app.kernel.errors import DomainError
@@ -137,7 +138,7 @@ def actor_id(actor: User | None) -> int | None:
 
 def is_hr(actor: User | None) -> bool:
     """The system itself (``actor=None``: the command line) acts as HR."""
-    return actor is None or actor.has_role("hr")
+    return actor is None or policy.is_hr(actor)
 
 
 def require_hr(actor: User | None, doing: str) -> None:

@@ -32,7 +32,7 @@ def allowed_rating_sources(actor: User | None, employee: Employee) -> tuple[str,
     own = policy.is_self(actor, employee)
     if own:
         sources.append("self")
-    if actor.has_role("hr") and not own:
+    if policy.is_hr(actor) and not own:
         sources.extend(s for s in RATING_SOURCES if s != "self")
         sources.insert(0, "self")
     elif policy.manages(actor, employee):

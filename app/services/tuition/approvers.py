@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, literal, select
 
+from app import policy
 from app.clock import today
 from app.extensions import db
 from app.models import Employee, TuitionEvent, TuitionRequest, User
@@ -154,7 +155,7 @@ def _stage_refusal(stage: str, req: TuitionRequest, actor: User) -> str | None:
     if stage == "manager":
         approver = manager_approver(req.employee)
         if approver is None:
-            if not actor.has_role("hr"):
+            if not policy.is_hr(actor):
                 return (
                     f"{req.employee.name} has no manager with a sign-in, so HR decides the "
                     "manager stage."
@@ -163,9 +164,9 @@ def _stage_refusal(stage: str, req: TuitionRequest, actor: User) -> str | None:
         if approver.id != actor.employee_id:
             return f"The manager stage belongs to {approver.name}, {req.employee.name}'s manager."
         return None
-    if stage == "hr" and not actor.has_role("hr"):
+    if stage == "hr" and not policy.is_hr(actor):
         return "Only HR can decide at the HR stage."
-    if stage == "finance" and not actor.has_role("finance"):
+    if stage == "finance" and not policy.is_finance(actor):
         return "Only finance can decide at the finance stage."
     return None
 
@@ -211,12 +212,12 @@ def authorize(action: str, req: TuitionRequest, actor: User) -> None:
     elif action in (APPROVE, REJECT):
         _authorize_decision(action, req, actor)
     elif action in (FLAG_DOCUMENTS, PAY):
-        if not actor.has_role("finance"):
+        if not policy.is_finance(actor):
             raise NotAllowed("Only finance can flag documents or mark a request paid.")
         if own:
             raise NotAllowed("You cannot handle the payment of your own request.")
     elif action == OVERRIDE_LATE:
-        if not actor.has_role("hr"):
+        if not policy.is_hr(actor):
             raise NotAllowed("Only HR can allow a late submission.")
         if own:
             raise NotAllowed("You cannot allow a late submission of your own request.")

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import defaultload, joinedload
 
+from app import policy
 from app.audit import record_change
 from app.clock import today
 from app.extensions import db
@@ -93,7 +94,7 @@ def record_termination(
     now and stored. An involuntary leaver owes nothing. Requests not yet pre-approved by finance
     are cancelled, since nobody is left to take the course. Answers the repayments owed (> 0).
     """
-    if actor is None or not actor.has_role("hr"):
+    if actor is None or not policy.is_hr(actor):
         raise NotAllowed("Only HR can record that someone left.")
     left, why = _check_leaver(employee, termination_date, reason)
     leaver_work = work(
@@ -236,7 +237,7 @@ def outstanding_total() -> Decimal:
 
 def settle_repayment(repayment_id: int, settled_on: date | str | None, actor: User) -> Repayment:
     """Finance records that a repayment was received (conditional: settled once)."""
-    if actor is None or not actor.has_role("finance"):
+    if actor is None or not policy.is_finance(actor):
         raise NotAllowed("Only finance can record a repayment as settled.")
     rep = db.session.get(Repayment, repayment_id)
     if rep is None:

@@ -141,7 +141,7 @@ def visible_requests_query(
         .join(Employee, Employee.id == TuitionRequest.employee_id)
         .options(*_list_loading())
     )
-    if not user.has_role("hr", "finance"):
+    if not (policy.is_hr(user) or policy.is_finance(user)):
         stmt = stmt.where(
             or_(
                 TuitionRequest.employee_id == user.employee_id,
