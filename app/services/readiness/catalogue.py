@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,23 +18,10 @@ from typing import Any
 from flask import g, has_app_context
 from sqlalchemy import select
 
+from app import models
 from app import readiness as core
 from app.extensions import db
 from app.kernel.errors import Invalid
-from app.models import (
-    CacheCounter,
-    CheckType,
-    Competency,
-    Course,
-    CourseGrant,
-    CoursePrerequisite,
-    CourseSession,
-    Instrument,
-    JobRole,
-    LadderEdge,
-    QualificationType,
-    Requirement,
-)
 from app.services import settings
 
 CATALOGUE_COUNTER = "catalogue"
@@ -87,7 +75,7 @@ def load_catalogue() -> CatalogueSnapshot:
     if has_app_context() and "_catalogue_snapshot" in g:
         return g._catalogue_snapshot
     version = db.session.execute(
-        select(CacheCounter.value).where(CacheCounter.name == CATALOGUE_COUNTER)
+        select(models.CacheCounter.value).where(models.CacheCounter.name == CATALOGUE_COUNTER)
     ).scalar()
     shareable = version is not None and not db.session.info.get(CATALOGUE_CHANGED)
     built = _BUILT.get(db.engine) if shareable else None
@@ -109,24 +97,24 @@ def _courses() -> tuple[dict[int, str], list[core.Course]]:
     """Course codes by id, and the courses with their prerequisites and grants: 3 queries."""
     courses = db.session.execute(
         select(
-            Course.id,
-            Course.code,
-            Course.title,
-            Course.cost,
-            Course.validity_months,
-            Course.default_duration_days,
+            models.Course.id,
+            models.Course.code,
+            models.Course.title,
+            models.Course.cost,
+            models.Course.validity_months,
+            models.Course.default_duration_days,
         )
     ).all()
     code_of = {row.id: row.code for row in courses}
     prereqs: dict[int, list[str]] = defaultdict(list)
     for course_id, prerequisite_id in db.session.execute(
-        select(CoursePrerequisite.course_id, CoursePrerequisite.prerequisite_id)
+        select(models.CoursePrerequisite.course_id, models.CoursePrerequisite.prerequisite_id)
     ):
         prereqs[course_id].append(code_of[prerequisite_id])
     grants: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for course_id, competency_code, level in db.session.execute(
-        select(CourseGrant.course_id, Competency.code, CourseGrant.level).join(
-            Competency, Competency.id == CourseGrant.competency_id
+        select(models.CourseGrant.course_id, models.Competency.code, models.CourseGrant.level).join(
+            models.Competency, models.Competency.id == models.CourseGrant.competency_id
         )
     ):
         grants[course_id].append((competency_code, level))
@@ -156,68 +144,54 @@ def _sessions(code_of: dict[int, str]) -> list[core.CourseSession]:
         )
         for row in db.session.execute(
             select(
-                CourseSession.id,
-                CourseSession.course_id,
-                CourseSession.starts_on,
-                CourseSession.ends_on,
-                CourseSession.seats,
-            ).where(CourseSession.cancelled.is_(False))
+                models.CourseSession.id,
+                models.CourseSession.course_id,
+                models.CourseSession.starts_on,
+                models.CourseSession.ends_on,
+                models.CourseSession.seats,
+            ).where(models.CourseSession.cancelled.is_(False))
         )
     ]
+
+
+def _values(make: Callable[..., Any], *columns: Any) -> list[Any]:
+    """One catalogue table as pure-core values: one query, a keyword per column."""
+    return [make(**row._asdict()) for row in db.session.execute(select(*columns))]
 
 
 def _check_types() -> list[core.CheckType]:
-    return [
-        core.CheckType(
-            code=row.code,
-            name=row.name,
-            rescreen_months=row.rescreen_months,
-            turnaround_days=row.turnaround_days,
-        )
-        for row in db.session.execute(
-            select(
-                CheckType.code, CheckType.name, CheckType.rescreen_months, CheckType.turnaround_days
-            )
-        )
-    ]
+    c = models.CheckType
+    return _values(core.CheckType, c.code, c.name, c.rescreen_months, c.turnaround_days)
+
+
+def _instrument(scale_min: Decimal, scale_max: Decimal, **fields: Any) -> core.Instrument:
+    return core.Instrument(scale_min=float(scale_min), scale_max=float(scale_max), **fields)
 
 
 def _instruments() -> list[core.Instrument]:
-    return [
-        core.Instrument(
-            code=row.code,
-            name=row.name,
-            kind=row.kind,
-            validity_months=row.validity_months,
-            scale_min=float(row.scale_min),
-            scale_max=float(row.scale_max),
-        )
-        for row in db.session.execute(
-            select(
-                Instrument.code,
-                Instrument.name,
-                Instrument.kind,
-                Instrument.validity_months,
-                Instrument.scale_min,
-                Instrument.scale_max,
-            )
-        )
-    ]
+    i = models.Instrument
+    return _values(_instrument, i.code, i.name, i.kind, i.validity_months, i.scale_min, i.scale_max)
 
 
 def _requirements(
     role_code: dict[int, str], code_of: dict[int, str]
 ) -> dict[str, list[core.Requirement]]:
     """Each role's requirements in order, their targets as codes: five queries."""
-    competency_code = dict(db.session.execute(select(Competency.id, Competency.code)).all())
-    check_ids = dict(db.session.execute(select(CheckType.id, CheckType.code)).all())
-    instrument_ids = dict(db.session.execute(select(Instrument.id, Instrument.code)).all())
+    competency_code = dict(
+        db.session.execute(select(models.Competency.id, models.Competency.code)).all()
+    )
+    check_ids = dict(db.session.execute(select(models.CheckType.id, models.CheckType.code)).all())
+    instrument_ids = dict(
+        db.session.execute(select(models.Instrument.id, models.Instrument.code)).all()
+    )
     qualification_ids = dict(
-        db.session.execute(select(QualificationType.id, QualificationType.code)).all()
+        db.session.execute(select(models.QualificationType.id, models.QualificationType.code)).all()
     )
     requirements: dict[str, list[core.Requirement]] = defaultdict(list)
     for req in db.session.scalars(
-        select(Requirement).order_by(Requirement.job_role_id, Requirement.position, Requirement.id)
+        select(models.Requirement).order_by(
+            models.Requirement.job_role_id, models.Requirement.position, models.Requirement.id
+        )
     ):
         target = next(
             (
@@ -252,7 +226,11 @@ def _ladder(role_code: dict[int, str]) -> tuple[core.LadderEdge, ...]:
     return tuple(
         core.LadderEdge(from_role=role_code[a], to_role=role_code[b], typical_months=months)
         for a, b, months in db.session.execute(
-            select(LadderEdge.from_role_id, LadderEdge.to_role_id, LadderEdge.typical_months)
+            select(
+                models.LadderEdge.from_role_id,
+                models.LadderEdge.to_role_id,
+                models.LadderEdge.typical_months,
+            )
         )
     )
 
@@ -266,13 +244,15 @@ def _names(
     names: dict[tuple[str, str], str] = {}
     for c in courses:
         names[("course", c.code)] = c.title
-    for code, name in db.session.execute(select(Competency.code, Competency.name)):
+    for code, name in db.session.execute(select(models.Competency.code, models.Competency.name)):
         names[("competency", code)] = name
     for t in check_types:
         names[("background_check", t.code)] = t.name
     for i in instruments:
         names[("assessment", i.code)] = i.name
-    for code, name in db.session.execute(select(QualificationType.code, QualificationType.name)):
+    for code, name in db.session.execute(
+        select(models.QualificationType.code, models.QualificationType.name)
+    ):
         names[("education", code)] = name
     return names
 
@@ -285,7 +265,7 @@ def _build_catalogue(version: int) -> CatalogueSnapshot:
     instruments = _instruments()
     catalogue = core.Catalogue.build(courses, sessions, check_types, instruments)
     role_rows = db.session.execute(
-        select(JobRole.id, JobRole.code, JobRole.title, JobRole.level)
+        select(models.JobRole.id, models.JobRole.code, models.JobRole.title, models.JobRole.level)
     ).all()
     role_code = {row.id: row.code for row in role_rows}
     requirements = _requirements(role_code, code_of)

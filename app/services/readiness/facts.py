@@ -16,23 +16,9 @@ from typing import Any
 
 from sqlalchemy import Select, select, true
 
+from app import models
 from app import readiness as core
 from app.extensions import db
-from app.models import (
-    Assessment,
-    BackgroundCheck,
-    CheckType,
-    Competency,
-    CompetencyRating,
-    Completion,
-    Course,
-    EducationRecord,
-    Employee,
-    Instrument,
-    JobRole,
-    QualificationType,
-    TuitionRequest,
-)
 from app.tuition import rules as tuition_rules
 
 # Approved funding counts towards readiness: the amount is reserved (finance approved, studies
@@ -101,12 +87,15 @@ def _completions(rows: Rows, employees: Employees, as_of: date | None) -> Groupe
     return _shared(
         rows(
             select(
-                Completion.employee_id, Course.code, Completion.completed_on, Completion.expires_on
+                models.Completion.employee_id,
+                models.Course.code,
+                models.Completion.completed_on,
+                models.Completion.expires_on,
             )
-            .join(Course, Course.id == Completion.course_id)
-            .where(_ids_filter(Completion.employee_id, employees))
-            .where(Completion.verification == "verified")
-            .where(_on_or_before(Completion.completed_on, as_of))
+            .join(models.Course, models.Course.id == models.Completion.course_id)
+            .where(_ids_filter(models.Completion.employee_id, employees))
+            .where(models.Completion.verification == "verified")
+            .where(_on_or_before(models.Completion.completed_on, as_of))
         ),
         core.Completion,
     )
@@ -117,17 +106,17 @@ def _ratings(rows: Rows, employees: Employees, as_of: date | None) -> Grouped:
     return _shared(
         rows(
             select(
-                CompetencyRating.employee_id,
-                Competency.code,
-                CompetencyRating.level,
-                CompetencyRating.rated_on,
-                CompetencyRating.source,
+                models.CompetencyRating.employee_id,
+                models.Competency.code,
+                models.CompetencyRating.level,
+                models.CompetencyRating.rated_on,
+                models.CompetencyRating.source,
             )
-            .join(Competency, Competency.id == CompetencyRating.competency_id)
-            .where(_ids_filter(CompetencyRating.employee_id, employees))
+            .join(models.Competency, models.Competency.id == models.CompetencyRating.competency_id)
+            .where(_ids_filter(models.CompetencyRating.employee_id, employees))
             .where(
-                _on_or_before(CompetencyRating.rated_on, as_of)
-                & (CompetencyRating.source != "self")
+                _on_or_before(models.CompetencyRating.rated_on, as_of)
+                & (models.CompetencyRating.source != "self")
                 if as_of is not None
                 else true()
             )
@@ -137,18 +126,18 @@ def _ratings(rows: Rows, employees: Employees, as_of: date | None) -> Grouped:
 
 
 def _checks(rows: Rows, employees: Employees, as_of: date | None) -> Grouped:
-    completed_on = BackgroundCheck.completed_on
+    completed_on = models.BackgroundCheck.completed_on
     return _shared(
         rows(
             select(
-                BackgroundCheck.employee_id,
-                CheckType.code,
-                BackgroundCheck.status,
+                models.BackgroundCheck.employee_id,
+                models.CheckType.code,
+                models.BackgroundCheck.status,
                 completed_on,
-                BackgroundCheck.valid_until,
+                models.BackgroundCheck.valid_until,
             )
-            .join(CheckType, CheckType.id == BackgroundCheck.check_type_id)
-            .where(_ids_filter(BackgroundCheck.employee_id, employees))
+            .join(models.CheckType, models.CheckType.id == models.BackgroundCheck.check_type_id)
+            .where(_ids_filter(models.BackgroundCheck.employee_id, employees))
             .where(completed_on.is_(None) | _on_or_before(completed_on, as_of))
         ),
         core.Check,
@@ -159,11 +148,17 @@ def _assessments(rows: Rows, employees: Employees, as_of: date | None) -> Groupe
     """On one date, unscored assessments stay in the database."""
     assessments: Grouped = defaultdict(list)
     for eid, code, conducted_on, overall in rows(
-        select(Assessment.employee_id, Instrument.code, Assessment.conducted_on, Assessment.overall)
-        .join(Instrument, Instrument.id == Assessment.instrument_id)
-        .where(_ids_filter(Assessment.employee_id, employees))
+        select(
+            models.Assessment.employee_id,
+            models.Instrument.code,
+            models.Assessment.conducted_on,
+            models.Assessment.overall,
+        )
+        .join(models.Instrument, models.Instrument.id == models.Assessment.instrument_id)
+        .where(_ids_filter(models.Assessment.employee_id, employees))
         .where(
-            _on_or_before(Assessment.conducted_on, as_of) & Assessment.overall.is_not(None)
+            _on_or_before(models.Assessment.conducted_on, as_of)
+            & models.Assessment.overall.is_not(None)
             if as_of is not None
             else true()
         )
@@ -181,10 +176,17 @@ def _assessments(rows: Rows, employees: Employees, as_of: date | None) -> Groupe
 def _education(rows: Rows, employees: Employees, as_of: date | None) -> Grouped:
     education: Grouped = defaultdict(list)
     for eid, code, completed_on in rows(
-        select(EducationRecord.employee_id, QualificationType.code, EducationRecord.completed_on)
-        .join(QualificationType, QualificationType.id == EducationRecord.qualification_id)
-        .where(_ids_filter(EducationRecord.employee_id, employees))
-        .where(_on_or_before(EducationRecord.completed_on, as_of))
+        select(
+            models.EducationRecord.employee_id,
+            models.QualificationType.code,
+            models.EducationRecord.completed_on,
+        )
+        .join(
+            models.QualificationType,
+            models.QualificationType.id == models.EducationRecord.qualification_id,
+        )
+        .where(_ids_filter(models.EducationRecord.employee_id, employees))
+        .where(_on_or_before(models.EducationRecord.completed_on, as_of))
     ):
         education[eid].append(core.Education(qualification=code, completed_on=completed_on))
     return education
@@ -198,17 +200,20 @@ def _funded_studies(rows: Rows, employees: Employees, as_of: date | None) -> Gro
     funded: Grouped = defaultdict(list)
     for eid, code, ends_on, state, tuition, fees, books in rows(
         select(
-            TuitionRequest.employee_id,
-            QualificationType.code,
-            TuitionRequest.ends_on,
-            TuitionRequest.state,
-            TuitionRequest.tuition,
-            TuitionRequest.fees,
-            TuitionRequest.books,
+            models.TuitionRequest.employee_id,
+            models.QualificationType.code,
+            models.TuitionRequest.ends_on,
+            models.TuitionRequest.state,
+            models.TuitionRequest.tuition,
+            models.TuitionRequest.fees,
+            models.TuitionRequest.books,
         )
-        .join(QualificationType, QualificationType.id == TuitionRequest.qualification_id)
-        .where(_ids_filter(TuitionRequest.employee_id, employees))
-        .where(TuitionRequest.state.in_(states))
+        .join(
+            models.QualificationType,
+            models.QualificationType.id == models.TuitionRequest.qualification_id,
+        )
+        .where(_ids_filter(models.TuitionRequest.employee_id, employees))
+        .where(models.TuitionRequest.state.in_(states))
     ):
         funded[eid].append(
             core.FundedStudy(
@@ -239,9 +244,9 @@ def load_facts(employees: Employees, as_of: date | None = None) -> dict[int, cor
         return connection.execute(stmt).all()
 
     people = rows(
-        select(Employee.id, JobRole.code, Employee.role_since)
-        .outerjoin(JobRole, JobRole.id == Employee.job_role_id)
-        .where(_ids_filter(Employee.id, employees))
+        select(models.Employee.id, models.JobRole.code, models.Employee.role_since)
+        .outerjoin(models.JobRole, models.JobRole.id == models.Employee.job_role_id)
+        .where(_ids_filter(models.Employee.id, employees))
     )
     completions = _completions(rows, employees, as_of)
     ratings = _ratings(rows, employees, as_of)
