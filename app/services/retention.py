@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, Update, func, select, update
 
 from app.audit import record_change
 from app.clock import today
@@ -177,25 +177,32 @@ def purge_expired_data(as_of: date | None = None, dry_run: bool = False) -> Purg
     return report
 
 
+def _claimed(statement: Update) -> bool:
+    """Run one guarded update: True when it changed the row (nobody erased it first)."""
+    result: CursorResult[Any] = db.session.execute(statement)  # type: ignore[assignment]
+    return result.rowcount == 1
+
+
+def _audit_purge(table: str, record_id: int, before: dict[str, Any], after: dict[str, Any]) -> None:
+    record_change(db.session(), table, record_id, "purge", before, after)
+
+
 def _erase_checks(report: PurgeReport, on: date, marker: str) -> list[PurgeItem]:
     """Erase the findings of the listed checks not erased yet, with their audit rows."""
     erased: list[PurgeItem] = []
     checks = BackgroundCheck.__table__
     for item in report.checks:
-        result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        if not _claimed(
             update(checks)
             .where(checks.c.id == item.record_id, checks.c.findings.is_not(None))
             .values(findings=None, findings_purged_on=on, version=checks.c.version + 1)
-        )
-        if result.rowcount != 1:
+        ):
             continue
         # Redact the earlier entries first, so the new one (which holds no text) stays as is.
         _redact_audit_history([item.record_id], marker)
-        record_change(
-            db.session(),
+        _audit_purge(
             "background_checks",
             item.record_id,
-            "purge",
             {"findings": marker},
             {"findings": None, "findings_purged_on": on},
         )
@@ -215,12 +222,11 @@ def _erase_uploads(report: PurgeReport, on: date) -> list[PurgeItem]:
         ).all()
     )
     for item in report.uploads:
-        result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        if not _claimed(
             update(uploads)
             .where(uploads.c.id == item.record_id, uploads.c.purged_on.is_(None))
             .values(purged_on=on)
-        )
-        if result.rowcount != 1:
+        ):
             continue
         path = _stored_path(stored[item.record_id])
         existed = path.exists()
@@ -230,13 +236,8 @@ def _erase_uploads(report: PurgeReport, on: date) -> list[PurgeItem]:
             raise RetentionError(f"Could not delete {path}: {error}") from error
         if not existed:
             report.missing_files.append(path.name)
-        record_change(
-            db.session(),
-            "uploads",
-            item.record_id,
-            "purge",
-            {"purged_on": None},
-            {"purged_on": on, "file_erased": True},
+        _audit_purge(
+            "uploads", item.record_id, {"purged_on": None}, {"purged_on": on, "file_erased": True}
         )
         erased.append(item)
     return erased
