@@ -55,7 +55,8 @@ def current_actor() -> tuple[int | None, str]:
     return None, "system"
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as JSON holds it: decimals as text, dates in ISO form, bytes by their size."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -63,9 +64,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     return value
 
 
@@ -75,7 +76,7 @@ def _columns(obj: Any) -> list[str]:
 
 
 def _snapshot(obj: Any) -> dict[str, Any]:
-    return {key: _plain(getattr(obj, key)) for key in _columns(obj)}
+    return {key: plain(getattr(obj, key)) for key in _columns(obj)}
 
 
 def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -88,10 +89,10 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
             continue
         old = history.deleted[0] if history.deleted else None
         new = history.added[0] if history.added else None
-        if _plain(old) == _plain(new):
+        if plain(old) == plain(new):
             continue
-        before[key] = _plain(old)
-        after[key] = _plain(new)
+        before[key] = plain(old)
+        after[key] = plain(new)
     return before, after
 
 
@@ -136,8 +137,8 @@ def record_change(
                 "action": action,
                 "table_name": table_name,
                 "record_id": str(record_id),
-                "before": _plain(before),
-                "after": _plain(after),
+                "before": plain(before),
+                "after": plain(after),
             }
         ],
     )

@@ -17,7 +17,7 @@ What it never holds (docs/RULES.md "360": rater identities are never shown or ex
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import policy
-from app.audit import record_change
+from app.audit import plain, record_change
 from app.clock import now, today
 from app.extensions import db
 from app.kernel.errors import NotFound
@@ -63,18 +63,6 @@ class ExportNotFound(NotFound):
 def may_export(user: User | None, employee: Employee) -> bool:
     """The employee themselves and hr: exactly who may see check findings (policy.py)."""
     return policy.can_view(user, employee, "check_findings")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -145,7 +133,7 @@ def _assessment(a: Assessment, minimums: dict[str, int]) -> dict[str, Any]:
             "Individual responses and rater identities are never exported."
         )
     else:
-        entry["scores"] = {str(k): _plain(v) for k, v in (a.scores or {}).items()}
+        entry["scores"] = {str(k): plain(v) for k, v in (a.scores or {}).items()}
     return entry
 
 
@@ -192,7 +180,7 @@ def _training(eid: int, as_of: date) -> list[dict[str, Any]]:
             "course": attributes(c.course, "code", "title"),
             **attributes(c, "completed_on", "expires_on"),
             "status": settings.certificate_status(c.expires_on, as_of),
-            "score": _plain(c.score),
+            "score": plain(c.score),
             **attributes(c, "verification", "evidence_upload_id"),
         }
         for c in _rows(Completion, eid, Completion.completed_on, Completion.id)
@@ -297,7 +285,7 @@ def _tuition(eid: int) -> dict[str, Any]:
                 "tuition_request_id": p.request_id,
                 "termination_date": p.termination_date,
                 "months_since_paid": p.months_since_paid,
-                "share": _plain(p.share),
+                "share": plain(p.share),
                 "amount_owed": _money(p.amount_owed),
                 "settled_on": p.settled_on,
             }
@@ -340,7 +328,7 @@ def build_export(employee: Employee, as_of: date | None = None) -> dict[str, Any
         "tuition": _tuition(eid),
         "uploads": _uploads(eid),
     }
-    return _plain(document)
+    return plain(document)
 
 
 @unit_of_work
