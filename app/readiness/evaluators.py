@@ -90,26 +90,15 @@ def _eval_certification(req: Requirement, ctx: Context) -> tuple[RequirementResu
             req, MET, "valid", completed, FULLY, evidence=f"{code} completed {completed}"
         )
     lapses_on = expires + days(ctx.config.certification_grace_days)
-    if ctx.as_of < lapses_on:
-        status = lapse_status(expires, ctx.as_of, ctx.config.expiring_window_days)
-        return result_of(
-            req,
-            status,
-            "valid",
-            completed,
-            FULLY,
-            expires_on=expires,
-            evidence=f"{code} completed {completed}, expires {expires}",
-            plan=plan_course(code, ctx, renew=True),
-        )
+    holds = ctx.as_of < lapses_on
     return result_of(
         req,
-        UNMET,
+        lapse_status(expires, ctx.as_of, ctx.config.expiring_window_days) if holds else UNMET,
         "valid",
         completed,
-        NOT_AT_ALL,
+        FULLY if holds else NOT_AT_ALL,
         expires_on=expires,
-        evidence=f"{code} completed {completed}, expired {expires}",
+        evidence=f"{code} completed {completed}, {'expires' if holds else 'expired'} {expires}",
         plan=plan_course(code, ctx, renew=True),
     )
 
