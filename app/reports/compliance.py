@@ -84,12 +84,10 @@ class ComplianceRow:
     note: str | None
 
 
-@dataclass(frozen=True)
-class DepartmentCounts:
-    code: str | None
-    name: str
+class _Counted:
+    """A row of counts per bucket, and their sum."""
+
     counts: Mapping[str, int]
-    people: int
 
     @property
     def total(self) -> int:
@@ -97,17 +95,21 @@ class DepartmentCounts:
 
 
 @dataclass(frozen=True)
-class ChaseEntry:
+class DepartmentCounts(_Counted):
+    code: str | None
+    name: str
+    counts: Mapping[str, int]
+    people: int
+
+
+@dataclass(frozen=True)
+class ChaseEntry(_Counted):
     """A manager (or "no manager") and the lapsing items of the people they manage directly."""
 
     manager_name: str
     manager_email: str | None
     counts: Mapping[str, int]
     people: tuple[str, ...]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
 
 
 @dataclass(frozen=True)
