@@ -82,20 +82,23 @@ def _shared(found: Sequence[Any], make: Callable[..., Any]) -> Grouped:
     return grouped
 
 
+def _of(record: Any, target: Any, foreign_key: Any, employees: Employees, *columns: Any) -> Select:
+    """Rows (employee id, the target's code, *columns) of ``record`` for ``employees``."""
+    return (
+        select(record.employee_id, target.code, *columns)
+        .join(target, target.id == foreign_key)
+        .where(_ids_filter(record.employee_id, employees))
+    )
+
+
 def _completions(rows: Rows, employees: Employees, as_of: date | None) -> Grouped:
     """Verified completions only."""
+    c = models.Completion
     return _shared(
         rows(
-            select(
-                models.Completion.employee_id,
-                models.Course.code,
-                models.Completion.completed_on,
-                models.Completion.expires_on,
-            )
-            .join(models.Course, models.Course.id == models.Completion.course_id)
-            .where(_ids_filter(models.Completion.employee_id, employees))
-            .where(models.Completion.verification == "verified")
-            .where(_on_or_before(models.Completion.completed_on, as_of))
+            _of(c, models.Course, c.course_id, employees, c.completed_on, c.expires_on)
+            .where(c.verification == "verified")
+            .where(_on_or_before(c.completed_on, as_of))
         ),
         core.Completion,
     )
@@ -103,20 +106,13 @@ def _completions(rows: Rows, employees: Employees, as_of: date | None) -> Groupe
 
 def _ratings(rows: Rows, employees: Employees, as_of: date | None) -> Grouped:
     """On one date, self-ratings never count (docs/RULES.md) and stay in the database."""
+    r = models.CompetencyRating
     return _shared(
         rows(
-            select(
-                models.CompetencyRating.employee_id,
-                models.Competency.code,
-                models.CompetencyRating.level,
-                models.CompetencyRating.rated_on,
-                models.CompetencyRating.source,
-            )
-            .join(models.Competency, models.Competency.id == models.CompetencyRating.competency_id)
-            .where(_ids_filter(models.CompetencyRating.employee_id, employees))
-            .where(
-                _on_or_before(models.CompetencyRating.rated_on, as_of)
-                & (models.CompetencyRating.source != "self")
+            _of(
+                r, models.Competency, r.competency_id, employees, r.level, r.rated_on, r.source
+            ).where(
+                _on_or_before(r.rated_on, as_of) & (r.source != "self")
                 if as_of is not None
                 else true()
             )
@@ -126,19 +122,18 @@ def _ratings(rows: Rows, employees: Employees, as_of: date | None) -> Grouped:
 
 
 def _checks(rows: Rows, employees: Employees, as_of: date | None) -> Grouped:
-    completed_on = models.BackgroundCheck.completed_on
+    k = models.BackgroundCheck
     return _shared(
         rows(
-            select(
-                models.BackgroundCheck.employee_id,
-                models.CheckType.code,
-                models.BackgroundCheck.status,
-                completed_on,
-                models.BackgroundCheck.valid_until,
-            )
-            .join(models.CheckType, models.CheckType.id == models.BackgroundCheck.check_type_id)
-            .where(_ids_filter(models.BackgroundCheck.employee_id, employees))
-            .where(completed_on.is_(None) | _on_or_before(completed_on, as_of))
+            _of(
+                k,
+                models.CheckType,
+                k.check_type_id,
+                employees,
+                k.status,
+                k.completed_on,
+                k.valid_until,
+            ).where(k.completed_on.is_(None) | _on_or_before(k.completed_on, as_of))
         ),
         core.Check,
     )
@@ -146,19 +141,11 @@ def _checks(rows: Rows, employees: Employees, as_of: date | None) -> Grouped:
 
 def _assessments(rows: Rows, employees: Employees, as_of: date | None) -> Grouped:
     """On one date, unscored assessments stay in the database."""
+    a = models.Assessment
     assessments: Grouped = defaultdict(list)
     for eid, code, conducted_on, overall in rows(
-        select(
-            models.Assessment.employee_id,
-            models.Instrument.code,
-            models.Assessment.conducted_on,
-            models.Assessment.overall,
-        )
-        .join(models.Instrument, models.Instrument.id == models.Assessment.instrument_id)
-        .where(_ids_filter(models.Assessment.employee_id, employees))
-        .where(
-            _on_or_before(models.Assessment.conducted_on, as_of)
-            & models.Assessment.overall.is_not(None)
+        _of(a, models.Instrument, a.instrument_id, employees, a.conducted_on, a.overall).where(
+            _on_or_before(a.conducted_on, as_of) & a.overall.is_not(None)
             if as_of is not None
             else true()
         )
@@ -174,19 +161,12 @@ def _assessments(rows: Rows, employees: Employees, as_of: date | None) -> Groupe
 
 
 def _education(rows: Rows, employees: Employees, as_of: date | None) -> Grouped:
+    e = models.EducationRecord
     education: Grouped = defaultdict(list)
     for eid, code, completed_on in rows(
-        select(
-            models.EducationRecord.employee_id,
-            models.QualificationType.code,
-            models.EducationRecord.completed_on,
+        _of(e, models.QualificationType, e.qualification_id, employees, e.completed_on).where(
+            _on_or_before(e.completed_on, as_of)
         )
-        .join(
-            models.QualificationType,
-            models.QualificationType.id == models.EducationRecord.qualification_id,
-        )
-        .where(_ids_filter(models.EducationRecord.employee_id, employees))
-        .where(_on_or_before(models.EducationRecord.completed_on, as_of))
     ):
         education[eid].append(core.Education(qualification=code, completed_on=completed_on))
     return education
@@ -197,23 +177,20 @@ def _funded_studies(rows: Rows, employees: Employees, as_of: date | None) -> Gro
     states = APPROVED_TUITION_STATES
     if as_of is None:
         states = APPROVED_TUITION_STATES + PLANNED_TUITION_STATES
+    t = models.TuitionRequest
     funded: Grouped = defaultdict(list)
     for eid, code, ends_on, state, tuition, fees, books in rows(
-        select(
-            models.TuitionRequest.employee_id,
-            models.QualificationType.code,
-            models.TuitionRequest.ends_on,
-            models.TuitionRequest.state,
-            models.TuitionRequest.tuition,
-            models.TuitionRequest.fees,
-            models.TuitionRequest.books,
-        )
-        .join(
+        _of(
+            t,
             models.QualificationType,
-            models.QualificationType.id == models.TuitionRequest.qualification_id,
-        )
-        .where(_ids_filter(models.TuitionRequest.employee_id, employees))
-        .where(models.TuitionRequest.state.in_(states))
+            t.qualification_id,
+            employees,
+            t.ends_on,
+            t.state,
+            t.tuition,
+            t.fees,
+            t.books,
+        ).where(t.state.in_(states))
     ):
         funded[eid].append(
             core.FundedStudy(
