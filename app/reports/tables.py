@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -227,26 +228,14 @@ def compliance_tables(report: ComplianceReport) -> dict[str, Callable[[], Table]
 # ----------------------------------------------------------------------------- tuition
 
 
-def tuition_tables(report: TuitionReport) -> dict[str, Callable[[], Table]]:
-    return {
-        "departments": lambda: _tuition_departments(report),
-        "employees": lambda: _tuition_people(report),
-        "repayments": lambda: _tuition_repayments(report),
-    }
-
-
-def _tuition_departments(report: TuitionReport) -> Table:
-    return _table(
+# Each tuition table: the report's rows it lists and its columns, after the year.
+_TUITION_TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
+    "departments": (
         "departments",
         (("department", "name"), ("people", "employees"), *_TUITION_SUMS, "repayments_owed"),
-        report.departments,
-        lead=(("year", report.year),),
-    )
-
-
-def _tuition_people(report: TuitionReport) -> Table:
-    return _table(
-        "employees",
+    ),
+    "employees": (
+        "people",
         (
             *_TUITION_PERSON,
             *_TUITION_SUMS[:3],
@@ -255,13 +244,8 @@ def _tuition_people(report: TuitionReport) -> Table:
             "taxable_excess",
             "repayments_owed",
         ),
-        report.people,
-        lead=(("year", report.year),),
-    )
-
-
-def _tuition_repayments(report: TuitionReport) -> Table:
-    return _table(
+    ),
+    "repayments": (
         "repayments",
         (
             *_TUITION_PERSON,
@@ -274,9 +258,16 @@ def _tuition_repayments(report: TuitionReport) -> Table:
             "amount_owed",
             "settled_on",
         ),
-        report.repayments,
-        lead=(("year", report.year),),
-    )
+    ),
+}
+
+
+def tuition_tables(report: TuitionReport) -> dict[str, Callable[[], Table]]:
+    lead = (("year", report.year),)
+    return {
+        name: partial(_table, name, columns, getattr(report, rows), lead=lead)
+        for name, (rows, columns) in _TUITION_TABLES.items()
+    }
 
 
 # ----------------------------------------------------------------------------- team
