@@ -237,21 +237,12 @@ def _eval_assessment(req: Requirement, ctx: Context) -> tuple[RequirementResult,
     evidence = f"{code} {score:g} on {latest.conducted_on}, valid until {valid_until}"
     minimum = exact_value(req.min_score) if req.min_score is not None else NOT_AT_ALL
     attainment = ratio(exact_value(score), minimum)
+    status: Status = UNMET
     if exact_value(score) >= minimum:
         status = lapse_status(valid_until, ctx.as_of, ctx.config.expiring_window_days)
-        return result_of(
-            req,
-            status,
-            required,
-            score,
-            attainment,
-            expires_on=valid_until,
-            evidence=evidence,
-            plan=plan,
-        )
     return result_of(
         req,
-        UNMET,
+        status,
         required,
         score,
         attainment,
