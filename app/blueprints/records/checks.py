@@ -21,16 +21,6 @@ from app.services.records import RecordError, queries
 
 CHECK = may.record(BackgroundCheck, "check_findings", arg="check_id", name="check")
 NOTICES = {"pre-adverse": "pre", "final": "final"}
-CHECK_FIELDS = [
-    "type",
-    "consent_signed_on",
-    "consent_form_version",
-    "requested_on",
-    "vendor",
-    "status",
-    "completed_on",
-    "findings",
-]
 
 
 @bp.route("/employees/<int:employee_id>/checks/new", methods=["GET", "POST"])
@@ -67,7 +57,7 @@ def new_check(employee: Employee) -> Any:
         fill=fill,
         title=f"Request a background check for {employee.name}",
         employee=employee,
-        fields=CHECK_FIELDS,
+        fields=list(forms.CHECK_FIELDS),
         intro=(
             "No check may be requested without the employee's signed consent (FCRA written "
             "authorisation): record when it was signed and which form version. A check done "
