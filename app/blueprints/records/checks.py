@@ -13,7 +13,7 @@ from app.blueprints.records.common import bp, catalogue_choices, form_page, sort
 from app.clock import today
 from app.kernel.forms import options, refuse
 from app.models import BackgroundCheck, CheckType, Employee
-from app.pagination import page_args, paginate, render_list
+from app.pagination import list_page
 from app.policy import permission
 from app.policy import records as may
 from app.services import records, settings
@@ -190,16 +190,13 @@ def checks() -> Any:
         else None,
         "type": request.args.get("type") or None,
     }
-    sort_key, descending, order = sorting(records.CHECK_SORTS, "requested_on")
-    page, per_page = page_args(25)
-    stmt = records.check_list_query(
-        q=filters["q"], status=filters["status"], check_type=filters["type"]
-    ).order_by(order, BackgroundCheck.id)
-    result = paginate(stmt, page, per_page, scalars=False)
-    return render_list(
+    return list_page(
         "records/checks.html",
-        result,
-        (sort_key, descending),
+        sorting(records.CHECK_SORTS, "requested_on"),
+        lambda order: records.check_list_query(
+            q=filters["q"], status=filters["status"], check_type=filters["type"]
+        ).order_by(order, BackgroundCheck.id),
+        scalars=False,
         filters=filters,
         types=queries.check_types(),
         statuses=records.CHECK_FILTER_STATUSES,
