@@ -96,3 +96,20 @@ def render_list(template: str, page: Any, sorting: tuple[str, bool], **context: 
     ``descending``), with the rest of its ``context``."""
     sort_key, descending = sorting
     return render_template(template, page=page, sort_key=sort_key, descending=descending, **context)
+
+
+def list_page(
+    template: str,
+    sort: tuple[str, bool, Any],
+    query: Callable[[Any], Select],
+    *,
+    per_page: int = 25,
+    scalars: bool = True,
+    **context: Any,
+) -> str:
+    """A sortable list page in one call: ``sort`` as sort_args or newest_first read it,
+    ``query(order)`` the statement in that order, one ``page_args(per_page)`` page of it."""
+    sort_key, descending, order = sort
+    page, size = page_args(per_page)
+    result = paginate(query(order), page, size, scalars=scalars)
+    return render_list(template, result, (sort_key, descending), **context)

@@ -18,6 +18,7 @@ from app import policy
 from app.blueprints.api.people import route
 from app.blueprints.api.spec import ApiError, created, json_body, page_of
 from app.blueprints.api.spec import query_args as _query_args
+from app.blueprints.records.forms import CHECK_FIELDS
 from app.clock import today
 from app.models import Assessment, BackgroundCheck, Completion, Employee
 from app.policy import Load
@@ -242,16 +243,7 @@ _collection(
     queries.background_checks,
     _checks_of,
     records.record_check,
-    (
-        "type",
-        "consent_signed_on",
-        "consent_form_version",
-        "requested_on",
-        "vendor",
-        "status",
-        "completed_on",
-        "findings",
-    ),
+    CHECK_FIELDS,
     lambda check: records.check_to_dict(check, with_findings=True, on=today()),
     who=(
         "The person and hr (with findings), their managers (the status word only); anyone "

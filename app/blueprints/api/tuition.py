@@ -35,6 +35,9 @@ from app.services import tuition as svc
 from app.services.shapes import attributes
 
 TAG = "Tuition"
+# Every request route: any signed-in user, and the request of the URL loaded and checked.
+SIGNED_IN: dict[str, Any] = {"permission": "authenticated", "tag": TAG}
+REQUEST = (tuition_policy.request(missing=tuition_policy.NOT_FOUND),)
 
 
 def _user() -> Any:
@@ -45,9 +48,8 @@ def _user() -> Any:
     bp,
     "/tuition-requests",
     "GET",
-    permission="authenticated",
+    **SIGNED_IN,
     summary="Tuition requests the caller may see, newest first",
-    tag=TAG,
     who="Anyone: their own requests and those of the people below them; hr and finance see "
     "all requests.",
     response="TuitionRequestPage",
@@ -74,9 +76,8 @@ def list_tuition_requests() -> Any:
     bp,
     "/tuition-requests",
     "POST",
-    permission="authenticated",
+    **SIGNED_IN,
     summary="Create a draft tuition request for yourself",
-    tag=TAG,
     who="Any employee, for themselves.",
     body="TuitionRequestInput",
     response="TuitionRequest",
@@ -97,12 +98,11 @@ def create_tuition_request() -> Any:
     bp,
     "/tuition-requests/<int:request_id>",
     "GET",
-    permission="authenticated",
+    **SIGNED_IN,
     summary="One tuition request with its history",
-    tag=TAG,
     who="The employee, their managers, hr and finance; anyone else gets 404.",
     response="TuitionRequest",
-    loads=(tuition_policy.request(missing=tuition_policy.NOT_FOUND),),
+    loads=REQUEST,
 )
 def show_tuition_request(req: TuitionRequest) -> Any:
     return jsonify(svc.request_to_dict(req, include_history=True))
@@ -112,14 +112,13 @@ def show_tuition_request(req: TuitionRequest) -> Any:
     bp,
     "/tuition-requests/<int:request_id>",
     "PATCH",
-    permission="authenticated",
+    **SIGNED_IN,
     summary="Edit a draft (the whole request is checked again)",
-    tag=TAG,
     who="The employee, while the request is a draft (others who may see it get 403).",
     body="TuitionRequestPatch",
     response="TuitionRequest",
     conflict=True,
-    loads=(tuition_policy.request(missing=tuition_policy.NOT_FOUND),),
+    loads=REQUEST,
 )
 def update_tuition_request(req: TuitionRequest) -> Any:
     current = svc.request_fields(req)
@@ -145,9 +144,8 @@ def _upload_id(data: dict[str, Any], key: str) -> int | None:
     bp,
     "/tuition-requests/<int:request_id>/transitions",
     "POST",
-    permission="authenticated",
+    **SIGNED_IN,
     summary="Move a request: submit, approve, reject, cancel, complete, flag_documents, pay",
-    tag=TAG,
     who="submit, cancel, complete, resubmit_documents: the employee. approve and reject: the "
     "one entitled to the current stage (the employee's manager, then hr, then finance; never "
     "the employee). flag_documents and pay: finance. override_late: hr. Someone who may see "
@@ -163,7 +161,7 @@ def _upload_id(data: dict[str, Any], key: str) -> int | None:
     "uploaded for this employee. The answer is the request in its new state, with its "
     "`state` and `amount` (the reserved amount after the finance approval, the reimbursed "
     "amount after pay).",
-    loads=(tuition_policy.request(missing=tuition_policy.NOT_FOUND),),
+    loads=REQUEST,
 )
 def transition_tuition_request(req: TuitionRequest) -> Any:
     user = _user()

@@ -11,7 +11,7 @@ from app.blueprints.catalogue import bp
 from app.blueprints.catalogue.forms import LadderForm
 from app.blueprints.catalogue.pages import refused, search_term
 from app.kernel.forms import options
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import list_page, sort_args
 from app.policy import permission
 from app.services import catalogue
 from app.services.catalogue.errors import CatalogueError, UnknownEntry
@@ -24,14 +24,11 @@ STEP_ARGS = ("from_role", "to_role")
 @permission("authenticated")
 def ladder() -> ResponseReturnValue:
     q = search_term()
-    sort_key, descending, order = sort_args(catalogue.LADDER_SORTS, "from")
-    page, per_page = page_args(25)
-    return render_template(
+    return list_page(
         "catalogue/ladder.html",
-        page=paginate(catalogue.ladder_query(q, order=order), page, per_page),
+        sort_args(catalogue.LADDER_SORTS, "from"),
+        lambda order: catalogue.ladder_query(q, order=order),
         filters={"q": q},
-        sort_key=sort_key,
-        descending=descending,
     )
 
 

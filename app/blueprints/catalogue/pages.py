@@ -9,9 +9,10 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from app import pagination
 from app.blueprints.catalogue import bp
 from app.kernel.forms import PAGE_STATUSES, apply_errors, refuse
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import sort_args
 from app.policy import catalogue as catalogue_policy
 from app.policy import permission
 from app.services import catalogue
@@ -56,17 +57,11 @@ def list_page(kind: str, template: str, extra: dict[str, Any] | None = None, **c
     """A paginated, searchable, filterable, sortable list of one kind of entry."""
     filters = _filters()
     extra = {k: v for k, v in (extra or {}).items() if v not in (None, "")}
-    sort_key, descending, order = sort_args(
-        catalogue.SORTS[kind], "level" if kind == "role" else "code"
-    )
-    page, per_page = page_args(25)
-    stmt = catalogue.list_query(kind, **filters, **extra, order=order)
-    return render_template(
+    return pagination.list_page(
         template,
-        page=paginate(stmt, page, per_page),
+        sort_args(catalogue.SORTS[kind], "level" if kind == "role" else "code"),
+        lambda order: catalogue.list_query(kind, **filters, **extra, order=order),
         filters={**filters, **extra},
-        sort_key=sort_key,
-        descending=descending,
         **context,
     )
 

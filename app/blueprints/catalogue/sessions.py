@@ -14,7 +14,7 @@ from app.blueprints.catalogue.forms import SessionForm
 from app.blueprints.catalogue.pages import refused, search_term
 from app.kernel.fields import CODE_MAX, clean_search
 from app.models import Course, CourseSession
-from app.pagination import page_args, paginate, render_list, sort_args
+from app.pagination import list_page, sort_args
 from app.policy import catalogue as catalogue_policy
 from app.policy import permission
 from app.services import catalogue
@@ -31,20 +31,17 @@ def sessions() -> ResponseReturnValue:
     course = (clean_search(request.args.get("course"), CODE_MAX) or "").upper() or None
     include_cancelled = request.args.get("cancelled") == "1"
     q = search_term()
-    sort_key, descending, order = sort_args(catalogue.SESSION_SORTS, "starts_on")
-    page, per_page = page_args(25)
-    stmt = catalogue.session_query(
-        q=q,
-        course=course,
-        when=when,
-        on=clock.today(),
-        include_cancelled=include_cancelled,
-        order=order,
-    )
-    return render_list(
+    return list_page(
         "catalogue/sessions.html",
-        paginate(stmt, page, per_page),
-        (sort_key, descending),
+        sort_args(catalogue.SESSION_SORTS, "starts_on"),
+        lambda order: catalogue.session_query(
+            q=q,
+            course=course,
+            when=when,
+            on=clock.today(),
+            include_cancelled=include_cancelled,
+            order=order,
+        ),
         filters={"q": q, "course": course, "when": when, "cancelled": include_cancelled},
         courses=catalogue.choices("course", include=[course] if course else []),
     )

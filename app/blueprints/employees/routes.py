@@ -9,7 +9,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from app import policy
 from app.models import Employee
 from app.models.people import EMPLOYEE_STATUSES
-from app.pagination import page_args, paginate, render_list, sort_args
+from app.pagination import list_page, sort_args
 from app.policy import permission
 from app.policy import records as may
 from app.services import people
@@ -32,14 +32,10 @@ def index() -> Any:
         if request.args.get("status") in EMPLOYEE_STATUSES
         else None,
     }
-    sort_key, descending, order = sort_args(people.EMPLOYEE_SORTS, "name")
-    page, per_page = page_args(25)
-    stmt = people.employee_list_query(user, **filters).order_by(order, Employee.id)
-    result = paginate(stmt, page, per_page)
-    return render_list(
+    return list_page(
         "employees/index.html",
-        result,
-        (sort_key, descending),
+        sort_args(people.EMPLOYEE_SORTS, "name"),
+        lambda order: people.employee_list_query(user, **filters).order_by(order, Employee.id),
         filters=filters,
         roles=queries.job_roles(),
         departments=queries.departments(),

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 
 from app import policy
-from app.pagination import newest_first, page_args, paginate, render_list
+from app.pagination import list_page, newest_first
 from app.policy import permission
 from app.policy import self_service as own
 from app.services import notify
@@ -22,15 +22,12 @@ def index() -> Any:
     q = request.args.get("q", "").strip()[:100] or None
     status = request.args.get("status")
     status = status if status in notify.INBOX_STATUSES else None
-    sort_key, descending, order = newest_first(notify.INBOX_SORTS, "created_at")
-    page, per_page = page_args(25)
-    stmt = notify.search_inbox(user.id, q=q, status=status).order_by(
-        order, notify.Notification.id.desc()
-    )
-    return render_list(
+    return list_page(
         "notifications/index.html",
-        paginate(stmt, page, per_page),
-        (sort_key, descending),
+        newest_first(notify.INBOX_SORTS, "created_at"),
+        lambda order: notify.search_inbox(user.id, q=q, status=status).order_by(
+            order, notify.Notification.id.desc()
+        ),
         q=q,
         status=status,
         statuses=notify.INBOX_STATUSES,

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 
 from app import policy
 from app.blueprints.profile.forms import TokenForm
 from app.models import User
-from app.pagination import newest_first, page_args, paginate
+from app.pagination import list_page, newest_first
 from app.policy import permission
 from app.policy import self_service as own
 from app.services import tokens
@@ -27,22 +27,18 @@ def _page(form: TokenForm, secret: str | None = None, created: Any = None, code:
     q = request.args.get("q", "").strip()[:100] or None
     status = request.args.get("status")
     status = status if status in tokens.TOKEN_STATUSES else None
-    sort_key, descending, order = newest_first(tokens.TOKEN_SORTS, "created_at")
-    page, per_page = page_args(25)
-    stmt = tokens.tokens_query(user.id, q=q, status=status).order_by(
-        order, tokens.ApiToken.id.desc()
-    )
     return (
-        render_template(
+        list_page(
             "profile/index.html",
+            newest_first(tokens.TOKEN_SORTS, "created_at"),
+            lambda order: tokens.tokens_query(user.id, q=q, status=status).order_by(
+                order, tokens.ApiToken.id.desc()
+            ),
             user=user,
             form=form,
-            page=paginate(stmt, page, per_page),
             q=q,
             status=status,
             statuses=tokens.TOKEN_STATUSES,
-            sort_key=sort_key,
-            descending=descending,
             secret=secret,
             created=created,
         ),

@@ -13,7 +13,7 @@ from app.blueprints.records.common import bp, catalogue_choices, form_page, sort
 from app.clock import today
 from app.kernel.forms import options, refuse
 from app.models import BackgroundCheck, CheckType, Employee
-from app.pagination import page_args, paginate, render_list
+from app.pagination import list_page
 from app.policy import permission
 from app.policy import records as may
 from app.services import records, settings
@@ -21,16 +21,6 @@ from app.services.records import RecordError, queries
 
 CHECK = may.record(BackgroundCheck, "check_findings", arg="check_id", name="check")
 NOTICES = {"pre-adverse": "pre", "final": "final"}
-CHECK_FIELDS = [
-    "type",
-    "consent_signed_on",
-    "consent_form_version",
-    "requested_on",
-    "vendor",
-    "status",
-    "completed_on",
-    "findings",
-]
 
 
 @bp.route("/employees/<int:employee_id>/checks/new", methods=["GET", "POST"])
@@ -67,7 +57,7 @@ def new_check(employee: Employee) -> Any:
         fill=fill,
         title=f"Request a background check for {employee.name}",
         employee=employee,
-        fields=CHECK_FIELDS,
+        fields=list(forms.CHECK_FIELDS),
         intro=(
             "No check may be requested without the employee's signed consent (FCRA written "
             "authorisation): record when it was signed and which form version. A check done "
@@ -200,16 +190,13 @@ def checks() -> Any:
         else None,
         "type": request.args.get("type") or None,
     }
-    sort_key, descending, order = sorting(records.CHECK_SORTS, "requested_on")
-    page, per_page = page_args(25)
-    stmt = records.check_list_query(
-        q=filters["q"], status=filters["status"], check_type=filters["type"]
-    ).order_by(order, BackgroundCheck.id)
-    result = paginate(stmt, page, per_page, scalars=False)
-    return render_list(
+    return list_page(
         "records/checks.html",
-        result,
-        (sort_key, descending),
+        sorting(records.CHECK_SORTS, "requested_on"),
+        lambda order: records.check_list_query(
+            q=filters["q"], status=filters["status"], check_type=filters["type"]
+        ).order_by(order, BackgroundCheck.id),
+        scalars=False,
         filters=filters,
         types=queries.check_types(),
         statuses=records.CHECK_FILTER_STATUSES,

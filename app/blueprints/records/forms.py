@@ -101,6 +101,19 @@ class RatingEditForm(FlaskForm):
     submit = SubmitField("Save changes")
 
 
+# A check request's fields in the order the page shows them and the API reads them.
+CHECK_FIELDS = (
+    "type",
+    "consent_signed_on",
+    "consent_form_version",
+    "requested_on",
+    "vendor",
+    "status",
+    "completed_on",
+    "findings",
+)
+
+
 class CheckRequestForm(FlaskForm):
     type = choice("Check type")
     consent_signed_on = date_field("Consent signed on")
@@ -167,28 +180,22 @@ class TalentReviewForm(FlaskForm):
     submit = SubmitField("Save review")
 
 
+IMPORT_KINDS = [
+    ("employees", "Employees"),
+    ("completions", "Training completions"),
+    ("ratings", "Competency ratings"),
+]
+DATE_FORMATS = [
+    ("iso", "2026-01-31 (YYYY-MM-DD)"),
+    ("us", "01/31/2026 (MM/DD/YYYY)"),
+    ("eu", "31/01/2026 (DD/MM/YYYY)"),
+]
+
+
 class ImportForm(FlaskForm):
-    kind = choice(
-        "What the file holds",
-        choices=options(
-            [
-                ("employees", "Employees"),
-                ("completions", "Training completions"),
-                ("ratings", "Competency ratings"),
-            ]
-        ),
-    )
+    kind = choice("What the file holds", choices=options(IMPORT_KINDS))
     file = FileField("CSV file")
-    date_format = choice(
-        "How the file writes dates",
-        choices=options(
-            [
-                ("iso", "2026-01-31 (YYYY-MM-DD)"),
-                ("us", "01/31/2026 (MM/DD/YYYY)"),
-                ("eu", "31/01/2026 (DD/MM/YYYY)"),
-            ]
-        ),
-    )
+    date_format = choice("How the file writes dates", choices=options(DATE_FORMATS))
     submit = SubmitField("Upload and check")
 
 

@@ -15,20 +15,16 @@ from app.models import Employee
 from app.policy import permission
 from app.services import records
 from app.services.records import queries
+from app.services.records.profile import EMPLOYEE_FIELDS
 
 PROFILE_ALIASES = {"manager_id": "manager", "note": "move_note"}
+# The service's employee fields as the form names them, with the move note after the role.
 PROFILE_FIELDS = [
-    "employee_no",
-    "name",
-    "email",
-    "hire_date",
-    "role",
-    "role_since",
-    "move_note",
-    "manager",
-    "department",
-    "jurisdiction",
-    "status",
+    name
+    for field in EMPLOYEE_FIELDS
+    for name in (
+        [field, "move_note"] if field == "role_since" else [PROFILE_ALIASES.get(field, field)]
+    )
 ]
 
 

@@ -11,7 +11,7 @@ from app.blueprints.records import forms
 from app.blueprints.records.common import act, bp, form_page, sorting, user
 from app.blueprints.records.training import COMPLETION
 from app.models import Completion
-from app.pagination import page_args, paginate, render_list
+from app.pagination import list_page
 from app.policy import permission
 from app.services import records
 from app.services.records import queries
@@ -19,7 +19,10 @@ from app.services.records import queries
 VERIFICATIONS = ("verified", "pending", "rejected")
 
 
-def _completion_page(verification: str | None, default_sort: str) -> tuple[Any, ...]:
+def _completion_page(
+    template: str, verification: str | None, default_sort: str, **context: Any
+) -> str:
+    """A list of completions (all, or those of one ``verification``) with its filters."""
     filters = {
         "q": (request.args.get("q") or "").strip()[:100] or None,
         "course": request.args.get("course") or None,
@@ -32,40 +35,34 @@ def _completion_page(verification: str | None, default_sort: str) -> tuple[Any, 
         chosen = request.args.get("verification")
         verification_filter = chosen if chosen in VERIFICATIONS else None
         filters["verification"] = verification_filter
-    sort_key, descending, order = sorting(records.COMPLETION_SORTS, default_sort)
-    page, per_page = page_args(25)
-    stmt = records.completion_list_query(
-        q=filters["q"],
-        course=filters["course"],
-        verification=verification_filter,
-        status=filters["status"],
-    ).order_by(order, Completion.id)
-    return filters, sort_key, descending, paginate(stmt, page, per_page)
+    return list_page(
+        template,
+        sorting(records.COMPLETION_SORTS, default_sort),
+        lambda order: records.completion_list_query(
+            q=filters["q"],
+            course=filters["course"],
+            verification=verification_filter,
+            status=filters["status"],
+        ).order_by(order, Completion.id),
+        filters=filters,
+        courses=queries.course_codes(),
+        **context,
+    )
 
 
 @bp.route("/completions/pending")
 @permission("hr")
 def pending_completions() -> Any:
-    filters, sort_key, descending, result = _completion_page("pending", "reported")
-    return render_list(
-        "records/pending.html",
-        result,
-        (sort_key, descending),
-        filters=filters,
-        courses=queries.course_codes(),
-    )
+    return _completion_page("records/pending.html", "pending", "reported")
 
 
 @bp.route("/completions")
 @permission("hr")
 def completions() -> Any:
-    filters, sort_key, descending, result = _completion_page(None, "completed_on")
-    return render_list(
+    return _completion_page(
         "records/completions.html",
-        result,
-        (sort_key, descending),
-        filters=filters,
-        courses=queries.course_codes(),
+        None,
+        "completed_on",
         statuses=records.COMPLETION_STATUSES,
         pending=records.pending_completion_count(),
     )

@@ -11,7 +11,7 @@ from app.blueprints.tuition.common import currency, refused, search_term, user
 from app.blueprints.tuition.forms import SettleForm
 from app.clock import today
 from app.models import Repayment
-from app.pagination import Page, page_args, paginate, render_list, sort_args
+from app.pagination import Page, list_page, page_args, render_list, sort_args
 from app.policy import permission
 from app.policy import tuition as may
 from app.services import tuition as svc
@@ -91,13 +91,12 @@ def summary_csv() -> Any:
 def repayments() -> Any:
     q = search_term()
     show_all = request.args.get("show") == "all"
-    sort_key, descending, order = sort_args(svc.REPAYMENT_SORTS, "termination_date")
-    page, per_page = page_args(25)
-    stmt = svc.repayments_query(q=q, outstanding=not show_all).order_by(order, Repayment.id)
-    return render_list(
+    return list_page(
         "tuition/repayments.html",
-        paginate(stmt, page, per_page),
-        (sort_key, descending),
+        sort_args(svc.REPAYMENT_SORTS, "termination_date"),
+        lambda order: svc.repayments_query(q=q, outstanding=not show_all).order_by(
+            order, Repayment.id
+        ),
         q=q,
         show_all=show_all,
         outstanding=svc.outstanding_total(),

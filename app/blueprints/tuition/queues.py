@@ -9,7 +9,7 @@ from flask import request
 from app.blueprints.tuition import bp
 from app.blueprints.tuition.common import search_term, user
 from app.models import TuitionRequest
-from app.pagination import page_args, paginate, render_list, sort_args
+from app.pagination import list_page, sort_args
 from app.policy import permission
 from app.services import tuition as svc
 
@@ -27,13 +27,10 @@ def _queue(stage: str) -> Any:
     view = request.args.get("view")
     if view not in QUEUE_VIEWS.get(stage, ()):
         view = None
-    sort_key, descending, order = sort_args(svc.REQUEST_SORTS, "updated")
-    page, per_page = page_args(25)
-    stmt = svc.queue_query(me, stage, q=q, view=view).order_by(order, TuitionRequest.id)
-    return render_list(
+    return list_page(
         "tuition/queue.html",
-        paginate(stmt, page, per_page),
-        (sort_key, descending),
+        sort_args(svc.REQUEST_SORTS, "updated"),
+        lambda order: svc.queue_query(me, stage, q=q, view=view).order_by(order, TuitionRequest.id),
         stage=stage,
         title=QUEUE_TITLES[stage],
         q=q,

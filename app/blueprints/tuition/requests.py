@@ -14,7 +14,7 @@ from app.blueprints.tuition.workflow import apply_action
 from app.clock import today
 from app.kernel.forms import options, refuse
 from app.models import Employee, TuitionRequest
-from app.pagination import newest_first, page_args, paginate, render_list
+from app.pagination import list_page, newest_first
 from app.policy import permission
 from app.policy import tuition as may
 from app.services import tuition as svc
@@ -41,16 +41,13 @@ SHOWN_FIELDS = (*FORM_FIELDS[:8], "job_related", "justification", "pass_fail", *
 def index() -> Any:
     me = user()
     state = request.args.get("state") if request.args.get("state") in rules.STATES else None
-    sort_key, descending, order = newest_first(svc.REQUEST_SORTS, "updated")
-    page, per_page = page_args(25)
     q = search_term()
-    stmt = svc.own_requests_query(me.employee_id, q=q, state=state).order_by(
-        order, TuitionRequest.id.desc()
-    )
-    return render_list(
+    return list_page(
         "tuition/index.html",
-        paginate(stmt, page, per_page),
-        (sort_key, descending),
+        newest_first(svc.REQUEST_SORTS, "updated"),
+        lambda order: svc.own_requests_query(me.employee_id, q=q, state=state).order_by(
+            order, TuitionRequest.id.desc()
+        ),
         q=q,
         state=state,
         states=rules.STATES,

@@ -5,197 +5,204 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.blueprints.api.schemas.base import (
-    CODE,
-    CODES,
-    DATE,
-    INT,
-    INT_NULL,
-    MONEY,
-    MONEY_IN,
-    NUM,
-    S_NULL,
-    B,
-    S,
-    enum,
-    obj,
-    page,
-    partial,
-    ref,
-)
+from app.blueprints.api.schemas import base
 from app.readiness.vocabulary import INSTRUMENT_KINDS, REQUIREMENT_KINDS
 
-COMPETENCY_IN = obj(
+COMPETENCY_IN = base.obj(
     {
-        "code": CODE,
-        "name": S,
-        "category": {**S, "default": "general"},
-        "description": S_NULL,
+        "code": base.CODE,
+        "name": base.S,
+        "category": {**base.S, "default": "general"},
+        "description": base.S_NULL,
     },
     ["code", "name"],
 )
-COURSE_IN = obj(
+COURSE_IN = base.obj(
     {
-        "code": CODE,
-        "title": S,
-        "category": {**S, "default": "general"},
+        "code": base.CODE,
+        "title": base.S,
+        "category": {**base.S, "default": "general"},
         "hours": {"type": ["number", "string"], "description": "One decimal at most."},
-        "cost": MONEY_IN,
-        "validity_months": {**INT_NULL, "description": "null: the course never expires."},
-        "default_duration_days": {**INT_NULL, "description": "null: the configured default (30)."},
-        "prerequisites": CODES,
-        "grants": {"type": "array", "items": ref("CourseGrant")},
+        "cost": base.MONEY_IN,
+        "validity_months": {**base.INT_NULL, "description": "null: the course never expires."},
+        "default_duration_days": {
+            **base.INT_NULL,
+            "description": "null: the configured default (30).",
+        },
+        "prerequisites": base.CODES,
+        "grants": {"type": "array", "items": base.ref("CourseGrant")},
     },
     ["code", "title"],
 )
-CHECK_TYPE_IN = obj(
+CHECK_TYPE_IN = base.obj(
     {
-        "code": CODE,
-        "name": S,
-        "rescreen_months": {**INT, "default": 36},
-        "turnaround_days": {**INT, "default": 14},
+        "code": base.CODE,
+        "name": base.S,
+        "rescreen_months": {**base.INT, "default": 36},
+        "turnaround_days": {**base.INT, "default": 14},
     },
     ["code", "name"],
 )
-INSTRUMENT_IN = obj(
+INSTRUMENT_IN = base.obj(
     {
-        "code": CODE,
-        "name": S,
-        "kind": enum(INSTRUMENT_KINDS),
+        "code": base.CODE,
+        "name": base.S,
+        "kind": base.enum(INSTRUMENT_KINDS),
         "scale_min": {"type": ["number", "string"], "default": 1},
         "scale_max": {"type": ["number", "string"], "default": 5},
-        "dimensions": {"type": "array", "items": S},
-        "validity_months": {**INT, "default": 24},
+        "dimensions": {"type": "array", "items": base.S},
+        "validity_months": {**base.INT, "default": 24},
     },
     ["code", "name", "kind", "dimensions"],
 )
-QUALIFICATION_IN = obj({"code": CODE, "name": S}, ["code", "name"])
-REQUIREMENT = obj(
+QUALIFICATION_IN = base.obj({"code": base.CODE, "name": base.S}, ["code", "name"])
+REQUIREMENT = base.obj(
     {
-        "kind": enum(REQUIREMENT_KINDS),
+        "kind": base.enum(REQUIREMENT_KINDS),
         "target": {
-            **CODE,
+            **base.CODE,
             "type": ["string", "null"],
             "description": "The code of a competency, course, check type, instrument or "
             "qualification type; tenure has no target.",
         },
-        "min_level": {**INT, "minimum": 0, "maximum": 5, "description": "competency only"},
+        "min_level": {**base.INT, "minimum": 0, "maximum": 5, "description": "competency only"},
         "min_score": {"type": ["number", "string"], "description": "assessment only"},
-        "min_months": {**INT, "minimum": 0, "description": "tenure only"},
-        "mandatory": {**B, "default": True, "description": "a gate when true"},
+        "min_months": {**base.INT, "minimum": 0, "description": "tenure only"},
+        "mandatory": {**base.B, "default": True, "description": "a gate when true"},
         "weight": {"type": ["number", "string"], "default": 1, "exclusiveMinimum": 0},
     },
     ["kind"],
 )
-ROLE_IN = obj(
+ROLE_IN = base.obj(
     {
-        "code": CODE,
-        "title": S,
-        "level": {**INT, "minimum": 1},
-        "financial_authority_limit": MONEY_IN,
-        "requirements": {"type": "array", "items": ref("Requirement")},
+        "code": base.CODE,
+        "title": base.S,
+        "level": {**base.INT, "minimum": 1},
+        "financial_authority_limit": base.MONEY_IN,
+        "requirements": {"type": "array", "items": base.ref("Requirement")},
     },
     ["code", "title", "level"],
 )
-LADDER_IN = obj(
-    {"from_role": CODE, "to_role": CODE, "typical_months": {**INT, "default": 24}},
+LADDER_IN = base.obj(
+    {"from_role": base.CODE, "to_role": base.CODE, "typical_months": {**base.INT, "default": 24}},
     ["from_role", "to_role"],
 )
 
 COMPONENTS: dict[str, dict[str, Any]] = {
-    "Competency": obj(
-        {"code": S, "name": S, "category": S, "description": S_NULL, "retired": B},
+    "Competency": base.obj(
+        {
+            "code": base.S,
+            "name": base.S,
+            "category": base.S,
+            "description": base.S_NULL,
+            "retired": base.B,
+        },
         ["code", "name", "category", "retired"],
     ),
     "CompetencyInput": COMPETENCY_IN,
-    "CompetencyPatch": partial(COMPETENCY_IN),
-    "CompetencyPage": page("Competency"),
-    "CourseGrant": obj({"competency": CODE, "level": {**INT, "minimum": 1, "maximum": 5}}),
-    "Course": obj(
+    "CompetencyPatch": base.partial(COMPETENCY_IN),
+    "CompetencyPage": base.page("Competency"),
+    "CourseGrant": base.obj(
+        {"competency": base.CODE, "level": {**base.INT, "minimum": 1, "maximum": 5}}
+    ),
+    "Course": base.obj(
         {
-            "code": S,
-            "title": S,
-            "category": S,
-            "hours": NUM,
-            "cost": MONEY,
-            "validity_months": INT_NULL,
-            "default_duration_days": INT,
-            "prerequisites": {"type": "array", "items": S},
-            "grants": {"type": "array", "items": ref("CourseGrant")},
-            "retired": B,
+            "code": base.S,
+            "title": base.S,
+            "category": base.S,
+            "hours": base.NUM,
+            "cost": base.MONEY,
+            "validity_months": base.INT_NULL,
+            "default_duration_days": base.INT,
+            "prerequisites": {"type": "array", "items": base.S},
+            "grants": {"type": "array", "items": base.ref("CourseGrant")},
+            "retired": base.B,
         },
         ["code", "title", "cost", "validity_months", "prerequisites", "grants"],
     ),
     "CourseInput": COURSE_IN,
-    "CoursePatch": partial(COURSE_IN),
-    "CoursePage": page("Course"),
-    "CourseSession": obj(
+    "CoursePatch": base.partial(COURSE_IN),
+    "CoursePage": base.page("Course"),
+    "CourseSession": base.obj(
         {
-            "id": INT,
-            "course": S,
-            "starts_on": DATE,
-            "ends_on": DATE,
-            "seats": INT,
-            "location": S_NULL,
-            "cancelled": B,
+            "id": base.INT,
+            "course": base.S,
+            "starts_on": base.DATE,
+            "ends_on": base.DATE,
+            "seats": base.INT,
+            "location": base.S_NULL,
+            "cancelled": base.B,
         },
         ["id", "course", "starts_on", "ends_on", "seats"],
     ),
-    "CourseSessionInput": obj(
-        {"starts_on": DATE, "ends_on": DATE, "seats": {**INT, "minimum": 1}, "location": S_NULL},
+    "CourseSessionInput": base.obj(
+        {
+            "starts_on": base.DATE,
+            "ends_on": base.DATE,
+            "seats": {**base.INT, "minimum": 1},
+            "location": base.S_NULL,
+        },
         ["starts_on", "ends_on", "seats"],
     ),
-    "CourseSessionPage": page("CourseSession"),
-    "CheckType": obj(
-        {"code": S, "name": S, "rescreen_months": INT, "turnaround_days": INT, "retired": B},
+    "CourseSessionPage": base.page("CourseSession"),
+    "CheckType": base.obj(
+        {
+            "code": base.S,
+            "name": base.S,
+            "rescreen_months": base.INT,
+            "turnaround_days": base.INT,
+            "retired": base.B,
+        },
         ["code", "name", "rescreen_months", "turnaround_days"],
     ),
     "CheckTypeInput": CHECK_TYPE_IN,
-    "CheckTypePatch": partial(CHECK_TYPE_IN),
-    "CheckTypePage": page("CheckType"),
-    "Instrument": obj(
+    "CheckTypePatch": base.partial(CHECK_TYPE_IN),
+    "CheckTypePage": base.page("CheckType"),
+    "Instrument": base.obj(
         {
-            "code": S,
-            "name": S,
-            "kind": enum(INSTRUMENT_KINDS),
-            "scale_min": NUM,
-            "scale_max": NUM,
-            "dimensions": {"type": "array", "items": S},
-            "validity_months": INT,
-            "retired": B,
+            "code": base.S,
+            "name": base.S,
+            "kind": base.enum(INSTRUMENT_KINDS),
+            "scale_min": base.NUM,
+            "scale_max": base.NUM,
+            "dimensions": {"type": "array", "items": base.S},
+            "validity_months": base.INT,
+            "retired": base.B,
         },
         ["code", "name", "kind", "scale_min", "scale_max", "dimensions", "validity_months"],
     ),
     "InstrumentInput": INSTRUMENT_IN,
-    "InstrumentPatch": partial(INSTRUMENT_IN),
-    "InstrumentPage": page("Instrument"),
-    "Qualification": obj({"code": S, "name": S, "retired": B}, ["code", "name"]),
+    "InstrumentPatch": base.partial(INSTRUMENT_IN),
+    "InstrumentPage": base.page("Instrument"),
+    "Qualification": base.obj(
+        {"code": base.S, "name": base.S, "retired": base.B}, ["code", "name"]
+    ),
     "QualificationInput": QUALIFICATION_IN,
-    "QualificationPatch": partial(QUALIFICATION_IN),
-    "QualificationPage": page("Qualification"),
+    "QualificationPatch": base.partial(QUALIFICATION_IN),
+    "QualificationPage": base.page("Qualification"),
     "Requirement": REQUIREMENT,
-    "Role": obj(
+    "Role": base.obj(
         {
-            "code": S,
-            "title": S,
-            "level": INT,
-            "financial_authority_limit": MONEY,
-            "requirements": {"type": "array", "items": ref("Requirement")},
-            "retired": B,
+            "code": base.S,
+            "title": base.S,
+            "level": base.INT,
+            "financial_authority_limit": base.MONEY,
+            "requirements": {"type": "array", "items": base.ref("Requirement")},
+            "retired": base.B,
         },
         ["code", "title", "level", "financial_authority_limit", "requirements"],
     ),
     "RoleInput": ROLE_IN,
-    "RolePatch": partial(ROLE_IN, drop=("code", "requirements")),
-    "RolePage": page("Role"),
-    "RequirementList": obj(
-        {"requirements": {"type": "array", "items": ref("Requirement")}},
+    "RolePatch": base.partial(ROLE_IN, drop=("code", "requirements")),
+    "RolePage": base.page("Role"),
+    "RequirementList": base.obj(
+        {"requirements": {"type": "array", "items": base.ref("Requirement")}},
         ["requirements"],
     ),
-    "LadderEdge": obj(
-        {"from_role": S, "to_role": S, "typical_months": INT},
+    "LadderEdge": base.obj(
+        {"from_role": base.S, "to_role": base.S, "typical_months": base.INT},
         ["from_role", "to_role", "typical_months"],
     ),
     "LadderEdgeInput": LADDER_IN,
-    "LadderEdgePage": page("LadderEdge"),
+    "LadderEdgePage": base.page("LadderEdge"),
 }

@@ -4,88 +4,78 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.blueprints.api.schemas.base import (
-    CODE,
-    DATE,
-    DATE_NULL,
-    INT,
-    INT_NULL,
-    MONEY,
-    S_NULL,
-    S,
-    enum,
-    obj,
-    page,
-    ref,
-)
+from app.blueprints.api.schemas import base
 from app.models.people import EMPLOYEE_STATUSES, TERMINATION_REASONS
 
-EMPLOYEE_IN = obj(
+EMPLOYEE_IN = base.obj(
     {
-        "employee_no": S,
-        "name": S,
-        "email": {**S, "format": "email"},
-        "role": {**CODE, "type": ["string", "null"]},
-        "role_since": {**DATE_NULL, "description": "Defaults to hire_date for a new employee."},
-        "hire_date": DATE,
-        "manager_id": {**INT_NULL, "description": "The id of the employee they report to."},
-        "department": {**S_NULL, "description": "A department code or name."},
-        "jurisdiction": {**S_NULL, "description": "e.g. US-CA"},
-        "status": enum(("active", "on_leave")),
+        "employee_no": base.S,
+        "name": base.S,
+        "email": {**base.S, "format": "email"},
+        "role": {**base.CODE, "type": ["string", "null"]},
+        "role_since": {
+            **base.DATE_NULL,
+            "description": "Defaults to hire_date for a new employee.",
+        },
+        "hire_date": base.DATE,
+        "manager_id": {**base.INT_NULL, "description": "The id of the employee they report to."},
+        "department": {**base.S_NULL, "description": "A department code or name."},
+        "jurisdiction": {**base.S_NULL, "description": "e.g. US-CA"},
+        "status": base.enum(("active", "on_leave")),
     },
     ["employee_no", "name", "email", "hire_date"],
 )
-EMPLOYEE_PATCH = obj(
+EMPLOYEE_PATCH = base.obj(
     {
         **{k: v for k, v in EMPLOYEE_IN["properties"].items()},
-        "move_note": {**S_NULL, "description": "A note kept in the role history on a move."},
+        "move_note": {**base.S_NULL, "description": "A note kept in the role history on a move."},
     }
 )
 
 COMPONENTS: dict[str, dict[str, Any]] = {
-    "Employee": obj(
+    "Employee": base.obj(
         {
-            "id": INT,
-            "employee_no": S,
-            "name": S,
-            "email": S,
-            "hire_date": DATE,
-            "role": S_NULL,
-            "role_since": DATE_NULL,
-            "manager_id": INT_NULL,
-            "department": S_NULL,
-            "jurisdiction": S_NULL,
-            "status": enum(EMPLOYEE_STATUSES),
-            "termination_date": DATE_NULL,
-            "termination_reason": enum(TERMINATION_REASONS, nullable=True),
+            "id": base.INT,
+            "employee_no": base.S,
+            "name": base.S,
+            "email": base.S,
+            "hire_date": base.DATE,
+            "role": base.S_NULL,
+            "role_since": base.DATE_NULL,
+            "manager_id": base.INT_NULL,
+            "department": base.S_NULL,
+            "jurisdiction": base.S_NULL,
+            "status": base.enum(EMPLOYEE_STATUSES),
+            "termination_date": base.DATE_NULL,
+            "termination_reason": base.enum(TERMINATION_REASONS, nullable=True),
         },
         ["id", "employee_no", "name", "email", "hire_date", "role", "status"],
     ),
     "EmployeeInput": EMPLOYEE_IN,
     "EmployeePatch": EMPLOYEE_PATCH,
-    "EmployeePage": page("Employee"),
-    "TerminationInput": obj(
-        {"termination_date": DATE, "reason": enum(TERMINATION_REASONS)},
+    "EmployeePage": base.page("Employee"),
+    "TerminationInput": base.obj(
+        {"termination_date": base.DATE, "reason": base.enum(TERMINATION_REASONS)},
         ["termination_date", "reason"],
     ),
-    "Repayment": obj(
+    "Repayment": base.obj(
         {
-            "id": INT,
-            "request_id": INT,
-            "employee_id": INT,
-            "termination_date": DATE,
-            "months_since_paid": INT,
-            "share": {**S, "description": 'The share repaid, e.g. "0.75".'},
-            "amount_owed": MONEY,
-            "settled_on": DATE_NULL,
+            "id": base.INT,
+            "request_id": base.INT,
+            "employee_id": base.INT,
+            "termination_date": base.DATE,
+            "months_since_paid": base.INT,
+            "share": {**base.S, "description": 'The share repaid, e.g. "0.75".'},
+            "amount_owed": base.MONEY,
+            "settled_on": base.DATE_NULL,
         },
         ["request_id", "months_since_paid", "share", "amount_owed"],
     ),
-    "Termination": obj(
+    "Termination": base.obj(
         {
-            "employee": ref("Employee"),
-            "repayments": {"type": "array", "items": ref("Repayment")},
-            "total_owed": MONEY,
+            "employee": base.ref("Employee"),
+            "repayments": {"type": "array", "items": base.ref("Repayment")},
+            "total_owed": base.MONEY,
         },
         ["employee", "repayments", "total_owed"],
     ),

@@ -4,103 +4,89 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.blueprints.api.schemas.base import (
-    DATE,
-    DATE_NULL,
-    INT,
-    INT_NULL,
-    MONEY,
-    NUM,
-    S_NULL,
-    B,
-    S,
-    enum,
-    obj,
-    page,
-    ref,
-)
+from app.blueprints.api.schemas import base
 from app.readiness.vocabulary import REQUIREMENT_KINDS
 
 COMPONENTS: dict[str, dict[str, Any]] = {
-    "RequirementResult": obj(
+    "RequirementResult": base.obj(
         {
-            "kind": enum(REQUIREMENT_KINDS),
-            "target": S_NULL,
+            "kind": base.enum(REQUIREMENT_KINDS),
+            "target": base.S_NULL,
             "required": {"type": ["integer", "number", "string", "null"]},
             "actual": {"type": ["integer", "number", "string", "null"]},
-            "status": enum(("met", "unmet", "expiring")),
-            "attainment": {**NUM, "minimum": 0, "maximum": 1},
-            "weight": NUM,
-            "mandatory": B,
-            "expires_on": DATE_NULL,
-            "projected_close_on": DATE_NULL,
+            "status": base.enum(("met", "unmet", "expiring")),
+            "attainment": {**base.NUM, "minimum": 0, "maximum": 1},
+            "weight": base.NUM,
+            "mandatory": base.B,
+            "expires_on": base.DATE_NULL,
+            "projected_close_on": base.DATE_NULL,
         },
         ["kind", "target", "required", "actual", "status", "attainment", "weight", "mandatory"],
     ),
-    "Readiness": obj(
+    "Readiness": base.obj(
         {
-            "employee_id": INT,
-            "role": S,
-            "as_of": DATE,
-            "score": {**NUM, "description": "0-100, one decimal"},
-            "gates_met": B,
-            "ready": B,
-            "band": enum(("ready_now", "ready_1y", "ready_2y", "not_ready")),
-            "projected_ready_on": DATE_NULL,
-            "requirements": {"type": "array", "items": ref("RequirementResult")},
+            "employee_id": base.INT,
+            "role": base.S,
+            "as_of": base.DATE,
+            "score": {**base.NUM, "description": "0-100, one decimal"},
+            "gates_met": base.B,
+            "ready": base.B,
+            "band": base.enum(("ready_now", "ready_1y", "ready_2y", "not_ready")),
+            "projected_ready_on": base.DATE_NULL,
+            "requirements": {"type": "array", "items": base.ref("RequirementResult")},
         },
         ["employee_id", "role", "as_of", "score", "gates_met", "ready", "band"],
     ),
-    "ReadinessItem": obj(
+    "ReadinessItem": base.obj(
         {
-            "employee_id": INT,
-            "name": S,
-            "role": {**S, "description": "The role evaluated (the role parameter)."},
-            "current_role": S_NULL,
-            "score": NUM,
-            "band": enum(("ready_now", "ready_1y", "ready_2y", "not_ready")),
-            "ready": B,
-            "projected_ready_on": DATE_NULL,
+            "employee_id": base.INT,
+            "name": base.S,
+            "role": {**base.S, "description": "The role evaluated (the role parameter)."},
+            "current_role": base.S_NULL,
+            "score": base.NUM,
+            "band": base.enum(("ready_now", "ready_1y", "ready_2y", "not_ready")),
+            "ready": base.B,
+            "projected_ready_on": base.DATE_NULL,
         },
         ["employee_id", "name", "role", "score", "band", "ready", "projected_ready_on"],
     ),
-    "ReadinessPage": page(
+    "ReadinessPage": base.page(
         "ReadinessItem",
-        role=S,
-        as_of=DATE,
+        role=base.S,
+        as_of=base.DATE,
         counts_by_band={
             "type": "object",
             "description": "People per band before the band filter (department still applies).",
-            "properties": {b: INT for b in ("ready_now", "ready_1y", "ready_2y", "not_ready")},
+            "properties": {b: base.INT for b in ("ready_now", "ready_1y", "ready_2y", "not_ready")},
         },
     ),
-    "PathAction": obj(
+    "PathAction": base.obj(
         {
-            "kind": S,
-            "target": S,
-            "due_on": DATE,
-            "cost": MONEY,
-            "session_id": INT_NULL,
-            "description": S,
+            "kind": base.S,
+            "target": base.S,
+            "due_on": base.DATE,
+            "cost": base.MONEY,
+            "session_id": base.INT_NULL,
+            "description": base.S,
         },
         ["kind", "target", "due_on", "cost"],
     ),
-    "PathStep": obj(
+    "PathStep": base.obj(
         {
-            "role": S,
-            "projected_ready_on": DATE_NULL,
-            "cost": MONEY,
-            "actions": {"type": "array", "items": ref("PathAction")},
+            "role": base.S,
+            "projected_ready_on": base.DATE_NULL,
+            "cost": base.MONEY,
+            "actions": {"type": "array", "items": base.ref("PathAction")},
         },
         ["role", "projected_ready_on", "actions"],
     ),
-    "PromotionPath": obj(
+    "PromotionPath": base.obj(
         {
-            "target_role": S,
-            "steps": {"type": "array", "items": ref("PathStep")},
-            "total_cost": MONEY,
-            "projected_ready_on": DATE_NULL,
-            "reason": {**S_NULL, "description": "Why there is no path, when there is none."},
+            "target_role": base.S,
+            "steps": {"type": "array", "items": base.ref("PathStep")},
+            "total_cost": base.MONEY,
+            "projected_ready_on": base.DATE_NULL,
+            "reason": {**base.S_NULL, "description": "Why there is no path, when there is none."},
         },
         ["steps", "total_cost", "projected_ready_on"],
     ),

@@ -4,22 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.blueprints.api.schemas.base import (
-    CODE,
-    DATE,
-    DATE_NULL,
-    INT,
-    INT_NULL,
-    NUM,
-    NUM_NULL,
-    S_NULL,
-    B,
-    S,
-    enum,
-    obj,
-    page,
-    ref,
-)
+from app.blueprints.api.schemas import base
 from app.readiness.vocabulary import CHECK_STATUSES, INSTRUMENT_KINDS, RATER_GROUPS, RATING_SOURCES
 
 SCORES = {
@@ -29,191 +14,197 @@ SCORES = {
 }
 
 COMPONENTS: dict[str, dict[str, Any]] = {
-    "TrainingRecord": obj(
+    "TrainingRecord": base.obj(
         {
-            "id": INT,
-            "employee_id": INT,
-            "course": S,
-            "completed_on": DATE,
-            "expires_on": DATE_NULL,
-            "score": {**S_NULL, "description": "A decimal string."},
-            "verification": enum(("verified", "pending", "rejected")),
-            "status": enum(("valid", "expiring", "expired", "pending", "rejected")),
-            "evidence_upload_id": INT_NULL,
+            "id": base.INT,
+            "employee_id": base.INT,
+            "course": base.S,
+            "completed_on": base.DATE,
+            "expires_on": base.DATE_NULL,
+            "score": {**base.S_NULL, "description": "A decimal string."},
+            "verification": base.enum(("verified", "pending", "rejected")),
+            "status": base.enum(("valid", "expiring", "expired", "pending", "rejected")),
+            "evidence_upload_id": base.INT_NULL,
         },
         ["id", "course", "completed_on", "expires_on", "status"],
     ),
-    "TrainingRecordInput": obj(
-        {"course": CODE, "completed_on": DATE, "score": {"type": ["number", "string", "null"]}},
+    "TrainingRecordInput": base.obj(
+        {
+            "course": base.CODE,
+            "completed_on": base.DATE,
+            "score": {"type": ["number", "string", "null"]},
+        },
         ["course", "completed_on"],
     ),
-    "TrainingRecordPage": page("TrainingRecord"),
-    "CompetencyRating": obj(
+    "TrainingRecordPage": base.page("TrainingRecord"),
+    "CompetencyRating": base.obj(
         {
-            "id": INT,
-            "employee_id": INT,
-            "competency": S,
-            "level": INT,
-            "rated_on": DATE,
-            "source": enum(RATING_SOURCES),
-            "evidence": S_NULL,
-            "counts": {**B, "description": "false for self-ratings: shown, never counted"},
+            "id": base.INT,
+            "employee_id": base.INT,
+            "competency": base.S,
+            "level": base.INT,
+            "rated_on": base.DATE,
+            "source": base.enum(RATING_SOURCES),
+            "evidence": base.S_NULL,
+            "counts": {**base.B, "description": "false for self-ratings: shown, never counted"},
         },
         ["id", "competency", "level", "rated_on", "source"],
     ),
-    "CompetencyRatingInput": obj(
+    "CompetencyRatingInput": base.obj(
         {
-            "competency": CODE,
-            "level": {**INT, "minimum": 0, "maximum": 5},
-            "rated_on": DATE,
-            "source": enum(("manager", "assessor", "self")),
-            "evidence": S_NULL,
+            "competency": base.CODE,
+            "level": {**base.INT, "minimum": 0, "maximum": 5},
+            "rated_on": base.DATE,
+            "source": base.enum(("manager", "assessor", "self")),
+            "evidence": base.S_NULL,
         },
         ["competency", "level", "rated_on", "source"],
     ),
-    "CompetencyRatingPage": page("CompetencyRating"),
-    "BackgroundCheck": obj(
+    "CompetencyRatingPage": base.page("CompetencyRating"),
+    "BackgroundCheck": base.obj(
         {
-            "id": INT,
-            "employee_id": INT,
-            "type": S,
+            "id": base.INT,
+            "employee_id": base.INT,
+            "type": base.S,
             "status": {
-                **enum((*CHECK_STATUSES, "expired")),
+                **base.enum((*CHECK_STATUSES, "expired")),
                 "description": "Managers see only this word (docs/RULES.md data minimisation).",
             },
-            "recorded_status": enum(CHECK_STATUSES),
-            "consent_signed_on": DATE,
-            "consent_form_version": S,
-            "requested_on": DATE,
-            "vendor": S_NULL,
-            "completed_on": DATE_NULL,
-            "valid_until": DATE_NULL,
-            "findings": S_NULL,
-            "pre_adverse_notice_on": DATE_NULL,
-            "final_notice_on": DATE_NULL,
-            "earliest_final_notice_on": DATE_NULL,
+            "recorded_status": base.enum(CHECK_STATUSES),
+            "consent_signed_on": base.DATE,
+            "consent_form_version": base.S,
+            "requested_on": base.DATE,
+            "vendor": base.S_NULL,
+            "completed_on": base.DATE_NULL,
+            "valid_until": base.DATE_NULL,
+            "findings": base.S_NULL,
+            "pre_adverse_notice_on": base.DATE_NULL,
+            "final_notice_on": base.DATE_NULL,
+            "earliest_final_notice_on": base.DATE_NULL,
         },
         ["id", "employee_id", "type", "status"],
     ),
-    "BackgroundCheckInput": obj(
+    "BackgroundCheckInput": base.obj(
         {
-            "type": CODE,
-            "consent_signed_on": DATE,
-            "consent_form_version": S,
-            "requested_on": {**DATE, "description": "Defaults to today."},
-            "status": {**enum(CHECK_STATUSES), "default": "requested"},
-            "completed_on": DATE_NULL,
-            "findings": S_NULL,
-            "vendor": S_NULL,
+            "type": base.CODE,
+            "consent_signed_on": base.DATE,
+            "consent_form_version": base.S,
+            "requested_on": {**base.DATE, "description": "Defaults to today."},
+            "status": {**base.enum(CHECK_STATUSES), "default": "requested"},
+            "completed_on": base.DATE_NULL,
+            "findings": base.S_NULL,
+            "vendor": base.S_NULL,
         },
         ["type", "consent_signed_on", "consent_form_version"],
     ),
-    "BackgroundCheckPatch": obj(
+    "BackgroundCheckPatch": base.obj(
         {
-            "status": enum(CHECK_STATUSES),
-            "completed_on": DATE_NULL,
-            "findings": S_NULL,
-            "vendor": S_NULL,
+            "status": base.enum(CHECK_STATUSES),
+            "completed_on": base.DATE_NULL,
+            "findings": base.S_NULL,
+            "vendor": base.S_NULL,
         }
     ),
-    "AdverseActionInput": obj(
-        {"notice": enum(("pre_adverse", "final")), "notice_on": DATE},
+    "AdverseActionInput": base.obj(
+        {"notice": base.enum(("pre_adverse", "final")), "notice_on": base.DATE},
         ["notice", "notice_on"],
     ),
-    "BackgroundCheckPage": page("BackgroundCheck"),
-    "RaterGroup": obj(
+    "BackgroundCheckPage": base.page("BackgroundCheck"),
+    "RaterGroup": base.obj(
         {
-            "rater_group": enum(RATER_GROUPS),
-            "responses": INT,
-            "shown": {**B, "description": "false below the group's minimum: hidden, excluded"},
-            "minimum": INT,
-            "mean": NUM_NULL,
-            "dimension_means": {"type": ["object", "null"], "additionalProperties": NUM},
-            "counted": B,
+            "rater_group": base.enum(RATER_GROUPS),
+            "responses": base.INT,
+            "shown": {**base.B, "description": "false below the group's minimum: hidden, excluded"},
+            "minimum": base.INT,
+            "mean": base.NUM_NULL,
+            "dimension_means": {"type": ["object", "null"], "additionalProperties": base.NUM},
+            "counted": base.B,
         },
         ["rater_group", "responses", "shown"],
     ),
-    "Assessment": obj(
+    "Assessment": base.obj(
         {
-            "id": INT,
-            "employee_id": INT,
-            "instrument": S,
-            "kind": enum(INSTRUMENT_KINDS),
-            "conducted_on": DATE,
-            "overall": NUM_NULL,
+            "id": base.INT,
+            "employee_id": base.INT,
+            "instrument": base.S,
+            "kind": base.enum(INSTRUMENT_KINDS),
+            "conducted_on": base.DATE,
+            "overall": base.NUM_NULL,
             "groups": {
                 "type": "array",
-                "items": ref("RaterGroup"),
+                "items": base.ref("RaterGroup"),
                 "description": "360 only: group results, never a rater",
             },
             "scores": {**SCORES, "description": "test and assessment centre only"},
         },
         ["id", "instrument", "kind", "conducted_on", "overall"],
     ),
-    "AssessmentInput": obj(
+    "AssessmentInput": base.obj(
         {
-            "instrument": CODE,
-            "conducted_on": DATE,
+            "instrument": base.CODE,
+            "conducted_on": base.DATE,
             "responses": {
                 "type": "array",
                 "description": "A 360: one item per response, without the rater's identity.",
-                "items": obj({"rater_group": enum(RATER_GROUPS), "scores": SCORES}),
+                "items": base.obj({"rater_group": base.enum(RATER_GROUPS), "scores": SCORES}),
             },
             "scores": {**SCORES, "description": "A test or assessment centre."},
         },
         ["instrument", "conducted_on"],
     ),
-    "AssessmentPage": page("Assessment"),
-    "Education": obj(
+    "AssessmentPage": base.page("Assessment"),
+    "Education": base.obj(
         {
-            "id": INT,
-            "employee_id": INT,
-            "qualification": S,
-            "institution": S,
-            "completed_on": DATE,
-            "tuition_request_id": INT_NULL,
+            "id": base.INT,
+            "employee_id": base.INT,
+            "qualification": base.S,
+            "institution": base.S,
+            "completed_on": base.DATE,
+            "tuition_request_id": base.INT_NULL,
         },
         ["id", "qualification", "institution", "completed_on"],
     ),
-    "EducationInput": obj(
+    "EducationInput": base.obj(
         {
-            "qualification": CODE,
-            "institution": S,
-            "completed_on": DATE,
-            "tuition_request_id": INT_NULL,
+            "qualification": base.CODE,
+            "institution": base.S,
+            "completed_on": base.DATE,
+            "tuition_request_id": base.INT_NULL,
         },
         ["qualification", "institution", "completed_on"],
     ),
-    "EducationPage": page("Education"),
-    "TalentReview": obj(
+    "EducationPage": base.page("Education"),
+    "TalentReview": base.obj(
         {
-            "id": INT,
-            "employee_id": INT,
-            "period": S,
-            "performance": INT,
-            "potential": INT,
-            "box": S,
-            "notes": S_NULL,
+            "id": base.INT,
+            "employee_id": base.INT,
+            "period": base.S,
+            "performance": base.INT,
+            "potential": base.INT,
+            "box": base.S,
+            "notes": base.S_NULL,
         }
     ),
-    "RoleHistory": obj({"role": S, "started_on": DATE, "ended_on": DATE_NULL, "note": S_NULL}),
-    "Records": obj(
+    "RoleHistory": base.obj(
+        {"role": base.S, "started_on": base.DATE, "ended_on": base.DATE_NULL, "note": base.S_NULL}
+    ),
+    "Records": base.obj(
         {
-            "employee": ref("Employee"),
+            "employee": base.ref("Employee"),
             "visible": {
                 "type": "array",
-                "items": S,
+                "items": base.S,
                 "description": "The aspects the caller may see; sections not listed are left "
                 "out of the answer.",
             },
-            "role_history": {"type": "array", "items": ref("RoleHistory")},
-            "training_records": {"type": "array", "items": ref("TrainingRecord")},
-            "competency_ratings": {"type": "array", "items": ref("CompetencyRating")},
-            "background_checks": {"type": "array", "items": ref("BackgroundCheck")},
-            "assessments": {"type": "array", "items": ref("Assessment")},
-            "talent_reviews": {"type": "array", "items": ref("TalentReview")},
-            "education": {"type": "array", "items": ref("Education")},
-            "tuition_requests": {"type": "array", "items": ref("TuitionRequest")},
+            "role_history": {"type": "array", "items": base.ref("RoleHistory")},
+            "training_records": {"type": "array", "items": base.ref("TrainingRecord")},
+            "competency_ratings": {"type": "array", "items": base.ref("CompetencyRating")},
+            "background_checks": {"type": "array", "items": base.ref("BackgroundCheck")},
+            "assessments": {"type": "array", "items": base.ref("Assessment")},
+            "talent_reviews": {"type": "array", "items": base.ref("TalentReview")},
+            "education": {"type": "array", "items": base.ref("Education")},
+            "tuition_requests": {"type": "array", "items": base.ref("TuitionRequest")},
         },
         ["employee", "visible", "role_history"],
     ),
