@@ -144,31 +144,28 @@ def competency_ratings(employee: models.Employee) -> Select:
     )
 
 
+def _newest_first(employee: models.Employee, model: Any, dated: Any) -> Select:
+    """``model``'s rows of ``employee``, the latest ``dated`` first (then the newest id)."""
+    return (
+        select(model)
+        .where(model.employee_id == employee.id)
+        .order_by(dated.desc(), model.id.desc())
+    )
+
+
 def background_checks(employee: models.Employee) -> Select:
     """A person's background checks, newest first."""
-    return (
-        select(models.BackgroundCheck)
-        .where(models.BackgroundCheck.employee_id == employee.id)
-        .order_by(models.BackgroundCheck.requested_on.desc(), models.BackgroundCheck.id.desc())
-    )
+    return _newest_first(employee, models.BackgroundCheck, models.BackgroundCheck.requested_on)
 
 
 def assessments(employee: models.Employee) -> Select:
     """A person's leadership assessments, newest first."""
-    return (
-        select(models.Assessment)
-        .where(models.Assessment.employee_id == employee.id)
-        .order_by(models.Assessment.conducted_on.desc(), models.Assessment.id.desc())
-    )
+    return _newest_first(employee, models.Assessment, models.Assessment.conducted_on)
 
 
 def education(employee: models.Employee) -> Select:
     """A person's completed qualifications, newest first."""
-    return (
-        select(models.EducationRecord)
-        .where(models.EducationRecord.employee_id == employee.id)
-        .order_by(models.EducationRecord.completed_on.desc(), models.EducationRecord.id.desc())
-    )
+    return _newest_first(employee, models.EducationRecord, models.EducationRecord.completed_on)
 
 
 def responses_of(assessment_ids: list[int]) -> dict[int, list[models.AssessmentResponse]]:
