@@ -30,10 +30,7 @@ def _number(value: Decimal | None) -> float | None:
 
 def employee_to_dict(employee: models.Employee) -> dict[str, Any]:
     return {
-        "id": employee.id,
-        "employee_no": employee.employee_no,
-        "name": employee.name,
-        "email": employee.email,
+        **attributes(employee, "id", "employee_no", "name", "email"),
         "hire_date": _iso(employee.hire_date),
         "role": employee.job_role.code if employee.job_role else None,
         "role_since": _iso(employee.role_since),
