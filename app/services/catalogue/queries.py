@@ -21,6 +21,14 @@ from app.services.catalogue.kinds import KINDS, EntryKind, kind_of
 # =============================================================================== lists
 
 
+def _searched(stmt: Select, q: str | None, *columns: Any) -> Select:
+    """``stmt`` narrowed, when ``q`` is given, to rows where any column contains it (any case)."""
+    if not q:
+        return stmt
+    like = f"%{q.strip().lower()}%"
+    return stmt.where(or_(*(func.lower(column).like(like) for column in columns)))
+
+
 SORTS: dict[str, dict[str, Any]] = {
     "competency": {
         "code": models.Competency.code,
@@ -76,14 +84,7 @@ def list_query(
     model = spec.model
     stmt = select(model)
     q, category = clean_search(q), clean_search(category, 80)
-    if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(model.code).like(like),
-                func.lower(getattr(model, spec.name_attr)).like(like),
-            )
-        )
+    stmt = _searched(stmt, q, model.code, getattr(model, spec.name_attr))
     if status == "active" or status is None:
         stmt = stmt.where(model.retired.is_(False))
     elif status == "retired":
@@ -131,15 +132,13 @@ def session_query(
         models.Course, models.CourseSession.course_id == models.Course.id
     )
     q, course = clean_search(q), clean_search(course, CODE_MAX)
-    if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(models.Course.code).like(like),
-                func.lower(models.Course.title).like(like),
-                func.lower(func.coalesce(models.CourseSession.location, "")).like(like),
-            )
-        )
+    stmt = _searched(
+        stmt,
+        q,
+        models.Course.code,
+        models.Course.title,
+        func.coalesce(models.CourseSession.location, ""),
+    )
     if course:
         stmt = stmt.where(models.Course.code == course.strip().upper())
     if on is not None and when == "upcoming":
@@ -170,16 +169,9 @@ def ladder_query(q: str | None = None, order: Any = None) -> Select:
         .join(_TO_ROLE, models.LadderEdge.to_role_id == _TO_ROLE.c.id)
     )
     q = clean_search(q)
-    if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(_FROM_ROLE.c.code).like(like),
-                func.lower(_FROM_ROLE.c.title).like(like),
-                func.lower(_TO_ROLE.c.code).like(like),
-                func.lower(_TO_ROLE.c.title).like(like),
-            )
-        )
+    stmt = _searched(
+        stmt, q, _FROM_ROLE.c.code, _FROM_ROLE.c.title, _TO_ROLE.c.code, _TO_ROLE.c.title
+    )
     if order is None:
         return stmt
     return stmt.order_by(*(order if isinstance(order, tuple) else (order,)), models.LadderEdge.id)
