@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select, or_
 
 from app.models import Employee
 
@@ -21,3 +21,9 @@ def with_placement(
     if manager is not None:
         stmt = stmt.outerjoin(manager, manager.id == Employee.manager_id)
     return stmt
+
+
+def contains_any(text: str, *columns: Any) -> ColumnElement[bool]:
+    """Any of ``columns`` contains ``text`` (case-insensitive ``ILIKE``)."""
+    like = f"%{text}%"
+    return or_(*(column.ilike(like) for column in columns))

@@ -24,6 +24,7 @@ from app.models import (
     TuitionRequest,
     User,
 )
+from app.services.joins import contains_any
 
 EMPLOYEE_SORTS = {
     "name": Employee.name,
@@ -52,13 +53,8 @@ def employee_list_query(
     if visible is not None:
         stmt = stmt.where(visible)
     if q:
-        like = f"%{q.strip().lower()}%"
         stmt = stmt.where(
-            or_(
-                Employee.name.ilike(like),
-                Employee.email.ilike(like),
-                Employee.employee_no.ilike(like),
-            )
+            contains_any(q.strip().lower(), Employee.name, Employee.email, Employee.employee_no)
         )
     if role:
         stmt = stmt.where(JobRole.code == role)

@@ -5,21 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from app import models
 from app.extensions import db
-from app.models import (
-    CheckType,
-    Competency,
-    Course,
-    CourseGrant,
-    CoursePrerequisite,
-    CourseSession,
-    Department,
-    Instrument,
-    JobRole,
-    LadderEdge,
-    QualificationType,
-    Requirement,
-)
 from app.seed.demo.base import SeederBase
 from app.seed.demo.data import (
     CHECK_TYPES,
@@ -60,10 +47,10 @@ class CatalogueSeeder(SeederBase):
 
     def _competencies_and_courses(self) -> None:
         for code, name, category in COMPETENCIES:
-            self.comp[code] = Competency(code=code, name=name, category=category)
+            self.comp[code] = models.Competency(code=code, name=name, category=category)
         db.session.add_all(self.comp.values())
         for code, title, category, hours, cost, validity, _prereq, _grants in COURSES:
-            self.course[code] = Course(
+            self.course[code] = models.Course(
                 code=code,
                 title=title,
                 category=category,
@@ -79,13 +66,13 @@ class CatalogueSeeder(SeederBase):
         for code, *_rest, prereqs, grants in COURSES:
             for p in prereqs:
                 db.session.add(
-                    CoursePrerequisite(
+                    models.CoursePrerequisite(
                         course_id=self.course[code].id, prerequisite_id=self.course[p].id
                     )
                 )
             for comp, level in grants:
                 db.session.add(
-                    CourseGrant(
+                    models.CourseGrant(
                         course_id=self.course[code].id,
                         competency_id=self.comp[comp].id,
                         level=level,
@@ -96,7 +83,7 @@ class CatalogueSeeder(SeederBase):
         for code, runs in SESSIONS.items():
             for start, length, seats in runs:
                 db.session.add(
-                    CourseSession(
+                    models.CourseSession(
                         course_id=self.course[code].id,
                         starts_on=self.d(start),
                         ends_on=self.d(start + length),
@@ -107,17 +94,17 @@ class CatalogueSeeder(SeederBase):
 
     def _checks_instruments_roles(self) -> None:
         for code, name, rescreen, turnaround in CHECK_TYPES:
-            self.check[code] = CheckType(
+            self.check[code] = models.CheckType(
                 code=code, name=name, rescreen_months=rescreen, turnaround_days=turnaround
             )
-        self.instr["LEAD-360"] = Instrument(
+        self.instr["LEAD-360"] = models.Instrument(
             code="LEAD-360",
             name="Leadership 360 feedback",
             kind="360",
             dimensions=["Leadership", "Communication", "Coaching", "Integrity"],
             validity_months=24,
         )
-        self.instr["L3-AC"] = Instrument(
+        self.instr["L3-AC"] = models.Instrument(
             code="L3-AC",
             name="Manager assessment centre",
             kind="assessment_centre",
@@ -125,9 +112,9 @@ class CatalogueSeeder(SeederBase):
             validity_months=24,
         )
         for code, name in QUALIFICATIONS:
-            self.qual[code] = QualificationType(code=code, name=name)
+            self.qual[code] = models.QualificationType(code=code, name=name)
         for code, title, level, limit in ROLES:
-            self.role[code] = JobRole(
+            self.role[code] = models.JobRole(
                 code=code, title=title, level=level, financial_authority_limit=Decimal(limit)
             )
         db.session.add_all(
@@ -140,9 +127,11 @@ class CatalogueSeeder(SeederBase):
             for position, row in enumerate(reqs):
                 db.session.add(self._requirement(role_code, position, row))
 
-    def _requirement(self, role_code: str, position: int, row: RequirementRow) -> Requirement:
+    def _requirement(
+        self, role_code: str, position: int, row: RequirementRow
+    ) -> models.Requirement:
         kind, target, threshold, mandatory, weight = row
-        req = Requirement(
+        req = models.Requirement(
             job_role_id=self.role[role_code].id,
             kind=kind,
             mandatory=mandatory,
@@ -165,20 +154,20 @@ class CatalogueSeeder(SeederBase):
 
     def _ladder_and_departments(self) -> None:
         db.session.add(
-            LadderEdge(
+            models.LadderEdge(
                 from_role_id=self.role["L1-CSR"].id,
                 to_role_id=self.role["L2-CSS"].id,
                 typical_months=24,
             )
         )
         db.session.add(
-            LadderEdge(
+            models.LadderEdge(
                 from_role_id=self.role["L2-CSS"].id,
                 to_role_id=self.role["L3-CSM"].id,
                 typical_months=36,
             )
         )
         for code, name in DEPARTMENTS:
-            self.dept[code] = Department(code=code, name=name)
+            self.dept[code] = models.Department(code=code, name=name)
         db.session.add_all(self.dept.values())
         db.session.flush()

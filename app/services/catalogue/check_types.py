@@ -6,8 +6,8 @@ from typing import Any
 
 from app.models import CheckType
 from app.services.catalogue.errors import write
-from app.services.catalogue.kinds import add_entry, get_check_type
-from app.services.catalogue.parsing import UNSET, Fields, assign, kept
+from app.services.catalogue.kinds import create_checked, get_check_type, update_checked
+from app.services.catalogue.parsing import UNSET, Fields
 
 
 def _check_type_values(
@@ -29,11 +29,9 @@ def create_check_type(
     code: Any, name: Any, rescreen_months: Any = 36, turnaround_days: Any = 14
 ) -> CheckType:
     """A background-check type (docs/RULES.md: rescreen default 36 months, turnaround 14 days)."""
-    fields = Fields()
-    clean_code = fields.code("code", code)
-    values = _check_type_values(fields, name, rescreen_months, turnaround_days)
-    fields.raise_if_any("Check the check type's fields.")
-    return add_entry("check_type", clean_code, **values)
+    return create_checked(
+        "check_type", code, "check type", _check_type_values, name, rescreen_months, turnaround_days
+    )
 
 
 @write
@@ -41,11 +39,11 @@ def update_check_type(
     code: str, *, name: Any = UNSET, rescreen_months: Any = UNSET, turnaround_days: Any = UNSET
 ) -> CheckType:
     """Edit a check type; a new rescreen period applies to checks completed from now on."""
-    check_type = get_check_type(code)
-    fields = Fields()
-    given = kept(
-        check_type, name=name, rescreen_months=rescreen_months, turnaround_days=turnaround_days
+    return update_checked(
+        get_check_type(code),
+        "check type",
+        _check_type_values,
+        name=name,
+        rescreen_months=rescreen_months,
+        turnaround_days=turnaround_days,
     )
-    values = _check_type_values(fields, **given)
-    fields.raise_if_any("Check the check type's fields.")
-    return assign(check_type, values)

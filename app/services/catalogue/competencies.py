@@ -6,8 +6,8 @@ from typing import Any
 
 from app.models import Competency
 from app.services.catalogue.errors import write
-from app.services.catalogue.kinds import add_entry, get_competency
-from app.services.catalogue.parsing import UNSET, Fields, assign, kept
+from app.services.catalogue.kinds import create_checked, get_competency, update_checked
+from app.services.catalogue.parsing import UNSET, Fields
 
 
 def _competency_fields(
@@ -32,20 +32,20 @@ def create_competency(
     code: Any, name: Any, category: Any = "general", description: Any = None
 ) -> Competency:
     """A competency rated on the OPM 0-5 scale (docs/RULES.md Competencies)."""
-    fields = Fields()
-    clean_code = fields.code("code", code)
-    values = _competency_fields(fields, name, category, description)
-    fields.raise_if_any("Check the competency's fields.")
-    return add_entry("competency", clean_code, **values)
+    return create_checked(
+        "competency", code, "competency", _competency_fields, name, category, description
+    )
 
 
 @write
 def update_competency(
     code: str, *, name: Any = UNSET, category: Any = UNSET, description: Any = UNSET
 ) -> Competency:
-    competency = get_competency(code)
-    fields = Fields()
-    given = kept(competency, name=name, category=category, description=description)
-    values = _competency_fields(fields, **given)
-    fields.raise_if_any("Check the competency's fields.")
-    return assign(competency, values)
+    return update_checked(
+        get_competency(code),
+        "competency",
+        _competency_fields,
+        name=name,
+        category=category,
+        description=description,
+    )

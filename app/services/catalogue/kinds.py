@@ -6,7 +6,7 @@ retired entry still resolves by its code, but new references to it are refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from app.models import (
     QualificationType,
 )
 from app.services.catalogue.errors import DuplicateEntry, UnknownEntry
-from app.services.catalogue.parsing import Fields
+from app.services.catalogue.parsing import Fields, assign, kept
 
 STATUSES = ("active", "retired", "all")
 
@@ -226,3 +226,24 @@ def add_entry(kind: str, code: str | None, /, **values: Any) -> Any:
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def create_checked(
+    kind: str, code: Any, subject: str, check: Callable[..., dict[str, Any]], *given: Any
+) -> Any:
+    """A new entry of ``kind`` from what ``check`` accepts of ``given``, flushed."""
+    fields = Fields()
+    clean_code = fields.code("code", code)
+    values = check(fields, *given)
+    fields.raise_if_any(f"Check the {subject}'s fields.")
+    return add_entry(kind, clean_code, **values)
+
+
+def update_checked(
+    entry: Any, subject: str, check: Callable[..., dict[str, Any]], **given: Any
+) -> Any:
+    """``entry`` with ``check``'s values of ``given`` (a field left UNSET keeps its value)."""
+    fields = Fields()
+    values = check(fields, **kept(entry, **given))
+    fields.raise_if_any(f"Check the {subject}'s fields.")
+    return assign(entry, values)

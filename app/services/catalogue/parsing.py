@@ -56,81 +56,27 @@ class Fields(FieldErrors):
 
         super().raise_if_any(many, kind or InvalidEntry)
 
-    def text(  # type: ignore[override]
-        self,
-        name: str,
-        value: Any,
-        label: str,
-        *,
-        required: bool = True,
-        max_length: int = 200,
-        default: str | None = None,
-        multiline: bool = False,
+    def text(
+        self, name: str, value: Any, label: str, *, max_length: int = 200, **options: Any
     ) -> str | None:
         if value is not None and not isinstance(value, str):
             self.add(name, f"{label} must be text.")
             return None
-        text = super().text(
-            name,
-            value,
-            label,
-            required=required,
-            max_length=UNLIMITED,
-            default=default,
-            multiline=multiline,
-            missing=f"Enter a {label.lower()}.",
-        )
+        missing = f"Enter a {label.lower()}."
+        text = super().text(name, value, label, max_length=UNLIMITED, missing=missing, **options)
         if text is not None and len(text) > max_length:
             self.add(name, f"{label} has at most {max_length} characters.")
             return None
         return text
 
-    def integer(  # type: ignore[override]
-        self,
-        name: str,
-        value: Any,
-        label: str,
-        *,
-        minimum: int | None = None,
-        maximum: int | None = None,
-        required: bool = True,
-    ) -> int | None:
-        return super().integer(
-            name,
-            value,
-            label,
-            minimum=minimum,
-            maximum=maximum,
-            required=required,
-            missing=f"Enter {label.lower()}.",
-        )
+    def integer(self, name: str, value: Any, label: str, **options: Any) -> int | None:
+        return super().integer(name, value, label, missing=f"Enter {label.lower()}.", **options)
 
-    def decimal(  # type: ignore[override]
-        self,
-        name: str,
-        value: Any,
-        label: str,
-        *,
-        minimum: Decimal | None = None,
-        maximum: Decimal | None = None,
-        places: int = 2,
-        required: bool = True,
-        strictly_above: Decimal | None = None,
-    ) -> Decimal | None:
+    def decimal(self, name: str, value: Any, label: str, **options: Any) -> Decimal | None:
         if isinstance(value, bool):
             self.add(name, f"{label} must be a number.")
             return None
-        return super().decimal(
-            name,
-            value,
-            label,
-            minimum=minimum,
-            maximum=maximum,
-            places=places,
-            required=required,
-            strictly_above=strictly_above,
-            missing=f"Enter {label.lower()}.",
-        )
+        return super().decimal(name, value, label, missing=f"Enter {label.lower()}.", **options)
 
     def money(  # type: ignore[override]
         self, name: str, value: Any, label: str, *, required: bool = True

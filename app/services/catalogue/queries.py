@@ -13,64 +13,54 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from app import models
 from app.extensions import db
 from app.kernel.fields import CODE_MAX, clean_search
-from app.models import (
-    Assessment,
-    BackgroundCheck,
-    CheckType,
-    Competency,
-    CompetencyRating,
-    Completion,
-    Course,
-    CourseGrant,
-    CoursePrerequisite,
-    CourseSession,
-    EducationRecord,
-    Employee,
-    Instrument,
-    JobRole,
-    LadderEdge,
-    QualificationType,
-    Requirement,
-)
 from app.services.catalogue.kinds import KINDS, EntryKind, kind_of
 
 # =============================================================================== lists
 
 
+def _searched(stmt: Select, q: str | None, *columns: Any) -> Select:
+    """``stmt`` narrowed, when ``q`` is given, to rows where any column contains it (any case)."""
+    if not q:
+        return stmt
+    like = f"%{q.strip().lower()}%"
+    return stmt.where(or_(*(func.lower(column).like(like) for column in columns)))
+
+
 SORTS: dict[str, dict[str, Any]] = {
     "competency": {
-        "code": Competency.code,
-        "name": Competency.name,
-        "category": Competency.category,
+        "code": models.Competency.code,
+        "name": models.Competency.name,
+        "category": models.Competency.category,
     },
     "course": {
-        "code": Course.code,
-        "title": Course.title,
-        "category": Course.category,
-        "hours": Course.hours,
-        "cost": Course.cost,
-        "validity": Course.validity_months,
+        "code": models.Course.code,
+        "title": models.Course.title,
+        "category": models.Course.category,
+        "hours": models.Course.hours,
+        "cost": models.Course.cost,
+        "validity": models.Course.validity_months,
     },
     "check_type": {
-        "code": CheckType.code,
-        "name": CheckType.name,
-        "rescreen": CheckType.rescreen_months,
-        "turnaround": CheckType.turnaround_days,
+        "code": models.CheckType.code,
+        "name": models.CheckType.name,
+        "rescreen": models.CheckType.rescreen_months,
+        "turnaround": models.CheckType.turnaround_days,
     },
     "instrument": {
-        "code": Instrument.code,
-        "name": Instrument.name,
-        "kind": Instrument.kind,
-        "validity": Instrument.validity_months,
+        "code": models.Instrument.code,
+        "name": models.Instrument.name,
+        "kind": models.Instrument.kind,
+        "validity": models.Instrument.validity_months,
     },
-    "qualification": {"code": QualificationType.code, "name": QualificationType.name},
+    "qualification": {"code": models.QualificationType.code, "name": models.QualificationType.name},
     "role": {
-        "code": JobRole.code,
-        "title": JobRole.title,
-        "level": JobRole.level,
-        "limit": JobRole.financial_authority_limit,
+        "code": models.JobRole.code,
+        "title": models.JobRole.title,
+        "level": models.JobRole.level,
+        "limit": models.JobRole.financial_authority_limit,
     },
 }
 
@@ -94,14 +84,7 @@ def list_query(
     model = spec.model
     stmt = select(model)
     q, category = clean_search(q), clean_search(category, 80)
-    if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(model.code).like(like),
-                func.lower(getattr(model, spec.name_attr)).like(like),
-            )
-        )
+    stmt = _searched(stmt, q, model.code, getattr(model, spec.name_attr))
     if status == "active" or status is None:
         stmt = stmt.where(model.retired.is_(False))
     elif status == "retired":
@@ -109,13 +92,13 @@ def list_query(
     if category and hasattr(model, "category"):
         stmt = stmt.where(model.category == category)
     if instrument_kind and kind == "instrument":
-        stmt = stmt.where(Instrument.kind == instrument_kind)
+        stmt = stmt.where(models.Instrument.kind == instrument_kind)
     if level is not None and kind == "role":
-        stmt = stmt.where(JobRole.level == level)
+        stmt = stmt.where(models.JobRole.level == level)
     if kind == "course" and expires == "yes":
-        stmt = stmt.where(Course.validity_months.is_not(None))
+        stmt = stmt.where(models.Course.validity_months.is_not(None))
     elif kind == "course" and expires == "no":
-        stmt = stmt.where(Course.validity_months.is_(None))
+        stmt = stmt.where(models.Course.validity_months.is_(None))
     return stmt if order is None else stmt.order_by(order, model.id)
 
 
@@ -126,10 +109,10 @@ def categories(kind: str) -> list[str]:
 
 
 SESSION_SORTS: dict[str, Any] = {
-    "starts_on": CourseSession.starts_on,
-    "ends_on": CourseSession.ends_on,
-    "course": Course.code,
-    "seats": CourseSession.seats,
+    "starts_on": models.CourseSession.starts_on,
+    "ends_on": models.CourseSession.ends_on,
+    "course": models.Course.code,
+    "seats": models.CourseSession.seats,
 }
 
 
@@ -145,34 +128,34 @@ def session_query(
 
     ``order`` (a column of SESSION_SORTS) orders them, ties by id.
     """
-    stmt = select(CourseSession).join(Course, CourseSession.course_id == Course.id)
+    stmt = select(models.CourseSession).join(
+        models.Course, models.CourseSession.course_id == models.Course.id
+    )
     q, course = clean_search(q), clean_search(course, CODE_MAX)
-    if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Course.code).like(like),
-                func.lower(Course.title).like(like),
-                func.lower(func.coalesce(CourseSession.location, "")).like(like),
-            )
-        )
+    stmt = _searched(
+        stmt,
+        q,
+        models.Course.code,
+        models.Course.title,
+        func.coalesce(models.CourseSession.location, ""),
+    )
     if course:
-        stmt = stmt.where(Course.code == course.strip().upper())
+        stmt = stmt.where(models.Course.code == course.strip().upper())
     if on is not None and when == "upcoming":
-        stmt = stmt.where(CourseSession.ends_on >= on)
+        stmt = stmt.where(models.CourseSession.ends_on >= on)
     elif on is not None and when == "past":
-        stmt = stmt.where(CourseSession.ends_on < on)
+        stmt = stmt.where(models.CourseSession.ends_on < on)
     if not include_cancelled:
-        stmt = stmt.where(CourseSession.cancelled.is_(False))
-    return stmt if order is None else stmt.order_by(order, CourseSession.id)
+        stmt = stmt.where(models.CourseSession.cancelled.is_(False))
+    return stmt if order is None else stmt.order_by(order, models.CourseSession.id)
 
 
-_FROM_ROLE = JobRole.__table__.alias("from_role")
-_TO_ROLE = JobRole.__table__.alias("to_role")
+_FROM_ROLE = models.JobRole.__table__.alias("from_role")
+_TO_ROLE = models.JobRole.__table__.alias("to_role")
 LADDER_SORTS: dict[str, Any] = {
     "from": _FROM_ROLE.c.level,
     "to": _TO_ROLE.c.level,
-    "months": LadderEdge.typical_months,
+    "months": models.LadderEdge.typical_months,
 }
 
 
@@ -180,25 +163,18 @@ def ladder_query(q: str | None = None, order: Any = None) -> Select:
     """Ladder edges joined to both roles, searched by either role; ``order`` (a column of
     LADDER_SORTS, or several) orders them, ties by id."""
     stmt = (
-        select(LadderEdge)
-        .options(joinedload(LadderEdge.from_role), joinedload(LadderEdge.to_role))
-        .join(_FROM_ROLE, LadderEdge.from_role_id == _FROM_ROLE.c.id)
-        .join(_TO_ROLE, LadderEdge.to_role_id == _TO_ROLE.c.id)
+        select(models.LadderEdge)
+        .options(joinedload(models.LadderEdge.from_role), joinedload(models.LadderEdge.to_role))
+        .join(_FROM_ROLE, models.LadderEdge.from_role_id == _FROM_ROLE.c.id)
+        .join(_TO_ROLE, models.LadderEdge.to_role_id == _TO_ROLE.c.id)
     )
     q = clean_search(q)
-    if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(_FROM_ROLE.c.code).like(like),
-                func.lower(_FROM_ROLE.c.title).like(like),
-                func.lower(_TO_ROLE.c.code).like(like),
-                func.lower(_TO_ROLE.c.title).like(like),
-            )
-        )
+    stmt = _searched(
+        stmt, q, _FROM_ROLE.c.code, _FROM_ROLE.c.title, _TO_ROLE.c.code, _TO_ROLE.c.title
+    )
     if order is None:
         return stmt
-    return stmt.order_by(*(order if isinstance(order, tuple) else (order,)), LadderEdge.id)
+    return stmt.order_by(*(order if isinstance(order, tuple) else (order,)), models.LadderEdge.id)
 
 
 @dataclass(frozen=True)
@@ -225,19 +201,21 @@ def upcoming_session_count(on: date) -> int:
     return (
         db.session.scalar(
             select(func.count()).where(
-                CourseSession.ends_on >= on, CourseSession.cancelled.is_(False)
+                models.CourseSession.ends_on >= on, models.CourseSession.cancelled.is_(False)
             )
         )
         or 0
     )
 
 
-def ladder_steps(role: JobRole) -> tuple[list[LadderEdge], list[LadderEdge]]:
+def ladder_steps(role: models.JobRole) -> tuple[list[models.LadderEdge], list[models.LadderEdge]]:
     """The ladder steps leading up from ``role`` and those reaching it."""
     edges = db.session.scalars(
-        select(LadderEdge)
-        .options(joinedload(LadderEdge.from_role), joinedload(LadderEdge.to_role))
-        .where(or_(LadderEdge.from_role_id == role.id, LadderEdge.to_role_id == role.id))
+        select(models.LadderEdge)
+        .options(joinedload(models.LadderEdge.from_role), joinedload(models.LadderEdge.to_role))
+        .where(
+            or_(models.LadderEdge.from_role_id == role.id, models.LadderEdge.to_role_id == role.id)
+        )
     ).all()
     up = sorted((e for e in edges if e.from_role_id == role.id), key=lambda e: e.to_role.code)
     down = sorted((e for e in edges if e.to_role_id == role.id), key=lambda e: e.from_role.code)
@@ -245,7 +223,7 @@ def ladder_steps(role: JobRole) -> tuple[list[LadderEdge], list[LadderEdge]]:
 
 
 def ladder_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(LadderEdge)) or 0
+    return db.session.scalar(select(func.count()).select_from(models.LadderEdge)) or 0
 
 
 @dataclass
@@ -264,29 +242,29 @@ def usage(kind: str, entry: Any) -> Usage:
     """The references to ``entry``, in a fixed handful of queries."""
     result = Usage()
     column = {
-        "competency": Requirement.competency_id,
-        "course": Requirement.course_id,
-        "check_type": Requirement.check_type_id,
-        "instrument": Requirement.instrument_id,
-        "qualification": Requirement.qualification_id,
+        "competency": models.Requirement.competency_id,
+        "course": models.Requirement.course_id,
+        "check_type": models.Requirement.check_type_id,
+        "instrument": models.Requirement.instrument_id,
+        "qualification": models.Requirement.qualification_id,
     }.get(kind)
     if column is not None:
         result.required_by = list(
             db.session.scalars(
-                select(JobRole.code)
-                .join(Requirement, Requirement.job_role_id == JobRole.id)
+                select(models.JobRole.code)
+                .join(models.Requirement, models.Requirement.job_role_id == models.JobRole.id)
                 .where(column == entry.id)
                 .distinct()
-                .order_by(JobRole.code)
+                .order_by(models.JobRole.code)
             )
         )
     count = {
-        "competency": (CompetencyRating, CompetencyRating.competency_id),
-        "course": (Completion, Completion.course_id),
-        "check_type": (BackgroundCheck, BackgroundCheck.check_type_id),
-        "instrument": (Assessment, Assessment.instrument_id),
-        "qualification": (EducationRecord, EducationRecord.qualification_id),
-        "role": (Employee, Employee.job_role_id),
+        "competency": (models.CompetencyRating, models.CompetencyRating.competency_id),
+        "course": (models.Completion, models.Completion.course_id),
+        "check_type": (models.BackgroundCheck, models.BackgroundCheck.check_type_id),
+        "instrument": (models.Assessment, models.Assessment.instrument_id),
+        "qualification": (models.EducationRecord, models.EducationRecord.qualification_id),
+        "role": (models.Employee, models.Employee.job_role_id),
     }[kind]
     number = db.session.scalar(
         select(func.count()).select_from(count[0]).where(count[1] == entry.id)
@@ -296,25 +274,31 @@ def usage(kind: str, entry: Any) -> Usage:
     else:
         result.records = number or 0
     if kind == "course":
-        prerequisite = Course.__table__.alias("dependent")
+        prerequisite = models.Course.__table__.alias("dependent")
         result.prerequisite_of = list(
             db.session.scalars(
                 select(prerequisite.c.code)
-                .join(CoursePrerequisite, CoursePrerequisite.course_id == prerequisite.c.id)
-                .where(CoursePrerequisite.prerequisite_id == entry.id)
+                .join(
+                    models.CoursePrerequisite,
+                    models.CoursePrerequisite.course_id == prerequisite.c.id,
+                )
+                .where(models.CoursePrerequisite.prerequisite_id == entry.id)
                 .order_by(prerequisite.c.code)
             )
         )
         result.sessions = (
-            db.session.scalar(select(func.count()).where(CourseSession.course_id == entry.id)) or 0
+            db.session.scalar(
+                select(func.count()).where(models.CourseSession.course_id == entry.id)
+            )
+            or 0
         )
     if kind == "competency":
         result.granted_by = list(
             db.session.scalars(
-                select(Course.code)
-                .join(CourseGrant, CourseGrant.course_id == Course.id)
-                .where(CourseGrant.competency_id == entry.id)
-                .order_by(Course.code)
+                select(models.Course.code)
+                .join(models.CourseGrant, models.CourseGrant.course_id == models.Course.id)
+                .where(models.CourseGrant.competency_id == entry.id)
+                .order_by(models.Course.code)
             )
         )
     return result

@@ -9,19 +9,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from app.models import (
-    CheckType,
-    Competency,
-    Course,
-    CourseGrant,
-    CoursePrerequisite,
-    CourseSession,
-    Instrument,
-    JobRole,
-    LadderEdge,
-    QualificationType,
-    Requirement,
-)
+from app import models
 from app.services.catalogue.kinds import REQUIREMENT_THRESHOLD, kind_of
 from app.services.catalogue.queries import LADDER_SORTS, ladder_query, list_query
 from app.services.shapes import attributes
@@ -29,17 +17,19 @@ from app.services.shapes import attributes
 # What a list's serializer reads, loaded once per page; entries reached through a reference
 # (a prerequisite, a required course) do not load their own collections, which the list never
 # shows, so the query count of a page does not depend on its rows (docs/DESIGN.md "Bulk first").
-_BARE_COURSE = (lazyload(Course.prerequisite_links), lazyload(Course.grants))
-_BARE_ROLE = (lazyload(JobRole.requirements),)
+_BARE_COURSE = (lazyload(models.Course.prerequisite_links), lazyload(models.Course.grants))
+_BARE_ROLE = (lazyload(models.JobRole.requirements),)
 LIST_LOADING: dict[str, tuple[Any, ...]] = {
     "course": (
-        selectinload(Course.prerequisite_links)
-        .joinedload(CoursePrerequisite.prerequisite)
+        selectinload(models.Course.prerequisite_links)
+        .joinedload(models.CoursePrerequisite.prerequisite)
         .options(*_BARE_COURSE),
-        selectinload(Course.grants).joinedload(CourseGrant.competency),
+        selectinload(models.Course.grants).joinedload(models.CourseGrant.competency),
     ),
     "role": (
-        selectinload(JobRole.requirements).joinedload(Requirement.course).options(*_BARE_COURSE),
+        selectinload(models.JobRole.requirements)
+        .joinedload(models.Requirement.course)
+        .options(*_BARE_COURSE),
     ),
 }
 
@@ -54,8 +44,8 @@ def serialized_list_query(kind: str, q: str | None, status: str | None) -> Selec
 def serialized_ladder_query(q: str | None) -> Select:
     """Ladder steps from the lowest roles up, each with both roles but not their requirements."""
     return ladder_query(q, order=(LADDER_SORTS["from"], LADDER_SORTS["to"])).options(
-        joinedload(LadderEdge.from_role).options(*_BARE_ROLE),
-        joinedload(LadderEdge.to_role).options(*_BARE_ROLE),
+        joinedload(models.LadderEdge.from_role).options(*_BARE_ROLE),
+        joinedload(models.LadderEdge.to_role).options(*_BARE_ROLE),
     )
 
 
@@ -71,14 +61,14 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{Decimal(value):.2f}"
 
 
-def competency_to_dict(competency: Competency) -> dict[str, Any]:
+def competency_to_dict(competency: models.Competency) -> dict[str, Any]:
     return {
         **attributes(competency, "code", "name", "category", "description"),
         "retired": bool(competency.retired),
     }
 
 
-def course_to_dict(course: Course) -> dict[str, Any]:
+def course_to_dict(course: models.Course) -> dict[str, Any]:
     return {
         **attributes(course, "code", "title", "category"),
         "hours": plain_number(course.hours),
@@ -93,7 +83,7 @@ def course_to_dict(course: Course) -> dict[str, Any]:
     }
 
 
-def session_to_dict(session: CourseSession) -> dict[str, Any]:
+def session_to_dict(session: models.CourseSession) -> dict[str, Any]:
     return {
         "id": session.id,
         "course": session.course.code,
@@ -105,14 +95,14 @@ def session_to_dict(session: CourseSession) -> dict[str, Any]:
     }
 
 
-def check_type_to_dict(check_type: CheckType) -> dict[str, Any]:
+def check_type_to_dict(check_type: models.CheckType) -> dict[str, Any]:
     return {
         **attributes(check_type, "code", "name", "rescreen_months", "turnaround_days"),
         "retired": bool(check_type.retired),
     }
 
 
-def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
+def instrument_to_dict(instrument: models.Instrument) -> dict[str, Any]:
     return {
         **attributes(instrument, "code", "name", "kind"),
         "scale_min": plain_number(instrument.scale_min),
@@ -123,11 +113,11 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
     }
 
 
-def qualification_to_dict(qualification: QualificationType) -> dict[str, Any]:
+def qualification_to_dict(qualification: models.QualificationType) -> dict[str, Any]:
     return {**attributes(qualification, "code", "name"), "retired": bool(qualification.retired)}
 
 
-def requirement_to_dict(requirement: Requirement) -> dict[str, Any]:
+def requirement_to_dict(requirement: models.Requirement) -> dict[str, Any]:
     """docs/API.md: {kind, target, min_level|min_score|min_months, mandatory, weight}."""
     data: dict[str, Any] = {"kind": requirement.kind, "target": requirement.target_code}
     threshold = REQUIREMENT_THRESHOLD.get(requirement.kind)
@@ -140,7 +130,7 @@ def requirement_to_dict(requirement: Requirement) -> dict[str, Any]:
     return data
 
 
-def role_to_dict(role: JobRole) -> dict[str, Any]:
+def role_to_dict(role: models.JobRole) -> dict[str, Any]:
     return {
         **attributes(role, "code", "title", "level"),
         "financial_authority_limit": _money(role.financial_authority_limit),
@@ -149,7 +139,7 @@ def role_to_dict(role: JobRole) -> dict[str, Any]:
     }
 
 
-def ladder_edge_to_dict(edge: LadderEdge) -> dict[str, Any]:
+def ladder_edge_to_dict(edge: models.LadderEdge) -> dict[str, Any]:
     return {
         "from_role": edge.from_role.code,
         "to_role": edge.to_role.code,
@@ -167,7 +157,7 @@ SERIALIZERS: dict[str, Callable[[Any], dict[str, Any]]] = {
 }
 
 
-def requirement_threshold(requirement: Requirement) -> Any:
+def requirement_threshold(requirement: models.Requirement) -> Any:
     """The one threshold a requirement carries, for display (level, score or months)."""
     key = REQUIREMENT_THRESHOLD.get(requirement.kind)
     if key == "min_score":

@@ -56,20 +56,9 @@ def _employees() -> tuple[list[str], Sequence[Any]]:
         manager=manager,
     )
     rows = db.session.execute(placed.order_by(Employee.employee_no)).all()
-    headers = [
-        "employee_no",
-        "name",
-        "email",
-        "hire_date",
-        "role",
-        "role_since",
-        "manager",
-        "department",
-        "jurisdiction",
-        "status",
-        "termination_date",
-        "termination_reason",
-    ]
+    # The import's employee columns, so an export imports again, then what only hr's file shows.
+    headers = [column.field for column in KINDS["employees"].columns]
+    headers += ["termination_date", "termination_reason"]
     return headers, rows
 
 

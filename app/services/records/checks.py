@@ -26,6 +26,7 @@ from app.services.records.common import (
     unit_of_work,
 )
 from app.services.records.errors import RecordConflict, RecordError
+from app.services.shapes import attributes
 
 # The check lifecycle (docs/RULES.md Background checks; issue 3 "the status lifecycle is
 # enforced"). review_required -> not_cleared happens only through the adverse-action final notice.
@@ -199,13 +200,9 @@ def record_check(
 
 
 def _check_snapshot(check: BackgroundCheck) -> dict[str, Any]:
-    return {
-        "status": check.status,
-        "completed_on": check.completed_on,
-        "valid_until": check.valid_until,
-        "pre_adverse_notice_on": check.pre_adverse_notice_on,
-        "final_notice_on": check.final_notice_on,
-    }
+    return attributes(
+        check, "status", "completed_on", "valid_until", "pre_adverse_notice_on", "final_notice_on"
+    )
 
 
 def _conditional_check_update(

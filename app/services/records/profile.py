@@ -17,6 +17,7 @@ from app.extensions import db
 from app.kernel.fields import blank
 from app.models import Department, Employee, JobRole, RoleHistory, User
 from app.services.records.common import RecordFields, check_version, require_hr, unit_of_work
+from app.services.shapes import attributes
 
 EDITABLE_STATUSES = ("active", "on_leave")
 JURISDICTION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
@@ -401,10 +402,7 @@ def update_employee(
 def _profile(employee: Employee) -> dict[str, Any]:
     """The profile as the change report compares it: catalogue entries and people by code."""
     return {
-        "employee_no": employee.employee_no,
-        "name": employee.name,
-        "email": employee.email,
-        "hire_date": employee.hire_date,
+        **attributes(employee, "employee_no", "name", "email", "hire_date"),
         "role": employee.job_role.code if employee.job_role else None,
         "role_since": employee.role_since,
         "manager_id": employee.manager.employee_no if employee.manager else None,

@@ -12,23 +12,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, lazyload
 
+from app import models
 from app.extensions import db
-from app.models import (
-    Assessment,
-    AssessmentResponse,
-    BackgroundCheck,
-    CheckType,
-    Competency,
-    CompetencyRating,
-    Completion,
-    Course,
-    Department,
-    EducationRecord,
-    Employee,
-    Instrument,
-    JobRole,
-    TuitionRequest,
-)
 
 # --------------------------------------------------------------------------- single rows
 
@@ -38,9 +23,9 @@ def record_of(model: Any, record_id: Any) -> Any:
     return db.session.get(model, record_id)
 
 
-def employee_of(record: Any) -> Employee | None:
+def employee_of(record: Any) -> models.Employee | None:
     """The person a record belongs to (already in the session once its Load checked it)."""
-    return db.session.get(Employee, record.employee_id)
+    return db.session.get(models.Employee, record.employee_id)
 
 
 def reloaded(row: Any) -> Any:
@@ -68,9 +53,9 @@ def catalogue_options(
 def job_role_options(include: str | None = None) -> list[tuple[str, str]]:
     """(code, "CODE · title") of the job roles in use, by level (``include`` even if retired)."""
     rows = db.session.scalars(
-        select(JobRole)
-        .where((JobRole.retired.is_(False)) | (JobRole.code == (include or "")))
-        .order_by(JobRole.level)
+        select(models.JobRole)
+        .where((models.JobRole.retired.is_(False)) | (models.JobRole.code == (include or "")))
+        .order_by(models.JobRole.level)
     )
     return [(r.code, f"{r.code} · {r.title}") for r in rows]
 
@@ -80,12 +65,12 @@ def department_options() -> list[tuple[str, str]]:
     return [(d.code, d.name) for d in departments()]
 
 
-def tuition_request_options(employee: Employee) -> list[tuple[str, str]]:
+def tuition_request_options(employee: models.Employee) -> list[tuple[str, str]]:
     """A person's tuition requests, newest first, as (id, "title (start, state)")."""
     requests = db.session.scalars(
-        select(TuitionRequest)
-        .where(TuitionRequest.employee_id == employee.id)
-        .order_by(TuitionRequest.starts_on.desc())
+        select(models.TuitionRequest)
+        .where(models.TuitionRequest.employee_id == employee.id)
+        .order_by(models.TuitionRequest.starts_on.desc())
     ).all()
     return [
         (str(r.id), f"{r.title} ({r.starts_on.isoformat()}, {r.state.replace('_', ' ')})")
@@ -93,11 +78,13 @@ def tuition_request_options(employee: Employee) -> list[tuple[str, str]]:
     ]
 
 
-def active_instruments() -> list[Instrument]:
+def active_instruments() -> list[models.Instrument]:
     """The assessment instruments still in use, by code."""
     return list(
         db.session.scalars(
-            select(Instrument).where(Instrument.retired.is_(False)).order_by(Instrument.code)
+            select(models.Instrument)
+            .where(models.Instrument.retired.is_(False))
+            .order_by(models.Instrument.code)
         ).all()
     )
 
@@ -106,88 +93,89 @@ def active_instruments() -> list[Instrument]:
 
 
 def course_codes() -> list[str]:
-    return list(db.session.scalars(select(Course.code).order_by(Course.code)).all())
+    return list(db.session.scalars(select(models.Course.code).order_by(models.Course.code)).all())
 
 
-def check_types() -> list[CheckType]:
-    return list(db.session.scalars(select(CheckType).order_by(CheckType.code)).all())
+def check_types() -> list[models.CheckType]:
+    return list(db.session.scalars(select(models.CheckType).order_by(models.CheckType.code)).all())
 
 
-def job_roles() -> list[JobRole]:
-    return list(db.session.scalars(select(JobRole).order_by(JobRole.level)).all())
+def job_roles() -> list[models.JobRole]:
+    return list(db.session.scalars(select(models.JobRole).order_by(models.JobRole.level)).all())
 
 
-def departments() -> list[Department]:
-    return list(db.session.scalars(select(Department).order_by(Department.name)).all())
+def departments() -> list[models.Department]:
+    return list(
+        db.session.scalars(select(models.Department).order_by(models.Department.name)).all()
+    )
 
 
 def job_role_exists(code: str) -> bool:
-    return db.session.scalar(select(JobRole.id).where(JobRole.code == code)) is not None
+    return (
+        db.session.scalar(select(models.JobRole.id).where(models.JobRole.code == code)) is not None
+    )
 
 
 # --------------------------------------------------------------------------- a person's records
 
 
-def training_records(employee: Employee) -> Select:
+def training_records(employee: models.Employee) -> Select:
     """A person's completions, newest first."""
     return (
-        select(Completion)
+        select(models.Completion)
         .options(
             # The course's code is all a row shows: its prerequisites and grants stay unloaded.
-            joinedload(Completion.course).options(
-                lazyload(Course.prerequisite_links), lazyload(Course.grants)
+            joinedload(models.Completion.course).options(
+                lazyload(models.Course.prerequisite_links), lazyload(models.Course.grants)
             )
         )
-        .where(Completion.employee_id == employee.id)
-        .order_by(Completion.completed_on.desc(), Completion.id.desc())
+        .where(models.Completion.employee_id == employee.id)
+        .order_by(models.Completion.completed_on.desc(), models.Completion.id.desc())
     )
 
 
-def competency_ratings(employee: Employee) -> Select:
+def competency_ratings(employee: models.Employee) -> Select:
     """A person's competency ratings, newest first."""
     return (
-        select(CompetencyRating)
-        .join(Competency, Competency.id == CompetencyRating.competency_id)
-        .where(CompetencyRating.employee_id == employee.id)
-        .order_by(CompetencyRating.rated_on.desc(), CompetencyRating.id.desc())
+        select(models.CompetencyRating)
+        .join(models.Competency, models.Competency.id == models.CompetencyRating.competency_id)
+        .where(models.CompetencyRating.employee_id == employee.id)
+        .order_by(models.CompetencyRating.rated_on.desc(), models.CompetencyRating.id.desc())
     )
 
 
-def background_checks(employee: Employee) -> Select:
+def _newest_first(employee: models.Employee, model: Any, dated: Any) -> Select:
+    """``model``'s rows of ``employee``, the latest ``dated`` first (then the newest id)."""
+    return (
+        select(model)
+        .where(model.employee_id == employee.id)
+        .order_by(dated.desc(), model.id.desc())
+    )
+
+
+def background_checks(employee: models.Employee) -> Select:
     """A person's background checks, newest first."""
-    return (
-        select(BackgroundCheck)
-        .where(BackgroundCheck.employee_id == employee.id)
-        .order_by(BackgroundCheck.requested_on.desc(), BackgroundCheck.id.desc())
-    )
+    return _newest_first(employee, models.BackgroundCheck, models.BackgroundCheck.requested_on)
 
 
-def assessments(employee: Employee) -> Select:
+def assessments(employee: models.Employee) -> Select:
     """A person's leadership assessments, newest first."""
-    return (
-        select(Assessment)
-        .where(Assessment.employee_id == employee.id)
-        .order_by(Assessment.conducted_on.desc(), Assessment.id.desc())
-    )
+    return _newest_first(employee, models.Assessment, models.Assessment.conducted_on)
 
 
-def education(employee: Employee) -> Select:
+def education(employee: models.Employee) -> Select:
     """A person's completed qualifications, newest first."""
-    return (
-        select(EducationRecord)
-        .where(EducationRecord.employee_id == employee.id)
-        .order_by(EducationRecord.completed_on.desc(), EducationRecord.id.desc())
-    )
+    return _newest_first(employee, models.EducationRecord, models.EducationRecord.completed_on)
 
 
-def responses_of(assessment_ids: list[int]) -> dict[int, list[AssessmentResponse]]:
+def responses_of(assessment_ids: list[int]) -> dict[int, list[models.AssessmentResponse]]:
     """The 360 responses of these assessments, in one query, by assessment id."""
-    responses: dict[int, list[AssessmentResponse]] = defaultdict(list)
+    responses: dict[int, list[models.AssessmentResponse]] = defaultdict(list)
     if assessment_ids:
         for response in db.session.scalars(
-            select(AssessmentResponse)
-            .where(AssessmentResponse.assessment_id.in_(assessment_ids))
-            .order_by(AssessmentResponse.id)
+            select(models.AssessmentResponse)
+            .where(models.AssessmentResponse.assessment_id.in_(assessment_ids))
+            .order_by(models.AssessmentResponse.id)
         ):
             responses[response.assessment_id].append(response)
     return responses
@@ -195,4 +183,4 @@ def responses_of(assessment_ids: list[int]) -> dict[int, list[AssessmentResponse
 
 def employee_list_options(stmt: Select) -> Select:
     """A directory query that loads each row's role code, never the role's requirements."""
-    return stmt.options(joinedload(Employee.job_role).lazyload(JobRole.requirements))
+    return stmt.options(joinedload(models.Employee.job_role).lazyload(models.JobRole.requirements))

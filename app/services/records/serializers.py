@@ -9,17 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from app.models import (
-    Assessment,
-    AssessmentResponse,
-    BackgroundCheck,
-    CompetencyRating,
-    Completion,
-    EducationRecord,
-    Employee,
-    RoleHistory,
-    TalentReview,
-)
+from app import models
 from app.services.records.assessments import assessment_view
 from app.services.records.checks import check_display_status, earliest_final_notice
 from app.services.records.completions import completion_status
@@ -38,12 +28,9 @@ def _number(value: Decimal | None) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def employee_to_dict(employee: Employee) -> dict[str, Any]:
+def employee_to_dict(employee: models.Employee) -> dict[str, Any]:
     return {
-        "id": employee.id,
-        "employee_no": employee.employee_no,
-        "name": employee.name,
-        "email": employee.email,
+        **attributes(employee, "id", "employee_no", "name", "email"),
         "hire_date": _iso(employee.hire_date),
         "role": employee.job_role.code if employee.job_role else None,
         "role_since": _iso(employee.role_since),
@@ -56,7 +43,7 @@ def employee_to_dict(employee: Employee) -> dict[str, Any]:
     }
 
 
-def role_history_to_dict(row: RoleHistory) -> dict[str, Any]:
+def role_history_to_dict(row: models.RoleHistory) -> dict[str, Any]:
     return {
         "role": row.job_role.code,
         "started_on": _iso(row.started_on),
@@ -65,7 +52,7 @@ def role_history_to_dict(row: RoleHistory) -> dict[str, Any]:
     }
 
 
-def completion_to_dict(completion: Completion, on: date | None = None) -> dict[str, Any]:
+def completion_to_dict(completion: models.Completion, on: date | None = None) -> dict[str, Any]:
     return {
         **attributes(completion, "id", "employee_id"),
         "course": completion.course.code,
@@ -78,7 +65,7 @@ def completion_to_dict(completion: Completion, on: date | None = None) -> dict[s
     }
 
 
-def rating_to_dict(rating: CompetencyRating) -> dict[str, Any]:
+def rating_to_dict(rating: models.CompetencyRating) -> dict[str, Any]:
     return {
         **attributes(rating, "id", "employee_id"),
         "competency": rating.competency.code,
@@ -91,7 +78,7 @@ def rating_to_dict(rating: CompetencyRating) -> dict[str, Any]:
 
 
 def check_to_dict(
-    check: BackgroundCheck, *, with_findings: bool, on: date | None = None
+    check: models.BackgroundCheck, *, with_findings: bool, on: date | None = None
 ) -> dict[str, Any]:
     """A check; managers get ``with_findings=False`` (status word only, docs/RULES.md)."""
     data: dict[str, Any] = {
@@ -119,7 +106,7 @@ def check_to_dict(
 
 
 def assessment_to_dict(
-    assessment: Assessment, responses: Iterable[AssessmentResponse] | None = None
+    assessment: models.Assessment, responses: Iterable[models.AssessmentResponse] | None = None
 ) -> dict[str, Any]:
     """An assessment with its overall and, for a 360, group results (never a rater).
 
@@ -150,7 +137,7 @@ def assessment_to_dict(
     return data
 
 
-def education_to_dict(record: EducationRecord) -> dict[str, Any]:
+def education_to_dict(record: models.EducationRecord) -> dict[str, Any]:
     return {
         **attributes(record, "id", "employee_id"),
         "qualification": record.qualification.code,
@@ -160,7 +147,7 @@ def education_to_dict(record: EducationRecord) -> dict[str, Any]:
     }
 
 
-def talent_review_to_dict(review: TalentReview) -> dict[str, Any]:
+def talent_review_to_dict(review: models.TalentReview) -> dict[str, Any]:
     return {
         **attributes(review, "id", "employee_id", "period", "performance", "potential"),
         "box": nine_box_name(review.performance, review.potential),

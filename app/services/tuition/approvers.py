@@ -21,19 +21,8 @@ from app.models import Employee, TuitionEvent, TuitionRequest, User
 from app.services.tuition.config import OVERRIDE_LATE, SERVICE_ACTIONS, STAGE_WORDS, state_words
 from app.services.tuition.errors import NotAllowed, StaleTransition, TuitionError, ValidationFailed
 from app.tuition import rules
-from app.tuition.rules import (
-    APPROVE,
-    CANCEL,
-    COMPLETE,
-    DRAFT,
-    FLAG_DOCUMENTS,
-    PAY,
-    REJECT,
-    RESUBMIT_DOCUMENTS,
-    SUBMIT,
-)
 
-OWNER_ACTIONS = (SUBMIT, CANCEL, COMPLETE, RESUBMIT_DOCUMENTS)
+OWNER_ACTIONS = (rules.SUBMIT, rules.CANCEL, rules.COMPLETE, rules.RESUBMIT_DOCUMENTS)
 
 
 def _has_sign_in(employee: Employee | None) -> bool:
@@ -142,7 +131,7 @@ def _earlier_approval_by(req: TuitionRequest, actor: User) -> str | None:
         select(TuitionEvent.from_state)
         .where(
             TuitionEvent.request_id == req.id,
-            TuitionEvent.action == APPROVE,
+            TuitionEvent.action == rules.APPROVE,
             TuitionEvent.actor_user_id == actor.id,
         )
         .limit(1)
@@ -177,12 +166,12 @@ def _authorize_decision(action: str, req: TuitionRequest, actor: User) -> None:
     stage = rules.approval_stage(req.state)
     if stage is None:
         return  # the state machine refuses it with a clearer message
-    verb = "approve" if action == APPROVE else "reject"
+    verb = "approve" if action == rules.APPROVE else "reject"
     if actor.employee_id == req.employee_id:
         raise NotAllowed(f"You cannot {verb} your own request: someone else must decide.")
     refusal = _stage_refusal(stage, req, actor)
     earlier = _earlier_approval_by(req, actor)
-    if earlier is not None and earlier != stage and action == APPROVE:
+    if earlier is not None and earlier != stage and action == rules.APPROVE:
         if refusal is not None:
             # A double click or a retry after the first approval went through: a duplicate.
             raise StaleTransition(
@@ -209,9 +198,9 @@ def authorize(action: str, req: TuitionRequest, actor: User) -> None:
             raise NotAllowed(
                 f"Only {req.employee.name} can {action.replace('_', ' ')} their own request."
             )
-    elif action in (APPROVE, REJECT):
+    elif action in (rules.APPROVE, rules.REJECT):
         _authorize_decision(action, req, actor)
-    elif action in (FLAG_DOCUMENTS, PAY):
+    elif action in (rules.FLAG_DOCUMENTS, rules.PAY):
         if not policy.is_finance(actor):
             raise NotAllowed("Only finance can flag documents or mark a request paid.")
         if own:
@@ -227,13 +216,13 @@ def authorize(action: str, req: TuitionRequest, actor: User) -> None:
 
 def is_late(req: TuitionRequest, on: date | None = None) -> bool:
     """docs/RULES.md Timing: pre-approval requested on or after the course start is late."""
-    on = on or (req.submitted_on if req.state != DRAFT and req.submitted_on else today())
+    on = on or (req.submitted_on if req.state != rules.DRAFT and req.submitted_on else today())
     return not rules.requested_in_time(on, req.starts_on)
 
 
 def needs_override(req: TuitionRequest) -> bool:
     """A late draft that HR has not allowed yet."""
-    return req.state == DRAFT and is_late(req) and not req.late_override_reason
+    return req.state == rules.DRAFT and is_late(req) and not req.late_override_reason
 
 
 def actions_for(user: User | None, req: TuitionRequest) -> list[str]:

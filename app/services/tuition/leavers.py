@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import defaultload, joinedload
 
 from app import policy
@@ -22,6 +22,7 @@ from app.kernel.fields import FieldErrors
 from app.models import Employee, Repayment, TuitionRequest, User
 from app.readiness.dates import whole_months_between
 from app.services import notify as notices
+from app.services.joins import contains_any
 from app.services.tuition.config import tuition_config
 from app.services.tuition.errors import Conflict, NotAllowed, NotFound, StaleTransition
 from app.services.tuition.parsing import parse_date, refuse_if_any
@@ -221,8 +222,9 @@ def repayments_query(q: str | None = None, outstanding: bool = True) -> Select:
     if outstanding:
         stmt = stmt.where(Repayment.settled_on.is_(None))
     if q:
-        like = f"%{q.strip().lower()[:100]}%"
-        stmt = stmt.where(or_(Employee.name.ilike(like), Employee.employee_no.ilike(like)))
+        stmt = stmt.where(
+            contains_any(q.strip().lower()[:100], Employee.name, Employee.employee_no)
+        )
     return stmt
 
 

@@ -15,6 +15,7 @@ from app import policy
 from app.clock import today
 from app.extensions import db
 from app.models import Competency, Department, Employee, TuitionEvent, TuitionRequest, Upload, User
+from app.services.joins import contains_any
 from app.services.tuition.approvers import hr_fallback_employees, manager_approvees
 from app.services.tuition.errors import NotFound
 from app.tuition import rules
@@ -107,13 +108,13 @@ REQUEST_SORTS = {
 
 def _search(stmt: Select, q: str | None) -> Select:
     if q:
-        like = f"%{q.strip().lower()[:100]}%"
         stmt = stmt.where(
-            or_(
-                TuitionRequest.title.ilike(like),
-                TuitionRequest.institution.ilike(like),
-                Employee.name.ilike(like),
-                Employee.employee_no.ilike(like),
+            contains_any(
+                q.strip().lower()[:100],
+                TuitionRequest.title,
+                TuitionRequest.institution,
+                Employee.name,
+                Employee.employee_no,
             )
         )
     return stmt

@@ -31,6 +31,7 @@ from app.clock import today
 from app.extensions import db
 from app.kernel.fields import FieldErrors
 from app.models import Employee, TuitionEvent, TuitionRequest, Upload, User
+from app.services.tuition import errors as refusals
 from app.services.tuition.approvers import authorize, is_late, unknown_action
 from app.services.tuition.caps import cap_entries
 from app.services.tuition.config import (
@@ -39,14 +40,6 @@ from app.services.tuition.config import (
     grades_for,
     state_words,
     tuition_config,
-)
-from app.services.tuition.errors import (
-    CapExceeded,
-    Conflict,
-    IllegalTransition,
-    LateSubmission,
-    StaleTransition,
-    ValidationFailed,
 )
 from app.services.tuition.notifications import notify_transition
 from app.services.tuition.parsing import clean_reason, parse_date, refuse_if_any
@@ -61,18 +54,6 @@ from app.services.tuition.store import (
     tuition_work,
 )
 from app.tuition import rules
-from app.tuition.rules import (
-    APPROVE,
-    CANCEL,
-    COMPLETE,
-    DRAFT,
-    FLAG_DOCUMENTS,
-    PAY,
-    REJECT,
-    RESUBMIT_DOCUMENTS,
-    SUBMIT,
-    TuitionConfig,
-)
 
 
 @dataclass(frozen=True)
@@ -95,7 +76,7 @@ class Step:
     actor: User
     seen: str
     target: str
-    config: TuitionConfig
+    config: rules.TuitionConfig
     values: dict[str, Any] = field(default_factory=dict)
     note: str | None = None
     amount: Decimal | None = None
@@ -111,7 +92,7 @@ class Step:
 Hook = Callable[[Step], None]
 
 
-def stale(req_id: int, action: str, seen_state: str) -> StaleTransition:
+def stale(req_id: int, action: str, seen_state: str) -> refusals.StaleTransition:
     """The message for the loser of a race: what the request is now, and who moved it."""
     db.session.rollback()
     state = db.session.scalar(select(TR.c.state).where(TR.c.id == req_id)) or seen_state
@@ -127,7 +108,7 @@ def stale(req_id: int, action: str, seen_state: str) -> StaleTransition:
     if last is not None and last[2]:
         who = f" {last[2]} {ACTION_WORDS.get(last[0], last[0])} it a moment ago."
     db.session.rollback()
-    return StaleTransition(
+    return refusals.StaleTransition(
         f"This request was already handled by someone else:{who or ' it changed a moment ago.'}"
         f" It is now {state_words(state)}, so your "
         f"{action.replace('_', ' ')} was not applied. Nothing else changed.",
@@ -163,7 +144,7 @@ def transition(
     if action not in STEPS:
         raise unknown_action(action)
     if override_reason not in (None, ""):
-        raise ValidationFailed(
+        raise refusals.ValidationFailed(
             "An override reason goes with HR's override_late action only.",
             {"override_reason": ["Only HR gives an override reason, with override_late."]},
         )
@@ -173,7 +154,7 @@ def transition(
     try:
         target = rules.next_state(action, seen)
     except rules.IllegalTransition as error:
-        raise IllegalTransition(str(error)) from None
+        raise refusals.IllegalTransition(str(error)) from None
     authorize(action, req, actor)
     step = Step(req, action, actor, seen, target, tuition_config(), values={"state": target})
     given = Given(reason, grade, paid_on, receipt, transcript)
@@ -216,7 +197,7 @@ def submit(step: Step, given: Given) -> TuitionRequest:
     """docs/RULES.md Timing: pre-approval is requested before the course starts."""
     req = step.req
     if is_late(req, today()) and not req.late_override_reason:
-        raise LateSubmission(
+        raise refusals.LateSubmission(
             f"The course starts on {req.starts_on.isoformat()}: pre-approval must be "
             "requested before the course starts, so this late request is refused. HR can "
             "allow a late submission with a reason; then submit it again.",
@@ -251,7 +232,7 @@ def _check_cap(step: Step) -> None:
     try:
         rules.check_reservation(step.amount, used, step.config)
     except rules.CapExceeded as error:
-        raise CapExceeded(
+        raise refusals.CapExceeded(
             f"{req.employee.name}, {year}: {error}", {"amount": [str(error)]}
         ) from None
 
@@ -315,7 +296,7 @@ def _is_document(doc: Any) -> bool:
 def _check_completion(step: Step, given: Given) -> None:
     step.note = clean_reason(given.reason, "reason", "comment", False)
     errors = FieldErrors()
-    if given.grade not in (None, "") or step.action == COMPLETE:
+    if given.grade not in (None, "") or step.action == rules.COMPLETE:
         message = _grade_message(step, given.grade)
         if message is not None:
             errors.add("grade", message)
@@ -323,7 +304,7 @@ def _check_completion(step: Step, given: Given) -> None:
         errors.add(
             "receipt",
             "Upload the receipt or the transcript (PDF, PNG or JPEG)."
-            if step.action == COMPLETE
+            if step.action == rules.COMPLETE
             else "Upload the missing document: the receipt or the transcript.",
         )
     refuse_if_any(errors)
@@ -336,7 +317,7 @@ def _document_id(doc: Any, req: TuitionRequest, kind: str, actor: User) -> int |
     if isinstance(doc, Upload | int):
         upload = doc if isinstance(doc, Upload) else db.session.get(Upload, doc)
         if upload is None or upload.employee_id != req.employee_id:
-            raise ValidationFailed(
+            raise refusals.ValidationFailed(
                 "Unknown document.", {kind: ["That document does not exist for this person."]}
             )
         return upload.id
@@ -347,7 +328,7 @@ def _document_id(doc: Any, req: TuitionRequest, kind: str, actor: User) -> int |
     try:
         upload = save_upload(doc, req.employee, kind, actor)
     except ValueError as error:
-        raise ValidationFailed(str(error), {kind: [str(error)]}) from None
+        raise refusals.ValidationFailed(str(error), {kind: [str(error)]}) from None
     db.session.flush()
     return upload.id
 
@@ -412,14 +393,14 @@ def _reimburse(step: Step) -> None:
 
 
 STEPS: dict[str, Callable[[Step, Given], TuitionRequest]] = {
-    SUBMIT: submit,
-    APPROVE: approve,
-    REJECT: reject,
-    CANCEL: cancel,
-    COMPLETE: complete,
-    FLAG_DOCUMENTS: flag_documents,
-    RESUBMIT_DOCUMENTS: resubmit_documents,
-    PAY: pay,
+    rules.SUBMIT: submit,
+    rules.APPROVE: approve,
+    rules.REJECT: reject,
+    rules.CANCEL: cancel,
+    rules.COMPLETE: complete,
+    rules.FLAG_DOCUMENTS: flag_documents,
+    rules.RESUBMIT_DOCUMENTS: resubmit_documents,
+    rules.PAY: pay,
 }
 """One step per action of rules.ACTIONS."""
 
@@ -432,15 +413,15 @@ def override_late(request_id: int, actor: User, reason: str | None) -> TuitionRe
     on the request (late_override_reason) and in its history."""
     req = load_request(request_id, actor)
     authorize(OVERRIDE_LATE, req, actor)
-    if req.state != DRAFT:
-        raise IllegalTransition(
+    if req.state != rules.DRAFT:
+        raise refusals.IllegalTransition(
             f"A request that is {req.state} needs no late-submission override: only a draft "
             "that is late can get one."
         )
     if req.late_override_reason:
-        raise Conflict("HR already allowed this late submission.")
+        raise refusals.Conflict("HR already allowed this late submission.")
     if not is_late(req, today()):
-        raise Conflict(
+        raise refusals.Conflict(
             f"The course starts on {req.starts_on.isoformat()}, after today: the request is "
             "not late, so it needs no override."
         )
@@ -449,8 +430,8 @@ def override_late(request_id: int, actor: User, reason: str | None) -> TuitionRe
         req,
         OVERRIDE_LATE,
         actor,
-        DRAFT,
-        DRAFT,
+        rules.DRAFT,
+        rules.DRAFT,
         tuition_config(),
         values={"late_override_reason": note},
         note=note,
