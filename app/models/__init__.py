@@ -13,6 +13,7 @@ from app.models.catalogue import (
     QualificationType,
     Requirement,
 )
+from app.models.enrolment import ACTIVE_STATUSES, ENROLMENT_STATUSES, CalendarFeed, Enrolment
 from app.models.people import ApiToken, Department, Employee, RoleHistory, User, UserRole
 from app.models.records import (
     Assessment,
@@ -35,6 +36,10 @@ from app.models.system import (
 from app.models.tuition import Repayment, TuitionEvent, TuitionRequest
 
 __all__ = [
+    "ACTIVE_STATUSES",
+    "ENROLMENT_STATUSES",
+    "CalendarFeed",
+    "Enrolment",
     "ApiToken",
     "AppSetting",
     "Assessment",

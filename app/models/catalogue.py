@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -22,6 +23,9 @@ from app.extensions import Model
 from app.models.base import CodedMixin, IdMixin, Money, NamedMixin, RetirableMixin, VersionedMixin
 from app.readiness.vocabulary import INSTRUMENT_KINDS as INSTRUMENT_KINDS
 from app.readiness.vocabulary import REQUIREMENT_KINDS as REQUIREMENT_KINDS
+
+if TYPE_CHECKING:
+    from app.models.people import Employee
 
 
 class Competency(IdMixin, CodedMixin, NamedMixin, RetirableMixin, Model):
@@ -42,6 +46,7 @@ class Course(IdMixin, CodedMixin, RetirableMixin, VersionedMixin, Model):
         CheckConstraint("hours >= 0", name="hours_non_negative"),
         CheckConstraint("validity_months IS NULL OR validity_months > 0", name="validity_positive"),
         CheckConstraint("default_duration_days > 0", name="duration_positive"),
+        CheckConstraint("approval IN ('none', 'manager')", name="approval"),
     )
 
     title: Mapped[str] = mapped_column(String(200))
@@ -50,6 +55,8 @@ class Course(IdMixin, CodedMixin, RetirableMixin, VersionedMixin, Model):
     cost: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     validity_months: Mapped[int | None] = mapped_column(Integer)
     default_duration_days: Mapped[int] = mapped_column(Integer, default=30)
+    # docs/RULES.md "Sessions and enrolment": who must approve a booking first (none, manager)
+    approval: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
 
     prerequisite_links: Mapped[list[CoursePrerequisite]] = relationship(
         "CoursePrerequisite",
@@ -102,12 +109,18 @@ class CourseGrant(IdMixin, Model):
 
 
 class CourseSession(IdMixin, Model):
+    """A scheduled run of a course. ``enrolled_count`` is the number of seats taken: it moves
+    only by conditional UPDATEs in app/services/enrolment (never through the ORM), and the
+    database itself refuses more enrolled people than seats (``seats_held``)."""
+
     __tablename__ = "course_sessions"
     __readiness__ = "catalogue"
     __audited__ = True
+    __audit_exclude__ = ("enrolled_count",)
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="dates"),
         CheckConstraint("seats >= 0", name="seats_non_negative"),
+        CheckConstraint("enrolled_count >= 0 AND enrolled_count <= seats", name="seats_held"),
     )
 
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
@@ -116,8 +129,20 @@ class CourseSession(IdMixin, Model):
     seats: Mapped[int] = mapped_column(Integer, default=12)
     location: Mapped[str | None] = mapped_column(String(120))
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    enrolled_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     course: Mapped[Course] = relationship("Course")
+    trainer: Mapped[Employee | None] = relationship("Employee")
+
+    @property
+    def status(self) -> str:
+        """docs/RULES.md: a session is ``scheduled`` or ``cancelled``."""
+        return "cancelled" if self.cancelled else "scheduled"
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.seats - self.enrolled_count, 0)
 
 
 class CheckType(IdMixin, CodedMixin, NamedMixin, RetirableMixin, Model):

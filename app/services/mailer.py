@@ -30,6 +30,15 @@ class MailError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a message carries: an iCalendar invitation, ``text/calendar; method=REQUEST``."""
+
+    filename: str
+    content_type: str
+    content: str
+
+
+@dataclass(frozen=True)
 class Mail:
     """One outgoing message to one recipient."""
 
@@ -37,6 +46,7 @@ class Mail:
     subject: str
     text: str
     html: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 def _one_line(value: str) -> str:
@@ -57,7 +67,33 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
+    for attachment in mail.attachments:
+        _attach(message, attachment)
     return message
+
+
+def _attach(message: EmailMessage, attachment: Attachment) -> None:
+    """Add one file; a text type (``text/calendar; method=REQUEST``) keeps its parameters."""
+    maintype, _, rest = attachment.content_type.partition("/")
+    subtype, *parameters = [part.strip() for part in rest.split(";")]
+    params = dict(part.split("=", 1) for part in parameters if "=" in part)
+    params.pop("charset", None)
+    if maintype == "text":
+        message.add_attachment(
+            attachment.content,
+            subtype=subtype,
+            charset="utf-8",
+            filename=attachment.filename,
+            params=params,
+        )
+        return
+    message.add_attachment(
+        attachment.content.encode("utf-8"),
+        maintype=maintype,
+        subtype=subtype,
+        filename=attachment.filename,
+        params=params,
+    )
 
 
 def is_configured() -> bool:

@@ -51,12 +51,14 @@ def notify(
     body: str,
     link: str | None,
     dedupe_key: str | None = None,
+    attachment: mailer.Attachment | None = None,
 ) -> list[Notification]:
     """Create one in-app notification per distinct user; answer the rows created.
 
     ``user_ids`` may contain None and duplicates (they are dropped). With ``dedupe_key``, a user
     who already has that notice is skipped, so calling twice never notifies twice (reminder
-    sending is idempotent, docs/RULES.md "Reminders").
+    sending is idempotent, docs/RULES.md "Reminders"). ``attachment`` goes with the email (an
+    iCalendar invitation); the app shows the notice without it.
     """
     recipients = sorted({int(uid) for uid in user_ids if uid is not None})
     if not recipients:
@@ -82,6 +84,9 @@ def notify(
             link=link[:LINK_MAX] if link else None,
             dedupe_key=keys[uid],
             created_at=at,
+            attachment_name=attachment.filename if attachment else None,
+            attachment_type=attachment.content_type if attachment else None,
+            attachment=attachment.content if attachment else None,
         )
         for uid in recipients
     ]
@@ -195,7 +200,14 @@ def absolute_url(link: str | None) -> str | None:
     return None
 
 
-def compose(to: str, name: str, subject: str, body: str, link: str | None) -> mailer.Mail:
+def compose(
+    to: str,
+    name: str,
+    subject: str,
+    body: str,
+    link: str | None,
+    attachments: tuple[mailer.Attachment, ...] = (),
+) -> mailer.Mail:
     """The email of one notification: the text part and its HTML alternative, from templates."""
     env = current_app.jinja_env
     context: dict[str, Any] = {
@@ -210,7 +222,15 @@ def compose(to: str, name: str, subject: str, body: str, link: str | None) -> ma
     }
     text = env.get_template("email/notification.txt").render(**context)
     html = env.get_template("email/notification.html").render(**context)
-    return mailer.Mail(to=to, subject=subject, text=text, html=html)
+    return mailer.Mail(to=to, subject=subject, text=text, html=html, attachments=attachments)
+
+
+def _mail_of(row: Any) -> mailer.Mail:
+    files: tuple[mailer.Attachment, ...] = ()
+    if row.attachment is not None:
+        kind = row.attachment_type or "application/octet-stream"
+        files = (mailer.Attachment(row.attachment_name or "attachment", kind, row.attachment),)
+    return compose(row.email, row.name, row.subject, row.body, row.link, files)
 
 
 def _claim(notification_id: int) -> bool:
@@ -242,7 +262,17 @@ def deliver(ids: Iterable[int] | None = None) -> DeliveryReport:
     report = DeliveryReport()
     n = Notification.__table__
     stmt = (
-        select(n.c.id, n.c.subject, n.c.body, n.c.link, User.email, Employee.name)
+        select(
+            n.c.id,
+            n.c.subject,
+            n.c.body,
+            n.c.link,
+            n.c.attachment_name,
+            n.c.attachment_type,
+            n.c.attachment,
+            User.email,
+            Employee.name,
+        )
         .join(User, User.id == n.c.user_id)
         .join(Employee, Employee.id == User.employee_id)
         .where(n.c.emailed_at.is_(None), User.active.is_(True), Employee.status != "terminated")
@@ -263,7 +293,7 @@ def deliver(ids: Iterable[int] | None = None) -> DeliveryReport:
                 if not _claim(row.id):
                     continue
                 try:
-                    how = send(compose(row.email, row.name, row.subject, row.body, row.link))
+                    how = send(_mail_of(row))
                 except Exception as error:  # refused: back to the outbox for the next run
                     _release(row.id)
                     report.failed += 1

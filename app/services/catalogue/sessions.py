@@ -58,17 +58,33 @@ def update_session(
     fields = Fields()
     given = kept(session, starts_on=starts_on, ends_on=ends_on, seats=seats, location=location)
     values = _session_values(fields, **given)
+    held = session.enrolled_count
+    if values["seats"] is not None and values["seats"] < held:
+        fields.add(
+            "seats",
+            f"{held} people hold seats in this session; keep at least {held} seats, "
+            "or cancel bookings first.",
+        )
     fields.raise_if_any("Check the session's fields.")
-    return assign(session, values)
+    assign(session, values)
+    db.session.flush()
+    from app.services.enrolment import fill_seats
+
+    fill_seats(session)  # more seats: the waitlist takes them at once
+    return session
 
 
 @write
 def cancel_session(session_id: int) -> CourseSession:
-    """Cancel a session: it stays listed for history but no longer counts as scheduled."""
+    """Cancel a session: it stays listed for history but no longer counts as scheduled. Every
+    standing booking of it is cancelled, and each person is told (with a calendar cancel)."""
     session = get_session(session_id)
     if session.cancelled:
         raise InvalidEntry("That session is already cancelled.")
     session.cancelled = True
+    from app.services.enrolment import release_session
+
+    release_session(session)
     return session
 
 
