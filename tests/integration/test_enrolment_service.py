@@ -14,8 +14,8 @@ from app.extensions import db
 from app.models import Completion, Course, CourseSession, Enrolment, Notification
 from app.policy import manages
 from app.services import catalogue, enrolment
-from app.services.tuition.approvers import manager_approver
 from app.services.catalogue import InvalidEntry
+from app.services.tuition.approvers import manager_approver
 from tests.factories import employee_named, sign_in_for
 from tests.integration.enrolment_support import (
     as_date,
