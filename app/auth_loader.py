@@ -8,10 +8,11 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db, login_manager
 from app.models import Employee, JobRole, User
 
-# Every request loads its user: with the person and their job role, but not the role's
-# requirements and what those point at (a dozen eager loads no page header needs).
+# Every request loads its user in one query: with the person, their job role and department
+# (the dashboard's heading), but not the role's requirements (no page header needs them).
 SIGNED_IN_USER = [
-    joinedload(User.employee).joinedload(Employee.job_role).lazyload(JobRole.requirements)
+    joinedload(User.employee).joinedload(Employee.job_role).lazyload(JobRole.requirements),
+    joinedload(User.employee).joinedload(Employee.department),
 ]
 
 

@@ -85,9 +85,7 @@ class CoursePrerequisite(IdMixin, Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     prerequisite_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
 
-    prerequisite: Mapped[Course] = relationship(
-        "Course", foreign_keys=[prerequisite_id], lazy="joined"
-    )
+    prerequisite: Mapped[Course] = relationship("Course", foreign_keys=[prerequisite_id])
 
 
 class CourseGrant(IdMixin, Model):
@@ -105,7 +103,7 @@ class CourseGrant(IdMixin, Model):
     competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"))
     level: Mapped[int] = mapped_column(Integer)
 
-    competency: Mapped[Competency] = relationship("Competency", lazy="joined")
+    competency: Mapped[Competency] = relationship("Competency")
 
 
 class CourseSession(IdMixin, Model):
@@ -247,13 +245,11 @@ class Requirement(IdMixin, Model):
     weight: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("1"))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    competency: Mapped[Competency | None] = relationship("Competency", lazy="joined")
-    course: Mapped[Course | None] = relationship("Course", lazy="joined")
-    check_type: Mapped[CheckType | None] = relationship("CheckType", lazy="joined")
-    instrument: Mapped[Instrument | None] = relationship("Instrument", lazy="joined")
-    qualification: Mapped[QualificationType | None] = relationship(
-        "QualificationType", lazy="joined"
-    )
+    competency: Mapped[Competency | None] = relationship("Competency")
+    course: Mapped[Course | None] = relationship("Course")
+    check_type: Mapped[CheckType | None] = relationship("CheckType")
+    instrument: Mapped[Instrument | None] = relationship("Instrument")
+    qualification: Mapped[QualificationType | None] = relationship("QualificationType")
 
     @property
     def target_code(self) -> str | None:

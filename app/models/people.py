@@ -69,8 +69,8 @@ class Employee(IdMixin, VersionedMixin, TimestampMixin, Model):
     facts_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     termination_reason: Mapped[str | None] = mapped_column(String(20))
 
-    job_role: Mapped[JobRole | None] = relationship("JobRole", lazy="joined")
-    department: Mapped[Department | None] = relationship("Department", lazy="joined")
+    job_role: Mapped[JobRole | None] = relationship("JobRole")
+    department: Mapped[Department | None] = relationship("Department")
     manager: Mapped[Employee | None] = relationship(
         "Employee", remote_side="Employee.id", lazy="select"
     )
@@ -115,7 +115,7 @@ class User(IdMixin, TimestampMixin, Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
 
-    employee: Mapped[Employee] = relationship("Employee", back_populates="user", lazy="joined")
+    employee: Mapped[Employee] = relationship("Employee", back_populates="user")
     role_rows: Mapped[list[UserRole]] = relationship(
         "UserRole", cascade="all, delete-orphan", lazy="selectin", back_populates="user"
     )

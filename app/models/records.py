@@ -53,7 +53,7 @@ class Completion(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin, Mo
     reported_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     verified_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    course: Mapped[Course] = relationship("Course", lazy="joined")
+    course: Mapped[Course] = relationship("Course")
     employee: Mapped[Employee] = relationship("Employee", lazy="select")
 
 
@@ -75,7 +75,7 @@ class CompetencyRating(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMix
     evidence: Mapped[str | None] = mapped_column(String(1000))
     rated_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    competency: Mapped[Competency] = relationship("Competency", lazy="joined")
+    competency: Mapped[Competency] = relationship("Competency")
 
 
 class BackgroundCheck(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin, Model):
@@ -112,7 +112,7 @@ class BackgroundCheck(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixi
     pre_adverse_notice_on: Mapped[date | None] = mapped_column(Date)
     final_notice_on: Mapped[date | None] = mapped_column(Date)
 
-    check_type: Mapped[CheckType] = relationship("CheckType", lazy="joined")
+    check_type: Mapped[CheckType] = relationship("CheckType")
 
 
 class Assessment(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
@@ -128,7 +128,7 @@ class Assessment(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
     scores: Mapped[dict | None] = mapped_column(JSON)
     assessor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    instrument: Mapped[Instrument] = relationship("Instrument", lazy="joined")
+    instrument: Mapped[Instrument] = relationship("Instrument")
     responses: Mapped[list[AssessmentResponse]] = relationship(
         "AssessmentResponse", cascade="all, delete-orphan", lazy="select"
     )
@@ -185,7 +185,7 @@ class EducationRecord(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
     completed_on: Mapped[date] = mapped_column(Date)
     tuition_request_id: Mapped[int | None] = mapped_column(ForeignKey("tuition_requests.id"))
 
-    qualification: Mapped[QualificationType] = relationship("QualificationType", lazy="joined")
+    qualification: Mapped[QualificationType] = relationship("QualificationType")
 
 
 class Upload(IdMixin, EmployeeOwnedMixin, Model):

@@ -85,11 +85,9 @@ class TuitionRequest(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin
     reimbursed_amount: Mapped[Decimal | None] = mapped_column(Money)
     paid_on: Mapped[date | None] = mapped_column(Date, index=True)
 
-    employee: Mapped[Employee] = relationship("Employee", lazy="joined")
-    qualification: Mapped[QualificationType | None] = relationship(
-        "QualificationType", lazy="joined"
-    )
-    target_role: Mapped[JobRole | None] = relationship("JobRole", lazy="joined")
+    employee: Mapped[Employee] = relationship("Employee")
+    qualification: Mapped[QualificationType | None] = relationship("QualificationType")
+    target_role: Mapped[JobRole | None] = relationship("JobRole")
     events: Mapped[list[TuitionEvent]] = relationship(
         "TuitionEvent", lazy="select", order_by="TuitionEvent.id", cascade="all, delete-orphan"
     )
@@ -118,7 +116,9 @@ class TuitionEvent(IdMixin, Model):
     reason: Mapped[str | None] = mapped_column(String(1000))
     amount: Mapped[Decimal | None] = mapped_column(Money)
 
-    actor: Mapped[User | None] = relationship("User", lazy="joined")
+    # Only ever read with the events of one request, loaded with them (tuition.queries.history):
+    # a lazy load here would be one query per event.
+    actor: Mapped[User | None] = relationship("User", lazy="raise_on_sql")
 
 
 class Repayment(IdMixin, EmployeeOwnedMixin, Model):
@@ -137,4 +137,4 @@ class Repayment(IdMixin, EmployeeOwnedMixin, Model):
     amount_owed: Mapped[Decimal] = mapped_column(Money)
     settled_on: Mapped[date | None] = mapped_column(Date)
 
-    request: Mapped[TuitionRequest] = relationship("TuitionRequest", lazy="joined")
+    request: Mapped[TuitionRequest] = relationship("TuitionRequest")

@@ -147,12 +147,19 @@ def admits(user: User | None, endpoint: str) -> bool:
     return user is not None and PERMISSIONS[name](user)
 
 
+# A person as the pages and the API show them: with their job role's title and level (not its
+# requirements: readiness loads those in bulk) and their department, in the same query.
+PERSON = [
+    joinedload(Employee.job_role).lazyload(JobRole.requirements),
+    joinedload(Employee.department),
+]
+
+
 def _fetch_employee(employee_id: Any) -> Employee | None:
     return db.session.get(
         Employee,
         employee_id,
-        # the role's title and level, not its requirements (readiness loads those in bulk)
-        options=[joinedload(Employee.job_role).lazyload(JobRole.requirements)],
+        options=PERSON,
     )
 
 
@@ -311,8 +318,7 @@ def require_employee(user: User | None, employee_id: int, aspect: str = "profile
     employee = db.session.get(
         Employee,
         employee_id,
-        # the role's title and level, not its requirements (readiness loads those in bulk)
-        options=[joinedload(Employee.job_role).lazyload(JobRole.requirements)],
+        options=PERSON,
     )
     if employee is None or not can_view(user, employee, aspect):
         abort(404)

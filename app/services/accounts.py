@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.clock import now
@@ -137,7 +138,10 @@ def authenticate(
     """
     check_ip_throttle(client_ip)
     email = (email or "").strip().lower()
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    user = db.session.scalar(
+        # with the person: whether they have left decides, and the greeting names them
+        select(User).options(joinedload(User.employee)).where(func.lower(User.email) == email)
+    )
     generic = "That email and password do not match. Check both and try again."
     if user is None:
         check_password_hash(hash_password("timing-equaliser"), password or "")

@@ -47,7 +47,9 @@ from app.models import (
 )
 from app.readiness.aggregate360 import aggregate_360
 from app.services import settings
+from app.services.records import queries
 from app.services.shapes import attributes
+from app.services.tuition.queries import REQUEST_PAGE
 
 FORMAT = "echelon-personal-data"
 FORMAT_VERSION = 1
@@ -138,9 +140,10 @@ def _assessment(a: Assessment, minimums: dict[str, int]) -> dict[str, Any]:
 
 
 def _rows(model: Any, employee_id: int, *order: Any, options: tuple = ()) -> list[Any]:
-    """The employee's rows of one table, in ``order`` (one query)."""
+    """The employee's rows of one table with the catalogue entry each names, in ``order``
+    (one query)."""
     stmt = select(model).where(model.employee_id == employee_id).order_by(*order)
-    return list(db.session.scalars(stmt.options(*options)).all())
+    return list(db.session.scalars(stmt.options(*queries.with_entry(model), *options)).all())
 
 
 def _header(employee: Employee, as_of: date) -> dict[str, Any]:
@@ -276,7 +279,7 @@ def _tuition(eid: int) -> dict[str, Any]:
         eid,
         TuitionRequest.starts_on,
         TuitionRequest.id,
-        options=(selectinload(TuitionRequest.events),),
+        options=(selectinload(TuitionRequest.events), *REQUEST_PAGE),
     )
     return {
         "requests": [_tuition_request(r) for r in requests],

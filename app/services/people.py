@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app import policy
 from app.extensions import db
@@ -25,6 +25,8 @@ from app.models import (
     User,
 )
 from app.services.joins import contains_any
+from app.services.records import queries
+from app.services.tuition.queries import request_loading
 
 EMPLOYEE_SORTS = {
     "name": Employee.name,
@@ -43,11 +45,18 @@ def employee_list_query(
     manager_id: int | None = None,
     status: str | None = None,
 ) -> Select:
-    """Employees the user may see, filtered; the caller adds ordering and pagination."""
+    """Employees the user may see, filtered; the caller adds ordering and pagination.
+
+    Each row comes with its job role and department from the joins the filters use (what a
+    directory row shows), never the role's requirements."""
     stmt = (
         select(Employee)
         .outerjoin(JobRole, Employee.job_role_id == JobRole.id)
         .outerjoin(Department, Employee.department_id == Department.id)
+        .options(
+            contains_eager(Employee.job_role).lazyload(JobRole.requirements),
+            contains_eager(Employee.department),
+        )
     )
     visible = policy.visible_employee_filter(user)
     if visible is not None:
@@ -83,9 +92,10 @@ class EmployeeRecords:
 
 
 def _rows(model: Any, order: Any, employee_id: int, *options: Any) -> list[Any]:
-    """One record table's rows of one employee, newest first: one query."""
+    """One record table's rows of one employee, newest first, with the catalogue entry each
+    names: one query."""
     stmt = select(model).where(model.employee_id == employee_id).order_by(order.desc())
-    return list(db.session.scalars(stmt.options(*options) if options else stmt))
+    return list(db.session.scalars(stmt.options(*queries.with_entry(model), *options)))
 
 
 def records_for(user: User, employee: Employee) -> EmployeeRecords:
@@ -110,7 +120,7 @@ def records_for(user: User, employee: Employee) -> EmployeeRecords:
     if "education" in visible:
         result.education = _rows(EducationRecord, EducationRecord.completed_on, eid)
     if "tuition" in visible:
-        result.tuition = _rows(TuitionRequest, TuitionRequest.starts_on, eid)
+        result.tuition = _rows(TuitionRequest, TuitionRequest.starts_on, eid, *request_loading())
     result.reports = list(
         db.session.scalars(
             select(Employee).where(Employee.manager_id == eid).order_by(Employee.name)

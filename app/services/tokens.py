@@ -162,7 +162,8 @@ def authenticate(secret: str | None) -> User | None:
         return None
     token = db.session.scalar(
         select(ApiToken)
-        .options(joinedload(ApiToken.user))
+        # the user and their person in the same query: whether they may still sign in
+        .options(joinedload(ApiToken.user).joinedload(User.employee))
         .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None))
     )
     if token is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.extensions import db
 from app.kernel.fields import CODE_MAX, clean_search, is_code
@@ -19,13 +19,45 @@ from app.models import (
     CheckType,
     Competency,
     Course,
+    CourseGrant,
+    CoursePrerequisite,
     CourseSession,
     Instrument,
     JobRole,
     QualificationType,
+    Requirement,
 )
 from app.services.catalogue.errors import DuplicateEntry, UnknownEntry
 from app.services.catalogue.parsing import Fields, assign, kept
+
+# What an entry's page, form, list row and JSON show beside its own columns, loaded with it in
+# a fixed number of queries (docs/DESIGN.md "Bulk first"): a course's prerequisites and the
+# levels it grants, a role's requirements and what each names. Entries reached through those
+# load none of their own collections, which nothing shows.
+BARE_COURSE = (lazyload(Course.prerequisite_links), lazyload(Course.grants))
+BARE_ROLE = (lazyload(JobRole.requirements),)
+TARGET_LOADING = (
+    joinedload(Requirement.competency),
+    joinedload(Requirement.course).options(*BARE_COURSE),
+    joinedload(Requirement.check_type),
+    joinedload(Requirement.instrument),
+    joinedload(Requirement.qualification),
+)
+ENTRY_LOADING: dict[str, tuple[Any, ...]] = {
+    "course": (
+        selectinload(Course.prerequisite_links)
+        .joinedload(CoursePrerequisite.prerequisite)
+        .options(*BARE_COURSE),
+        selectinload(Course.grants).joinedload(CourseGrant.competency),
+    ),
+    "role": (selectinload(JobRole.requirements).options(*TARGET_LOADING),),
+}
+
+
+def entry_loading(kind: str) -> tuple[Any, ...]:
+    """The loader options of ``kind``'s entries (ENTRY_LOADING; none for a plain kind)."""
+    return ENTRY_LOADING.get(kind, ())
+
 
 STATUSES = ("active", "retired", "all")
 
@@ -98,7 +130,9 @@ def get_entry(kind: str, code: Any) -> Any:
     if not is_code(text):
         shown = clean_search(text, CODE_MAX) or "(empty)"
         raise UnknownEntry(f"There is no {spec.label} with code {shown}.")
-    entry = db.session.scalar(select(spec.model).where(spec.model.code == text))
+    entry = db.session.scalar(
+        select(spec.model).options(*entry_loading(kind)).where(spec.model.code == text)
+    )
     if entry is None:
         raise UnknownEntry(f"There is no {spec.label} with code {text}.")
     return entry

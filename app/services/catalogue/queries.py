@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from app import models
 from app.extensions import db
 from app.kernel.fields import CODE_MAX, clean_search
-from app.services.catalogue.kinds import KINDS, EntryKind, kind_of
+from app.services.catalogue.kinds import KINDS, EntryKind, entry_loading, kind_of
 
 # =============================================================================== lists
 
@@ -75,14 +75,15 @@ def list_query(
     expires: str | None = None,
     order: Any = None,
 ) -> Select:
-    """Entries of one kind, searched by code or name and filtered; the caller pages.
+    """Entries of one kind, searched by code or name and filtered, with what a row shows
+    (kinds.entry_loading); the caller pages.
 
     ``status`` is active (the default: retired entries are hidden), retired or all; ``order``
     (a column of SORTS) orders them, ties by id.
     """
     spec = kind_of(kind)
     model = spec.model
-    stmt = select(model)
+    stmt = select(model).options(*entry_loading(kind))
     q, category = clean_search(q), clean_search(category, 80)
     stmt = _searched(stmt, q, model.code, getattr(model, spec.name_attr))
     if status == "active" or status is None:

@@ -7,45 +7,25 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app import models
-from app.services.catalogue.kinds import REQUIREMENT_THRESHOLD, kind_of
+from app.services.catalogue.kinds import BARE_ROLE, REQUIREMENT_THRESHOLD, kind_of
 from app.services.catalogue.queries import LADDER_SORTS, ladder_query, list_query
 from app.services.shapes import attributes
 
-# What a list's serializer reads, loaded once per page; entries reached through a reference
-# (a prerequisite, a required course) do not load their own collections, which the list never
-# shows, so the query count of a page does not depend on its rows (docs/DESIGN.md "Bulk first").
-_BARE_COURSE = (lazyload(models.Course.prerequisite_links), lazyload(models.Course.grants))
-_BARE_ROLE = (lazyload(models.JobRole.requirements),)
-LIST_LOADING: dict[str, tuple[Any, ...]] = {
-    "course": (
-        selectinload(models.Course.prerequisite_links)
-        .joinedload(models.CoursePrerequisite.prerequisite)
-        .options(*_BARE_COURSE),
-        selectinload(models.Course.grants).joinedload(models.CourseGrant.competency),
-    ),
-    "role": (
-        selectinload(models.JobRole.requirements)
-        .joinedload(models.Requirement.course)
-        .options(*_BARE_COURSE),
-    ),
-}
-
 
 def serialized_list_query(kind: str, q: str | None, status: str | None) -> Select:
-    """Entries of one kind by code, loading what their serializer reads (docs/API.md lists)."""
-    model = kind_of(kind).model
-    stmt = list_query(kind, q=q, status=status).order_by(model.code)
-    return stmt.options(*LIST_LOADING.get(kind, ()))
+    """Entries of one kind by code, with what their serializer reads (list_query loads it, so
+    a page's query count does not depend on its rows: docs/API.md lists)."""
+    return list_query(kind, q=q, status=status).order_by(kind_of(kind).model.code)
 
 
 def serialized_ladder_query(q: str | None) -> Select:
     """Ladder steps from the lowest roles up, each with both roles but not their requirements."""
     return ladder_query(q, order=(LADDER_SORTS["from"], LADDER_SORTS["to"])).options(
-        joinedload(models.LadderEdge.from_role).options(*_BARE_ROLE),
-        joinedload(models.LadderEdge.to_role).options(*_BARE_ROLE),
+        joinedload(models.LadderEdge.from_role).options(*BARE_ROLE),
+        joinedload(models.LadderEdge.to_role).options(*BARE_ROLE),
     )
 
 

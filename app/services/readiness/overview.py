@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.extensions import db
@@ -30,6 +31,8 @@ def home_for(user: User) -> Home:
     if policy.is_manager(user):
         team_stmt = (
             select(Employee)
+            # a row shows the role's code: never its requirements
+            .options(joinedload(Employee.job_role).lazyload(JobRole.requirements))
             .where(Employee.id.in_(policy.subtree_query(user.employee_id)))
             .where(Employee.status != "terminated")
             .order_by(Employee.name)
@@ -45,6 +48,7 @@ def home_for(user: User) -> Home:
         home.finance_queue = list(
             db.session.scalars(
                 select(TuitionRequest)
+                .options(joinedload(TuitionRequest.employee))  # a row names the person
                 .where(TuitionRequest.state.in_(FINANCE_QUEUE_STATES))
                 .order_by(TuitionRequest.updated_at)
                 .limit(50)

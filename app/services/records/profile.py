@@ -471,7 +471,10 @@ def find_employee(reference: Any) -> Employee | None:
         return None
     text = str(reference).strip()
     return db.session.scalar(
-        select(Employee).where(
+        select(Employee)
+        # with the role and department its profile changes are compared with (a CSV row each)
+        .options(*policy.PERSON)
+        .where(
             or_(
                 func.upper(Employee.employee_no) == text.upper(),
                 func.lower(Employee.email) == text.lower(),

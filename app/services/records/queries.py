@@ -10,17 +10,36 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app import models
 from app.extensions import db
+from app.services.catalogue.kinds import BARE_COURSE
+
+# --------------------------------------------------------------------------- loading
+
+# What a record shows of the catalogue entry it names: the entry, joined into the record's own
+# query, and nothing the entry itself points at (a course's prerequisites and grants).
+ENTRY = {
+    models.Completion: joinedload(models.Completion.course).options(*BARE_COURSE),
+    models.CompetencyRating: joinedload(models.CompetencyRating.competency),
+    models.BackgroundCheck: joinedload(models.BackgroundCheck.check_type),
+    models.Assessment: joinedload(models.Assessment.instrument),
+    models.EducationRecord: joinedload(models.EducationRecord.qualification),
+}
+
+
+def with_entry(model: Any) -> tuple[Any, ...]:
+    """The loader options of ``model``'s rows: their catalogue entry, if they name one."""
+    return (ENTRY[model],) if model in ENTRY else ()
+
 
 # --------------------------------------------------------------------------- single rows
 
 
 def record_of(model: Any, record_id: Any) -> Any:
-    """The row of ``model`` with this id, or None."""
-    return db.session.get(model, record_id)
+    """The row of ``model`` with this id (with the catalogue entry it names), or None."""
+    return db.session.get(model, record_id, options=with_entry(model))
 
 
 def employee_of(record: Any) -> models.Employee | None:
@@ -123,12 +142,7 @@ def training_records(employee: models.Employee) -> Select:
     """A person's completions, newest first."""
     return (
         select(models.Completion)
-        .options(
-            # The course's code is all a row shows: its prerequisites and grants stay unloaded.
-            joinedload(models.Completion.course).options(
-                lazyload(models.Course.prerequisite_links), lazyload(models.Course.grants)
-            )
-        )
+        .options(*with_entry(models.Completion))
         .where(models.Completion.employee_id == employee.id)
         .order_by(models.Completion.completed_on.desc(), models.Completion.id.desc())
     )
@@ -139,15 +153,18 @@ def competency_ratings(employee: models.Employee) -> Select:
     return (
         select(models.CompetencyRating)
         .join(models.Competency, models.Competency.id == models.CompetencyRating.competency_id)
+        .options(contains_eager(models.CompetencyRating.competency))
         .where(models.CompetencyRating.employee_id == employee.id)
         .order_by(models.CompetencyRating.rated_on.desc(), models.CompetencyRating.id.desc())
     )
 
 
 def _newest_first(employee: models.Employee, model: Any, dated: Any) -> Select:
-    """``model``'s rows of ``employee``, the latest ``dated`` first (then the newest id)."""
+    """``model``'s rows of ``employee`` with their catalogue entry, the latest ``dated`` first
+    (then the newest id)."""
     return (
         select(model)
+        .options(*with_entry(model))
         .where(model.employee_id == employee.id)
         .order_by(dated.desc(), model.id.desc())
     )
@@ -179,8 +196,3 @@ def responses_of(assessment_ids: list[int]) -> dict[int, list[models.AssessmentR
         ):
             responses[response.assessment_id].append(response)
     return responses
-
-
-def employee_list_options(stmt: Select) -> Select:
-    """A directory query that loads each row's role code, never the role's requirements."""
-    return stmt.options(joinedload(models.Employee.job_role).lazyload(models.JobRole.requirements))

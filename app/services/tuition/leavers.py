@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.orm import defaultload, joinedload
+from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.audit import record_change
@@ -149,7 +149,7 @@ def _repayments(employee: Employee, left: date, config: TuitionConfig) -> list[R
             continue
         months = whole_months_between(paid_on, left)
         repayment = Repayment(
-            request_id=req.id,
+            request=req,  # the leaver's page shows it: no query to find it again
             employee_id=employee.id,
             termination_date=left,
             months_since_paid=months,
@@ -212,12 +212,8 @@ def repayments_query(q: str | None = None, outstanding: bool = True) -> Select:
     stmt = (
         select(Repayment)
         .join(Employee, Employee.id == Repayment.employee_id)
-        .options(
-            joinedload(Repayment.request)
-            .joinedload(TuitionRequest.employee)
-            .lazyload(Employee.job_role),
-            defaultload(Repayment.request).lazyload(TuitionRequest.target_role),
-        )
+        # a row names the request and its person, in the same query
+        .options(joinedload(Repayment.request).joinedload(TuitionRequest.employee))
     )
     if outstanding:
         stmt = stmt.where(Repayment.settled_on.is_(None))

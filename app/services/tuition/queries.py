@@ -1,7 +1,8 @@
 """Reading tuition requests: one request, its history, the lists and the approval queues.
 
-Lists load with a fixed number of queries (docs/DESIGN.md "Bulk first"): the employee and
-department are joined in, and the role catalogue is not loaded at all.
+Lists load with a fixed number of queries (docs/DESIGN.md "Bulk first"): the employee, their
+department and the qualification are joined in (request_loading), and the role catalogue is
+not loaded at all.
 """
 
 from __future__ import annotations
@@ -9,12 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import policy
 from app.clock import today
 from app.extensions import db
-from app.models import Competency, Department, Employee, TuitionEvent, TuitionRequest, Upload, User
+from app.models import (
+    Competency,
+    Department,
+    Employee,
+    JobRole,
+    TuitionEvent,
+    TuitionRequest,
+    Upload,
+    User,
+)
 from app.services.joins import contains_any
 from app.services.tuition.approvers import hr_fallback_employees, manager_approvees
 from app.services.tuition.errors import NotFound
@@ -23,8 +33,11 @@ from app.tuition.rules import DRAFT
 
 
 def find_request(request_id: Any) -> TuitionRequest | None:
-    """The request of ``request_id``, or None (an id that is not a whole number included)."""
-    return db.session.get(TuitionRequest, request_id) if isinstance(request_id, int) else None
+    """The request of ``request_id``, or None (an id that is not a whole number included);
+    with what its page shows: the person, the qualification and the target role's title."""
+    if not isinstance(request_id, int):
+        return None
+    return db.session.get(TuitionRequest, request_id, options=REQUEST_PAGE)
 
 
 def may_see(actor: User | None, req: TuitionRequest) -> bool:
@@ -42,10 +55,11 @@ def load_request(request_id: int, actor: User | None) -> TuitionRequest:
 
 
 def history(req: TuitionRequest) -> list[TuitionEvent]:
-    """The request's events, oldest first."""
+    """The request's events, oldest first, each with who made it (their sign-in and name)."""
     return list(
         db.session.scalars(
             select(TuitionEvent)
+            .options(joinedload(TuitionEvent.actor).joinedload(User.employee))
             .where(TuitionEvent.request_id == req.id)
             .order_by(TuitionEvent.at, TuitionEvent.id)
         )
@@ -87,14 +101,20 @@ def departments() -> list[Department]:
     return list(db.session.scalars(select(Department).order_by(Department.name)))
 
 
-def _list_loading() -> tuple[Any, ...]:
-    """Loader options for list pages: the employee and department joined in, and no role
-    catalogue (JobRole eagerly loads its requirements, courses and grants, which no list shows)."""
+def request_loading() -> tuple[Any, ...]:
+    """Loader options of requests as a list or a page shows them: the person with their
+    department and the qualification joined in; the target role is the serializer's
+    (requests_to_dicts loads a page's roles in one query) and its requirements nobody's."""
     return (
-        joinedload(TuitionRequest.employee).lazyload(Employee.job_role),
-        lazyload(TuitionRequest.target_role),
+        joinedload(TuitionRequest.employee).joinedload(Employee.department),
+        joinedload(TuitionRequest.qualification),
     )
 
+
+REQUEST_PAGE = (
+    *request_loading(),
+    joinedload(TuitionRequest.target_role).lazyload(JobRole.requirements),
+)
 
 REQUEST_SORTS = {
     "updated": TuitionRequest.updated_at,
@@ -125,7 +145,7 @@ def own_requests_query(employee_id: int, q: str | None = None, state: str | None
     stmt = (
         select(TuitionRequest)
         .join(Employee, Employee.id == TuitionRequest.employee_id)
-        .options(selectinload(TuitionRequest.events), *_list_loading())
+        .options(selectinload(TuitionRequest.events), *request_loading())
         .where(TuitionRequest.employee_id == employee_id)
     )
     if state in rules.STATES:
@@ -140,7 +160,7 @@ def visible_requests_query(
     stmt = (
         select(TuitionRequest)
         .join(Employee, Employee.id == TuitionRequest.employee_id)
-        .options(*_list_loading())
+        .options(*request_loading())
     )
     if not (policy.is_hr(user) or policy.is_finance(user)):
         stmt = stmt.where(
@@ -168,7 +188,7 @@ def queue_query(user: User, stage: str, q: str | None = None, view: str | None =
     stmt = (
         select(TuitionRequest)
         .join(Employee, Employee.id == TuitionRequest.employee_id)
-        .options(*_list_loading())
+        .options(*request_loading())
     )
     mine = TuitionRequest.employee_id != user.employee_id
     if stage == "manager":
