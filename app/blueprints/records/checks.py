@@ -47,14 +47,10 @@ def new_check(employee: Employee) -> Any:
             url_for("records.show_check", check_id=check.id),
         )
 
-    def fill() -> None:
-        form.requested_on.data = today().isoformat()
-        form.status.data = "requested"
-
     return form_page(
         form,
         save=save,
-        fill=fill,
+        initial={"requested_on": today(), "status": "requested"},
         title=f"Request a background check for {employee.name}",
         employee=employee,
         fields=list(forms.CHECK_FIELDS),
