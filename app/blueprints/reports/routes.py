@@ -87,6 +87,19 @@ def _csv(tables_of: dict[str, Callable[[], tables.Table]], filename: str) -> Res
     return render.csv_response(tables_of[name], filename)
 
 
+def _links(
+    report: str, args: dict[str, Any], filename: str, csv_tables: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """The report's PDF link and the link of each of its CSV tables (label, table name)."""
+    return {
+        "pdf_url": url_for(f".{report}_pdf", **args),
+        "pdf_filename": filename,
+        "csv_links": [
+            (label, url_for(f".{report}_csv", table=table, **args)) for label, table in csv_tables
+        ],
+    }
+
+
 def _document(
     fmt: str,
     template: str,
@@ -192,12 +205,12 @@ def _individual_links(employee: Employee, role: str, as_of: str, filename: str) 
     base = current_app.config.get("BASE_URL", "").rstrip("/")
     return {
         "form": {"role": role, "as_of": as_of},
-        "pdf_url": url_for(".individual_pdf", **args),
-        "pdf_filename": filename,
-        "csv_links": [
-            ("requirements", url_for(".individual_csv", table="requirements", **args)),
-            ("promotion path", url_for(".individual_csv", table="path", **args)),
-        ],
+        **_links(
+            "individual",
+            args,
+            filename,
+            [("requirements", "requirements"), ("promotion path", "path")],
+        ),
         "verify_url": url_for(".verify", employee_no=employee.employee_no, role=role, as_of=as_of),
         "verify_display": base + url_for(".verify"),
     }
@@ -300,13 +313,12 @@ def compliance(fmt: str) -> Any:
     context.update(
         r=report,
         form={k: str(v) for k, v in args.items()},
-        pdf_url=url_for(".compliance_pdf", **args),
-        pdf_filename=filename,
-        csv_links=[
-            ("items", url_for(".compliance_csv", table="items", **args)),
-            ("departments", url_for(".compliance_csv", table="departments", **args)),
-            ("who to chase", url_for(".compliance_csv", table="chase", **args)),
-        ],
+        **_links(
+            "compliance",
+            args,
+            filename,
+            [("items", "items"), ("departments", "departments"), ("who to chase", "chase")],
+        ),
     )
     return _document(
         fmt,
@@ -374,13 +386,12 @@ def team(fmt: str) -> Any:
     context.update(
         r=report,
         form=args,
-        pdf_url=url_for(".team_pdf", **args),
-        pdf_filename=filename,
-        csv_links=[
-            ("candidates", url_for(".team_csv", table="candidates", **args)),
-            ("top gaps", url_for(".team_csv", table="gaps", **args)),
-            ("lapses", url_for(".team_csv", table="lapses", **args)),
-        ],
+        **_links(
+            "team",
+            args,
+            filename,
+            [("candidates", "candidates"), ("top gaps", "gaps"), ("lapses", "lapses")],
+        ),
         band_labels=team_data.BAND_LABELS,
         gates_shown=GATES_SHOWN_IN_PDF if fmt == "pdf" else GATES_SHOWN_ON_SCREEN,
     )
@@ -441,13 +452,16 @@ def tuition(fmt: str) -> Any:
         r=report,
         report_title=report.title,
         form={k: str(v) for k, v in args.items()},
-        pdf_url=url_for(".tuition_pdf", **args),
-        pdf_filename=filename,
-        csv_links=[
-            ("departments", url_for(".tuition_csv", table="departments", **args)),
-            ("employees", url_for(".tuition_csv", table="employees", **args)),
-            ("repayments", url_for(".tuition_csv", table="repayments", **args)),
-        ],
+        **_links(
+            "tuition",
+            args,
+            filename,
+            [
+                ("departments", "departments"),
+                ("employees", "employees"),
+                ("repayments", "repayments"),
+            ],
+        ),
     )
     return _document(
         fmt,
