@@ -13,6 +13,7 @@ from app import policy
 from app.kernel.forms import options, refuse, show
 from app.models import Employee
 from app.pagination import newest_first, sort_args
+from app.services import records
 from app.services.records import RecordError, queries
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -116,7 +117,7 @@ def act(do: Callable[[], Any], done: str | Callable[[], str], target: str) -> An
     return redirect(target)
 
 
-def delete(service: Callable[..., Any], row: Any, done: str, anchor: str) -> Any:
-    """Delete a record through its service, then back to its person's section."""
+def delete(row: Any, done: str, anchor: str) -> Any:
+    """Delete a record, then back to its person's section."""
     employee = queries.employee_of(row)
-    return act(lambda: service(row, actor=user()), done, back(employee, anchor))
+    return act(lambda: records.delete_record(row, actor=user()), done, back(employee, anchor))

@@ -80,4 +80,4 @@ def edit_education(record: EducationRecord) -> Any:
 @bp.route("/education/<int:record_id>/delete", methods=["POST"])
 @permission("hr", EDUCATION)
 def delete_education(record: EducationRecord) -> Any:
-    return delete(records.delete_education, record, "The qualification was deleted.", "edu-h")
+    return delete(record, "The qualification was deleted.", "edu-h")

@@ -86,4 +86,4 @@ def edit_rating(rating: CompetencyRating) -> Any:
 @bp.route("/ratings/<int:rating_id>/delete", methods=["POST"])
 @permission("hr", RATING)
 def delete_rating(rating: CompetencyRating) -> Any:
-    return delete(records.delete_rating, rating, "The rating was deleted.", "ratings-h")
+    return delete(rating, "The rating was deleted.", "ratings-h")

@@ -87,6 +87,4 @@ def edit_talent_review(review: TalentReview) -> Any:
 @bp.route("/talent-reviews/<int:review_id>/delete", methods=["POST"])
 @permission("hr", REVIEW)
 def delete_talent_review(review: TalentReview) -> Any:
-    return delete(
-        records.delete_talent_review, review, "The talent review was deleted.", "assess-h"
-    )
+    return delete(review, "The talent review was deleted.", "assess-h")

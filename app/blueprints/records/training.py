@@ -75,7 +75,7 @@ def edit_completion(completion: Completion) -> Any:
 @permission("hr", COMPLETION)
 def delete_completion(completion: Completion) -> Any:
     done = f"The {completion.course.code} completion was deleted."
-    return delete(records.delete_completion, completion, done, "training-h")
+    return delete(completion, done, "training-h")
 
 
 @bp.route("/employees/<int:employee_id>/completions/report", methods=["GET", "POST"])
