@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from app import pagination
 from app.blueprints.catalogue import bp
 from app.kernel.forms import PAGE_STATUSES, apply_errors, refuse
-from app.pagination import sort_args
+from app.pagination import search_term, sort_args
 from app.policy import catalogue as catalogue_policy
 from app.policy import permission
 from app.services import catalogue
@@ -38,11 +38,6 @@ BLANK_ROWS = 3
 ROW_FIELD = re.compile(r"(\w+)\[(\d+)\]\.(\w+)")
 ROW_LISTS = {"requirements": "rows"}  # the service's list name -> the form's
 THRESHOLDS = ("min_level", "min_score", "min_months")
-
-
-def search_term() -> str | None:
-    """The ``q`` of a list page: trimmed, at most 100 characters."""
-    return request.args.get("q", "").strip()[:100] or None
 
 
 def _filters() -> dict[str, Any]:
