@@ -49,6 +49,20 @@ GATES_SHOWN_IN_PDF = 3  # per candidate; the CSV and the individual report list 
 GATES_SHOWN_ON_SCREEN = 50
 
 
+def _in_every_format(rule: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Route a report as an HTML page at ``rule``, a PDF at ``rule.pdf`` and CSV tables at
+    ``rule.csv`` (endpoints: the view's name, then ``_pdf`` and ``_csv``), passing ``fmt``."""
+
+    def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        for fmt in FORMATS:
+            suffix = "" if fmt == "html" else f".{fmt}"
+            endpoint = view.__name__ if fmt == "html" else f"{view.__name__}_{fmt}"
+            bp.route(f"{rule}{suffix}", defaults={"fmt": fmt}, endpoint=endpoint)(view)
+        return view
+
+    return register
+
+
 def _collect(**parsers: Callable[[], Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Run every parser; gather each value, or each field's messages."""
     values: dict[str, Any] = {}
@@ -120,6 +134,21 @@ def _document(
     return render.html(template, **context)
 
 
+def _asked(
+    form: dict[str, str], errors: dict[str, list[str]], title: str, **more: Any
+) -> dict[str, Any]:
+    """A department-scoped report's context before its data: the form as typed, its messages
+    and the department choices."""
+    return {
+        "form": form,
+        "errors": errors,
+        "department_options": sources.department_options(),
+        **more,
+        "report_title": title,
+        "r": None,
+    }
+
+
 def _sorting(sorts: dict[str, Any], default: str) -> tuple[str, str, bool]:
     """The screen's search text, sort key and direction from the query string."""
     sort_key = _arg("sort") if _arg("sort") in sorts else default
@@ -159,9 +188,7 @@ def my_readiness() -> Any:
     return redirect(url_for(".individual", employee_id=user.employee_id, **args))
 
 
-@bp.route("/readiness/<int:employee_id>", defaults={"fmt": "html"})
-@bp.route("/readiness/<int:employee_id>.pdf", defaults={"fmt": "pdf"}, endpoint="individual_pdf")
-@bp.route("/readiness/<int:employee_id>.csv", defaults={"fmt": "csv"}, endpoint="individual_csv")
+@_in_every_format("/readiness/<int:employee_id>")
 @permission("authenticated", policy.employee("readiness"))
 def individual(employee: Employee, fmt: str) -> Any:
     user = policy.acting_user()
@@ -273,9 +300,7 @@ COMPLIANCE_SORTS: dict[str, Callable[[compliance_data.ComplianceRow], Any]] = {
 }
 
 
-@bp.route("/compliance", defaults={"fmt": "html"})
-@bp.route("/compliance.pdf", defaults={"fmt": "pdf"}, endpoint="compliance_pdf")
-@bp.route("/compliance.csv", defaults={"fmt": "csv"}, endpoint="compliance_csv")
+@_in_every_format("/compliance")
 @permission("manager_or_hr")
 def compliance(fmt: str) -> Any:
     user = policy.acting_user()
@@ -285,15 +310,13 @@ def compliance(fmt: str) -> Any:
         days=lambda: sources.parse_horizon(form["days"]),
         as_of=lambda: sources.parse_as_of(form["as_of"]),
     )
-    context: dict[str, Any] = {
-        "form": form,
-        "errors": errors,
-        "department_options": sources.department_options(),
-        "bucket_labels": compliance_data.BUCKET_LABELS,
-        "show_findings": sees_all_check_findings(user),
-        "report_title": "Compliance report",
-        "r": None,
-    }
+    context = _asked(
+        form,
+        errors,
+        "Compliance report",
+        bucket_labels=compliance_data.BUCKET_LABELS,
+        show_findings=sees_all_check_findings(user),
+    )
     if errors:
         return render.html("reports/compliance.html", **context), 400
     population, scope = sources.report_population(user, values["department"])
@@ -356,9 +379,7 @@ CANDIDATE_SORTS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-@bp.route("/team", defaults={"fmt": "html"})
-@bp.route("/team.pdf", defaults={"fmt": "pdf"}, endpoint="team_pdf")
-@bp.route("/team.csv", defaults={"fmt": "csv"}, endpoint="team_csv")
+@_in_every_format("/team")
 @permission("manager_or_hr")
 def team(fmt: str) -> Any:
     user = policy.acting_user()
@@ -367,13 +388,7 @@ def team(fmt: str) -> Any:
         department=lambda: sources.parse_department(form["department"]),
         as_of=lambda: sources.parse_as_of(form["as_of"]),
     )
-    context: dict[str, Any] = {
-        "form": form,
-        "errors": errors,
-        "department_options": sources.department_options(),
-        "report_title": "Team bench strength and succession",
-        "r": None,
-    }
+    context = _asked(form, errors, "Team bench strength and succession")
     if errors:
         return render.html("reports/team.html", **context), 400
     population, scope = sources.report_population(user, values["department"])
@@ -423,9 +438,7 @@ def _team_screen(report: Any) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- tuition
 
 
-@bp.route("/tuition", defaults={"fmt": "html"})
-@bp.route("/tuition.pdf", defaults={"fmt": "pdf"}, endpoint="tuition_pdf")
-@bp.route("/tuition.csv", defaults={"fmt": "csv"}, endpoint="tuition_csv")
+@_in_every_format("/tuition")
 @permission("finance_or_hr")
 def tuition(fmt: str) -> Any:
     form = {"year": _arg("year", 10), "department": _arg("department")}
@@ -433,14 +446,7 @@ def tuition(fmt: str) -> Any:
         year=lambda: sources.parse_year(form["year"]),
         department=lambda: sources.parse_department(form["department"]),
     )
-    context: dict[str, Any] = {
-        "form": form,
-        "errors": errors,
-        "department_options": sources.department_options(),
-        "years": sources.tuition_years(),
-        "report_title": "Tuition report",
-        "r": None,
-    }
+    context = _asked(form, errors, "Tuition report", years=sources.tuition_years())
     if errors:
         return render.html("reports/tuition.html", **context), 400
     report = sources.tuition(values["year"], values["department"])
