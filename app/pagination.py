@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,17 @@ def page_args(default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
         per_page = default_per_page
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     return page, per_page
+
+
+def search_term() -> str | None:
+    """Read ?q= : the search box's text, trimmed to at most 100 characters; None when empty."""
+    return (request.args.get("q") or "").strip()[:100] or None
+
+
+def choice_arg(name: str, allowed: Collection[str]) -> str | None:
+    """Read a filter's ?name= : one of ``allowed``, else None (an unknown value filters nothing)."""
+    value = request.args.get(name)
+    return value if value in allowed else None
 
 
 def paginate(stmt: Select, page: int, per_page: int, scalars: bool = True) -> Page:

@@ -4,12 +4,15 @@
 - ``apply_errors(form, errors, aliases)``: put a refusal's field messages on the form's fields
   (``aliases`` maps a service field name to the form's), the rest above the form;
 - ``refuse(form, error, aliases)``: the same for a ``DomainError``, answering the status the page
-  is rendered with (422 for invalid input, 409 for a conflict, 403 when not allowed).
+  is rendered with (422 for invalid input, 409 for a conflict, 403 when not allowed);
+- ``show(form, values)``: put values in a form's fields as it shows them (``current(row, ...)``
+  gives an edit form the row's own).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from wtforms.fields.choices import SelectChoice
@@ -53,3 +56,17 @@ def refuse(form: Any, error: DomainError, aliases: Mapping[str, str] | None = No
     if not error.errors and error.message not in form.form_errors:
         form.form_errors.append(error.message)
     return error.status if error.status in PAGE_STATUSES else 422
+
+
+def current(row: Any, *names: str) -> dict[str, Any]:
+    """An edit form's values: the row's own, field by field."""
+    return {name: getattr(row, name) for name in names}
+
+
+def show(form: Any, values: Mapping[str, Any]) -> None:
+    """Put ``values`` (field name: value) in the form as it shows them: a date as YYYY-MM-DD,
+    nothing as empty, anything else as its text."""
+    for name, value in values.items():
+        if value is None:
+            value = ""
+        form[name].data = value.isoformat() if isinstance(value, date) else str(value)

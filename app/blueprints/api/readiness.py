@@ -24,9 +24,14 @@ from app.services.readiness import bench, stored
 
 TAG = "Readiness"
 WHO = "The employee for themselves, their managers and hr; anyone else gets 404."
-# The person of the URL loads through the access pipeline: anyone who may not see their
-# readiness gets 404.
-READINESS_OF_EMPLOYEE = (policy.employee("readiness"),)
+# A route about the person of the URL loads them through the access pipeline: anyone who may
+# not see their readiness gets 404.
+ONE_PERSON: dict[str, Any] = {
+    "permission": "authenticated",
+    "loads": (policy.employee("readiness"),),
+    "tag": TAG,
+    "who": WHO,
+}
 
 ROLE_PARAM = Param(
     "role",
@@ -69,11 +74,8 @@ def _top_role(snapshot: service.CatalogueSnapshot) -> str:
     bp,
     "/employees/<int:employee_id>/readiness",
     "GET",
-    permission="authenticated",
-    loads=READINESS_OF_EMPLOYEE,
     summary="Readiness of one person for a role on a date",
-    tag=TAG,
-    who=WHO,
+    **ONE_PERSON,
     response="Readiness",
     query=(ROLE_PARAM, AS_OF_PARAM),
     description="docs/RULES.md: per requirement status (met, unmet, expiring), actual value, "
@@ -159,11 +161,8 @@ def list_readiness() -> Any:
     bp,
     "/employees/<int:employee_id>/path",
     "GET",
-    permission="authenticated",
-    loads=READINESS_OF_EMPLOYEE,
     summary="The promotion path of one person to a role, step by step",
-    tag=TAG,
-    who=WHO,
+    **ONE_PERSON,
     response="PromotionPath",
     query=(
         Param(

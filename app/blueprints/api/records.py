@@ -28,6 +28,14 @@ from app.services.records import queries
 TAG = "Records"
 READ_WHO = "The person, their managers and hr; anyone else gets 404."
 HR_WHO = "hr (others who may see the person get 403, the rest 404)."
+# What every change to one background check declares.
+CHECK_WRITES: dict[str, Any] = {
+    "permission": "authenticated",
+    "tag": TAG,
+    "who": HR_WHO,
+    "response": "BackgroundCheck",
+    "conflict": True,
+}
 
 
 def _user() -> Any:
@@ -278,13 +286,9 @@ def show_background_check(check: BackgroundCheck) -> Any:
     "/background-checks/<int:check_id>",
     "PATCH",
     CHECK,
-    permission="authenticated",
     summary="Move a check along its lifecycle, or correct its findings and vendor",
-    tag=TAG,
-    who=HR_WHO,
     body="BackgroundCheckPatch",
-    response="BackgroundCheck",
-    conflict=True,
+    **CHECK_WRITES,
     description="A new status follows the lifecycle requested -> in_progress -> clear | "
     "review_required | not_cleared (review_required -> clear; -> not_cleared only through the "
     "adverse-action final notice); an illegal move is 409. A result needs completed_on. "
@@ -317,13 +321,9 @@ def update_background_check(check: BackgroundCheck) -> Any:
     "POST",
     CHECK,
     NOTICE_WRITER,
-    permission="authenticated",
     summary="Record an adverse-action notice (pre-adverse, then final)",
-    tag=TAG,
-    who=HR_WHO,
     body="AdverseActionInput",
-    response="BackgroundCheck",
-    conflict=True,
+    **CHECK_WRITES,
     description="docs/RULES.md Adverse action: the final notice is refused until 5 business days "
     "(cfg) after the pre-adverse notice; it makes a check under review not_cleared.",
 )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask.typing import ResponseReturnValue
 
 from app.blueprints.catalogue import bp
 from app.blueprints.catalogue.forms import CompetencyForm
-from app.blueprints.catalogue.pages import entry_forms, list_page
+from app.blueprints.catalogue.pages import category_filter, entry_forms, list_page
 from app.policy import permission
 from app.services import catalogue
 
@@ -17,8 +16,7 @@ from app.services import catalogue
 def competencies() -> ResponseReturnValue:
     return list_page(
         "competency",
-        "catalogue/competencies.html",
-        {"category": request.args.get("category", "").strip()[:80] or None},
+        {"category": category_filter()},
         categories=catalogue.categories("competency"),
     )
 

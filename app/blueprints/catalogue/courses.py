@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from app import clock
 from app.blueprints.catalogue import bp
 from app.blueprints.catalogue.forms import CourseForm
-from app.blueprints.catalogue.pages import blank_rows, list_page, refused
+from app.blueprints.catalogue.pages import (
+    blank_rows,
+    category_filter,
+    list_page,
+    refused,
+    show_page,
+)
 from app.kernel.forms import options
 from app.models import Course
-from app.pagination import paginate
+from app.pagination import choice_arg, paginate
 from app.policy import catalogue as catalogue_policy
 from app.policy import permission
 from app.services import catalogue, settings
@@ -23,14 +29,9 @@ from app.services.catalogue.errors import CatalogueError
 @bp.route("/courses")
 @permission("authenticated")
 def courses() -> ResponseReturnValue:
-    expires = request.args.get("expires")
     return list_page(
         "course",
-        "catalogue/courses.html",
-        {
-            "category": request.args.get("category", "").strip()[:80] or None,
-            "expires": expires if expires in ("yes", "no") else None,
-        },
+        {"category": category_filter(), "expires": choice_arg("expires", ("yes", "no"))},
         categories=catalogue.categories("course"),
     )
 
@@ -49,13 +50,7 @@ def course_show(course: Course) -> ResponseReturnValue:
         1,
         10,
     )
-    return render_template(
-        "catalogue/course_show.html",
-        course=course,
-        kind=catalogue.KINDS["course"],
-        usage=catalogue.usage("course", course),
-        sessions=sessions,
-    )
+    return show_page("course", course, sessions=sessions)
 
 
 def _picker_label(code: str, name: str, retired: bool) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import url_for
 from flask.typing import ResponseReturnValue
 
 from app.blueprints.catalogue import bp
 from app.blueprints.catalogue.forms import InstrumentForm
 from app.blueprints.catalogue.pages import form_values, list_page, save_entry
 from app.models import Instrument
+from app.pagination import choice_arg
 from app.policy import catalogue as catalogue_policy
 from app.policy import permission
 from app.readiness.vocabulary import INSTRUMENT_KINDS
@@ -20,11 +21,9 @@ from app.services import catalogue
 @bp.route("/instruments")
 @permission("authenticated")
 def instruments() -> ResponseReturnValue:
-    kind = request.args.get("kind")
     return list_page(
         "instrument",
-        "catalogue/instruments.html",
-        {"instrument_kind": kind if kind in INSTRUMENT_KINDS else None},
+        {"instrument_kind": choice_arg("kind", INSTRUMENT_KINDS)},
         instrument_kinds=INSTRUMENT_KINDS,
     )
 

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from app import pagination
 from app.blueprints.catalogue import bp
 from app.kernel.forms import PAGE_STATUSES, apply_errors, refuse
-from app.pagination import sort_args
+from app.pagination import search_term, sort_args
 from app.policy import catalogue as catalogue_policy
 from app.policy import permission
 from app.services import catalogue
@@ -40,11 +40,6 @@ ROW_LISTS = {"requirements": "rows"}  # the service's list name -> the form's
 THRESHOLDS = ("min_level", "min_score", "min_months")
 
 
-def search_term() -> str | None:
-    """The ``q`` of a list page: trimmed, at most 100 characters."""
-    return request.args.get("q", "").strip()[:100] or None
-
-
 def _filters() -> dict[str, Any]:
     status = request.args.get("status", "active")
     return {
@@ -53,15 +48,37 @@ def _filters() -> dict[str, Any]:
     }
 
 
-def list_page(kind: str, template: str, extra: dict[str, Any] | None = None, **context: Any) -> str:
-    """A paginated, searchable, filterable, sortable list of one kind of entry."""
+def category_filter() -> str | None:
+    """The ``category`` of a list page: trimmed, at most 80 characters."""
+    return request.args.get("category", "").strip()[:80] or None
+
+
+def _listing(kind: str) -> str:
+    """The endpoint of a kind's list (in SECTIONS)."""
+    return next(endpoint for key, endpoint, _ in SECTIONS.values() if key == kind)
+
+
+def list_page(kind: str, extra: dict[str, Any] | None = None, **context: Any) -> str:
+    """A paginated, searchable, filterable, sortable list of one kind of entry, on the page
+    named after its endpoint (``catalogue.check_types``: ``catalogue/check_types.html``)."""
     filters = _filters()
     extra = {k: v for k, v in (extra or {}).items() if v not in (None, "")}
     return pagination.list_page(
-        template,
+        f"catalogue/{_listing(kind).removeprefix(f'{bp.name}.')}.html",
         sort_args(catalogue.SORTS[kind], "level" if kind == "role" else "code"),
         lambda order: catalogue.list_query(kind, **filters, **extra, order=order),
         filters={**filters, **extra},
+        **context,
+    )
+
+
+def show_page(kind: str, entry: Any, **context: Any) -> str:
+    """One entry's own page (``catalogue/{kind}_show.html``), with where it is used."""
+    return render_template(
+        f"catalogue/{kind}_show.html",
+        **{kind: entry},
+        kind=catalogue.KINDS[kind],
+        usage=catalogue.usage(kind, entry),
         **context,
     )
 
@@ -126,11 +143,20 @@ def entry_forms(
     create: Callable[..., Any],
     update: Callable[..., Any],
     defaults: dict[str, str] | None = None,
+    listed: bool = False,
 ) -> None:
     """Register the new and edit pages of a kind whose form fields are its service's keyword
     arguments: ``{kind}_new`` at ``{path}/new`` and ``{kind}_edit`` at ``{path}/<code>/edit``;
-    both go back to the kind's list (its endpoint in SECTIONS)."""
-    listing = next(endpoint for key, endpoint, _ in SECTIONS.values() if key == kind)
+    both go back to the kind's list (its endpoint in SECTIONS). ``listed``: that list too, at
+    ``path``, for a kind whose list has no filters of its own."""
+    listing = _listing(kind)
+    if listed:
+
+        def entries() -> ResponseReturnValue:
+            return list_page(kind)
+
+        entries.__name__ = entries.__qualname__ = listing.removeprefix(f"{bp.name}.")
+        bp.route(path)(permission("authenticated")(entries))
 
     def new() -> ResponseReturnValue:
         form = form_class(data=defaults)

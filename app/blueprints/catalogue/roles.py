@@ -9,7 +9,14 @@ from flask.typing import ResponseReturnValue
 
 from app.blueprints.catalogue import bp
 from app.blueprints.catalogue.forms import RequirementsForm, RoleForm
-from app.blueprints.catalogue.pages import blank_rows, form_values, list_page, refused, save_entry
+from app.blueprints.catalogue.pages import (
+    blank_rows,
+    form_values,
+    list_page,
+    refused,
+    save_entry,
+    show_page,
+)
 from app.kernel.forms import options
 from app.models import JobRole
 from app.policy import catalogue as catalogue_policy
@@ -36,7 +43,6 @@ def roles() -> ResponseReturnValue:
     level = request.args.get("level", "")
     return list_page(
         "role",
-        "catalogue/roles.html",
         {"level": int(level) if level.isdigit() and len(level) < 4 else None},
     )
 
@@ -45,14 +51,7 @@ def roles() -> ResponseReturnValue:
 @permission("authenticated", catalogue_policy.entry("role", name="role"))
 def role_show(role: JobRole) -> ResponseReturnValue:
     leads_to, reached_from = catalogue.ladder_steps(role)
-    return render_template(
-        "catalogue/role_show.html",
-        role=role,
-        kind=catalogue.KINDS["role"],
-        usage=catalogue.usage("role", role),
-        leads_to=leads_to,
-        reached_from=reached_from,
-    )
+    return show_page("role", role, leads_to=leads_to, reached_from=reached_from)
 
 
 @bp.route("/roles/new", methods=["GET", "POST"])

@@ -11,10 +11,10 @@ from flask.typing import ResponseReturnValue
 from app import clock
 from app.blueprints.catalogue import bp
 from app.blueprints.catalogue.forms import SessionForm
-from app.blueprints.catalogue.pages import refused, search_term
+from app.blueprints.catalogue.pages import refused
 from app.kernel.fields import CODE_MAX, clean_search
 from app.models import Course, CourseSession
-from app.pagination import list_page, sort_args
+from app.pagination import list_page, search_term, sort_args
 from app.policy import catalogue as catalogue_policy
 from app.policy import permission
 from app.services import catalogue

@@ -9,7 +9,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from app import policy
 from app.models import Employee
 from app.models.people import EMPLOYEE_STATUSES
-from app.pagination import list_page, sort_args
+from app.pagination import choice_arg, list_page, search_term, sort_args
 from app.policy import permission
 from app.policy import records as may
 from app.services import people
@@ -25,12 +25,10 @@ def index() -> Any:
     if not may.sees_directory(user):
         return redirect(url_for("employees.me"))
     filters = {
-        "q": request.args.get("q", "").strip()[:100] or None,
+        "q": search_term(),
         "role": request.args.get("role") or None,
         "department": request.args.get("department") or None,
-        "status": request.args.get("status")
-        if request.args.get("status") in EMPLOYEE_STATUSES
-        else None,
+        "status": choice_arg("status", EMPLOYEE_STATUSES),
     }
     return list_page(
         "employees/index.html",

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 
 from app import policy
-from app.pagination import list_page, newest_first
+from app.pagination import choice_arg, list_page, newest_first, search_term
 from app.policy import permission
 from app.policy import self_service as own
 from app.services import notify
@@ -19,9 +19,8 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @permission("authenticated")
 def index() -> Any:
     user = policy.acting_user()
-    q = request.args.get("q", "").strip()[:100] or None
-    status = request.args.get("status")
-    status = status if status in notify.INBOX_STATUSES else None
+    q = search_term()
+    status = choice_arg("status", notify.INBOX_STATUSES)
     return list_page(
         "notifications/index.html",
         newest_first(notify.INBOX_SORTS, "created_at"),

@@ -6,10 +6,10 @@ import json
 import re
 from typing import Any
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, Response, g, render_template
 
 from app import policy
-from app.pagination import page_args, paginate, sort_args
+from app.pagination import page_args, paginate, search_term, sort_args
 from app.policy import permission
 from app.services import data_export, people
 
@@ -28,7 +28,7 @@ def index() -> Any:
     user = policy.acting_user()
     context: dict = {"me": user.employee}
     if policy.exports_anyones_data(user):
-        q = request.args.get("q", "").strip()[:100] or None
+        q = search_term()
         sort_key, descending, order = sort_args(EXPORT_SORTS, "name")
         page, per_page = page_args(25)
         stmt = people.employee_list_query(user, q=q).order_by(order, people.Employee.id)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, request, url_for
+from flask import Blueprint, flash, g, redirect, url_for
 
 from app import policy
 from app.blueprints.profile.forms import TokenForm
 from app.models import User
-from app.pagination import list_page, newest_first
+from app.pagination import choice_arg, list_page, newest_first, search_term
 from app.policy import permission
 from app.policy import self_service as own
 from app.services import tokens
@@ -24,9 +24,8 @@ bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 def _page(form: TokenForm, secret: str | None = None, created: Any = None, code: int = 200) -> Any:
     user = _user()
-    q = request.args.get("q", "").strip()[:100] or None
-    status = request.args.get("status")
-    status = status if status in tokens.TOKEN_STATUSES else None
+    q = search_term()
+    status = choice_arg("status", tokens.TOKEN_STATUSES)
     return (
         list_page(
             "profile/index.html",

@@ -147,4 +147,4 @@ def add_response(assessment: Assessment) -> Any:
 @bp.route("/assessments/<int:assessment_id>/delete", methods=["POST"])
 @permission("hr", ASSESSMENT)
 def delete_assessment(assessment: Assessment) -> Any:
-    return delete(records.delete_assessment, assessment, "The assessment was deleted.", "assess-h")
+    return delete(assessment, "The assessment was deleted.", "assess-h")

@@ -13,7 +13,7 @@ from app.blueprints.records.common import bp, catalogue_choices, form_page, sort
 from app.clock import today
 from app.kernel.forms import options, refuse
 from app.models import BackgroundCheck, CheckType, Employee
-from app.pagination import list_page
+from app.pagination import choice_arg, list_page, search_term
 from app.policy import permission
 from app.policy import records as may
 from app.services import records, settings
@@ -47,14 +47,10 @@ def new_check(employee: Employee) -> Any:
             url_for("records.show_check", check_id=check.id),
         )
 
-    def fill() -> None:
-        form.requested_on.data = today().isoformat()
-        form.status.data = "requested"
-
     return form_page(
         form,
         save=save,
-        fill=fill,
+        initial={"requested_on": today(), "status": "requested"},
         title=f"Request a background check for {employee.name}",
         employee=employee,
         fields=list(forms.CHECK_FIELDS),
@@ -184,10 +180,8 @@ def check_notice(check: BackgroundCheck, which: str) -> Any:
 @permission("hr")
 def checks() -> Any:
     filters = {
-        "q": (request.args.get("q") or "").strip()[:100] or None,
-        "status": request.args.get("status")
-        if request.args.get("status") in records.CHECK_FILTER_STATUSES
-        else None,
+        "q": search_term(),
+        "status": choice_arg("status", records.CHECK_FILTER_STATUSES),
         "type": request.args.get("type") or None,
     }
     return list_page(

@@ -10,9 +10,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from app import policy
-from app.kernel.forms import options, refuse
+from app.kernel.forms import options, refuse, show
 from app.models import Employee
 from app.pagination import newest_first, sort_args
+from app.services import records
 from app.services.records import RecordError, queries
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -80,15 +81,15 @@ def form_page(
     form: FlaskForm,
     *,
     save: Callable[[], tuple[str, ...]],
-    fill: Callable[[], None] | None = None,
+    initial: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
     aliases: Mapping[str, str] | None = None,
     before_render: Callable[[], None] | None = None,
     **page: Any,
 ) -> Any:
     """The page of one record's form: a valid POST calls ``save`` (which answers the message
     to flash, where to go next and, unless "success", the message's category); a refusal
-    shows the form again with its messages and status; a GET first ``fill``s the form.
-    ``page`` is what ``render_form`` shows."""
+    shows the form again with its messages and status; a GET first shows ``initial`` (field
+    name: value, or what a call answers) in the form. ``page`` is what ``render_form`` shows."""
     status = 200
     if form.validate_on_submit():
         try:
@@ -98,8 +99,8 @@ def form_page(
         else:
             flash(message, category[0] if category else "success")
             return redirect(target)
-    elif request.method == "GET" and fill is not None:
-        fill()
+    elif request.method == "GET" and initial is not None:
+        show(form, initial() if callable(initial) else initial)
     if before_render is not None:
         before_render()
     return render_form(form, status=status, **page)
@@ -116,7 +117,7 @@ def act(do: Callable[[], Any], done: str | Callable[[], str], target: str) -> An
     return redirect(target)
 
 
-def delete(service: Callable[..., Any], row: Any, done: str, anchor: str) -> Any:
-    """Delete a record through its service, then back to its person's section."""
+def delete(row: Any, done: str, anchor: str) -> Any:
+    """Delete a record, then back to its person's section."""
     employee = queries.employee_of(row)
-    return act(lambda: service(row, actor=user()), done, back(employee, anchor))
+    return act(lambda: records.delete_record(row, actor=user()), done, back(employee, anchor))

@@ -7,7 +7,7 @@ from typing import Any
 from app import policy
 from app.blueprints.records import forms
 from app.blueprints.records.common import back, bp, catalogue_choices, delete, form_page, user
-from app.kernel.forms import options
+from app.kernel.forms import current, options
 from app.models import EducationRecord, Employee, QualificationType
 from app.policy import permission
 from app.policy import records as may
@@ -64,18 +64,13 @@ def edit_education(record: EducationRecord) -> Any:
         records.update_education(record, *_submitted(form), actor=user())
         return "The qualification was updated.", back(employee, "edu-h")
 
-    def fill() -> None:
-        form.qualification.data = record.qualification.code
-        form.institution.data = record.institution
-        form.completed_on.data = record.completed_on.isoformat()
-        form.tuition_request_id.data = (
-            str(record.tuition_request_id) if record.tuition_request_id else ""
-        )
-
     return form_page(
         form,
         save=save,
-        fill=fill,
+        initial={
+            **current(record, "institution", "completed_on", "tuition_request_id"),
+            "qualification": record.qualification.code,
+        },
         title=f"Edit a qualification of {employee.name}",
         employee=employee,
         fields=EDUCATION_FIELDS,
@@ -85,4 +80,4 @@ def edit_education(record: EducationRecord) -> Any:
 @bp.route("/education/<int:record_id>/delete", methods=["POST"])
 @permission("hr", EDUCATION)
 def delete_education(record: EducationRecord) -> Any:
-    return delete(records.delete_education, record, "The qualification was deleted.", "edu-h")
+    return delete(record, "The qualification was deleted.", "edu-h")

@@ -71,9 +71,9 @@ class CompletionEditForm(FlaskForm):
     submit = SubmitField("Save changes")
 
 
-class ReportCompletionForm(FlaskForm):
-    course = choice("Course")
-    completed_on = date_field("Completed on")
+class ReportCompletionForm(CompletionForm):
+    """A person's own course: a completion with its evidence, sent for hr to verify."""
+
     score = StringField("Score, if the course gave one", validators=[Optional(), Length(max=20)])
     evidence = FileField("Evidence: certificate or transcript (PDF, PNG or JPEG)")
     submit = SubmitField("Send for verification")

@@ -10,7 +10,7 @@ from app import policy
 from app.blueprints.records import forms
 from app.blueprints.records.common import back, bp, form_page, user
 from app.clock import today
-from app.kernel.forms import options
+from app.kernel.forms import current, options
 from app.models import Employee
 from app.policy import permission
 from app.services import records
@@ -71,13 +71,10 @@ def new_employee() -> Any:
         employee = records.create_employee(_profile_data(form, True), actor=user())
         return f"{employee.name} was added.", url_for("employees.show", employee_id=employee.id)
 
-    def fill() -> None:
-        form.hire_date.data = today().isoformat()
-
     return form_page(
         form,
         save=save,
-        fill=fill,
+        initial={"hire_date": today()},
         aliases=PROFILE_ALIASES,
         title="Add an employee",
         employee=None,
@@ -87,18 +84,15 @@ def new_employee() -> Any:
     )
 
 
-def _fill_profile(form: forms.ProfileForm, employee: Employee) -> None:
-    form.employee_no.data = employee.employee_no
-    form.name.data = employee.name
-    form.email.data = employee.email
-    form.hire_date.data = employee.hire_date.isoformat()
-    form.role.data = employee.job_role.code if employee.job_role else ""
-    form.role_since.data = employee.role_since.isoformat() if employee.role_since else ""
-    form.manager.data = employee.manager.employee_no if employee.manager else ""
-    form.department.data = employee.department.code if employee.department else ""
-    form.jurisdiction.data = employee.jurisdiction or ""
-    form.status.data = employee.status
-    form.version.data = employee.version
+def _profile_shown(employee: Employee) -> dict[str, Any]:
+    """The profile form's values for ``employee``, its role, manager and department by code."""
+    return {
+        **current(employee, "employee_no", "name", "email", "hire_date", "role_since"),
+        "role": employee.job_role.code if employee.job_role else None,
+        "manager": employee.manager.employee_no if employee.manager else None,
+        "department": employee.department.code if employee.department else None,
+        **current(employee, "jurisdiction", "status", "version"),
+    }
 
 
 @bp.route("/employees/<int:employee_id>/profile", methods=["GET", "POST"])
@@ -123,7 +117,7 @@ def edit_profile(employee: Employee) -> Any:
     return form_page(
         form,
         save=save,
-        fill=lambda: _fill_profile(form, employee),
+        initial=lambda: _profile_shown(employee),
         aliases=PROFILE_ALIASES,
         title=f"Edit profile: {employee.name}",
         employee=employee,

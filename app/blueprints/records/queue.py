@@ -11,7 +11,7 @@ from app.blueprints.records import forms
 from app.blueprints.records.common import act, bp, form_page, sorting, user
 from app.blueprints.records.training import COMPLETION
 from app.models import Completion
-from app.pagination import list_page
+from app.pagination import choice_arg, list_page, search_term
 from app.policy import permission
 from app.services import records
 from app.services.records import queries
@@ -24,16 +24,13 @@ def _completion_page(
 ) -> str:
     """A list of completions (all, or those of one ``verification``) with its filters."""
     filters = {
-        "q": (request.args.get("q") or "").strip()[:100] or None,
+        "q": search_term(),
         "course": request.args.get("course") or None,
-        "status": request.args.get("status")
-        if request.args.get("status") in records.COMPLETION_STATUSES
-        else None,
+        "status": choice_arg("status", records.COMPLETION_STATUSES),
     }
     verification_filter = verification
     if verification is None:
-        chosen = request.args.get("verification")
-        verification_filter = chosen if chosen in VERIFICATIONS else None
+        verification_filter = choice_arg("verification", VERIFICATIONS)
         filters["verification"] = verification_filter
     return list_page(
         template,

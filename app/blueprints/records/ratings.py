@@ -9,7 +9,7 @@ from app import policy
 from app.blueprints.records import forms
 from app.blueprints.records.common import back, bp, catalogue_choices, delete, form_page, text, user
 from app.clock import today
-from app.kernel.forms import options
+from app.kernel.forms import current, options
 from app.models import Competency, CompetencyRating, Employee
 from app.policy import permission
 from app.policy import records as may
@@ -40,15 +40,11 @@ def new_rating(employee: Employee) -> Any:
         )
         return "The rating was saved.", back(employee, "ratings-h")
 
-    def fill() -> None:
-        form.rated_on.data = today().isoformat()
-        form.level.data = "2"
-
     own = policy.is_self(rater, employee)
     return form_page(
         form,
         save=save,
-        fill=fill,
+        initial={"rated_on": today(), "level": 2},
         title="Rate your own competencies" if own else f"Rate {employee.name}",
         employee=employee,
         fields=["competency", "level", "rated_on", "source", "evidence"],
@@ -77,16 +73,10 @@ def edit_rating(rating: CompetencyRating) -> Any:
         )
         return "The rating was updated.", back(employee, "ratings-h")
 
-    def fill() -> None:
-        form.level.data = str(rating.level)
-        form.rated_on.data = rating.rated_on.isoformat()
-        form.evidence.data = rating.evidence or ""
-        form.version.data = rating.version
-
     return form_page(
         form,
         save=save,
-        fill=fill,
+        initial=current(rating, "level", "rated_on", "evidence", "version"),
         title=f"Edit the {rating.competency.name} rating ({rating.source}) of {employee.name}",
         employee=employee,
         fields=["level", "rated_on", "evidence"],
@@ -96,4 +86,4 @@ def edit_rating(rating: CompetencyRating) -> Any:
 @bp.route("/ratings/<int:rating_id>/delete", methods=["POST"])
 @permission("hr", RATING)
 def delete_rating(rating: CompetencyRating) -> Any:
-    return delete(records.delete_rating, rating, "The rating was deleted.", "ratings-h")
+    return delete(rating, "The rating was deleted.", "ratings-h")

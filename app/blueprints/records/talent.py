@@ -10,6 +10,7 @@ from app import policy
 from app.blueprints.records import forms
 from app.blueprints.records.common import back, bp, delete, form_page, text, user
 from app.clock import today
+from app.kernel.forms import current
 from app.models import Employee, TalentReview
 from app.policy import permission
 from app.policy import records as may
@@ -40,15 +41,10 @@ def new_talent_review(employee: Employee) -> Any:
         )
         return "The talent review was saved.", back(employee, "assess-h")
 
-    def fill() -> None:
-        form.period.data = _default_period(today())
-        form.performance.data = "2"
-        form.potential.data = "2"
-
     return form_page(
         form,
         save=save,
-        fill=fill,
+        initial={"period": _default_period(today()), "performance": 2, "potential": 2},
         title=f"Talent review (9-box) for {employee.name}",
         employee=employee,
         fields=REVIEW_FIELDS,
@@ -73,11 +69,6 @@ def edit_talent_review(review: TalentReview) -> Any:
         )
         return "The talent review was updated.", back(employee, "assess-h")
 
-    def fill() -> None:
-        form.performance.data = str(review.performance)
-        form.potential.data = str(review.potential)
-        form.notes.data = review.notes or ""
-
     def show_period() -> None:
         form.period.data = review.period
         form.period.render_kw = {"readonly": True}
@@ -85,7 +76,7 @@ def edit_talent_review(review: TalentReview) -> Any:
     return form_page(
         form,
         save=save,
-        fill=fill,
+        initial=current(review, "performance", "potential", "notes"),
         before_render=show_period,
         title=f"Edit the {review.period} talent review of {employee.name}",
         employee=employee,
@@ -96,6 +87,4 @@ def edit_talent_review(review: TalentReview) -> Any:
 @bp.route("/talent-reviews/<int:review_id>/delete", methods=["POST"])
 @permission("hr", REVIEW)
 def delete_talent_review(review: TalentReview) -> Any:
-    return delete(
-        records.delete_talent_review, review, "The talent review was deleted.", "assess-h"
-    )
+    return delete(review, "The talent review was deleted.", "assess-h")

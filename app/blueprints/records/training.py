@@ -9,6 +9,7 @@ from app import policy
 from app.blueprints.records import forms
 from app.blueprints.records.common import back, bp, catalogue_choices, delete, form_page, text, user
 from app.clock import today
+from app.kernel.forms import current
 from app.models import Completion, Course, Employee
 from app.policy import permission
 from app.policy import records as may
@@ -33,13 +34,10 @@ def new_completion(employee: Employee) -> Any:
             employee, "training-h"
         )
 
-    def fill() -> None:
-        form.completed_on.data = today().isoformat()
-
     return form_page(
         form,
         save=save,
-        fill=fill,
+        initial={"completed_on": today()},
         title=f"Record a completion for {employee.name}",
         employee=employee,
         fields=["course", "completed_on", "score"],
@@ -63,15 +61,10 @@ def edit_completion(completion: Completion) -> Any:
         )
         return "The completion was updated.", back(employee, "training-h")
 
-    def fill() -> None:
-        form.completed_on.data = completion.completed_on.isoformat()
-        form.score.data = str(completion.score) if completion.score is not None else ""
-        form.version.data = completion.version
-
     return form_page(
         form,
         save=save,
-        fill=fill,
+        initial=current(completion, "completed_on", "score", "version"),
         title=f"Edit {completion.course.code} for {employee.name}",
         employee=employee,
         fields=["completed_on", "score"],
@@ -82,7 +75,7 @@ def edit_completion(completion: Completion) -> Any:
 @permission("hr", COMPLETION)
 def delete_completion(completion: Completion) -> Any:
     done = f"The {completion.course.code} completion was deleted."
-    return delete(records.delete_completion, completion, done, "training-h")
+    return delete(completion, done, "training-h")
 
 
 @bp.route("/employees/<int:employee_id>/completions/report", methods=["GET", "POST"])
@@ -106,14 +99,11 @@ def report_completion(employee: Employee) -> Any:
             back(employee, "training-h"),
         )
 
-    def fill() -> None:
-        form.completed_on.data = today().isoformat()
-
     limit = uploads.human_size(uploads.max_bytes())
     return form_page(
         form,
         save=save,
-        fill=fill,
+        initial={"completed_on": today()},
         title="Report a completed course",
         employee=employee,
         fields=["course", "completed_on", "score", "evidence"],

@@ -49,6 +49,20 @@ GATES_SHOWN_IN_PDF = 3  # per candidate; the CSV and the individual report list 
 GATES_SHOWN_ON_SCREEN = 50
 
 
+def _in_every_format(rule: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Route a report as an HTML page at ``rule``, a PDF at ``rule.pdf`` and CSV tables at
+    ``rule.csv`` (endpoints: the view's name, then ``_pdf`` and ``_csv``), passing ``fmt``."""
+
+    def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        for fmt in FORMATS:
+            suffix = "" if fmt == "html" else f".{fmt}"
+            endpoint = view.__name__ if fmt == "html" else f"{view.__name__}_{fmt}"
+            bp.route(f"{rule}{suffix}", defaults={"fmt": fmt}, endpoint=endpoint)(view)
+        return view
+
+    return register
+
+
 def _collect(**parsers: Callable[[], Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Run every parser; gather each value, or each field's messages."""
     values: dict[str, Any] = {}
@@ -87,6 +101,19 @@ def _csv(tables_of: dict[str, Callable[[], tables.Table]], filename: str) -> Res
     return render.csv_response(tables_of[name], filename)
 
 
+def _links(
+    report: str, args: dict[str, Any], filename: str, csv_tables: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """The report's PDF link and the link of each of its CSV tables (label, table name)."""
+    return {
+        "pdf_url": url_for(f".{report}_pdf", **args),
+        "pdf_filename": filename,
+        "csv_links": [
+            (label, url_for(f".{report}_csv", table=table, **args)) for label, table in csv_tables
+        ],
+    }
+
+
 def _document(
     fmt: str,
     template: str,
@@ -105,6 +132,21 @@ def _document(
         return render.pdf_response(render.pdf_bytes(template, **context), filename)
     context.update(on_screen())
     return render.html(template, **context)
+
+
+def _asked(
+    form: dict[str, str], errors: dict[str, list[str]], title: str, **more: Any
+) -> dict[str, Any]:
+    """A department-scoped report's context before its data: the form as typed, its messages
+    and the department choices."""
+    return {
+        "form": form,
+        "errors": errors,
+        "department_options": sources.department_options(),
+        **more,
+        "report_title": title,
+        "r": None,
+    }
 
 
 def _sorting(sorts: dict[str, Any], default: str) -> tuple[str, str, bool]:
@@ -146,9 +188,7 @@ def my_readiness() -> Any:
     return redirect(url_for(".individual", employee_id=user.employee_id, **args))
 
 
-@bp.route("/readiness/<int:employee_id>", defaults={"fmt": "html"})
-@bp.route("/readiness/<int:employee_id>.pdf", defaults={"fmt": "pdf"}, endpoint="individual_pdf")
-@bp.route("/readiness/<int:employee_id>.csv", defaults={"fmt": "csv"}, endpoint="individual_csv")
+@_in_every_format("/readiness/<int:employee_id>")
 @permission("authenticated", policy.employee("readiness"))
 def individual(employee: Employee, fmt: str) -> Any:
     user = policy.acting_user()
@@ -192,12 +232,12 @@ def _individual_links(employee: Employee, role: str, as_of: str, filename: str) 
     base = current_app.config.get("BASE_URL", "").rstrip("/")
     return {
         "form": {"role": role, "as_of": as_of},
-        "pdf_url": url_for(".individual_pdf", **args),
-        "pdf_filename": filename,
-        "csv_links": [
-            ("requirements", url_for(".individual_csv", table="requirements", **args)),
-            ("promotion path", url_for(".individual_csv", table="path", **args)),
-        ],
+        **_links(
+            "individual",
+            args,
+            filename,
+            [("requirements", "requirements"), ("promotion path", "path")],
+        ),
         "verify_url": url_for(".verify", employee_no=employee.employee_no, role=role, as_of=as_of),
         "verify_display": base + url_for(".verify"),
     }
@@ -260,9 +300,7 @@ COMPLIANCE_SORTS: dict[str, Callable[[compliance_data.ComplianceRow], Any]] = {
 }
 
 
-@bp.route("/compliance", defaults={"fmt": "html"})
-@bp.route("/compliance.pdf", defaults={"fmt": "pdf"}, endpoint="compliance_pdf")
-@bp.route("/compliance.csv", defaults={"fmt": "csv"}, endpoint="compliance_csv")
+@_in_every_format("/compliance")
 @permission("manager_or_hr")
 def compliance(fmt: str) -> Any:
     user = policy.acting_user()
@@ -272,15 +310,13 @@ def compliance(fmt: str) -> Any:
         days=lambda: sources.parse_horizon(form["days"]),
         as_of=lambda: sources.parse_as_of(form["as_of"]),
     )
-    context: dict[str, Any] = {
-        "form": form,
-        "errors": errors,
-        "department_options": sources.department_options(),
-        "bucket_labels": compliance_data.BUCKET_LABELS,
-        "show_findings": sees_all_check_findings(user),
-        "report_title": "Compliance report",
-        "r": None,
-    }
+    context = _asked(
+        form,
+        errors,
+        "Compliance report",
+        bucket_labels=compliance_data.BUCKET_LABELS,
+        show_findings=sees_all_check_findings(user),
+    )
     if errors:
         return render.html("reports/compliance.html", **context), 400
     population, scope = sources.report_population(user, values["department"])
@@ -300,13 +336,12 @@ def compliance(fmt: str) -> Any:
     context.update(
         r=report,
         form={k: str(v) for k, v in args.items()},
-        pdf_url=url_for(".compliance_pdf", **args),
-        pdf_filename=filename,
-        csv_links=[
-            ("items", url_for(".compliance_csv", table="items", **args)),
-            ("departments", url_for(".compliance_csv", table="departments", **args)),
-            ("who to chase", url_for(".compliance_csv", table="chase", **args)),
-        ],
+        **_links(
+            "compliance",
+            args,
+            filename,
+            [("items", "items"), ("departments", "departments"), ("who to chase", "chase")],
+        ),
     )
     return _document(
         fmt,
@@ -344,9 +379,7 @@ CANDIDATE_SORTS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-@bp.route("/team", defaults={"fmt": "html"})
-@bp.route("/team.pdf", defaults={"fmt": "pdf"}, endpoint="team_pdf")
-@bp.route("/team.csv", defaults={"fmt": "csv"}, endpoint="team_csv")
+@_in_every_format("/team")
 @permission("manager_or_hr")
 def team(fmt: str) -> Any:
     user = policy.acting_user()
@@ -355,13 +388,7 @@ def team(fmt: str) -> Any:
         department=lambda: sources.parse_department(form["department"]),
         as_of=lambda: sources.parse_as_of(form["as_of"]),
     )
-    context: dict[str, Any] = {
-        "form": form,
-        "errors": errors,
-        "department_options": sources.department_options(),
-        "report_title": "Team bench strength and succession",
-        "r": None,
-    }
+    context = _asked(form, errors, "Team bench strength and succession")
     if errors:
         return render.html("reports/team.html", **context), 400
     population, scope = sources.report_population(user, values["department"])
@@ -374,13 +401,12 @@ def team(fmt: str) -> Any:
     context.update(
         r=report,
         form=args,
-        pdf_url=url_for(".team_pdf", **args),
-        pdf_filename=filename,
-        csv_links=[
-            ("candidates", url_for(".team_csv", table="candidates", **args)),
-            ("top gaps", url_for(".team_csv", table="gaps", **args)),
-            ("lapses", url_for(".team_csv", table="lapses", **args)),
-        ],
+        **_links(
+            "team",
+            args,
+            filename,
+            [("candidates", "candidates"), ("top gaps", "gaps"), ("lapses", "lapses")],
+        ),
         band_labels=team_data.BAND_LABELS,
         gates_shown=GATES_SHOWN_IN_PDF if fmt == "pdf" else GATES_SHOWN_ON_SCREEN,
     )
@@ -412,9 +438,7 @@ def _team_screen(report: Any) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- tuition
 
 
-@bp.route("/tuition", defaults={"fmt": "html"})
-@bp.route("/tuition.pdf", defaults={"fmt": "pdf"}, endpoint="tuition_pdf")
-@bp.route("/tuition.csv", defaults={"fmt": "csv"}, endpoint="tuition_csv")
+@_in_every_format("/tuition")
 @permission("finance_or_hr")
 def tuition(fmt: str) -> Any:
     form = {"year": _arg("year", 10), "department": _arg("department")}
@@ -422,14 +446,7 @@ def tuition(fmt: str) -> Any:
         year=lambda: sources.parse_year(form["year"]),
         department=lambda: sources.parse_department(form["department"]),
     )
-    context: dict[str, Any] = {
-        "form": form,
-        "errors": errors,
-        "department_options": sources.department_options(),
-        "years": sources.tuition_years(),
-        "report_title": "Tuition report",
-        "r": None,
-    }
+    context = _asked(form, errors, "Tuition report", years=sources.tuition_years())
     if errors:
         return render.html("reports/tuition.html", **context), 400
     report = sources.tuition(values["year"], values["department"])
@@ -441,13 +458,16 @@ def tuition(fmt: str) -> Any:
         r=report,
         report_title=report.title,
         form={k: str(v) for k, v in args.items()},
-        pdf_url=url_for(".tuition_pdf", **args),
-        pdf_filename=filename,
-        csv_links=[
-            ("departments", url_for(".tuition_csv", table="departments", **args)),
-            ("employees", url_for(".tuition_csv", table="employees", **args)),
-            ("repayments", url_for(".tuition_csv", table="repayments", **args)),
-        ],
+        **_links(
+            "tuition",
+            args,
+            filename,
+            [
+                ("departments", "departments"),
+                ("employees", "employees"),
+                ("repayments", "repayments"),
+            ],
+        ),
     )
     return _document(
         fmt,

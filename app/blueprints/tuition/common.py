@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 
 from app import policy
 from app.services import tuition as svc
@@ -20,11 +20,6 @@ def refused(error: svc.TuitionError) -> Any:
     if isinstance(error, svc.NotFound):
         abort(404)
     return render_template("errors/error.html", code=403, message=error.message), 403
-
-
-def search_term() -> str | None:
-    """The list's search term (at most 100 characters), or None."""
-    return request.args.get("q", "").strip()[:100] or None
 
 
 def currency() -> str:

@@ -7,11 +7,11 @@ from typing import Any
 from flask import Response, flash, redirect, request, url_for
 
 from app.blueprints.tuition import bp
-from app.blueprints.tuition.common import currency, refused, search_term, user
+from app.blueprints.tuition.common import currency, refused, user
 from app.blueprints.tuition.forms import SettleForm
 from app.clock import today
 from app.models import Repayment
-from app.pagination import Page, list_page, page_args, render_list, sort_args
+from app.pagination import Page, list_page, page_args, render_list, search_term, sort_args
 from app.policy import permission
 from app.policy import tuition as may
 from app.services import tuition as svc

@@ -7,9 +7,9 @@ from typing import Any
 from flask import request
 
 from app.blueprints.tuition import bp
-from app.blueprints.tuition.common import search_term, user
+from app.blueprints.tuition.common import user
 from app.models import TuitionRequest
-from app.pagination import list_page, sort_args
+from app.pagination import list_page, search_term, sort_args
 from app.policy import permission
 from app.services import tuition as svc
 

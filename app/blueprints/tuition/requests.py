@@ -8,13 +8,13 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from app.blueprints.tuition import bp
-from app.blueprints.tuition.common import currency, search_term, user
+from app.blueprints.tuition.common import currency, user
 from app.blueprints.tuition.forms import RequestForm
 from app.blueprints.tuition.workflow import apply_action
 from app.clock import today
 from app.kernel.forms import options, refuse
 from app.models import Employee, TuitionRequest
-from app.pagination import list_page, newest_first
+from app.pagination import list_page, newest_first, search_term
 from app.policy import permission
 from app.policy import tuition as may
 from app.services import tuition as svc

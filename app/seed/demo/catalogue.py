@@ -12,6 +12,7 @@ from app.seed.demo.data import (
     CHECK_TYPES,
     COMPETENCIES,
     COURSES,
+    INSTRUMENTS,
     QUALIFICATIONS,
     REQUIREMENTS,
     ROLES,
@@ -97,20 +98,10 @@ class CatalogueSeeder(SeederBase):
             self.check[code] = models.CheckType(
                 code=code, name=name, rescreen_months=rescreen, turnaround_days=turnaround
             )
-        self.instr["LEAD-360"] = models.Instrument(
-            code="LEAD-360",
-            name="Leadership 360 feedback",
-            kind="360",
-            dimensions=["Leadership", "Communication", "Coaching", "Integrity"],
-            validity_months=24,
-        )
-        self.instr["L3-AC"] = models.Instrument(
-            code="L3-AC",
-            name="Manager assessment centre",
-            kind="assessment_centre",
-            dimensions=["Analysis", "Planning", "Decision making", "Influence"],
-            validity_months=24,
-        )
+        for code, name, kind, dimensions in INSTRUMENTS:
+            self.instr[code] = models.Instrument(
+                code=code, name=name, kind=kind, dimensions=dimensions, validity_months=24
+            )
         for code, name in QUALIFICATIONS:
             self.qual[code] = models.QualificationType(code=code, name=name)
         for code, title, level, limit in ROLES:

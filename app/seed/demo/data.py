@@ -157,6 +157,22 @@ CHECK_TYPES = [
     ("CREDIT", "Credit history check", 12, 14),
 ]
 
+# code, name, kind, dimensions (each valid 24 months, scored 1-5)
+INSTRUMENTS = [
+    (
+        "LEAD-360",
+        "Leadership 360 feedback",
+        "360",
+        ["Leadership", "Communication", "Coaching", "Integrity"],
+    ),
+    (
+        "L3-AC",
+        "Manager assessment centre",
+        "assessment_centre",
+        ["Analysis", "Planning", "Decision making", "Influence"],
+    ),
+]
+
 QUALIFICATIONS = [
     ("CERT-MGMT", "Certificate in Management"),
     ("BBA", "Bachelor of Business Administration"),

@@ -23,7 +23,6 @@ from app.services import settings
 from app.services.records.assessments import (
     add_360_response,
     assessment_view,
-    delete_assessment,
     record_assessment,
 )
 from app.services.records.checks import (
@@ -39,12 +38,12 @@ from app.services.records.checks import (
     record_pre_adverse_notice,
     update_check_details,
 )
+from app.services.records.common import delete_record
 from app.services.records.completions import (
     COMPLETION_SORTS,
     COMPLETION_STATUSES,
     completion_list_query,
     completion_status,
-    delete_completion,
     pending_completion_count,
     record_completion,
     reject_completion,
@@ -52,7 +51,7 @@ from app.services.records.completions import (
     update_completion,
     verify_completion,
 )
-from app.services.records.education import delete_education, record_education, update_education
+from app.services.records.education import record_education, update_education
 from app.services.records.errors import (
     STALE_MESSAGE,
     RecordConflict,
@@ -68,7 +67,6 @@ from app.services.records.profile import (
 )
 from app.services.records.ratings import (
     allowed_rating_sources,
-    delete_rating,
     record_rating,
     update_rating,
 )
@@ -83,7 +81,6 @@ from app.services.records.serializers import (
     talent_review_to_dict,
 )
 from app.services.records.talent_reviews import (
-    delete_talent_review,
     nine_box_name,
     record_talent_review,
     update_talent_review,
@@ -112,12 +109,8 @@ __all__ = [
     "completion_list_query",
     "completion_status",
     "completion_to_dict",
+    "delete_record",
     "create_employee",
-    "delete_assessment",
-    "delete_completion",
-    "delete_education",
-    "delete_rating",
-    "delete_talent_review",
     "earliest_final_notice",
     "education_to_dict",
     "employee_to_dict",

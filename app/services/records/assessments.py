@@ -198,12 +198,6 @@ def add_360_response(
     return assessment
 
 
-@unit_of_work
-def delete_assessment(assessment: Assessment, *, actor: User | None) -> None:
-    require_hr(actor, "delete assessments")
-    db.session.delete(assessment)
-
-
 @dataclass(frozen=True)
 class AssessmentView:
     """What the result page shows: group results (never a rater), and the overall."""

@@ -15,7 +15,14 @@ from app.extensions import db
 from app.kernel.errors import DomainError
 from app.kernel.fields import FieldErrors, blank
 from app.kernel.uow import UnitOfWork
-from app.models import User
+from app.models import (
+    Assessment,
+    CompetencyRating,
+    Completion,
+    EducationRecord,
+    TalentReview,
+    User,
+)
 from app.services.records.errors import (
     CONFLICT_MESSAGE,
     RecordConflict,
@@ -144,6 +151,23 @@ def is_hr(actor: User | None) -> bool:
 def require_hr(actor: User | None, doing: str) -> None:
     if not is_hr(actor):
         raise RecordForbidden(f"Only HR can {doing}.")
+
+
+# What deleting each kind of record is called when someone other than hr is refused.
+DELETED_KINDS: dict[type, str] = {
+    Assessment: "delete assessments",
+    Completion: "delete training records",
+    CompetencyRating: "delete ratings",
+    EducationRecord: "delete education",
+    TalentReview: "delete talent reviews",
+}
+
+
+@unit_of_work
+def delete_record(row: Any, *, actor: User | None) -> None:
+    """HR removes a record entered by mistake (the audit trail keeps what it was)."""
+    require_hr(actor, DELETED_KINDS[type(row)])
+    db.session.delete(row)
 
 
 def search(q: str, *columns: Any) -> ColumnElement[bool]:

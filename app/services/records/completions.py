@@ -154,13 +154,6 @@ def update_completion(
     return completion
 
 
-@unit_of_work
-def delete_completion(completion: Completion, *, actor: User | None) -> None:
-    """HR removes a completion entered by mistake (the audit trail keeps what it was)."""
-    require_hr(actor, "delete training records")
-    db.session.delete(completion)
-
-
 def _evidence(evidence: Any, employee: Employee, fields: RecordFields) -> Upload | None:
     """An ``Upload`` already saved for this employee, or None after checking a new file."""
     from app.services import uploads

@@ -119,9 +119,3 @@ def update_education(
     record.completed_on = done
     record.tuition_request_id = request_id
     return record
-
-
-@unit_of_work
-def delete_education(record: EducationRecord, *, actor: User | None) -> None:
-    require_hr(actor, "delete education")
-    db.session.delete(record)

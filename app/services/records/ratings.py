@@ -121,9 +121,3 @@ def update_rating(
     rating.rated_on = when  # type: ignore[assignment]
     rating.evidence = text
     return rating
-
-
-@unit_of_work
-def delete_rating(rating: CompetencyRating, *, actor: User | None) -> None:
-    require_hr(actor, "delete ratings")
-    db.session.delete(rating)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app import policy
 from app.extensions import db
 from app.models import Employee, TalentReview, User
-from app.services.records.common import RecordFields, actor_id, require_hr, unit_of_work
+from app.services.records.common import RecordFields, actor_id, unit_of_work
 from app.services.records.errors import RecordConflict, RecordForbidden
 
 PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]))?$")
@@ -108,9 +108,3 @@ def update_talent_review(
     review.notes = remark
     review.reviewed_by_user_id = actor_id(actor)
     return review
-
-
-@unit_of_work
-def delete_talent_review(review: TalentReview, *, actor: User | None) -> None:
-    require_hr(actor, "delete talent reviews")
-    db.session.delete(review)

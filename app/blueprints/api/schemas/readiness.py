@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.blueprints.api.schemas import base
-from app.readiness.vocabulary import REQUIREMENT_KINDS
+from app.readiness.vocabulary import BANDS, REQUIREMENT_KINDS
 
 COMPONENTS: dict[str, dict[str, Any]] = {
     "RequirementResult": base.obj(
@@ -31,7 +31,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "score": {**base.NUM, "description": "0-100, one decimal"},
             "gates_met": base.B,
             "ready": base.B,
-            "band": base.enum(("ready_now", "ready_1y", "ready_2y", "not_ready")),
+            "band": base.enum(BANDS),
             "projected_ready_on": base.DATE_NULL,
             "requirements": {"type": "array", "items": base.ref("RequirementResult")},
         },
@@ -44,7 +44,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "role": {**base.S, "description": "The role evaluated (the role parameter)."},
             "current_role": base.S_NULL,
             "score": base.NUM,
-            "band": base.enum(("ready_now", "ready_1y", "ready_2y", "not_ready")),
+            "band": base.enum(BANDS),
             "ready": base.B,
             "projected_ready_on": base.DATE_NULL,
         },
@@ -57,7 +57,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
         counts_by_band={
             "type": "object",
             "description": "People per band before the band filter (department still applies).",
-            "properties": {b: base.INT for b in ("ready_now", "ready_1y", "ready_2y", "not_ready")},
+            "properties": {b: base.INT for b in BANDS},
         },
     ),
     "PathAction": base.obj(
