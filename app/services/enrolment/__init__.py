@@ -76,3 +76,28 @@ __all__ = [
     "transition",
     "waitlist_position",
 ]
+from app.services.enrolment.bulk import (  # noqa: E402
+    Held,
+    Month,
+    Outcome,
+    book_many,
+    bookable_people,
+    employees_by_id,
+    held_by_course,
+    month_calendar,
+    other_sessions,
+    parse_month,
+)
+
+__all__ += [
+    "Held",
+    "Month",
+    "Outcome",
+    "book_many",
+    "bookable_people",
+    "employees_by_id",
+    "held_by_course",
+    "month_calendar",
+    "other_sessions",
+    "parse_month",
+]
