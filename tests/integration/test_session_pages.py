@@ -319,3 +319,36 @@ def test_every_persona_opens_the_session_pages(demo_db, login_as):
         expected = 200 if who in ("manager", "hr") else 403
         assert client.get("/sessions/approvals").status_code == expected, who
     assert login_as("hr").get("/sessions/999999").status_code == 404
+
+
+def _first_enrol_form(page: str) -> tuple[str, str]:
+    """The action and the employee of the first "Enrol" form of a plan page."""
+    import re
+
+    found = re.search(
+        r'<form method="post" action="(/sessions/\d+/book)" class="inline">.*?'
+        r'name="employee_id" value="(\d+)"',
+        page,
+        re.S,
+    )
+    assert found, "the plan offers no Enrol button"
+    return found.group(1), found.group(2)
+
+
+def test_enrol_from_the_plan_books_and_then_shows_the_booking(demo_db, login_as):
+    client = login_as("employee")
+    plan = client.get("/readiness/plan", follow_redirects=True)
+    page = _text(plan)
+    action, employee_id = _first_enrol_form(page)
+    assert employee_id == str(persona("employee").employee_id)
+    back = _text(
+        client.post(
+            action,
+            data={"for": "others", "employee_id": employee_id, "next": plan.request.path},
+            follow_redirects=True,
+        )
+    )
+    assert "booked" in back or "waitlisted" in back or "requested" in back
+    assert "Booked" in back or "Waitlisted" in back or "Requested" in back
+    session_id = int(action.split("/")[2])
+    assert _bookings(session_id) == 1

@@ -18,8 +18,10 @@ from app.clock import today
 from app.models import Employee
 from app.pagination import Page, page_args
 from app.policy import permission
+from app.policy.enrolment import can_book
 from app.policy.readiness import sees_organisation
 from app.readiness.vocabulary import ACTION_LABELS, BAND_LABELS, BANDS, KIND_LABELS
+from app.services import enrolment
 from app.services.readiness import bench, load_catalogue, stored
 from app.services.readiness import plan as plans
 
@@ -81,6 +83,8 @@ def plan(employee: Employee) -> Any:
         wanted=wanted,
         errors=errors,
         is_self=policy.is_self(user, employee),
+        held=enrolment.held_by_course(employee.id),
+        books=can_book(user, employee),
     )
 
 

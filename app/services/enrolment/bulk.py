@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.clock import today
 from app.extensions import db
-from app.models import CourseSession, Employee, Enrolment, User
+from app.models import Course, CourseSession, Employee, Enrolment, User
 from app.services.enrolment.booking import book
 from app.services.enrolment.errors import BookingInvalid, EnrolmentError
 from app.services.enrolment.queries import SessionFilters, sessions_query, waitlist_position
@@ -186,11 +186,18 @@ class Held:
         return "Booked"
 
 
-def held_by_course(employee_id: int) -> dict[int, Held]:
-    """A person's standing bookings of coming sessions by course id (``standing_bookings``)."""
+def held_by_course(employee_id: int) -> dict[str, Held]:
+    """A person's standing bookings of coming sessions by course code (``standing_bookings``):
+    what the plan shows instead of "Enrol"."""
     from app.services.enrolment.queries import standing_bookings
 
+    bookings = standing_bookings([employee_id])
+    codes = dict(
+        db.session.execute(
+            select(Course.id, Course.code).where(Course.id.in_([c for _, c in bookings]))
+        ).all()
+    ) if bookings else {}
     return {
-        course_id: Held(e, waitlist_position(e))
-        for (_, course_id), e in standing_bookings([employee_id]).items()
+        codes[course_id]: Held(e, waitlist_position(e))
+        for (_, course_id), e in bookings.items()
     }
