@@ -352,3 +352,54 @@ def test_enrol_from_the_plan_books_and_then_shows_the_booking(demo_db, login_as)
     assert "Booked" in back or "Waitlisted" in back or "Requested" in back
     session_id = int(action.split("/")[2])
     assert _bookings(session_id) == 1
+
+
+def _form(page: str, form_id: str) -> tuple[list[str], str]:
+    """The people offered and the first session of a booking form of a page."""
+    import re
+
+    found = re.search(rf'id="{form_id}">(.*?)</form>', page, re.S)
+    assert found, f"no form {form_id}"
+    options = re.findall(r'<option value="(\d+)">', found.group(1))
+    return re.findall(r'name="employee_id" value="(\d+)"', found.group(1)), options[0]
+
+
+def test_a_manager_books_people_from_the_training_needs_page(demo_db, login_as):
+    session = new_session("SUP-101", seats=1, starts_in=12)
+    client = login_as("manager")
+    needs = _text(client.get("/readiness/training-needs"))
+    people, session_id = _form(needs, "book-sup-101")
+    assert session_id == str(session.id) and len(people) >= 2
+    back = "/readiness/training-needs"
+    page = _text(
+        client.post(
+            "/sessions/book",
+            data={"session_id": session_id, "employee_id": people[:2], "next": back},
+            follow_redirects=True,
+        )
+    )
+    assert "Training needs" in page and ": booked" in page and ": waitlisted, number 1" in page
+    assert _bookings(session.id, "enrolled") == 1 and _bookings(session.id, "waitlisted") == 1
+
+
+def test_a_manager_books_lapsing_people_on_a_renewal_session(demo_db, login_as):
+    import re
+
+    session = new_session("PCI-AWARE", seats=4, starts_in=9)
+    client = login_as("manager")
+    lapses = _text(client.get("/readiness/lapses"))
+    ticked = re.findall(r'name="employee_id" value="(\d+)" form="book-lapses"', lapses)
+    assert ticked and f'<option value="{session.id}">' in lapses
+    page = _text(
+        client.post(
+            "/sessions/book",
+            data={
+                "session_id": str(session.id),
+                "employee_id": ticked,
+                "next": "/readiness/lapses",
+            },
+            follow_redirects=True,
+        )
+    )
+    assert "Lapsing in the next 90 days" in page and ": booked" in page
+    assert _bookings(session.id, "enrolled") == len(set(ticked))

@@ -77,11 +77,13 @@ __all__ = [
     "waitlist_position",
 ]
 from app.services.enrolment.bulk import (  # noqa: E402
+    BookingOptions,
     Held,
     Month,
     Outcome,
     book_many,
     bookable_people,
+    booking_options,
     employees_by_id,
     held_by_course,
     month_calendar,
@@ -90,6 +92,8 @@ from app.services.enrolment.bulk import (  # noqa: E402
 )
 
 __all__ += [
+    "BookingOptions",
+    "booking_options",
     "Held",
     "Month",
     "Outcome",

@@ -192,12 +192,43 @@ def held_by_course(employee_id: int) -> dict[str, Held]:
     from app.services.enrolment.queries import standing_bookings
 
     bookings = standing_bookings([employee_id])
-    codes = dict(
-        db.session.execute(
-            select(Course.id, Course.code).where(Course.id.in_([c for _, c in bookings]))
-        ).all()
-    ) if bookings else {}
+    codes = (
+        dict(
+            db.session.execute(
+                select(Course.id, Course.code).where(Course.id.in_([c for _, c in bookings]))
+            ).all()
+        )
+        if bookings
+        else {}
+    )
     return {
-        codes[course_id]: Held(e, waitlist_position(e))
-        for (_, course_id), e in bookings.items()
+        codes[course_id]: Held(e, waitlist_position(e)) for (_, course_id), e in bookings.items()
     }
+
+
+@dataclass(frozen=True)
+class BookingOptions:
+    """What a team page needs to book people at once: each course's open sessions (soonest
+    first, with the waitlist length) and the people by id."""
+
+    sessions: dict[str, list[tuple[CourseSession, int]]]
+    people: dict[int, Employee]
+
+    @property
+    def open_codes(self) -> list[str]:
+        """The courses that have an open session to book."""
+        return [code for code, runs in self.sessions.items() if runs]
+
+
+def booking_options(course_codes: Iterable[str], employee_ids: Iterable[int]) -> BookingOptions:
+    """The open sessions of these courses and these employees, in two queries."""
+    codes = sorted(set(course_codes))
+    sessions: dict[str, list[tuple[CourseSession, int]]] = {code: [] for code in codes}
+    if codes:
+        stmt = sessions_query(SessionFilters(starting_from=today() + timedelta(days=1))).where(
+            Course.code.in_(codes)
+        )
+        for row in db.session.execute(stmt):
+            sessions[row[0].course.code].append((row[0], int(row[1] or 0)))
+    people = {e.id: e for e in employees_by_id(employee_ids)}
+    return BookingOptions(sessions, people)
