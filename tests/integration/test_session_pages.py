@@ -403,3 +403,58 @@ def test_a_manager_books_lapsing_people_on_a_renewal_session(demo_db, login_as):
     )
     assert "Lapsing in the next 90 days" in page and ": booked" in page
     assert _bookings(session.id, "enrolled") == len(set(ticked))
+
+
+def test_hr_sets_a_course_s_approval_and_a_session_s_trainer(demo_db, login_as):
+    from app.services import catalogue
+
+    client = login_as("hr")
+    edit = _text(client.get("/catalogue/courses/PCI-AWARE/edit"))
+    assert 'name="approval"' in edit and "Manager approval" in edit
+    course = catalogue.get_course("PCI-AWARE")
+    data = {
+        "code": "PCI-AWARE",
+        "title": course.title,
+        "category": course.category,
+        "hours": str(catalogue.plain_number(course.hours)),
+        "cost": f"{course.cost:.2f}",
+        "validity_months": str(course.validity_months or ""),
+        "default_duration_days": str(course.default_duration_days),
+        "approval": "sometimes",
+    }
+    refused = client.post("/catalogue/courses/PCI-AWARE/edit", data=data)
+    assert refused.status_code == 422 and "must be one of none, manager" in _text(refused)
+    db.session.expire_all()
+    assert catalogue.get_course("PCI-AWARE").approval == "none"
+    data["approval"] = "manager"
+    assert client.post("/catalogue/courses/PCI-AWARE/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert catalogue.get_course("PCI-AWARE").approval == "manager"
+
+    trainer = persona("manager").employee
+    form = _text(client.get("/catalogue/courses/PCI-AWARE/sessions/new"))
+    assert 'name="trainer_id"' in form and trainer.name in form
+    start = (today_plus(30)).isoformat()
+    bad = client.post(
+        "/catalogue/courses/PCI-AWARE/sessions/new",
+        data={"starts_on": start, "ends_on": start, "seats": "5", "trainer_id": "999999"},
+    )
+    assert bad.status_code == 422 and "Choose the trainer" in _text(bad)
+    made = client.post(
+        "/catalogue/courses/PCI-AWARE/sessions/new",
+        data={"starts_on": start, "ends_on": start, "seats": "5", "trainer_id": str(trainer.id)},
+    )
+    assert made.status_code == 302
+    session = db.session.scalar(select(CourseSession).where(CourseSession.trainer_id == trainer.id))
+    assert session is not None
+    assert trainer.name in _text(client.get(f"/sessions/{session.id}"))
+    edit_form = _text(client.get(f"/catalogue/sessions/{session.id}/edit"))
+    assert f'<option selected value="{trainer.id}">' in edit_form or (
+        f'value="{trainer.id}" selected' in edit_form
+    )
+
+
+def today_plus(days: int):  # type: ignore[no-untyped-def]
+    from app.clock import today
+
+    return today() + timedelta(days=days)
