@@ -458,3 +458,14 @@ def today_plus(days: int):  # type: ignore[no-untyped-def]
     from app.clock import today
 
     return today() + timedelta(days=days)
+
+
+def test_team_approvals_links_to_the_bookings_waiting(demo_db, login_as):
+    course = db.session.scalar(select(Course).where(Course.code == "PCI-AWARE"))
+    course.approval = "manager"
+    db.session.commit()
+    session = new_session(seats=2)
+    login_as("employee").post(f"/sessions/{session.id}/book")
+    queue = _text(login_as("manager").get("/tuition/queue/manager"))
+    assert "1 session booking waiting for your approval" in queue
+    assert 'href="/sessions/approvals"' in queue
