@@ -236,7 +236,8 @@ def attendance(session: CourseSession) -> ResponseReturnValue:
     except svc.EnrolmentError as refused:
         flash(refused.message, "error")
     else:
-        flash(f"Attendance recorded for {len(done)} people.", "success")
+        people = "1 person" if len(done) == 1 else f"{len(done)} people"
+        flash(f"Attendance recorded for {people}.", "success")
     return redirect(back)
 
 
