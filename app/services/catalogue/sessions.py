@@ -14,16 +14,14 @@ from app.services.catalogue.parsing import UNSET, Fields, assign, kept
 def trainer_choices(current: int | None = None) -> list[Employee]:
     """Who may be chosen as a session's trainer: the current employees by name (and the
     session's trainer, whatever their status)."""
-    from sqlalchemy import or_, select
+    from sqlalchemy import select
 
-    keep_current = Employee.id == current if current else False
-    return list(
-        db.session.scalars(
-            select(Employee)
-            .where(or_(Employee.status != "terminated", keep_current))
-            .order_by(Employee.name)
-        )
-    )
+    stmt = select(Employee).order_by(Employee.name)
+    if current:
+        stmt = stmt.where((Employee.status != "terminated") | (Employee.id == current))
+    else:
+        stmt = stmt.where(Employee.status != "terminated")
+    return list(db.session.scalars(stmt))
 
 
 def _trainer(fields: Fields, value: Any, current: int | None) -> int | None:
