@@ -469,3 +469,18 @@ def test_team_approvals_links_to_the_bookings_waiting(demo_db, login_as):
     queue = _text(login_as("manager").get("/tuition/queue/manager"))
     assert "1 session booking waiting for your approval" in queue
     assert 'href="/sessions/approvals"' in queue
+
+
+def test_ids_that_are_not_ids_are_refused_without_an_error(demo_db, login_as):
+    session = new_session(seats=2)
+    hr = login_as("hr")
+    huge = "9" * 40
+    for url, data in (
+        ("/sessions/book", {"session_id": huge, "employee_id": "1"}),
+        ("/sessions/book", {"session_id": str(session.id), "employee_id": huge}),
+        (f"/sessions/{session.id}/book", {"for": "others", "employee_id": "١"}),
+        (f"/sessions/{session.id}/attendance", {f"mark-{huge}": "attended"}),
+    ):
+        response = hr.post(url, data=data)
+        assert response.status_code == 302, (url, data)
+    assert _bookings(session.id) == 0

@@ -33,6 +33,14 @@ def _back(default: str) -> str:
     return default
 
 
+def _whole(value: str | None) -> int | None:
+    """A form's id: a whole number of at most 18 ASCII digits, else None."""
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None
+
+
 def _filters() -> svc.SessionFilters:
     course = (clean_search(request.args.get("course"), CODE_MAX) or "").upper() or None
     location = clean_search(request.args.get("location"), 120) or None
@@ -113,11 +121,8 @@ def _report(outcomes: list[svc.Outcome]) -> None:
 
 
 def _chosen_ids() -> list[int] | None:
-    raw = request.form.getlist("employee_id")
-    try:
-        return [int(value) for value in raw if value.strip()]
-    except ValueError:
-        return None
+    ids = [_whole(value) for value in request.form.getlist("employee_id") if value.strip()]
+    return None if None in ids else [i for i in ids if i is not None]
 
 
 def _book(session: CourseSession, back: str, *, others: bool) -> ResponseReturnValue:
@@ -150,10 +155,8 @@ def book(session: CourseSession) -> ResponseReturnValue:
 def book_team() -> ResponseReturnValue:
     """The bulk booking of the training-needs and lapses pages: a session and many people."""
     back = _back(url_for("sessions.index"))
-    try:
-        session = catalogue.find_session(int(request.form.get("session_id", "")))
-    except ValueError:
-        session = None
+    session_id = _whole(request.form.get("session_id"))
+    session = catalogue.find_session(session_id) if session_id is not None else None
     if session is None:
         flash("Choose a session to book the people on.", "error")
         return redirect(back)
@@ -202,10 +205,8 @@ def decide(enrolment: Enrolment) -> ResponseReturnValue:
 @permission("authenticated", may.enrolment())
 def move(enrolment: Enrolment) -> ResponseReturnValue:
     back = _after(enrolment)
-    try:
-        target = catalogue.find_session(int(request.form.get("target", "")))
-    except ValueError:
-        target = None
+    target_id = _whole(request.form.get("target"))
+    target = catalogue.find_session(target_id) if target_id is not None else None
     if target is None:
         flash("Choose the session to move the booking to.", "error")
         return redirect(back)
@@ -226,11 +227,11 @@ def attendance(session: CourseSession) -> ResponseReturnValue:
     marks: dict[int, str] = {}
     for key, value in request.form.items():
         if key.startswith("mark-") and value:
-            try:
-                marks[int(key[5:])] = value
-            except ValueError:
+            enrolment_id = _whole(key[5:])
+            if enrolment_id is None:
                 flash("The attendance form was not understood; reload the page.", "error")
                 return redirect(back)
+            marks[enrolment_id] = value
     try:
         done = svc.record_attendance(session, marks, actor=policy.acting_user())
     except svc.EnrolmentError as refused:
