@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import screenshot
 from tests.e2e.support import arranged, flash, open_menu_item
 
-SHOTS = "/tmp/sp"
+SHOTS = "/tmp/sp"  # for people to look at; not compared
 
 
 def _arrange(live_app):  # type: ignore[no-untyped-def]
@@ -60,9 +60,11 @@ def _journey(page_as, live_app, email: str, session_id: int, ends_on: date) -> N
     page = page_as(email)
     open_menu_item(page, "My work", "My plan")
     row = _product_row(page)
+    row.screenshot(path=f"{SHOTS}/plan-row-enrol.png")
     row.get_by_role("button", name=re.compile("^Enrol")).click()
     expect(flash(page)).to_contain_text("Ari Cook: booked")
     expect(_product_row(page)).to_contain_text("Booked")
+    _product_row(page).screenshot(path=f"{SHOTS}/plan-row.png")
 
     open_menu_item(page, "My work", "My sessions")
     expect(page.get_by_role("region", name="Coming")).to_contain_text("PRODUCT-ADV")
