@@ -33,6 +33,7 @@ BLUEPRINTS = (
     "api",
     "profile",
     "reports",
+    "sessions",
 )
 
 
@@ -73,6 +74,17 @@ def _queue(stage: str) -> Callable[[Any], Any]:
     return count
 
 
+def _session_approvals(user: Any) -> Any:
+    """A SELECT of the number of bookings waiting for the user's approval."""
+    from sqlalchemy import func
+
+    from app.models import Enrolment
+    from app.services import enrolment
+
+    query = enrolment.approvals_query(user)
+    return query.with_only_columns(func.count(Enrolment.id)).order_by(None)
+
+
 def _is_hr(user: Any) -> bool:
     return policy.exports_anyones_data(user)
 
@@ -97,6 +109,16 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Bench strength", "readiness.bench_strength"),
     NavEntry("Organisation", "readiness.organisation"),
     NavEntry("Training needs", "readiness.training_needs"),
+    NavEntry("Sessions", "sessions.index", group="My work"),
+    NavEntry("My sessions", "sessions.mine", group="My work"),
+    NavEntry(
+        "Session approvals",
+        "sessions.approvals",
+        None,
+        _session_approvals,
+        group="People",
+        count_label="to decide",
+    ),
     NavEntry("Reports", "reports.index"),  # everyone has at least their own readiness report
     NavEntry("Notifications", "notifications.index", None, _unread_notifications, None, "unread"),
     NavEntry("My data", "privacy.index", _is_not_hr),

@@ -32,6 +32,9 @@ SCREENS: dict[str, list[Screen]] = {
     "employee": [
         Screen("home", "/", "Good to see you, Maria", "Open my development plan"),
         Screen("my-records", "/employees/me", "Maria Lopez", "Report a completed course"),
+        Screen("sessions", "/sessions", "Sessions", None),
+        Screen("sessions-month", "/sessions?view=month", "Sessions", None),
+        Screen("my-sessions", "/sessions/mine", "My sessions", None),
         Screen("my-plan", "/readiness/plan", "My development plan", "Show the projection"),
         Screen("tuition", "/tuition/", "Tuition reimbursement", "New request"),
         Screen("tuition-new", "/tuition/new", "New tuition request", "Save and submit"),
@@ -53,6 +56,7 @@ SCREENS: dict[str, list[Screen]] = {
         Screen("profile", "/profile/", "Profile", "Create token"),
     ],
     "manager": [
+        Screen("session-approvals", "/sessions/approvals", "Session approvals", None),
         Screen("home", "/", "Good to see you, Sam", "Open bench strength"),
         Screen("people", "/employees/", "People", "Filter"),
         Screen("employee", "/employees/{Grace Okafor}", "Grace Okafor", "Development plan"),

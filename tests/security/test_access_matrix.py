@@ -109,6 +109,19 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("GET", "profile.index"): EVERYONE_OK,
     ("POST", "profile.create_token"): EVERYONE_OK,
     ("POST", "profile.revoke_token"): subject(frozenset({SELF})),
+    # ------------------------------------------------------------------ sessions and bookings
+    ("GET", "sessions.index"): EVERYONE_OK,
+    ("GET", "sessions.show"): EVERYONE_OK,  # counts for all; names only of people one sees
+    ("GET", "sessions.mine"): EVERYONE_OK,
+    ("GET", "sessions.approvals"): role(MANAGER_OR_HR),
+    ("POST", "sessions.book"): role(EVERYONE, ok=302),  # oneself; others only within reach
+    ("POST", "sessions.book_team"): role(MANAGER_OR_HR, ok=302),
+    ("POST", "sessions.cancel"): subject(CIRCLE, ok=302),
+    ("POST", "sessions.move"): subject(CIRCLE, ok=302),
+    ("POST", "sessions.decide"): Expect(
+        MARIAS_MANAGERS | {HR}, 403, 302, ((ELSEWHERE, 404),)
+    ),  # the permission (manager or hr) first, then the booking (404 outside one's reach)
+    ("POST", "sessions.attendance"): role(HR_ONLY, ok=302),
     # ------------------------------------------------------------------ catalogue and settings
     ("GET", "catalogue.index"): EVERYONE_OK,
     ("GET", "catalogue.competencies"): EVERYONE_OK,
@@ -360,6 +373,7 @@ OBJECT_ARGS = frozenset(
         "request_id",
         "notification_id",
         "token_id",
+        "enrolment_id",
     }
 )
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")

@@ -127,6 +127,7 @@ def _course_values(form: CourseForm) -> dict[str, Any]:
         "validity_months": form.validity_months.data,
         "default_duration_days": form.default_duration_days.data,
         "prerequisites": form.prerequisites.data or [],
+        "approval": form.approval.data,
     }
 
 

@@ -119,6 +119,13 @@ class CourseForm(FlaskForm):
     )
     prerequisites = CheckboxList("Prerequisites", choices=[])
     grants = FieldList(FormField(GrantRow), min_entries=0)
+    approval = LenientSelect(
+        "Approval",
+        choices=options(
+            [("none", "None: bookings are made at once"), ("manager", "Manager approval")]
+        ),
+        default="none",
+    )
     version = HiddenField()
 
 
@@ -127,6 +134,7 @@ class SessionForm(FlaskForm):
     ends_on = StringField("Ends on", validators=NEEDED, render_kw={"type": "date"})
     seats = StringField("Seats", validators=NEEDED, render_kw={"inputmode": "numeric"})
     location = StringField("Location")
+    trainer_id = LenientSelect("Trainer", choices=[])
 
 
 class RoleForm(FlaskForm):

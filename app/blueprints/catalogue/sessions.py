@@ -13,6 +13,7 @@ from app.blueprints.catalogue import bp
 from app.blueprints.catalogue.forms import SessionForm
 from app.blueprints.catalogue.pages import refused
 from app.kernel.fields import CODE_MAX, clean_search
+from app.kernel.forms import options
 from app.models import Course, CourseSession
 from app.pagination import list_page, search_term, sort_args
 from app.policy import catalogue as catalogue_policy
@@ -47,6 +48,14 @@ def sessions() -> ResponseReturnValue:
     )
 
 
+def _with_trainers(form: SessionForm, current: int | None = None) -> SessionForm:
+    """The trainer select: nobody, or one of the current employees."""
+    form.trainer_id.choices = options(
+        [("", "— none —")] + [(str(e.id), e.name) for e in catalogue.trainer_choices(current)]
+    )
+    return form
+
+
 def _session_page(
     form: SessionForm, course: Course, session: Any = None, status: int = 200
 ) -> tuple[str, int]:
@@ -59,7 +68,7 @@ def _session_page(
 @bp.route("/courses/<code>/sessions/new", methods=["GET", "POST"])
 @permission("hr_or_admin", catalogue_policy.entry("course", name="course"))
 def session_new(course: Course) -> ResponseReturnValue:
-    form = SessionForm(data={"seats": "12"})
+    form = _with_trainers(SessionForm(data={"seats": "12"}))
     if form.validate_on_submit():
         try:
             session = catalogue.add_session(
@@ -68,6 +77,7 @@ def session_new(course: Course) -> ResponseReturnValue:
                 form.ends_on.data,
                 form.seats.data,
                 form.location.data,
+                form.trainer_id.data,
             )
         except CatalogueError as error:
             return _session_page(form, course, status=refused(form, error))
@@ -82,8 +92,9 @@ def session_new(course: Course) -> ResponseReturnValue:
 @permission("hr_or_admin", catalogue_policy.course_session())
 def session_edit(session: CourseSession) -> ResponseReturnValue:
     session_id = session.id
-    form = SessionForm(obj=session)
+    form = _with_trainers(SessionForm(obj=session), session.trainer_id)
     if not form.is_submitted():
+        form.trainer_id.data = str(session.trainer_id or "")
         form.starts_on.data = session.starts_on.isoformat()
         form.ends_on.data = session.ends_on.isoformat()
         form.seats.data = str(session.seats)
@@ -95,6 +106,7 @@ def session_edit(session: CourseSession) -> ResponseReturnValue:
                 ends_on=form.ends_on.data,
                 seats=form.seats.data,
                 location=form.location.data,
+                trainer_id=form.trainer_id.data,
             )
         except CatalogueError as error:
             session = catalogue.get_session(session_id)

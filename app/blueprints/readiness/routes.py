@@ -18,14 +18,17 @@ from app.clock import today
 from app.models import Employee
 from app.pagination import Page, page_args
 from app.policy import permission
+from app.policy.enrolment import can_book
 from app.policy.readiness import sees_organisation
 from app.readiness.vocabulary import ACTION_LABELS, BAND_LABELS, BANDS, KIND_LABELS
+from app.services import enrolment
 from app.services.readiness import bench, load_catalogue, stored
 from app.services.readiness import plan as plans
 
 bp = Blueprint("readiness", __name__)
 
 LAPSES_ON_BENCH = 10
+PEOPLE_TO_BOOK = 100  # a course of the training needs offers at most this many people to book
 
 
 @bp.app_context_processor
@@ -35,6 +38,7 @@ def readiness_helpers() -> dict[str, Any]:
         "bands": BANDS,
         "action_labels": ACTION_LABELS,
         "kind_labels": KIND_LABELS,
+        "people_to_book": PEOPLE_TO_BOOK,
     }
 
 
@@ -81,6 +85,8 @@ def plan(employee: Employee) -> Any:
         wanted=wanted,
         errors=errors,
         is_self=policy.is_self(user, employee),
+        held=enrolment.held_by_course(employee.id),
+        books=can_book(user, employee),
     )
 
 
@@ -171,11 +177,17 @@ def lapses() -> Any:
         needle = filters.q.lower()
         found = tuple(lapse for lapse in found if needle in lapse.name.lower())
     page, per_page = page_args(25)
+    shown = _page(list(found), page, per_page)
+    certificates = [lapse for lapse in shown.items if lapse.item_kind == "certification"]
     return render_template(
         "readiness/lapses.html",
         filters=filters,
         errors=errors,
-        page=_page(list(found), page, per_page),
+        page=shown,
+        booking=enrolment.booking_options(
+            [lapse.item_code for lapse in certificates],
+            [lapse.employee_id for lapse in certificates],
+        ),
         departments=departments,
         scope_manager=not is_hr,
     )
@@ -195,6 +207,7 @@ def training_needs() -> Any:
     if role is not None:
         scope = stored.scope_for(user, filters.department, [role], filters.as_of)
         report = scope.training_needs(role)
+    courses = [c for c in report.courses if c.kind == "course"] if report else []
     return render_template(
         "readiness/training_needs.html",
         filters=filters,
@@ -202,6 +215,9 @@ def training_needs() -> Any:
         report=report,
         role=role,
         roles=[(code, snapshot.role_titles[code]) for code in roles],
+        booking=enrolment.booking_options(
+            [c.code for c in courses], [i for c in courses for i in c.employee_ids[:PEOPLE_TO_BOOK]]
+        ),
         departments=departments,
         scope_manager=not is_hr,
     )

@@ -92,6 +92,7 @@ from app.services.catalogue.sessions import (
     add_session,
     cancel_session,
     reinstate_session,
+    trainer_choices,
     update_session,
 )
 
@@ -164,6 +165,7 @@ __all__ = [
     "update_ladder_edge",
     "update_qualification",
     "update_role",
+    "trainer_choices",
     "update_session",
     "upcoming_session_count",
     "usage",

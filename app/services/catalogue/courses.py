@@ -16,6 +16,9 @@ from app.services.catalogue.graph import prerequisite_cycles
 from app.services.catalogue.kinds import add_entry, get_course, resolve
 from app.services.catalogue.parsing import UNSET, Fields, assign, keep
 
+# docs/RULES.md "Sessions and enrolment": a course books straight away or waits for a manager.
+APPROVALS = ("none", "manager")
+
 
 def _grant_pairs(value: Any, fields: Fields) -> list[tuple[str, Any]] | None:
     """Grants as (competency code, level) pairs from tuples or API dicts."""
@@ -46,8 +49,12 @@ def _course_values(
     cost: Any,
     validity_months: Any,
     default_duration_days: Any,
+    approval: Any = "none",
 ) -> dict[str, Any]:
     values = {
+        "approval": fields.choice(
+            "approval", "none" if approval in (None, "") else approval, "approval", APPROVALS
+        ),
         "title": fields.text("title", title, "Title"),
         "category": fields.text("category", category, "Category", max_length=80, default="general"),
         "hours": fields.decimal(
@@ -170,6 +177,7 @@ def create_course(
     default_duration_days: Any = None,
     prerequisites: Any = (),
     grants: Any = (),
+    approval: Any = "none",
 ) -> Course:
     """A course (docs/RULES.md Training). validity_months empty means it never expires;
     default_duration_days defaults to the (cfg) setting (30)."""
@@ -184,6 +192,7 @@ def create_course(
         cost=cost,
         validity_months=validity_months,
         default_duration_days=default_duration_days,
+        approval=approval,
     )
     prereqs, grant_list = _course_links(
         fields, None, clean_code, list(prerequisites or []), list(grants or [])
@@ -207,6 +216,7 @@ def update_course(
     default_duration_days: Any = UNSET,
     prerequisites: Any = UNSET,
     grants: Any = UNSET,
+    approval: Any = UNSET,
     expected_version: int | None = None,
 ) -> Course:
     """Edit a course; a changed validity applies to completions recorded from now on.
@@ -230,6 +240,7 @@ def update_course(
         cost=keep(cost, course.cost),
         validity_months=keep(validity_months, course.validity_months),
         default_duration_days=keep(default_duration_days, course.default_duration_days),
+        approval=keep(approval, course.approval),
     )
     current_prereqs = [link.prerequisite.code for link in course.prerequisite_links]
     current_grants = [(grant.competency.code, grant.level) for grant in course.grants]

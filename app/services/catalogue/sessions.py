@@ -5,14 +5,47 @@ from __future__ import annotations
 from typing import Any
 
 from app.extensions import db
-from app.models import CourseSession
+from app.models import CourseSession, Employee
 from app.services.catalogue.errors import InvalidEntry, write
 from app.services.catalogue.kinds import get_course, get_session
 from app.services.catalogue.parsing import UNSET, Fields, assign, kept
 
 
+def trainer_choices(current: int | None = None) -> list[Employee]:
+    """Who may be chosen as a session's trainer: the current employees by name (and the
+    session's trainer, whatever their status)."""
+    from sqlalchemy import select
+
+    stmt = select(Employee).order_by(Employee.name)
+    if current:
+        stmt = stmt.where((Employee.status != "terminated") | (Employee.id == current))
+    else:
+        stmt = stmt.where(Employee.status != "terminated")
+    return list(db.session.scalars(stmt))
+
+
+def _trainer(fields: Fields, value: Any, current: int | None) -> int | None:
+    """The trainer: a current employee's id (or the session's trainer as it was), or none."""
+    if value in (None, "") or isinstance(value, Employee):
+        return value.id if isinstance(value, Employee) else None
+    trainer_id = fields.integer("trainer_id", value, "Trainer", minimum=1, required=False)
+    if trainer_id is None:
+        return None
+    trainer = db.session.get(Employee, trainer_id)
+    if trainer is None or (trainer.status == "terminated" and trainer_id != current):
+        fields.add("trainer_id", "Choose the trainer from the list of current employees.")
+        return None
+    return trainer_id
+
+
 def _session_values(
-    fields: Fields, starts_on: Any, ends_on: Any, seats: Any, location: Any
+    fields: Fields,
+    starts_on: Any,
+    ends_on: Any,
+    seats: Any,
+    location: Any,
+    trainer_id: Any = None,
+    current_trainer: int | None = None,
 ) -> dict[str, Any]:
     start = fields.date("starts_on", starts_on, "Start date")
     end = fields.date("ends_on", ends_on, "End date")
@@ -25,17 +58,23 @@ def _session_values(
         "ends_on": end,
         "seats": fields.integer("seats", seats, "Seats", minimum=1, maximum=10000),
         "location": fields.text("location", location, "Location", required=False, max_length=120),
+        "trainer_id": _trainer(fields, trainer_id, current_trainer),
     }
 
 
 @write
 def add_session(
-    course_code: str, starts_on: Any, ends_on: Any, seats: Any, location: Any = None
+    course_code: str,
+    starts_on: Any,
+    ends_on: Any,
+    seats: Any,
+    location: Any = None,
+    trainer_id: Any = None,
 ) -> CourseSession:
     """Schedule a run of a course (docs/RULES.md CourseSession: start and end dates, seats)."""
     course = get_course(course_code)
     fields = Fields()
-    values = _session_values(fields, starts_on, ends_on, seats, location)
+    values = _session_values(fields, starts_on, ends_on, seats, location, trainer_id)
     if course.retired:
         raise InvalidEntry(f"{course.code} is retired; restore it before scheduling sessions.")
     fields.raise_if_any("Check the session's fields.")
@@ -53,11 +92,19 @@ def update_session(
     ends_on: Any = UNSET,
     seats: Any = UNSET,
     location: Any = UNSET,
+    trainer_id: Any = UNSET,
 ) -> CourseSession:
     session = get_session(session_id)
     fields = Fields()
-    given = kept(session, starts_on=starts_on, ends_on=ends_on, seats=seats, location=location)
-    values = _session_values(fields, **given)
+    given = kept(
+        session,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        seats=seats,
+        location=location,
+        trainer_id=trainer_id,
+    )
+    values = _session_values(fields, **given, current_trainer=session.trainer_id)
     held = session.enrolled_count
     if values["seats"] is not None and values["seats"] < held:
         fields.add(

@@ -76,3 +76,32 @@ __all__ = [
     "transition",
     "waitlist_position",
 ]
+from app.services.enrolment.bulk import (  # noqa: E402
+    BookingOptions,
+    Held,
+    Month,
+    Outcome,
+    book_many,
+    bookable_people,
+    booking_options,
+    employees_by_id,
+    held_by_course,
+    month_calendar,
+    other_sessions,
+    parse_month,
+)
+
+__all__ += [
+    "BookingOptions",
+    "booking_options",
+    "Held",
+    "Month",
+    "Outcome",
+    "book_many",
+    "bookable_people",
+    "employees_by_id",
+    "held_by_course",
+    "month_calendar",
+    "other_sessions",
+    "parse_month",
+]

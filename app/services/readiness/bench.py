@@ -124,6 +124,7 @@ class CourseImpact:
     cost: Decimal | None  # per person; None for a programme (the tuition is not known yet)
     next_session_on: date | None
     prerequisites: tuple[str, ...] = ()
+    employee_ids: tuple[int, ...] = ()  # the candidates it helps (for booking them at once)
 
     @property
     def total_cost(self) -> Decimal | None:
@@ -527,6 +528,7 @@ def needs_from_gaps(
                     catalogue.courses[p].title if p in catalogue.courses else p
                     for p in (course.prerequisites if course else ())
                 ),
+                employee_ids=tuple(sorted(people)),
             )
         )
     courses.sort(key=lambda c: (-c.people, c.cost if c.cost is not None else Decimal(0), c.code))
