@@ -33,6 +33,7 @@ BLUEPRINTS = (
     "api",
     "profile",
     "reports",
+    "calendar",
 )
 
 
