@@ -95,6 +95,8 @@ def feed_calendar(user: User) -> Calendar:
         calendar.add_component(event)
     for completion in _latest_completions(employee.id):
         course = completion.course
+        if completion.expires_on is None:  # _latest_completions keeps only expiring ones
+            continue
         calendar.add_component(
             _expiry_event(
                 f"certification-{employee.id}-{course.id}@{domain}",
@@ -105,6 +107,8 @@ def feed_calendar(user: User) -> Calendar:
         )
     for check in _latest_checks(employee.id):
         kind = check.check_type
+        if check.valid_until is None:  # _latest_checks keeps only ones with an end
+            continue
         calendar.add_component(
             _expiry_event(
                 f"check-{employee.id}-{kind.id}@{domain}",
