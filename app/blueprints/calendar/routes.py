@@ -50,7 +50,7 @@ def _offer_page(session: Any, code: int = 200) -> Any:
     employee = user.employee
     standing = None
     if employee is not None:
-        standing = enrolment.standing_bookings([employee.id]).get((employee.id, session.id))
+        standing = enrolment.standing_bookings([employee.id]).get((employee.id, session.course_id))
     return (
         render_template(
             "calendar/offer.html",
