@@ -34,6 +34,7 @@ BLUEPRINTS = (
     "profile",
     "reports",
     "sessions",
+    "calendar",
 )
 
 

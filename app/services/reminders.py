@@ -273,10 +273,13 @@ class NextSession:
     starts_on: date
     ends_on: date
     location: str | None
+    session_id: int | None = None
+    seats_left: int | None = None
 
 
 def next_sessions(course_ids: Iterable[int], as_of: date) -> dict[int, NextSession]:
-    """The first session of each course starting on or after ``as_of``, not cancelled."""
+    """The first session of each course starting after ``as_of``, not cancelled, with a free
+    seat (a renewal offer names a seat one can take)."""
     ids = sorted(set(course_ids))
     if not ids:
         return {}
@@ -286,17 +289,22 @@ def next_sessions(course_ids: Iterable[int], as_of: date) -> dict[int, NextSessi
             CourseSession.starts_on,
             CourseSession.ends_on,
             CourseSession.location,
+            CourseSession.id,
+            CourseSession.seats - CourseSession.enrolled_count,
         )
         .where(
             CourseSession.course_id.in_(ids),
-            CourseSession.starts_on >= as_of,
+            CourseSession.starts_on > as_of,
             CourseSession.cancelled.is_(False),
+            CourseSession.enrolled_count < CourseSession.seats,
         )
         .order_by(CourseSession.course_id, CourseSession.starts_on, CourseSession.id)
     ).all()
     first: dict[int, NextSession] = {}
-    for course_id, starts_on, ends_on, location in rows:
-        first.setdefault(course_id, NextSession(starts_on, ends_on, location))
+    for course_id, starts_on, ends_on, location, session_id, left in rows:
+        first.setdefault(
+            course_id, NextSession(starts_on, ends_on, location, session_id, int(left))
+        )
     return first
 
 
@@ -306,6 +314,11 @@ def next_sessions(course_ids: Iterable[int], as_of: date) -> dict[int, NextSessi
 def plan_link(employee_id: int) -> str:
     """The in-app path of the employee's promotion plan (the email adds BASE_URL)."""
     return f"/employees/{employee_id}/plan"
+
+
+def offer_link(session_id: int) -> str:
+    """The in-app path of the renewal offer: one page, one button that books the seat."""
+    return f"/calendar/offer/{session_id}"
 
 
 def _days(n: int) -> str:
@@ -354,9 +367,12 @@ def compose_reminder(
                 f"Next session that renews it: {session.starts_on.isoformat()} to "
                 f"{session.ends_on.isoformat()}{where}."
             )
+            if own and session.session_id is not None:
+                link = notifications.absolute_url(offer_link(session.session_id))
+                renewal += f"\nBook your seat: {link}"
         else:
             renewal = (
-                "Next session that renews it: none is scheduled yet. "
+                "Next session that renews it: none is scheduled yet with a free seat. "
                 "Ask HR to schedule one or to record a renewal taken elsewhere."
             )
     else:

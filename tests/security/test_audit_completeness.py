@@ -61,6 +61,7 @@ REACHABLE: dict[str, set[str]] = {
     "role_history": {"insert", "update"},
     "users": {"update"},
     "api_tokens": {"insert", "update"},
+    "calendar_feeds": {"insert", "update"},
     "completions": {"insert", "update", "delete"},
     "competency_ratings": {"insert", "update", "delete"},
     "background_checks": {"insert", "update"},
@@ -867,6 +868,18 @@ def test_every_kind_of_change_through_the_pages_and_the_api_is_audited(demo_app,
         HR,
         [("api_tokens", "update")],
         record=("api_tokens", token),
+    )
+    s.step(
+        "hr makes a calendar feed on the profile page",
+        lambda: _page(hr, "/profile/", "/calendar-feed"),
+        HR,
+        [("calendar_feeds", "insert")],
+    )
+    s.step(
+        "and resets it",
+        lambda: _page(hr, "/profile/", "/calendar-feed"),
+        HR,
+        [("calendar_feeds", "update")],
     )
     s.step(
         "hr exports Daniel's personal data",

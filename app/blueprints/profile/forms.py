@@ -13,3 +13,7 @@ class TokenForm(FlaskForm):
         "Token name",
         render_kw={"maxlength": 100, "autocomplete": "off", "placeholder": "HRIS nightly sync"},
     )
+
+
+class FeedForm(FlaskForm):
+    """Making or resetting the calendar feed, and booking an offered seat: only the CSRF token."""

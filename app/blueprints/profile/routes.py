@@ -12,17 +12,24 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, url_for
 
 from app import policy
-from app.blueprints.profile.forms import TokenForm
+from app.blueprints.profile.forms import FeedForm, TokenForm
 from app.models import User
 from app.pagination import choice_arg, list_page, newest_first, search_term
 from app.policy import permission
 from app.policy import self_service as own
 from app.services import tokens
+from app.services.enrolment import feeds
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 
-def _page(form: TokenForm, secret: str | None = None, created: Any = None, code: int = 200) -> Any:
+def _page(
+    form: TokenForm,
+    secret: str | None = None,
+    created: Any = None,
+    code: int = 200,
+    feed_url: str | None = None,
+) -> Any:
     user = _user()
     q = search_term()
     status = choice_arg("status", tokens.TOKEN_STATUSES)
@@ -40,6 +47,8 @@ def _page(form: TokenForm, secret: str | None = None, created: Any = None, code:
             statuses=tokens.TOKEN_STATUSES,
             secret=secret,
             created=created,
+            feed=feeds.feed_of(user),
+            feed_url=feed_url,
         ),
         code,
     )
@@ -84,3 +93,20 @@ def revoke_token(token) -> Any:
         return redirect(url_for("profile.index"))
     flash(f"Revoked the token “{token.name}”: it stopped working at once.", "success")
     return redirect(url_for("profile.index"))
+
+
+@bp.route("/calendar-feed", methods=["POST"])
+@permission("authenticated")
+def calendar_feed() -> Any:
+    """Make the calendar feed, or reset it: the new URL is shown in this answer only."""
+    form = FeedForm()
+    if not form.validate_on_submit():
+        flash("The form expired; press the button again.", "error")
+        return redirect(url_for("profile.index"))
+    had_one = feeds.feed_of(_user()) is not None
+    _feed, token = feeds.create_or_reset(_user())
+    g.no_store = True
+    url = url_for("calendar.feed", token=token, _external=True)
+    if had_one:
+        flash("Reset your calendar feed: the old URL stopped working.", "success")
+    return _page(TokenForm(formdata=None), feed_url=url)
