@@ -132,8 +132,16 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "seats": base.INT,
             "location": base.S_NULL,
             "cancelled": base.B,
+            "trainer_id": base.INT_NULL,
+            "enrolled": {**base.INT, "description": "Seats taken."},
+            "seats_left": base.INT,
+            "waitlisted": {**base.INT, "description": "People waiting for a seat."},
+            "status": {
+                **base.S,
+                "description": "scheduled or cancelled.",
+            },
         },
-        ["id", "course", "starts_on", "ends_on", "seats"],
+        ["id", "course", "starts_on", "ends_on", "seats", "enrolled", "waitlisted", "status"],
     ),
     "CourseSessionInput": base.obj(
         {
