@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from app.clock import today
 from app.extensions import db
 from app.models import BackgroundCheck, Department, Employee, JobRole, TuitionRequest, User
-from app.clock import today
 from app.services import catalogue, enrolment, records, tokens
 from app.services import tuition as tuition_svc
 from app.services.accounts import create_user
