@@ -221,3 +221,14 @@ def test_a_request_is_declined_by_the_manager(api, maria):
     declined = _step(api, requested["id"], "manager", action="decline")
     assert declined.status_code == 200 and declined.get_json()["status"] == "cancelled"
     assert user_for("manager") is not None
+
+
+def test_a_course_says_whether_bookings_need_the_managers_approval(api):
+    made = api.post("/courses", {"code": "APPR-1", "title": "Approved", "approval": "manager"})
+    assert made.status_code == 201 and made.get_json()["approval"] == "manager"
+    assert api.get("/courses/PCI-AWARE").get_json()["approval"] == "none"
+    patched = api.patch("/courses/APPR-1", {"approval": "none"})
+    assert patched.status_code == 200 and patched.get_json()["approval"] == "none"
+    wrong = api.patch("/courses/APPR-1", {"approval": "director"})
+    assert wrong.status_code == 422 and wrong.get_json()["errors"]["approval"]
+    assert api.get("/courses/APPR-1").get_json()["approval"] == "none"

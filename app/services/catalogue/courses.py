@@ -132,6 +132,9 @@ def _grants(fields: Fields, grants: Any, kept: set[str]) -> list[tuple[Competenc
     return grant_list
 
 
+APPROVALS = ("none", "manager")
+
+
 def _apply_links(
     course: Course, prereqs: list[Course], grants: list[tuple[Competency, int]]
 ) -> None:
@@ -159,6 +162,11 @@ def _apply_links(
             )
 
 
+def _approval(fields: Fields, value: Any) -> str:
+    """Whose yes a booking needs first: none, or the person's manager (docs/RULES.md)."""
+    return fields.choice("approval", value, "approval", APPROVALS) or "none"
+
+
 @write
 def create_course(
     code: Any,
@@ -170,6 +178,7 @@ def create_course(
     default_duration_days: Any = None,
     prerequisites: Any = (),
     grants: Any = (),
+    approval: Any = "none",
 ) -> Course:
     """A course (docs/RULES.md Training). validity_months empty means it never expires;
     default_duration_days defaults to the (cfg) setting (30)."""
@@ -185,6 +194,7 @@ def create_course(
         validity_months=validity_months,
         default_duration_days=default_duration_days,
     )
+    values["approval"] = _approval(fields, approval)
     prereqs, grant_list = _course_links(
         fields, None, clean_code, list(prerequisites or []), list(grants or [])
     )
@@ -207,6 +217,7 @@ def update_course(
     default_duration_days: Any = UNSET,
     prerequisites: Any = UNSET,
     grants: Any = UNSET,
+    approval: Any = UNSET,
     expected_version: int | None = None,
 ) -> Course:
     """Edit a course; a changed validity applies to completions recorded from now on.
@@ -231,6 +242,7 @@ def update_course(
         validity_months=keep(validity_months, course.validity_months),
         default_duration_days=keep(default_duration_days, course.default_duration_days),
     )
+    values["approval"] = _approval(fields, keep(approval, course.approval))
     current_prereqs = [link.prerequisite.code for link in course.prerequisite_links]
     current_grants = [(grant.competency.code, grant.level) for grant in course.grants]
     prereqs, grant_list = _course_links(

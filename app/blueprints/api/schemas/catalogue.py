@@ -31,6 +31,12 @@ COURSE_IN = base.obj(
         },
         "prerequisites": base.CODES,
         "grants": {"type": "array", "items": base.ref("CourseGrant")},
+        "approval": {
+            **base.enum(("none", "manager")),
+            "default": "none",
+            "description": "manager: a booking people make for themselves waits for their "
+            "manager's approval.",
+        },
     },
     ["code", "title"],
 )
@@ -116,6 +122,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "default_duration_days": base.INT,
             "prerequisites": {"type": "array", "items": base.S},
             "grants": {"type": "array", "items": base.ref("CourseGrant")},
+            "approval": base.enum(("none", "manager")),
             "retired": base.B,
         },
         ["code", "title", "cost", "validity_months", "prerequisites", "grants"],
