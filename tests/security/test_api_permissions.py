@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from app.clock import today
 from app.extensions import db
 from app.models import BackgroundCheck, Department, Employee, JobRole, TuitionRequest, User
-from app.services import records, tokens
+from app.services import catalogue, enrolment, records, tokens
 from app.services import tuition as tuition_svc
 from app.services.accounts import create_user
 
@@ -359,6 +361,32 @@ CASES: tuple[Case, ...] = (
         path=lambda ids: f"/tuition-requests/{ids['draft']}/transitions",
         body=lambda who, ids: {"action": "submit"},
     ),
+    # ------------------------------------------------------------------ enrolment
+    Case(
+        "POST",
+        "/api/v1/sessions/<int:session_id>/enrolments",
+        {**both(201, "self", "manager", "hr"), **both(404, "unrelated", "finance", "admin")},
+        path=lambda ids: f"/sessions/{ids['open_session']}/enrolments",
+        # each allowed caller books a different person they may book (one booking each)
+        body=lambda who, ids: {"employee_id": ids.get(f"bookee_{who}", ids["maria"])},
+    ),
+    Case(
+        "GET",
+        "/api/v1/employees/<int:employee_id>/enrolments",
+        SUBJECT_CIRCLE_READ,
+        path=lambda ids: f"/employees/{ids['maria']}/enrolments",
+    ),
+    Case(
+        "POST",
+        "/api/v1/enrolments/<int:enrolment_id>/transitions",
+        {**both(200, "self", "manager", "hr"), **both(404, "unrelated", "finance", "admin")},
+        path=lambda ids: f"/enrolments/{ids['booking']}/transitions",
+        # each allowed caller moves Maria's booking on to a session of their own
+        body=lambda who, ids: {
+            "action": "move",
+            "session_id": ids.get(f"move_{who}", ids["open_session"]),
+        },
+    ),
     Case(
         "GET",
         "/api/v1/tuition/summary",
@@ -440,6 +468,7 @@ def world(demo_app, demo_db):  # type: ignore[no-untyped-def]
         demo_db.session.add(JobRole(code=f"L4-{who}", title=f"Director {who}", level=4))
     demo_db.session.commit()
     ids = {
+        **_bookings(maria, hr),
         "maria": maria.id,
         "check": check.id,
         "review_check": review.id,
@@ -447,6 +476,34 @@ def world(demo_app, demo_db):  # type: ignore[no-untyped-def]
         "submitted": submitted.id,
     }
     return demo_app.test_client(), headers, ids
+
+
+def _bookings(maria: Employee, hr: User) -> dict[str, int]:
+    """Sessions of PCI-AWARE (one to book, three to move to), Maria's booking, and two of her
+    peers: one her manager's manager books, one hr books."""
+    starts = [today() + timedelta(days=days) for days in (200, 210, 220, 230, 240)]
+    sessions = [catalogue.add_session("PCI-AWARE", d, d, 10, "Room 9") for d in starts]
+    booking = enrolment.book(sessions[1], maria, actor=hr)
+    peers = db.session.scalars(
+        select(Employee)
+        .where(
+            Employee.manager_id == maria.manager_id,
+            Employee.id != maria.id,
+            Employee.status == "active",
+        )
+        .order_by(Employee.id)
+        .limit(2)
+    ).all()
+    return {
+        "open_session": sessions[0].id,
+        "booking": booking.id,
+        "move_hr": sessions[2].id,
+        "move_manager": sessions[3].id,
+        "move_self": sessions[4].id,
+        "bookee_self": maria.id,
+        "bookee_manager": peers[0].id,
+        "bookee_hr": peers[1].id,
+    }
 
 
 def _run(case: Case, world: Any) -> list[str]:

@@ -17,6 +17,7 @@ from app.blueprints.api import bp
 from app.blueprints.api.spec import Param, api_route, created, json_body, page_of, query_args
 from app.clock import today
 from app.services import catalogue as svc
+from app.services import enrolment
 
 TAG = "Catalogue"
 READERS = "Any signed-in user (any valid token)."
@@ -172,6 +173,17 @@ _kind("role", "/roles", "Role", svc.create_role, svc.update_role, "job role", "r
 # --------------------------------------------------------------------------- sessions
 
 
+def _session(session: Any, waitlisted: int | None = None) -> dict[str, Any]:
+    """A session with its seats, enrolled, waitlisted and status (docs/API.md)."""
+    return {**svc.session_to_dict(session), **enrolment.session_summary(session, waitlisted)}
+
+
+def _sessions(rows: list[Any]) -> list[dict[str, Any]]:
+    """A page of sessions, their waitlists counted in one query."""
+    waiting = enrolment.waitlist_lengths([s.id for s in rows])
+    return [_session(s, waiting.get(s.id, 0)) for s in rows]
+
+
 @api_route(
     bp,
     "/courses/<code>/sessions",
@@ -202,7 +214,7 @@ def list_course_sessions(code: str) -> Any:
         include_cancelled=args["include_cancelled"],
         order=svc.SESSION_SORTS["starts_on"],
     )
-    return jsonify(page_of(stmt, lambda rows: [svc.session_to_dict(s) for s in rows], args))
+    return jsonify(page_of(stmt, _sessions, args))
 
 
 @api_route(
@@ -225,7 +237,7 @@ def create_course_session(code: str) -> Any:
         data.get("seats"),
         data.get("location"),
     )
-    return created(svc.session_to_dict(session))
+    return created(_session(session))
 
 
 # --------------------------------------------------------------------------- requirements

@@ -139,6 +139,9 @@ def _grants(fields: Fields, grants: Any, kept: set[str]) -> list[tuple[Competenc
     return grant_list
 
 
+APPROVALS = ("none", "manager")
+
+
 def _apply_links(
     course: Course, prereqs: list[Course], grants: list[tuple[Competency, int]]
 ) -> None:
@@ -164,6 +167,11 @@ def _apply_links(
             course.grants.append(
                 CourseGrant(competency_id=competency.id, competency=competency, level=level)
             )
+
+
+def _approval(fields: Fields, value: Any) -> str:
+    """Whose yes a booking needs first: none, or the person's manager (docs/RULES.md)."""
+    return fields.choice("approval", value, "approval", APPROVALS) or "none"
 
 
 @write
@@ -194,6 +202,7 @@ def create_course(
         default_duration_days=default_duration_days,
         approval=approval,
     )
+    values["approval"] = _approval(fields, approval)
     prereqs, grant_list = _course_links(
         fields, None, clean_code, list(prerequisites or []), list(grants or [])
     )
@@ -242,6 +251,7 @@ def update_course(
         default_duration_days=keep(default_duration_days, course.default_duration_days),
         approval=keep(approval, course.approval),
     )
+    values["approval"] = _approval(fields, keep(approval, course.approval))
     current_prereqs = [link.prerequisite.code for link in course.prerequisite_links]
     current_grants = [(grant.competency.code, grant.level) for grant in course.grants]
     prereqs, grant_list = _course_links(

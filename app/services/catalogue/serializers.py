@@ -59,6 +59,7 @@ def course_to_dict(course: models.Course) -> dict[str, Any]:
             ({"competency": g.competency.code, "level": g.level} for g in course.grants),
             key=lambda grant: str(grant["competency"]),
         ),
+        "approval": course.approval,
         "retired": bool(course.retired),
     }
 

@@ -35,12 +35,14 @@ from app.services.enrolment.queries import (
     course_sessions,
     enrolment_to_dict,
     enrolments_of,
+    find_employee,
     locations,
     next_open_session,
     roster,
     session_summary,
     sessions_query,
     standing_bookings,
+    waitlist_lengths,
     waitlist_position,
 )
 from app.services.enrolment.rules import missing_prerequisites
@@ -62,6 +64,7 @@ __all__ = [
     "enrolment_to_dict",
     "enrolments_of",
     "fill_seats",
+    "find_employee",
     "locations",
     "missing_prerequisites",
     "move",
@@ -74,6 +77,7 @@ __all__ = [
     "sessions_query",
     "standing_bookings",
     "transition",
+    "waitlist_lengths",
     "waitlist_position",
 ]
 from app.services.enrolment.bulk import (  # noqa: E402

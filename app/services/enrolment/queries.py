@@ -254,3 +254,21 @@ def enrolment_to_dict(enrolment: Enrolment) -> dict[str, Any]:
         "sequence": enrolment.sequence,
         "completion_id": enrolment.completion_id,
     }
+
+
+def find_employee(employee_id: int) -> Employee | None:
+    """The employee ``employee_id`` (a booking's person, named in a request body), or None."""
+    return db.session.get(Employee, employee_id)
+
+
+def waitlist_lengths(session_ids: list[int]) -> dict[int, int]:
+    """The waitlist length of each of these sessions, in one query (a session with nobody
+    waiting is left out)."""
+    if not session_ids:
+        return {}
+    stmt = (
+        select(Enrolment.session_id, func.count(Enrolment.id))
+        .where(Enrolment.session_id.in_(session_ids), Enrolment.status == "waitlisted")
+        .group_by(Enrolment.session_id)
+    )
+    return {int(sid): int(n) for sid, n in db.session.execute(stmt)}

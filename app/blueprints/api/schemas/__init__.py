@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.blueprints.api.schemas import catalogue, people, readiness, records, tuition
+from app.blueprints.api.schemas import catalogue, enrolment, people, readiness, records, tuition
 from app.blueprints.api.schemas.base import ERROR, ref
 
 __all__ = ["COMPONENTS", "ref"]
@@ -18,6 +18,7 @@ __all__ = ["COMPONENTS", "ref"]
 COMPONENTS: dict[str, dict[str, Any]] = {
     "Error": ERROR,
     **catalogue.COMPONENTS,
+    **enrolment.COMPONENTS,
     **people.COMPONENTS,
     **records.COMPONENTS,
     **readiness.COMPONENTS,

@@ -31,6 +31,12 @@ COURSE_IN = base.obj(
         },
         "prerequisites": base.CODES,
         "grants": {"type": "array", "items": base.ref("CourseGrant")},
+        "approval": {
+            **base.enum(("none", "manager")),
+            "default": "none",
+            "description": "manager: a booking people make for themselves waits for their "
+            "manager's approval.",
+        },
     },
     ["code", "title"],
 )
@@ -116,6 +122,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "default_duration_days": base.INT,
             "prerequisites": {"type": "array", "items": base.S},
             "grants": {"type": "array", "items": base.ref("CourseGrant")},
+            "approval": base.enum(("none", "manager")),
             "retired": base.B,
         },
         ["code", "title", "cost", "validity_months", "prerequisites", "grants"],
@@ -132,8 +139,16 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "seats": base.INT,
             "location": base.S_NULL,
             "cancelled": base.B,
+            "trainer_id": base.INT_NULL,
+            "enrolled": {**base.INT, "description": "Seats taken."},
+            "seats_left": base.INT,
+            "waitlisted": {**base.INT, "description": "People waiting for a seat."},
+            "status": {
+                **base.S,
+                "description": "scheduled or cancelled.",
+            },
         },
-        ["id", "course", "starts_on", "ends_on", "seats"],
+        ["id", "course", "starts_on", "ends_on", "seats", "enrolled", "waitlisted", "status"],
     ),
     "CourseSessionInput": base.obj(
         {
