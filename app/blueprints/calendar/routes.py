@@ -22,10 +22,11 @@ from app.services.enrolment.feed import feed_calendar
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
 
-@bp.route("/<token>.ics")
-@permission("public", open_args=("token",))
-def feed(token: str) -> Any:
-    user = feeds.user_for_token(token)
+@bp.route("/<feed_token>.ics")
+@permission("public", open_args=("feed_token",))
+def feed(feed_token: str) -> Any:
+    """The feed itself: the token is the only check (an unknown or reset one answers 404)."""
+    user = feeds.user_for_token(feed_token)
     if user is None:
         abort(404)
     body = feed_calendar(user).to_ical()
