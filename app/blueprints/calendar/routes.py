@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template
 
 from app import policy
 from app.blueprints.profile.forms import FeedForm
+from app.clock import today
 from app.models import User
 from app.policy import permission
 from app.policy.catalogue import course_session
@@ -59,6 +60,7 @@ def _offer_page(session: Any, code: int = 200) -> Any:
             course=session.course,
             standing=standing,
             form=FeedForm(),
+            started=session.starts_on <= today(),
             can_book=employee is not None and not session.cancelled,
         ),
         code,
