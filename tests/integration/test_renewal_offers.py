@@ -166,3 +166,17 @@ def test_an_unknown_session_answers_404(demo_db, offer, login_as):
     client = login_as(GRACE, PASSWORD)
     assert client.get("/calendar/offer/999999").status_code == 404
     assert client.post("/calendar/offer/999999").status_code == 404
+
+
+def test_a_session_that_has_started_offers_no_button(demo_db, offer, login_as):
+    from app.clock import today
+
+    offer.open.starts_on = today()
+    offer.open.ends_on = today()
+    db.session.commit()
+    client = login_as(GRACE, PASSWORD)
+    html = client.get(f"/calendar/offer/{offer.open.id}").get_data(as_text=True)
+    assert "has already started" in html and "Book this seat" not in html
+    answer = client.post(f"/calendar/offer/{offer.open.id}")
+    assert answer.status_code == 409
+    assert "choose a later session" in answer.get_data(as_text=True)

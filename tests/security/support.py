@@ -222,6 +222,7 @@ def build_world(app: Any, tmp_path: Path) -> World:
     """Sign-ins for every kind of caller and records of every kind for Maria and Grace."""
     from app.blueprints.records import staging
     from app.services import notify, tokens
+    from app.services.enrolment import feeds
 
     app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
     world = World(app)
@@ -259,6 +260,7 @@ def build_world(app: Any, tmp_path: Path) -> World:
             other_note = notify.notify([grace_user.id], "info", "For Grace", "Hers.", "/")[0]
             mine_token, _ = tokens.create_token(maria_user, "matrix: Maria's integration")
             other_token, _ = tokens.create_token(grace_user, "matrix: Grace's integration")
+            _feed, feed_token = feeds.create_or_reset(maria_user)
             db.session.commit()
         world.mine.update(notification_id=mine_note.id, token_id=mine_token.id)
         world.other.update(notification_id=other_note.id, token_id=other_token.id)
@@ -279,6 +281,7 @@ def build_world(app: Any, tmp_path: Path) -> World:
             "repayment_id": repayment,
             "session_id": session_id,
             "token": import_token,
+            "feed_token": feed_token,
             "code": "CS-FOUND",
             "from_role": "L1-CSR",
             "to_role": "L2-CSS",

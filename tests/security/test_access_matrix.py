@@ -109,6 +109,12 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("GET", "profile.index"): EVERYONE_OK,
     ("POST", "profile.create_token"): EVERYONE_OK,
     ("POST", "profile.revoke_token"): subject(frozenset({SELF})),
+    ("POST", "profile.calendar_feed"): EVERYONE_OK,
+    # the feed is public: its secret token is the credential (Maria's feed here)
+    ("GET", "calendar.feed"): EVERYONE_OK,
+    # a renewal offer: anyone signed in sees a session and books their own seat
+    ("GET", "calendar.offer"): EVERYONE_OK,
+    ("POST", "calendar.take_offer"): EVERYONE_OK,
     # ------------------------------------------------------------------ sessions and bookings
     ("GET", "sessions.index"): EVERYONE_OK,
     ("GET", "sessions.show"): EVERYONE_OK,  # counts for all; names only of people one sees

@@ -124,6 +124,7 @@ SKIP_FORMS = {"auth.logout"}  # signing out would end the crawler's session
 # A refused request changes nothing, but these answer 200 for a success (no redirect).
 SUCCESS_WITHOUT_REDIRECT = {
     "profile.create_token",  # the token is shown once, on the answer itself
+    "profile.calendar_feed",  # so is the calendar feed's URL
     "privacy.export_mine",  # a download, audited as an export
     "privacy.export_employee",
 }

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template
 
 from app import policy
 from app.blueprints.profile.forms import FeedForm
+from app.clock import today
 from app.models import User
 from app.policy import permission
 from app.policy.catalogue import course_session
@@ -22,10 +23,11 @@ from app.services.enrolment.feed import feed_calendar
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
 
-@bp.route("/<token>.ics")
-@permission("public", open_args=("token",))
-def feed(token: str) -> Any:
-    user = feeds.user_for_token(token)
+@bp.route("/<feed_token>.ics")
+@permission("public", open_args=("feed_token",))
+def feed(feed_token: str) -> Any:
+    """The feed itself: the token is the only check (an unknown or reset one answers 404)."""
+    user = feeds.user_for_token(feed_token)
     if user is None:
         abort(404)
     body = feed_calendar(user).to_ical()
@@ -58,6 +60,7 @@ def _offer_page(session: Any, code: int = 200) -> Any:
             course=session.course,
             standing=standing,
             form=FeedForm(),
+            started=session.starts_on <= today(),
             can_book=employee is not None and not session.cancelled,
         ),
         code,

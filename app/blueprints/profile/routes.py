@@ -106,7 +106,7 @@ def calendar_feed() -> Any:
     had_one = feeds.feed_of(_user()) is not None
     _feed, token = feeds.create_or_reset(_user())
     g.no_store = True
-    url = url_for("calendar.feed", token=token, _external=True)
+    url = url_for("calendar.feed", feed_token=token, _external=True)
     if had_one:
         flash("Reset your calendar feed: the old URL stopped working.", "success")
     return _page(TokenForm(formdata=None), feed_url=url)
