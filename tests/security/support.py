@@ -204,7 +204,18 @@ def _records_of(person: Employee, sign_in_user: User, hr: User, tag: str) -> dic
         request_id=request.id,
         receipt_upload_id=receipt.id,
     )
+    ids["enrolment_id"] = _booking_of(person, hr, tag)
     return ids
+
+
+def _booking_of(person: Employee, hr: User, tag: str) -> int:
+    """A booking of ``person`` on a coaching lab of their own (committed by the service)."""
+    from app.services import catalogue, enrolment
+
+    with acting_as(f"test:{tag}", hr.id):
+        start = date(2027, 3, 1) if tag.endswith("maria") else date(2027, 4, 1)
+        session = catalogue.add_session("COACH-LAB", start, start, 5, "Matrix room")
+        return enrolment.book(session, person, actor=hr).id
 
 
 def build_world(app: Any, tmp_path: Path) -> World:
