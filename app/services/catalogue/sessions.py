@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.extensions import db
-from app.models import CourseSession
+from app.models import CourseSession, Employee
 from app.services.catalogue.errors import InvalidEntry, write
 from app.services.catalogue.kinds import get_course, get_session
 from app.services.catalogue.parsing import UNSET, Fields, assign, kept
@@ -29,13 +29,32 @@ def _session_values(
 
 
 @write
+def _trainer(fields: Fields, trainer_id: Any) -> int | None:
+    """The id of the active employee who runs the session, or None when none is named."""
+    found = fields.integer("trainer_id", trainer_id, "Trainer", minimum=1, required=False)
+    if found is None:
+        return None
+    trainer = db.session.get(Employee, found)
+    if trainer is None or trainer.status != "active":
+        fields.add("trainer_id", "No active employee has this id.")
+        return None
+    return found
+
+
 def add_session(
-    course_code: str, starts_on: Any, ends_on: Any, seats: Any, location: Any = None
+    course_code: str,
+    starts_on: Any,
+    ends_on: Any,
+    seats: Any,
+    location: Any = None,
+    trainer_id: Any = None,
 ) -> CourseSession:
-    """Schedule a run of a course (docs/RULES.md CourseSession: start and end dates, seats)."""
+    """Schedule a run of a course (docs/RULES.md CourseSession: start and end dates, seats,
+    and optionally the employee who trains it)."""
     course = get_course(course_code)
     fields = Fields()
     values = _session_values(fields, starts_on, ends_on, seats, location)
+    values["trainer_id"] = _trainer(fields, trainer_id)
     if course.retired:
         raise InvalidEntry(f"{course.code} is retired; restore it before scheduling sessions.")
     fields.raise_if_any("Check the session's fields.")
