@@ -28,7 +28,6 @@ def _session_values(
     }
 
 
-@write
 def _trainer(fields: Fields, trainer_id: Any) -> int | None:
     """The id of the active employee who runs the session, or None when none is named."""
     found = fields.integer("trainer_id", trainer_id, "Trainer", minimum=1, required=False)
@@ -41,6 +40,7 @@ def _trainer(fields: Fields, trainer_id: Any) -> int | None:
     return found
 
 
+@write
 def add_session(
     course_code: str,
     starts_on: Any,
@@ -54,7 +54,9 @@ def add_session(
     course = get_course(course_code)
     fields = Fields()
     values = _session_values(fields, starts_on, ends_on, seats, location)
-    values["trainer_id"] = _trainer(fields, trainer_id)
+    trainer = _trainer(fields, trainer_id)
+    if trainer is not None:
+        values["trainer_id"] = trainer
     if course.retired:
         raise InvalidEntry(f"{course.code} is retired; restore it before scheduling sessions.")
     fields.raise_if_any("Check the session's fields.")
