@@ -232,3 +232,13 @@ def test_a_course_says_whether_bookings_need_the_managers_approval(api):
     wrong = api.patch("/courses/APPR-1", {"approval": "director"})
     assert wrong.status_code == 422 and wrong.get_json()["errors"]["approval"]
     assert api.get("/courses/APPR-1").get_json()["approval"] == "none"
+
+
+def test_a_session_scheduled_through_the_api_names_its_trainer(api, maria):
+    body = {"starts_on": "2027-06-01", "ends_on": "2027-06-01", "seats": 8}
+    made = api.post("/courses/PCI-AWARE/sessions", {**body, "trainer_id": maria})
+    assert made.status_code == 201 and made.get_json()["trainer_id"] == maria
+    before = _state()
+    wrong = api.post("/courses/PCI-AWARE/sessions", {**body, "trainer_id": 999999})
+    assert wrong.status_code == 422 and wrong.get_json()["errors"]["trainer_id"]
+    assert _state() == before

@@ -71,6 +71,7 @@ def test_a_course_is_created_with_prerequisites_and_grants_in_the_api_shape(demo
         "default_duration_days": 30,
         "prerequisites": ["CS-FOUND", "SUP-101"],
         "grants": [{"competency": "COACHING", "level": 3}, {"competency": "POLICY", "level": 4}],
+        "approval": "none",
         "retired": False,
     }
     demo_db.session.expire_all()

@@ -209,12 +209,12 @@ def _records_of(person: Employee, sign_in_user: User, hr: User, tag: str) -> dic
 
 
 def _booking_of(person: Employee, hr: User, tag: str) -> int:
-    """A booking of ``person`` on a session of their own, made by hr (committed)."""
+    """A booking of ``person`` on a coaching lab of their own (committed by the service)."""
     from app.services import catalogue, enrolment
 
     with acting_as(f"test:{tag}", hr.id):
-        start = date(2027, 2, 1)
-        session = catalogue.add_session("CS-FOUND", start, start, 4, f"Room {tag}")
+        start = date(2027, 3, 1) if tag.endswith("maria") else date(2027, 4, 1)
+        session = catalogue.add_session("COACH-LAB", start, start, 5, "Matrix room")
         return enrolment.book(session, person, actor=hr).id
 
 

@@ -354,6 +354,10 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("GET", "api.show_tuition_request"): subject(TUITION_VIEWERS),
     ("PATCH", "api.update_tuition_request"): subject(frozenset({SELF}), TUITION_VIEWERS),
     ("POST", "api.transition_tuition_request"): subject(TUITION_VIEWERS),
+    # the body names the person: who may book whom is tests/security/test_api_permissions.py
+    ("POST", "api.create_enrolment"): EVERYONE_OK,
+    ("GET", "api.list_employee_enrolments"): subject(CIRCLE),
+    ("POST", "api.transition_enrolment"): subject(CIRCLE),
 }
 
 # The catalogue code each URL uses, by the section it is in.

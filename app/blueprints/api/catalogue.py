@@ -236,6 +236,7 @@ def create_course_session(code: str) -> Any:
         data.get("ends_on"),
         data.get("seats"),
         data.get("location"),
+        data.get("trainer_id"),
     )
     return created(_session(session))
 

@@ -9,6 +9,7 @@ from app import models
 from app.extensions import db
 from app.seed.demo.base import SeederBase
 from app.seed.demo.data import (
+    BOOKINGS,
     CHECK_TYPES,
     COMPETENCIES,
     COURSES,
@@ -81,17 +82,41 @@ class CatalogueSeeder(SeederBase):
                 )
 
     def _sessions(self) -> None:
+        self.sessions: dict[tuple[str, int], models.CourseSession] = {}
         for code, runs in SESSIONS.items():
             for start, length, seats in runs:
+                session = models.CourseSession(
+                    course_id=self.course[code].id,
+                    starts_on=self.d(start),
+                    ends_on=self.d(start + length),
+                    seats=seats,
+                    location="Training room 2" if length else "Online",
+                )
+                db.session.add(session)
+                self.sessions[(code, start)] = session
+
+    def bookings(self, maria: models.Employee, csrs: list[models.Employee]) -> None:
+        """docs/RULES.md demo: bookings of several CSRs, a full session with its waitlist (in
+        booking order), an ended one awaiting attendance, and Maria's PCI renewal. Each
+        session's seat counter matches its enrolled bookings."""
+        people = iter(csrs)
+        plan = [
+            (code, start, [maria] if (code, start) == ("PCI-AWARE", 9) else [], seated, waiting)
+            for code, start, seated, waiting in BOOKINGS
+        ]
+        for code, start, first, seated, waiting in plan:
+            session = self.sessions[(code, start)]
+            db.session.flush()
+            chosen = first + [next(people) for _ in range(seated + waiting)]
+            for index, person in enumerate(chosen):
+                status = "enrolled" if index < len(first) + seated else "waitlisted"
                 db.session.add(
-                    models.CourseSession(
-                        course_id=self.course[code].id,
-                        starts_on=self.d(start),
-                        ends_on=self.d(start + length),
-                        seats=seats,
-                        location="Training room 2" if length else "Online",
+                    models.Enrolment(
+                        session_id=session.id, employee_id=person.id, status=status, sequence=0
                     )
                 )
+                db.session.flush()  # the waitlist is ordered by id
+            session.enrolled_count = len(first) + seated
 
     def _checks_instruments_roles(self) -> None:
         for code, name, rescreen, turnaround in CHECK_TYPES:

@@ -135,13 +135,15 @@ COURSES = [
     ("MKT-101", "Marketing basics", "management", 12, "450.00", None, [], [("MARKETING", 2)]),
 ]
 
-# course code -> list of (days from today to start, length in days, seats)
+# course code -> list of (days from today to start, length in days, seats). PCI awareness ran
+# four days ago (attendance not marked yet); supervisor training has too few seats for the CSRs
+# who need it: its next two sessions hold six each, and the first is full with a waitlist.
 SESSIONS = {
     "CS-FOUND": [(14, 4, 16), (75, 4, 16)],
-    "PCI-AWARE": [(9, 0, 30), (40, 0, 30), (100, 0, 30)],
+    "PCI-AWARE": [(-4, 0, 20), (9, 0, 30), (40, 0, 30), (100, 0, 30)],
     "HARASS-REF": [(21, 0, 25), (120, 0, 25)],
     "PRODUCT-ADV": [(30, 5, 12)],
-    "SUP-101": [(35, 10, 12), (160, 10, 12)],
+    "SUP-101": [(35, 10, 6), (90, 10, 6), (160, 10, 12)],
     "SUP-REF": [(50, 1, 15)],
     "COACH-LAB": [(60, 2, 10)],
     "ORG-101": [(28, 14, 20), (140, 14, 20)],
@@ -150,6 +152,15 @@ SESSIONS = {
     "LOG-OPS": [(90, 20, 15)],
     "MKT-101": [(55, 10, 20)],
 }
+
+# Bookings: (course, days from today to the session's start, how many CSRs take a seat, how
+# many more wait). Maria Lopez books her PCI renewal on the next PCI session besides these.
+BOOKINGS = [
+    ("PCI-AWARE", -4, 5, 0),  # ended: awaiting attendance
+    ("PCI-AWARE", 9, 3, 0),
+    ("SUP-101", 35, 6, 3),  # full, with a waitlist
+    ("SUP-101", 90, 2, 0),
+]
 
 CHECK_TYPES = [
     ("EMPLOYMENT", "Employment history verification", 36, 14),

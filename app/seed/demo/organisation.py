@@ -34,6 +34,7 @@ class Seeder(CatalogueSeeder, TuitionSeeder):
             self._csr_records(i, e)
         self.maria(maria)
         self.priya(priya)
+        self.bookings(maria, csrs)
 
     def _leadership(self) -> list[Employee]:
         """The head of customer service, HR, finance, admin and the three CSMs."""

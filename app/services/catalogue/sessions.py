@@ -71,7 +71,8 @@ def add_session(
     location: Any = None,
     trainer_id: Any = None,
 ) -> CourseSession:
-    """Schedule a run of a course (docs/RULES.md CourseSession: start and end dates, seats)."""
+    """Schedule a run of a course (docs/RULES.md CourseSession: start and end dates, seats,
+    and optionally the employee who trains it)."""
     course = get_course(course_code)
     fields = Fields()
     values = _session_values(fields, starts_on, ends_on, seats, location, trainer_id)

@@ -156,6 +156,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "ends_on": base.DATE,
             "seats": {**base.INT, "minimum": 1},
             "location": base.S_NULL,
+            "trainer_id": {**base.INT_NULL, "description": "The employee who runs it."},
         },
         ["starts_on", "ends_on", "seats"],
     ),
