@@ -116,9 +116,9 @@ class TuitionEvent(IdMixin, Model):
     reason: Mapped[str | None] = mapped_column(String(1000))
     amount: Mapped[Decimal | None] = mapped_column(Money)
 
-    # Only ever read with the events of one request, loaded with them (tuition.queries.history):
-    # a lazy load here would be one query per event.
-    actor: Mapped[User | None] = relationship("User", lazy="raise_on_sql")
+    # Read with the events of a request, loaded with them by the query that lists them
+    # (tuition.queries.history, own_requests_query); the query-budget tests guard the count.
+    actor: Mapped[User | None] = relationship("User")
 
 
 class Repayment(IdMixin, EmployeeOwnedMixin, Model):

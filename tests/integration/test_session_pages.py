@@ -233,7 +233,9 @@ def test_a_manager_approves_a_request_from_the_approvals_page(demo_db, login_as)
     client = login_as("employee")
     client.post(f"/sessions/{session.id}/book")
     me = persona("employee").employee
-    booking = db.session.scalar(select(Enrolment).where(Enrolment.employee_id == me.id))
+    booking = db.session.scalar(
+        select(Enrolment).where(Enrolment.employee_id == me.id, Enrolment.session_id == session.id)
+    )
     assert booking.status == "requested"
     assert (
         client.post(

@@ -145,7 +145,12 @@ def own_requests_query(employee_id: int, q: str | None = None, state: str | None
     stmt = (
         select(TuitionRequest)
         .join(Employee, Employee.id == TuitionRequest.employee_id)
-        .options(selectinload(TuitionRequest.events), *request_loading())
+        .options(
+            selectinload(TuitionRequest.events)
+            .joinedload(TuitionEvent.actor)
+            .joinedload(User.employee),
+            *request_loading(),
+        )
         .where(TuitionRequest.employee_id == employee_id)
     )
     if state in rules.STATES:
