@@ -417,10 +417,31 @@ def test_the_employee_edits_and_cancels_her_draft(api):
     assert locked.status_code == 409
 
 
+def test_a_grade_before_the_course_ends_is_409_with_the_date(api):
+    """docs/RULES.md Timing: completion opens on the course's end date."""
+    from tests.integration.tuition_support import walk
+
+    req = walk(user_for("employee"), "finance_approved", ends_on="2027-05-14")
+    early = api.call(
+        "POST",
+        f"/tuition-requests/{req.id}/transitions",
+        "employee",
+        data={"action": "complete", "grade": "A", "receipt": (io.BytesIO(PDF), "r.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert early.status_code == 409
+    assert "2027-05-14" in early.get_json()["error"]
+    assert api.get(f"/tuition-requests/{req.id}", who="employee").get_json()["state"] == (
+        "finance_approved"
+    )
+
+
 def test_complete_needs_a_grade_and_a_document(api):
     from tests.integration.tuition_support import walk
 
-    req = walk(user_for("employee"), "finance_approved")
+    req = walk(
+        user_for("employee"), "finance_approved", starts_on="2026-09-01", ends_on="2026-11-01"
+    )
     url = f"/tuition-requests/{req.id}/transitions"
     missing = api.post(url, {"action": "complete", "grade": "A"}, who="employee")
     assert missing.status_code == 422 and "receipt" in missing.get_json()["errors"]

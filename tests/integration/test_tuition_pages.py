@@ -121,6 +121,31 @@ def test_a_late_request_is_explained_and_waits_for_hr(login_as, demo_db):
     assert "Late request allowed by HR:</strong> Enrolment opened late" in text(response)
 
 
+def test_a_course_that_has_not_ended_cannot_be_completed_yet(login_as, demo_db):
+    """docs/RULES.md Timing: the page says from when a grade can be entered."""
+    maria = user("employee")
+    req = make(maria, "finance_approved", starts_on="2027-01-15", ends_on="2027-06-30")
+    client = login_as("employee")
+    page = text(client.get(f"/tuition/{req.id}"))
+    assert "Complete: grade and documents" not in page
+    assert "a grade can be entered only on or after that date" in page and "2027-06-30" in page
+    form = client.get(f"/tuition/{req.id}/complete", follow_redirects=True)
+    assert 'type="file"' not in text(form) and "2027-06-30" in text(form)
+    posted = client.post(
+        f"/tuition/{req.id}/complete",
+        data={
+            "done-expected_state": "finance_approved",
+            "done-grade": "B",
+            "done-receipt": (io.BytesIO(PDF), "receipt.pdf"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "The course ends on 2027-06-30" in text(posted)
+    demo_db.session.expire_all()
+    assert demo_db.session.get(TuitionRequest, req.id).state == "finance_approved"
+
+
 def test_complete_with_grade_receipt_and_transcript(login_as, demo_db):
     maria = user("employee")
     req = make(maria, "finance_approved", starts_on="2026-09-01", ends_on="2026-11-15")

@@ -113,6 +113,7 @@ def _render_show(
         currency=currency(),
         is_owner=may.is_owner(me, req),
         target_competency=svc.target_competency(req),
+        too_early=svc.completion_refusal(req) if "complete" in actions else None,
     ), status
 
 
@@ -249,6 +250,10 @@ def complete(req: TuitionRequest) -> Any:
                 f"This request cannot be completed now: it is {svc.state_words(req.state)}.",
                 "error",
             )
+            return _back(req.id)
+        too_early = svc.completion_refusal(req) if action == "complete" else None
+        if too_early is not None:
+            flash(too_early, "error")
             return _back(req.id)
         form.expected_state.data = req.state
         return _render_complete(req, form, action)

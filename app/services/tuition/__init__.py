@@ -23,6 +23,7 @@ from __future__ import annotations
 from app.services.tuition.approvers import (
     actions_for,
     authorize,
+    completion_refusal,
     is_late,
     manager_approver,
     needs_override,
@@ -45,6 +46,7 @@ from app.services.tuition.errors import (
     NotAllowed,
     NotFound,
     StaleTransition,
+    TooEarly,
     TuitionError,
     ValidationFailed,
 )
@@ -107,6 +109,7 @@ __all__ = [
     "NotFound",
     "PlanOptions",
     "StaleTransition",
+    "TooEarly",
     "Summary",
     "SummaryRow",
     "TuitionError",
@@ -115,6 +118,7 @@ __all__ = [
     "authorize",
     "cap_status",
     "cap_years",
+    "completion_refusal",
     "create_request",
     "departments",
     "document",
