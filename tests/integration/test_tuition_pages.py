@@ -302,6 +302,42 @@ def test_finance_reserves_refuses_over_the_cap_and_pays(login_as, demo_db):
     assert "Marked paid. Paid USD 1,500.00." in text(paid)
 
 
+def test_finance_sees_what_mark_paid_pays_and_a_paid_request_shows_what_was_paid(login_as, demo_db):
+    """docs/RULES.md Amount: min(eligible cost x grade percentage, what is left of the cap)."""
+    maria = user("employee")
+    done = make(maria, "completed", grade="B", starts_on="2026-09-01", ends_on="2026-11-01")
+    client = login_as("finance")
+    page = text(client.get(f"/tuition/{done.id}"))
+    # The cap left leaves the request's own reservation of 2,000.00 out.
+    left = svc.cap_status(maria.employee_id, 2026).left + 2000
+    assert (
+        f"Paid on 2026-11-22, this pays USD 1,500.00: eligible cost 2,000.00 × 75% for grade B"
+        f" = 1,500.00, within the {left:,.2f} left of the 2026 cap." in page
+    )
+    # Another payment this year leaves 1,000.00: the cap decides the amount.
+    make(
+        maria,
+        "reimbursed",
+        grade="A",
+        paid_on=date(2026, 10, 1),
+        tuition=str(left - 1000 - 200),
+        starts_on="2026-03-01",
+        ends_on="2026-06-01",
+    )
+    capped = text(client.get(f"/tuition/{done.id}"))
+    assert "this pays USD 1,000.00: eligible cost 2,000.00 × 75% for grade B = 1,500.00," in capped
+    assert "capped by the 1,000.00 left of the 2026 cap." in capped
+    paid = client.post(
+        f"/tuition/{done.id}/pay",
+        data={"pay-expected_state": "completed", "pay-paid_on": "2026-11-20"},
+        follow_redirects=True,
+    )
+    assert "Marked paid. Paid USD 1,000.00." in text(paid)
+    shown = text(login_as("employee").get(f"/tuition/{done.id}"))
+    assert "Reserved against" not in shown
+    assert re.search(r"Paid against the 2026 cap</th><td[^>]*>1,000.00", shown)
+
+
 def test_hr_sees_its_queue_count_and_the_late_drafts(login_as, demo_db):
     make(user("employee"), "manager_approved")
     make(user("employee"), "draft", starts_on="2026-11-01", ends_on="2026-12-01")

@@ -114,6 +114,7 @@ def _render_show(
         is_owner=may.is_owner(me, req),
         target_competency=svc.target_competency(req),
         too_early=svc.completion_refusal(req) if "complete" in actions else None,
+        to_pay=svc.payment_preview(req).words(currency()) if "pay" in actions else None,
     ), status
 
 

@@ -28,7 +28,13 @@ from app.services.tuition.approvers import (
     manager_approver,
     needs_override,
 )
-from app.services.tuition.caps import CapStatus, cap_status, cap_years
+from app.services.tuition.caps import (
+    CapStatus,
+    PaymentPreview,
+    cap_status,
+    cap_years,
+    payment_preview,
+)
 from app.services.tuition.config import (
     ACTION_WORDS,
     OVERRIDE_LATE,
@@ -107,6 +113,7 @@ __all__ = [
     "LateSubmission",
     "NotAllowed",
     "NotFound",
+    "PaymentPreview",
     "PlanOptions",
     "StaleTransition",
     "TooEarly",
@@ -136,6 +143,7 @@ __all__ = [
     "outstanding_total",
     "override_late",
     "own_requests_query",
+    "payment_preview",
     "plan_options",
     "qualification_options",
     "queue_count",

@@ -38,7 +38,7 @@ from app.services.tuition.approvers import (
     is_late,
     unknown_action,
 )
-from app.services.tuition.caps import cap_entries
+from app.services.tuition.caps import cap_entries, payment_preview
 from app.services.tuition.config import (
     ACTION_WORDS,
     OVERRIDE_LATE,
@@ -391,10 +391,7 @@ def pay(step: Step, given: Given) -> TuitionRequest:
 def _reimburse(step: Step) -> None:
     """docs/RULES.md Amount: the grade's share of the cost, within the cap left."""
     req = step.req
-    left = rules.cap_left(
-        step.values["paid_on"].year, cap_entries(req.employee_id, req.id), step.config
-    )
-    amount = rules.reimbursement_amount(req.eligible_cost, req.grade or "", left, step.config)
+    amount = payment_preview(req, step.values["paid_on"]).amount
     set_columns(req.id, reimbursed_amount=amount)
     step.values["reimbursed_amount"] = amount
     step.amount = amount
