@@ -81,7 +81,7 @@ def test_employee_requests_tuition(page_as):
     page.get_by_label("Fees", exact=True).fill("150.00")
     page.get_by_label("Books", exact=True).fill("50.00")
     page.get_by_role("button", name="Save and submit").click()
-    expect(flash(page)).to_contain_text("Submitted. Your manager has been notified.")
+    expect(flash(page)).to_contain_text("Submitted. Sam Rivera has been notified")
     expect(page.get_by_role("heading", name=title)).to_be_visible()
     expect(page.locator(".badge", has_text="submitted").first).to_be_visible()
     money = page.get_by_role("region", name=re.compile("^Money"))

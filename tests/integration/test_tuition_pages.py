@@ -69,12 +69,39 @@ def test_an_employee_creates_a_draft_and_submits_it(login_as, demo_db):
         data={"submit-expected_state": "draft", "submit-reason": ""},
         follow_redirects=True,
     )
-    assert "Submitted. Your manager has been notified." in text(response)
+    # Daniel Kim, Maria's manager, has no sign-in: Sam Rivera was told, and the page says so.
+    assert (
+        "Submitted. Sam Rivera has been notified: your manager, Daniel Kim, has no active "
+        "sign-in, so the manager stage passes to Sam Rivera." in text(response)
+    )
     demo_db.session.expire_all()
     assert demo_db.session.get(TuitionRequest, req.id).state == "submitted"
     listing = text(client.get("/tuition/"))
     assert "Organisational behaviour" in listing and "submitted" in listing
     assert "Your annual cap 2026" in listing
+
+
+def test_the_submitted_message_names_who_was_told(login_as, demo_db):
+    """docs/RULES.md Who approves: the direct manager with a sign-in, or HR with nobody above."""
+    sign_in_for("Daniel Kim")
+    client = login_as("employee")
+    req = make(user("employee"), "draft")
+    told = client.post(
+        f"/tuition/{req.id}/submit",
+        data={"submit-expected_state": "draft"},
+        follow_redirects=True,
+    )
+    assert "Submitted. Your manager, Daniel Kim, has been notified." in text(told)
+    boss = sign_in_for("Alex Morgan")  # the head of customer service: nobody above him
+    own = make(boss, "draft")
+    alone = login_as(boss.email).post(
+        f"/tuition/{own.id}/submit",
+        data={"submit-expected_state": "draft"},
+        follow_redirects=True,
+    )
+    assert "Submitted. HR has been notified: there is no manager with a sign-in above you" in (
+        text(alone)
+    )
 
 
 def test_bad_form_input_is_tied_to_its_fields_and_saves_nothing(login_as, demo_db):

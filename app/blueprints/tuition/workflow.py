@@ -32,7 +32,6 @@ REASON_LABELS = {
     "submit": "Note for your manager (optional)",
 }
 SUCCESS = {
-    "submit": "Submitted. Your manager has been notified.",
     "approve": "Approved.",
     "reject": "Rejected. The employee has been told why.",
     "cancel": "Cancelled.",
@@ -149,6 +148,8 @@ def document(req: TuitionRequest, kind: str) -> Any:
 
 
 def _success(action: str, req: TuitionRequest) -> str:
+    if action == "submit":
+        return svc.submitted_words(req)
     message = SUCCESS.get(action, "Done.")
     if action in ("approve", "pay") and req.state in ("finance_approved", "reimbursed"):
         amount = req.reserved_amount if req.state == "finance_approved" else req.reimbursed_amount

@@ -67,6 +67,7 @@ from app.services.tuition.leavers import (
     repayments_query,
     settle_repayment,
 )
+from app.services.tuition.notifications import submitted_words
 from app.services.tuition.plan import PlanOptions, plan_options, qualification_options
 from app.services.tuition.queries import (
     REQUEST_SORTS,
@@ -159,6 +160,7 @@ __all__ = [
     "rules",
     "settle_repayment",
     "state_words",
+    "submitted_words",
     "summary",
     "summary_csv",
     "summary_to_dict",
