@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.kernel.errors import DomainError, Invalid
+from app.kernel.errors import Conflict, DomainError, Invalid
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -111,11 +111,18 @@ class FieldErrors:
     def __init__(self, prefix: str = "") -> None:
         self.prefix = prefix
         self.errors: dict[str, list[str]] = {}
+        self.duplicates: dict[str, int] = {}
 
     # ------------------------------------------------------------------ collecting
 
     def add(self, name: str, message: str) -> None:
         self.errors.setdefault(self.prefix + name, []).append(message)
+
+    def duplicate(self, name: str, message: str) -> None:
+        """File a clash with existing data (docs/API.md: a duplicate is 409, not 422)."""
+        self.add(name, message)
+        key = self.prefix + name
+        self.duplicates[key] = self.duplicates.get(key, 0) + 1
 
     def merge(self, other: FieldErrors | dict[str, list[str]]) -> None:
         errors = other.errors if isinstance(other, FieldErrors) else other
@@ -137,10 +144,22 @@ class FieldErrors:
             return many
         return f"{messages[0]} (and {len(messages) - 1} more problem(s))"
 
-    def raise_if_any(self, many: str | None = None, kind: type[DomainError] = Invalid) -> None:
-        """Refuse with every collected message; ``many`` is the headline for several fields."""
-        if self.errors:
-            raise kind(self.summary(many), self.errors)
+    def raise_if_any(
+        self,
+        many: str | None = None,
+        kind: type[DomainError] = Invalid,
+        conflict: type[DomainError] = Conflict,
+    ) -> None:
+        """Refuse with every collected message; ``many`` is the headline for several fields.
+
+        When every message is a duplicate (``duplicate``), the refusal is ``conflict`` (409);
+        otherwise ``kind`` (422), with the duplicates among the messages."""
+        if not self.errors:
+            return
+        only_duplicates = all(
+            self.duplicates.get(name) == len(messages) for name, messages in self.errors.items()
+        )
+        raise (conflict if only_duplicates else kind)(self.summary(many), self.errors)
 
     # ------------------------------------------------------------------ values
 

@@ -161,7 +161,27 @@ def test_created_employee_answers_201_with_its_location(api):
             "hire_date": "2026-11-02",
         },
     )
-    assert clash.status_code == 422 and "employee_no" in clash.get_json()["errors"]
+    # docs/API.md: a duplicate is a state conflict, 409, with the message on its field.
+    assert clash.status_code == 409 and "belongs to Nia Novak" in clash.get_json()["error"]
+    assert "employee_no" in clash.get_json()["errors"]
+    taken = api.post(
+        "/employees",
+        {
+            "employee_no": "e9001",
+            "name": "Other",
+            "email": "nia.novak@example.com",
+            "hire_date": "2026-11-02",
+        },
+    )
+    assert taken.status_code == 409 and set(taken.get_json()["errors"]) == {"employee_no", "email"}
+    mixed = api.post(
+        "/employees",
+        {"employee_no": "E9001", "name": "Other", "email": "x@example.com", "hire_date": "soon"},
+    )
+    assert mixed.status_code == 422  # bad input besides the duplicate: fix everything first
+    assert set(mixed.get_json()["errors"]) == {"employee_no", "hire_date"}
+    renumbered = api.patch(f"/employees/{made['id']}", {"employee_no": "E0001"})
+    assert renumbered.status_code == 409 and "employee_no" in renumbered.get_json()["errors"]
 
 
 # --------------------------------------------------------------------------- records

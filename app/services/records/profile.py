@@ -58,7 +58,7 @@ def _employee_no(value: Any, employee: Employee | None, fields: RecordFields) ->
         select(Employee).where(func.upper(Employee.employee_no) == number.upper())
     )
     if clash is not None and clash is not employee:
-        fields.add("employee_no", f"Employee number {number} belongs to {clash.name}.")
+        fields.duplicate("employee_no", f"Employee number {number} belongs to {clash.name}.")
     return number
 
 
@@ -78,10 +78,10 @@ def _email(value: Any, employee: Employee | None, fields: RecordFields) -> Any:
         return UNSET
     clash = db.session.scalar(select(Employee).where(func.lower(Employee.email) == email))
     if clash is not None and clash is not employee:
-        fields.add("email", f"{email} is already the email of {clash.name}.")
+        fields.duplicate("email", f"{email} is already the email of {clash.name}.")
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is not None and (employee is None or user.employee_id != employee.id):
-        fields.add("email", f"{email} is already another person's sign-in.")
+        fields.duplicate("email", f"{email} is already another person's sign-in.")
     return email
 
 
