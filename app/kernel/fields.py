@@ -64,6 +64,29 @@ def range_message(label: str, minimum: Any, maximum: Any) -> str:
     return f"{label} must be {maximum} or less."
 
 
+_ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_LABEL = r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?"
+EMAIL = re.compile(rf"({_ATOM}(?:\.{_ATOM})*)@({_LABEL}(?:\.{_LABEL})+)")
+EMAIL_HINT = "an email address like name@example.com"
+
+
+def email_address(value: Any) -> str | None:
+    """The address lower-cased, or None when ``value`` is not an email address.
+
+    Only the form is checked (local part @ a domain of two labels or more), never where the
+    domain lives: intranet domains such as ``corp.local``, ``contact.internal`` and
+    ``example.test`` are addresses like any other. The one check of an address, used by the
+    API, the forms and the command line alike.
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    match = EMAIL.fullmatch(text)
+    if match is None or len(text) > 254 or len(match.group(1)) > 64:
+        return None
+    return text.lower()
+
+
 def capitalised(label: str) -> str:
     return label[:1].upper() + label[1:]
 
@@ -162,6 +185,16 @@ class FieldErrors:
         raise (conflict if only_duplicates else kind)(self.summary(many), self.errors)
 
     # ------------------------------------------------------------------ values
+
+    def email(self, name: str, value: Any, label: str = "email") -> str | None:
+        """An email address, lower-cased (``email_address``); None after filing a message."""
+        text = self.text(name, value, label, max_length=254)
+        if text is None:
+            return None
+        address = email_address(text)
+        if address is None:
+            self.add(name, f"{text!r} is not {EMAIL_HINT}.")
+        return address
 
     def _missing(self, name: str, label: str, required: bool, missing: str | None) -> None:
         if required:

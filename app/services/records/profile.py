@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, or_, select
 
 from app import policy
@@ -68,13 +67,8 @@ def _name(value: Any, employee: Employee | None, fields: RecordFields) -> Any:
 
 def _email(value: Any, employee: Employee | None, fields: RecordFields) -> Any:
     """A real address, not yet another person's email or sign-in."""
-    text = fields.text("email", value, "email", max_length=254)
-    if text is None:
-        return UNSET
-    try:
-        email = validate_email(text, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        fields.add("email", f"{text!r} is not an email address like name@example.com.")
+    email = fields.email("email", value)
+    if email is None:
         return UNSET
     clash = db.session.scalar(select(Employee).where(func.lower(Employee.email) == email))
     if clash is not None and clash is not employee:
