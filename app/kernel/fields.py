@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.kernel.errors import Conflict, DomainError, Invalid
+from app.kernel.words import plural
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -165,7 +166,7 @@ class FieldErrors:
             return messages[0]
         if many is not None:
             return many
-        return f"{messages[0]} (and {len(messages) - 1} more problem(s))"
+        return f"{messages[0]} (and {plural(len(messages) - 1, 'more problem')})"
 
     def raise_if_any(
         self,
@@ -349,7 +350,7 @@ class FieldErrors:
             return number
         exponent = number.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -places:
-            self.add(name, f"{capitalised(label)} has at most {places} decimal place(s).")
+            self.add(name, f"{capitalised(label)} has at most {plural(places, 'decimal place')}.")
             return None
         return number.quantize(Decimal(1).scaleb(-places))
 

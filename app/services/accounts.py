@@ -13,6 +13,7 @@ from app.extensions import db
 from app.kernel.errors import Invalid
 from app.kernel.fields import EMAIL_HINT, email_address
 from app.kernel.uow import unit_of_work
+from app.kernel.words import plural
 from app.models import Employee, SignInFailure, User, UserRole
 from app.models.people import APP_ROLES
 
@@ -102,7 +103,8 @@ def create_user(
     unknown = set(roles) - set(APP_ROLES)
     if unknown:
         raise AccountError(
-            f"Unknown app role(s): {', '.join(sorted(unknown))}. Use: {', '.join(APP_ROLES)}."
+            f"Unknown app {plural(len(unknown), 'role', counted=False)}: "
+            f"{', '.join(sorted(unknown))}. Use: {', '.join(APP_ROLES)}."
         )
     if db.session.scalar(select(User).where(func.lower(User.email) == email)):
         raise AccountError(f"A sign-in for {email} already exists.")

@@ -23,7 +23,9 @@ def test_employee_reads_the_plan_and_tries_what_if(page_as):
     open_menu_item(page, "My work", "My plan")
     expect(page.get_by_role("heading", name="My development plan", level=1)).to_be_visible()
     expect(page.locator(".stat").filter(has_text="score of 100")).to_contain_text("80.0")
-    expect(page.locator(".stat").filter(has_text="gates")).to_contain_text("1 failing")
+    expect(page.locator(".stat").filter(has_text="mandatory requirement")).to_contain_text(
+        "1 failing"
+    )
     reasons = page.locator(".rd-reasons")
     expect(reasons).to_contain_text("Gate failing:")
     expect(reasons).to_contain_text("PCI DSS awareness (yearly)")

@@ -365,6 +365,22 @@ def test_finance_sees_what_mark_paid_pays_and_a_paid_request_shows_what_was_paid
     assert re.search(r"Paid against the 2026 cap</th><td[^>]*>1,000.00", shown)
 
 
+def test_a_state_is_never_said_twice_beside_its_badge(login_as, demo_db):
+    maria = user("employee")
+    client = login_as("employee")
+    done = make(maria, "completed", grade="B", starts_on="2026-09-01", ends_on="2026-11-01")
+    paid = make(maria, "reimbursed", grade="B", starts_on="2026-08-01", ends_on="2026-10-01")
+    completed = text(client.get(f"/tuition/{done.id}"))
+    assert re.search(
+        r">completed</span>\s*<span class=\"muted\">waiting for payment</span>", completed
+    )
+    assert "completed completed" not in re.sub(r"<[^>]+>", "", completed)
+    reimbursed = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", text(client.get(f"/tuition/{paid.id}")))
+    )
+    assert "reimbursed reimbursed" not in reimbursed
+
+
 def test_hr_sees_its_queue_count_and_the_late_drafts(login_as, demo_db):
     make(user("employee"), "manager_approved")
     make(user("employee"), "draft", starts_on="2026-11-01", ends_on="2026-12-01")

@@ -22,6 +22,7 @@ from flask import jsonify, request, url_for
 from app import policy
 from app.blueprints.api.schemas import COMPONENTS
 from app.kernel.errors import DomainError
+from app.kernel.words import plural
 from app.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from app.pagination import page_of as page_of  # the API modules read it from here
 
@@ -419,7 +420,7 @@ def check_body(data: Any, schema_name: str) -> dict[str, Any]:
     if errors:
         first = next(iter(errors.values()))[0]
         count = sum(len(v) for v in errors.values())
-        message = first if count == 1 else f"{first} (and {count - 1} more problem(s))"
+        message = first if count == 1 else f"{first} (and {plural(count - 1, 'more problem')})"
         raise ApiError(422, message, errors)
     return data
 

@@ -41,6 +41,7 @@ from app.services.tuition.config import (
     SERVICE_ACTIONS,
     STATE_WORDS,
     grades_for,
+    state_detail,
     state_words,
     tuition_config,
 )
@@ -159,6 +160,7 @@ __all__ = [
     "requests_to_dicts",
     "rules",
     "settle_repayment",
+    "state_detail",
     "state_words",
     "submitted_words",
     "summary",
