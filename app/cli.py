@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 
 from app.audit import acting_as
 from app.extensions import db
+from app.kernel.words import plural
 
 
 @click.command("create-user")
@@ -202,8 +203,8 @@ def _echo_reminders(run: Any) -> None:
                 f"({reminder.item.code}) expires {reminder.item.expires_on.isoformat()}"
             )
     click.echo(
-        f"Reminders as of {run.as_of.isoformat()}: {run.items_due} item(s) due, "
-        f"{run.created} new notification(s), {run.already_sent} already sent before."
+        f"Reminders as of {run.as_of.isoformat()}: {plural(run.items_due, 'item')} due, "
+        f"{plural(run.created, 'new notification')}, {run.already_sent} already sent before."
     )
 
 
@@ -260,9 +261,10 @@ def purge_expired_data_command(dry_run: bool) -> None:
     for name in report.missing_files:
         click.echo(f"  note: file {name} was already missing; its record is marked erased")
     click.echo(
-        f"{verb} the findings of {len(report.checks)} background check(s) completed on or "
-        f"before {report.check_cutoff.isoformat()} and {len(report.uploads)} uploaded "
-        f"file(s) from on or before {report.upload_cutoff.isoformat()}."
+        f"{verb} the findings of {plural(len(report.checks), 'background check')} completed "
+        f"on or before {report.check_cutoff.isoformat()} and "
+        f"{plural(len(report.uploads), 'uploaded file')} from on or before "
+        f"{report.upload_cutoff.isoformat()}."
         + (" Nothing was changed (dry run)." if dry_run else " Status history was kept.")
     )
 

@@ -52,6 +52,11 @@ def install_template_helpers(app: Flask) -> None:
 
         return f"{Decimal(str(value)):,.2f}"
 
+    from app.kernel.words import a_or_an, plural
+
+    app.jinja_env.filters["plural"] = plural  # {{ n|plural('gate') }}: "1 gate", "2 gates"
+    app.jinja_env.filters["a_or_an"] = a_or_an  # {{ name|a_or_an }}: "an Employment check"
+
     @app.template_filter("date")
     def format_date(value: object) -> str:
         return value.isoformat() if value is not None else "—"  # type: ignore[attr-defined]

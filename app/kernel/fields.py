@@ -20,7 +20,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.kernel.errors import DomainError, Invalid
+from app.kernel.errors import Conflict, DomainError, Invalid
+from app.kernel.words import plural
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -62,6 +63,29 @@ def range_message(label: str, minimum: Any, maximum: Any) -> str:
     if minimum is not None:
         return f"{label} must be {minimum} or more."
     return f"{label} must be {maximum} or less."
+
+
+_ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_LABEL = r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?"
+EMAIL = re.compile(rf"({_ATOM}(?:\.{_ATOM})*)@({_LABEL}(?:\.{_LABEL})+)")
+EMAIL_HINT = "an email address like name@example.com"
+
+
+def email_address(value: Any) -> str | None:
+    """The address lower-cased, or None when ``value`` is not an email address.
+
+    Only the form is checked (local part @ a domain of two labels or more), never where the
+    domain lives: intranet domains such as ``corp.local``, ``contact.internal`` and
+    ``example.test`` are addresses like any other. The one check of an address, used by the
+    API, the forms and the command line alike.
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    match = EMAIL.fullmatch(text)
+    if match is None or len(text) > 254 or len(match.group(1)) > 64:
+        return None
+    return text.lower()
 
 
 def capitalised(label: str) -> str:
@@ -111,11 +135,18 @@ class FieldErrors:
     def __init__(self, prefix: str = "") -> None:
         self.prefix = prefix
         self.errors: dict[str, list[str]] = {}
+        self.duplicates: dict[str, int] = {}
 
     # ------------------------------------------------------------------ collecting
 
     def add(self, name: str, message: str) -> None:
         self.errors.setdefault(self.prefix + name, []).append(message)
+
+    def duplicate(self, name: str, message: str) -> None:
+        """File a clash with existing data (docs/API.md: a duplicate is 409, not 422)."""
+        self.add(name, message)
+        key = self.prefix + name
+        self.duplicates[key] = self.duplicates.get(key, 0) + 1
 
     def merge(self, other: FieldErrors | dict[str, list[str]]) -> None:
         errors = other.errors if isinstance(other, FieldErrors) else other
@@ -135,14 +166,36 @@ class FieldErrors:
             return messages[0]
         if many is not None:
             return many
-        return f"{messages[0]} (and {len(messages) - 1} more problem(s))"
+        return f"{messages[0]} (and {plural(len(messages) - 1, 'more problem')})"
 
-    def raise_if_any(self, many: str | None = None, kind: type[DomainError] = Invalid) -> None:
-        """Refuse with every collected message; ``many`` is the headline for several fields."""
-        if self.errors:
-            raise kind(self.summary(many), self.errors)
+    def raise_if_any(
+        self,
+        many: str | None = None,
+        kind: type[DomainError] = Invalid,
+        conflict: type[DomainError] = Conflict,
+    ) -> None:
+        """Refuse with every collected message; ``many`` is the headline for several fields.
+
+        When every message is a duplicate (``duplicate``), the refusal is ``conflict`` (409);
+        otherwise ``kind`` (422), with the duplicates among the messages."""
+        if not self.errors:
+            return
+        only_duplicates = all(
+            self.duplicates.get(name) == len(messages) for name, messages in self.errors.items()
+        )
+        raise (conflict if only_duplicates else kind)(self.summary(many), self.errors)
 
     # ------------------------------------------------------------------ values
+
+    def email(self, name: str, value: Any, label: str = "email") -> str | None:
+        """An email address, lower-cased (``email_address``); None after filing a message."""
+        text = self.text(name, value, label, max_length=254)
+        if text is None:
+            return None
+        address = email_address(text)
+        if address is None:
+            self.add(name, f"{text!r} is not {EMAIL_HINT}.")
+        return address
 
     def _missing(self, name: str, label: str, required: bool, missing: str | None) -> None:
         if required:
@@ -297,7 +350,7 @@ class FieldErrors:
             return number
         exponent = number.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -places:
-            self.add(name, f"{capitalised(label)} has at most {places} decimal place(s).")
+            self.add(name, f"{capitalised(label)} has at most {plural(places, 'decimal place')}.")
             return None
         return number.quantize(Decimal(1).scaleb(-places))
 

@@ -12,6 +12,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Final
 
+from app.kernel.words import plural
 from app.readiness.dates import add_months, whole_months_between
 from app.readiness.facts import Context, check_valid_until, counting_certification
 from app.readiness.model import Check, Requirement
@@ -259,7 +260,7 @@ def _eval_tenure(req: Requirement, ctx: Context) -> tuple[RequirementResult, Fra
     months = whole_months_between(since, ctx.as_of) if since is not None else 0
     attainment = ratio(months, minimum)
     role = ctx.facts.role or ""
-    evidence = f"{months} months in {role or 'the current role'}" + (
+    evidence = f"{plural(months, 'month')} in {role or 'the current role'}" + (
         f" since {since}" if since else ""
     )
     if months >= minimum:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from app.kernel.words import plural
 from app.readiness.vocabulary import KIND_LABELS
 from app.reports import charts
 
@@ -197,7 +198,8 @@ def build_compliance_report(
         [(BUCKET_LABELS[b], BUCKET_TONES[b]) for b in shown],
         description=(
             f"{totals['expired']} expired and {sum(totals.values()) - totals['expired']} "
-            f"lapsing within {horizon_days} days across {len(departments)} department(s)."
+            f"lapsing within {plural(horizon_days, 'day')} across "
+            f"{plural(len(departments), 'department')}."
         ),
     )
     return ComplianceReport(

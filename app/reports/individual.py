@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from app.kernel.words import plural
 from app.readiness import Action, PathStep, PromotionPath, ReadinessResult, RequirementResult
 from app.readiness.vocabulary import ACTION_LABELS, BAND_SENTENCE_LABELS, KIND_LABELS
 from app.reports import charts
@@ -115,7 +116,7 @@ class IndividualReport:
         reasons = []
         if self.blocking:
             names = ", ".join(r.name for r in self.blocking)
-            reasons.append(f"{len(self.blocking)} gate(s) not met ({names})")
+            reasons.append(f"{plural(len(self.blocking), 'gate')} not met ({names})")
         if self.score < self.ready_threshold:
             reasons.append(f"score {self.score:.1f} below {self.ready_threshold:g}")
         when = (
@@ -145,7 +146,7 @@ def required_text(result: RequirementResult) -> str:
     if req.kind == "assessment":
         return f"score {_number(req.min_score)} or above" if req.min_score is not None else "scored"
     if req.kind == "tenure":
-        return f"{req.min_months} months in role"
+        return f"{plural(req.min_months or 0, 'month')} in role"
     if req.kind == "certification":
         return "valid"
     if req.kind == "background_check":

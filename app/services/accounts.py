@@ -12,7 +12,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.clock import now
 from app.extensions import db
 from app.kernel.errors import Invalid
+from app.kernel.fields import EMAIL_HINT, email_address
 from app.kernel.uow import unit_of_work
+from app.kernel.words import plural
 from app.models import Employee, SignInFailure, User, UserRole
 from app.models.people import APP_ROLES
 
@@ -94,14 +96,16 @@ def create_user(
     name: str | None = None,
 ) -> User:
     """Create a sign-in, linked to the employee with that email or to a new employee record."""
-    email = email.strip().lower()
-    if "@" not in email:
-        raise AccountError(f"{email!r} is not an email address.")
+    address = email_address(email)
+    if address is None:
+        raise AccountError(f"{email.strip()!r} is not {EMAIL_HINT}.")
+    email = address
     validate_password(password)
     unknown = set(roles) - set(APP_ROLES)
     if unknown:
         raise AccountError(
-            f"Unknown app role(s): {', '.join(sorted(unknown))}. Use: {', '.join(APP_ROLES)}."
+            f"Unknown app {plural(len(unknown), 'role', counted=False)}: "
+            f"{', '.join(sorted(unknown))}. Use: {', '.join(APP_ROLES)}."
         )
     if db.session.scalar(select(User).where(func.lower(User.email) == email)):
         raise AccountError(f"A sign-in for {email} already exists.")

@@ -36,6 +36,7 @@ from app.clock import today
 from app.extensions import db
 from app.kernel.errors import Invalid
 from app.kernel.uow import UnitOfWork
+from app.kernel.words import plural
 from app.models import (
     BackgroundCheck,
     CheckType,
@@ -322,7 +323,7 @@ def offer_link(session_id: int) -> str:
 
 
 def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    return plural(n, "day")
 
 
 def compose_reminder(

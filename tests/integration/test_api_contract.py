@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from app.blueprints.api.schemas import COMPONENTS
 from app.extensions import db
 from app.models import (
+    BackgroundCheck,
     Competency,
     Completion,
     Employee,
@@ -519,4 +520,81 @@ def test_no_input_makes_the_api_fail_with_a_500(api, maria, demo_db):
             huge = huge.replace("<code>", "PCI-AWARE")
             if api.call(op.method, huge, "hr", {}).status_code != 404:
                 failures.append(f"{op.method} {huge}")
+    assert failures == [], "\n".join(failures)
+
+
+# --------------------------------------------------------------------------- closed bodies
+
+
+def _schema(document: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in spec:
+        spec = document["components"]["schemas"][spec["$ref"].rsplit("/", 1)[-1]]
+    return spec
+
+
+def _extra_field_bodies(document: dict[str, Any], schema: dict[str, Any]) -> list[tuple]:
+    """(body, the error key naming the extra field): one at the top level, and one inside
+    each list of closed objects the schema declares (a 360's responses, a role's
+    requirements)."""
+    bodies: list[tuple] = [({"rater_name": "Jo Bloggs"}, "rater_name")]
+    for key, spec in schema.get("properties", {}).items():
+        items = _schema(document, spec.get("items", {}))
+        if spec.get("type") == "array" and items.get("additionalProperties") is False:
+            bodies.append(({key: [{"rater_email": "jo@example.com"}]}, f"{key}[0].rater_email"))
+    return bodies
+
+
+def _concrete(api, path: str, maria: Employee) -> str:  # type: ignore[no-untyped-def]
+    """The path with ids and codes of rows that exist and that hr may see."""
+    check = db.session.scalar(select(BackgroundCheck.id).order_by(BackgroundCheck.id))
+    path = path.replace("{employee_id}", str(maria.id)).replace("{check_id}", str(check))
+    path = path.replace("{request_id}", "1")
+    if "{code}" in path:
+        collection = path.split("/{code}")[0]
+        code = api.get(collection).get_json()["items"][0]["code"]
+        path = path.replace("{code}", code)
+    return path
+
+
+def test_every_write_of_the_openapi_document_refuses_unknown_fields(api, maria):
+    """docs/API.md: bodies are closed. Each POST, PUT and PATCH of the OpenAPI document, sent
+    a field it does not declare (at the top or inside a list, like a 360 response carrying a
+    rater's name and email), answers 422 naming it, and nothing changes."""
+    document = _document(api)
+    api.token("hr")  # made (and audited) before the walk counts what changes
+    walked, failures = 0, []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method not in ("post", "put", "patch"):
+                continue
+            content = operation["requestBody"]["content"]
+            schema = _schema(document, content["application/json"]["schema"])
+            url = _concrete(api, path, maria)
+            for body, named in _extra_field_bodies(document, schema):
+                before = audit_count()
+                answers = [api.call(method.upper(), url, "hr", body)]
+                if "multipart/form-data" in content:
+                    flat = {k: str(v) for k, v in body.items() if not isinstance(v, list)}
+                    if flat:
+                        answers.append(
+                            api.call(
+                                method.upper(),
+                                url,
+                                "hr",
+                                data=flat,
+                                content_type="multipart/form-data",
+                            )
+                        )
+                for answer in answers:
+                    errors = (answer.get_json() or {}).get("errors", {})
+                    if answer.status_code != 422 or named not in errors:
+                        failures.append(
+                            f"{method.upper()} {url} {body}: {answer.status_code} {errors}"
+                        )
+                    elif "Unknown field" not in " ".join(errors[named]):
+                        failures.append(f"{method.upper()} {url}: {errors[named]}")
+                if audit_count() != before:
+                    failures.append(f"{method.upper()} {url} {body}: something changed")
+            walked += 1
+    assert walked >= 28  # every write of the API
     assert failures == [], "\n".join(failures)

@@ -161,7 +161,27 @@ def test_created_employee_answers_201_with_its_location(api):
             "hire_date": "2026-11-02",
         },
     )
-    assert clash.status_code == 422 and "employee_no" in clash.get_json()["errors"]
+    # docs/API.md: a duplicate is a state conflict, 409, with the message on its field.
+    assert clash.status_code == 409 and "belongs to Nia Novak" in clash.get_json()["error"]
+    assert "employee_no" in clash.get_json()["errors"]
+    taken = api.post(
+        "/employees",
+        {
+            "employee_no": "e9001",
+            "name": "Other",
+            "email": "nia.novak@example.com",
+            "hire_date": "2026-11-02",
+        },
+    )
+    assert taken.status_code == 409 and set(taken.get_json()["errors"]) == {"employee_no", "email"}
+    mixed = api.post(
+        "/employees",
+        {"employee_no": "E9001", "name": "Other", "email": "x@example.com", "hire_date": "soon"},
+    )
+    assert mixed.status_code == 422  # bad input besides the duplicate: fix everything first
+    assert set(mixed.get_json()["errors"]) == {"employee_no", "hire_date"}
+    renumbered = api.patch(f"/employees/{made['id']}", {"employee_no": "E0001"})
+    assert renumbered.status_code == 409 and "employee_no" in renumbered.get_json()["errors"]
 
 
 # --------------------------------------------------------------------------- records
@@ -417,10 +437,31 @@ def test_the_employee_edits_and_cancels_her_draft(api):
     assert locked.status_code == 409
 
 
+def test_a_grade_before_the_course_ends_is_409_with_the_date(api):
+    """docs/RULES.md Timing: completion opens on the course's end date."""
+    from tests.integration.tuition_support import walk
+
+    req = walk(user_for("employee"), "finance_approved", ends_on="2027-05-14")
+    early = api.call(
+        "POST",
+        f"/tuition-requests/{req.id}/transitions",
+        "employee",
+        data={"action": "complete", "grade": "A", "receipt": (io.BytesIO(PDF), "r.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert early.status_code == 409
+    assert "2027-05-14" in early.get_json()["error"]
+    assert api.get(f"/tuition-requests/{req.id}", who="employee").get_json()["state"] == (
+        "finance_approved"
+    )
+
+
 def test_complete_needs_a_grade_and_a_document(api):
     from tests.integration.tuition_support import walk
 
-    req = walk(user_for("employee"), "finance_approved")
+    req = walk(
+        user_for("employee"), "finance_approved", starts_on="2026-09-01", ends_on="2026-11-01"
+    )
     url = f"/tuition-requests/{req.id}/transitions"
     missing = api.post(url, {"action": "complete", "grade": "A"}, who="employee")
     assert missing.status_code == 422 and "receipt" in missing.get_json()["errors"]

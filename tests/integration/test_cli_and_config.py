@@ -107,3 +107,62 @@ def test_database_urls_use_psycopg_3():
     assert normalise_database_url("postgres://a@h/d") == "postgresql+psycopg://a@h/d"
     assert normalise_database_url("postgresql+psycopg://a@h/d") == "postgresql+psycopg://a@h/d"
     assert normalise_database_url("sqlite:////x/app.db") == "sqlite:////x/app.db"
+
+
+INTERNAL = ("jo@corp.local", "kim@contact.internal", "lee@example.test")
+NOT_ADDRESSES = ("jo", "jo@", "jo@@corp.local", "jo smith@corp.local", "jo@corp..local")
+
+
+def test_intranet_addresses_are_accepted_alike_by_the_api_the_form_and_the_cli(
+    demo_app, demo_db, login_as
+):
+    """One check of an address everywhere: internal domains are addresses; only what is not an
+    address is refused, with the same words."""
+    from tests.integration.api_support import Api
+
+    api, hr, runner = Api(demo_app), login_as("hr"), demo_app.test_cli_runner()
+    person = {"hire_date": "2026-11-16", "role": "L1-CSR", "department": "CS-NORTH"}
+    for number, address in enumerate(INTERNAL):
+        made = api.post("/employees", {**person, "employee_no": f"A{number}", "name": "A Person"})
+        assert made.status_code == 422  # no email at all: refused
+        made = api.post(
+            "/employees",
+            {**person, "employee_no": f"A{number}", "name": "A Person", "email": address},
+        )
+        assert made.status_code == 201, made.get_json()
+        form = hr.post(
+            "/records/employees/new",
+            data={
+                **person,
+                "employee_no": f"F{number}",
+                "name": "F Person",
+                "email": "f." + address,
+                "status": "active",
+            },
+        )
+        assert form.status_code == 302, form.get_data(as_text=True)[:300]
+        cli = runner.invoke(args=["create-user", "c." + address, "--password", "a-long-password"])
+        assert cli.exit_code == 0, cli.output
+    stored = set(demo_db.session.scalars(select(Employee.email)))
+    for address in INTERNAL:
+        assert {address, "f." + address, "c." + address} <= stored
+    for bad in NOT_ADDRESSES:
+        answer = api.post("/employees", {**person, "employee_no": "B1", "name": "B", "email": bad})
+        assert (
+            answer.status_code == 422
+            and "is not an email address like name@example.com"
+            in (answer.get_json()["errors"]["email"][0])
+        )
+        page = hr.post(
+            "/records/employees/new",
+            data={**person, "employee_no": "B2", "name": "B", "email": bad, "status": "active"},
+        )
+        assert page.status_code == 422
+        assert "is not an email address like name@example.com" in page.get_data(as_text=True)
+        cli = runner.invoke(args=["create-user", bad, "--password", "a-long-password"])
+        assert cli.exit_code != 0 and "is not an email address like name@example.com" in cli.output
+    assert not demo_db.session.scalar(select(Employee).where(Employee.name == "B"))
+    # And such a person signs in with that address.
+    from tests.factories import signed_in_client
+
+    signed_in_client(demo_app, "c.jo@corp.local", "a-long-password")

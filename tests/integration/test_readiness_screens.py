@@ -64,6 +64,9 @@ def test_maria_sees_the_pci_gate_failing_and_the_session_that_renews_it(login_as
     summary = section(html, "summary-h")
     assert "80.0" in summary and "ready 1y" in summary
     assert "Gate failing:</strong> PCI DSS awareness (yearly)" in summary
+    # One failing gate, in the singular: never "1 failing gates".
+    assert re.search(r"1 failing</span>\s*<span[^>]*>gate \(mandatory requirement\)<", summary)
+    assert "1 failing gates" not in html and "(s)" not in html
     assert "Not yet recommended" in summary  # a recommendation, never a decision
     assert "Advisory: people decide promotions." in html
     pci = row(section(html, "reqs-h"), "PCI DSS awareness (yearly)")

@@ -460,7 +460,7 @@ def test_cli_send_reminders_is_idempotent_and_reports_what_it_did(demo_app, demo
     assert "30-day reminder to manager (1): Grace Okafor, First aid at work" in first.output
     second = runner.invoke(args=["send-reminders", "--as-of", "2027-01-30"])
     assert second.exit_code == 0
-    assert " 0 new notification(s)" in second.output
+    assert " 0 new notifications" in second.output
     assert "First aid" not in second.output
 
 

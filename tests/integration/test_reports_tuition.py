@@ -168,3 +168,52 @@ def test_the_number_of_queries_does_not_grow_with_the_requests(demo_db, login_as
         large = rows(client.get(url))
     assert len(large) > len(small) + 40
     assert few() == many()
+
+
+def _year_options(page: str) -> list[str]:
+    import re
+
+    picker = re.search(r'<select id="year" name="year"[^>]*>(.*?)</select>', page, re.S)
+    assert picker, "the year picker"
+    return re.findall(r'<option value="(\d{4})"', picker.group(1))
+
+
+def test_the_year_pickers_offer_every_year_with_money_and_the_coming_year(demo_db, login_as):
+    """Finance finds next year's reservations: the summary and the report offer each year
+    that holds a reservation, a payment or a repayment, and the coming year (2027)."""
+    from app.models import Repayment
+
+    grace, nina = employee_id(demo_db, "Grace Okafor"), employee_id(demo_db, "Nina Petrova")
+    paid = request_row(nina, "reimbursed", "400.00", paid_on=date(2021, 6, 1))
+    paid["starts_on"], paid["ends_on"], paid["cap_year"] = date(2021, 2, 1), date(2021, 5, 1), 2021
+    demo_db.session.execute(
+        insert(TuitionRequest),
+        [
+            request_row(grace, "finance_approved", "900.00", starts=date(2029, 2, 1)),
+            request_row(grace, "draft", "100.00", starts=date(2031, 2, 1)),  # holds no money
+            paid,
+        ],
+    )
+    paid_id = demo_db.session.scalar(
+        select(TuitionRequest.id).where(TuitionRequest.paid_on == date(2021, 6, 1))
+    )
+    demo_db.session.add(
+        Repayment(
+            request_id=paid_id,
+            employee_id=nina,
+            termination_date=date(2019, 12, 1),
+            months_since_paid=0,
+            share=Decimal("1.00"),
+            amount_owed=Decimal("400.00"),
+        )
+    )
+    demo_db.session.commit()
+    fresh_request_state(demo_db)
+    client = login_as("finance")
+    for url in ("/tuition/summary", "/reports/tuition"):
+        years = _year_options(client.get(url).get_data(as_text=True))
+        assert years == sorted(years, reverse=True), url
+        assert {"2029", "2027", "2026", "2021", "2019"} <= set(years), url
+        assert "2031" not in years, url
+    reserved = rows(client.get("/reports/tuition.csv?year=2029&table=employees"))
+    assert [(r["employee"], r["reserved"]) for r in reserved] == [("Grace Okafor", "900.00")]

@@ -69,12 +69,39 @@ def test_an_employee_creates_a_draft_and_submits_it(login_as, demo_db):
         data={"submit-expected_state": "draft", "submit-reason": ""},
         follow_redirects=True,
     )
-    assert "Submitted. Your manager has been notified." in text(response)
+    # Daniel Kim, Maria's manager, has no sign-in: Sam Rivera was told, and the page says so.
+    assert (
+        "Submitted. Sam Rivera has been notified: your manager, Daniel Kim, has no active "
+        "sign-in, so the manager stage passes to Sam Rivera." in text(response)
+    )
     demo_db.session.expire_all()
     assert demo_db.session.get(TuitionRequest, req.id).state == "submitted"
     listing = text(client.get("/tuition/"))
     assert "Organisational behaviour" in listing and "submitted" in listing
     assert "Your annual cap 2026" in listing
+
+
+def test_the_submitted_message_names_who_was_told(login_as, demo_db):
+    """docs/RULES.md Who approves: the direct manager with a sign-in, or HR with nobody above."""
+    sign_in_for("Daniel Kim")
+    client = login_as("employee")
+    req = make(user("employee"), "draft")
+    told = client.post(
+        f"/tuition/{req.id}/submit",
+        data={"submit-expected_state": "draft"},
+        follow_redirects=True,
+    )
+    assert "Submitted. Your manager, Daniel Kim, has been notified." in text(told)
+    boss = sign_in_for("Alex Morgan")  # the head of customer service: nobody above him
+    own = make(boss, "draft")
+    alone = login_as(boss.email).post(
+        f"/tuition/{own.id}/submit",
+        data={"submit-expected_state": "draft"},
+        follow_redirects=True,
+    )
+    assert "Submitted. HR has been notified: there is no manager with a sign-in above you" in (
+        text(alone)
+    )
 
 
 def test_bad_form_input_is_tied_to_its_fields_and_saves_nothing(login_as, demo_db):
@@ -119,6 +146,31 @@ def test_a_late_request_is_explained_and_waits_for_hr(login_as, demo_db):
     )
     assert "Submitted" in text(response)
     assert "Late request allowed by HR:</strong> Enrolment opened late" in text(response)
+
+
+def test_a_course_that_has_not_ended_cannot_be_completed_yet(login_as, demo_db):
+    """docs/RULES.md Timing: the page says from when a grade can be entered."""
+    maria = user("employee")
+    req = make(maria, "finance_approved", starts_on="2027-01-15", ends_on="2027-06-30")
+    client = login_as("employee")
+    page = text(client.get(f"/tuition/{req.id}"))
+    assert "Complete: grade and documents" not in page
+    assert "a grade can be entered only on or after that date" in page and "2027-06-30" in page
+    form = client.get(f"/tuition/{req.id}/complete", follow_redirects=True)
+    assert 'type="file"' not in text(form) and "2027-06-30" in text(form)
+    posted = client.post(
+        f"/tuition/{req.id}/complete",
+        data={
+            "done-expected_state": "finance_approved",
+            "done-grade": "B",
+            "done-receipt": (io.BytesIO(PDF), "receipt.pdf"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "The course ends on 2027-06-30" in text(posted)
+    demo_db.session.expire_all()
+    assert demo_db.session.get(TuitionRequest, req.id).state == "finance_approved"
 
 
 def test_complete_with_grade_receipt_and_transcript(login_as, demo_db):
@@ -275,6 +327,58 @@ def test_finance_reserves_refuses_over_the_cap_and_pays(login_as, demo_db):
         follow_redirects=True,
     )
     assert "Marked paid. Paid USD 1,500.00." in text(paid)
+
+
+def test_finance_sees_what_mark_paid_pays_and_a_paid_request_shows_what_was_paid(login_as, demo_db):
+    """docs/RULES.md Amount: min(eligible cost x grade percentage, what is left of the cap)."""
+    maria = user("employee")
+    done = make(maria, "completed", grade="B", starts_on="2026-09-01", ends_on="2026-11-01")
+    client = login_as("finance")
+    page = text(client.get(f"/tuition/{done.id}"))
+    # The cap left leaves the request's own reservation of 2,000.00 out.
+    left = svc.cap_status(maria.employee_id, 2026).left + 2000
+    assert (
+        f"Paid on 2026-11-22, this pays USD 1,500.00: eligible cost 2,000.00 × 75% for grade B"
+        f" = 1,500.00, within the {left:,.2f} left of the 2026 cap." in page
+    )
+    # Another payment this year leaves 1,000.00: the cap decides the amount.
+    make(
+        maria,
+        "reimbursed",
+        grade="A",
+        paid_on=date(2026, 10, 1),
+        tuition=str(left - 1000 - 200),
+        starts_on="2026-03-01",
+        ends_on="2026-06-01",
+    )
+    capped = text(client.get(f"/tuition/{done.id}"))
+    assert "this pays USD 1,000.00: eligible cost 2,000.00 × 75% for grade B = 1,500.00," in capped
+    assert "capped by the 1,000.00 left of the 2026 cap." in capped
+    paid = client.post(
+        f"/tuition/{done.id}/pay",
+        data={"pay-expected_state": "completed", "pay-paid_on": "2026-11-20"},
+        follow_redirects=True,
+    )
+    assert "Marked paid. Paid USD 1,000.00." in text(paid)
+    shown = text(login_as("employee").get(f"/tuition/{done.id}"))
+    assert "Reserved against" not in shown
+    assert re.search(r"Paid against the 2026 cap</th><td[^>]*>1,000.00", shown)
+
+
+def test_a_state_is_never_said_twice_beside_its_badge(login_as, demo_db):
+    maria = user("employee")
+    client = login_as("employee")
+    done = make(maria, "completed", grade="B", starts_on="2026-09-01", ends_on="2026-11-01")
+    paid = make(maria, "reimbursed", grade="B", starts_on="2026-08-01", ends_on="2026-10-01")
+    completed = text(client.get(f"/tuition/{done.id}"))
+    assert re.search(
+        r">completed</span>\s*<span class=\"muted\">waiting for payment</span>", completed
+    )
+    assert "completed completed" not in re.sub(r"<[^>]+>", "", completed)
+    reimbursed = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", text(client.get(f"/tuition/{paid.id}")))
+    )
+    assert "reimbursed reimbursed" not in reimbursed
 
 
 def test_hr_sees_its_queue_count_and_the_late_drafts(login_as, demo_db):

@@ -263,7 +263,7 @@ def test_documents_can_be_flagged_missing_and_come_back(demo_db):
 def test_completion_needs_a_grade_and_a_document_of_an_accepted_type(demo_db):
     """docs/RULES.md: completed = grade and receipt or transcript uploaded."""
     maria = user("employee")
-    req = make(maria, "finance_approved")
+    req = make(maria, "finance_approved", starts_on="2026-09-01", ends_on="2026-11-01")
     before = snapshot(demo_db, req.id)
     with pytest.raises(svc.ValidationFailed) as refused:
         svc.transition(req.id, "complete", maria)
@@ -276,6 +276,24 @@ def test_completion_needs_a_grade_and_a_document_of_an_accepted_type(demo_db):
     assert snapshot(demo_db, req.id) == before
     req = svc.transition(req.id, "complete", maria, grade=" b+ ", transcript=pdf())
     assert (req.state, req.grade, req.receipt_upload_id) == ("completed", "B", None)
+
+
+def test_a_grade_is_accepted_only_on_or_after_the_course_end_date(demo_db):
+    """docs/RULES.md Timing: a request is completed (its grade entered) only on or after the
+    course's end date; before it the refusal gives the date and nothing changes."""
+    maria = user("employee")
+    req = make(maria, "finance_approved", starts_on="2026-11-02", ends_on="2026-12-15")
+    before = snapshot(demo_db, req.id)
+    with pytest.raises(svc.TooEarly) as refused:
+        svc.transition(req.id, "complete", maria, grade="B", receipt=pdf())
+    assert "2026-12-15" in refused.value.message
+    assert "2026-12-15" in refused.value.errors["grade"][0]
+    assert snapshot(demo_db, req.id) == before
+    with travel("2026-12-14"), pytest.raises(svc.TooEarly):
+        svc.transition(req.id, "complete", maria, grade="B", receipt=pdf())
+    with travel("2026-12-15"):  # the end date itself is fine
+        done = svc.transition(req.id, "complete", maria, grade="B", receipt=pdf())
+    assert (done.state, done.grade) == ("completed", "B")
 
 
 # --------------------------------------------------------------------------- who approves

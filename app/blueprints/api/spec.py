@@ -22,6 +22,7 @@ from flask import jsonify, request, url_for
 from app import policy
 from app.blueprints.api.schemas import COMPONENTS
 from app.kernel.errors import DomainError
+from app.kernel.words import plural
 from app.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from app.pagination import page_of as page_of  # the API modules read it from here
 
@@ -356,11 +357,41 @@ def _type_words(types: list[str]) -> str:
     return " or ".join(words.get(t, t) for t in types)
 
 
+def _resolved(spec: dict[str, Any]) -> dict[str, Any]:
+    """A schema with its ``$ref`` followed to the component."""
+    while "$ref" in spec:
+        spec = COMPONENTS[spec["$ref"].rsplit("/", 1)[-1]]
+    return spec
+
+
+def _unknown_fields(
+    value: Any, spec: dict[str, Any], where: str, errors: dict[str, list[str]]
+) -> None:
+    """File every field that a closed object of ``spec`` does not declare, at any depth
+    (``responses[0].rater_email``): bodies are closed all the way down (docs/API.md)."""
+    spec = _resolved(spec)
+    if isinstance(value, list) and isinstance(spec.get("items"), dict):
+        for index, item in enumerate(value):
+            _unknown_fields(item, spec["items"], f"{where}[{index}]", errors)
+        return
+    if not isinstance(value, dict) or spec.get("additionalProperties") is not False:
+        return
+    properties: dict[str, Any] = spec.get("properties", {})
+    for key, item in value.items():
+        name = f"{where}.{key}" if where else str(key)
+        if key not in properties:
+            known = ", ".join(sorted(properties))
+            errors.setdefault(name, []).append(f"Unknown field {key!r}; the fields are: {known}.")
+        else:
+            _unknown_fields(item, properties[key], name, errors)
+
+
 def check_body(data: Any, schema_name: str) -> dict[str, Any]:
-    """Check a decoded body against the top level of its declared schema: an object, no
-    unknown fields, each field of its JSON type. Values, and the fields the schema lists as
+    """Check a decoded body against its declared schema: an object, no unknown fields at any
+    depth, each top-level field of its JSON type. Values, and the fields the schema lists as
     required, are checked by the services with their own messages (a test holds the schema's
-    ``required`` lists to what the services refuse)."""
+    ``required`` lists to what the services refuse). Every write of the API parses its body
+    here (``json_body`` and ``form_body``)."""
     schema = COMPONENTS[schema_name]
     if not isinstance(data, dict):
         raise ApiError(
@@ -368,10 +399,7 @@ def check_body(data: Any, schema_name: str) -> dict[str, Any]:
         )
     properties: dict[str, Any] = schema.get("properties", {})
     errors: dict[str, list[str]] = {}
-    for key in data:
-        if key not in properties:
-            known = ", ".join(sorted(properties))
-            errors.setdefault(key, []).append(f"Unknown field {key!r}; the fields are: {known}.")
+    _unknown_fields(data, {**schema, "additionalProperties": False}, "", errors)
     for key, value in data.items():
         if _too_large(value):
             errors.setdefault(key, []).append(
@@ -392,7 +420,7 @@ def check_body(data: Any, schema_name: str) -> dict[str, Any]:
     if errors:
         first = next(iter(errors.values()))[0]
         count = sum(len(v) for v in errors.values())
-        message = first if count == 1 else f"{first} (and {count - 1} more problem(s))"
+        message = first if count == 1 else f"{first} (and {plural(count - 1, 'more problem')})"
         raise ApiError(422, message, errors)
     return data
 

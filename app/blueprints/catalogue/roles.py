@@ -18,6 +18,7 @@ from app.blueprints.catalogue.pages import (
     show_page,
 )
 from app.kernel.forms import options
+from app.kernel.words import plural
 from app.models import JobRole
 from app.policy import catalogue as catalogue_policy
 from app.policy import permission
@@ -87,7 +88,7 @@ def role_edit(role: JobRole) -> ResponseReturnValue:
 def _target_label(kind: str, entry: Any) -> str:
     label = f"{entry.code} · {getattr(entry, catalogue.KINDS[kind].name_attr)}"
     if kind == "course" and entry.validity_months:
-        label += f" (expires after {entry.validity_months} months)"
+        label += f" (expires after {plural(entry.validity_months, 'month')})"
     return label + (" (retired)" if entry.retired else "")
 
 

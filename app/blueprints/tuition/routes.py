@@ -24,6 +24,7 @@ def tuition_helpers() -> dict[str, Any]:
     """The words for states and actions, and ``tuition_may('hr_queue')`` for the links."""
     return {
         "tuition_state_words": svc.STATE_WORDS,
+        "tuition_state_detail": svc.state_detail,
         "tuition_action_words": svc.ACTION_WORDS,
         "tuition_may": lambda what: may.may(policy.acting_user(), what),
     }

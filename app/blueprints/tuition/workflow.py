@@ -32,7 +32,6 @@ REASON_LABELS = {
     "submit": "Note for your manager (optional)",
 }
 SUCCESS = {
-    "submit": "Submitted. Your manager has been notified.",
     "approve": "Approved.",
     "reject": "Rejected. The employee has been told why.",
     "cancel": "Cancelled.",
@@ -113,6 +112,8 @@ def _render_show(
         currency=currency(),
         is_owner=may.is_owner(me, req),
         target_competency=svc.target_competency(req),
+        too_early=svc.completion_refusal(req) if "complete" in actions else None,
+        to_pay=svc.payment_preview(req).words(currency()) if "pay" in actions else None,
     ), status
 
 
@@ -147,6 +148,8 @@ def document(req: TuitionRequest, kind: str) -> Any:
 
 
 def _success(action: str, req: TuitionRequest) -> str:
+    if action == "submit":
+        return svc.submitted_words(req)
     message = SUCCESS.get(action, "Done.")
     if action in ("approve", "pay") and req.state in ("finance_approved", "reimbursed"):
         amount = req.reserved_amount if req.state == "finance_approved" else req.reimbursed_amount
@@ -249,6 +252,10 @@ def complete(req: TuitionRequest) -> Any:
                 f"This request cannot be completed now: it is {svc.state_words(req.state)}.",
                 "error",
             )
+            return _back(req.id)
+        too_early = svc.completion_refusal(req) if action == "complete" else None
+        if too_early is not None:
+            flash(too_early, "error")
             return _back(req.id)
         form.expected_state.data = req.state
         return _render_complete(req, form, action)

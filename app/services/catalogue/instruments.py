@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.kernel.fields import CONTROL
+from app.kernel.words import plural
 from app.models import Assessment, Instrument, JobRole, Requirement
 from app.readiness.vocabulary import INSTRUMENT_KINDS
 from app.services.catalogue.errors import write
@@ -145,14 +146,16 @@ def _check_used_scale_kept(instrument: Instrument, values: dict[str, Any], field
         if values["kind"] and values["kind"] != instrument.kind:
             fields.add(
                 "kind",
-                f"{used} assessment(s) use {instrument.code}, so its kind cannot change. "
+                f"{plural(used, 'assessment')} {'uses' if used == 1 else 'use'} "
+                f"{instrument.code}, so its kind cannot change. "
                 "Retire it and create a new instrument.",
             )
         for key in ("scale_min", "scale_max"):
             if values[key] is not None and values[key] != getattr(instrument, key):
                 fields.add(
                     key,
-                    f"{used} assessment(s) use {instrument.code}, so its scale cannot change. "
+                    f"{plural(used, 'assessment')} {'uses' if used == 1 else 'use'} "
+                    f"{instrument.code}, so its scale cannot change. "
                     "Retire it and create a new instrument.",
                 )
 

@@ -51,10 +51,11 @@ class Fields(FieldErrors):
         self,
         many: str | None = "Some of the values are not valid.",
         kind: type[DomainError] | None = None,
+        conflict: type[DomainError] | None = None,
     ) -> None:
-        from app.services.catalogue.errors import InvalidEntry
+        from app.services.catalogue.errors import DuplicateEntry, InvalidEntry
 
-        super().raise_if_any(many, kind or InvalidEntry)
+        super().raise_if_any(many, kind or InvalidEntry, conflict or DuplicateEntry)
 
     def text(
         self, name: str, value: Any, label: str, *, max_length: int = 200, **options: Any

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.kernel.fields import CODE_MAX, is_code
+from app.kernel.words import plural
 from app.models import JobRole, Requirement
 from app.readiness.vocabulary import REQUIREMENT_KINDS
 from app.services.catalogue.kinds import (
@@ -168,7 +169,8 @@ def _check_target_fits(values: dict[str, Any], fields: Fields) -> None:
     if values["kind"] == "course" and entry.validity_months is not None:
         fields.add(
             name + "kind",
-            f"{code} expires after {entry.validity_months} months: require it as a certification.",
+            f"{code} expires after {plural(entry.validity_months, 'month')}: require it as a "
+            "certification.",
         )
     if values["kind"] == "certification" and entry.validity_months is None:
         fields.add(

@@ -28,6 +28,7 @@ from decimal import Decimal
 from app import readiness as core
 from app.clock import today
 from app.kernel.errors import Invalid, NotFound
+from app.kernel.words import plural
 from app.readiness.vocabulary import KIND_LABELS
 from app.services.readiness.catalogue import (
     CatalogueSnapshot,
@@ -187,7 +188,7 @@ def _required(req: core.Requirement) -> str:
     if req.kind == "assessment":
         return f"score {req.min_score:g} or more" if req.min_score is not None else "a valid result"
     if req.kind == "tenure":
-        return f"{req.min_months} months"
+        return plural(req.min_months or 0, "month")
     if req.kind == "certification":
         return "valid"
     if req.kind == "background_check":

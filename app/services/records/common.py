@@ -39,8 +39,13 @@ class RecordFields(FieldErrors):
     """The kernel's field collector, refusing with a ``RecordError``, plus the two parsers
     every record kind words its own way: dates (never ahead of today) and catalogue codes."""
 
-    def raise_if_any(self, many: str | None = None, kind: type[DomainError] = RecordError) -> None:
-        super().raise_if_any(many, kind)
+    def raise_if_any(
+        self,
+        many: str | None = None,
+        kind: type[DomainError] = RecordError,
+        conflict: type[DomainError] = RecordConflict,
+    ) -> None:
+        super().raise_if_any(many, kind, conflict)
 
     def day(
         self,

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, or_, select
 
 from app import policy
@@ -58,7 +57,7 @@ def _employee_no(value: Any, employee: Employee | None, fields: RecordFields) ->
         select(Employee).where(func.upper(Employee.employee_no) == number.upper())
     )
     if clash is not None and clash is not employee:
-        fields.add("employee_no", f"Employee number {number} belongs to {clash.name}.")
+        fields.duplicate("employee_no", f"Employee number {number} belongs to {clash.name}.")
     return number
 
 
@@ -68,20 +67,15 @@ def _name(value: Any, employee: Employee | None, fields: RecordFields) -> Any:
 
 def _email(value: Any, employee: Employee | None, fields: RecordFields) -> Any:
     """A real address, not yet another person's email or sign-in."""
-    text = fields.text("email", value, "email", max_length=254)
-    if text is None:
-        return UNSET
-    try:
-        email = validate_email(text, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        fields.add("email", f"{text!r} is not an email address like name@example.com.")
+    email = fields.email("email", value)
+    if email is None:
         return UNSET
     clash = db.session.scalar(select(Employee).where(func.lower(Employee.email) == email))
     if clash is not None and clash is not employee:
-        fields.add("email", f"{email} is already the email of {clash.name}.")
+        fields.duplicate("email", f"{email} is already the email of {clash.name}.")
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is not None and (employee is None or user.employee_id != employee.id):
-        fields.add("email", f"{email} is already another person's sign-in.")
+        fields.duplicate("email", f"{email} is already another person's sign-in.")
     return email
 
 

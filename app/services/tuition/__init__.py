@@ -23,17 +23,25 @@ from __future__ import annotations
 from app.services.tuition.approvers import (
     actions_for,
     authorize,
+    completion_refusal,
     is_late,
     manager_approver,
     needs_override,
 )
-from app.services.tuition.caps import CapStatus, cap_status, cap_years
+from app.services.tuition.caps import (
+    CapStatus,
+    PaymentPreview,
+    cap_status,
+    cap_years,
+    payment_preview,
+)
 from app.services.tuition.config import (
     ACTION_WORDS,
     OVERRIDE_LATE,
     SERVICE_ACTIONS,
     STATE_WORDS,
     grades_for,
+    state_detail,
     state_words,
     tuition_config,
 )
@@ -45,6 +53,7 @@ from app.services.tuition.errors import (
     NotAllowed,
     NotFound,
     StaleTransition,
+    TooEarly,
     TuitionError,
     ValidationFailed,
 )
@@ -59,6 +68,7 @@ from app.services.tuition.leavers import (
     repayments_query,
     settle_repayment,
 )
+from app.services.tuition.notifications import submitted_words
 from app.services.tuition.plan import PlanOptions, plan_options, qualification_options
 from app.services.tuition.queries import (
     REQUEST_SORTS,
@@ -105,8 +115,10 @@ __all__ = [
     "LateSubmission",
     "NotAllowed",
     "NotFound",
+    "PaymentPreview",
     "PlanOptions",
     "StaleTransition",
+    "TooEarly",
     "Summary",
     "SummaryRow",
     "TuitionError",
@@ -115,6 +127,7 @@ __all__ = [
     "authorize",
     "cap_status",
     "cap_years",
+    "completion_refusal",
     "create_request",
     "departments",
     "document",
@@ -132,6 +145,7 @@ __all__ = [
     "outstanding_total",
     "override_late",
     "own_requests_query",
+    "payment_preview",
     "plan_options",
     "qualification_options",
     "queue_count",
@@ -146,7 +160,9 @@ __all__ = [
     "requests_to_dicts",
     "rules",
     "settle_repayment",
+    "state_detail",
     "state_words",
+    "submitted_words",
     "summary",
     "summary_csv",
     "summary_to_dict",

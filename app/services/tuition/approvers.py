@@ -220,6 +220,20 @@ def is_late(req: TuitionRequest, on: date | None = None) -> bool:
     return not rules.requested_in_time(on, req.starts_on)
 
 
+def completion_refusal(req: TuitionRequest, on: date | None = None) -> str | None:
+    """docs/RULES.md Timing: why ``req`` cannot be completed (its grade entered) yet, or None.
+
+    A grade is accepted only on or after the course's end date; the message gives that date.
+    """
+    on = on or today()
+    if on >= req.ends_on:
+        return None
+    return (
+        f"The course ends on {req.ends_on.isoformat()}: a grade can be entered only on or "
+        f"after that date, so complete this request from {req.ends_on.isoformat()}."
+    )
+
+
 def needs_override(req: TuitionRequest) -> bool:
     """A late draft that HR has not allowed yet."""
     return req.state == rules.DRAFT and is_late(req) and not req.late_override_reason

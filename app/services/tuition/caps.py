@@ -7,6 +7,7 @@ and of the year it was paid once reimbursed (rules.cap_year).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -84,3 +85,67 @@ def cap_status(employee_id: int, year: int | None = None) -> CapStatus:
 def cap_years(employee_id: int) -> list[int]:
     """The calendar years the employee's reservations and payments count to."""
     return sorted({entry.year for entry in cap_entries(employee_id)})
+
+
+@dataclass(frozen=True)
+class PaymentPreview:
+    """What paying a completed request pays, and how (docs/RULES.md Amount): the eligible cost
+    times the grade's percentage, capped by what is left of the cap of the payment's year."""
+
+    eligible: Decimal
+    grade: str
+    percentage: Decimal
+    earned: Decimal
+    year: int
+    cap_left: Decimal
+    amount: Decimal
+    paid_on: date
+
+    @property
+    def capped(self) -> bool:
+        """The cap left, not the grade, decides the amount."""
+        return self.amount < self.earned
+
+    def words(self, currency: str) -> str:
+        """The amount and its computation, in one sentence for finance."""
+        how = (
+            f"eligible cost {self.eligible:,.2f} × {self.percentage.normalize():f}% for grade "
+            f"{self.grade} = {self.earned:,.2f}"
+        )
+        limit = (
+            f"capped by the {self.cap_left:,.2f} left of the {self.year} cap"
+            if self.capped
+            else f"within the {self.cap_left:,.2f} left of the {self.year} cap"
+        )
+        return (
+            f"Paid on {self.paid_on.isoformat()}, this pays {currency} {self.amount:,.2f}: "
+            f"{how}, {limit}."
+        )
+
+
+def payment_preview(req: TuitionRequest, paid_on: date | None = None) -> PaymentPreview:
+    """The amount ``req`` is paid on ``paid_on`` (default today), with its computation; the cap
+    left leaves the request's own reservation out (docs/RULES.md Amount)."""
+    paid_on = paid_on or today()
+    config = tuition_config()
+    try:
+        grade, known = rules.normalize_grade(req.grade or "", config), True
+    except ValueError:  # no grade yet
+        grade, known = "", False
+    percentage = config.grades.get(grade, Decimal("0"))
+    left = rules.cap_left(paid_on.year, cap_entries(req.employee_id, req.id), config)
+    amount = (
+        rules.reimbursement_amount(req.eligible_cost, grade, left, config)
+        if known
+        else Decimal("0.00")
+    )
+    return PaymentPreview(
+        eligible=rules.to_cents(req.eligible_cost),
+        grade=grade or "none",
+        percentage=percentage,
+        earned=rules.to_cents(req.eligible_cost * percentage / Decimal(100)),
+        year=paid_on.year,
+        cap_left=left,
+        amount=amount,
+        paid_on=paid_on,
+    )

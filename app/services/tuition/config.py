@@ -54,6 +54,17 @@ def state_words(state: str) -> str:
     return STATE_WORDS.get(state, state)
 
 
+def state_detail(state: str) -> str | None:
+    """What a state means, for beside its badge, without the badge's own words: "completed"
+    is followed by "waiting for payment", never by "completed, waiting for payment"; a state
+    whose words are its name (reimbursed) has none."""
+    words, shown = state_words(state), state.replace("_", " ")
+    bare = words.removeprefix("an ").removeprefix("a ")
+    if bare == shown:
+        return None
+    return words.removeprefix(f"{shown}, ")
+
+
 def tuition_config() -> TuitionConfig:
     """The (cfg) tuition numbers of docs/RULES.md from the settings HR or an admin may change."""
     grades: dict[str, Decimal] = {}

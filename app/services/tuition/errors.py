@@ -6,7 +6,7 @@
 - ``NotAllowed`` (403, ``Forbidden``): the caller may see the request but may not do this;
 - ``NotFound`` (404): unknown, or the caller may not know it exists;
 - ``Conflict`` (409) and its kinds ``IllegalTransition``, ``StaleTransition`` (someone else
-  acted first), ``LateSubmission`` and ``CapExceeded``.
+  acted first), ``LateSubmission``, ``TooEarly`` and ``CapExceeded``.
 """
 
 from __future__ import annotations
@@ -47,6 +47,10 @@ class StaleTransition(Conflict, kernel.Stale):
 
 class LateSubmission(Conflict):
     """docs/RULES.md Timing: submitted on or after the course start, without an HR override."""
+
+
+class TooEarly(Conflict):
+    """docs/RULES.md Timing: a grade is entered only on or after the course's end date."""
 
 
 class CapExceeded(Conflict):

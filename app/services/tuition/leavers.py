@@ -19,6 +19,7 @@ from app.audit import record_change
 from app.clock import today
 from app.extensions import db
 from app.kernel.fields import FieldErrors
+from app.kernel.words import plural
 from app.models import Employee, Repayment, TuitionRequest, User
 from app.readiness.dates import whole_months_between
 from app.services import notify as notices
@@ -121,7 +122,7 @@ def _terminate(employee: Employee, left: date, why: str, actor: User) -> list[Re
             "tuition_repayment",
             f"Tuition repayment owed by {employee.name}",
             f"{employee.name} left voluntarily on {left.isoformat()} and owes "
-            f"{config.currency} {total:,.2f} back on {len(owed)} reimbursement(s).",
+            f"{config.currency} {total:,.2f} back on {plural(len(owed), 'reimbursement')}.",
             "/tuition/repayments",
         )
     return owed

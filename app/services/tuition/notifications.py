@@ -48,6 +48,28 @@ def _recipients(req: TuitionRequest, action: str, from_state: str, to_state: str
     return recipients
 
 
+def submitted_words(req: TuitionRequest) -> str:
+    """Who was told of a submission, in words (docs/RULES.md Who approves): the direct manager,
+    the next manager up with a sign-in when the direct one has none, or HR."""
+    employee = req.employee
+    approver = manager_approver(employee)
+    direct = employee.manager
+    if approver is None:
+        return (
+            "Submitted. HR has been notified: there is no manager with a sign-in above you, "
+            "so HR decides the manager stage."
+        )
+    if direct is not None and direct.id == approver.id:
+        return f"Submitted. Your manager, {approver.name}, has been notified."
+    reason = (
+        f"your manager, {direct.name}, has no active sign-in, so the manager stage passes to "
+        f"{approver.name}"
+        if direct is not None
+        else f"the manager stage passes to {approver.name}"
+    )
+    return f"Submitted. {approver.name} has been notified: {reason}."
+
+
 def notify_transition(
     req: TuitionRequest,
     action: str,

@@ -245,13 +245,17 @@ def summary_csv(data: Summary) -> str:
 
 
 def summary_years() -> list[int]:
-    """Years that have tuition money, plus this year (for the year picker)."""
-    years = {today().year}
-    for starts, paid in db.session.execute(
-        select(func.min(TuitionRequest.starts_on), func.max(TuitionRequest.paid_on))
-    ):
-        if starts:
-            years.update(range(starts.year, today().year + 1))
-        if paid:
-            years.add(paid.year)
+    """The years of the year picker (summary and report), newest first: every year that holds
+    a reservation (the course's start), a payment (paid_on) or a repayment (the termination),
+    with this year and the coming one. Three queries whatever the number of requests."""
+    this_year = today().year
+    years = {this_year, this_year + 1}
+    sources = (
+        (TuitionRequest.starts_on, TuitionRequest.state.in_(RESERVING_STATES)),
+        (TuitionRequest.paid_on, TuitionRequest.state == REIMBURSED),
+        (Repayment.termination_date, Repayment.termination_date.is_not(None)),
+    )
+    for column, where in sources:
+        year = func.extract("year", column)
+        years.update(int(y) for y in db.session.scalars(select(year).where(where).distinct()))
     return sorted(years, reverse=True)

@@ -32,8 +32,13 @@ from app.extensions import db
 from app.kernel.fields import FieldErrors
 from app.models import Employee, TuitionEvent, TuitionRequest, Upload, User
 from app.services.tuition import errors as refusals
-from app.services.tuition.approvers import authorize, is_late, unknown_action
-from app.services.tuition.caps import cap_entries
+from app.services.tuition.approvers import (
+    authorize,
+    completion_refusal,
+    is_late,
+    unknown_action,
+)
+from app.services.tuition.caps import cap_entries, payment_preview
 from app.services.tuition.config import (
     ACTION_WORDS,
     OVERRIDE_LATE,
@@ -257,7 +262,10 @@ def flag_documents(step: Step, given: Given) -> TuitionRequest:
 
 
 def complete(step: Step, given: Given) -> TuitionRequest:
-    """After the course: the grade and a receipt or transcript."""
+    """After the course (docs/RULES.md Timing): the grade and a receipt or transcript."""
+    refusal = completion_refusal(step.req)
+    if refusal is not None:
+        raise refusals.TooEarly(refusal, {"grade": [refusal]})
     _check_completion(step, given)
     return _run(step, after=_documents(given))
 
@@ -383,10 +391,7 @@ def pay(step: Step, given: Given) -> TuitionRequest:
 def _reimburse(step: Step) -> None:
     """docs/RULES.md Amount: the grade's share of the cost, within the cap left."""
     req = step.req
-    left = rules.cap_left(
-        step.values["paid_on"].year, cap_entries(req.employee_id, req.id), step.config
-    )
-    amount = rules.reimbursement_amount(req.eligible_cost, req.grade or "", left, step.config)
+    amount = payment_preview(req, step.values["paid_on"]).amount
     set_columns(req.id, reimbursed_amount=amount)
     step.values["reimbursed_amount"] = amount
     step.amount = amount
