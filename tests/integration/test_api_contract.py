@@ -21,7 +21,9 @@ from app.models import (
     BackgroundCheck,
     Competency,
     Completion,
+    CourseSession,
     Employee,
+    Enrolment,
     JobRole,
     Requirement,
     TuitionRequest,
@@ -549,6 +551,9 @@ def _concrete(api, path: str, maria: Employee) -> str:  # type: ignore[no-untype
     check = db.session.scalar(select(BackgroundCheck.id).order_by(BackgroundCheck.id))
     path = path.replace("{employee_id}", str(maria.id)).replace("{check_id}", str(check))
     path = path.replace("{request_id}", "1")
+    session = db.session.scalar(select(CourseSession.id).order_by(CourseSession.id))
+    booking = db.session.scalar(select(Enrolment.id).order_by(Enrolment.id))
+    path = path.replace("{session_id}", str(session)).replace("{enrolment_id}", str(booking))
     if "{code}" in path:
         collection = path.split("/{code}")[0]
         code = api.get(collection).get_json()["items"][0]["code"]
