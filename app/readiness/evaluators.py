@@ -12,14 +12,14 @@ from datetime import date
 from fractions import Fraction
 from typing import Final
 
-from app.kernel.words import plural
+from app.kernel.words import a_or_an, plural
 from app.readiness.dates import add_months, whole_months_between
 from app.readiness.facts import Context, check_valid_until, counting_certification
 from app.readiness.model import Check, Requirement
 from app.readiness.projections import Plan, check_plan, days, plan_course, single
 from app.readiness.results import EXPIRING, MET, UNMET, Action, RequirementResult, Status
 from app.readiness.scoring import FULLY, NOT_AT_ALL, exact_value, ratio
-from app.readiness.vocabulary import CHECK_CLEAR, OPEN_CHECK_STATUSES
+from app.readiness.vocabulary import CHECK_CLEAR, CHECK_STATUS_LABELS
 
 Evaluator = Callable[[Requirement, Context], tuple[RequirementResult, Fraction]]
 
@@ -176,16 +176,15 @@ def _eval_background_check(req: Requirement, ctx: Context) -> tuple[RequirementR
             FULLY,
             expires_on=until,
             evidence=f"{code} clear on {check.completed_on}, valid until {until}",
-            plan=check_plan(code, ctx, pending=False),
+            plan=check_plan(code, ctx),
         )
     if not checks:
-        return result_of(
-            req, UNMET, CHECK_CLEAR, None, NOT_AT_ALL, plan=check_plan(code, ctx, pending=False)
-        )
+        return result_of(req, UNMET, CHECK_CLEAR, None, NOT_AT_ALL, plan=check_plan(code, ctx))
     latest = max(checks, key=lambda c: c.completed_on or date.max)
-    word = "expired" if latest.status == CHECK_CLEAR else latest.status
-    pending = latest.completed_on is None and latest.status in OPEN_CHECK_STATUSES
-    evidence = f"{code} {word}" + (f" on {latest.completed_on}" if latest.completed_on else "")
+    lapsed = latest.status == CHECK_CLEAR
+    word = "expired" if lapsed else latest.status
+    said = "expired" if lapsed else CHECK_STATUS_LABELS.get(word, word)  # never a raw code
+    evidence = f"{code} {said}" + (f" on {latest.completed_on}" if latest.completed_on else "")
     return result_of(
         req,
         UNMET,
@@ -194,7 +193,7 @@ def _eval_background_check(req: Requirement, ctx: Context) -> tuple[RequirementR
         NOT_AT_ALL,
         expires_on=check_valid_until(latest, ctx) if latest.status == CHECK_CLEAR else None,
         evidence=evidence,
-        plan=check_plan(code, ctx, pending=pending),
+        plan=check_plan(code, ctx, None if lapsed else latest.status),
     )
 
 
@@ -214,7 +213,8 @@ def _eval_assessment(req: Requirement, ctx: Context) -> tuple[RequirementResult,
             due_on=due,
             score=req.min_score,
             description=(
-                f"Schedule a {code} assessment by {due}"
+                f"Schedule {a_or_an(instrument.name if instrument else f'{code} assessment')}"
+                f" by {due}"
                 + (f" (needs {req.min_score:g} or more)" if req.min_score is not None else "")
             ),
         )

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from app.kernel.words import a_or_an, plural
 from app.readiness.facts import Context
 from app.readiness.model import Catalogue
 from app.readiness.results import ZERO, Action
+from app.readiness.vocabulary import CHECK_STATUS_LABELS, OPEN_CHECK_STATUSES
 
 
 @dataclass(frozen=True)
@@ -125,18 +127,26 @@ def single(action: Action) -> Plan:
     return Plan(action.due_on, action.cost, (action,))
 
 
-def check_plan(code: str, ctx: Context, pending: bool) -> Plan:
+def check_plan(code: str, ctx: Context, status: str | None = None) -> Plan:
+    """The step that closes a background-check gap, in words that follow where the latest
+    check stands: none (or lapsed) is requested; one under way or under review says so and
+    what it waits for. ``status`` is the latest check's status when that check is not clear."""
     check_type = ctx.catalogue.check_types.get(code)
     turnaround = (
         check_type.turnaround_days if check_type else ctx.config.unknown_check_turnaround_days
     )
+    name = check_type.name if check_type else f"{code} background check"
     due = ctx.as_of + days(turnaround)
-    verb = "Follow up the pending" if pending else "Request a"
-    return single(
-        Action(
-            kind="request_check",
-            target=code,
-            due_on=due,
-            description=f"{verb} {code} background check (about {turnaround} days, by {due})",
+    label = CHECK_STATUS_LABELS.get(status or "", "")
+    if status in OPEN_CHECK_STATUSES:
+        description = (
+            f"{name} under way ({label}): waiting for the result (about "
+            f"{plural(turnaround, 'day')}, by {due})"
         )
-    )
+    elif status == "review_required":
+        description = f"{name} under review ({label}): waiting for HR's decision"
+    elif status == "not_cleared":
+        description = f"{name} {label}: HR decides whether a new check may be requested"
+    else:
+        description = f"Request {a_or_an(name)} (about {plural(turnaround, 'day')}, by {due})"
+    return single(Action(kind="request_check", target=code, due_on=due, description=description))

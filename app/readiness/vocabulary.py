@@ -43,6 +43,14 @@ OPEN_CHECK_STATUSES: Final = ("requested", "in_progress")
 # Results that wait for an hr decision (adverse action).
 ADVERSE_CHECK_STATUSES: Final = ("review_required", "not_cleared")
 CHECK_CLEAR: Final = "clear"
+# The statuses in words, for prose and PDFs (a status code is never shown raw).
+CHECK_STATUS_LABELS: Final = {
+    "requested": "requested",
+    "in_progress": "in progress",
+    "clear": "clear",
+    "review_required": "review required",
+    "not_cleared": "not cleared",
+}
 
 # Readiness bands (docs/RULES.md "Readiness").
 BANDS: Final = ("ready_now", "ready_1y", "ready_2y", "not_ready")

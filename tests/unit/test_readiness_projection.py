@@ -264,7 +264,29 @@ def test_pending_check_action_says_follow_up() -> None:
         checks=(Check("CREDIT", "requested"),),
     )
     assert result.next_action is not None
-    assert result.next_action.description.startswith("Follow up")
+    assert result.next_action.description.startswith("Credit under way (requested): waiting for")
+    assert "Request" not in result.next_action.description
+
+
+def test_a_check_under_review_says_it_waits_for_hrs_decision() -> None:
+    """A review_required check is not requested again: the plan says what it waits for, in
+    words (the status code is never shown raw)."""
+    result = one(
+        Requirement(1, "background_check", "CREDIT"),
+        catalogue(),
+        checks=(Check("CREDIT", "review_required", D - timedelta(days=10)),),
+    )
+    assert result.next_action is not None
+    assert result.next_action.description == (
+        "Credit under review (review required): waiting for HR's decision"
+    )
+    assert "review_required" not in result.evidence
+
+
+def test_a_missing_check_is_requested_by_its_name() -> None:
+    result = one(Requirement(1, "background_check", "CREDIT"), catalogue())
+    assert result.next_action is not None
+    assert result.next_action.description.startswith("Request a Credit (about ")
 
 
 def test_assessment_projection_is_thirty_days() -> None:
@@ -273,6 +295,8 @@ def test_assessment_projection_is_thirty_days() -> None:
     assert result.projected_close_on == D + timedelta(days=30)
     assert result.next_action is not None
     assert (result.next_action.kind, result.next_action.score) == ("schedule_assessment", 3.5)
+    # Prose names the instrument, with the right article: never "Schedule a AC-L3 assessment".
+    assert result.next_action.description.startswith("Schedule an L3 assessment centre by ")
     cat = catalogue()
     employee = EmployeeFacts(1, "L1-CSR")
     role = Role("R", "R", 2, (Requirement(1, "assessment", "AC-L3", min_score=3.5),))
