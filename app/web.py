@@ -56,6 +56,9 @@ def install_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["plural"] = plural  # {{ n|plural('gate') }}: "1 gate", "2 gates"
     app.jinja_env.filters["a_or_an"] = a_or_an  # {{ name|a_or_an }}: "an Employment check"
+    from app.services.uploads import human_size
+
+    app.jinja_env.filters["filesize"] = human_size  # {{ 300|filesize }}: "300 bytes", "2 KB"
 
     @app.template_filter("date")
     def format_date(value: object) -> str:

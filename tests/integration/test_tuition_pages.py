@@ -212,7 +212,9 @@ def test_complete_with_grade_receipt_and_transcript(login_as, demo_db):
     # Finance checks the documents before paying: served as attachments to those who may
     # see the request, and to nobody else.
     finance = login_as("finance")
-    assert f'href="/tuition/{req.id}/documents/receipt"' in text(finance.get(f"/tuition/{req.id}"))
+    page = text(finance.get(f"/tuition/{req.id}"))
+    assert f'href="/tuition/{req.id}/documents/receipt"' in page
+    assert f"application/pdf, {len(PDF)} bytes" in page and "0 KB" not in page  # a tiny file
     receipt = finance.get(f"/tuition/{req.id}/documents/receipt")
     assert receipt.status_code == 200 and receipt.data == PDF
     assert receipt.mimetype == "application/pdf"

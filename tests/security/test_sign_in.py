@@ -10,6 +10,7 @@ and the count lives in the database so every worker process sees the same one.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -202,3 +203,13 @@ def test_behind_a_trusted_proxy_the_forwarded_client_address_is_throttled(
     with proxied.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_sign_in_fields_tell_password_managers_what_they_hold(demo_app):
+    """The email field is the username and the password the current one, so a browser or a
+    password manager fills them (and never offers to generate a new password here)."""
+    page = demo_app.test_client().get("/login").get_data(as_text=True)
+    email = re.search(r'<input[^>]*name="email"[^>]*>', page)
+    password = re.search(r'<input[^>]*name="password"[^>]*>', page)
+    assert email is not None and 'autocomplete="username"' in email.group(0)
+    assert password is not None and 'autocomplete="current-password"' in password.group(0)

@@ -17,9 +17,12 @@ class SignInForm(FlaskForm):
     email = EmailField(
         "Email",
         validators=[DataRequired("Enter your email address."), an_address],
+        render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password."), Length(max=200)]
+        "Password",
+        validators=[DataRequired("Enter your password."), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField("Sign in")
 
