@@ -77,7 +77,9 @@ def create_enrolment(session: Any) -> Any:
 )
 def list_employee_enrolments(employee: Employee) -> Any:
     args = query_args()
-    rows = [svc.enrolment_to_dict(e) for e in svc.enrolments_of(employee.id)]
+    bookings = svc.enrolments_of(employee.id)
+    positions = svc.waitlist_positions(bookings)
+    rows = [svc.enrolment_to_dict(e, positions) for e in bookings]
     return jsonify(page_of_list(rows, args))
 
 

@@ -44,6 +44,7 @@ from app.services.enrolment.queries import (
     standing_bookings,
     waitlist_lengths,
     waitlist_position,
+    waitlist_positions,
 )
 from app.services.enrolment.rules import missing_prerequisites
 
@@ -79,6 +80,7 @@ __all__ = [
     "transition",
     "waitlist_lengths",
     "waitlist_position",
+    "waitlist_positions",
 ]
 from app.services.enrolment.bulk import (  # noqa: E402
     BookingOptions,

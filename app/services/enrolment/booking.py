@@ -20,6 +20,7 @@ from app.services.enrolment import notices, rules
 from app.services.enrolment.errors import (
     BookingConflict,
     BookingForbidden,
+    BookingInvalid,
     BookingNotFound,
     booking_write,
 )
@@ -163,6 +164,7 @@ _FORBIDDEN = {
     "approve": "Only a manager above this person, or HR, approves their booking.",
     "decline": "Only a manager above this person, or HR, declines their booking.",
     "cancel": "Only the person, a manager above them, or HR cancels this booking.",
+    "move": "Only the person, a manager above them, or HR moves this booking.",
     "attend": "Only HR marks attendance.",
     "no_show": "Only HR marks attendance.",
 }
@@ -172,7 +174,7 @@ _FORBIDDEN = {
 def transition(enrolment: Enrolment, action: str, *, actor: User | None) -> Enrolment:
     """One step of a booking: approve or decline a request, cancel, or mark attendance."""
     if action not in ACTIONS:
-        raise rules.BookingInvalid(
+        raise BookingInvalid(
             f"Unknown action {action!r}; use one of {', '.join(ACTIONS)}.",
             {"action": [f"Use one of {', '.join(ACTIONS)}."]},
         )
@@ -195,7 +197,7 @@ def move(enrolment: Enrolment, target: CourseSession, *, actor: User | None) -> 
     """Move a standing booking to another session of the same course. It keeps its UID (the
     calendar event moves); a seat is taken in the new session before the old one is freed."""
     if actor is not None and not can_book(actor, enrolment.employee_id):
-        raise BookingForbidden(_FORBIDDEN["cancel"].replace("cancels", "moves"))
+        raise BookingForbidden(_FORBIDDEN["move"])
     _require_standing(enrolment, "moved")
     source = enrolment.session
     if target.id == source.id:
