@@ -21,6 +21,10 @@ def install_template_helpers(app: Flask) -> None:
 
     # Macros imported by templates see globals, not the request's context.
     app.jinja_env.globals["BAND_LABELS"] = vocabulary.BAND_LABELS
+    from app.kernel.forms import date_attrs
+
+    # every hand-written date input: <input ... {{ date_attrs()|safe }}> (YYYY-MM-DD, no picker)
+    app.jinja_env.globals["date_attrs"] = date_attrs
 
     @app.context_processor
     def inject() -> dict:

@@ -6,7 +6,10 @@
 - ``refuse(form, error, aliases)``: the same for a ``DomainError``, answering the status the page
   is rendered with (422 for invalid input, 409 for a conflict, 403 when not allowed);
 - ``show(form, values)``: put values in a form's fields as it shows them (``current(row, ...)``
-  gives an edit form the row's own).
+  gives an edit form the row's own);
+- ``DATE_INPUT``: the attributes of every date field, written the way labels and messages say
+  (YYYY-MM-DD). A browser's own date input shows the reader's locale (mm/dd/yyyy), so no page
+  uses ``type="date"``; ``date_attrs`` is the same as HTML attributes for hand-written inputs.
 """
 
 from __future__ import annotations
@@ -20,6 +23,22 @@ from wtforms.fields.choices import SelectChoice
 from app.kernel.errors import DomainError
 
 PAGE_STATUSES = (403, 409, 422)
+DATE_FORMAT = "YYYY-MM-DD"
+DATE_INPUT = {
+    "type": "text",
+    "placeholder": DATE_FORMAT,
+    "maxlength": "10",
+    "autocomplete": "off",
+    "spellcheck": "false",
+    "class": "date-input",
+}
+
+
+def date_attrs() -> str:
+    """``DATE_INPUT`` as HTML attributes, for an input a template writes itself."""
+    return " ".join(f'{name}="{value}"' for name, value in DATE_INPUT.items())
+
+
 SKIPPED_FIELDS = ("csrf_token", "submit")
 
 

@@ -22,7 +22,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.kernel.forms import options
+from app.kernel.forms import DATE_INPUT, options
 from app.readiness.vocabulary import INSTRUMENT_KINDS, KIND_LABELS, REQUIREMENT_KINDS
 
 
@@ -130,8 +130,8 @@ class CourseForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    starts_on = StringField("Starts on", validators=NEEDED, render_kw={"type": "date"})
-    ends_on = StringField("Ends on", validators=NEEDED, render_kw={"type": "date"})
+    starts_on = StringField("Starts on", validators=NEEDED, render_kw=DATE_INPUT)
+    ends_on = StringField("Ends on", validators=NEEDED, render_kw=DATE_INPUT)
     seats = StringField("Seats", validators=NEEDED, render_kw={"inputmode": "numeric"})
     location = StringField("Location")
     trainer_id = LenientSelect("Trainer", choices=[])

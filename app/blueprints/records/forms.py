@@ -10,9 +10,8 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
-from wtforms.widgets import DateInput
 
-from app.kernel.forms import options
+from app.kernel.forms import DATE_INPUT, options
 
 OPM_LEVELS = options(
     [
@@ -29,7 +28,7 @@ ONE_TO_THREE = options([("1", "1 · Low"), ("2", "2 · Moderate"), ("3", "3 · H
 
 def date_field(label: str, **kwargs: Any) -> StringField:
     """A date input whose value the service parses (YYYY-MM-DD), so its message is the one."""
-    return StringField(label, widget=DateInput(), **kwargs)
+    return StringField(label, render_kw={**DATE_INPUT, **kwargs.pop("render_kw", {})}, **kwargs)
 
 
 def choice(label: str, **kwargs: Any) -> SelectField:

@@ -12,7 +12,9 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-DATE = {"type": "date", "placeholder": "YYYY-MM-DD"}
+from app.kernel.forms import DATE_INPUT
+
+DATE = DATE_INPUT
 MONEY = {"inputmode": "decimal", "placeholder": "0.00", "autocomplete": "off"}
 
 
