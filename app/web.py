@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, g, request
+from markupsafe import Markup, escape
 
 from app import clock, policy
 from app.services import settings
@@ -63,6 +64,12 @@ def install_template_helpers(app: Flask) -> None:
     from app.services.uploads import human_size
 
     app.jinja_env.filters["filesize"] = human_size  # {{ 300|filesize }}: "300 bytes", "2 KB"
+
+    @app.template_filter("email_breaks")
+    def email_breaks(value: object) -> Markup:
+        """An address that may wrap only after its @ and before a dot, never mid-word."""
+        text = str(escape(value or ""))
+        return Markup(text.replace("@", "@<wbr>").replace(".", "<wbr>."))
 
     @app.template_filter("date")
     def format_date(value: object) -> str:

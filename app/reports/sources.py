@@ -121,17 +121,22 @@ def parse_horizon(raw: str | None) -> int:
     return int(text)
 
 
-def department_options() -> list[tuple[str, str]]:
-    """(code, name) of every department, for a filter."""
-    return [
-        (code, name)
-        for code, name in db.session.execute(
-            select(Department.code, Department.name).order_by(Department.name)
+def department_options(user: User | None = None) -> list[tuple[str, str]]:
+    """(code, name) of the departments a filter offers: every department, or for a manager who
+    is not hr only those where someone of their part of the organisation works (a department
+    outside it would only give an empty report)."""
+    stmt = select(Department.code, Department.name).order_by(Department.name)
+    if user is not None and not policy.is_hr(user):
+        stmt = stmt.where(
+            Department.id.in_(
+                select(Employee.department_id).where(Employee.id.in_(bench.population_for(user)))
+            )
         )
-    ]
+    return [(code, name) for code, name in db.session.execute(stmt)]
 
 
-def parse_department(raw: str | None) -> Department | None:
+def parse_department(raw: str | None, user: User | None = None) -> Department | None:
+    """The department asked for; with ``user``, only one that ``department_options`` offers."""
     code = (raw or "").strip()
     if not code:
         return None
@@ -140,6 +145,16 @@ def parse_department(raw: str | None) -> Department | None:
         raise ReportInputError(
             "Unknown department.",
             {"department": [f"There is no department “{code[:40]}”; choose one from the list."]},
+        )
+    if user is not None and code not in dict(department_options(user)):
+        raise ReportInputError(
+            "Department outside your part of the organisation.",
+            {
+                "department": [
+                    f"Nobody of your part of the organisation works in {found.name}; "
+                    "choose one from the list."
+                ]
+            },
         )
     return found
 

@@ -12,6 +12,7 @@ Views only parse the query string, ask ``app.policy`` what the reader may see, c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -135,14 +136,19 @@ def _document(
 
 
 def _asked(
-    form: dict[str, str], errors: dict[str, list[str]], title: str, **more: Any
+    form: dict[str, str],
+    errors: dict[str, list[str]],
+    title: str,
+    reader: Any = None,
+    **more: Any,
 ) -> dict[str, Any]:
     """A department-scoped report's context before its data: the form as typed, its messages
-    and the department choices."""
+    and the department choices (given the ``reader`` of a people report: those of their part
+    of the organisation)."""
     return {
         "form": form,
         "errors": errors,
-        "department_options": sources.department_options(),
+        "department_options": sources.department_options(reader),
         **more,
         "report_title": title,
         "r": None,
@@ -256,7 +262,10 @@ def verify() -> Any:
     }
     result = None
     errors: dict[str, list[str]] = {}
-    if any(form.values()):
+    # A report's own link fills in the person, role and date but not the fingerprint (the reader
+    # types it from the paper): it opens a form to finish, not a list of problems. The Check
+    # button (check=1), or a fingerprint, asks for the check.
+    if form["fingerprint"] or request.args.get("check"):
         employee = sources.employee_by_number(form["employee_no"]) if form["employee_no"] else None
         if employee is None or not policy.can_view(user, employee, "readiness"):
             errors["employee_no"] = [
@@ -306,7 +315,7 @@ def compliance(fmt: str) -> Any:
     user = policy.acting_user()
     form = {"department": _arg("department"), "days": _arg("days"), "as_of": _arg("as_of")}
     values, errors = _collect(
-        department=lambda: sources.parse_department(form["department"]),
+        department=lambda: sources.parse_department(form["department"], user),
         days=lambda: sources.parse_horizon(form["days"]),
         as_of=lambda: sources.parse_as_of(form["as_of"]),
     )
@@ -314,6 +323,7 @@ def compliance(fmt: str) -> Any:
         form,
         errors,
         "Compliance report",
+        user,
         bucket_labels=compliance_data.BUCKET_LABELS,
         show_findings=sees_all_check_findings(user),
     )
@@ -332,7 +342,7 @@ def compliance(fmt: str) -> Any:
         days=values["days"],
         as_of=values["as_of"].isoformat(),
     )
-    filename = f"compliance-{args.get('department', 'all')}-{values['as_of'].isoformat()}"
+    filename = f"compliance-{_scope_slug(user, values['department'])}-{values['as_of']}"
     context.update(
         r=report,
         form={k: str(v) for k, v in args.items()},
@@ -352,6 +362,16 @@ def compliance(fmt: str) -> Any:
         printed=lambda: {"rows": report.rows},
         on_screen=lambda: _compliance_screen(report),
     )
+
+
+def _scope_slug(user: Any, department: Any) -> str:
+    """The scope in a people report's file name: ``all`` or the department code for hr; for a
+    manager ``team-of-<their name>`` (and the department), never ``all``."""
+    if policy.is_hr(user):
+        return department.code if department else "all"
+    name = re.sub(r"[^a-z0-9]+", "-", user.employee.name.lower()).strip("-")
+    slug = f"of-{name or user.employee.employee_no}"
+    return f"{slug}-{department.code}" if department else slug
 
 
 def _kept_args(**args: Any) -> dict[str, Any]:
@@ -385,10 +405,10 @@ def team(fmt: str) -> Any:
     user = policy.acting_user()
     form = {"department": _arg("department"), "as_of": _arg("as_of")}
     values, errors = _collect(
-        department=lambda: sources.parse_department(form["department"]),
+        department=lambda: sources.parse_department(form["department"], user),
         as_of=lambda: sources.parse_as_of(form["as_of"]),
     )
-    context = _asked(form, errors, "Team bench strength and succession")
+    context = _asked(form, errors, "Team bench strength and succession", user)
     if errors:
         return render.html("reports/team.html", **context), 400
     population, scope = sources.report_population(user, values["department"])
@@ -397,7 +417,7 @@ def team(fmt: str) -> Any:
         department=values["department"].code if values["department"] else None,
         as_of=values["as_of"].isoformat(),
     )
-    filename = f"team-{args.get('department', 'all')}-{values['as_of'].isoformat()}"
+    filename = f"team-{_scope_slug(user, values['department'])}-{values['as_of']}"
     context.update(
         r=report,
         form=args,
