@@ -8,6 +8,7 @@ from flask import Blueprint, render_template
 
 from app import policy
 from app.policy import permission
+from app.services import enrolment
 from app.services.readiness import overview
 
 bp = Blueprint("dashboard", __name__)
@@ -17,4 +18,6 @@ bp = Blueprint("dashboard", __name__)
 @permission("authenticated")
 def home() -> Any:
     user = policy.acting_user()
-    return render_template("dashboard/home.html", home=overview.home_for(user))
+    home = overview.home_for(user)
+    held = enrolment.held_by_course(user.employee_id) if home.renewals else {}
+    return render_template("dashboard/home.html", home=home, held=held)
