@@ -247,7 +247,8 @@ def test_the_requirements_editor_shows_saves_and_refuses_as_a_whole(login_as, de
     refused = client.post("/catalogue/roles/L1-CSR/requirements", data=form)
     assert refused.status_code == 422
     assert 'id="rows-3-threshold-error"' in text(refused)
-    assert "Requirement 4: Minimum level must be from 0 to 5." in text(refused)
+    # the empty row is dropped from the page shown again: the faulty row is the third shown
+    assert "Requirement 3: Minimum level must be from 0 to 5." in text(refused)
     demo_db.session.expire_all()
     assert [
         catalogue.requirement_to_dict(r) for r in catalogue.get_role("L1-CSR").requirements

@@ -160,6 +160,8 @@ class RequirementRow(Form):
 
 class RequirementsForm(FlaskForm):
     rows = FieldList(FormField(RequirementRow), min_entries=0)
+    # The fingerprint of the list whose band changes were shown: saving it again confirms them.
+    confirmed = HiddenField()
 
 
 class LadderForm(FlaskForm):

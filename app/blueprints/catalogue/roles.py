@@ -35,7 +35,9 @@ TARGET_GROUPS = {
     "qualification": "Qualifications",
 }
 ROLE_FIELDS = ("title", "level", "financial_authority_limit")
-BLANK_REQUIREMENT = {"kind": "", "target": "", "threshold": "", "weight": "", "mandatory": True}
+# A new row starts unticked: a requirement is a gate only when someone says so.
+BLANK_REQUIREMENT = {"kind": "", "target": "", "threshold": "", "weight": "", "mandatory": False}
+NO_TARGET = "— none (for tenure) —"
 
 
 @bp.route("/roles")
@@ -92,22 +94,45 @@ def _target_label(kind: str, entry: Any) -> str:
     return label + (" (retired)" if entry.retired else "")
 
 
-def _target_choices(role: JobRole) -> list[Any]:
-    """The target picker, grouped by kind; a retired target the role already uses stays."""
-    choices = options([("", "— none (for tenure) —")])
-    for kind, label in TARGET_GROUPS.items():
+def _targets_by_kind(role: JobRole) -> dict[str, list[tuple[str, str]]]:
+    """Requirement kind -> the (value, label) of each target it may point at: a competency
+    requires a competency, a course a course that never expires, a certification one that
+    does... A retired target the role already uses stays offered."""
+    by_target: dict[str, list[Any]] = {}
+    for kind in TARGET_GROUPS:
         current = [
             r.target_code
             for r in role.requirements
             if r.target_code and catalogue.REQUIREMENT_TARGETS.get(r.kind) == kind
         ]
-        choices += options(
-            (
-                (f"{kind}:{e.code}", _target_label(kind, e))
-                for e in catalogue.choices(kind, current)
-            ),
-            optgroup=label,
-        )
+        by_target[kind] = catalogue.choices(kind, current)
+    targets: dict[str, list[tuple[str, str]]] = {}
+    for kind in REQUIREMENT_KINDS:
+        target_kind = catalogue.REQUIREMENT_TARGETS.get(kind)
+        entries = by_target.get(target_kind, []) if target_kind else []
+        if kind == "course":
+            entries = [e for e in entries if not e.validity_months]
+        elif kind == "certification":
+            entries = [e for e in entries if e.validity_months]
+        targets[kind] = [
+            (f"{target_kind}:{e.code}", _target_label(target_kind, e)) for e in entries
+        ]
+    return targets
+
+
+def _target_choices(kind: str, targets: dict[str, list[tuple[str, str]]]) -> list[Any]:
+    """A row's target picker: only the targets of its kind; a row without a kind yet offers
+    every target, grouped (the page's script narrows it as soon as a kind is chosen)."""
+    if kind in targets:
+        blank = NO_TARGET if kind == "tenure" else "— choose —"
+        return options([("", blank)] + targets[kind])
+    choices = options([("", NO_TARGET)])
+    for target_kind, label in TARGET_GROUPS.items():
+        kinds = [
+            k for k in REQUIREMENT_KINDS if catalogue.REQUIREMENT_TARGETS.get(k) == target_kind
+        ]
+        seen = dict.fromkeys(pair for k in kinds for pair in targets[k])
+        choices += options(seen, optgroup=label)
     return choices
 
 
@@ -157,32 +182,64 @@ def _requirements_from(form: RequirementsForm) -> tuple[list[dict[str, Any]], li
     return items, positions
 
 
-def _requirements_page(form: RequirementsForm, role: JobRole, status: int) -> tuple[str, int]:
+def _requirements_page(
+    form: RequirementsForm, role: JobRole, status: int, impact: catalogue.Impact | None = None
+) -> tuple[str, int]:
     blank_rows(form.rows, BLANK_REQUIREMENT)
-    choices = _target_choices(role)
+    targets = _targets_by_kind(role)
     for row in form.rows.entries:
-        row.form.target.choices = choices
+        row.form.target.choices = _target_choices((row.form.kind.data or "").strip(), targets)
     page = render_template(
-        "catalogue/requirements_form.html", form=form, role=role, kinds=REQUIREMENT_KINDS
+        "catalogue/requirements_form.html",
+        form=form,
+        role=role,
+        kinds=REQUIREMENT_KINDS,
+        targets=targets,
+        no_target=NO_TARGET,
+        impact=impact,
     )
     return page, status
+
+
+def _unconfirmed(
+    form: RequirementsForm, role: JobRole, items: list[dict[str, Any]]
+) -> catalogue.Impact | None:
+    """The band changes the list would make, to show before saving; None once they are
+    confirmed (the same list as previewed comes back) or when nobody changes band."""
+    fingerprint = catalogue.digest(items)
+    if form.confirmed.data == fingerprint:
+        return None
+    impact = catalogue.band_changes(role.code, items)
+    if not impact.changes:
+        return None
+    form.confirmed.data = fingerprint
+    return impact
 
 
 @bp.route("/roles/<code>/requirements", methods=["GET", "POST"])
 @permission("hr_or_admin", catalogue_policy.entry("role", name="role"))
 def role_requirements(role: JobRole) -> ResponseReturnValue:
+    """Saving first shows who would change readiness band, by name, and asks again."""
     form = RequirementsForm()
     if not form.is_submitted():
         _fill_requirements(form, role)
-    status = 200
+    else:
+        # Rows left without a kind are dropped, so a page shown again (refused, or to confirm)
+        # numbers its rows as its messages do and ends with the usual few empty rows.
+        form.rows.entries = [e for e in form.rows.entries if (e.form.kind.data or "").strip()]
+    status, impact = 200, None
     if form.validate_on_submit():
         items, positions = _requirements_from(form)
         try:
-            catalogue.replace_requirements(role.code, items)
+            impact = _unconfirmed(form, role, items)
+            if impact is None:
+                catalogue.replace_requirements(role.code, items)
         except CatalogueError as error:
             status = refused(form, error, "requirements", positions)
             role = catalogue.get_role(role.code)
+            impact = None
         else:
-            flash(f"Requirements of {role.code} saved ({len(items)}).", "success")
-            return redirect(url_for("catalogue.role_show", code=role.code))
-    return _requirements_page(form, role, status)
+            if impact is None:
+                flash(f"Requirements of {role.code} saved ({len(items)}).", "success")
+                return redirect(url_for("catalogue.role_show", code=role.code))
+    return _requirements_page(form, role, status, impact)

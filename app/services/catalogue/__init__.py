@@ -30,6 +30,7 @@ from app.services.catalogue.errors import (
     UnknownEntry,
 )
 from app.services.catalogue.graph import find_cycle
+from app.services.catalogue.impact import Impact, band_changes, digest
 from app.services.catalogue.instruments import create_instrument, update_instrument
 from app.services.catalogue.kinds import (
     KINDS,
@@ -97,6 +98,9 @@ from app.services.catalogue.sessions import (
 )
 
 __all__ = [
+    "Impact",
+    "band_changes",
+    "digest",
     "KINDS",
     "LADDER_SORTS",
     "REQUIREMENT_TARGETS",
