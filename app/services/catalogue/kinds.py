@@ -28,7 +28,7 @@ from app.models import (
     Requirement,
 )
 from app.services.catalogue.errors import DuplicateEntry, UnknownEntry
-from app.services.catalogue.parsing import Fields, assign, kept
+from app.services.catalogue.parsing import Fields, assign, edited
 
 # What an entry's page, form, list row and JSON show beside its own columns, loaded with it in
 # a fixed number of queries (docs/DESIGN.md "Bulk first"): a course's prerequisites and the
@@ -144,18 +144,6 @@ def get_competency(code: str) -> Competency:
 
 def get_course(code: str) -> Course:
     return get_entry("course", code)
-
-
-def get_check_type(code: str) -> CheckType:
-    return get_entry("check_type", code)
-
-
-def get_instrument(code: str) -> Instrument:
-    return get_entry("instrument", code)
-
-
-def get_qualification(code: str) -> QualificationType:
-    return get_entry("qualification", code)
 
 
 def get_role(code: str) -> JobRole:
@@ -274,10 +262,15 @@ def create_checked(
 
 
 def update_checked(
-    entry: Any, subject: str, check: Callable[..., dict[str, Any]], **given: Any
+    entry: Any,
+    subject: str,
+    check: Callable[..., dict[str, Any]],
+    editable: tuple[str, ...],
+    changes: dict[str, Any],
 ) -> Any:
-    """``entry`` with ``check``'s values of ``given`` (a field left UNSET keeps its value)."""
+    """``entry`` with ``check``'s values of the ``editable`` fields, each one ``changes``
+    leaves out keeping its stored value."""
     fields = Fields()
-    values = check(fields, **kept(entry, **given))
+    values = check(fields, **edited(entry, editable, changes))
     fields.raise_if_any(f"Check the {subject}'s fields.")
     return assign(entry, values)
