@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
+from app.kernel.fields import assign
 from app.models import Competency, Course, CourseGrant, CoursePrerequisite, JobRole, Requirement
 from app.services import settings
 from app.services.catalogue.errors import StaleEntry, write
 from app.services.catalogue.graph import prerequisite_cycles
 from app.services.catalogue.kinds import add_entry, get_course, resolve
-from app.services.catalogue.parsing import UNSET, Fields, assign, edited, keep
+from app.services.catalogue.parsing import UNSET, Fields, edited, keep
 
 # docs/RULES.md "Sessions and enrolment": a course books straight away or waits for a manager.
 APPROVALS = ("none", "manager")

@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from app.extensions import db
-from app.kernel.fields import CONTROL
+from app.kernel.fields import CONTROL, assign
 from app.kernel.words import plural
 from app.models import Assessment, Instrument, JobRole, Requirement
 from app.readiness.vocabulary import INSTRUMENT_KINDS
 from app.services.catalogue.errors import write
 from app.services.catalogue.kinds import add_entry, get_entry
-from app.services.catalogue.parsing import Fields, assign, edited
+from app.services.catalogue.parsing import Fields, edited
 
 # What an edit of an instrument may change.
 INSTRUMENT_FIELDS = ("name", "kind", "scale_min", "scale_max", "dimensions", "validity_months")

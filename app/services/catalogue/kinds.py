@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.extensions import db
-from app.kernel.fields import CODE_MAX, clean_search, is_code
+from app.kernel.fields import CODE_MAX, assign, clean_search, is_code
 from app.models import (
     CheckType,
     Competency,
@@ -28,7 +28,7 @@ from app.models import (
     Requirement,
 )
 from app.services.catalogue.errors import DuplicateEntry, UnknownEntry
-from app.services.catalogue.parsing import Fields, assign, edited
+from app.services.catalogue.parsing import Fields, edited
 
 # What an entry's page, form, list row and JSON show beside its own columns, loaded with it in
 # a fixed number of queries (docs/DESIGN.md "Bulk first"): a course's prerequisites and the

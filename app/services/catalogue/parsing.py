@@ -42,13 +42,6 @@ def edited(entry: Any, editable: tuple[str, ...], changes: dict[str, Any]) -> di
     return {name: keep(changes.get(name, UNSET), getattr(entry, name)) for name in editable}
 
 
-def assign(entry: Any, values: dict[str, Any]) -> Any:
-    """Set each checked value on ``entry``; answers the entry."""
-    for key, value in values.items():
-        setattr(entry, key, value)
-    return entry
-
-
 class Fields(FieldErrors):
     """``FieldErrors`` with the catalogue's wording, refusing with ``InvalidEntry``."""
 

@@ -8,10 +8,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.kernel.fields import assign
 from app.models import JobRole, LadderEdge
 from app.services.catalogue.errors import write
 from app.services.catalogue.kinds import add_entry, get_role
-from app.services.catalogue.parsing import Fields, assign, edited
+from app.services.catalogue.parsing import Fields, edited
 from app.services.catalogue.requirements import build_requirements, requirement_rows
 
 # What an edit of a role may change (its requirements are replaced as a whole instead).

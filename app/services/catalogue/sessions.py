@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.extensions import db
+from app.kernel.fields import assign
 from app.models import CourseSession, Employee
 from app.services.catalogue.errors import InvalidEntry, write
 from app.services.catalogue.kinds import get_course, get_session
-from app.services.catalogue.parsing import Fields, assign, edited
+from app.services.catalogue.parsing import Fields, edited
 
 # What an edit of a session may change.
 SESSION_FIELDS = ("starts_on", "ends_on", "seats", "location", "trainer_id")
