@@ -11,14 +11,13 @@ from sqlalchemy import select
 from app.extensions import db
 from app.kernel.fields import assign
 from app.models import Competency, Course, CourseGrant, CoursePrerequisite, JobRole, Requirement
+from app.models.catalogue import APPROVALS
 from app.services import settings
 from app.services.catalogue.errors import StaleEntry, write
 from app.services.catalogue.graph import prerequisite_cycles
 from app.services.catalogue.kinds import add_entry, get_course, resolve
 from app.services.catalogue.parsing import UNSET, Fields, edited, keep
 
-# docs/RULES.md "Sessions and enrolment": a course books straight away or waits for a manager.
-APPROVALS = ("none", "manager")
 COURSE_FIELDS = (
     "title",
     "category",
@@ -148,9 +147,6 @@ def _grants(fields: Fields, grants: Any, kept: set[str]) -> list[tuple[Competenc
     ]
 
     return grant_list
-
-
-APPROVALS = ("none", "manager")
 
 
 def _apply_links(
