@@ -9,9 +9,6 @@ from app.services.catalogue.errors import write
 from app.services.catalogue.kinds import create_checked, get_entry, update_checked
 from app.services.catalogue.parsing import Fields
 
-# What an edit of a check type may change.
-CHECK_TYPE_FIELDS = ("name", "rescreen_months", "turnaround_days")
-
 
 def _check_type_values(
     fields: Fields, name: Any, rescreen_months: Any, turnaround_days: Any
@@ -39,7 +36,7 @@ def create_check_type(
 
 @write
 def update_check_type(code: str, **changes: Any) -> CheckType:
-    """Edit a check type (``changes``: any of CHECK_TYPE_FIELDS); a new rescreen period
-    applies to checks completed from now on."""
+    """Edit a check type (``changes``: any of name, rescreen_months, turnaround_days); a new
+    rescreen period applies to checks completed from now on."""
     entry = get_entry("check_type", code)
-    return update_checked(entry, "check type", _check_type_values, CHECK_TYPE_FIELDS, changes)
+    return update_checked(entry, "check type", _check_type_values, changes)

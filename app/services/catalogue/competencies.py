@@ -9,9 +9,6 @@ from app.services.catalogue.errors import write
 from app.services.catalogue.kinds import create_checked, get_entry, update_checked
 from app.services.catalogue.parsing import Fields
 
-# What an edit of a competency may change.
-COMPETENCY_FIELDS = ("name", "category", "description")
-
 
 def _competency_fields(
     fields: Fields, name: Any, category: Any, description: Any
@@ -42,6 +39,6 @@ def create_competency(
 
 @write
 def update_competency(code: str, **changes: Any) -> Competency:
-    """Edit a competency (``changes``: any of COMPETENCY_FIELDS)."""
+    """Edit a competency (``changes``: any of name, category, description)."""
     entry = get_entry("competency", code)
-    return update_checked(entry, "competency", _competency_fields, COMPETENCY_FIELDS, changes)
+    return update_checked(entry, "competency", _competency_fields, changes)

@@ -6,6 +6,7 @@ retired entry still resolves by its code, but new references to it are refused.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -262,14 +263,11 @@ def create_checked(
 
 
 def update_checked(
-    entry: Any,
-    subject: str,
-    check: Callable[..., dict[str, Any]],
-    editable: tuple[str, ...],
-    changes: dict[str, Any],
+    entry: Any, subject: str, check: Callable[..., dict[str, Any]], changes: dict[str, Any]
 ) -> Any:
-    """``entry`` with ``check``'s values of the ``editable`` fields, each one ``changes``
-    leaves out keeping its stored value."""
+    """``entry`` with ``check``'s values: the fields an edit may change are the checker's
+    parameters after ``fields``, each one ``changes`` leaves out keeping its stored value."""
+    editable = tuple(inspect.signature(check).parameters)[1:]
     fields = Fields()
     values = check(fields, **edited(entry, editable, changes))
     fields.raise_if_any(f"Check the {subject}'s fields.")
