@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from app.kernel.errors import Conflict, DomainError, Invalid
 from app.kernel.words import plural
@@ -86,6 +86,17 @@ def email_address(value: Any) -> str | None:
     if match is None or len(text) > 254 or len(match.group(1)) > 64:
         return None
     return text.lower()
+
+
+Row = TypeVar("Row")
+
+
+def assign(row: Row, values: Mapping[str, Any]) -> Row:
+    """Set each checked value on ``row`` (a model: its columns and the entries it names), the
+    last step of every edit once its parsers accepted the input; answers the row."""
+    for key, value in values.items():
+        setattr(row, key, value)
+    return row
 
 
 def capitalised(label: str) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, Numeric, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from app.clock import now
@@ -56,6 +57,66 @@ class EmployeeOwnedMixin:
     """A row about one employee (a record, a request, a repayment), indexed by the employee."""
 
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+
+
+class Audited:
+    """A table whose every change is audited by the session events of app/audit.py (who,
+    when, what, before and after); a model leaves out what it must not record in
+    ``__audit_exclude__``."""
+
+    __audited__ = True
+
+
+class CatalogueEntry(IdMixin, CodedMixin, RetirableMixin, Audited):
+    """An entry HR configures in the catalogue: known by its unique code, audited, retired
+    rather than deleted so history keeps its meaning."""
+
+
+class EmployeeFact(IdMixin, EmployeeOwnedMixin, TimestampMixin, Audited):
+    """One piece of a person's evidence (a completion, a rating, a check, an assessment, an
+    education record, a review, a tuition request): audited and timestamped."""
+
+
+def one_of(column: str, values: Iterable[str], name: str | None = None) -> CheckConstraint:
+    """The database's own check that ``column`` holds one of ``values`` (the vocabulary's
+    tuple, so the words are written once), named ``name`` (by default the column's)."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name or column)
+
+
+def between(column: str, low: int, high: int) -> CheckConstraint:
+    """The database's own check that ``column`` lies from ``low`` to ``high`` (a scale)."""
+    return CheckConstraint(f"{column} BETWEEN {low} AND {high}", name=f"{column}_range")
+
+
+def non_negative(*columns: str, name: str | None = None, optional: bool = False) -> CheckConstraint:
+    """The database's own check that amounts or counts are never below zero (``optional``: or
+    empty), named ``name`` (by default ``<column>_non_negative``)."""
+    rule = " AND ".join(f"{column} >= 0" for column in columns)
+    if optional:
+        rule = f"{columns[0]} IS NULL OR {rule}"
+    return CheckConstraint(rule, name=name or f"{columns[0]}_non_negative")
+
+
+def not_before(
+    later: str, earlier: str, name: str, *, strict: bool = False, optional: bool = False
+) -> CheckConstraint:
+    """The database's own check that ``later`` (an end date, a scale's top) does not come
+    before ``earlier`` (``strict``: comes after it); ``optional``: or ``later`` is empty."""
+    rule = f"{later} {'>' if strict else '>='} {earlier}"
+    return CheckConstraint(f"{later} IS NULL OR {rule}" if optional else rule, name=name)
+
+
+def positive(column: str, name: str, *, optional: bool = False) -> CheckConstraint:
+    """The database's own check that a period or a weight is above zero (``optional``: or
+    empty)."""
+    rule = f"{column} > 0"
+    return CheckConstraint(f"{column} IS NULL OR {rule}" if optional else rule, name=name)
+
+
+def not_self(column: str, other: str) -> CheckConstraint:
+    """The database's own check that a link does not point back at its own row."""
+    return CheckConstraint(f"{column} <> {other}", name="not_self")
 
 
 READINESS_KINDS = ("facts", "catalogue", "person", "none")

@@ -20,33 +20,48 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
-from app.models.base import CodedMixin, IdMixin, Money, NamedMixin, RetirableMixin, VersionedMixin
+from app.models.base import (
+    Audited,
+    CatalogueEntry,
+    IdMixin,
+    Money,
+    NamedMixin,
+    VersionedMixin,
+    between,
+    non_negative,
+    not_before,
+    not_self,
+    one_of,
+    positive,
+)
 from app.readiness.vocabulary import INSTRUMENT_KINDS as INSTRUMENT_KINDS
+from app.readiness.vocabulary import MAX_LEVEL, MIN_LEVEL
 from app.readiness.vocabulary import REQUIREMENT_KINDS as REQUIREMENT_KINDS
 
 if TYPE_CHECKING:
     from app.models.people import Employee
 
+# docs/RULES.md "Sessions and enrolment": a course books straight away or waits for a manager.
+APPROVALS = ("none", "manager")
 
-class Competency(IdMixin, CodedMixin, NamedMixin, RetirableMixin, Model):
+
+class Competency(CatalogueEntry, NamedMixin, Model):
     __tablename__ = "competencies"
     __readiness__ = "catalogue"
-    __audited__ = True
 
     category: Mapped[str] = mapped_column(String(80), default="general")
     description: Mapped[str | None] = mapped_column(String(1000))
 
 
-class Course(IdMixin, CodedMixin, RetirableMixin, VersionedMixin, Model):
+class Course(CatalogueEntry, VersionedMixin, Model):
     __tablename__ = "courses"
     __readiness__ = "catalogue"
-    __audited__ = True
     __table_args__ = (
-        CheckConstraint("cost >= 0", name="cost_non_negative"),
-        CheckConstraint("hours >= 0", name="hours_non_negative"),
-        CheckConstraint("validity_months IS NULL OR validity_months > 0", name="validity_positive"),
-        CheckConstraint("default_duration_days > 0", name="duration_positive"),
-        CheckConstraint("approval IN ('none', 'manager')", name="approval"),
+        non_negative("cost"),
+        non_negative("hours"),
+        positive("validity_months", "validity_positive", optional=True),
+        positive("default_duration_days", "duration_positive"),
+        one_of("approval", APPROVALS),
     )
 
     title: Mapped[str] = mapped_column(String(200))
@@ -73,13 +88,12 @@ class Course(IdMixin, CodedMixin, RetirableMixin, VersionedMixin, Model):
         return self.validity_months is not None
 
 
-class CoursePrerequisite(IdMixin, Model):
+class CoursePrerequisite(IdMixin, Audited, Model):
     __tablename__ = "course_prerequisites"
     __readiness__ = "catalogue"
-    __audited__ = True
     __table_args__ = (
         UniqueConstraint("course_id", "prerequisite_id", name="uq_course_prerequisites_pair"),
-        CheckConstraint("course_id <> prerequisite_id", name="not_self"),
+        not_self("course_id", "prerequisite_id"),
     )
 
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
@@ -88,15 +102,14 @@ class CoursePrerequisite(IdMixin, Model):
     prerequisite: Mapped[Course] = relationship("Course", foreign_keys=[prerequisite_id])
 
 
-class CourseGrant(IdMixin, Model):
+class CourseGrant(IdMixin, Audited, Model):
     """A course completion grants a competency level (docs/RULES.md: current level rule)."""
 
     __tablename__ = "course_grants"
     __readiness__ = "catalogue"
-    __audited__ = True
     __table_args__ = (
         UniqueConstraint("course_id", "competency_id", name="uq_course_grants_pair"),
-        CheckConstraint("level BETWEEN 0 AND 5", name="level_range"),
+        between("level", MIN_LEVEL, MAX_LEVEL),
     )
 
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
@@ -106,18 +119,17 @@ class CourseGrant(IdMixin, Model):
     competency: Mapped[Competency] = relationship("Competency")
 
 
-class CourseSession(IdMixin, Model):
+class CourseSession(IdMixin, Audited, Model):
     """A scheduled run of a course. ``enrolled_count`` is the number of seats taken: it moves
     only by conditional UPDATEs in app/services/enrolment (never through the ORM), and the
     database itself refuses more enrolled people than seats (``seats_held``)."""
 
     __tablename__ = "course_sessions"
     __readiness__ = "catalogue"
-    __audited__ = True
     __audit_exclude__ = ("enrolled_count",)
     __table_args__ = (
-        CheckConstraint("ends_on >= starts_on", name="dates"),
-        CheckConstraint("seats >= 0", name="seats_non_negative"),
+        not_before("ends_on", "starts_on", "dates"),
+        non_negative("seats"),
         CheckConstraint("enrolled_count >= 0 AND enrolled_count <= seats", name="seats_held"),
     )
 
@@ -143,27 +155,25 @@ class CourseSession(IdMixin, Model):
         return max(self.seats - self.enrolled_count, 0)
 
 
-class CheckType(IdMixin, CodedMixin, NamedMixin, RetirableMixin, Model):
+class CheckType(CatalogueEntry, NamedMixin, Model):
     __tablename__ = "check_types"
     __readiness__ = "catalogue"
-    __audited__ = True
     __table_args__ = (
-        CheckConstraint("rescreen_months > 0", name="rescreen_positive"),
-        CheckConstraint("turnaround_days >= 0", name="turnaround_non_negative"),
+        positive("rescreen_months", "rescreen_positive"),
+        non_negative("turnaround_days", name="turnaround_non_negative"),
     )
 
     rescreen_months: Mapped[int] = mapped_column(Integer, default=36)
     turnaround_days: Mapped[int] = mapped_column(Integer, default=14)
 
 
-class Instrument(IdMixin, CodedMixin, NamedMixin, RetirableMixin, Model):
+class Instrument(CatalogueEntry, NamedMixin, Model):
     __tablename__ = "instruments"
     __readiness__ = "catalogue"
-    __audited__ = True
     __table_args__ = (
-        CheckConstraint("kind IN ('360', 'test', 'assessment_centre')", name="kind"),
-        CheckConstraint("scale_max > scale_min", name="scale"),
-        CheckConstraint("validity_months > 0", name="validity_positive"),
+        one_of("kind", INSTRUMENT_KINDS),
+        not_before("scale_max", "scale_min", "scale", strict=True),
+        positive("validity_months", "validity_positive"),
     )
 
     kind: Mapped[str] = mapped_column(String(20))
@@ -173,20 +183,18 @@ class Instrument(IdMixin, CodedMixin, NamedMixin, RetirableMixin, Model):
     validity_months: Mapped[int] = mapped_column(Integer, default=24)
 
 
-class QualificationType(IdMixin, CodedMixin, NamedMixin, RetirableMixin, Model):
+class QualificationType(CatalogueEntry, NamedMixin, Model):
     """An education qualification, e.g. CERT-MGMT (Certificate in Management) or BBA."""
 
     __tablename__ = "qualification_types"
     __readiness__ = "catalogue"
-    __audited__ = True
 
 
-class JobRole(IdMixin, CodedMixin, RetirableMixin, Model):
+class JobRole(CatalogueEntry, Model):
     __tablename__ = "job_roles"
     __readiness__ = "catalogue"
-    __audited__ = True
     __table_args__ = (
-        CheckConstraint("financial_authority_limit >= 0", name="limit_non_negative"),
+        non_negative("financial_authority_limit", name="limit_non_negative"),
         CheckConstraint("level >= 1", name="level_positive"),
     )
 
@@ -202,22 +210,17 @@ class JobRole(IdMixin, CodedMixin, RetirableMixin, Model):
     )
 
 
-class Requirement(IdMixin, Model):
+class Requirement(IdMixin, Audited, Model):
     """One requirement of a role: a gate when mandatory, weighted in the score."""
 
     __tablename__ = "requirements"
     __readiness__ = "catalogue"
-    __audited__ = True
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('competency', 'course', 'certification', 'background_check', "
-            "'assessment', 'tenure', 'education')",
-            name="kind",
-        ),
-        CheckConstraint("weight > 0", name="weight_positive"),
+        one_of("kind", REQUIREMENT_KINDS),
+        positive("weight", "weight_positive"),
         CheckConstraint("min_level IS NULL OR min_level BETWEEN 0 AND 5", name="min_level_range"),
-        CheckConstraint("min_months IS NULL OR min_months >= 0", name="min_months_non_negative"),
-        CheckConstraint("min_score IS NULL OR min_score >= 0", name="min_score_non_negative"),
+        non_negative("min_months", optional=True),
+        non_negative("min_score", optional=True),
         CheckConstraint(
             "(kind <> 'competency' OR (competency_id IS NOT NULL AND min_level IS NOT NULL))"
             " AND (kind NOT IN ('course', 'certification') OR course_id IS NOT NULL)"
@@ -265,16 +268,15 @@ class Requirement(IdMixin, Model):
         return None
 
 
-class LadderEdge(IdMixin, Model):
+class LadderEdge(IdMixin, Audited, Model):
     """An edge of the role ladder: from role -> to role, with typical months."""
 
     __tablename__ = "ladder_edges"
     __readiness__ = "catalogue"
-    __audited__ = True
     __table_args__ = (
         UniqueConstraint("from_role_id", "to_role_id", name="uq_ladder_edges_pair"),
-        CheckConstraint("from_role_id <> to_role_id", name="not_self"),
-        CheckConstraint("typical_months >= 0", name="months_non_negative"),
+        not_self("from_role_id", "to_role_id"),
+        non_negative("typical_months", name="months_non_negative"),
     )
 
     from_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"))

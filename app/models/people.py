@@ -18,7 +18,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
-from app.models.base import CodedMixin, EmployeeOwnedMixin, IdMixin, TimestampMixin, VersionedMixin
+from app.models.base import (
+    Audited,
+    CodedMixin,
+    EmployeeOwnedMixin,
+    IdMixin,
+    TimestampMixin,
+    VersionedMixin,
+    not_before,
+    one_of,
+)
 
 if TYPE_CHECKING:
     from app.models.catalogue import JobRole
@@ -28,21 +37,19 @@ TERMINATION_REASONS = ("voluntary", "involuntary")
 APP_ROLES = ("employee", "hr", "finance", "admin")
 
 
-class Department(IdMixin, CodedMixin, Model):
+class Department(IdMixin, CodedMixin, Audited, Model):
     __tablename__ = "departments"
     # names are joined when stored readiness is read, never stored in it
     __readiness__ = "none"
-    __audited__ = True
 
     name: Mapped[str] = mapped_column(String(120), unique=True)
 
 
-class Employee(IdMixin, VersionedMixin, TimestampMixin, Model):
+class Employee(IdMixin, VersionedMixin, TimestampMixin, Audited, Model):
     __tablename__ = "employees"
     __readiness__ = "person"
-    __audited__ = True
     __table_args__ = (
-        CheckConstraint(f"status IN {EMPLOYEE_STATUSES}", name="status"),
+        one_of("status", EMPLOYEE_STATUSES),
         CheckConstraint(
             "termination_reason IS NULL OR termination_reason IN ('voluntary', 'involuntary')",
             name="termination_reason",
@@ -80,14 +87,13 @@ class Employee(IdMixin, VersionedMixin, TimestampMixin, Model):
         return f"<Employee {self.employee_no} {self.name}>"
 
 
-class RoleHistory(IdMixin, EmployeeOwnedMixin, Model):
+class RoleHistory(IdMixin, EmployeeOwnedMixin, Audited, Model):
     """A past or current job-role assignment: moves and promotions keep the old role."""
 
     __tablename__ = "role_history"
     # past roles; the current role and its start date are on the employee row
     __readiness__ = "none"
-    __audited__ = True
-    __table_args__ = (CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates"),)
+    __table_args__ = (not_before("ended_on", "started_on", "dates", optional=True),)
 
     job_role_id: Mapped[int] = mapped_column(ForeignKey("job_roles.id"))
     started_on: Mapped[date] = mapped_column(Date)
@@ -97,13 +103,12 @@ class RoleHistory(IdMixin, EmployeeOwnedMixin, Model):
     job_role: Mapped[JobRole] = relationship("JobRole")
 
 
-class User(IdMixin, TimestampMixin, Model):
+class User(IdMixin, TimestampMixin, Audited, Model):
     """A sign-in. It belongs to an employee; app roles are rows in user_roles."""
 
     __tablename__ = "users"
     # a sign-in: its app roles decide what a user may see, not anyone's readiness
     __readiness__ = "none"
-    __audited__ = True
     __audit_exclude__ = ("password_hash", "failed_logins", "locked_until", "last_login_at")
 
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), unique=True)
@@ -144,14 +149,13 @@ class User(IdMixin, TimestampMixin, Model):
         return f"{self.id}:{self.session_epoch}"
 
 
-class UserRole(IdMixin, Model):
+class UserRole(IdMixin, Audited, Model):
     __tablename__ = "user_roles"
     # app permissions, not readiness facts
     __readiness__ = "none"
-    __audited__ = True
     __table_args__ = (
         UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),
-        CheckConstraint("role IN ('employee', 'hr', 'finance', 'admin')", name="role"),
+        one_of("role", APP_ROLES),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -160,13 +164,12 @@ class UserRole(IdMixin, Model):
     user: Mapped[User] = relationship("User", back_populates="role_rows")
 
 
-class ApiToken(IdMixin, Model):
+class ApiToken(IdMixin, Audited, Model):
     """An API bearer token; only its SHA-256 hash is stored."""
 
     __tablename__ = "api_tokens"
     # credentials, not readiness facts
     __readiness__ = "none"
-    __audited__ = True
     __audit_exclude__ = ("token_hash", "last_used_at")
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -21,26 +21,39 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
-from app.models.base import EmployeeOwnedMixin, IdMixin, TimestampMixin, VersionedMixin
+from app.models.base import (
+    Audited,
+    EmployeeFact,
+    EmployeeOwnedMixin,
+    IdMixin,
+    VersionedMixin,
+    between,
+    non_negative,
+    not_before,
+    one_of,
+)
 from app.readiness.vocabulary import CHECK_STATUSES as CHECK_STATUSES
+from app.readiness.vocabulary import MAX_LEVEL, MIN_LEVEL
 from app.readiness.vocabulary import RATER_GROUPS as RATER_GROUPS
 from app.readiness.vocabulary import RATING_SOURCES as RATING_SOURCES
+
+VERIFICATIONS = ("verified", "pending", "rejected")
+"""A completion's verification: hr's own are verified, a reported one pending until decided."""
 
 if TYPE_CHECKING:
     from app.models.catalogue import CheckType, Competency, Course, Instrument, QualificationType
     from app.models.people import Employee
 
 
-class Completion(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin, Model):
+class Completion(EmployeeFact, VersionedMixin, Model):
     """A training completion: expires_on = completed_on + validity_months (docs/RULES.md)."""
 
     __tablename__ = "completions"
     __readiness__ = "facts"
-    __audited__ = True
     __table_args__ = (
-        CheckConstraint("verification IN ('verified', 'pending', 'rejected')", name="verification"),
-        CheckConstraint("expires_on IS NULL OR expires_on > completed_on", name="expiry_after"),
-        CheckConstraint("score IS NULL OR score >= 0", name="score_non_negative"),
+        one_of("verification", VERIFICATIONS),
+        not_before("expires_on", "completed_on", "expiry_after", strict=True, optional=True),
+        non_negative("score", optional=True),
     )
 
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
@@ -57,16 +70,12 @@ class Completion(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin, Mo
     employee: Mapped[Employee] = relationship("Employee", lazy="select")
 
 
-class CompetencyRating(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin, Model):
+class CompetencyRating(EmployeeFact, VersionedMixin, Model):
     """A rating on the OPM 0-5 scale. Self-ratings are shown but never count (docs/RULES.md)."""
 
     __tablename__ = "competency_ratings"
     __readiness__ = "facts"
-    __audited__ = True
-    __table_args__ = (
-        CheckConstraint("level BETWEEN 0 AND 5", name="level_range"),
-        CheckConstraint("source IN ('self', 'manager', 'assessor', 'course')", name="source"),
-    )
+    __table_args__ = (between("level", MIN_LEVEL, MAX_LEVEL), one_of("source", RATING_SOURCES))
 
     competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), index=True)
     level: Mapped[int] = mapped_column(Integer)
@@ -78,21 +87,15 @@ class CompetencyRating(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMix
     competency: Mapped[Competency] = relationship("Competency")
 
 
-class BackgroundCheck(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin, Model):
+class BackgroundCheck(EmployeeFact, VersionedMixin, Model):
     """A background check. No check exists without written consent (FCRA, docs/RULES.md)."""
 
     __tablename__ = "background_checks"
     __readiness__ = "facts"
-    __audited__ = True
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('requested', 'in_progress', 'clear', 'review_required', 'not_cleared')",
-            name="status",
-        ),
+        one_of("status", CHECK_STATUSES),
         CheckConstraint("consent_signed_on <= requested_on", name="consent_before_request"),
-        CheckConstraint(
-            "completed_on IS NULL OR completed_on >= requested_on", name="completed_after"
-        ),
+        not_before("completed_on", "requested_on", "completed_after", optional=True),
         CheckConstraint(
             "final_notice_on IS NULL OR pre_adverse_notice_on IS NOT NULL",
             name="final_after_pre_adverse",
@@ -115,12 +118,11 @@ class BackgroundCheck(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixi
     check_type: Mapped[CheckType] = relationship("CheckType")
 
 
-class Assessment(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
+class Assessment(EmployeeFact, Model):
     """A leadership assessment; `overall` is derived by the 360 / scoring rules when saved."""
 
     __tablename__ = "assessments"
     __readiness__ = "facts"
-    __audited__ = True
 
     instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id"))
     conducted_on: Mapped[date] = mapped_column(Date)
@@ -134,19 +136,13 @@ class Assessment(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
     )
 
 
-class AssessmentResponse(IdMixin, Model):
+class AssessmentResponse(IdMixin, Audited, Model):
     """One 360 response. Deliberately stores no rater identity (docs/RULES.md: never shown)."""
 
     __tablename__ = "assessment_responses"
     # rater answers; readiness reads the assessment's overall score
     __readiness__ = "none"
-    __audited__ = True
-    __table_args__ = (
-        CheckConstraint(
-            "rater_group IN ('self', 'manager', 'peer', 'direct_report', 'other')",
-            name="rater_group",
-        ),
-    )
+    __table_args__ = (one_of("rater_group", RATER_GROUPS),)
 
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("assessments.id", ondelete="CASCADE"), index=True
@@ -155,17 +151,16 @@ class AssessmentResponse(IdMixin, Model):
     scores: Mapped[dict] = mapped_column(JSON)
 
 
-class TalentReview(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
+class TalentReview(EmployeeFact, Model):
     """A 9-box talent review: performance 1-3 x potential 1-3 per review period."""
 
     __tablename__ = "talent_reviews"
     # reviews inform people, they are not requirements of a role
     __readiness__ = "none"
-    __audited__ = True
     __table_args__ = (
         UniqueConstraint("employee_id", "period", name="uq_talent_reviews_period"),
-        CheckConstraint("performance BETWEEN 1 AND 3", name="performance_range"),
-        CheckConstraint("potential BETWEEN 1 AND 3", name="potential_range"),
+        between("performance", 1, 3),
+        between("potential", 1, 3),
     )
 
     period: Mapped[str] = mapped_column(String(20))
@@ -175,10 +170,9 @@ class TalentReview(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
     reviewed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class EducationRecord(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
+class EducationRecord(EmployeeFact, Model):
     __tablename__ = "education_records"
     __readiness__ = "facts"
-    __audited__ = True
 
     qualification_id: Mapped[int] = mapped_column(ForeignKey("qualification_types.id"))
     institution: Mapped[str] = mapped_column(String(200))
@@ -188,13 +182,12 @@ class EducationRecord(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
     qualification: Mapped[QualificationType] = relationship("QualificationType")
 
 
-class Upload(IdMixin, EmployeeOwnedMixin, Model):
+class Upload(IdMixin, EmployeeOwnedMixin, Audited, Model):
     """An uploaded file stored under instance/uploads with a random name."""
 
     __tablename__ = "uploads"
     # evidence files; the records they support are the facts
     __readiness__ = "none"
-    __audited__ = True
 
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     original_name: Mapped[str] = mapped_column(String(255))

@@ -19,15 +19,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Model
-from app.models.base import IdMixin
+from app.models.base import Audited, IdMixin
 
 
-class AppSetting(IdMixin, Model):
+class AppSetting(IdMixin, Audited, Model):
     """A (cfg) value of docs/RULES.md that HR or an admin changed from its default."""
 
     __tablename__ = "app_settings"
     __readiness__ = "catalogue"  # the (cfg) numbers readiness is computed with
-    __audited__ = True
 
     key: Mapped[str] = mapped_column(String(80), unique=True)
     value: Mapped[object] = mapped_column(JSON)

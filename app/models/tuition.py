@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
-    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -18,7 +17,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
-from app.models.base import EmployeeOwnedMixin, IdMixin, Money, TimestampMixin, VersionedMixin
+from app.models.base import (
+    Audited,
+    EmployeeFact,
+    EmployeeOwnedMixin,
+    IdMixin,
+    Money,
+    VersionedMixin,
+    non_negative,
+    not_before,
+    one_of,
+)
 
 if TYPE_CHECKING:
     from app.models.catalogue import JobRole, QualificationType
@@ -38,26 +47,15 @@ TUITION_STATES = (
 )
 
 
-class TuitionRequest(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin, Model):
+class TuitionRequest(EmployeeFact, VersionedMixin, Model):
     __tablename__ = "tuition_requests"
     __readiness__ = "facts"
-    __audited__ = True
     __table_args__ = (
-        CheckConstraint(
-            "state IN ('draft', 'submitted', 'manager_approved', 'hr_approved', "
-            "'finance_approved', 'completed', 'documents_missing', 'reimbursed', "
-            "'rejected', 'cancelled')",
-            name="state",
-        ),
-        CheckConstraint("tuition >= 0 AND fees >= 0 AND books >= 0", name="costs_non_negative"),
-        CheckConstraint("ends_on >= starts_on", name="dates"),
-        CheckConstraint(
-            "reserved_amount IS NULL OR reserved_amount >= 0", name="reserved_non_negative"
-        ),
-        CheckConstraint(
-            "reimbursed_amount IS NULL OR reimbursed_amount >= 0",
-            name="reimbursed_non_negative",
-        ),
+        one_of("state", TUITION_STATES),
+        non_negative("tuition", "fees", "books", name="costs_non_negative"),
+        not_before("ends_on", "starts_on", "dates"),
+        non_negative("reserved_amount", name="reserved_non_negative", optional=True),
+        non_negative("reimbursed_amount", name="reimbursed_non_negative", optional=True),
     )
 
     title: Mapped[str] = mapped_column(String(200))
@@ -97,13 +95,12 @@ class TuitionRequest(IdMixin, EmployeeOwnedMixin, VersionedMixin, TimestampMixin
         return (self.tuition or Decimal(0)) + (self.fees or Decimal(0)) + (self.books or Decimal(0))
 
 
-class TuitionEvent(IdMixin, Model):
+class TuitionEvent(IdMixin, Audited, Model):
     """One state change of a tuition request: its history."""
 
     __tablename__ = "tuition_events"
     # the history of a request; its state is on the request
     __readiness__ = "none"
-    __audited__ = True
 
     request_id: Mapped[int] = mapped_column(
         ForeignKey("tuition_requests.id", ondelete="CASCADE"), index=True
@@ -121,14 +118,13 @@ class TuitionEvent(IdMixin, Model):
     actor: Mapped[User | None] = relationship("User")
 
 
-class Repayment(IdMixin, EmployeeOwnedMixin, Model):
+class Repayment(IdMixin, EmployeeOwnedMixin, Audited, Model):
     """What a voluntary leaver owes back on one reimbursement (docs/RULES.md repayment table)."""
 
     __tablename__ = "repayments"
     # money owed back after leaving, not a readiness fact
     __readiness__ = "none"
-    __audited__ = True
-    __table_args__ = (CheckConstraint("amount_owed >= 0", name="amount_non_negative"),)
+    __table_args__ = (non_negative("amount_owed", name="amount_non_negative"),)
 
     request_id: Mapped[int] = mapped_column(ForeignKey("tuition_requests.id"), unique=True)
     termination_date: Mapped[date] = mapped_column(Date)

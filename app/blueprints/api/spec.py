@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -130,51 +130,29 @@ def api_route(
     rule: str,
     method: str,
     *,
-    permission: str,
-    summary: str,
-    tag: str,
-    who: str,
-    body: str | None = None,
-    response: str | None = None,
-    status: int = 200,
-    paged: bool = False,
     query: Iterable[Param] = (),
-    conflict: bool = False,
-    multipart: bool = False,
-    description: str = "",
     loads: Iterable[policy.Load] = (),
     open_args: Iterable[str] = (),
+    **described: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a view under the API blueprint with its permission and its schemas.
 
+    ``described`` are the ``Operation``'s fields, declared there once: permission, summary,
+    tag and who (required), body, response, status, paged, conflict, multipart, description.
     ``loads`` and ``open_args`` go to ``policy.permission``: every URL argument is loaded and
     checked by a Load, or named open (the permission itself is the check)."""
-    if body is not None and body not in COMPONENTS:
-        raise ValueError(f"unknown request schema {body!r}")
-    if response is not None and response not in COMPONENTS:
-        raise ValueError(f"unknown response schema {response!r}")
+    declared = Operation(endpoint="", method=method, query=tuple(query), **described)
+    if declared.body is not None and declared.body not in COMPONENTS:
+        raise ValueError(f"unknown request schema {declared.body!r}")
+    if declared.response is not None and declared.response not in COMPONENTS:
+        raise ValueError(f"unknown response schema {declared.response!r}")
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         endpoint = view.__name__
         if endpoint in OPERATIONS:
             raise ValueError(f"duplicate API endpoint {endpoint!r}")
-        OPERATIONS[endpoint] = Operation(
-            endpoint=endpoint,
-            method=method,
-            summary=summary,
-            permission=permission,
-            tag=tag,
-            who=who,
-            body=body,
-            response=response,
-            status=status,
-            paged=paged,
-            query=tuple(query),
-            conflict=conflict,
-            multipart=multipart,
-            description=description,
-        )
-        guarded = policy.permission(permission, *loads, open_args=open_args)(view)
+        OPERATIONS[endpoint] = replace(declared, endpoint=endpoint)
+        guarded = policy.permission(declared.permission, *loads, open_args=open_args)(view)
         bp.add_url_rule(rule, endpoint=endpoint, view_func=guarded, methods=[method])
         return guarded
 

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from app import policy
 from app.blueprints.records import forms
-from app.blueprints.records.common import CHOOSE, bp, delete, user
+from app.blueprints.records.common import CHOOSE, bp, user
 from app.clock import today
 from app.kernel.forms import apply_errors, options, refuse
 from app.models import Assessment, Employee, Instrument
@@ -142,9 +142,3 @@ def add_response(assessment: Assessment) -> Any:
             return _assessment_page(assessment, form, 422)
         flash("The response was added. Raters are never named.", "success")
     return redirect(url_for("records.show_assessment", assessment_id=assessment.id))
-
-
-@bp.route("/assessments/<int:assessment_id>/delete", methods=["POST"])
-@permission("hr", ASSESSMENT)
-def delete_assessment(assessment: Assessment) -> Any:
-    return delete(assessment, "The assessment was deleted.", "assess-h")

@@ -1,18 +1,20 @@
 """The records blueprint and the view helpers its sub-area modules share: the form page
-skeleton every record kind uses (new, edit), the delete-and-go-back one, and the list sorting."""
+skeleton every record kind uses (``record_page`` for new and edit, ``correction_page`` for
+hr's versioned corrections), the delete-and-go-back one, and the list sorting."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from app import policy
-from app.kernel.forms import options, refuse, show
+from app.kernel.forms import current, options, refuse, show
 from app.models import Employee
 from app.pagination import newest_first, sort_args
+from app.policy import Load, permission
 from app.services import records
 from app.services.records import RecordError, queries
 
@@ -106,6 +108,60 @@ def form_page(
     return render_form(form, status=status, **page)
 
 
+def submitted(form: FlaskForm, names: Iterable[str]) -> list[Any]:
+    """The form's values of the fields ``names``, in order, a field left empty as None: the
+    arguments the record kind's use case takes after the record (or its person)."""
+    return [text(form[name].data) for name in names]
+
+
+def record_page(
+    form: FlaskForm,
+    employee: Employee,
+    *,
+    write: Callable[[], object],
+    done: str,
+    anchor: str,
+    **page: Any,
+) -> Any:
+    """The form page of one record of ``employee``, new or edited: a valid POST calls
+    ``write``, flashes ``done`` and goes back to the person's ``anchor`` section; a refusal
+    shows the form again. ``page`` is the rest of what ``form_page`` takes."""
+
+    def save() -> tuple[str, str]:
+        write()
+        return done, back(employee, anchor)
+
+    return form_page(form, save=save, employee=employee, **page)
+
+
+def correction_page(
+    record: Any,
+    form: FlaskForm,
+    correct: Callable[..., object],
+    fields: list[str],
+    *,
+    done: str,
+    anchor: str,
+    title: Callable[[Employee], str],
+) -> Any:
+    """hr's correction of one ``record``: the form shows its ``fields`` and the version read,
+    and a valid POST calls ``correct(record, *fields' values, actor, expected_version)``, so a
+    save over someone else's change is refused. ``title`` words the page for the person."""
+    employee = queries.employee_of(record)
+    return record_page(
+        form,
+        employee,
+        write=lambda: correct(
+            record, *submitted(form, fields), actor=user(), expected_version=form.version.data
+        ),
+        done=done,
+        anchor=anchor,
+        initial=current(record, *fields, "version"),
+        title=title(employee),
+        fields=fields,
+    )
+
+
 def act(do: Callable[[], Any], done: str | Callable[[], str], target: str) -> Any:
     """A bare button's action: flash the refusal's message or ``done``, then go to ``target``."""
     try:
@@ -121,3 +177,19 @@ def delete(row: Any, done: str, anchor: str) -> Any:
     """Delete a record, then back to its person's section."""
     employee = queries.employee_of(row)
     return act(lambda: records.delete_record(row, actor=user()), done, back(employee, anchor))
+
+
+def delete_route(
+    rule: str, load: Load, endpoint: str, done: str | Callable[[Any], str], anchor: str
+) -> None:
+    """hr's delete button of one record kind: a POST to ``rule`` (the view ``endpoint``) loads
+    and checks the record through ``load``, deletes it and goes back to its person's ``anchor``
+    section with ``done`` (or what ``done`` says of the record)."""
+
+    def remove(**loaded: Any) -> Any:
+        row = loaded[load.name]
+        return delete(row, done if isinstance(done, str) else done(row), anchor)
+
+    remove.__name__ = endpoint
+    remove.__doc__ = f"Delete the record at {rule} (hr)."
+    bp.route(rule, methods=["POST"])(permission("hr", load)(remove))

@@ -6,7 +6,13 @@ from typing import Any
 
 from app import policy
 from app.blueprints.records import forms
-from app.blueprints.records.common import back, bp, catalogue_choices, delete, form_page, user
+from app.blueprints.records.common import (
+    bp,
+    catalogue_choices,
+    record_page,
+    submitted,
+    user,
+)
 from app.kernel.forms import current, options
 from app.models import EducationRecord, Employee, QualificationType
 from app.policy import permission
@@ -27,57 +33,46 @@ def _education_form(employee: Employee, include: str | None) -> forms.EducationF
     return form
 
 
-def _submitted(form: forms.EducationForm) -> tuple:
-    return (
-        form.qualification.data,
-        form.institution.data,
-        form.completed_on.data,
-        form.tuition_request_id.data or None,
+def _education_page(employee: Employee, record: EducationRecord | None) -> Any:
+    """The form of one qualification of ``employee``: a new one, or ``record`` corrected."""
+    form = _education_form(employee, record.qualification.code if record else None)
+
+    def write() -> None:
+        values = submitted(form, EDUCATION_FIELDS)
+        if record is None:
+            records.record_education(employee, *values, actor=user())
+        else:
+            records.update_education(record, *values, actor=user())
+
+    if record is None:
+        words = {"done": "The qualification was recorded."}
+        words["title"] = f"Record a qualification for {employee.name}"
+        initial = None
+    else:
+        words = {"done": "The qualification was updated."}
+        words["title"] = f"Edit a qualification of {employee.name}"
+        initial = {
+            **current(record, "institution", "completed_on", "tuition_request_id"),
+            "qualification": record.qualification.code,
+        }
+    return record_page(
+        form,
+        employee,
+        write=write,
+        anchor="edu-h",
+        initial=initial,
+        fields=EDUCATION_FIELDS,
+        **words,
     )
 
 
 @bp.route("/employees/<int:employee_id>/education/new", methods=["GET", "POST"])
 @permission("hr", policy.employee("education"))
 def new_education(employee: Employee) -> Any:
-    form = _education_form(employee, None)
-
-    def save() -> tuple[str, str]:
-        records.record_education(employee, *_submitted(form), actor=user())
-        return "The qualification was recorded.", back(employee, "edu-h")
-
-    return form_page(
-        form,
-        save=save,
-        title=f"Record a qualification for {employee.name}",
-        employee=employee,
-        fields=EDUCATION_FIELDS,
-    )
+    return _education_page(employee, None)
 
 
 @bp.route("/education/<int:record_id>/edit", methods=["GET", "POST"])
 @permission("hr", EDUCATION)
 def edit_education(record: EducationRecord) -> Any:
-    employee = queries.employee_of(record)
-    form = _education_form(employee, record.qualification.code)
-
-    def save() -> tuple[str, str]:
-        records.update_education(record, *_submitted(form), actor=user())
-        return "The qualification was updated.", back(employee, "edu-h")
-
-    return form_page(
-        form,
-        save=save,
-        initial={
-            **current(record, "institution", "completed_on", "tuition_request_id"),
-            "qualification": record.qualification.code,
-        },
-        title=f"Edit a qualification of {employee.name}",
-        employee=employee,
-        fields=EDUCATION_FIELDS,
-    )
-
-
-@bp.route("/education/<int:record_id>/delete", methods=["POST"])
-@permission("hr", EDUCATION)
-def delete_education(record: EducationRecord) -> Any:
-    return delete(record, "The qualification was deleted.", "edu-h")
+    return _education_page(queries.employee_of(record), record)

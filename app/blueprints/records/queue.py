@@ -11,12 +11,11 @@ from app.blueprints.records import forms
 from app.blueprints.records.common import act, bp, form_page, sorting, user
 from app.blueprints.records.training import COMPLETION
 from app.models import Completion
+from app.models.records import VERIFICATIONS
 from app.pagination import choice_arg, list_page, search_term
 from app.policy import permission
 from app.services import records
 from app.services.records import queries
-
-VERIFICATIONS = ("verified", "pending", "rejected")
 
 
 def _completion_page(

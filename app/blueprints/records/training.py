@@ -7,14 +7,20 @@ from typing import Any
 
 from app import policy
 from app.blueprints.records import forms
-from app.blueprints.records.common import back, bp, catalogue_choices, delete, form_page, text, user
+from app.blueprints.records.common import (
+    back,
+    bp,
+    catalogue_choices,
+    correction_page,
+    form_page,
+    text,
+    user,
+)
 from app.clock import today
-from app.kernel.forms import current
 from app.models import Completion, Course, Employee
 from app.policy import permission
 from app.policy import records as may
 from app.services import records, uploads
-from app.services.records import queries
 
 COMPLETION = may.record(Completion, "training", arg="completion_id", name="completion")
 
@@ -48,34 +54,15 @@ def new_completion(employee: Employee) -> Any:
 @bp.route("/completions/<int:completion_id>/edit", methods=["GET", "POST"])
 @permission("hr", COMPLETION)
 def edit_completion(completion: Completion) -> Any:
-    employee = queries.employee_of(completion)
-    form = forms.CompletionEditForm()
-
-    def save() -> tuple[str, str]:
-        records.update_completion(
-            completion,
-            form.completed_on.data,
-            text(form.score.data),
-            actor=user(),
-            expected_version=form.version.data,
-        )
-        return "The completion was updated.", back(employee, "training-h")
-
-    return form_page(
-        form,
-        save=save,
-        initial=current(completion, "completed_on", "score", "version"),
-        title=f"Edit {completion.course.code} for {employee.name}",
-        employee=employee,
-        fields=["completed_on", "score"],
+    return correction_page(
+        completion,
+        forms.CompletionEditForm(),
+        records.update_completion,
+        ["completed_on", "score"],
+        done="The completion was updated.",
+        anchor="training-h",
+        title=lambda employee: f"Edit {completion.course.code} for {employee.name}",
     )
-
-
-@bp.route("/completions/<int:completion_id>/delete", methods=["POST"])
-@permission("hr", COMPLETION)
-def delete_completion(completion: Completion) -> Any:
-    done = f"The {completion.course.code} completion was deleted."
-    return delete(completion, done, "training-h")
 
 
 @bp.route("/employees/<int:employee_id>/completions/report", methods=["GET", "POST"])

@@ -6,8 +6,8 @@ from typing import Any
 
 from app.models import CheckType
 from app.services.catalogue.errors import write
-from app.services.catalogue.kinds import create_checked, get_check_type, update_checked
-from app.services.catalogue.parsing import UNSET, Fields
+from app.services.catalogue.kinds import create_checked, get_entry, update_checked
+from app.services.catalogue.parsing import Fields
 
 
 def _check_type_values(
@@ -35,15 +35,8 @@ def create_check_type(
 
 
 @write
-def update_check_type(
-    code: str, *, name: Any = UNSET, rescreen_months: Any = UNSET, turnaround_days: Any = UNSET
-) -> CheckType:
-    """Edit a check type; a new rescreen period applies to checks completed from now on."""
-    return update_checked(
-        get_check_type(code),
-        "check type",
-        _check_type_values,
-        name=name,
-        rescreen_months=rescreen_months,
-        turnaround_days=turnaround_days,
-    )
+def update_check_type(code: str, **changes: Any) -> CheckType:
+    """Edit a check type (``changes``: any of name, rescreen_months, turnaround_days); a new
+    rescreen period applies to checks completed from now on."""
+    entry = get_entry("check_type", code)
+    return update_checked(entry, "check type", _check_type_values, changes)

@@ -6,8 +6,8 @@ from typing import Any
 
 from app.models import Competency
 from app.services.catalogue.errors import write
-from app.services.catalogue.kinds import create_checked, get_competency, update_checked
-from app.services.catalogue.parsing import UNSET, Fields
+from app.services.catalogue.kinds import create_checked, get_entry, update_checked
+from app.services.catalogue.parsing import Fields
 
 
 def _competency_fields(
@@ -38,14 +38,7 @@ def create_competency(
 
 
 @write
-def update_competency(
-    code: str, *, name: Any = UNSET, category: Any = UNSET, description: Any = UNSET
-) -> Competency:
-    return update_checked(
-        get_competency(code),
-        "competency",
-        _competency_fields,
-        name=name,
-        category=category,
-        description=description,
-    )
+def update_competency(code: str, **changes: Any) -> Competency:
+    """Edit a competency (``changes``: any of name, category, description)."""
+    entry = get_entry("competency", code)
+    return update_checked(entry, "competency", _competency_fields, changes)

@@ -9,15 +9,25 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
+from app.kernel.fields import assign
 from app.models import Competency, Course, CourseGrant, CoursePrerequisite, JobRole, Requirement
+from app.models.catalogue import APPROVALS
 from app.services import settings
 from app.services.catalogue.errors import StaleEntry, write
 from app.services.catalogue.graph import prerequisite_cycles
 from app.services.catalogue.kinds import add_entry, get_course, resolve
-from app.services.catalogue.parsing import UNSET, Fields, assign, keep
+from app.services.catalogue.parsing import UNSET, Fields, edited, keep
 
-# docs/RULES.md "Sessions and enrolment": a course books straight away or waits for a manager.
-APPROVALS = ("none", "manager")
+COURSE_FIELDS = (
+    "title",
+    "category",
+    "hours",
+    "cost",
+    "validity_months",
+    "default_duration_days",
+    "approval",
+)
+"""The course's own columns an edit may change; ``prerequisites`` and ``grants`` besides."""
 
 
 def _grant_pairs(value: Any, fields: Fields) -> list[tuple[str, Any]] | None:
@@ -139,9 +149,6 @@ def _grants(fields: Fields, grants: Any, kept: set[str]) -> list[tuple[Competenc
     return grant_list
 
 
-APPROVALS = ("none", "manager")
-
-
 def _apply_links(
     course: Course, prereqs: list[Course], grants: list[tuple[Competency, int]]
 ) -> None:
@@ -217,18 +224,13 @@ def create_course(
 def update_course(
     code: str,
     *,
-    title: Any = UNSET,
-    category: Any = UNSET,
-    hours: Any = UNSET,
-    cost: Any = UNSET,
-    validity_months: Any = UNSET,
-    default_duration_days: Any = UNSET,
     prerequisites: Any = UNSET,
     grants: Any = UNSET,
-    approval: Any = UNSET,
     expected_version: int | None = None,
+    **changes: Any,
 ) -> Course:
-    """Edit a course; a changed validity applies to completions recorded from now on.
+    """Edit a course (``changes``: any of COURSE_FIELDS); a changed validity applies to
+    completions recorded from now on.
 
     ``expected_version`` (the version the editor read) refuses a save over someone else's.
     """
@@ -240,18 +242,9 @@ def update_course(
         )
 
     fields = Fields()
-    values = _course_values(
-        fields,
-        course,
-        title=keep(title, course.title),
-        category=keep(category, course.category),
-        hours=keep(hours, course.hours),
-        cost=keep(cost, course.cost),
-        validity_months=keep(validity_months, course.validity_months),
-        default_duration_days=keep(default_duration_days, course.default_duration_days),
-        approval=keep(approval, course.approval),
-    )
-    values["approval"] = _approval(fields, keep(approval, course.approval))
+    given = edited(course, COURSE_FIELDS, changes)
+    values = _course_values(fields, course, **given)
+    values["approval"] = _approval(fields, given["approval"])
     current_prereqs = [link.prerequisite.code for link in course.prerequisite_links]
     current_grants = [(grant.competency.code, grant.level) for grant in course.grants]
     prereqs, grant_list = _course_links(

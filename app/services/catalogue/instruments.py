@@ -8,13 +8,16 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from app.extensions import db
-from app.kernel.fields import CONTROL
+from app.kernel.fields import CONTROL, assign
 from app.kernel.words import plural
 from app.models import Assessment, Instrument, JobRole, Requirement
 from app.readiness.vocabulary import INSTRUMENT_KINDS
 from app.services.catalogue.errors import write
-from app.services.catalogue.kinds import add_entry, get_instrument
-from app.services.catalogue.parsing import UNSET, Fields, assign, keep
+from app.services.catalogue.kinds import add_entry, get_entry
+from app.services.catalogue.parsing import Fields, edited
+
+# What an edit of an instrument may change.
+INSTRUMENT_FIELDS = ("name", "kind", "scale_min", "scale_max", "dimensions", "validity_months")
 
 
 def _dimensions(fields: Fields, value: Any) -> list[str] | None:
@@ -105,30 +108,13 @@ def create_instrument(
 
 
 @write
-def update_instrument(
-    code: str,
-    *,
-    name: Any = UNSET,
-    kind: Any = UNSET,
-    scale_min: Any = UNSET,
-    scale_max: Any = UNSET,
-    dimensions: Any = UNSET,
-    validity_months: Any = UNSET,
-) -> Instrument:
-    """Edit an instrument. Once assessments use it, its kind and scale stay fixed so past
-    results keep their meaning; retire it and create a new one instead."""
-    instrument = get_instrument(code)
-
+def update_instrument(code: str, **changes: Any) -> Instrument:
+    """Edit an instrument (``changes``: any of INSTRUMENT_FIELDS). Once assessments use it,
+    its kind and scale stay fixed so past results keep their meaning; retire it and create a
+    new one instead."""
+    instrument: Instrument = get_entry("instrument", code)
     fields = Fields()
-    values = _instrument_values(
-        fields,
-        keep(name, instrument.name),
-        keep(kind, instrument.kind),
-        keep(scale_min, instrument.scale_min),
-        keep(scale_max, instrument.scale_max),
-        keep(dimensions, list(instrument.dimensions or [])),
-        keep(validity_months, instrument.validity_months),
-    )
+    values = _instrument_values(fields, **edited(instrument, INSTRUMENT_FIELDS, changes))
     _check_used_scale_kept(instrument, values, fields)
     _check_requirements_on_scale(instrument, values, fields)
     fields.raise_if_any("Check the instrument's fields.")

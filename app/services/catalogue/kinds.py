@@ -6,6 +6,7 @@ retired entry still resolves by its code, but new references to it are refused.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.extensions import db
-from app.kernel.fields import CODE_MAX, clean_search, is_code
+from app.kernel.fields import CODE_MAX, assign, clean_search, is_code
 from app.models import (
     CheckType,
     Competency,
@@ -28,7 +29,7 @@ from app.models import (
     Requirement,
 )
 from app.services.catalogue.errors import DuplicateEntry, UnknownEntry
-from app.services.catalogue.parsing import Fields, assign, kept
+from app.services.catalogue.parsing import Fields, edited
 
 # What an entry's page, form, list row and JSON show beside its own columns, loaded with it in
 # a fixed number of queries (docs/DESIGN.md "Bulk first"): a course's prerequisites and the
@@ -144,18 +145,6 @@ def get_competency(code: str) -> Competency:
 
 def get_course(code: str) -> Course:
     return get_entry("course", code)
-
-
-def get_check_type(code: str) -> CheckType:
-    return get_entry("check_type", code)
-
-
-def get_instrument(code: str) -> Instrument:
-    return get_entry("instrument", code)
-
-
-def get_qualification(code: str) -> QualificationType:
-    return get_entry("qualification", code)
 
 
 def get_role(code: str) -> JobRole:
@@ -274,10 +263,12 @@ def create_checked(
 
 
 def update_checked(
-    entry: Any, subject: str, check: Callable[..., dict[str, Any]], **given: Any
+    entry: Any, subject: str, check: Callable[..., dict[str, Any]], changes: dict[str, Any]
 ) -> Any:
-    """``entry`` with ``check``'s values of ``given`` (a field left UNSET keeps its value)."""
+    """``entry`` with ``check``'s values: the fields an edit may change are the checker's
+    parameters after ``fields``, each one ``changes`` leaves out keeping its stored value."""
+    editable = tuple(inspect.signature(check).parameters)[1:]
     fields = Fields()
-    values = check(fields, **kept(entry, **given))
+    values = check(fields, **edited(entry, editable, changes))
     fields.raise_if_any(f"Check the {subject}'s fields.")
     return assign(entry, values)

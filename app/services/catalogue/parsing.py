@@ -32,16 +32,14 @@ def keep(value: Any, current: Any) -> Any:
     return current if value is UNSET else value
 
 
-def kept(entry: Any, **given: Any) -> dict[str, Any]:
-    """An update's values by field: each one left out (UNSET) is ``entry``'s stored value."""
-    return {name: keep(value, getattr(entry, name)) for name, value in given.items()}
-
-
-def assign(entry: Any, values: dict[str, Any]) -> Any:
-    """Set each checked value on ``entry``; answers the entry."""
-    for key, value in values.items():
-        setattr(entry, key, value)
-    return entry
+def edited(entry: Any, editable: tuple[str, ...], changes: dict[str, Any]) -> dict[str, Any]:
+    """An edit's values for every ``editable`` field of ``entry``: the one ``changes`` names
+    (UNSET keeps the stored value), else the stored value. A field outside ``editable`` is a
+    caller's mistake (TypeError, as an unknown keyword argument is)."""
+    unknown = sorted(set(changes) - set(editable))
+    if unknown:
+        raise TypeError(f"{type(entry).__name__} has no editable field {', '.join(unknown)}")
+    return {name: keep(changes.get(name, UNSET), getattr(entry, name)) for name in editable}
 
 
 class Fields(FieldErrors):

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.models import QualificationType
 from app.services.catalogue.errors import write
-from app.services.catalogue.kinds import add_entry, get_qualification
+from app.services.catalogue.kinds import add_entry, get_entry
 from app.services.catalogue.parsing import UNSET, Fields
 
 
@@ -22,7 +22,7 @@ def create_qualification(code: Any, name: Any) -> QualificationType:
 
 @write
 def update_qualification(code: str, *, name: Any = UNSET) -> QualificationType:
-    qualification = get_qualification(code)
+    qualification: QualificationType = get_entry("qualification", code)
     fields = Fields()
     clean_name = fields.text("name", qualification.name if name is UNSET else name, "Name")
     fields.raise_if_any("Check the qualification's fields.")

@@ -8,11 +8,15 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.kernel.fields import assign
 from app.models import JobRole, LadderEdge
 from app.services.catalogue.errors import write
 from app.services.catalogue.kinds import add_entry, get_role
-from app.services.catalogue.parsing import UNSET, Fields, assign, kept
+from app.services.catalogue.parsing import Fields, edited
 from app.services.catalogue.requirements import build_requirements, requirement_rows
+
+# What an edit of a role may change (its requirements are replaced as a whole instead).
+ROLE_FIELDS = ("title", "level", "financial_authority_limit")
 
 
 def _role_values(
@@ -50,21 +54,13 @@ def create_role(
 
 
 @write
-def update_role(
-    code: str,
-    *,
-    title: Any = UNSET,
-    level: Any = UNSET,
-    financial_authority_limit: Any = UNSET,
-) -> JobRole:
-    """Edit a role's title, level or financial authority limit. A level change that would
-    turn a ladder edge downward or make it skip a level is refused."""
+def update_role(code: str, **changes: Any) -> JobRole:
+    """Edit a role's title, level or financial authority limit (``changes``: any of
+    ROLE_FIELDS). A level change that would turn a ladder edge downward or make it skip a
+    level is refused."""
     role = get_role(code)
     fields = Fields()
-    given = kept(
-        role, title=title, level=level, financial_authority_limit=financial_authority_limit
-    )
-    values = _role_values(fields, **given)
+    values = _role_values(fields, **edited(role, ROLE_FIELDS, changes))
     new_level = values["level"]
     if new_level is not None and new_level != role.level:
         edges = db.session.scalars(

@@ -41,27 +41,30 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{Decimal(value):.2f}"
 
 
+def entry_fields(entry: Any, *names: str, **shaped: Any) -> dict[str, Any]:
+    """Every catalogue entry's JSON: its code, its plain fields ``names``, the ``shaped`` ones
+    (numbers, money, codes of what it links to) and whether it is retired."""
+    return {**attributes(entry, "code", *names), **shaped, "retired": bool(entry.retired)}
+
+
 def competency_to_dict(competency: models.Competency) -> dict[str, Any]:
-    return {
-        **attributes(competency, "code", "name", "category", "description"),
-        "retired": bool(competency.retired),
-    }
+    return entry_fields(competency, "name", "category", "description")
 
 
 def course_to_dict(course: models.Course) -> dict[str, Any]:
-    return {
-        **attributes(course, "code", "title", "category"),
-        "hours": plain_number(course.hours),
-        "cost": _money(course.cost),
-        **attributes(course, "validity_months", "default_duration_days"),
-        "prerequisites": sorted(link.prerequisite.code for link in course.prerequisite_links),
-        "grants": sorted(
-            ({"competency": g.competency.code, "level": g.level} for g in course.grants),
-            key=lambda grant: str(grant["competency"]),
-        ),
-        "approval": course.approval,
-        "retired": bool(course.retired),
-    }
+    grants = ({"competency": g.competency.code, "level": g.level} for g in course.grants)
+    return entry_fields(
+        course,
+        "title",
+        "category",
+        "validity_months",
+        "default_duration_days",
+        "approval",
+        hours=plain_number(course.hours),
+        cost=_money(course.cost),
+        prerequisites=sorted(link.prerequisite.code for link in course.prerequisite_links),
+        grants=sorted(grants, key=lambda grant: str(grant["competency"])),
+    )
 
 
 def session_to_dict(session: models.CourseSession) -> dict[str, Any]:
@@ -77,25 +80,23 @@ def session_to_dict(session: models.CourseSession) -> dict[str, Any]:
 
 
 def check_type_to_dict(check_type: models.CheckType) -> dict[str, Any]:
-    return {
-        **attributes(check_type, "code", "name", "rescreen_months", "turnaround_days"),
-        "retired": bool(check_type.retired),
-    }
+    return entry_fields(check_type, "name", "rescreen_months", "turnaround_days")
 
 
 def instrument_to_dict(instrument: models.Instrument) -> dict[str, Any]:
-    return {
-        **attributes(instrument, "code", "name", "kind"),
-        "scale_min": plain_number(instrument.scale_min),
-        "scale_max": plain_number(instrument.scale_max),
-        "dimensions": list(instrument.dimensions or []),
-        "validity_months": instrument.validity_months,
-        "retired": bool(instrument.retired),
-    }
+    return entry_fields(
+        instrument,
+        "name",
+        "kind",
+        "validity_months",
+        scale_min=plain_number(instrument.scale_min),
+        scale_max=plain_number(instrument.scale_max),
+        dimensions=list(instrument.dimensions or []),
+    )
 
 
 def qualification_to_dict(qualification: models.QualificationType) -> dict[str, Any]:
-    return {**attributes(qualification, "code", "name"), "retired": bool(qualification.retired)}
+    return entry_fields(qualification, "name")
 
 
 def requirement_to_dict(requirement: models.Requirement) -> dict[str, Any]:
@@ -112,12 +113,13 @@ def requirement_to_dict(requirement: models.Requirement) -> dict[str, Any]:
 
 
 def role_to_dict(role: models.JobRole) -> dict[str, Any]:
-    return {
-        **attributes(role, "code", "title", "level"),
-        "financial_authority_limit": _money(role.financial_authority_limit),
-        "requirements": [requirement_to_dict(r) for r in role.requirements],
-        "retired": bool(role.retired),
-    }
+    return entry_fields(
+        role,
+        "title",
+        "level",
+        financial_authority_limit=_money(role.financial_authority_limit),
+        requirements=[requirement_to_dict(r) for r in role.requirements],
+    )
 
 
 def ladder_edge_to_dict(edge: models.LadderEdge) -> dict[str, Any]:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from app.extensions import db
+from app.kernel.fields import assign
 from app.models import CourseSession, Employee
 from app.services.catalogue.errors import InvalidEntry, write
 from app.services.catalogue.kinds import get_course, get_session
-from app.services.catalogue.parsing import UNSET, Fields, assign, kept
+from app.services.catalogue.parsing import Fields, edited
+
+# What an edit of a session may change.
+SESSION_FIELDS = ("starts_on", "ends_on", "seats", "location", "trainer_id")
 
 
 def trainer_choices(current: int | None = None) -> list[Employee]:
@@ -86,25 +90,11 @@ def add_session(
 
 
 @write
-def update_session(
-    session_id: int,
-    *,
-    starts_on: Any = UNSET,
-    ends_on: Any = UNSET,
-    seats: Any = UNSET,
-    location: Any = UNSET,
-    trainer_id: Any = UNSET,
-) -> CourseSession:
+def update_session(session_id: int, **changes: Any) -> CourseSession:
+    """Edit a session (``changes``: any of SESSION_FIELDS); it keeps at least the seats held."""
     session = get_session(session_id)
     fields = Fields()
-    given = kept(
-        session,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        seats=seats,
-        location=location,
-        trainer_id=trainer_id,
-    )
+    given = edited(session, SESSION_FIELDS, changes)
     values = _session_values(fields, **given, current_trainer=session.trainer_id)
     held = session.enrolled_count
     if values["seats"] is not None and values["seats"] < held:

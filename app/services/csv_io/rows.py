@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.kernel.fields import to_decimal
-from app.models import Competency, CompetencyRating, Completion, Course, Employee, User
+from app.models import CompetencyRating, Completion, Employee, User
 from app.services import records
 from app.services.csv_io.kinds import ImportKind
 from app.services.csv_io.reading import RowRefused
@@ -61,27 +61,40 @@ def _entry(model: Any, code: str) -> Any:
     return db.session.scalar(select(model).where(model.code == code.strip().upper()))
 
 
+def _imported_before(
+    model: Any, employee: Employee, values: dict[str, str], target: str, day: str, *same: Any
+) -> Any:
+    """The person's record of ``model`` that the row names again: the same catalogue entry
+    (the relationship ``target``, by the code in the row) on the same ``day`` (a date field),
+    and ``same`` (more conditions); None when the row names a new one. A file imported again
+    updates that record instead of adding a second one."""
+    entry = _entry(getattr(model, target).property.mapper.class_, values.get(target, ""))
+    on = values.get(day, "")
+    if entry is None or not on:
+        return None
+    return db.session.scalar(
+        select(model).where(
+            model.employee_id == employee.id,
+            getattr(model, f"{target}_id") == entry.id,
+            getattr(model, day) == date.fromisoformat(on),
+            *same,
+        )
+    )
+
+
 def _completion_row(values: dict[str, str], actor: User | None) -> tuple[str, str]:
     employee = _person(values["employee"])
-    course = _entry(Course, values.get("course", ""))
     completed_on = values.get("completed_on", "")
-    if course is not None and completed_on:
-        existing = db.session.scalar(
-            select(Completion).where(
-                Completion.employee_id == employee.id,
-                Completion.course_id == course.id,
-                Completion.completed_on == date.fromisoformat(completed_on),
-                Completion.verification != "rejected",
-            )
-        )
-        if existing is not None:
-            score = values.get("score") or None
-            if score is None or (
-                existing.score is not None and str(existing.score) == _decimal_text(score)
-            ):
-                return "unchanged", ""
-            records.update_completion(existing, completed_on, score, actor=actor)
-            return "update", "score"
+    counted = Completion.verification != "rejected"
+    existing = _imported_before(Completion, employee, values, "course", "completed_on", counted)
+    if existing is not None:
+        score = values.get("score") or None
+        if score is None or (
+            existing.score is not None and str(existing.score) == _decimal_text(score)
+        ):
+            return "unchanged", ""
+        records.update_completion(existing, completed_on, score, actor=actor)
+        return "update", "score"
     records.record_completion(
         employee,
         values.get("course", ""),
@@ -106,32 +119,26 @@ def _decimal_text(value: str) -> str:
 def _rating_row(values: dict[str, str], actor: User | None) -> tuple[str, str]:
     employee = _person(values["employee"])
     source = (values.get("source") or "manager").strip().lower()
-    competency = _entry(Competency, values.get("competency", ""))
     rated_on = values.get("rated_on", "")
-    if competency is not None and rated_on:
-        existing = db.session.scalar(
-            select(CompetencyRating).where(
-                CompetencyRating.employee_id == employee.id,
-                CompetencyRating.competency_id == competency.id,
-                CompetencyRating.rated_on == date.fromisoformat(rated_on),
-                CompetencyRating.source == source,
-            )
+    same_source = CompetencyRating.source == source
+    existing = _imported_before(
+        CompetencyRating, employee, values, "competency", "rated_on", same_source
+    )
+    if existing is not None:
+        level = values.get("level", "")
+        evidence = values.get("evidence") or None
+        same_level = level.strip() == str(existing.level)
+        same_evidence = "evidence" not in values or evidence == existing.evidence
+        if same_level and same_evidence:
+            return "unchanged", ""
+        records.update_rating(
+            existing,
+            level,
+            rated_on,
+            evidence if "evidence" in values else existing.evidence,
+            actor=actor,
         )
-        if existing is not None:
-            level = values.get("level", "")
-            evidence = values.get("evidence") or None
-            same_level = level.strip() == str(existing.level)
-            same_evidence = "evidence" not in values or evidence == existing.evidence
-            if same_level and same_evidence:
-                return "unchanged", ""
-            records.update_rating(
-                existing,
-                level,
-                rated_on,
-                evidence if "evidence" in values else existing.evidence,
-                actor=actor,
-            )
-            return "update", "level" if not same_level else "evidence"
+        return "update", "level" if not same_level else "evidence"
     records.record_rating(
         employee,
         values.get("competency", ""),

@@ -13,14 +13,15 @@ from sqlalchemy.orm import contains_eager
 from app.audit import record_change
 from app.clock import now, today
 from app.extensions import db
-from app.kernel.fields import blank
+from app.kernel.fields import assign, blank
 from app.models import BackgroundCheck, CheckType, Employee, User
 from app.readiness.dates import add_business_days, add_months
 from app.readiness.vocabulary import CHECK_STATUSES, OPEN_CHECK_STATUSES
 from app.services import settings
 from app.services.records.common import (
     RecordFields,
-    check_version,
+    add_record,
+    hr_correction,
     require_hr,
     search,
     unit_of_work,
@@ -68,14 +69,19 @@ def next_check_statuses(check: BackgroundCheck) -> tuple[str, ...]:
     )
 
 
-def _vendor_and_findings(
-    vendor: Any, findings: Any, fields: RecordFields
-) -> tuple[str | None, str | None]:
-    supplier = fields.text("vendor", vendor, "vendor", max_length=VENDOR_MAX, required=False)
-    notes = fields.text(
-        "findings", findings, "findings", max_length=FINDINGS_MAX, required=False, multiline=True
-    )
-    return supplier, notes
+def _vendor_and_findings(vendor: Any, findings: Any, fields: RecordFields) -> dict[str, Any]:
+    """A check's vendor and findings, checked: what a new check and a correction set."""
+    return {
+        "vendor": fields.text("vendor", vendor, "vendor", max_length=VENDOR_MAX, required=False),
+        "findings": fields.text(
+            "findings",
+            findings,
+            "findings",
+            max_length=FINDINGS_MAX,
+            required=False,
+            multiline=True,
+        ),
+    }
 
 
 def _consent(
@@ -175,28 +181,21 @@ def record_check(
     check_type = fields.entry("type", CheckType, type_code, "check type")
     consent_on, version = _consent(consent_signed_on, consent_form_version, fields)
     asked_on = _requested_on(requested_on, fields)
-    supplier, notes = _vendor_and_findings(vendor, findings, fields)
+    details = _vendor_and_findings(vendor, findings, fields)
     done = _result_date(status, completed_on, fields)
     _check_request_order(consent_on, asked_on, done, fields)
     fields.raise_if_any()
     assert check_type is not None and consent_on is not None and asked_on is not None
     if status in OPEN_CHECK_STATUSES:
         _refuse_second_open_check(employee, check_type)
-    check = BackgroundCheck(
-        employee_id=employee.id,
-        check_type_id=check_type.id,
-        consent_signed_on=consent_on,
-        consent_form_version=version,
-        requested_on=asked_on,
-        vendor=supplier,
-        status=status,
-        completed_on=done,
-        valid_until=add_months(done, check_type.rescreen_months) if done else None,
-        findings=notes,
-    )
-    check.check_type = check_type
-    db.session.add(check)
-    return check
+    consent = {"consent_signed_on": consent_on, "consent_form_version": version}
+    result = {
+        "status": status,
+        "completed_on": done,
+        "valid_until": add_months(done, check_type.rescreen_months) if done else None,
+    }
+    values = {"check_type_id": check_type.id, "check_type": check_type, "requested_on": asked_on}
+    return add_record(BackgroundCheck, employee, {**values, **consent, **result, **details})
 
 
 def _check_snapshot(check: BackgroundCheck) -> dict[str, Any]:
@@ -316,14 +315,11 @@ def update_check_details(
     expected_version: int | str | None = None,
 ) -> BackgroundCheck:
     """HR corrects the vendor or the findings (findings: hr-only, docs/RULES.md)."""
-    require_hr(actor, "edit background checks")
-    check_version(check, expected_version)
+    hr_correction(check, expected_version, actor=actor, doing="edit background checks")
     fields = RecordFields()
-    supplier, notes = _vendor_and_findings(vendor, findings, fields)
+    details = _vendor_and_findings(vendor, findings, fields)
     fields.raise_if_any()
-    check.vendor = supplier
-    check.findings = notes
-    return check
+    return assign(check, details)
 
 
 def earliest_final_notice(check: BackgroundCheck) -> date | None:

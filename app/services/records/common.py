@@ -3,15 +3,16 @@ user's helpers and the optimistic-lock check."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, select
 
 from app import policy
 from app.clock import today
-from app.extensions import db
+from app.extensions import Model, db
 from app.kernel.errors import DomainError
 from app.kernel.fields import FieldErrors, blank
 from app.kernel.uow import UnitOfWork
@@ -20,6 +21,7 @@ from app.models import (
     CompetencyRating,
     Completion,
     EducationRecord,
+    Employee,
     TalentReview,
     User,
 )
@@ -127,6 +129,18 @@ class RecordFields(FieldErrors):
         return row
 
 
+Record = TypeVar("Record", bound=Model)
+
+
+def add_record(model: type[Record], employee: Employee, values: Mapping[str, Any]) -> Record:
+    """A new record of ``employee`` with its checked ``values`` (its columns, and the catalogue
+    entry it names, so the answer shows it without a second load), added to the session: the
+    unit of work around the use case commits it."""
+    record = model(employee_id=employee.id, **values)
+    db.session.add(record)
+    return record
+
+
 def check_version(record: Any, expected_version: Any) -> None:
     """Refuse a save made from a page that showed an older version of ``record``.
 
@@ -156,6 +170,21 @@ def is_hr(actor: User | None) -> bool:
 def require_hr(actor: User | None, doing: str) -> None:
     if not is_hr(actor):
         raise RecordForbidden(f"Only HR can {doing}.")
+
+
+def hr_correction(record: Any, expected_version: Any, *, actor: User | None, doing: str) -> None:
+    """The guard of every correction of a record: hr only (refused in the words of ``doing``),
+    and only from the version the editor read (``check_version``)."""
+    require_hr(actor, doing)
+    check_version(record, expected_version)
+
+
+def other_record(model: Any, employee: Employee, exclude: int | None, *same: Any) -> int | None:
+    """The id of a record of ``employee`` other than ``exclude`` that is ``same`` (conditions on
+    ``model``) as the one being saved: the clash a record kind refuses, or None."""
+    return db.session.scalar(
+        select(model.id).where(model.employee_id == employee.id, model.id != (exclude or 0), *same)
+    )
 
 
 # What deleting each kind of record is called when someone other than hr is refused.

@@ -14,13 +14,16 @@ from app import policy
 from app.audit import record_change
 from app.clock import now, today
 from app.extensions import db
+from app.kernel.fields import assign
 from app.models import Completion, Course, Employee, Upload, User
 from app.readiness.dates import add_months
 from app.services import settings
 from app.services.records.common import (
     RecordFields,
     actor_id,
-    check_version,
+    add_record,
+    hr_correction,
+    other_record,
     require_hr,
     search,
     unit_of_work,
@@ -67,14 +70,13 @@ def _refuse_duplicate(
     employee: Employee, course: Course, done: date, exclude_id: int | None = None
 ) -> None:
     """One completion of a course per person and day (a rejected one does not count)."""
-    clash = db.session.scalar(
-        select(Completion.id).where(
-            Completion.employee_id == employee.id,
-            Completion.course_id == course.id,
-            Completion.completed_on == done,
-            Completion.verification != "rejected",
-            Completion.id != (exclude_id or 0),
-        )
+    clash = other_record(
+        Completion,
+        employee,
+        exclude_id,
+        Completion.course_id == course.id,
+        Completion.completed_on == done,
+        Completion.verification != "rejected",
     )
     if clash is not None:
         raise RecordConflict.on(
@@ -93,20 +95,16 @@ def _validate_completion(
     return course, done, points
 
 
+def _dated(course: Course, done: date, points: Decimal | None) -> dict[str, Any]:
+    """A completion's date, the expiry that follows from it, and its score."""
+    return {"completed_on": done, "expires_on": expires_on_for(course, done), "score": points}
+
+
 def _new_completion(
     employee: Employee, course: Course, done: date, points: Decimal | None, **facts: Any
 ) -> Completion:
-    completion = Completion(
-        employee_id=employee.id,
-        course_id=course.id,
-        completed_on=done,
-        expires_on=expires_on_for(course, done),
-        score=points,
-        **facts,
-    )
-    completion.course = course
-    db.session.add(completion)
-    return completion
+    values = {"course_id": course.id, "course": course, **_dated(course, done, points)}
+    return add_record(Completion, employee, {**values, **facts})
 
 
 @unit_of_work
@@ -139,8 +137,7 @@ def update_completion(
     expected_version: int | str | None = None,
 ) -> Completion:
     """HR corrects a completion's date or score; the expiry follows the date."""
-    require_hr(actor, "correct training records")
-    check_version(completion, expected_version)
+    hr_correction(completion, expected_version, actor=actor, doing="correct training records")
     fields = RecordFields()
     employee = db.session.get(Employee, completion.employee_id)
     assert employee is not None
@@ -148,10 +145,7 @@ def update_completion(
     fields.raise_if_any()
     assert done is not None
     _refuse_duplicate(employee, completion.course, done, completion.id)
-    completion.completed_on = done
-    completion.expires_on = expires_on_for(completion.course, done)
-    completion.score = points
-    return completion
+    return assign(completion, _dated(completion.course, done, points))
 
 
 def _evidence(evidence: Any, employee: Employee, fields: RecordFields) -> Upload | None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from app.extensions import db
-from app.kernel.fields import blank
+from app.kernel.fields import assign, blank
 from app.models import EducationRecord, Employee, QualificationType, TuitionRequest, User
-from app.services.records.common import RecordFields, require_hr, unit_of_work
+from app.services.records.common import (
+    RecordFields,
+    add_record,
+    other_record,
+    require_hr,
+    unit_of_work,
+)
 from app.services.records.errors import RecordConflict
 
 
@@ -38,7 +42,8 @@ def _validate_education(
     completed_on: Any,
     tuition_request_id: Any,
     exclude: int | None,
-) -> tuple[QualificationType, str | None, date, int | None]:
+) -> dict[str, Any]:
+    """A qualification record's values, checked: what a new record and an edit set."""
     fields = RecordFields()
     qualification = fields.entry(
         "qualification", QualificationType, qualification_code, "qualification"
@@ -49,20 +54,23 @@ def _validate_education(
     fields.raise_if_any()
     assert qualification is not None and done is not None
     _refuse_duplicate_education(employee, qualification, done, exclude)
-    return qualification, school, done, request_id
+    return {
+        "qualification_id": qualification.id,
+        "qualification": qualification,
+        "institution": school,
+        "completed_on": done,
+        "tuition_request_id": request_id,
+    }
 
 
 def _refuse_duplicate_education(
     employee: Employee, qualification: QualificationType, done: date, exclude: int | None
 ) -> None:
-    clash = db.session.scalar(
-        select(EducationRecord.id).where(
-            EducationRecord.employee_id == employee.id,
-            EducationRecord.qualification_id == qualification.id,
-            EducationRecord.completed_on == done,
-            EducationRecord.id != (exclude or 0),
-        )
+    same = (
+        EducationRecord.qualification_id == qualification.id,
+        EducationRecord.completed_on == done,
     )
+    clash = other_record(EducationRecord, employee, exclude, *same)
     if clash is not None:
         raise RecordConflict.on(
             "qualification",
@@ -82,19 +90,10 @@ def record_education(
 ) -> EducationRecord:
     """HR records a completed qualification (optionally the tuition request that funded it)."""
     require_hr(actor, "record education")
-    qualification, school, done, request_id = _validate_education(
+    values = _validate_education(
         employee, qualification_code, institution, completed_on, tuition_request_id, None
     )
-    record = EducationRecord(
-        employee_id=employee.id,
-        qualification_id=qualification.id,
-        institution=school,
-        completed_on=done,
-        tuition_request_id=request_id,
-    )
-    record.qualification = qualification
-    db.session.add(record)
-    return record
+    return add_record(EducationRecord, employee, values)
 
 
 @unit_of_work
@@ -110,12 +109,7 @@ def update_education(
     require_hr(actor, "edit education")
     employee = db.session.get(Employee, record.employee_id)
     assert employee is not None
-    qualification, school, done, request_id = _validate_education(
+    values = _validate_education(
         employee, qualification_code, institution, completed_on, tuition_request_id, record.id
     )
-    record.qualification_id = qualification.id
-    record.qualification = qualification
-    record.institution = school  # type: ignore[assignment]
-    record.completed_on = done
-    record.tuition_request_id = request_id
-    return record
+    return assign(record, values)

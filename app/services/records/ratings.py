@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 
 from app import policy
-from app.extensions import db
+from app.kernel.fields import assign
 from app.models import Competency, CompetencyRating, Employee, User
 from app.readiness.vocabulary import MAX_LEVEL, MIN_LEVEL, RATING_SOURCES
 from app.services.records.common import (
     RecordFields,
     actor_id,
-    check_version,
-    require_hr,
+    add_record,
+    hr_correction,
     unit_of_work,
 )
 from app.services.records.errors import RecordForbidden
@@ -40,15 +40,17 @@ def allowed_rating_sources(actor: User | None, employee: Employee) -> tuple[str,
     return tuple(dict.fromkeys(sources))
 
 
-def _level_date_evidence(
+def _rating_values(
     level: Any, rated_on: Any, evidence: Any, fields: RecordFields
-) -> tuple[int | None, date | None, str | None]:
-    points = fields.whole("level", level, "level", MIN_LEVEL, MAX_LEVEL)
-    when = fields.day("rated_on", rated_on, "rating date")
-    text = fields.text(
-        "evidence", evidence, "evidence", max_length=1000, required=False, multiline=True
-    )
-    return points, when, text
+) -> dict[str, Any]:
+    """A rating's level, date and evidence, checked: what a new rating and a correction set."""
+    return {
+        "level": fields.whole("level", level, "level", MIN_LEVEL, MAX_LEVEL),
+        "rated_on": fields.day("rated_on", rated_on, "rating date"),
+        "evidence": fields.text(
+            "evidence", evidence, "evidence", max_length=1000, required=False, multiline=True
+        ),
+    }
 
 
 def _refuse_source(actor: User | None, employee: Employee, source: str) -> None:
@@ -80,25 +82,15 @@ def record_rating(
     """
     fields = RecordFields()
     competency = fields.entry("competency", Competency, competency_code, "competency")
-    points, when, text = _level_date_evidence(level, rated_on, evidence, fields)
+    values = _rating_values(level, rated_on, evidence, fields)
     if source not in RATING_SOURCES:
         fields.add("source", f"The source must be one of {', '.join(RATING_SOURCES)}.")
     elif source not in allowed_rating_sources(actor, employee):
         _refuse_source(actor, employee, source)
     fields.raise_if_any()
-    assert competency is not None and when is not None and points is not None
-    rating = CompetencyRating(
-        employee_id=employee.id,
-        competency_id=competency.id,
-        level=points,
-        rated_on=when,
-        source=source,
-        evidence=text,
-        rated_by_user_id=actor_id(actor),
-    )
-    rating.competency = competency
-    db.session.add(rating)
-    return rating
+    assert competency is not None
+    values.update(competency_id=competency.id, competency=competency, source=source)
+    return add_record(CompetencyRating, employee, {**values, "rated_by_user_id": actor_id(actor)})
 
 
 @unit_of_work
@@ -112,12 +104,8 @@ def update_rating(
     expected_version: int | str | None = None,
 ) -> CompetencyRating:
     """HR corrects a rating's level, date or evidence (its source stays)."""
-    require_hr(actor, "correct ratings")
-    check_version(rating, expected_version)
+    hr_correction(rating, expected_version, actor=actor, doing="correct ratings")
     fields = RecordFields()
-    points, when, text = _level_date_evidence(level, rated_on, evidence, fields)
+    values = _rating_values(level, rated_on, evidence, fields)
     fields.raise_if_any()
-    rating.level = points  # type: ignore[assignment]
-    rating.rated_on = when  # type: ignore[assignment]
-    rating.evidence = text
-    return rating
+    return assign(rating, values)

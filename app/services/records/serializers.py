@@ -67,12 +67,9 @@ def completion_to_dict(completion: models.Completion, on: date | None = None) ->
 
 def rating_to_dict(rating: models.CompetencyRating) -> dict[str, Any]:
     return {
-        **attributes(rating, "id", "employee_id"),
+        **attributes(rating, "id", "employee_id", "level", "source", "evidence"),
         "competency": rating.competency.code,
-        "level": rating.level,
         "rated_on": _iso(rating.rated_on),
-        "source": rating.source,
-        "evidence": rating.evidence,
         "counts": rating.source != "self",
     }
 
@@ -139,11 +136,9 @@ def assessment_to_dict(
 
 def education_to_dict(record: models.EducationRecord) -> dict[str, Any]:
     return {
-        **attributes(record, "id", "employee_id"),
+        **attributes(record, "id", "employee_id", "institution", "tuition_request_id"),
         "qualification": record.qualification.code,
-        "institution": record.institution,
         "completed_on": _iso(record.completed_on),
-        "tuition_request_id": record.tuition_request_id,
     }
 
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
-
 from app import policy
 from app.extensions import db
+from app.kernel.fields import assign
 from app.models import Employee, TalentReview, User
-from app.services.records.common import RecordFields, actor_id, unit_of_work
+from app.services.records.common import (
+    RecordFields,
+    actor_id,
+    add_record,
+    other_record,
+    unit_of_work,
+)
 from app.services.records.errors import RecordConflict, RecordForbidden
 
 PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]))?$")
@@ -32,9 +37,8 @@ def nine_box_name(performance: int, potential: int) -> str:
     return NINE_BOX.get((performance, potential), "")
 
 
-def _validate_review(
-    period: Any, performance: Any, potential: Any, notes: Any
-) -> tuple[str | None, int | None, int | None, str | None]:
+def _validate_review(period: Any, performance: Any, potential: Any, notes: Any) -> dict[str, Any]:
+    """A review's period, placement and notes, checked: what a new review and an edit set."""
     fields = RecordFields()
     text = fields.text("period", period, "review period", max_length=20)
     if text is not None:
@@ -46,7 +50,7 @@ def _validate_review(
     pot = fields.whole("potential", potential, "potential", 1, 3)
     remark = fields.text("notes", notes, "notes", max_length=2000, required=False, multiline=True)
     fields.raise_if_any()
-    return text, perf, pot, remark
+    return {"period": text, "performance": perf, "potential": pot, "notes": remark}
 
 
 def _may_review(actor: User | None, employee: Employee) -> None:
@@ -68,26 +72,13 @@ def record_talent_review(
 ) -> TalentReview:
     """A 9-box talent review: performance 1-3 x potential 1-3, one per review period."""
     _may_review(actor, employee)
-    text, perf, pot, remark = _validate_review(period, performance, potential, notes)
-    clash = db.session.scalar(
-        select(TalentReview.id).where(
-            TalentReview.employee_id == employee.id, TalentReview.period == text
-        )
-    )
-    if clash is not None:
+    values = _validate_review(period, performance, potential, notes)
+    text = values["period"]
+    if other_record(TalentReview, employee, None, TalentReview.period == text) is not None:
         raise RecordConflict.on(
             "period", f"{employee.name} already has a talent review for {text}; edit that one."
         )
-    review = TalentReview(
-        employee_id=employee.id,
-        period=text,
-        performance=perf,
-        potential=pot,
-        notes=remark,
-        reviewed_by_user_id=actor_id(actor),
-    )
-    db.session.add(review)
-    return review
+    return add_record(TalentReview, employee, {**values, "reviewed_by_user_id": actor_id(actor)})
 
 
 @unit_of_work
@@ -102,9 +93,6 @@ def update_talent_review(
     employee = db.session.get(Employee, review.employee_id)
     assert employee is not None
     _may_review(actor, employee)
-    _, perf, pot, remark = _validate_review(review.period, performance, potential, notes)
-    review.performance = perf  # type: ignore[assignment]
-    review.potential = pot  # type: ignore[assignment]
-    review.notes = remark
-    review.reviewed_by_user_id = actor_id(actor)
-    return review
+    values = _validate_review(review.period, performance, potential, notes)
+    del values["period"]  # a review's period stays: a new period is a new review
+    return assign(review, {**values, "reviewed_by_user_id": actor_id(actor)})

@@ -48,11 +48,10 @@ def cap_entries(employee_id: int, exclude_id: int | None = None) -> list[rules.C
     return entries
 
 
-@dataclass(frozen=True)
-class CapStatus:
-    """docs/RULES.md Annual cap for one employee and calendar year."""
+class CapUse:
+    """What counts against an annual cap (docs/RULES.md Annual cap): what is reserved plus
+    what was reimbursed (``used``), and what is left of ``cap``, never below zero."""
 
-    year: int
     cap: Decimal
     reserved: Decimal
     reimbursed: Decimal
@@ -64,6 +63,16 @@ class CapStatus:
     @property
     def left(self) -> Decimal:
         return max(self.cap - self.used, Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class CapStatus(CapUse):
+    """docs/RULES.md Annual cap for one employee and calendar year."""
+
+    year: int
+    cap: Decimal
+    reserved: Decimal
+    reimbursed: Decimal
 
 
 def cap_status(employee_id: int, year: int | None = None) -> CapStatus:

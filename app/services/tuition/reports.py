@@ -20,6 +20,7 @@ from app.clock import today
 from app.extensions import db
 from app.models import Department, Employee, Repayment, TuitionRequest
 from app.services.shapes import attributes, csv_text, formula_safe
+from app.services.tuition.caps import CapUse
 from app.services.tuition.config import tuition_config
 from app.services.tuition.shapes import money, moneys
 from app.tuition import rules
@@ -28,40 +29,40 @@ from app.tuition.rules import REIMBURSED, RESERVING_STATES, TuitionConfig
 ZERO = Decimal("0.00")
 
 
+@dataclass(kw_only=True)
+class TuitionMoney:
+    """A year's tuition money of a person or a group (docs/RULES.md Annual cap): reserved,
+    reimbursed, the taxable excess and the repayments owed by leavers."""
+
+    reserved: Decimal = ZERO
+    reimbursed: Decimal = ZERO
+    taxable_excess: Decimal = ZERO
+    repayments_owed: Decimal = ZERO
+
+
 @dataclass
-class SummaryRow:
-    """One employee's tuition money in one calendar year (docs/RULES.md Annual cap)."""
+class SummaryRow(TuitionMoney, CapUse):
+    """One employee's tuition money in one calendar year, and their cap."""
 
     employee_id: int
     employee_no: str
     name: str
     department_code: str
     department_name: str
-    reserved: Decimal = Decimal("0.00")
-    reimbursed: Decimal = Decimal("0.00")
-    taxable_excess: Decimal = Decimal("0.00")
-    repayments_owed: Decimal = Decimal("0.00")
-    cap: Decimal = Decimal("0.00")
+    cap: Decimal = ZERO
 
-    @property
-    def cap_used(self) -> Decimal:
-        return self.reserved + self.reimbursed
-
-    @property
-    def cap_left(self) -> Decimal:
-        return max(self.cap - self.cap_used, Decimal("0.00"))
+    cap_used = CapUse.used
+    cap_left = CapUse.left
 
 
 @dataclass
-class DepartmentTotals:
+class DepartmentTotals(TuitionMoney):
+    """The summary's totals of a department (or of everyone): its people's money added up."""
+
     code: str
     name: str
     employees: int = 0
-    reserved: Decimal = Decimal("0.00")
-    reimbursed: Decimal = Decimal("0.00")
-    cap_used: Decimal = Decimal("0.00")
-    taxable_excess: Decimal = Decimal("0.00")
-    repayments_owed: Decimal = Decimal("0.00")
+    cap_used: Decimal = ZERO
 
 
 @dataclass
