@@ -14,7 +14,6 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
 CLOSED_REASONS = ("not_required",)
 
 _OPEN = "closed_on IS NULL"
+_STANDING = "ended_on IS NULL"
 
 
 class AssignmentRule(IdMixin, VersionedMixin, TimestampMixin, Model):
@@ -40,7 +40,15 @@ class AssignmentRule(IdMixin, VersionedMixin, TimestampMixin, Model):
     __readiness__ = "none"
     __audited__ = True
     __table_args__ = (
-        UniqueConstraint("job_role_id", "course_id", name="uq_assignment_rules_role_course"),
+        # one standing rule per role and course (a deleted rule ends, its history stays)
+        Index(
+            "uq_assignment_rules_role_course",
+            "job_role_id",
+            "course_id",
+            unique=True,
+            sqlite_where=text(_STANDING),
+            postgresql_where=text(_STANDING),
+        ),
         CheckConstraint("(due_days IS NULL) <> (due_on IS NULL)", name="due_days_or_date"),
         CheckConstraint("due_days IS NULL OR due_days >= 0", name="due_days_non_negative"),
         CheckConstraint("recertify_days >= 0", name="recertify_days_non_negative"),
@@ -51,6 +59,8 @@ class AssignmentRule(IdMixin, VersionedMixin, TimestampMixin, Model):
     due_days: Mapped[int | None] = mapped_column(Integer)
     due_on: Mapped[date | None] = mapped_column(Date)
     recertify_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    # set when HR deletes the rule: its open assignments close, the rule and history stay
+    ended_on: Mapped[date | None] = mapped_column(Date)
 
     job_role: Mapped[JobRole] = relationship("JobRole")
     course: Mapped[Course] = relationship("Course")
@@ -71,7 +81,7 @@ class AssignmentRuleDepartment(IdMixin, Model):
     __readiness__ = "none"
     __audited__ = True
     __table_args__ = (
-        UniqueConstraint("rule_id", "department_id", name="uq_assignment_rule_departments"),
+        Index("uq_assignment_rule_departments", "rule_id", "department_id", unique=True),
     )
 
     rule_id: Mapped[int] = mapped_column(
@@ -129,7 +139,7 @@ class AssignmentReminder(IdMixin, Model):
     # a log of mail sent, not a readiness fact
     __readiness__ = "none"
     __table_args__ = (
-        UniqueConstraint("assignment_id", "due_on", "stage", name="uq_assignment_reminders"),
+        Index("uq_assignment_reminders", "assignment_id", "due_on", "stage", unique=True),
     )
 
     assignment_id: Mapped[int] = mapped_column(

@@ -3,7 +3,7 @@ person's assignments with their history, and the log of reminders sent about the
 
 Revision ID: 0006_assignments
 Revises: 0005_sessions_and_enrolment
-Create Date: 2026-12-02 15:13:24.899966
+Create Date: 2026-12-02 15:15:04.191738
 
 """
 
@@ -25,6 +25,7 @@ def upgrade():
         sa.Column("due_days", sa.Integer(), nullable=True),
         sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("recertify_days", sa.Integer(), server_default="90", nullable=False),
+        sa.Column("ended_on", sa.Date(), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -49,7 +50,6 @@ def upgrade():
             name=op.f("fk_assignment_rules_job_role_id_job_roles"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignment_rules")),
-        sa.UniqueConstraint("job_role_id", "course_id", name="uq_assignment_rules_role_course"),
     )
     with op.batch_alter_table("assignment_rules", schema=None) as batch_op:
         batch_op.create_index(
@@ -57,6 +57,13 @@ def upgrade():
         )
         batch_op.create_index(
             batch_op.f("ix_assignment_rules_job_role_id"), ["job_role_id"], unique=False
+        )
+        batch_op.create_index(
+            "uq_assignment_rules_role_course",
+            ["job_role_id", "course_id"],
+            unique=True,
+            sqlite_where=sa.text("ended_on IS NULL"),
+            postgresql_where=sa.text("ended_on IS NULL"),
         )
 
     op.create_table(
@@ -76,11 +83,13 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignment_rule_departments")),
-        sa.UniqueConstraint("rule_id", "department_id", name="uq_assignment_rule_departments"),
     )
     with op.batch_alter_table("assignment_rule_departments", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_assignment_rule_departments_rule_id"), ["rule_id"], unique=False
+        )
+        batch_op.create_index(
+            "uq_assignment_rule_departments", ["rule_id", "department_id"], unique=True
         )
 
     op.create_table(
@@ -141,16 +150,19 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignment_reminders")),
-        sa.UniqueConstraint("assignment_id", "due_on", "stage", name="uq_assignment_reminders"),
     )
     with op.batch_alter_table("assignment_reminders", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_assignment_reminders_assignment_id"), ["assignment_id"], unique=False
         )
+        batch_op.create_index(
+            "uq_assignment_reminders", ["assignment_id", "due_on", "stage"], unique=True
+        )
 
 
 def downgrade():
     with op.batch_alter_table("assignment_reminders", schema=None) as batch_op:
+        batch_op.drop_index("uq_assignment_reminders")
         batch_op.drop_index(batch_op.f("ix_assignment_reminders_assignment_id"))
 
     op.drop_table("assignment_reminders")
@@ -166,10 +178,16 @@ def downgrade():
 
     op.drop_table("assignments")
     with op.batch_alter_table("assignment_rule_departments", schema=None) as batch_op:
+        batch_op.drop_index("uq_assignment_rule_departments")
         batch_op.drop_index(batch_op.f("ix_assignment_rule_departments_rule_id"))
 
     op.drop_table("assignment_rule_departments")
     with op.batch_alter_table("assignment_rules", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_assignment_rules_role_course",
+            sqlite_where=sa.text("ended_on IS NULL"),
+            postgresql_where=sa.text("ended_on IS NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_assignment_rules_job_role_id"))
         batch_op.drop_index(batch_op.f("ix_assignment_rules_course_id"))
 
