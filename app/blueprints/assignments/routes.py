@@ -201,3 +201,14 @@ def delete_rule(rule: AssignmentRule) -> ResponseReturnValue:
         open_count=len(open_rows),
         due_words=svc.due_words,
     )
+
+
+@bp.app_context_processor
+def required_training_helpers() -> dict[str, Any]:
+    """``required_training_of(employee_id)`` for the "Required of you" include of the home and
+    plan pages (app/templates/assignments/_required_of_you.html): a fixed number of queries."""
+
+    def required_training_of(employee_id: int) -> svc.RequiredOfYou:
+        return svc.required_of(employee_id, today())
+
+    return {"required_training_of": required_training_of}
