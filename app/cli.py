@@ -219,14 +219,17 @@ def _echo_reminders(run: Any) -> None:
 @with_appcontext
 def send_reminders_command(as_of: date | None) -> None:
     """Email and notify expiring certifications and background checks (idempotent)."""
+    from app.services.assignments import send_assignment_reminders
     from app.services.reminders import ReminderError, send_reminders
 
     with acting_as("cli:send-reminders"):
         try:
+            required = send_assignment_reminders(as_of, deliver=False)  # mailed just below
             run = send_reminders(as_of)
         except ReminderError as error:
             raise click.ClickException(str(error)) from error
     _echo_reminders(run)
+    click.echo(f"Required training: {plural(len(required.sent), 'reminder')} of assignments.")
     delivery = run.delivery
     if delivery is not None:
         click.echo(

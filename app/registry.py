@@ -35,6 +35,7 @@ BLUEPRINTS = (
     "reports",
     "sessions",
     "calendar",
+    "assignments",  # required training (issue 21)
 )
 
 
@@ -43,9 +44,10 @@ def _listeners() -> tuple:
     staleness, uploaded files' clean-up, the notification outbox."""
     from app import audit
     from app.services import notify, uploads
+    from app.services.assignments import sync as assignment_sync
     from app.services.readiness import stored
 
-    return (audit.install, stored.install, uploads.install, notify.install)
+    return (audit.install, stored.install, uploads.install, notify.install, assignment_sync.install)
 
 
 # ----------------------------------------------------------------------------- navigation
@@ -144,6 +146,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Repayments", "tuition.repayments"),
     NavEntry("Training", "records.completions", None, _completions_to_verify, None, "to verify"),
     NavEntry("Checks", "records.checks"),
+    NavEntry("Required training", "assignments.index", group="Records"),  # issue 21
+    NavEntry("Team required training", "assignments.team", group="People"),  # issue 21
     NavEntry("Import/export", "records.import_start"),
     NavEntry("Profile", "profile.index"),
 )

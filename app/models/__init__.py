@@ -1,5 +1,11 @@
 """Typed SQLAlchemy 2.0 models, a module per area. Invariants only: no workflows, no commits."""
 
+from app.models.assignments import (
+    Assignment,
+    AssignmentReminder,
+    AssignmentRule,
+    AssignmentRuleDepartment,
+)
 from app.models.catalogue import (
     CheckType,
     Competency,
@@ -41,6 +47,10 @@ __all__ = [
     "CalendarFeed",
     "Enrolment",
     "ApiToken",
+    "Assignment",
+    "AssignmentReminder",
+    "AssignmentRule",
+    "AssignmentRuleDepartment",
     "AppSetting",
     "Assessment",
     "AssessmentResponse",

@@ -75,6 +75,12 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("reminder_days", [90, 60, 30, 7], "int_list", "Reminder days before expiry"),
     SettingSpec("manager_reminder_from_days", 30, "int", "Manager copied from (days before)"),
+    SettingSpec(
+        "assignment_reminder_days",
+        [14, 3],
+        "int_list",
+        "Required training reminders (days before due)",
+    ),
     SettingSpec("currency", "USD", "str", "Currency"),
     SettingSpec("annual_cap", "5250.00", "decimal", "Annual tuition cap per employee"),
     SettingSpec("tax_free_limit", "5250.00", "decimal", "Tax-free limit per calendar year"),

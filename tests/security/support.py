@@ -31,6 +31,7 @@ from werkzeug.datastructures import FileStorage
 from app.audit import acting_as
 from app.extensions import db
 from app.models import (
+    AssignmentRule,
     BackgroundCheck,
     CheckType,
     CompetencyRating,
@@ -288,6 +289,7 @@ def build_world(app: Any, tmp_path: Path) -> World:
             "kind": "completions",
             "which": "pre",
             "key": "ready_threshold",
+            "rule_id": db.session.scalar(select(AssignmentRule.id).order_by(AssignmentRule.id)),
         }
         world.mine.update(shared)
         world.other.update(shared)

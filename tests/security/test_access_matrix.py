@@ -116,6 +116,19 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("GET", "calendar.offer"): EVERYONE_OK,
     ("POST", "calendar.take_offer"): EVERYONE_OK,
     # ------------------------------------------------------------------ sessions and bookings
+    # ------------------------------------------------------------------ required training
+    ("GET", "assignments.index"): role(HR_ONLY),
+    ("GET", "assignments.team"): role(MANAGER_OR_HR),
+    ("GET", "assignments.rules"): role(HR_ONLY),
+    ("GET", "assignments.new_rule"): role(HR_ONLY),
+    ("POST", "assignments.new_rule"): role(HR_ONLY),
+    ("GET", "assignments.edit_rule"): role(HR_ONLY),
+    ("POST", "assignments.edit_rule"): role(HR_ONLY),
+    ("GET", "assignments.delete_rule"): role(HR_ONLY),
+    ("POST", "assignments.delete_rule"): role(HR_ONLY, ok=302),
+    ("GET", "api.list_assignment_rules"): role(HR_ONLY),
+    ("POST", "api.create_assignment_rule"): role(HR_ONLY, ok=201),
+    ("GET", "api.list_employee_assignments"): subject(CIRCLE),
     ("GET", "sessions.index"): EVERYONE_OK,
     ("GET", "sessions.show"): EVERYONE_OK,  # counts for all; names only of people one sees
     ("GET", "sessions.mine"): EVERYONE_OK,

@@ -387,6 +387,24 @@ CASES: tuple[Case, ...] = (
             "session_id": ids.get(f"move_{who}", ids["open_session"]),
         },
     ),
+    # ------------------------------------------------------------------ assignments (issue 21)
+    Case(
+        "GET",
+        "/api/v1/assignment-rules",
+        {**both(403, *CALLERS[:3], "finance", "admin"), "hr": 200},
+    ),
+    Case(
+        "POST",
+        "/api/v1/assignment-rules",
+        {**both(403, *CALLERS[:3], "finance", "admin"), "hr": 201},
+        body=lambda who, ids: {"role": "L3-CSM", "course": "PCI-AWARE", "due_days": 30},
+    ),
+    Case(
+        "GET",
+        "/api/v1/employees/<int:employee_id>/assignments",
+        SUBJECT_CIRCLE_READ,
+        path=lambda ids: f"/employees/{ids['maria']}/assignments",
+    ),
     Case(
         "GET",
         "/api/v1/tuition/summary",

@@ -94,6 +94,7 @@ def server_error(error: Exception) -> Any:
 
 # The area modules register their views on import (and the OpenAPI document reads them).
 from app.blueprints.api import (  # noqa: E402
+    assignments,  # noqa: F401
     catalogue,  # noqa: F401
     enrolment,  # noqa: F401
     meta,  # noqa: F401

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.clock import today
 from app.extensions import db
 from app.models import JobRole
+from app.seed.demo.assignments import required_training
 from app.seed.demo.data import DEMO_PASSWORD, FIRST, LAST, LOGINS, Login
 from app.seed.demo.organisation import Seeder
 
@@ -34,5 +35,6 @@ def seed(anchor: date | None = None) -> bool:
     seeder.catalogue()
     seeder.organisation()
     seeder.logins()
+    required_training(seeder)  # app/seed/demo/assignments.py (issue 21)
     db.session.commit()
     return True

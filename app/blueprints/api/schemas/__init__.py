@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.blueprints.api.schemas import catalogue, enrolment, people, readiness, records, tuition
+from app.blueprints.api.schemas import (
+    assignments,
+    catalogue,
+    enrolment,
+    people,
+    readiness,
+    records,
+    tuition,
+)
 from app.blueprints.api.schemas.base import ERROR, ref
 
 __all__ = ["COMPONENTS", "ref"]
@@ -19,6 +27,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     "Error": ERROR,
     **catalogue.COMPONENTS,
     **enrolment.COMPONENTS,
+    **assignments.COMPONENTS,
     **people.COMPONENTS,
     **records.COMPONENTS,
     **readiness.COMPONENTS,

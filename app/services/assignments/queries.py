@@ -1,0 +1,286 @@
+"""Assignments with their status on a date, in bulk (docs/RULES.md "Assignments").
+
+Two queries whatever the number of people: the assignments (with the person, department,
+course and rule columns joined) and the latest verified completions of their courses. The
+assignments list, the compliance report, the team page, the person's home and plan and the
+API all read these rows, so their counts agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.models import (
+    Assignment,
+    AssignmentRule,
+    Completion,
+    Course,
+    Department,
+    Employee,
+    JobRole,
+)
+from app.readiness.assignments import (
+    NOT_REQUIRED,
+    OVERDUE,
+    STATUSES,
+    AssignmentStatus,
+    Held,
+    assignment_status,
+)
+
+STATUS_LABELS = {
+    "done": "Done",
+    "recertify": "Recertify",
+    "due": "Due",
+    "overdue": "Overdue",
+    "not_required": "Not required",
+}
+"""The words of the statuses, once (pages, PDF and CSV headings)."""
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """One assignment as every list shows it, with its status on ``as_of``."""
+
+    id: int
+    employee_id: int
+    employee_no: str
+    name: str
+    manager_id: int | None
+    department: str | None
+    role: str | None
+    course_id: int
+    course_code: str
+    course_title: str
+    due_on: date
+    opened_on: date
+    closed_on: date | None
+    status: str
+    days_overdue: int
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def owed(self) -> bool:
+        return self.status in ("due", "overdue")
+
+    @property
+    def overdue_since(self) -> date | None:
+        """The first day it was overdue (the day after it was due)."""
+        if self.status != OVERDUE:
+            return None
+        from datetime import timedelta
+
+        return self.due_on + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the assignments list narrows to (each optional)."""
+
+    department: str | None = None  # department code
+    course: str | None = None  # course code
+    role: str | None = None  # job role code
+    status: str | None = None
+    employee_id: int | None = None
+    rule_id: int | None = None
+    search: str | None = None
+    include_closed: bool = False
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (self.department, self.course, self.role, self.status, self.search, self.employee_id)
+        )
+
+
+def _base(filters: Filters, within: Select | None) -> Select:
+    department = aliased(Department)
+    role = aliased(JobRole)
+    stmt = (
+        select(
+            Assignment.id,
+            Assignment.employee_id,
+            Employee.employee_no,
+            Employee.name,
+            Employee.manager_id,
+            department.name,
+            role.title,
+            Course.id,
+            Course.code,
+            Course.title,
+            Assignment.due_on,
+            Assignment.opened_on,
+            Assignment.closed_on,
+            AssignmentRule.recertify_days,
+        )
+        .join(Employee, Employee.id == Assignment.employee_id)
+        .join(Course, Course.id == Assignment.course_id)
+        .join(AssignmentRule, AssignmentRule.id == Assignment.rule_id)
+        .outerjoin(department, department.id == Employee.department_id)
+        .outerjoin(role, role.id == Employee.job_role_id)
+        .where(Employee.status != "terminated")
+    )
+    if not (filters.include_closed or filters.status == NOT_REQUIRED):
+        stmt = stmt.where(Assignment.closed_on.is_(None))
+    elif filters.status == NOT_REQUIRED:
+        stmt = stmt.where(Assignment.closed_on.is_not(None))
+    if filters.department:
+        stmt = stmt.where(department.code == filters.department)
+    if filters.course:
+        stmt = stmt.where(Course.code == filters.course)
+    if filters.role:
+        stmt = stmt.where(role.code == filters.role)
+    if filters.employee_id is not None:
+        stmt = stmt.where(Assignment.employee_id == filters.employee_id)
+    if filters.rule_id is not None:
+        stmt = stmt.where(Assignment.rule_id == filters.rule_id)
+    if filters.search:
+        like = f"%{filters.search.lower()}%"
+        stmt = stmt.where(or_(Employee.name.ilike(like), Employee.employee_no.ilike(like)))
+    if within is not None:
+        stmt = stmt.where(Assignment.employee_id.in_(within))
+    return stmt.order_by(
+        department.name.is_(None),
+        department.name,
+        Employee.name,
+        Employee.id,
+        Course.code,
+        Assignment.id,
+    )
+
+
+def latest_completions(
+    employee_ids: Iterable[int] | Select, course_ids: Iterable[int], as_of: date
+) -> dict[tuple[int, int], Held]:
+    """Each person's latest verified completion of each course, on or before ``as_of``."""
+    courses = sorted(set(course_ids))
+    if not courses:
+        return {}
+    people: Any = employee_ids if isinstance(employee_ids, Select) else sorted(set(employee_ids))
+    rows = db.session.execute(
+        select(
+            Completion.employee_id,
+            Completion.course_id,
+            Completion.completed_on,
+            Completion.expires_on,
+        )
+        .where(
+            Completion.employee_id.in_(people),
+            Completion.course_id.in_(courses),
+            Completion.verification == "verified",
+            Completion.completed_on <= as_of,
+        )
+        .order_by(Completion.completed_on, Completion.id)
+    ).all()
+    return {(eid, cid): Held(done, expires) for eid, cid, done, expires in rows}
+
+
+def status_of(
+    due_on: date, held: Held | None, as_of: date, recertify_days: int, closed_on: date | None
+) -> AssignmentStatus:
+    if closed_on is not None:
+        return AssignmentStatus(NOT_REQUIRED, due_on)
+    return assignment_status(due_on, held, as_of, recertify_days=recertify_days)
+
+
+def assignment_rows(
+    as_of: date, filters: Filters | None = None, *, within: Select | None = None
+) -> list[AssignmentRow]:
+    """The assignments matching ``filters`` (of the people ``within`` selects), with their
+    status on ``as_of``: two queries."""
+    filters = filters or Filters()
+    found = db.session.execute(_base(filters, within)).all()
+    if not found:
+        return []
+    ids = sorted({row[1] for row in found})
+    held = latest_completions(ids, {row[7] for row in found}, as_of)
+    rows = []
+    for (
+        aid,
+        eid,
+        number,
+        name,
+        manager_id,
+        dept,
+        role,
+        course_id,
+        code,
+        title,
+        due_on,
+        opened_on,
+        closed_on,
+        window,
+    ) in found:
+        status = status_of(due_on, held.get((eid, course_id)), as_of, window, closed_on)
+        if filters.status and filters.status in STATUSES and status.status != filters.status:
+            continue
+        rows.append(
+            AssignmentRow(
+                aid,
+                eid,
+                number,
+                name,
+                manager_id,
+                dept,
+                role,
+                course_id,
+                code,
+                title,
+                status.due_on,
+                opened_on,
+                closed_on,
+                status.status,
+                status.days_overdue,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class DepartmentCount:
+    department: str | None
+    people: int
+    due: int
+    overdue: int
+    done: int
+    recertify: int
+
+
+def by_department(rows: Iterable[AssignmentRow]) -> list[DepartmentCount]:
+    """Counts of assignments per department and status: the figures the compliance report
+    and the assignments list both show."""
+    groups: dict[str | None, list[AssignmentRow]] = {}
+    for row in rows:
+        groups.setdefault(row.department, []).append(row)
+    counts = []
+    for department, group in groups.items():
+        statuses = [r.status for r in group]
+        counts.append(
+            DepartmentCount(
+                department,
+                len({r.employee_id for r in group}),
+                statuses.count("due"),
+                statuses.count("overdue"),
+                statuses.count("done"),
+                statuses.count("recertify"),
+            )
+        )
+    return sorted(counts, key=lambda c: (c.department is None, c.department or ""))
+
+
+def assignments_of(
+    employee_id: int, as_of: date, *, include_closed: bool = True
+) -> list[AssignmentRow]:
+    """One person's assignments, open first by due date, then closed ones (history)."""
+    rows = assignment_rows(as_of, Filters(employee_id=employee_id, include_closed=include_closed))
+    return sorted(rows, key=lambda r: (r.closed_on is not None, r.due_on, r.course_code, r.id))
