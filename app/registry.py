@@ -35,6 +35,7 @@ BLUEPRINTS = (
     "reports",
     "sessions",
     "calendar",
+    "jobs",  # background jobs (issue 23)
 )
 
 
@@ -43,9 +44,11 @@ def _listeners() -> tuple:
     staleness, uploaded files' clean-up, the notification outbox."""
     from app import audit
     from app.services import notify, uploads
+    from app.services.jobs import periodic as jobs_periodic
     from app.services.readiness import stored
 
-    return (audit.install, stored.install, uploads.install, notify.install)
+    # The readiness warm-up's trigger attaches after stored readiness's own listeners.
+    return (audit.install, stored.install, uploads.install, notify.install, jobs_periodic.install)
 
 
 # ----------------------------------------------------------------------------- navigation
@@ -146,6 +149,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Checks", "records.checks"),
     NavEntry("Import/export", "records.import_start"),
     NavEntry("Profile", "profile.index"),
+    # ---- background jobs (issue 23)
+    NavEntry("Background jobs", "jobs.index"),
 )
 
 

@@ -14,6 +14,7 @@ from app.models.catalogue import (
     Requirement,
 )
 from app.models.enrolment import ACTIVE_STATUSES, ENROLMENT_STATUSES, CalendarFeed, Enrolment
+from app.models.jobs import JOB_STATES, Job
 from app.models.people import ApiToken, Department, Employee, RoleHistory, User, UserRole
 from app.models.records import (
     Assessment,
@@ -36,6 +37,8 @@ from app.models.system import (
 from app.models.tuition import Repayment, TuitionEvent, TuitionRequest
 
 __all__ = [
+    "JOB_STATES",
+    "Job",
     "ACTIVE_STATUSES",
     "ENROLMENT_STATUSES",
     "CalendarFeed",

@@ -39,6 +39,7 @@ from app.reports import compliance as compliance_data
 from app.reports import render, sources, tables
 from app.reports import team as team_data
 from app.reports.sources import ReportInputError
+from app.services.jobs import reports as report_jobs
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -320,6 +321,9 @@ def compliance(fmt: str) -> Any:
     if errors:
         return render.html("reports/compliance.html", **context), 400
     population, scope = sources.report_population(user, values["department"])
+    queued = _queued_pdf(fmt, "compliance_pdf", population, values, days=values["days"])
+    if queued is not None:
+        return queued
     report = sources.compliance(
         population,
         values["as_of"],
@@ -352,6 +356,21 @@ def compliance(fmt: str) -> Any:
         printed=lambda: {"rows": report.rows},
         on_screen=lambda: _compliance_screen(report),
     )
+
+
+def _queued_pdf(fmt: str, kind: str, population: Any, values: dict[str, Any], **more: Any) -> Any:
+    """A PDF of more people than JOBS_PDF_PEOPLE_THRESHOLD is made by a worker (issue 23):
+    queue it and show its progress page; None when it is made here."""
+    if fmt != "pdf" or not report_jobs.is_large(population):
+        return None
+    department = values["department"].code if values["department"] else None
+    as_of = values["as_of"].isoformat()
+    params = {"department": department, "as_of": as_of, **more}
+    prefix = kind.removesuffix("_pdf")
+    job_id = report_jobs.request_pdf(
+        policy.acting_user(), kind, params, f"{prefix}-{department or 'all'}-{as_of}"
+    )
+    return redirect(url_for("jobs.show", job_id=job_id))
 
 
 def _kept_args(**args: Any) -> dict[str, Any]:
@@ -392,6 +411,9 @@ def team(fmt: str) -> Any:
     if errors:
         return render.html("reports/team.html", **context), 400
     population, scope = sources.report_population(user, values["department"])
+    queued = _queued_pdf(fmt, "team_pdf", population, values)
+    if queued is not None:
+        return queued
     report = sources.team(population, values["as_of"], scope=scope)
     args = _kept_args(
         department=values["department"].code if values["department"] else None,
