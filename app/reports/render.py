@@ -34,7 +34,7 @@ def pdf_bytes(template: str, on_page: Callable[[int], None] | None = None, **con
     document = render_template(
         template, layout=PDF_LAYOUT, mode="pdf", asset=pdf.asset_url, **context
     )
-    return pdf.render_pdf(document, on_page)
+    return pdf.render_pdf(document, on_page) if on_page else pdf.render_pdf(document)
 
 
 def safe_filename(text: str) -> str:
