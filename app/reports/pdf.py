@@ -105,7 +105,8 @@ class _PageCounter(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if record.thread != self.thread or "Creating layout - Page" not in str(record.msg):
             return
-        page = int(record.args[0]) if record.args else self.pages + 1  # type: ignore[index]
+        args = record.args if isinstance(record.args, tuple) else ()
+        page = int(str(args[0])) if args else self.pages + 1
         if page > self.pages:
             self.pages = page
             self.on_page(page)

@@ -340,4 +340,3 @@ def _job_of(user_id: int) -> int:
     job.state, job.result_path, job.result_name = "done", "missing.pdf", "team.pdf"
     db.session.commit()
     return job.id
-

@@ -9,7 +9,7 @@ the requester), ``queries`` (what the pages show).
 
 from __future__ import annotations
 
-from app.services.jobs import periodic, reports  # noqa: F401  (register the kinds)
+from app.services.jobs import imports, periodic, reports  # noqa: F401  (register the kinds)
 from app.services.jobs.queries import STATE_LABELS, Status, all_jobs, mine, result_file, status
 from app.services.jobs.queue import consumer, enqueue, huey_of
 from app.services.jobs.reports import may_download

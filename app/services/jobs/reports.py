@@ -99,12 +99,12 @@ def _build(
     run: JobRun, user: User, population: Select, scope: str, as_of: date
 ) -> tuple[Any, dict[str, Any]]:
     if run.job.kind == "team_pdf":
-        report = sources.team(population, as_of, scope=scope)
-        return report, _team(report)
+        team = sources.team(population, as_of, scope=scope)
+        return team, _team(team)
     show = sees_all_check_findings(user)
     days = int(run.params.get("days") or 90)
-    report = sources.compliance(population, as_of, days, show_findings=show, scope=scope)
-    return report, {**_compliance(report), "show_findings": show}
+    compliance = sources.compliance(population, as_of, days, show_findings=show, scope=scope)
+    return compliance, {**_compliance(compliance), "show_findings": show}
 
 
 def _pdf(run: JobRun) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app.extensions import db
@@ -16,12 +17,16 @@ def submit(
     params: dict[str, Any] | None = None,
     unit: str = "steps",
     total: int | None = None,
+    before_queue: Callable[[int], None] | None = None,
 ) -> int:
-    """Create the job's row, commit it, and queue it; answers its id."""
+    """Create the job's row, commit it, and queue it; answers its id. ``before_queue(job_id)``
+    keeps what the job will read (a CSV file) before any worker can start it."""
     job = store.create(
         kind, title, requester_id=requester_id, params=params, unit=unit, total=total
     )
     job_id = job.id
     db.session.commit()
+    if before_queue is not None:
+        before_queue(job_id)
     queue.enqueue(job_id)
     return job_id

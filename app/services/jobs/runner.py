@@ -170,7 +170,7 @@ def _failed(job_id: int, attempt: int, message: str, *, retry: bool = True) -> N
 def _alive(job_id: int, lease_seconds: float) -> bool:
     """Has the job's worker reported progress within the lease?"""
     found = queue.read_progress(job_id)
-    return bool(found) and time.time() - float(found.get("at", 0)) < lease_seconds
+    return found is not None and time.time() - float(found.get("at", 0)) < lease_seconds
 
 
 def recover() -> int:
@@ -203,15 +203,15 @@ def expire_results() -> int:
     ).all()
     expired = 0
     for job_id, path, expires in rows:
-        if store._as_utc(expires) is None or store._as_utc(expires) > at:  # type: ignore[operator]
+        until = store.as_utc(expires)
+        if until is None or until > at:
             continue
-        changed = db.session.execute(
+        if store.changed(
             update(table)
             .where(table.c.id == job_id, table.c.state == "done")
             .values(state="expired", result_path=None)
-        )
-        if changed.rowcount == 1:
-            (jobs_folder() / path).unlink(missing_ok=True)
+        ):
+            (jobs_folder() / str(path)).unlink(missing_ok=True)
             expired += 1
     db.session.commit()
     return expired

@@ -12,14 +12,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, Update, select, update
 
 from app.clock import now
 from app.extensions import db
 from app.models import Job
 
 
-def _as_utc(at: datetime | None) -> datetime | None:
+def changed(statement: Update) -> bool:
+    """Run one guarded update: True when it changed the row (nobody else got there first)."""
+    result: CursorResult[Any] = db.session.execute(statement)  # type: ignore[assignment]
+    return result.rowcount == 1
+
+
+def as_utc(at: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; the app's clock is UTC."""
     if at is not None and at.tzinfo is None:
         from datetime import UTC
@@ -67,7 +73,7 @@ def claim(job_id: int) -> int | None:
     """Start the next attempt of a queued job; its attempt number, or None if it is not
     queued any more (done, failed, or another worker holds it)."""
     table = Job.__table__
-    started = db.session.execute(
+    started = changed(
         update(table)
         .where(table.c.id == job_id, table.c.state == "queued")
         .values(
@@ -77,7 +83,7 @@ def claim(job_id: int) -> int | None:
             started_at=now(),
         )
     )
-    if started.rowcount != 1:
+    if not started:
         db.session.rollback()
         return None
     attempt = db.session.scalar(select(Job.attempt).where(Job.id == job_id))
@@ -100,7 +106,7 @@ def finish(
     current attempt (the caller then rolls back everything it did)."""
     table = Job.__table__
     hours = float(current_app.config.get("JOBS_RESULT_HOURS") or 24)
-    finished = db.session.execute(
+    return changed(
         update(table)
         .where(table.c.id == job_id, table.c.state == "running", table.c.attempt == attempt)
         .values(
@@ -116,7 +122,6 @@ def finish(
             expires_at=now() + timedelta(hours=hours) if result_path else None,
         )
     )
-    return finished.rowcount == 1
 
 
 def give_up_or_retry(job_id: int, attempt: int, error: str, *, retry: bool = True) -> str | None:
@@ -130,12 +135,11 @@ def give_up_or_retry(job_id: int, attempt: int, error: str, *, retry: bool = Tru
     values: dict[str, Any] = {"state": state, "error": error[:4000], "lease_until": None}
     if state == "failed":
         values["finished_at"] = now()
-    changed = db.session.execute(
+    if not changed(
         update(table)
         .where(table.c.id == job_id, table.c.state == "running", table.c.attempt == attempt)
         .values(**values)
-    )
-    if changed.rowcount != 1:
+    ):
         db.session.rollback()
         return None
     db.session.commit()
@@ -147,7 +151,7 @@ def expired_leases(at: datetime) -> list[tuple[int, int]]:
     rows = db.session.execute(
         select(Job.id, Job.attempt, Job.lease_until).where(Job.state == "running")
     ).all()
-    return [(i, a) for i, a, lease in rows if (lease_at := _as_utc(lease)) and lease_at < at]
+    return [(i, a) for i, a, lease in rows if (lease_at := as_utc(lease)) and lease_at < at]
 
 
 def extend_lease(job_id: int, attempt: int) -> None:
@@ -168,5 +172,5 @@ def waiting_since(before: datetime) -> list[int]:
 
 
 def is_expired(job: Job, at: datetime | None = None) -> bool:
-    expires = _as_utc(job.expires_at)
+    expires = as_utc(job.expires_at)
     return expires is not None and expires <= (at or now())
