@@ -41,6 +41,7 @@ DEFAULTS: dict[str, object] = {
     "JOBS_FOLDER": None,  # result files; default: instance/jobs (a shared mount across hosts)
     "JOBS_PDF_PEOPLE_THRESHOLD": 300,  # team and compliance PDFs of more people become jobs
     "JOBS_IMPORT_ROWS_THRESHOLD": 1000,  # CSV imports of more rows become jobs
+    "JOBS_BULK_THRESHOLD": 50,  # bookings (and invitations) of more people at once become jobs
     "JOBS_RESULT_HOURS": 24,  # a finished file stays downloadable this long
     "JOBS_MAX_ATTEMPTS": 3,
     "JOBS_RETRY_SECONDS": 30,

@@ -171,3 +171,49 @@ def test_periodic_reminders_are_recorded_and_never_sent_twice(demo_app, demo_db)
     periodic.retention_purge()
     purge = db.session.scalar(select(Job).where(Job.kind == "retention_purge"))
     assert purge.state == "done" and "checks erased" in purge.summary
+
+
+def test_a_bulk_booking_is_made_by_a_worker_and_a_retry_invites_nobody_twice(demo_app, demo_db):
+    from app.models import Enrolment
+    from tests.integration.enrolment_support import csrs, new_session
+
+    demo_app.config["JOBS_BULK_THRESHOLD"] = 1
+    people = csrs(3)
+    session = new_session(seats=2)
+    session_id = session.id
+    hr = signed_in_client(demo_app, PERSONAS["hr"])
+    answer = hr.post(
+        "/sessions/book",
+        data={"session_id": str(session_id), "employee_id": [str(p.id) for p in people]},
+    )
+    assert answer.status_code == 302 and "/jobs/" in answer.headers["Location"]
+    job_id = int(answer.headers["Location"].rsplit("/", 1)[1])
+
+    def bookings() -> list[str]:
+        db.session.expire_all()
+        return sorted(
+            db.session.scalars(select(Enrolment.status).where(Enrolment.session_id == session_id))
+        )
+
+    def notices() -> int:
+        db.session.expire_all()
+        return int(db.session.scalar(select(func.count(Notification.id))) or 0)
+
+    with ThreadWorker(demo_app) as worker:
+        job = wait_for(lambda: _finished(job_id), "the bulk booking", worker)
+        assert job.state == "done"
+        assert job.summary == {"enrolled": 2, "waitlisted": 1}
+        assert bookings() == ["enrolled", "enrolled", "waitlisted"]
+        sent = notices()
+        # The same job run again (a retry after a lost reply): nobody is booked or told twice.
+        db.session.execute(
+            Job.__table__.update().where(Job.id == job_id).values(state="queued", summary=None)
+        )
+        db.session.commit()
+        jobs.enqueue(job_id)
+        again = wait_for(
+            lambda: (found := _finished(job_id)) and found.summary and found, "the retry", worker
+        )
+    assert again.summary["refused"] == 3 and "already" in again.summary["why"]
+    assert bookings() == ["enrolled", "enrolled", "waitlisted"]
+    assert notices() == sent
