@@ -117,7 +117,7 @@ def wait_for(check: Callable[[], Any], what: str, worker: Any = None) -> Any:
         found = check()
         if found:
             return found
-        time.sleep(0.05)
+        time.sleep(0.2)  # a page's poll; the worker threads share this process
     detail = f"\n--- worker output ---\n{worker.output()}" if worker else ""
     pytest.fail(f"gave up waiting for {what}{detail}")
 

@@ -13,6 +13,7 @@ from app.models import Job, User
 from app.services.jobs import queue, store
 from app.services.jobs.runner import jobs_folder
 
+FINISHED = ("done", "failed", "expired")  # the states a job never leaves by itself
 STATE_LABELS = {
     "queued": "Waiting for a worker",
     "running": "In progress",
@@ -20,22 +21,45 @@ STATE_LABELS = {
     "failed": "Could not be finished",
     "expired": "No longer available",
 }
-FINISHED = ("done", "failed", "expired")
 
 
 @dataclass(frozen=True)
 class Status:
-    job_id: int
-    title: str
+    """A job as its requester sees it: the row, and how far it got."""
+
+    job: Job
     state: str
-    label: str
     done: int
     total: int | None
     unit: str
-    attempt: int
-    finished: bool
-    downloadable: bool
-    summary: dict[str, Any]
+
+    @property
+    def job_id(self) -> int:
+        return self.job.id
+
+    @property
+    def title(self) -> str:
+        return self.job.title
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def attempt(self) -> int:
+        return self.job.attempt
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED
+
+    @property
+    def downloadable(self) -> bool:
+        return self.state == "done" and bool(self.job.result_path)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return dict(self.job.summary or {})
 
     @property
     def percent(self) -> int | None:
@@ -46,19 +70,11 @@ class Status:
         return max(0, min(100, round(100 * self.done / self.total)))
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.job_id,
-            "title": self.title,
-            "state": self.state,
-            "label": self.label,
-            "done": self.done,
-            "total": self.total,
-            "unit": self.unit,
-            "percent": self.percent,
-            "finished": self.finished,
-            "downloadable": self.downloadable,
-            "summary": self.summary,
-        }
+        names = ("job_id", "title", "state", "label", "done", "total", "unit", "percent")
+        found = {name: getattr(self, name) for name in names}
+        found["id"] = found.pop("job_id")
+        found.update(finished=self.finished, downloadable=self.downloadable, summary=self.summary)
+        return found
 
 
 def status(job: Job) -> Status:
@@ -69,19 +85,7 @@ def status(job: Job) -> Status:
         if found:
             done, total, unit = int(found["done"]), found.get("total"), str(found["unit"])
     state = "expired" if job.state == "done" and store.is_expired(job) else job.state
-    return Status(
-        job_id=job.id,
-        title=job.title,
-        state=state,
-        label=STATE_LABELS[state],
-        done=done,
-        total=total,
-        unit=unit,
-        attempt=job.attempt,
-        finished=state in FINISHED,
-        downloadable=state == "done" and bool(job.result_path),
-        summary=dict(job.summary or {}),
-    )
+    return Status(job, state, done, total, unit)
 
 
 def result_file(job: Job) -> Path | None:

@@ -10,21 +10,12 @@ from app.services.jobs import queue, store
 
 
 def submit(
-    kind: str,
-    title: str,
-    *,
-    requester_id: int | None,
-    params: dict[str, Any] | None = None,
-    unit: str = "steps",
-    total: int | None = None,
-    before_queue: Callable[[int], None] | None = None,
+    kind: str, title: str, *, before_queue: Callable[[int], None] | None = None, **fields: Any
 ) -> int:
-    """Create the job's row, commit it, and queue it; answers its id. ``before_queue(job_id)``
-    keeps what the job will read (a CSV file) before any worker can start it."""
-    job = store.create(
-        kind, title, requester_id=requester_id, params=params, unit=unit, total=total
-    )
-    job_id = job.id
+    """Create the job's row (``fields`` as ``store.create`` takes them), commit it, and queue
+    it; answers its id. ``before_queue(job_id)`` keeps what the job will read (a CSV file)
+    before any worker can start it."""
+    job_id = store.create(kind, title, **fields).id
     db.session.commit()
     if before_queue is not None:
         before_queue(job_id)
