@@ -97,6 +97,8 @@ class JobRun:
         partial = final.with_name(f"{final.name}.part-{self.attempt}")
         partial.write_bytes(data)
         os.replace(partial, final)
+        for stale in final.parent.glob(f"{final.name}.part-*"):  # a dead attempt's leftovers
+            stale.unlink(missing_ok=True)
         return final
 
     def finish(
@@ -164,6 +166,8 @@ def _failed(job_id: int, attempt: int, message: str, *, retry: bool = True) -> N
     elif state == "failed":
         from app.services.jobs import notices
 
+        for leftover in jobs_folder().glob(f"job-{job_id}[.-]*"):  # its input, a partial file
+            leftover.unlink(missing_ok=True)
         notices.failed(job_id)
 
 
