@@ -138,6 +138,9 @@ def consumer(app: Flask, workers: int | None = None, **options: Any) -> Any:
         "periodic": bool(app.config.get("JOBS_PERIODIC", True)),
         "check_worker_health": True,
         "max_delay": 2.0,
+        # A worker killed while warming readiness up leaves Huey's lock behind: a starting
+        # worker clears it (at worst two warm-ups overlap, which only repeats work).
+        "flush_locks": True,
     }
     settings.update(options)
     return huey.create_consumer(**settings)
