@@ -36,8 +36,9 @@ migrate: venv
 seed: migrate
 	$(FLASK) seed-demo
 
+# The web server and one background-jobs worker together; Ctrl-C stops both (scripts/run.py).
 run: seed
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(BIN)/python scripts/run.py 127.0.0.1 5000
 
 # The whole suite on SQLite, then the database-facing tests again on a throwaway PostgreSQL
 # cluster that the test setup starts on loopback (skipped when PostgreSQL is not installed,

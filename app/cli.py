@@ -319,6 +319,17 @@ def verify_report_command(employee_no: str, role: str, as_of: str, fingerprint: 
     raise SystemExit(1)
 
 
+@click.command("worker")
+@click.option("--workers", type=int, default=None, help="Threads (default: JOBS_WORKERS).")
+@with_appcontext
+def worker_command(workers: int | None) -> None:
+    """Run a background-jobs worker (and the periodic tasks) until stopped (Ctrl-C, SIGTERM)."""
+    from app.services import jobs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    jobs.consumer(app, workers).run()
+
+
 COMMANDS: tuple[click.Command, ...] = (
     create_user_command,
     create_token_command,
@@ -328,5 +339,6 @@ COMMANDS: tuple[click.Command, ...] = (
     export_csv_command,
     send_reminders_command,
     purge_expired_data_command,
+    worker_command,
     reports_group,
 )

@@ -34,6 +34,25 @@ DEFAULTS: dict[str, object] = {
     "TRUSTED_PROXY_HOPS": 0,
     "PASSWORD_MIN_LENGTH": 10,
     "ECHELON_TODAY": None,
+    # ---- the task queue (issue 23, README "Background jobs"): like the database, embedded by
+    # default (SQLite in instance/queue.db), Redis for workers on several hosts.
+    "JOBS_REDIS_URL": None,
+    "JOBS_QUEUE_FILE": None,  # default: instance/queue.db
+    "JOBS_FOLDER": None,  # result files; default: instance/jobs (a shared mount across hosts)
+    "JOBS_PDF_PEOPLE_THRESHOLD": 300,  # team and compliance PDFs of more people become jobs
+    "JOBS_IMPORT_ROWS_THRESHOLD": 1000,  # CSV imports of more rows become jobs
+    "JOBS_BULK_THRESHOLD": 50,  # bookings (and invitations) of more people at once become jobs
+    "JOBS_RESULT_HOURS": 24,  # a finished file stays downloadable this long
+    "JOBS_MAX_ATTEMPTS": 3,
+    "JOBS_RETRY_SECONDS": 30,
+    "JOBS_LEASE_SECONDS": 300,  # a running job that shows no sign of life this long is retried
+    "JOBS_WORKERS": 1,  # threads of one `flask --app app worker`
+    "JOBS_PERIODIC": True,  # the worker runs the periodic tasks below
+    "JOBS_REMINDERS_AT": "06:00",  # UTC, daily
+    "JOBS_RETENTION_AT": "03:30",  # UTC, daily
+    "JOBS_MAIL_RETRY_MINUTES": 15,  # the email retry queue, every N minutes
+    "JOBS_WARMUP": True,  # recompute stored readiness after a catalogue or settings change
+    "JOBS_STEP_PAUSE": 0,  # seconds between a job's steps (demos and the fault tests)
 }
 
 # Environment variables read on top of the instance file. Booleans and ints are parsed.
@@ -51,9 +70,11 @@ ENV_KEYS = {
     "BASE_URL": "BASE_URL",
     "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
     "TRUSTED_PROXY_HOPS": "TRUSTED_PROXY_HOPS",
+    "REDIS_URL": "JOBS_REDIS_URL",
+    "JOBS_WORKERS": "JOBS_WORKERS",
 }
 BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE"}
-INT_KEYS = {"MAIL_PORT", "TRUSTED_PROXY_HOPS"}
+INT_KEYS = {"MAIL_PORT", "TRUSTED_PROXY_HOPS", "JOBS_WORKERS"}
 
 
 def from_environment() -> dict[str, object]:

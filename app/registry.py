@@ -36,6 +36,7 @@ BLUEPRINTS = (
     "sessions",
     "calendar",
     "assignments",  # required training (issue 21)
+    "jobs",  # background jobs (issue 23)
 )
 
 
@@ -45,9 +46,18 @@ def _listeners() -> tuple:
     from app import audit
     from app.services import notify, uploads
     from app.services.assignments import sync as assignment_sync
+    from app.services.jobs import periodic as jobs_periodic
     from app.services.readiness import stored
 
-    return (audit.install, stored.install, uploads.install, notify.install, assignment_sync.install)
+    # The readiness warm-up's trigger attaches after stored readiness's own listeners.
+    return (
+        audit.install,
+        stored.install,
+        uploads.install,
+        notify.install,
+        assignment_sync.install,
+        jobs_periodic.install,
+    )
 
 
 # ----------------------------------------------------------------------------- navigation
@@ -150,6 +160,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Team required training", "assignments.team", group="People"),  # issue 21
     NavEntry("Import/export", "records.import_start"),
     NavEntry("Profile", "profile.index"),
+    # ---- background jobs (issue 23)
+    NavEntry("Background jobs", "jobs.index"),
 )
 
 

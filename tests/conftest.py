@@ -42,6 +42,11 @@ def base_config(database_url: str, instance: Path) -> dict:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": _null_pool()},
+        # The task queue (issue 23): its own SQLite file and result folder per test; no
+        # warm-up asked after every catalogue change (tests/integration/test_jobs.py asks).
+        "JOBS_QUEUE_FILE": str(instance / "queue.db"),
+        "JOBS_FOLDER": str(instance / "jobs"),
+        "JOBS_WARMUP": False,
     }
 
 

@@ -20,6 +20,7 @@ from app.models.catalogue import (
     Requirement,
 )
 from app.models.enrolment import ACTIVE_STATUSES, ENROLMENT_STATUSES, CalendarFeed, Enrolment
+from app.models.jobs import JOB_STATES, Job
 from app.models.people import ApiToken, Department, Employee, RoleHistory, User, UserRole
 from app.models.records import (
     Assessment,
@@ -42,6 +43,8 @@ from app.models.system import (
 from app.models.tuition import Repayment, TuitionEvent, TuitionRequest
 
 __all__ = [
+    "JOB_STATES",
+    "Job",
     "ACTIVE_STATUSES",
     "ENROLMENT_STATUSES",
     "CalendarFeed",

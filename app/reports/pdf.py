@@ -10,7 +10,10 @@ read a local file or call another host.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -90,14 +93,47 @@ def static_only_fetcher(root: Path = STATIC_ROOT) -> Any:
     return _fetcher_class()(root)
 
 
-def render_pdf(html: str) -> bytes:
+class _PageCounter(logging.Handler):
+    """Hears WeasyPrint's progress log ("Creating layout - Page N") of this thread only."""
+
+    def __init__(self, on_page: Callable[[int], None]) -> None:
+        super().__init__(logging.INFO)
+        self.on_page = on_page
+        self.thread = threading.get_ident()
+        self.pages = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread or "Creating layout - Page" not in str(record.msg):
+            return
+        args = record.args if isinstance(record.args, tuple) else ()
+        page = int(str(args[0])) if args else self.pages + 1
+        if page > self.pages:
+            self.pages = page
+            self.on_page(page)
+
+
+def render_pdf(html: str, on_page: Callable[[int], None] | None = None) -> bytes:
     """The PDF of ``html``; every resource it refers to goes through the static-only fetcher.
 
     There is no base URL, so a relative reference resolves to nothing rather than to a file.
+    ``on_page(n)`` hears each page laid out (a background job's progress).
     """
     try:
         from weasyprint import HTML
     except (OSError, ImportError) as error:  # a missing Pango or HarfBuzz-Subset
         raise PdfUnavailable(error) from error
 
-    return HTML(string=html, url_fetcher=static_only_fetcher(), base_url=None).write_pdf()
+    document = HTML(string=html, url_fetcher=static_only_fetcher(), base_url=None)
+    if on_page is None:
+        return document.write_pdf()
+    progress = logging.getLogger("weasyprint.progress")
+    counter = _PageCounter(on_page)
+    level = progress.level
+    progress.addHandler(counter)
+    if progress.getEffectiveLevel() > logging.INFO:
+        progress.setLevel(logging.INFO)
+    try:
+        return document.write_pdf()
+    finally:
+        progress.removeHandler(counter)
+        progress.setLevel(level)

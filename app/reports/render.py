@@ -30,11 +30,11 @@ def html(template: str, **context: Any) -> str:
     )
 
 
-def pdf_bytes(template: str, **context: Any) -> bytes:
+def pdf_bytes(template: str, on_page: Callable[[int], None] | None = None, **context: Any) -> bytes:
     document = render_template(
         template, layout=PDF_LAYOUT, mode="pdf", asset=pdf.asset_url, **context
     )
-    return pdf.render_pdf(document)
+    return pdf.render_pdf(document, on_page) if on_page else pdf.render_pdf(document)
 
 
 def safe_filename(text: str) -> str:

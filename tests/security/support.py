@@ -265,6 +265,9 @@ def build_world(app: Any, tmp_path: Path) -> World:
             db.session.commit()
         world.mine.update(notification_id=mine_note.id, token_id=mine_token.id)
         world.other.update(notification_id=other_note.id, token_id=other_token.id)
+        # ---- background jobs (issue 23): a finished team PDF asked by Maria and one by Grace
+        world.mine["job_id"] = _job_of(maria_user.id)
+        world.other["job_id"] = _job_of(grace_user.id)
         priya = employee_named("Priya Shah")
         repayment = db.session.scalar(select(Repayment.id).where(Repayment.employee_id == priya.id))
         session_id = db.session.scalar(select(CourseSession.id).order_by(CourseSession.id))
@@ -327,3 +330,15 @@ def module_world(databases: Any, tmp_path: Path) -> Iterator[World]:
 
     for app in _make_app(databases, "demo", tmp_path, seed_demo=True):
         yield build_world(app, tmp_path)
+
+
+def _job_of(user_id: int) -> int:
+    """A finished team-PDF job of this user (background jobs, issue 23)."""
+    from app.services.jobs import store
+
+    job = store.create(
+        "team_pdf", "matrix: a team report", requester_id=user_id, unit="pages rendered"
+    )
+    job.state, job.result_path, job.result_name = "done", "missing.pdf", "team.pdf"
+    db.session.commit()
+    return job.id

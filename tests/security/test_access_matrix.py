@@ -371,6 +371,13 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("POST", "api.create_enrolment"): EVERYONE_OK,
     ("GET", "api.list_employee_enrolments"): subject(CIRCLE),
     ("POST", "api.transition_enrolment"): subject(CIRCLE),
+    # ------------------------------------------------------------------ background jobs (issue 23)
+    ("GET", "jobs.index"): role(frozenset({ADMIN})),
+    ("GET", "jobs.mine"): EVERYONE_OK,
+    ("GET", "jobs.show"): subject(frozenset({SELF})),  # the requester's own; others: 404
+    ("GET", "jobs.status"): subject(frozenset({SELF})),
+    # Maria asked for a team report she may not see (she manages nobody): refused at download.
+    ("GET", "jobs.download"): subject(frozenset(), frozenset({SELF})),
 }
 
 # The catalogue code each URL uses, by the section it is in.
@@ -397,6 +404,7 @@ OBJECT_ARGS = frozenset(
         "notification_id",
         "token_id",
         "enrolment_id",
+        "job_id",
     }
 )
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")

@@ -14,6 +14,7 @@ from app.kernel.forms import refuse
 from app.policy import Load, permission
 from app.policy import records as may
 from app.services import csv_io
+from app.services.jobs import imports as import_jobs
 from app.services.records import RecordError
 
 # A staged file opens only for the one who uploaded it (404 for anyone else).
@@ -97,6 +98,17 @@ def import_review(staged: staging.Staged) -> Any:
 @permission("hr", STAGED)
 def import_apply(staged: staging.Staged) -> Any:
     kind = csv_io.KINDS[staged.kind]
+    if import_jobs.is_large(staged.data):  # a worker applies it (issue 23), all or nothing
+        job_id = import_jobs.request_import(
+            user(),
+            staged.kind,
+            staged.data,
+            mapping=_mapping_from_form(kind) or None,
+            date_format=request.form.get("date_format", staged.date_format),
+            filename=staged.filename,
+        )
+        staging.discard(staged.token)
+        return redirect(url_for("jobs.show", job_id=job_id))
     report = _run(staged, _mapping_from_form(kind), apply=True)
     if report.applied:
         staging.discard(staged.token)

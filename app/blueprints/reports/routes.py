@@ -40,6 +40,7 @@ from app.reports import compliance as compliance_data
 from app.reports import render, sources, tables
 from app.reports import team as team_data
 from app.reports.sources import ReportInputError
+from app.services.jobs import reports as report_jobs
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -330,6 +331,9 @@ def compliance(fmt: str) -> Any:
     if errors:
         return render.html("reports/compliance.html", **context), 400
     population, scope = sources.report_population(user, values["department"])
+    queued = _queued_pdf(fmt, "compliance_pdf", population, values, days=values["days"])
+    if queued is not None:
+        return queued
     report = sources.compliance(
         population,
         values["as_of"],
@@ -374,6 +378,24 @@ def _scope_slug(user: Any, department: Any) -> str:
     return f"{slug}-{department.code}" if department else slug
 
 
+def _queued_pdf(fmt: str, kind: str, population: Any, values: dict[str, Any], **more: Any) -> Any:
+    """A PDF of more people than JOBS_PDF_PEOPLE_THRESHOLD is made by a worker (issue 23):
+    queue it and show its progress page; None when it is made here."""
+    if fmt != "pdf" or not report_jobs.is_large(population):
+        return None
+    department = values["department"].code if values["department"] else None
+    as_of = values["as_of"].isoformat()
+    params = {"department": department, "as_of": as_of, **more}
+    prefix = kind.removesuffix("_pdf")
+    job_id = report_jobs.request_pdf(
+        policy.acting_user(),
+        kind,
+        params,
+        f"{prefix}-{_scope_slug(policy.acting_user(), values['department'])}-{as_of}",
+    )
+    return redirect(url_for("jobs.show", job_id=job_id))
+
+
 def _kept_args(**args: Any) -> dict[str, Any]:
     """The report's arguments worth keeping in its links (those given)."""
     return {k: v for k, v in args.items() if v}
@@ -412,6 +434,9 @@ def team(fmt: str) -> Any:
     if errors:
         return render.html("reports/team.html", **context), 400
     population, scope = sources.report_population(user, values["department"])
+    queued = _queued_pdf(fmt, "team_pdf", population, values)
+    if queued is not None:
+        return queued
     report = sources.team(population, values["as_of"], scope=scope)
     args = _kept_args(
         department=values["department"].code if values["department"] else None,

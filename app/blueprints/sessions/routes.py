@@ -21,6 +21,7 @@ from app.policy import enrolment as may
 from app.policy import permission
 from app.services import catalogue
 from app.services import enrolment as svc
+from app.services.jobs import bookings as booking_jobs
 
 __all__ = ["bp"]
 
@@ -133,6 +134,9 @@ def _book(session: CourseSession, back: str, *, others: bool) -> ResponseReturnV
         return redirect(back)
     if not others:
         ids = [user.employee_id]
+    elif booking_jobs.is_large(ids):  # a worker books them and sends the invitations (issue 23)
+        job_id = booking_jobs.request_booking(user, session, ids)
+        return redirect(url_for("jobs.show", job_id=job_id))
     try:
         outcomes = svc.book_many(session, svc.employees_by_id(ids), actor=user)
     except svc.EnrolmentError as refused:

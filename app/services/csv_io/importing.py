@@ -8,7 +8,7 @@ real import rolled back at the end.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -94,12 +94,16 @@ def run_import(
     date_format: str = "iso",
     apply: bool = False,
     actor: User | None,
+    on_row: Callable[[int, int], None] | None = None,
+    before_commit: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Dry-run (``apply=False``) or apply an import; applying is all or nothing.
 
     The rows run through the record services in one transaction, each in a savepoint; the
     transaction is committed only when applying and no row is refused, and rolled back
-    otherwise, so a dry run and a refused import change nothing.
+    otherwise, so a dry run and a refused import change nothing. A background job (issue 23)
+    hears each row (``on_row(done, total)``) and marks itself done in the import's own
+    transaction (``before_commit``), so the job and the import commit together or not at all.
     """
     if kind_name not in KINDS:
         raise RecordError(
@@ -122,10 +126,12 @@ def run_import(
     db.session.rollback()  # start from a clean transaction: nothing pending is swept along
     _begin_outer_transaction()
     try:
-        _Run(report, parsed, actor).apply_rows()
+        _Run(report, parsed, actor, on_row).apply_rows()
         # The import's own commit point, not a unit of work: the whole file is one transaction,
         # kept only when applying and every row went through.
         if apply and report.ok:
+            if before_commit is not None:
+                before_commit(report)
             db.session.commit()
             report.applied = True
         else:
@@ -139,8 +145,15 @@ def run_import(
 class _Run:
     """One pass over a file's rows, then a second for the reporting lines."""
 
-    def __init__(self, report: ImportReport, parsed: ParsedFile, actor: User | None) -> None:
+    def __init__(
+        self,
+        report: ImportReport,
+        parsed: ParsedFile,
+        actor: User | None,
+        on_row: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.report = report
+        self.on_row = on_row
         self.kind = report.kind
         self.parsed = parsed
         self.actor = actor
@@ -151,10 +164,13 @@ class _Run:
         self.second_pass: list[tuple[RowResult, Row]] = []
 
     def apply_rows(self) -> None:
-        for line, cells in self.parsed.rows:
+        total = len(self.parsed.rows)
+        for done, (line, cells) in enumerate(self.parsed.rows, start=1):
             result = RowResult(line, "refuse", "")
             self.report.rows.append(result)
             self._apply_row(result, cells)
+            if self.on_row is not None:
+                self.on_row(done, total)
         for result, values in self.second_pass:
             self._apply_manager(result, values)
 

@@ -1,0 +1,1 @@
+"""Background jobs: progress, download, and the admins list of every job."""

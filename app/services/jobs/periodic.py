@@ -1,0 +1,143 @@
+"""The periodic work a worker runs at the (cfg) times, and the readiness warm-up.
+
+Each run is recorded as a job (kind, summary, error) for the admins' jobs page. The work itself
+is idempotent: reminders carry dedupe keys (docs/RULES.md "Reminders"), mail delivery claims
+each message before sending it, the purge erases with conditional updates, and the warm-up
+only computes stored readiness ahead of time (services/readiness/stored.py decides, as always,
+what is stale when a page reads it). So a run repeated by two workers or after a crash never
+sends or erases twice. The cron lines of the README run the same services.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import acting_as
+from app.clock import today
+from app.extensions import db, on_session
+from app.models import Employee
+from app.services.jobs import queue, store
+
+log = logging.getLogger(__name__)
+WARM_FLAG = "echelon_jobs_warm_readiness"
+
+
+def _recorded(kind: str, title: str, work: Callable[[Any], dict[str, Any]]) -> None:
+    """Run ``work`` as a recorded job: its row says running, then done or failed."""
+    job = store.create(kind, title, requester_id=None, state="running")
+    job.attempt, job.started_at = 1, job.created_at
+    job_id = job.id
+    db.session.commit()
+    try:
+        with acting_as(f"worker:{kind}"):
+            summary = work(job_id)
+    except Exception as error:  # the next run retries; the admins see why
+        db.session.rollback()
+        log.exception("periodic %s failed", kind)
+        store.give_up_or_retry(job_id, 1, f"{type(error).__name__}: {error}"[:1000], retry=False)
+        return
+    store.finish(job_id, 1, done=1, total=1, summary=summary)
+    db.session.commit()
+
+
+def reminders() -> None:
+    from app.services.reminders import send_reminders
+
+    def work(job_id: int) -> dict[str, Any]:
+        run = send_reminders()
+        delivery = run.delivery
+        return {
+            "items due": run.items_due,
+            "reminders created": run.created,
+            "already sent": run.already_sent,
+            "emails failed": delivery.failed if delivery else 0,
+        }
+
+    _recorded("reminders", f"Reminders of {today().isoformat()}", work)
+
+
+def retention_purge() -> None:
+    from app.services.retention import purge_expired_data
+
+    def work(job_id: int) -> dict[str, Any]:
+        report = purge_expired_data()
+        return {"checks erased": len(report.checks), "uploads erased": len(report.uploads)}
+
+    _recorded("retention_purge", f"Retention purge of {today().isoformat()}", work)
+
+
+def mail_retry() -> None:
+    """Email the notifications still pending; recorded only when there was something to do."""
+    from app.services import notify
+
+    report = notify.deliver()
+    if report.delivered or report.failed:
+        summary = {"sent": report.delivered, "failed": report.failed}
+        job = store.create("mail_retry", "Email retry", requester_id=None, state="running")
+        job.attempt = 1
+        db.session.flush()
+        store.finish(job.id, 1, done=1, total=1, summary=summary)
+        db.session.commit()
+
+
+def warm_readiness() -> None:
+    """Recompute every stale stored readiness result of today, role by role, ahead of the
+    pages (which still check staleness themselves). One warm-up at a time across workers."""
+    from huey.exceptions import TaskLockedException
+
+    try:
+        with queue.huey_of().lock_task("warm-readiness"):
+            _recorded("readiness_warmup", "Readiness warm-up", _warm)
+    except TaskLockedException:
+        return
+
+
+def _warm(job_id: int) -> dict[str, Any]:
+    from app.services.readiness import bench, stored
+    from app.services.readiness.catalogue import load_catalogue
+
+    roles = bench.candidate_roles(load_catalogue())
+    population = select(Employee.id).where(Employee.status != "terminated")
+    as_of = today()
+    for done, code in enumerate(roles):
+        queue.progress(job_id, done, len(roles), "roles computed")
+        stored.scope(population, [code], as_of)
+        db.session.commit()
+    return {"roles": len(roles), "as of": as_of.isoformat()}
+
+
+# ----------------------------------------------------------------------------- the trigger
+
+
+def _before_commit(session: Session) -> None:
+    from app.services.readiness import CATALOGUE_CHANGED
+
+    if session.info.get(CATALOGUE_CHANGED):
+        session.info[WARM_FLAG] = True
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.pop(WARM_FLAG, None):
+        return
+    try:
+        if current_app.config.get("JOBS_WARMUP", True):
+            queue.warm_soon()
+    except Exception:  # the queue being away never fails the change itself
+        log.exception("could not ask for a readiness warm-up")
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(WARM_FLAG, None)
+
+
+def install() -> None:
+    """After a catalogue or settings change commits, ask a worker to warm readiness up."""
+    on_session(
+        before_commit=_before_commit, after_commit=_after_commit, after_rollback=_after_rollback
+    )

@@ -1,0 +1,144 @@
+"""Large team and compliance PDFs as jobs (issue 23): people evaluated, then pages rendered.
+
+A report of more people than JOBS_PDF_PEOPLE_THRESHOLD (cfg) is not made inside the request:
+the page asks for a job and shows its progress; a worker builds the report as its requester
+(their part of the organisation, checked again when the job runs and again at download) and
+keeps the file for JOBS_RESULT_HOURS (cfg).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from flask_login import login_user
+from sqlalchemy import Select, func, select
+
+from app import policy
+from app.extensions import db
+from app.models import User
+from app.policy.readiness import sees_all_check_findings
+from app.reports import compliance as compliance_data
+from app.reports import render, sources
+from app.reports import team as team_data
+from app.services.jobs import requests
+from app.services.jobs.runner import JobRun, Refused, kind
+
+GATES_SHOWN_IN_PDF = 3  # per candidate, as the report page prints them
+
+
+@dataclass(frozen=True)
+class PdfKind:
+    endpoint: str  # the report route whose permission the requester must still hold
+    template: str
+    title: str
+
+
+PDF_KINDS = {
+    "team_pdf": PdfKind(
+        "reports.team_pdf", "reports/team.html", "Team bench strength and succession"
+    ),
+    "compliance_pdf": PdfKind(
+        "reports.compliance_pdf", "reports/compliance.html", "Compliance report"
+    ),
+}
+
+
+def population_size(population: Select) -> int:
+    return int(db.session.scalar(select(func.count()).select_from(population.subquery())) or 0)
+
+
+def is_large(population: Select) -> bool:
+    """Is this report big enough to be made by a worker rather than in the request?"""
+    threshold = int(current_app.config.get("JOBS_PDF_PEOPLE_THRESHOLD") or 0)
+    return population_size(population) > threshold
+
+
+def request_pdf(user: User, kind_name: str, params: dict[str, Any], filename: str) -> int:
+    """Queue a report PDF for ``user``; answers the job's id."""
+    spec = PDF_KINDS[kind_name]
+    scope = params.get("department") or "all departments"
+    return requests.submit(
+        kind_name,
+        f"{spec.title} PDF ({scope}, as of {params['as_of']})",
+        requester_id=user.id,
+        params={**params, "filename": filename},
+        unit="people evaluated",
+    )
+
+
+def may_download(user: User | None, kind_name: str) -> bool:
+    """Does the requester still hold the report's permission (asked again at download)?"""
+    spec = PDF_KINDS.get(kind_name)
+    return bool(user and user.is_active and spec and policy.admits(user, spec.endpoint))
+
+
+def _requester(run: JobRun) -> User:
+    user = db.session.get(User, run.job.requester_id) if run.job.requester_id else None
+    if not may_download(user, run.job.kind):
+        raise Refused("The requester may no longer see this report.")
+    assert user is not None
+    return user
+
+
+def _team(report: Any) -> dict[str, Any]:
+    return {
+        "band_labels": team_data.BAND_LABELS,
+        "gates_shown": GATES_SHOWN_IN_PDF,
+        "candidate_pages": {s.role_code: s.candidates for s in report.roles},
+    }
+
+
+def _compliance(report: Any) -> dict[str, Any]:
+    return {"bucket_labels": compliance_data.BUCKET_LABELS, "rows": report.rows}
+
+
+def _build(
+    run: JobRun, user: User, population: Select, scope: str, as_of: date
+) -> tuple[Any, dict[str, Any]]:
+    if run.job.kind == "team_pdf":
+        team = sources.team(population, as_of, scope=scope)
+        return team, _team(team)
+    show = sees_all_check_findings(user)
+    days = int(run.params.get("days") or 90)
+    compliance = sources.compliance(population, as_of, days, show_findings=show, scope=scope)
+    return compliance, {**_compliance(compliance), "show_findings": show}
+
+
+def _pdf(run: JobRun) -> None:
+    spec = PDF_KINDS[run.job.kind]
+    user = _requester(run)
+    base = str(current_app.config.get("BASE_URL") or "http://127.0.0.1")
+    with current_app.test_request_context("/", base_url=base):
+        login_user(user)
+        department = sources.parse_department(run.params.get("department"))
+        as_of = date.fromisoformat(run.params["as_of"])
+        population, scope = sources.report_population(user, department)
+        people = population_size(population)
+        run.step(0, people, "people evaluated")
+        report, printed = _build(run, user, population, scope, as_of)
+        run.step(people, people)
+        form = {k: str(v) for k, v in run.params.items() if k in ("department", "days", "as_of")}
+
+        def on_page(page: int) -> None:
+            run.step(page, None, "pages rendered")
+
+        data = render.pdf_bytes(
+            spec.template,
+            on_page=on_page,
+            form=form,
+            errors={},
+            report_title=spec.title,
+            r=report,
+            **printed,
+        )
+    run.total = run.done
+    path = run.write_result(data, ".pdf")
+    name = render.safe_filename(str(run.params.get("filename") or run.job.kind)) + ".pdf"
+    run.finish({"people": people, "pages": run.done, "bytes": len(data)}, path, name)
+
+
+kind("team_pdf")(_pdf)
+kind("compliance_pdf")(_pdf)
