@@ -13,14 +13,13 @@ from app.blueprints.records.common import (
     submitted,
     user,
 )
+from app.blueprints.records.loads import EDUCATION
 from app.kernel.forms import current, options
 from app.models import EducationRecord, Employee, QualificationType
 from app.policy import permission
-from app.policy import records as may
 from app.services import records
 from app.services.records import queries
 
-EDUCATION = may.record(EducationRecord, "education", arg="record_id", name="record")
 EDUCATION_FIELDS = ["qualification", "institution", "completed_on", "tuition_request_id"]
 
 
