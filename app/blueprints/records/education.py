@@ -32,6 +32,14 @@ def _education_form(employee: Employee, include: str | None) -> forms.EducationF
     return form
 
 
+def _shown(record: EducationRecord) -> dict[str, Any]:
+    """What the edit form first shows of ``record`` (its qualification by code)."""
+    return {
+        **current(record, "institution", "completed_on", "tuition_request_id"),
+        "qualification": record.qualification.code,
+    }
+
+
 def _education_page(employee: Employee, record: EducationRecord | None) -> Any:
     """The form of one qualification of ``employee``: a new one, or ``record`` corrected."""
     form = _education_form(employee, record.qualification.code if record else None)
@@ -43,25 +51,20 @@ def _education_page(employee: Employee, record: EducationRecord | None) -> Any:
         else:
             records.update_education(record, *values, actor=user())
 
-    if record is None:
-        words = {"done": "The qualification was recorded."}
-        words["title"] = f"Record a qualification for {employee.name}"
-        initial = None
-    else:
-        words = {"done": "The qualification was updated."}
-        words["title"] = f"Edit a qualification of {employee.name}"
-        initial = {
-            **current(record, "institution", "completed_on", "tuition_request_id"),
-            "qualification": record.qualification.code,
-        }
+    new = record is None
     return record_page(
         form,
         employee,
         write=write,
+        done="The qualification was recorded." if new else "The qualification was updated.",
         anchor="edu-h",
-        initial=initial,
+        initial=None if record is None else _shown(record),
+        title=(
+            f"Record a qualification for {employee.name}"
+            if new
+            else f"Edit a qualification of {employee.name}"
+        ),
         fields=EDUCATION_FIELDS,
-        **words,
     )
 
 
