@@ -6,7 +6,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, Numeric, String
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from app.clock import now
@@ -114,9 +123,14 @@ def positive(column: str, name: str, *, optional: bool = False) -> CheckConstrai
     return CheckConstraint(f"{column} IS NULL OR {rule}" if optional else rule, name=name)
 
 
-def not_self(column: str, other: str) -> CheckConstraint:
-    """The database's own check that a link does not point back at its own row."""
-    return CheckConstraint(f"{column} <> {other}", name="not_self")
+def distinct_pair(column: str, other: str, unique: str) -> tuple[UniqueConstraint, CheckConstraint]:
+    """The database's own checks of a link between two rows of one table (a prerequisite, a
+    ladder step): each pair at most once (the unique constraint ``unique``), never a row
+    linked to itself."""
+    return (
+        UniqueConstraint(column, other, name=unique),
+        CheckConstraint(f"{column} <> {other}", name="not_self"),
+    )
 
 
 READINESS_KINDS = ("facts", "catalogue", "person", "none")

@@ -28,9 +28,9 @@ from app.models.base import (
     NamedMixin,
     VersionedMixin,
     between,
+    distinct_pair,
     non_negative,
     not_before,
-    not_self,
     one_of,
     positive,
 )
@@ -92,8 +92,7 @@ class CoursePrerequisite(IdMixin, Audited, Model):
     __tablename__ = "course_prerequisites"
     __readiness__ = "catalogue"
     __table_args__ = (
-        UniqueConstraint("course_id", "prerequisite_id", name="uq_course_prerequisites_pair"),
-        not_self("course_id", "prerequisite_id"),
+        *distinct_pair("course_id", "prerequisite_id", "uq_course_prerequisites_pair"),
     )
 
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
@@ -274,8 +273,7 @@ class LadderEdge(IdMixin, Audited, Model):
     __tablename__ = "ladder_edges"
     __readiness__ = "catalogue"
     __table_args__ = (
-        UniqueConstraint("from_role_id", "to_role_id", name="uq_ladder_edges_pair"),
-        not_self("from_role_id", "to_role_id"),
+        *distinct_pair("from_role_id", "to_role_id", "uq_ladder_edges_pair"),
         non_negative("typical_months", name="months_non_negative"),
     )
 

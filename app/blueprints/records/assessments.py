@@ -10,6 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from app import policy
 from app.blueprints.records import forms
 from app.blueprints.records.common import CHOOSE, bp, user
+from app.blueprints.records.loads import ASSESSMENT
 from app.clock import today
 from app.kernel.forms import apply_errors, options, refuse
 from app.models import Assessment, Employee, Instrument
@@ -18,8 +19,6 @@ from app.policy import records as may
 from app.readiness.vocabulary import RATER_GROUPS
 from app.services import records
 from app.services.records import RecordError, queries
-
-ASSESSMENT = may.record(Assessment, "assessments", arg="assessment_id", name="assessment")
 
 
 def _score_form(instrument: Instrument, for_response: bool, formdata: Any = "default") -> Any:

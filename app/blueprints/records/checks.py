@@ -10,6 +10,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from app import policy
 from app.blueprints.records import forms
 from app.blueprints.records.common import bp, catalogue_choices, form_page, sorting, text, user
+from app.blueprints.records.loads import CHECK
 from app.clock import today
 from app.kernel.forms import options, refuse
 from app.models import BackgroundCheck, CheckType, Employee
@@ -19,7 +20,6 @@ from app.policy import records as may
 from app.services import records, settings
 from app.services.records import RecordError, queries
 
-CHECK = may.record(BackgroundCheck, "check_findings", arg="check_id", name="check")
 NOTICES = {"pre-adverse": "pre", "final": "final"}
 
 

@@ -5,6 +5,7 @@ hr's versioned corrections), the delete-and-go-back one, and the list sorting.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -160,6 +161,43 @@ def correction_page(
         title=title(employee),
         fields=fields,
     )
+
+
+@dataclass(frozen=True)
+class Correction:
+    """hr's correction page of one record kind: its URL ``rule`` and view ``endpoint``, what it
+    loads, its form and use case, the ``fields`` it shows, what is flashed, the person's page
+    section it goes back to, and its title (of the record and its person)."""
+
+    rule: str
+    load: Load
+    endpoint: str
+    form: Callable[[], FlaskForm]
+    correct: Callable[..., object]
+    fields: tuple[str, ...]
+    done: str
+    anchor: str
+    title: Callable[[Any, Employee], str]
+
+
+def correction_route(spec: Correction) -> None:
+    """Register hr's correction page of one record kind (``correction_page`` for its record)."""
+
+    def edit(**loaded: Any) -> Any:
+        record = loaded[spec.load.name]
+        return correction_page(
+            record,
+            spec.form(),
+            spec.correct,
+            list(spec.fields),
+            done=spec.done,
+            anchor=spec.anchor,
+            title=lambda employee: spec.title(record, employee),
+        )
+
+    edit.__name__ = spec.endpoint
+    edit.__doc__ = f"Correct the record at {spec.rule} (hr)."
+    bp.route(spec.rule, methods=["GET", "POST"])(permission("hr", spec.load)(edit))
 
 
 def act(do: Callable[[], Any], done: str | Callable[[], str], target: str) -> Any:

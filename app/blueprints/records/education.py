@@ -13,14 +13,13 @@ from app.blueprints.records.common import (
     submitted,
     user,
 )
+from app.blueprints.records.loads import EDUCATION
 from app.kernel.forms import current, options
 from app.models import EducationRecord, Employee, QualificationType
 from app.policy import permission
-from app.policy import records as may
 from app.services import records
 from app.services.records import queries
 
-EDUCATION = may.record(EducationRecord, "education", arg="record_id", name="record")
 EDUCATION_FIELDS = ["qualification", "institution", "completed_on", "tuition_request_id"]
 
 
@@ -31,6 +30,14 @@ def _education_form(employee: Employee, include: str | None) -> forms.EducationF
         [("", "None"), *queries.tuition_request_options(employee)]
     )
     return form
+
+
+def _shown(record: EducationRecord) -> dict[str, Any]:
+    """What the edit form first shows of ``record`` (its qualification by code)."""
+    return {
+        **current(record, "institution", "completed_on", "tuition_request_id"),
+        "qualification": record.qualification.code,
+    }
 
 
 def _education_page(employee: Employee, record: EducationRecord | None) -> Any:
@@ -44,25 +51,20 @@ def _education_page(employee: Employee, record: EducationRecord | None) -> Any:
         else:
             records.update_education(record, *values, actor=user())
 
-    if record is None:
-        words = {"done": "The qualification was recorded."}
-        words["title"] = f"Record a qualification for {employee.name}"
-        initial = None
-    else:
-        words = {"done": "The qualification was updated."}
-        words["title"] = f"Edit a qualification of {employee.name}"
-        initial = {
-            **current(record, "institution", "completed_on", "tuition_request_id"),
-            "qualification": record.qualification.code,
-        }
+    new = record is None
     return record_page(
         form,
         employee,
         write=write,
+        done="The qualification was recorded." if new else "The qualification was updated.",
         anchor="edu-h",
-        initial=initial,
+        initial=None if record is None else _shown(record),
+        title=(
+            f"Record a qualification for {employee.name}"
+            if new
+            else f"Edit a qualification of {employee.name}"
+        ),
         fields=EDUCATION_FIELDS,
-        **words,
     )
 
 

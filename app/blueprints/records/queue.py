@@ -9,7 +9,7 @@ from flask import request, url_for
 
 from app.blueprints.records import forms
 from app.blueprints.records.common import act, bp, form_page, sorting, user
-from app.blueprints.records.training import COMPLETION
+from app.blueprints.records.loads import COMPLETION
 from app.models import Completion
 from app.models.records import VERIFICATIONS
 from app.pagination import choice_arg, list_page, search_term

@@ -10,19 +10,16 @@ from app.blueprints.records import forms
 from app.blueprints.records.common import (
     bp,
     catalogue_choices,
-    correction_page,
     record_page,
     submitted,
     user,
 )
 from app.clock import today
 from app.kernel.forms import options
-from app.models import Competency, CompetencyRating, Employee
+from app.models import Competency, Employee
 from app.policy import permission
 from app.policy import records as may
 from app.services import records
-
-RATING = may.record(CompetencyRating, "ratings", arg="rating_id", name="rating")
 
 
 @bp.route("/employees/<int:employee_id>/ratings/new", methods=["GET", "POST"])
@@ -49,21 +46,5 @@ def new_rating(employee: Employee) -> Any:
             "Self-ratings are shown on your record but never count toward readiness."
             if own
             else "Levels follow the OPM scale, 0 (not needed) to 5 (expert)."
-        ),
-    )
-
-
-@bp.route("/ratings/<int:rating_id>/edit", methods=["GET", "POST"])
-@permission("hr", RATING)
-def edit_rating(rating: CompetencyRating) -> Any:
-    return correction_page(
-        rating,
-        forms.RatingEditForm(),
-        records.update_rating,
-        ["level", "rated_on", "evidence"],
-        done="The rating was updated.",
-        anchor="ratings-h",
-        title=lambda employee: (
-            f"Edit the {rating.competency.name} rating ({rating.source}) of {employee.name}"
         ),
     )

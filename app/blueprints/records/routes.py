@@ -17,7 +17,7 @@ from app import policy
 from app.blueprints.records import (  # noqa: F401  (each registers its pages on bp)
     assessments,
     checks,
-    deletions,
+    corrections,
     education,
     imports,
     profile,

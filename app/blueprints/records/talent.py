@@ -9,6 +9,7 @@ from typing import Any
 from app import policy
 from app.blueprints.records import forms
 from app.blueprints.records.common import bp, record_page, submitted, user
+from app.blueprints.records.loads import REVIEW
 from app.clock import today
 from app.kernel.forms import current
 from app.models import Employee, TalentReview
@@ -17,7 +18,6 @@ from app.policy import records as may
 from app.services import records
 from app.services.records import queries
 
-REVIEW = may.record(TalentReview, "assessments", arg="review_id", name="review")
 REVIEW_FIELDS = ["period", "performance", "potential", "notes"]
 
 

@@ -11,18 +11,15 @@ from app.blueprints.records.common import (
     back,
     bp,
     catalogue_choices,
-    correction_page,
     form_page,
     text,
     user,
 )
 from app.clock import today
-from app.models import Completion, Course, Employee
+from app.models import Course, Employee
 from app.policy import permission
 from app.policy import records as may
 from app.services import records, uploads
-
-COMPLETION = may.record(Completion, "training", arg="completion_id", name="completion")
 
 
 @bp.route("/employees/<int:employee_id>/completions/new", methods=["GET", "POST"])
@@ -48,20 +45,6 @@ def new_completion(employee: Employee) -> Any:
         employee=employee,
         fields=["course", "completed_on", "score"],
         intro="The expiry date is worked out from the course's validity.",
-    )
-
-
-@bp.route("/completions/<int:completion_id>/edit", methods=["GET", "POST"])
-@permission("hr", COMPLETION)
-def edit_completion(completion: Completion) -> Any:
-    return correction_page(
-        completion,
-        forms.CompletionEditForm(),
-        records.update_completion,
-        ["completed_on", "score"],
-        done="The completion was updated.",
-        anchor="training-h",
-        title=lambda employee: f"Edit {completion.course.code} for {employee.name}",
     )
 
 

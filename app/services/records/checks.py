@@ -25,6 +25,7 @@ from app.services.records.common import (
     require_hr,
     search,
     unit_of_work,
+    with_person_and_entry,
 )
 from app.services.records.errors import RecordConflict, RecordError
 from app.services.shapes import attributes
@@ -429,11 +430,8 @@ def check_list_query(
     on: date | None = None,
 ) -> Select:
     """Background checks with their employee and type in one query (hr's list)."""
-    on = on or today()
     stmt = (
-        select(BackgroundCheck)
-        .join(Employee, BackgroundCheck.employee_id == Employee.id)
-        .join(CheckType, BackgroundCheck.check_type_id == CheckType.id)
+        with_person_and_entry(BackgroundCheck, CheckType, BackgroundCheck.check_type_id)
         .options(contains_eager(BackgroundCheck.check_type))
         .add_columns(Employee.name, Employee.employee_no)
     )
@@ -448,7 +446,7 @@ def check_list_query(
         )
     if check_type:
         stmt = stmt.where(CheckType.code == check_type)
-    return _by_check_status(stmt, status, on)
+    return _by_check_status(stmt, status, on or today())
 
 
 def _by_check_status(stmt: Select, status: str | None, on: date) -> Select:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from app import policy
 from app.clock import today
@@ -202,6 +202,15 @@ def delete_record(row: Any, *, actor: User | None) -> None:
     """HR removes a record entered by mistake (the audit trail keeps what it was)."""
     require_hr(actor, DELETED_KINDS[type(row)])
     db.session.delete(row)
+
+
+def with_person_and_entry(model: Any, entry: Any, link: Any) -> Select:
+    """``model``'s records joined to their person and to the catalogue ``entry`` each names
+    (``link``, the record's column): hr's list of a record kind, filtered by either, in one
+    query."""
+    return (
+        select(model).join(Employee, model.employee_id == Employee.id).join(entry, link == entry.id)
+    )
 
 
 def search(q: str, *columns: Any) -> ColumnElement[bool]:

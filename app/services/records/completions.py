@@ -27,6 +27,7 @@ from app.services.records.common import (
     require_hr,
     search,
     unit_of_work,
+    with_person_and_entry,
 )
 from app.services.records.errors import RecordConflict, RecordForbidden
 
@@ -296,17 +297,11 @@ def completion_list_query(
     on: date | None = None,
 ) -> Select:
     """Completions with their employee and course in one query, for hr's lists and queues."""
-    on = on or today()
-    stmt = (
-        select(Completion)
-        .join(Employee, Completion.employee_id == Employee.id)
-        .join(Course, Completion.course_id == Course.id)
-        .options(
-            # A list needs names and codes only: none of the person's or the course's own
-            # relationships (role requirements, prerequisites, grants) are loaded.
-            contains_eager(Completion.employee).options(lazyload("*")),
-            contains_eager(Completion.course).options(lazyload("*")),
-        )
+    stmt = with_person_and_entry(Completion, Course, Completion.course_id).options(
+        # A list needs names and codes only: none of the person's or the course's own
+        # relationships (role requirements, prerequisites, grants) are loaded.
+        contains_eager(Completion.employee).options(lazyload("*")),
+        contains_eager(Completion.course).options(lazyload("*")),
     )
     if q:
         stmt = stmt.where(search(q, Employee.name, Employee.employee_no, Course.code, Course.title))
@@ -315,7 +310,7 @@ def completion_list_query(
     if verification:
         stmt = stmt.where(Completion.verification == verification)
     if status in COMPLETION_STATUSES:
-        stmt = _by_status(stmt, status, on)
+        stmt = _by_status(stmt, status, on or today())
     return stmt
 
 

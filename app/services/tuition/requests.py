@@ -8,7 +8,7 @@ qualification, target role and competency gap of the employee's development plan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -97,61 +97,44 @@ def _qualification(
     return qual.id
 
 
-def _plan_target(
-    errors: FieldErrors,
-    data: Mapping[str, Any],
-    key: str,
-    model: Any,
-    allowed: set[int],
-    current: int | None,
-    refusal: Callable[[Any], str],
-) -> int | None:
-    """The id of the plan's role or competency named by code under ``key`` (the one the
-    request already names stays allowed), or None after a message when it is not in the plan."""
-    code = data.get(key)
-    if not _given(code):
-        return None
-    found = db.session.scalar(select(model).where(model.code == str(code).strip()))
-    if current:
-        allowed = allowed | {current}
-    if found is None or found.id not in allowed:
-        errors.add(key, refusal(code))
-        return None
-    return found.id
-
-
 def _targets(
     errors: FieldErrors,
     data: Mapping[str, Any],
     employee: Employee,
     existing: TuitionRequest | None,
 ) -> dict[str, int | None]:
-    """The target role and the competency gap: they must be in the development plan."""
+    """The target role and the competency gap, each named by code: they must be in the
+    development plan (the one the request already names stays allowed); one that is not is
+    None after a message on its field."""
     plan = plan_options(employee)
     roles = ", ".join(r.code for r in plan.roles) or "none (no role above yours)"
-    return {
-        "target_role_id": _plan_target(
-            errors,
-            data,
-            "target_role",
+    targets: dict[str, tuple[Any, list[Any], str]] = {
+        "target_role": (
             JobRole,
-            {r.id for r in plan.roles},
-            existing.target_role_id if existing is not None else None,
-            lambda code: f"{code!r} is not a role in your development plan: pick one of {roles}.",
+            plan.roles,
+            f"is not a role in your development plan: pick one of {roles}.",
         ),
-        "target_competency_id": _plan_target(
-            errors,
-            data,
-            "target_competency",
+        "target_competency": (
             Competency,
-            {c.id for c in plan.competencies},
-            existing.target_competency_id if existing is not None else None,
-            lambda code: (
-                f"{code!r} is not a competency gap in your development plan: pick one "
-                "from the list, or leave it empty."
-            ),
+            plan.competencies,
+            "is not a competency gap in your development plan: pick one from the list, "
+            "or leave it empty.",
         ),
     }
+    chosen: dict[str, int | None] = {}
+    for key, (model, in_plan, refusal) in targets.items():
+        chosen[f"{key}_id"] = None
+        code = data.get(key)
+        if not _given(code):
+            continue
+        allowed = {entry.id for entry in in_plan}
+        current = getattr(existing, f"{key}_id") if existing is not None else None
+        found = db.session.scalar(select(model).where(model.code == str(code).strip()))
+        if found is None or (found.id not in allowed and found.id != current):
+            errors.add(key, f"{code!r} {refusal}")
+        else:
+            chosen[f"{key}_id"] = found.id
+    return chosen
 
 
 def validate_request_data(
