@@ -76,8 +76,14 @@ def test_an_open_tuition_request_shows_the_step_it_waits_at(login_as, demo_db):
 
 def test_hr_and_managers_see_what_waits_for_them_with_links(login_as):
     hr_now = section(text(login_as("hr").get("/")), "now-h")
-    to_verify = r'href="/records/completions[^"]*"[^>]*><span class="home-waiting-count">4</span>'
+    to_verify = r'href="/records/completions/pending"><span class="home-waiting-count">4</span>'
     assert re.search(to_verify + " <span>to verify", hr_now)
+    # Grace's CREDIT check waits for HR's decision: the home says so and opens that list
+    decide = re.search(
+        r'href="([^"]*)"><span class="home-waiting-count">1</span> <span>to decide', hr_now
+    )
+    assert decide and "status=review_required" in decide.group(1)
+    assert "Grace Okafor" in text(login_as("hr").get(htmllib.unescape(decide.group(1))))
     sam_now = words(section(text(login_as("manager").get("/")), "now-h"))
     assert re.search(r"\d+ (people|person) of your team (have|has) a certificate", sam_now)
     finance_now = words(section(text(login_as("finance").get("/")), "now-h"))

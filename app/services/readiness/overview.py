@@ -194,7 +194,7 @@ def _lapsing(people: Select, horizon: date) -> list[tuple[int, int, date]]:
         .group_by(Completion.employee_id, Completion.course_id)
         .having(func.max(Completion.expires_on) <= horizon)
     ).all()
-    return [(eid, cid, expires) for eid, cid, expires in rows]
+    return [(eid, cid, expires) for eid, cid, expires in rows if expires is not None]
 
 
 def renewals_of(employee_id: int) -> list[Renewal]:
