@@ -22,7 +22,8 @@ class NavEntry:
     callable(user) -> a SELECT of one number (e.g. unread notifications); navigation_for runs
     the counts of all visible items together in ONE query. count_label says what the number
     means to a screen reader ("3 unread", "4 to verify"). group names the menu it sits in; when
-    empty, the endpoint decides (default_group).
+    empty, the endpoint decides (default_group). count_endpoint, when given, is where the
+    counted things are (the home page's "4 to verify" opens the list to verify, not all records).
     """
 
     label: str
@@ -31,6 +32,7 @@ class NavEntry:
     count: Callable[[Any], Any] | None = None
     group: str | None = None
     count_label: str = "waiting"
+    count_endpoint: str | None = None
 
     def shows_to(self, user: Any) -> bool:
         """Does this entry show to ``user``: the route admits them, and ``extra`` (if any)."""
@@ -82,6 +84,14 @@ def navigation_for(user: Any) -> list[dict]:
     return [dict(item) for item in items]
 
 
+def _count_href(target: str | None) -> str | None:
+    """``endpoint`` or ``endpoint?query`` (a filtered list) as a URL."""
+    if not target:
+        return None
+    endpoint, _, query = target.partition("?")
+    return url_for(endpoint) + (f"?{query}" if query else "")
+
+
 def _navigation_for(user: Any) -> list[dict]:
     items: list[dict[str, Any]] = []
     counters = []
@@ -97,6 +107,7 @@ def _navigation_for(user: Any) -> list[dict]:
                 "endpoint": entry.endpoint,
                 "group": entry.group or default_group(entry.endpoint),
                 "count_label": entry.count_label or "waiting",
+                "count_href": _count_href(entry.count_endpoint) or href,
             }
             if callable(entry.count):
                 counters.append((item, entry.count(user)))

@@ -72,6 +72,15 @@ def _completions_to_verify(user: Any) -> Any:
     return select(func.count(Completion.id)).where(Completion.verification == "pending")
 
 
+def _checks_to_decide(user: Any) -> Any:
+    """A SELECT of the number of background checks whose findings wait for hr's decision."""
+    from sqlalchemy import func, select
+
+    from app.models import BackgroundCheck
+
+    return select(func.count(BackgroundCheck.id)).where(BackgroundCheck.status == "review_required")
+
+
 def _unread_notifications(user: Any) -> Any:
     from app.services import notify
 
@@ -154,8 +163,24 @@ NAVIGATION: tuple[NavEntry, ...] = (
     ),
     NavEntry("Tuition summary", "tuition.summary"),
     NavEntry("Repayments", "tuition.repayments"),
-    NavEntry("Training", "records.completions", None, _completions_to_verify, None, "to verify"),
-    NavEntry("Checks", "records.checks"),
+    NavEntry(
+        "Training",
+        "records.completions",
+        None,
+        _completions_to_verify,
+        None,
+        "to verify",
+        "records.pending_completions",  # issue 16: "4 to verify" opens the four
+    ),
+    NavEntry(
+        "Checks",
+        "records.checks",
+        None,
+        _checks_to_decide,
+        None,
+        "to decide",
+        "records.checks?status=review_required",  # issue 16: findings HR must decide on
+    ),
     NavEntry("Required training", "assignments.index", group="Records"),  # issue 21
     NavEntry("Team required training", "assignments.team", group="People"),  # issue 21
     NavEntry("Import/export", "records.import_start"),

@@ -219,15 +219,9 @@ def renewals_of(employee_id: int) -> list[Renewal]:
         .order_by(CourseSession.starts_on, CourseSession.id)
     ):
         upcoming.setdefault(session.course_id, session)
-    reported = set(
-        db.session.scalars(
-            select(Completion.course_id).where(
-                Completion.employee_id == employee_id,
-                Completion.course_id.in_(course_ids),
-                Completion.verification == "pending",
-            )
-        )
-    )
+    pending = select(Completion.course_id).where(Completion.verification == "pending")
+    mine = pending.where(Completion.employee_id == employee_id)
+    reported = set(db.session.scalars(mine.where(Completion.course_id.in_(course_ids))))
     return [
         Renewal(
             course=courses[cid],
