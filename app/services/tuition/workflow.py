@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from app.audit import record_change
 from app.clock import today
@@ -87,6 +87,7 @@ class Step:
     amount: Decimal | None = None
     before: dict[str, Any] | None = None
     only_if: Any = None
+    version: int | None = None  # the version every check of the step was made against
 
     @property
     def stage(self) -> str | None:
@@ -162,6 +163,7 @@ def transition(
         raise refusals.IllegalTransition(str(error)) from None
     authorize(action, req, actor)
     step = Step(req, action, actor, seen, target, tuition_config(), values={"state": target})
+    step.version = req.version  # the UPDATE applies only to the request the checks saw
     given = Given(reason, grade, paid_on, receipt, transcript)
     return STEPS[action](step, given)
 
@@ -179,7 +181,11 @@ def _locked_update(step: Step, before: Hook | None, after: Hook | None) -> None:
     lock_employee(step.req.employee_id)  # first, always (see the module's docstring)
     if before is not None:
         before(step)
-    if not conditional_update(step.req.id, step.seen, step.values, step.only_if):
+    only_if = step.only_if
+    if step.version is not None:  # an edit since the checks (a new start date): not applied
+        seen = TR.c.version == step.version
+        only_if = seen if only_if is None else and_(only_if, seen)
+    if not conditional_update(step.req.id, step.seen, step.values, only_if):
         raise stale(step.req.id, step.action, step.seen)
     if after is not None:  # the request is ours now: checks of other rows run under the lock
         after(step)
