@@ -21,6 +21,7 @@ from app.services import settings
 from app.services.records.common import (
     RecordFields,
     check_version,
+    refuse_own,
     require_hr,
     search,
     unit_of_work,
@@ -171,6 +172,8 @@ def record_check(
     authorisation); valid_until = completed_on + rescreen_months; findings are hr-only.
     """
     require_hr(actor, "request background checks")
+    if status != "requested":
+        refuse_own(actor, employee.id, "record a background check result")
     fields = RecordFields()
     check_type = fields.entry("type", CheckType, type_code, "check type")
     consent_on, version = _consent(consent_signed_on, consent_form_version, fields)
@@ -281,6 +284,7 @@ def change_check_status(
     A result needs its completion date (valid_until follows); findings may come with it.
     """
     require_hr(actor, "update background checks")
+    refuse_own(actor, check.employee_id, "move a background check along")
     current = check.status
     _refuse_move(check, status)
     fields = RecordFields()

@@ -158,6 +158,15 @@ def require_hr(actor: User | None, doing: str) -> None:
         raise RecordForbidden(f"Only HR can {doing}.")
 
 
+def refuse_own(actor: User | None, employee_id: int | None, doing: str) -> None:
+    """Four eyes (docs/RULES.md "Four eyes"): nobody verifies, clears, rates, promotes or
+    terminates themselves; another HR user must. A 403 that says who can."""
+    if actor is not None and employee_id is not None and actor.employee_id == employee_id:
+        raise RecordForbidden(
+            f"You cannot {doing} for yourself: another HR user must do it (four eyes)."
+        )
+
+
 # What deleting each kind of record is called when someone other than hr is refused.
 DELETED_KINDS: dict[type, str] = {
     Assessment: "delete assessments",
