@@ -82,3 +82,28 @@ def test_a_write_that_finds_the_database_locked_answers_503_with_retry_after(
     assert "try again" in answer.get_json()["error"]
     db.session.expire_all()
     assert db.session.get(Employee, maria).jurisdiction != "US-OR"
+
+
+def test_api_timestamps_carry_their_time_zone(demo_app, demo_db):
+    """history[].at is an RFC 3339 date-time: with its offset (issue 20, finding 11)."""
+    from datetime import datetime
+
+    from tests.integration.tuition_support import user, walk
+
+    request_id = walk(user("employee"), "submitted").id
+    history = Api(demo_app).get(f"/tuition-requests/{request_id}").get_json()["history"]
+    assert history
+    for event in history:
+        assert datetime.fromisoformat(event["at"]).tzinfo is not None, event["at"]
+
+
+@pytest.mark.parametrize("amount", ["１００.００", "١٠٠", "1e3", "100.00 ", "0x10"])
+def test_money_is_ascii_digits_only(demo_app, demo_db, amount):
+    from tests.integration.tuition_support import data
+
+    answer = Api(demo_app).post("/tuition-requests", data(tuition=amount), who="employee")
+    if amount.strip() == "100.00":
+        assert answer.status_code == 201
+    else:
+        assert answer.status_code == 422, answer.get_json()
+        assert "tuition" in answer.get_json()["errors"]
