@@ -334,6 +334,12 @@ def _document_id(doc: Any, req: TuitionRequest, kind: str, actor: User) -> int |
             raise refusals.ValidationFailed(
                 "Unknown document.", {kind: ["That document does not exist for this person."]}
             )
+        if upload.purpose != kind or _attached_elsewhere(upload.id, req.id):
+            # not any of the person's files: finance would see it (issue 20, finding 12)
+            raise refusals.ValidationFailed(
+                f"That file was not uploaded as a {kind} for this request.",
+                {kind: [f"Upload the {kind} with this request, or pick one uploaded for it."]},
+            )
         return upload.id
     if not getattr(doc, "filename", None):
         return None
@@ -345,6 +351,18 @@ def _document_id(doc: Any, req: TuitionRequest, kind: str, actor: User) -> int |
         raise refusals.ValidationFailed(str(error), {kind: [str(error)]}) from None
     db.session.flush()
     return upload.id
+
+
+def _attached_elsewhere(upload_id: int, request_id: int) -> bool:
+    """Is the file a document of another tuition request?"""
+    return bool(
+        db.session.scalar(
+            select(TR.c.id).where(
+                TR.c.id != request_id,
+                (TR.c.receipt_upload_id == upload_id) | (TR.c.transcript_upload_id == upload_id),
+            )
+        )
+    )
 
 
 def _documents(given: Given) -> Hook:
