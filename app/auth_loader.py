@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import time
+
+from flask import Flask, current_app, session
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db, login_manager
@@ -14,6 +16,9 @@ SIGNED_IN_USER = [
     joinedload(User.employee).joinedload(Employee.job_role).lazyload(JobRole.requirements),
     joinedload(User.employee).joinedload(Employee.department),
 ]
+
+
+IDLE_REFRESH_SECONDS = 60
 
 
 def install(app: Flask) -> None:
@@ -32,4 +37,21 @@ def install(app: Flask) -> None:
             return None
         if user is None or user.session_epoch != epoch or not user.is_active:
             return None
+        if idle_too_long():
+            return None
         return user
+
+
+def idle_too_long() -> bool:
+    """A signed-in session ends after SESSION_IDLE_HOURS without a request (default 8; issue
+    20, finding 12). The last request's time is kept in the signed session cookie, refreshed at
+    most once a minute."""
+    hours = current_app.config.get("SESSION_IDLE_HOURS") or 0
+    moment = int(time.time())
+    seen = session.get("seen_at")
+    if hours and isinstance(seen, int) and moment - seen > float(hours) * 3600:
+        session.clear()
+        return True
+    if not isinstance(seen, int) or moment - seen >= IDLE_REFRESH_SECONDS:
+        session["seen_at"] = moment
+    return False

@@ -33,6 +33,8 @@ DEFAULTS: dict[str, object] = {
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: none).
     "TRUSTED_PROXY_HOPS": 0,
     "PASSWORD_MIN_LENGTH": 10,
+    # A signed-in session ends after this many hours without a request (0: never).
+    "SESSION_IDLE_HOURS": 8,
     "ECHELON_TODAY": None,
     # ---- the task queue (issue 23, README "Background jobs"): like the database, embedded by
     # default (SQLite in instance/queue.db), Redis for workers on several hosts.

@@ -54,10 +54,17 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> Any:
-        app.logger.exception("Unhandled error: %s", error)
         from app.extensions import db
+        from app.web import BUSY_MESSAGE, BUSY_RETRY_SECONDS, database_busy
 
         db.session.rollback()
+        if database_busy(error):  # wait and retry, not a bug (issue 20, item 7)
+            retry = {"Retry-After": str(BUSY_RETRY_SECONDS)}
+            if wants_json():
+                return jsonify({"error": BUSY_MESSAGE, "errors": {}}), 503, retry
+            page = render_template("errors/error.html", code=503, message=BUSY_MESSAGE)
+            return page, 503, retry
+        app.logger.exception("Unhandled error: %s", error)
         if wants_json():
             return jsonify({"error": MESSAGES[500], "errors": {}}), 500
         return render_template("errors/error.html", code=500, message=MESSAGES[500]), 500

@@ -14,6 +14,7 @@ from app.extensions import db
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
+MAX_PAGE = 1_000_000  # past any real list; a huge ?page= would overflow the OFFSET (issue 20)
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Page:
 def page_args(default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
     """Read ?page=&per_page= leniently: bad values fall back to the defaults, limits apply."""
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        page = min(max(1, int(request.args.get("page", 1))), MAX_PAGE)
     except (TypeError, ValueError):
         page = 1
     try:

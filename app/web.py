@@ -101,6 +101,40 @@ def install_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.path.startswith("/api/") or g.get("no_store"):
+        if request.path.startswith("/api/") or g.get("no_store") or _personal(request.path):
             response.headers.setdefault("Cache-Control", "no-store")
+        if response.status_code == 405 and "Allow" not in response.headers:
+            _allow(response)
         return response
+
+
+def _personal(path: str) -> bool:
+    """A page for a signed-in user shows personal data (a name at least): never cached
+    (issue 20, finding 10). Static files are the exception."""
+    from flask_login import current_user
+
+    return not path.startswith("/static/") and bool(current_user.is_authenticated)
+
+
+def _allow(response: Response) -> None:
+    """A 405 says which methods the URL takes (RFC 9110 15.5.6), pages and API alike."""
+    from flask import current_app
+
+    try:
+        methods = current_app.url_map.bind_to_environ(request.environ).allowed_methods()
+    except Exception:  # an odd path: the answer stays a 405 without the list
+        return
+    if methods:
+        response.headers["Allow"] = ", ".join(sorted(methods))
+
+
+def database_busy(error: BaseException) -> bool:
+    """SQLite's "database is locked" after its busy timeout: the request may simply be retried
+    (item 7 of issue 20), so it answers 503 with Retry-After, never 500."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(error, OperationalError) and "database is locked" in str(error).lower()
+
+
+BUSY_MESSAGE = "The system is busy with another change. Nothing was saved; try again in a moment."
+BUSY_RETRY_SECONDS = 5

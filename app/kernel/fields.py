@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from app.kernel.errors import Conflict, DomainError, Invalid
 from app.kernel.words import plural
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
 ASCII_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -32,7 +32,7 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
 CODE_MAX = 40
 MONEY_MAX = Decimal("1000000.00")
 EARLIEST_YEAR = 1900
-LATEST_YEAR = 2200
+LATEST_YEAR = 2100
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "n", "off"})
 
@@ -416,7 +416,7 @@ class FieldErrors:
         missing: str | None = None,
         message: str | None = None,
     ) -> date | None:
-        """A real date written YYYY-MM-DD, between 1900 and 2200 and not after ``latest``.
+        """A real date written YYYY-MM-DD, between 1900 and 2100 and not after ``latest``.
 
         ``latest_reason`` says why a later date is refused ("cannot be in the future").
         """

@@ -13,10 +13,10 @@ from fractions import Fraction
 from typing import Final
 
 from app.kernel.words import a_or_an, plural
-from app.readiness.dates import add_months, whole_months_between
+from app.readiness.dates import add_days, add_months, whole_months_between
 from app.readiness.facts import Context, check_valid_until, counting_certification
 from app.readiness.model import Check, Requirement
-from app.readiness.projections import Plan, check_plan, days, plan_course, single
+from app.readiness.projections import Plan, check_plan, plan_course, single
 from app.readiness.results import EXPIRING, MET, UNMET, Action, RequirementResult, Status
 from app.readiness.scoring import FULLY, NOT_AT_ALL, exact_value, ratio
 from app.readiness.vocabulary import CHECK_CLEAR, CHECK_STATUS_LABELS
@@ -90,7 +90,7 @@ def _eval_certification(req: Requirement, ctx: Context) -> tuple[RequirementResu
         return result_of(
             req, MET, "valid", completed, FULLY, evidence=f"{code} completed {completed}"
         )
-    lapses_on = expires + days(ctx.config.certification_grace_days)
+    lapses_on = add_days(expires, ctx.config.certification_grace_days)
     holds = ctx.as_of < lapses_on
     return result_of(
         req,
@@ -205,7 +205,7 @@ def _eval_assessment(req: Requirement, ctx: Context) -> tuple[RequirementResult,
     instrument = ctx.catalogue.instruments.get(code)
     validity = instrument.validity_months if instrument else 24
     required: float | str = req.min_score if req.min_score is not None else "valid"
-    due = ctx.as_of + days(ctx.config.assessment_lead_days)
+    due = add_days(ctx.as_of, ctx.config.assessment_lead_days)
     plan = single(
         Action(
             kind="schedule_assessment",

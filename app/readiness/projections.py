@@ -9,10 +9,11 @@ closes D + turnaround_days. Course plans are memoized on the catalogue under
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from app.kernel.words import a_or_an, plural
+from app.readiness.dates import add_days
 from app.readiness.facts import Context
 from app.readiness.model import Catalogue
 from app.readiness.results import ZERO, Action
@@ -24,10 +25,6 @@ class Plan:
     close_on: date
     cost: Decimal
     actions: tuple[Action, ...]
-
-
-def days(n: int) -> timedelta:
-    return timedelta(days=n)
 
 
 def prerequisite_chain(course: str, catalogue: Catalogue, done: frozenset[str]) -> list[str]:
@@ -100,7 +97,7 @@ def compute_course_plan(
             session_id = session.id
         else:
             duration = found.default_duration_days if found else fallback_days
-            close_on = earliest + days(duration)
+            close_on = add_days(earliest, duration)
             description = (
                 f"{verb} {title} ({code}): no open session scheduled, "
                 f"about {duration} days from {earliest.isoformat()}"
@@ -119,7 +116,7 @@ def compute_course_plan(
             )
         )
         total += cost
-        earliest = close_on + days(1)
+        earliest = add_days(close_on, 1)
     return Plan(close_on, total, tuple(actions))
 
 
@@ -136,7 +133,7 @@ def check_plan(code: str, ctx: Context, status: str | None = None) -> Plan:
         check_type.turnaround_days if check_type else ctx.config.unknown_check_turnaround_days
     )
     name = check_type.name if check_type else f"{code} background check"
-    due = ctx.as_of + days(turnaround)
+    due = add_days(ctx.as_of, turnaround)
     label = CHECK_STATUS_LABELS.get(status or "", "")
     if status in OPEN_CHECK_STATUSES:
         description = (

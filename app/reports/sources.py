@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from app import clock, policy
 from app import readiness as core
 from app.extensions import db
+from app.kernel.fields import to_date
 from app.models import (
     BackgroundCheck,
     CheckType,
@@ -71,13 +72,12 @@ def parse_as_of(raw: str | None, field: str = "as_of", *, required: bool = False
                 "Enter the as-of date.", {field: ["Enter the as-of date printed on the report."]}
             )
         return today
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
+    value = to_date(text)  # YYYY-MM-DD only: no week dates, no compact forms
+    if value is None:
         raise ReportInputError(
             "The as-of date is not a date.",
             {field: [f"“{text[:40]}” is not a date: write it as YYYY-MM-DD, e.g. {today}."]},
-        ) from None
+        )
     latest = add_months(today, 12 * LATEST_AS_OF_YEARS)
     if not EARLIEST_AS_OF <= value <= latest:
         raise ReportInputError(

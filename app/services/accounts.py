@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import functools
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -40,37 +41,54 @@ def _ip_window() -> timedelta:
     return timedelta(minutes=current_app.config["LOGIN_IP_WINDOW_MINUTES"])
 
 
-def check_ip_throttle(client_ip: str | None) -> None:
-    """Refuse a sign-in attempt from an address with too many recent failures (any account).
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive times; they are stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@unit_of_work
+def _claim_address(client_ip: str, moment: datetime) -> int:
+    """Count this attempt against the address before anything is checked (its own commit).
+
+    The row is written first and the count read after: of attempts racing from one address, the
+    k-th to commit sees at least k rows, so no more than the limit get through (issue 20,
+    finding 1). A refused attempt takes its row back; a successful sign-in too.
+    """
+    db.session.execute(delete(SignInFailure).where(SignInFailure.at < moment - _ip_window()))
+    row = SignInFailure(ip=client_ip[:45], at=moment)
+    db.session.add(row)
+    db.session.flush()
+    return row.id
+
+
+@unit_of_work
+def _release_address(claim: int | None) -> None:
+    if claim is not None:
+        db.session.execute(delete(SignInFailure).where(SignInFailure.id == claim))
+
+
+def check_ip_throttle(client_ip: str | None) -> int | None:
+    """Claim a sign-in attempt for the client address, or refuse it (SignInThrottled) when the
+    address has had LOGIN_IP_MAX_FAILURES failures in LOGIN_IP_WINDOW_MINUTES (any account).
 
     The failures are rows in the database, so every worker process counts the same ones.
+    Answers the claim (a failure row, taken back with ``_release_address`` on success).
     """
     if not client_ip:
-        return
+        return None
     moment = now()
-    since = moment - _ip_window()
+    claim = _claim_address(client_ip, moment)
     count, oldest = db.session.execute(
         select(func.count(SignInFailure.id), func.min(SignInFailure.at)).where(
-            SignInFailure.ip == client_ip[:45], SignInFailure.at >= since
+            SignInFailure.ip == client_ip[:45], SignInFailure.at >= moment - _ip_window()
         )
     ).one()
-    if count < current_app.config["LOGIN_IP_MAX_FAILURES"]:
-        return
-    if oldest.tzinfo is None:
-        from datetime import UTC
-
-        oldest = oldest.replace(tzinfo=UTC)
-    seconds = (oldest + _ip_window() - moment).total_seconds()
+    db.session.rollback()  # ends the read: nothing else is held while the password is hashed
+    if count <= current_app.config["LOGIN_IP_MAX_FAILURES"]:
+        return claim
+    _release_address(claim)
+    seconds = (_aware(oldest) + _ip_window() - moment).total_seconds()
     raise SignInThrottled(max(1, int(seconds // 60) + 1))
-
-
-def _record_ip_failure(client_ip: str | None) -> None:
-    """Count a failure against the address, and forget the ones past the window (no commit)."""
-    if not client_ip:
-        return
-    moment = now()
-    db.session.execute(delete(SignInFailure).where(SignInFailure.at < moment - _ip_window()))
-    db.session.add(SignInFailure(ip=client_ip[:45], at=moment))
 
 
 def user_by_email(email: str) -> User | None:
@@ -129,7 +147,66 @@ def create_user(
     return user
 
 
+REFUSED = (
+    "That email and password do not match. Check both and try again. After {failures} failed "
+    "attempts in a row a sign-in is locked for {minutes} minutes."
+)
+
+
+@functools.cache
+def _equaliser(method: str) -> str:
+    """A hash to check unknown and locked sign-ins against: made once, so that every attempt
+    costs exactly one password check, whoever it names (issue 20, finding 8)."""
+    return generate_password_hash("timing-equaliser", method=method)
+
+
+def _check_once(stored: str | None, password: str) -> bool:
+    method = current_app.config.get("PASSWORD_HASH_METHOD") or "scrypt"
+    return check_password_hash(stored or _equaliser(method), password) and stored is not None
+
+
 @unit_of_work
+def _claim_account(user_id: int, moment: datetime) -> int | None:
+    """Count an attempt on the account before its password is checked, atomically.
+
+    ``UPDATE ... SET failed_logins = failed_logins + 1 ... RETURNING``: racing attempts each
+    get their own number, so at most LOGIN_MAX_FAILURES passwords are checked before the lock.
+    None when the account is locked.
+    """
+    return db.session.execute(
+        update(User)
+        .where(
+            User.id == user_id,
+            or_(User.locked_until.is_(None), User.locked_until <= moment),
+        )
+        .values(failed_logins=func.coalesce(User.failed_logins, 0) + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+
+
+@unit_of_work
+def _lock_account(user_id: int, moment: datetime) -> None:
+    until = moment + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(locked_until=until, failed_logins=0)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@unit_of_work
+def _signed_in(user: User, moment: datetime, claim: int | None) -> None:
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=0, locked_until=None, last_login_at=moment)
+        .execution_options(synchronize_session=False)
+    )
+    _release_address(claim)
+
+
 def authenticate(
     email: str, password: str, client_ip: str | None = None
 ) -> tuple[User | None, str | None]:
@@ -137,45 +214,37 @@ def authenticate(
 
     Raises SignInThrottled, before looking at the account, when ``client_ip`` has had too many
     failures lately (LOGIN_IP_MAX_FAILURES in LOGIN_IP_WINDOW_MINUTES); every failure counts
-    against the address, whatever the account. Every path commits (the unit of work): a
-    failure is counted even though the answer refuses.
+    against the address, whatever the account. Both counters are claimed before the password is
+    checked, each in its own short commit, so concurrent attempts cannot outrun them. An unknown
+    address, a wrong password and a locked sign-in get the same answer after the same single
+    password check (docs/RULES.md "Sign-in").
     """
-    check_ip_throttle(client_ip)
+    claim = check_ip_throttle(client_ip)
+    config = current_app.config
+    refused = REFUSED.format(
+        failures=config["LOGIN_MAX_FAILURES"], minutes=config["LOGIN_LOCKOUT_MINUTES"]
+    )
     email = (email or "").strip().lower()
     user = db.session.scalar(
         # with the person: whether they have left decides, and the greeting names them
         select(User).options(joinedload(User.employee)).where(func.lower(User.email) == email)
     )
-    generic = "That email and password do not match. Check both and try again."
-    if user is None:
-        check_password_hash(hash_password("timing-equaliser"), password or "")
-        _record_ip_failure(client_ip)
-        return None, generic
     moment = now()
-    locked_until = user.locked_until
-    if locked_until is not None and locked_until.tzinfo is None:
-        from datetime import UTC
-
-        locked_until = locked_until.replace(tzinfo=UTC)
-    if locked_until is not None and locked_until > moment:
-        minutes = max(1, int((locked_until - moment).total_seconds() // 60) + 1)
-        return None, (
-            f"Too many failed attempts. This sign-in is locked; try again in {minutes} minutes."
-        )
-    if not check_password_hash(user.password_hash, password or ""):
-        _record_ip_failure(client_ip)
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = moment + timedelta(
-                minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]
-            )
-            user.failed_logins = 0
-        return None, generic
+    attempt = None if user is None else _claim_account(user.id, moment)
+    limit = config["LOGIN_MAX_FAILURES"]
+    if user is None or attempt is None or attempt > limit:
+        _check_once(None, password or "")
+        if user is not None and attempt is not None:  # raced past the limit: lock now
+            _lock_account(user.id, moment)
+        return None, refused
+    if not _check_once(user.password_hash, password or ""):
+        if attempt >= limit:
+            _lock_account(user.id, moment)
+        return None, refused
     if not user.is_active:
         return None, "This sign-in is disabled. Ask HR to restore it."
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = moment
+    _signed_in(user, moment, claim)
+    db.session.refresh(user)
     return user, None
 
 

@@ -87,8 +87,14 @@ def http_error(error: HTTPException) -> Any:
 
 @bp.errorhandler(Exception)
 def server_error(error: Exception) -> Any:
-    current_app.logger.exception("Unhandled error in the API: %s", error)
     discard()
+    from app.web import BUSY_MESSAGE, BUSY_RETRY_SECONDS, database_busy
+
+    if database_busy(error):  # SQLite busy past its timeout: retry later (issue 20, item 7)
+        response, status = error_response(503, BUSY_MESSAGE)
+        response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return response, status
+    current_app.logger.exception("Unhandled error in the API: %s", error)
     return error_response(500, MESSAGES[500])
 
 

@@ -23,7 +23,7 @@ from app import policy
 from app.blueprints.api.schemas import COMPONENTS
 from app.kernel.errors import DomainError
 from app.kernel.words import plural
-from app.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from app.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from app.pagination import page_of as page_of  # the API modules read it from here
 
 # --------------------------------------------------------------------------- errors
@@ -85,7 +85,7 @@ class Param:
 
 
 PAGE_PARAMS = (
-    Param("page", "integer", "Page number, from 1.", minimum=1, default=1),
+    Param("page", "integer", "Page number, from 1.", minimum=1, maximum=MAX_PAGE, default=1),
     Param(
         "per_page",
         "integer",
@@ -414,15 +414,46 @@ def json_body() -> dict[str, Any]:
         data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError) as error:
         raise ApiError(400, f"The request body is not valid JSON: {error}.") from None
+    except RecursionError:
+        raise ApiError(400, TOO_DEEP) from None
+    refuse_crafted(data)
     assert operation.body is not None
     return check_body(data, operation.body)
+
+
+MAX_DEPTH = 20
+TOO_DEEP = f"The request body nests deeper than {MAX_DEPTH} levels; no operation takes that."
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def refuse_crafted(data: Any) -> None:
+    """Crafted JSON (issue 20, finding 9): nesting past MAX_DEPTH is 400, and a text with a
+    lone surrogate (not a character, so it cannot be stored) is 422 naming its field."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, name, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ApiError(400, TOO_DEEP)
+        if isinstance(value, str) and SURROGATE.search(value):
+            field = name or "body"
+            raise invalid(field, f"{field} holds a character that is not valid text.")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if SURROGATE.search(key):
+                    raise invalid("body", "A field name holds a character that is not valid text.")
+                stack.append((item, f"{name}.{key}" if name else key, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{name}[{i}]", depth + 1) for i, item in enumerate(value))
 
 
 def form_body() -> dict[str, Any]:
     """A multipart/form-data body (operations that take files): its fields, checked like JSON."""
     operation = current_operation()
     assert operation.body is not None
+    if any(not key for key in (*request.form, *request.files)):
+        raise ApiError(400, "A part of the multipart body has no name; name every part.")
     data: dict[str, Any] = {key: request.form.get(key) for key in request.form}
+    refuse_crafted(data)
     return check_body(data, operation.body)
 
 

@@ -86,6 +86,13 @@ def replace_requirements(role_code: str, requirements: Any) -> JobRole:
     """Replace a role's whole requirement list (docs/API.md PUT /roles/{code}/requirements)."""
     role = get_role(role_code)
     fields = Fields()
+    if requirements is None:  # {} must not wipe the list: emptying it is an explicit []
+        fields.add(
+            "requirements",
+            'Send the whole list as "requirements"; to remove every requirement, send '
+            '"requirements": [].',
+        )
+        fields.raise_if_any("Check the requirements.")
     parsed = build_requirements(role, requirements, fields)
     fields.raise_if_any("Check the requirements.")
     role.requirements = requirement_rows(parsed)

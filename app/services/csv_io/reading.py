@@ -95,7 +95,7 @@ def convert_date(raw: str, date_format: str, label: str) -> str:
     text = raw.strip()
     for fmt in ("iso", date_format):
         pattern, order = DATE_FORMATS[fmt][1], DATE_FORMATS[fmt][2]
-        match = re.match(pattern, text)
+        match = re.match(pattern, text, re.ASCII)
         if match:
             parts = dict(zip(order, (int(p) for p in match.groups()), strict=True))
             try:

@@ -28,6 +28,7 @@ from decimal import Decimal
 from app import readiness as core
 from app.clock import today
 from app.kernel.errors import Invalid, NotFound
+from app.kernel.fields import to_date
 from app.kernel.words import plural
 from app.readiness.vocabulary import KIND_LABELS
 from app.services.readiness.catalogue import (
@@ -140,9 +141,8 @@ def read_date(text: str, label: str) -> tuple[date | None, str | None]:
     fix). Blank is (None, None)."""
     if not text:
         return None, None
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
+    value = to_date(text)  # YYYY-MM-DD only: no week dates, no compact forms
+    if value is None:
         return None, f"{label}: enter a date as YYYY-MM-DD, for example 2027-01-31."
     if not MIN_DATE <= value <= MAX_DATE:
         return None, f"{label}: pick a date between 1900 and 2199."

@@ -17,7 +17,13 @@ from app.models import Assessment, AssessmentResponse, Employee, Instrument, Use
 from app.readiness.aggregate360 import Result360, aggregate_360, overall_of_scores
 from app.readiness.vocabulary import RATER_GROUPS
 from app.services import settings
-from app.services.records.common import RecordFields, actor_id, require_hr, unit_of_work
+from app.services.records.common import (
+    RecordFields,
+    actor_id,
+    refuse_own,
+    require_hr,
+    unit_of_work,
+)
 from app.services.records.errors import RecordConflict
 
 Scores = dict[str, float]
@@ -144,6 +150,7 @@ def record_assessment(
     {dimension: score} for every dimension; its overall is their mean.
     """
     require_hr(actor, "record assessments")
+    refuse_own(actor, employee.id, "record an assessment")
     fields = RecordFields()
     instrument = fields.entry("instrument", Instrument, instrument_code, "instrument")
     when = fields.day("conducted_on", conducted_on, "date conducted")
@@ -182,6 +189,7 @@ def add_360_response(
 ) -> Assessment:
     """Add one anonymous 360 response and recompute the overall."""
     require_hr(actor, "record assessments")
+    refuse_own(actor, assessment.employee_id, "add a response to an assessment")
     instrument = assessment.instrument
     if instrument.kind != "360":
         raise RecordConflict.on("rater_group", "Only a 360 takes responses by rater group.")

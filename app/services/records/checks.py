@@ -22,6 +22,7 @@ from app.services.records.common import (
     RecordFields,
     add_record,
     hr_correction,
+    refuse_own,
     require_hr,
     search,
     unit_of_work,
@@ -178,6 +179,8 @@ def record_check(
     authorisation); valid_until = completed_on + rescreen_months; findings are hr-only.
     """
     require_hr(actor, "request background checks")
+    if status != "requested":
+        refuse_own(actor, employee.id, "record a background check result")
     fields = RecordFields()
     check_type = fields.entry("type", CheckType, type_code, "check type")
     consent_on, version = _consent(consent_signed_on, consent_form_version, fields)
@@ -281,6 +284,7 @@ def change_check_status(
     A result needs its completion date (valid_until follows); findings may come with it.
     """
     require_hr(actor, "update background checks")
+    refuse_own(actor, check.employee_id, "move a background check along")
     current = check.status
     _refuse_move(check, status)
     fields = RecordFields()

@@ -187,6 +187,15 @@ def other_record(model: Any, employee: Employee, exclude: int | None, *same: Any
     )
 
 
+def refuse_own(actor: User | None, employee_id: int | None, doing: str) -> None:
+    """Four eyes (docs/RULES.md "Four eyes"): nobody verifies, clears, rates, promotes or
+    terminates themselves; another HR user must. A 403 that says who can."""
+    if actor is not None and employee_id is not None and actor.employee_id == employee_id:
+        raise RecordForbidden(
+            f"You cannot {doing} for yourself: another HR user must do it (four eyes)."
+        )
+
+
 # What deleting each kind of record is called when someone other than hr is refused.
 DELETED_KINDS: dict[type, str] = {
     Assessment: "delete assessments",

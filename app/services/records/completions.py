@@ -24,6 +24,7 @@ from app.services.records.common import (
     add_record,
     hr_correction,
     other_record,
+    refuse_own,
     require_hr,
     search,
     unit_of_work,
@@ -119,6 +120,7 @@ def record_completion(
 ) -> Completion:
     """HR records a verified training completion; expires_on is computed from the course."""
     require_hr(actor, "record training completions")
+    refuse_own(actor, employee.id, "record a verified completion")
     fields = RecordFields()
     course, done, points = _validate_completion(employee, course_code, completed_on, score, fields)
     fields.raise_if_any()

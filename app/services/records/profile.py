@@ -15,7 +15,13 @@ from app import policy
 from app.extensions import db
 from app.kernel.fields import blank
 from app.models import Department, Employee, JobRole, RoleHistory, User
-from app.services.records.common import RecordFields, check_version, require_hr, unit_of_work
+from app.services.records.common import (
+    RecordFields,
+    check_version,
+    refuse_own,
+    require_hr,
+    unit_of_work,
+)
 from app.services.shapes import attributes
 
 EDITABLE_STATUSES = ("active", "on_leave")
@@ -33,6 +39,9 @@ EMPLOYEE_FIELDS = (
     "status",
 )
 UNSET: Any = object()  # a field whose value was refused and is not kept for the cross checks
+
+# Four eyes: a move or promotion of oneself (docs/RULES.md "Four eyes").
+SELF_DEALING_KEYS = ("role", "role_since")
 
 
 @dataclass
@@ -418,6 +427,8 @@ def _update_employee(
     employee: Employee, changes: Mapping[str, Any], *, actor: User | None
 ) -> ProfileChange:
     require_hr(actor, "edit profiles")
+    if any(key in changes for key in SELF_DEALING_KEYS):
+        refuse_own(actor, employee.id, "change the job role")
     values, fields = _validate_profile(changes, employee)
     fields.raise_if_any()
     before = _profile(employee)

@@ -98,6 +98,10 @@ def record_termination(
     """
     if actor is None or not policy.is_hr(actor):
         raise NotAllowed("Only HR can record that someone left.")
+    if actor.employee_id == employee.id:  # four eyes (docs/RULES.md "Four eyes")
+        raise NotAllowed(
+            "You cannot record your own termination: another HR user must do it (four eyes)."
+        )
     left, why = _check_leaver(employee, termination_date, reason)
     leaver_work = work(
         f"{employee.name}'s record changed a moment ago; nothing was saved. Try again."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -71,13 +72,20 @@ def request_to_dict(req: TuitionRequest, include_history: bool = False) -> dict[
     return data
 
 
+def timestamp(moment: datetime) -> str:
+    """An RFC 3339 date-time with its offset: stored times are UTC, and SQLite hands them
+    back without a zone (docs/API.md Conventions; issue 20, finding 11)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.isoformat()
+
+
 def _history(req: TuitionRequest) -> list[dict[str, Any]]:
     return [
         {
             "action": e.action,
             "from_state": e.from_state,
             "to_state": e.to_state,
-            "at": e.at.isoformat(),
+            "at": timestamp(e.at),
             "by": e.actor.email if e.actor else None,
             "reason": e.reason,
             "amount": money(e.amount),

@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from app.audit import record_change
 from app.clock import today
@@ -87,6 +87,7 @@ class Step:
     amount: Decimal | None = None
     before: dict[str, Any] | None = None
     only_if: Any = None
+    version: int | None = None  # the version every check of the step was made against
 
     @property
     def stage(self) -> str | None:
@@ -162,6 +163,7 @@ def transition(
         raise refusals.IllegalTransition(str(error)) from None
     authorize(action, req, actor)
     step = Step(req, action, actor, seen, target, tuition_config(), values={"state": target})
+    step.version = req.version  # the UPDATE applies only to the request the checks saw
     given = Given(reason, grade, paid_on, receipt, transcript)
     return STEPS[action](step, given)
 
@@ -179,7 +181,11 @@ def _locked_update(step: Step, before: Hook | None, after: Hook | None) -> None:
     lock_employee(step.req.employee_id)  # first, always (see the module's docstring)
     if before is not None:
         before(step)
-    if not conditional_update(step.req.id, step.seen, step.values, step.only_if):
+    only_if = step.only_if
+    if step.version is not None:  # an edit since the checks (a new start date): not applied
+        seen = TR.c.version == step.version
+        only_if = seen if only_if is None else and_(only_if, seen)
+    if not conditional_update(step.req.id, step.seen, step.values, only_if):
         raise stale(step.req.id, step.action, step.seen)
     if after is not None:  # the request is ours now: checks of other rows run under the lock
         after(step)
@@ -328,6 +334,12 @@ def _document_id(doc: Any, req: TuitionRequest, kind: str, actor: User) -> int |
             raise refusals.ValidationFailed(
                 "Unknown document.", {kind: ["That document does not exist for this person."]}
             )
+        if upload.purpose != kind or _attached_elsewhere(upload.id, req.id):
+            # not any of the person's files: finance would see it (issue 20, finding 12)
+            raise refusals.ValidationFailed(
+                f"That file was not uploaded as a {kind} for this request.",
+                {kind: [f"Upload the {kind} with this request, or pick one uploaded for it."]},
+            )
         return upload.id
     if not getattr(doc, "filename", None):
         return None
@@ -339,6 +351,18 @@ def _document_id(doc: Any, req: TuitionRequest, kind: str, actor: User) -> int |
         raise refusals.ValidationFailed(str(error), {kind: [str(error)]}) from None
     db.session.flush()
     return upload.id
+
+
+def _attached_elsewhere(upload_id: int, request_id: int) -> bool:
+    """Is the file a document of another tuition request?"""
+    return bool(
+        db.session.scalar(
+            select(TR.c.id).where(
+                TR.c.id != request_id,
+                (TR.c.receipt_upload_id == upload_id) | (TR.c.transcript_upload_id == upload_id),
+            )
+        )
+    )
 
 
 def _documents(given: Given) -> Hook:
