@@ -35,6 +35,7 @@ BLUEPRINTS = (
     "reports",
     "sessions",
     "calendar",
+    "talent",
 )
 
 

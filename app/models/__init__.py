@@ -33,6 +33,12 @@ from app.models.system import (
     SignInFailure,
     StoredReadiness,
 )
+from app.models.talent import (
+    FeedbackInvitation,
+    FeedbackResponse,
+    FeedbackRound,
+    TalentCalibration,
+)
 from app.models.tuition import Repayment, TuitionEvent, TuitionRequest
 
 __all__ = [
@@ -57,6 +63,9 @@ __all__ = [
     "CourseSession",
     "Department",
     "EducationRecord",
+    "FeedbackInvitation",
+    "FeedbackResponse",
+    "FeedbackRound",
     "Employee",
     "Instrument",
     "JobRole",
@@ -68,6 +77,7 @@ __all__ = [
     "RoleHistory",
     "SignInFailure",
     "StoredReadiness",
+    "TalentCalibration",
     "TalentReview",
     "TuitionEvent",
     "TuitionRequest",

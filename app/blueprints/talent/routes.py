@@ -1,0 +1,6 @@
+"""Every talent page, registered on ``bp`` (app/registry.py BLUEPRINTS)."""
+
+from app.blueprints.talent import bp
+from app.blueprints.talent import feedback as feedback  # noqa: F401  (registers the routes)
+
+__all__ = ["bp"]
