@@ -56,3 +56,17 @@ def feedback_round(arg: str = "round_id", name: str = "feedback_round") -> Load:
         lambda user, found: can_view(user, found.employee_id, "assessments"),
         missing="No such 360 round.",
     )
+
+
+def placement(arg: str = "review_id", name: str = "review") -> Load:
+    """Load a 9-box placement (a talent review) of a person whose assessments the caller may
+    see; 404 otherwise."""
+    from app.models import TalentReview
+
+    return Load(
+        arg,
+        name,
+        lambda review_id: db.session.get(TalentReview, review_id),
+        lambda user, found: can_view(user, found.employee_id, "assessments"),
+        missing="No such placement on the grid.",
+    )
