@@ -135,3 +135,19 @@ def test_the_grid_downloads_as_csv_and_as_a_pdf_page_per_department(demo_db, log
     assert len(reader.pages) >= len(departments)
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert "Lena Fischer" in text
+
+
+def test_the_talent_card_on_a_person_page(demo_db, login_as):
+    _place("Grace Okafor", 3, 2)
+    grace = employee_named("Grace Okafor")
+    page = login_as("hr").get(f"/employees/{grace.id}")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    card = body[body.index('id="talent-card-h"') :][:4000]
+    assert "High performer" in card and PERIOD in card
+    assert "Readiness up the ladder" in card and "L3-CSM" in card
+    assert "Latest 360" in card and "months" in card
+    assert "Open a 360 round" in card
+    maria = employee_named("Maria Lopez")
+    own = login_as("employee").get(f"/employees/{maria.id}").get_data(as_text=True)
+    assert 'id="talent-card-h"' in own and "Open a 360 round" not in own
