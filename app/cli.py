@@ -208,14 +208,18 @@ def _echo_reminders(run: Any) -> None:
     )
 
 
-@click.command("send-reminders")
-@click.option(
+AS_OF = click.option(
     "--as-of",
     "as_of",
     callback=_parse_date,
     metavar="YYYY-MM-DD",
     help="Run as if today were this date (default: today, ECHELON_TODAY when set).",
 )
+"""The --as-of option of the periodic commands."""
+
+
+@click.command("send-reminders")
+@AS_OF
 @with_appcontext
 def send_reminders_command(as_of: date | None) -> None:
     """Email and notify expiring certifications and background checks (idempotent)."""
@@ -244,13 +248,7 @@ def send_reminders_command(as_of: date | None) -> None:
 
 
 @click.command("run-360-rounds")
-@click.option(
-    "--as-of",
-    "as_of",
-    callback=_parse_date,
-    metavar="YYYY-MM-DD",
-    help="Run as if today were this date (default: today, ECHELON_TODAY when set).",
-)
+@AS_OF
 @with_appcontext
 def run_360_rounds_command(as_of: date | None) -> None:
     """Remind 360 raters who have not answered, close rounds past their date (idempotent)."""

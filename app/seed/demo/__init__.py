@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import JobRole
 from app.seed.demo.data import DEMO_PASSWORD, FIRST, LAST, LOGINS, Login
 from app.seed.demo.organisation import Seeder
+from app.seed.demo.talent import seed_talent
 
 __all__ = ["DEMO_PASSWORD", "FIRST", "LAST", "LOGINS", "Login", "Seeder", "seed"]
 
@@ -34,5 +35,6 @@ def seed(anchor: date | None = None) -> bool:
     seeder.catalogue()
     seeder.organisation()
     seeder.logins()
+    seed_talent(seeder.t)  # talent: a 360 round under way and a 9-box period
     db.session.commit()
     return True

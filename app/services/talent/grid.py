@@ -232,7 +232,7 @@ def calibrate(
     db.session.add(move)
     review.performance = perf
     review.potential = pot
-    return move  # type: ignore[return-value]
+    return move
 
 
 def moves_of(period: str, employee_ids: Iterable[int]) -> dict[int, list[TalentCalibration]]:
@@ -290,3 +290,36 @@ def csv_rows(shown: Grid) -> list[tuple[Any, ...]]:
         )
         for c in shown.cards
     ]
+
+
+def grid_to_dict(shown: Grid) -> dict[str, Any]:
+    """The API answer (docs/API.md "Talent"): the nine boxes with their people."""
+    return {
+        "period": shown.period,
+        "periods": list(shown.periods),
+        "department": shown.department,
+        "boxes": [
+            {
+                "performance": perf,
+                "potential": pot,
+                "name": shown.names[(perf, pot)],
+                "people": [
+                    {
+                        "employee_id": c.employee_id,
+                        "name": c.name,
+                        "department": c.department,
+                        "role": c.role,
+                        "months_in_role": c.months_in_role,
+                        "next_role": c.next_role,
+                        "next_role_score": c.score,
+                        "next_role_band": c.band,
+                        "mandatory_gate_failed": c.gate_failed,
+                        "moved": c.moved,
+                    }
+                    for c in shown.box(perf, pot)
+                ],
+            }
+            for pot in (3, 2, 1)
+            for perf in LEVELS
+        ],
+    }

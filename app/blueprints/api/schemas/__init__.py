@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.blueprints.api.schemas import catalogue, enrolment, people, readiness, records, tuition
+from app.blueprints.api.schemas import (
+    catalogue,
+    enrolment,
+    people,
+    readiness,
+    records,
+    talent,
+    tuition,
+)
 from app.blueprints.api.schemas.base import ERROR, ref
 
 __all__ = ["COMPONENTS", "ref"]
@@ -22,5 +30,6 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     **people.COMPONENTS,
     **records.COMPONENTS,
     **readiness.COMPONENTS,
+    **talent.COMPONENTS,
     **tuition.COMPONENTS,
 }
