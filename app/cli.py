@@ -208,14 +208,18 @@ def _echo_reminders(run: Any) -> None:
     )
 
 
-@click.command("send-reminders")
-@click.option(
+AS_OF = click.option(
     "--as-of",
     "as_of",
     callback=_parse_date,
     metavar="YYYY-MM-DD",
     help="Run as if today were this date (default: today, ECHELON_TODAY when set).",
 )
+"""The --as-of option of the periodic commands."""
+
+
+@click.command("send-reminders")
+@AS_OF
 @with_appcontext
 def send_reminders_command(as_of: date | None) -> None:
     """Email and notify expiring certifications and background checks (idempotent)."""
@@ -241,6 +245,29 @@ def send_reminders_command(as_of: date | None) -> None:
                 "Some mail could not be sent; it stays queued and the next run retries it. "
                 + "; ".join(delivery.errors[:3])
             )
+
+
+# ----------------------------------------------------------------------------- 360 rounds
+
+
+@click.command("run-360-rounds")
+@AS_OF
+@with_appcontext
+def run_360_rounds_command(as_of: date | None) -> None:
+    """Remind 360 raters who have not answered, close rounds past their date (idempotent)."""
+    from app.services import mailer, talent
+
+    with acting_as("cli:run-360-rounds"):
+        try:
+            run = talent.send_reminders(as_of)
+        except mailer.MailError as error:
+            raise click.ClickException(f"{error} No reminder was marked as sent.") from error
+        closed = talent.close_due_rounds(as_of)
+    click.echo(
+        f"360 rounds: {plural(run.sent, 'reminder')} sent, {plural(closed, 'round')} closed."
+    )
+    if run.failed:
+        raise click.ClickException(f"Could not remind {', '.join(run.failed)}.")
 
 
 # ----------------------------------------------------------------------------- retention
@@ -338,6 +365,7 @@ COMMANDS: tuple[click.Command, ...] = (
     import_csv_command,
     export_csv_command,
     send_reminders_command,
+    run_360_rounds_command,
     purge_expired_data_command,
     worker_command,
     reports_group,

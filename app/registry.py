@@ -37,6 +37,7 @@ BLUEPRINTS = (
     "calendar",
     "assignments",  # required training (issue 21)
     "jobs",  # background jobs (issue 23)
+    "talent",
 )
 
 
@@ -131,6 +132,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Bench strength", "readiness.bench_strength"),
     NavEntry("Organisation", "readiness.organisation"),
     NavEntry("Training needs", "readiness.training_needs"),
+    NavEntry("Talent grid", "talent.grid", group="People"),  # talent (9-box): managers and hr
     NavEntry("Sessions", "sessions.index", group="My work"),
     NavEntry("My sessions", "sessions.mine", group="My work"),
     NavEntry(

@@ -40,6 +40,12 @@ from app.models.system import (
     SignInFailure,
     StoredReadiness,
 )
+from app.models.talent import (
+    FeedbackInvitation,
+    FeedbackResponse,
+    FeedbackRound,
+    TalentCalibration,
+)
 from app.models.tuition import Repayment, TuitionEvent, TuitionRequest
 
 __all__ = [
@@ -70,6 +76,9 @@ __all__ = [
     "CourseSession",
     "Department",
     "EducationRecord",
+    "FeedbackInvitation",
+    "FeedbackResponse",
+    "FeedbackRound",
     "Employee",
     "Instrument",
     "JobRole",
@@ -81,6 +90,7 @@ __all__ = [
     "RoleHistory",
     "SignInFailure",
     "StoredReadiness",
+    "TalentCalibration",
     "TalentReview",
     "TuitionEvent",
     "TuitionRequest",

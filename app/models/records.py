@@ -129,6 +129,9 @@ class Assessment(EmployeeFact, Model):
     overall: Mapped[Decimal | None] = mapped_column(Numeric(6, 3))
     scores: Mapped[dict | None] = mapped_column(JSON)
     assessor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A 360's minimum responses per rater group when it was collected: they always apply to it
+    # (docs/RULES.md "Collecting 360 feedback"); None before they were kept (the settings').
+    min_responses: Mapped[dict | None] = mapped_column(JSON)
 
     instrument: Mapped[Instrument] = relationship("Instrument")
     responses: Mapped[list[AssessmentResponse]] = relationship(

@@ -40,6 +40,9 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
 DEFAULT_INT_BOUNDS = (0, 100000)
 DECIMAL_MAX = Decimal("1000000.00")
 RATER_GROUPS_COUNTED = ("manager", "peer", "direct_report", "other")
+# No 360 minimum below these (docs/RULES.md "Collecting 360 feedback"): a group of two peers
+# or two direct reports could tell who said what.
+MIN_RESPONSES_FLOORS = {"peer": 3, "direct_report": 3}
 GRADE_PATTERN = re.compile(r"^[A-Z0-9+\-]{1,10}$")
 
 # What the text box of each kind looks like, for the page's hints.
@@ -187,7 +190,8 @@ def _parse_dict_int(key: str, raw: Any) -> dict[str, int]:
             raise _Refused(f"{name} is not a rater group; use {', '.join(RATER_GROUPS_COUNTED)}.")
         if group in result:
             raise _Refused(f"{name} is listed twice.")
-        result[group] = _int(value, f"The minimum for {group}", 1, 50)
+        low = MIN_RESPONSES_FLOORS.get(group, 1) if key == "min_responses" else 1
+        result[group] = _int(value, f"The minimum for {group}", low, 50)
     if key == "min_responses":
         missing = [g for g in RATER_GROUPS_COUNTED if g not in result]
         if missing:

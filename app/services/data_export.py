@@ -120,7 +120,8 @@ def _assessment(a: Assessment, minimums: dict[str, int]) -> dict[str, Any]:
         "overall": _decimal(a.overall),
     }
     if instrument.kind == "360":
-        result = aggregate_360(((r.rater_group, r.scores) for r in a.responses), minimums)
+        kept = {**minimums, **(a.min_responses or {})}  # the minimums kept with it apply
+        result = aggregate_360(((r.rater_group, r.scores) for r in a.responses), kept)
         groups = []
         for group in result.groups:
             shown = attributes(group, "group", "responses", "minimum", "shown")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_jobs"
-down_revision = "0006_assignments"
+down_revision = "0007_talent"
 branch_labels = None
 depends_on = None
 

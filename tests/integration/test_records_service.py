@@ -600,7 +600,9 @@ def test_a_360_hides_groups_below_their_minimum_and_leaves_them_out(demo_db, hr)
     assert assessment.overall == Decimal("2.667")  # (4 + 1 + 3) / 3 once peers count
 
 
-def test_the_360_minimums_are_configuration(demo_db, hr):
+def test_the_360_minimums_are_configuration_kept_with_each_360(demo_db, hr):
+    """docs/RULES.md "Collecting 360 feedback": a 360 keeps the minimums it was collected
+    under; changing the setting later applies to new 360s only (issue 20, item 5)."""
     app_settings.set_value(
         "min_responses", {"manager": 1, "peer": 2, "direct_report": 3, "other": 1}
     )
@@ -608,7 +610,15 @@ def test_the_360_minimums_are_configuration(demo_db, hr):
         select(Assessment).where(Assessment.employee_id == person(demo_db, "Daniel Kim").id)
     )
     peer = records.assessment_view(daniel_360).result.group("peer")
-    assert peer.shown and peer.responses == 2
+    assert not peer.shown and peer.responses == 2 and peer.minimum == 3
+    later = records.record_assessment(
+        person(demo_db, "Daniel Kim"),
+        "LEAD-360",
+        daniel_360.conducted_on,
+        responses=[("peer", {"Leadership": 3}), ("peer", {"Leadership": 4})],
+        actor=hr,
+    )
+    assert records.assessment_view(later).result.group("peer").shown
 
 
 @pytest.mark.parametrize(

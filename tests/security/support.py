@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from app.audit import acting_as
+from app.clock import today
 from app.extensions import db
 from app.models import (
     AssignmentRule,
@@ -206,7 +207,41 @@ def _records_of(person: Employee, sign_in_user: User, hr: User, tag: str) -> dic
         receipt_upload_id=receipt.id,
     )
     ids["enrolment_id"] = _booking_of(person, hr, tag)
+    ids["round_id"] = _round_of(person, hr, tag)
     return ids
+
+
+def _round_of(person: Employee, hr: User, tag: str) -> int:
+    """A 360 round of ``person``, open, with one outside rater (committed by the service)."""
+    from app.services import talent
+
+    with acting_as(f"test:{tag}", hr.id):
+        opened = talent.open_round(
+            person,
+            "LEAD-360",
+            (today() + timedelta(days=10)).isoformat(),
+            [{"group": "other", "email": f"{tag}.rater@partner.example"}],
+            actor=hr,
+        )
+        return opened.round.id
+
+
+def _closed_round_link(person: Employee, hr: User) -> str:
+    """The rater link of a closed round: it says so to everyone and names nobody."""
+    from app.services import talent
+
+    with acting_as("test:matrix", hr.id):
+        opened = talent.open_round(
+            person,
+            "LEAD-360",
+            (today() + timedelta(days=10)).isoformat(),
+            [{"group": "other", "email": "closed.rater@partner.example"}],
+            actor=hr,
+        )
+        opened.round.state = "closed"
+        opened.round.closed_on = today()
+        db.session.commit()
+        return opened.links[0][1]
 
 
 def _booking_of(person: Employee, hr: User, tag: str) -> int:
@@ -286,6 +321,7 @@ def build_world(app: Any, tmp_path: Path) -> World:
             "session_id": session_id,
             "token": import_token,
             "feed_token": feed_token,
+            "feedback_token": _closed_round_link(maria, hr),
             "code": "CS-FOUND",
             "from_role": "L1-CSR",
             "to_role": "L2-CSS",

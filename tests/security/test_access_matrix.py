@@ -115,6 +115,22 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     # a renewal offer: anyone signed in sees a session and books their own seat
     ("GET", "calendar.offer"): EVERYONE_OK,
     ("POST", "calendar.take_offer"): EVERYONE_OK,
+    # ------------------------------------------------------------------ talent (360, 9-box)
+    # the rater's form is public: the link's secret is the credential; the matrix's link is
+    # of a closed round, which says so to everyone and names nobody
+    ("GET", "talent.feedback_form"): Expect(frozenset(), 409, special=(("anonymous", 409),)),
+    ("POST", "talent.feedback_form"): Expect(frozenset(), 409, special=(("anonymous", 409),)),
+    ("GET", "talent.new_round"): subject(MARIAS_MANAGERS | {HR}, CIRCLE),
+    ("POST", "talent.new_round"): subject(MARIAS_MANAGERS | {HR}, CIRCLE),
+    ("GET", "talent.show_round"): subject(CIRCLE),
+    ("POST", "talent.close_round"): role(HR_ONLY, ok=302),
+    ("GET", "talent.grid"): role(MANAGER_OR_HR),
+    ("GET", "talent.grid_csv"): role(MANAGER_OR_HR),
+    ("GET", "talent.grid_pdf"): role(MANAGER_OR_HR),
+    ("POST", "talent.move"): role(HR_ONLY, ok=302),
+    ("POST", "api.open_360_round"): subject(MARIAS_MANAGERS | {HR}, CIRCLE, ok=201),
+    ("GET", "api.get_360_round"): subject(CIRCLE),
+    ("GET", "api.get_talent_grid"): role(MANAGER_OR_HR),
     # ------------------------------------------------------------------ sessions and bookings
     # ------------------------------------------------------------------ required training
     ("GET", "assignments.index"): role(HR_ONLY),
@@ -405,6 +421,7 @@ OBJECT_ARGS = frozenset(
         "token_id",
         "enrolment_id",
         "job_id",
+        "round_id",
     }
 )
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
@@ -475,7 +492,7 @@ def expected_status(world: World, expect: Expect, caller: str, rule, method: str
     """Anonymous callers: public routes answer, pages send them to sign in, the API says 401."""
     if caller == "anonymous":
         if world.app.view_functions[rule.endpoint]._echelon_permission == "public":
-            return 200
+            return dict(expect.special).get("anonymous", 200)
         return 401 if rule.rule.startswith("/api/") else 302
     return expect.status_for(caller)
 

@@ -405,6 +405,29 @@ CASES: tuple[Case, ...] = (
         SUBJECT_CIRCLE_READ,
         path=lambda ids: f"/employees/{ids['maria']}/assignments",
     ),
+    # ------------------------------------------------------------------ talent
+    Case(
+        "POST",
+        "/api/v1/employees/<int:employee_id>/360-rounds",
+        {**both(201, "manager", "hr"), "self": 403, **both(404, "unrelated", "finance", "admin")},
+        path=lambda ids: f"/employees/{ids['maria']}/360-rounds",
+        body=lambda who, ids: {
+            "instrument": "LEAD-360",
+            "closes_on": (today() + timedelta(days=10)).isoformat(),
+            "raters": [{"group": "other", "email": f"{who}.rater@partner.example"}],
+        },
+    ),
+    Case(
+        "GET",
+        "/api/v1/360-rounds/<int:round_id>",
+        SUBJECT_CIRCLE_READ,
+        path=lambda ids: f"/360-rounds/{ids['round']}",
+    ),
+    Case(
+        "GET",
+        "/api/v1/talent-grid",
+        {**both(200, "manager", "hr"), **both(403, "self", "unrelated", "finance", "admin")},
+    ),
     Case(
         "GET",
         "/api/v1/tuition/summary",
@@ -492,8 +515,23 @@ def world(demo_app, demo_db):  # type: ignore[no-untyped-def]
         "review_check": review.id,
         "draft": draft.id,
         "submitted": submitted.id,
+        "round": _round_of(maria, hr),
     }
     return demo_app.test_client(), headers, ids
+
+
+def _round_of(maria: Employee, hr: User) -> int:
+    """A 360 round of Maria's, opened by hr (its link is never sent: no mail server)."""
+    from app.services import talent
+
+    opened = talent.open_round(
+        maria,
+        "LEAD-360",
+        (today() + timedelta(days=10)).isoformat(),
+        [{"group": "other", "email": "outside.rater@partner.example"}],
+        actor=hr,
+    )
+    return opened.round.id
 
 
 def _bookings(maria: Employee, hr: User) -> dict[str, int]:

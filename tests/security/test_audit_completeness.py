@@ -74,6 +74,8 @@ REACHABLE: dict[str, set[str]] = {
     "tuition_events": {"insert"},
     "repayments": {"insert", "update"},
     "enrolments": {"insert", "update"},
+    "feedback_rounds": {"insert", "update"},
+    "talent_calibrations": {"insert"},
 }
 NOT_REACHABLE = {
     "departments": "departments come with the installation (seed-demo); no page or API edits them",
@@ -933,6 +935,47 @@ def test_every_kind_of_change_through_the_pages_and_the_api_is_audited(demo_app,
         HR,
         [("enrolments", "update")],
         record=("enrolments", booking),
+    )
+
+    # ---------------------------------------------------------------- talent: 360 rounds, 9-box
+    from datetime import timedelta
+
+    from app.clock import today
+    from app.models import FeedbackRound
+
+    s.step(
+        "the manager opens a 360 round for Maria",
+        lambda: _post(
+            manager,
+            f"/talent/people/{maria.id}/360/new",
+            instrument="LEAD-360",
+            closes_on=(today() + timedelta(days=10)).isoformat(),
+            other_emails="outside.rater@partner.example",
+        ),
+        DANIEL,
+        [("feedback_rounds", "insert")],
+    )
+    opened = _newest(FeedbackRound, employee_id=maria.id).id
+    s.step(
+        "hr closes it early",
+        lambda: _post(hr, f"/talent/360/{opened}/close"),
+        HR,
+        [("feedback_rounds", "update"), ("assessments", "insert")],
+        record=("feedback_rounds", opened),
+    )
+    placed = db.session.scalars(
+        select(TalentReview).where(TalentReview.period.like("%-Q%"))
+    ).first()
+    s.step(
+        "hr calibrates a placement on the grid",
+        lambda: _post(
+            hr,
+            f"/talent/grid/placements/{placed.id}/move",
+            box="1x1" if (placed.performance, placed.potential) != (1, 1) else "3x3",
+            reason="Calibrated",
+        ),
+        HR,
+        [("talent_calibrations", "insert"), ("talent_reviews", "update")],
     )
 
     # ---------------------------------------------------------------- every table, every action

@@ -107,5 +107,6 @@ from app.blueprints.api import (  # noqa: E402
     people,  # noqa: F401
     readiness,  # noqa: F401
     records,  # noqa: F401
+    talent,  # noqa: F401
     tuition,  # noqa: F401
 )

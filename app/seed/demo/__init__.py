@@ -23,6 +23,7 @@ from app.models import JobRole
 from app.seed.demo.assignments import required_training
 from app.seed.demo.data import DEMO_PASSWORD, FIRST, LAST, LOGINS, Login
 from app.seed.demo.organisation import Seeder
+from app.seed.demo.talent import seed_talent
 
 __all__ = ["DEMO_PASSWORD", "FIRST", "LAST", "LOGINS", "Login", "Seeder", "seed"]
 
@@ -36,5 +37,6 @@ def seed(anchor: date | None = None) -> bool:
     seeder.organisation()
     seeder.logins()
     required_training(seeder)  # app/seed/demo/assignments.py (issue 21)
+    seed_talent(seeder.t)  # talent: a 360 round under way and a 9-box period
     db.session.commit()
     return True

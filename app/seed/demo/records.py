@@ -129,8 +129,10 @@ class RecordSeeder(SeederBase):
         for group, means in groups.items():
             for mean in means:
                 responses.append((group, {dim: mean for dim in dims}))
-        result = aggregate_360(responses, dict(manager=1, peer=3, direct_report=3, other=1))
+        minimums = dict(self=1, manager=1, peer=3, direct_report=3, other=1)
+        result = aggregate_360(responses, minimums)
         a = Assessment(
+            min_responses=minimums,
             employee_id=e.id,
             instrument_id=self.instr["LEAD-360"].id,
             conducted_on=self.d(-days_ago),

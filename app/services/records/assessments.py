@@ -101,9 +101,23 @@ def min_group_responses() -> dict[str, int]:
     return minimums
 
 
-def result_360(responses: Iterable[tuple[str, Mapping[str, float]]]) -> Result360:
+def minimums_of(assessment: Assessment) -> dict[str, int]:
+    """The minimums kept with a 360 when it was collected (docs/RULES.md "Collecting 360
+    feedback": they always apply to it); the settings' only for one that kept none."""
+    kept = assessment.min_responses
+    if not kept:
+        return min_group_responses()
+    minimums = {str(k): int(v) for k, v in dict(kept).items()}
+    minimums.setdefault("self", 1)
+    return minimums
+
+
+def result_360(
+    responses: Iterable[tuple[str, Mapping[str, float]]],
+    minimums: Mapping[str, int] | None = None,
+) -> Result360:
     """docs/RULES.md 360: group means; groups below their minimum hidden and excluded."""
-    return aggregate_360(list(responses), min_group_responses())
+    return aggregate_360(list(responses), minimums or min_group_responses())
 
 
 def _responses_of(assessment: Assessment) -> list[AssessmentResponse]:
@@ -114,8 +128,10 @@ def _responses_of(assessment: Assessment) -> list[AssessmentResponse]:
     )
 
 
-def _overall_360(responses: Iterable[tuple[str, Mapping[str, float]]]) -> Decimal | None:
-    result = result_360(responses)
+def _overall_360(
+    responses: Iterable[tuple[str, Mapping[str, float]]], minimums: Mapping[str, int]
+) -> Decimal | None:
+    result = result_360(responses, minimums)
     return _quantize(result.overall) if result.overall is not None else None
 
 
@@ -168,10 +184,11 @@ def record_assessment(
     )
     assessment.instrument = instrument
     if instrument.kind == "360":
+        assessment.min_responses = min_group_responses()
         assessment.responses = [
             AssessmentResponse(rater_group=g, scores=s) for g, s in clean_responses
         ]
-        assessment.overall = _overall_360(clean_responses)
+        assessment.overall = _overall_360(clean_responses, assessment.min_responses)
     else:
         assessment.scores = clean_scores
         assessment.overall = _quantize(overall_of_scores(clean_scores))
@@ -202,7 +219,9 @@ def add_360_response(
         AssessmentResponse(assessment_id=assessment.id, rater_group=rater_group, scores=clean)
     )
     db.session.flush()
-    assessment.overall = _overall_360((r.rater_group, r.scores) for r in _responses_of(assessment))
+    assessment.overall = _overall_360(
+        ((r.rater_group, r.scores) for r in _responses_of(assessment)), minimums_of(assessment)
+    )
     return assessment
 
 
@@ -225,5 +244,7 @@ def assessment_view(
     if responses is None:
         responses = _responses_of(assessment)
     return AssessmentView(
-        assessment, result_360((r.rater_group, r.scores) for r in responses), dimensions
+        assessment,
+        result_360(((r.rater_group, r.scores) for r in responses), minimums_of(assessment)),
+        dimensions,
     )

@@ -16,6 +16,7 @@ from app.blueprints.api.schemas import (
     people,
     readiness,
     records,
+    talent,
     tuition,
 )
 from app.blueprints.api.schemas.base import ERROR, ref
@@ -31,5 +32,6 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     **people.COMPONENTS,
     **records.COMPONENTS,
     **readiness.COMPONENTS,
+    **talent.COMPONENTS,
     **tuition.COMPONENTS,
 }
