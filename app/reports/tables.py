@@ -222,7 +222,40 @@ def compliance_tables(report: ComplianceReport) -> dict[str, Callable[[], Table]
             ),
         )
 
-    return {"items": items, "departments": departments, "chase": chase}
+    def assignments() -> Table:
+        return _table(
+            "assignments",
+            (
+                ("employee_no", "person.employee_no"),
+                ("employee", "person.name"),
+                ("email", "person.email"),
+                ("department", "person.department_name"),
+                ("manager", "person.manager_name"),
+                ("manager_email", "person.manager_email"),
+                "code",
+                ("course", "name"),
+                "due_on",
+                ("status", "status_label"),
+                "days_overdue",
+            ),
+            report.assignments,
+            lead=(("as_of", report.as_of),),
+        )
+
+    def assignment_departments() -> Table:
+        return Table(
+            "assignment_departments",
+            ("as_of", "department", "due", "overdue"),
+            ((report.as_of, d.name, d.due, d.overdue) for d in report.assignment_departments),
+        )
+
+    return {
+        "items": items,
+        "departments": departments,
+        "chase": chase,
+        "assignments": assignments,
+        "assignment_departments": assignment_departments,
+    }
 
 
 # ----------------------------------------------------------------------------- tuition
