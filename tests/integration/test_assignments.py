@@ -280,3 +280,50 @@ def test_terminated_people_lose_their_assignments(demo_db, course):
     person.termination_reason = "voluntary"
     demo_db.session.commit()
     assert open_of(person.id) == []
+
+
+# ----------------------------------------------------------------------------- CSV import
+
+
+RULES_CSV = (
+    "Job role,Course,Departments,Due days,Due date\n"
+    "L1-CSR,CALL-SAFE,CS-NORTH;CS-SOUTH,30,\n"
+    "L2-CSS,CALL-SAFE,,,2099-01-31\n"
+)
+
+
+def test_a_rules_file_is_dry_run_first_then_applied_whole(demo_db, course):
+    from app.services import csv_io
+
+    dry = csv_io.run_import("assignment_rules", RULES_CSV, actor=hr())
+    assert [(r.action, r.key) for r in dry.rows] == [
+        ("create", "L1-CSR CALL-SAFE"),
+        ("create", "L2-CSS CALL-SAFE"),
+    ]
+    assert counts() == (1, counts()[1]) and not dry.applied  # only the demo's rule
+    done = csv_io.run_import("assignment_rules", RULES_CSV, apply=True, actor=hr())
+    assert done.applied
+    saved = {
+        r["role"]: r
+        for r in map(assignments.rule_values, assignments.list_rules())
+        if r["course"] == COURSE
+    }
+    assert saved["L1-CSR"]["departments"] == ["CS-NORTH", "CS-SOUTH"]
+    assert saved["L2-CSS"]["due_on"] == "2099-01-31"
+    again = csv_io.run_import("assignment_rules", RULES_CSV, actor=hr())
+    assert {r.action for r in again.rows} == {"unchanged"}
+
+
+def test_a_rules_file_with_one_bad_row_changes_nothing(demo_db, course):
+    from app.services import csv_io
+
+    before = counts()
+    data = RULES_CSV + "NO-SUCH,CALL-SAFE,,30,\nL1-CSR,,,30,\nL3-CSM,CALL-SAFE,,,2020-01-01\n"
+    report = csv_io.run_import("assignment_rules", data, apply=True, actor=hr())
+    assert not report.applied
+    refused = [" ".join(r.messages) for r in report.rows if r.action == "refuse"]
+    assert len(refused) == 3
+    assert "no job role 'NO-SUCH'" in refused[0]
+    assert "Choose the course" in refused[1]
+    assert "in the past" in refused[2]
+    assert counts() == before
