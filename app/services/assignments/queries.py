@@ -209,16 +209,9 @@ def assignment_rows(
         status = status_of(due_on, held.get((eid, course_id)), as_of, window, closed_on)
         if filters.status and filters.status in STATUSES and status.status != filters.status:
             continue
-        rows.append(
-            AssignmentRow(
-                *known,
-                status.due_on,
-                opened_on,
-                closed_on,
-                status.status,
-                status.days_overdue,
-            )
-        )
+        dates = (status.due_on, opened_on, closed_on, status.status, status.days_overdue)
+        values: tuple[Any, ...] = (*known, *dates)
+        rows.append(AssignmentRow(*values))
     return rows
 
 
