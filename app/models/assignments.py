@@ -31,6 +31,13 @@ _OPEN = "closed_on IS NULL"
 _STANDING = "ended_on IS NULL"
 
 
+def _unique_where(name: str, where: str, *columns: str) -> Index:
+    """A partial unique index, the same on SQLite and PostgreSQL."""
+    return Index(
+        name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where)
+    )
+
+
 class AssignmentRule(IdMixin, VersionedMixin, TimestampMixin, Model):
     """Who must hold a course, and by when: a job role (optionally some departments), a
     course, and a due date N days after the later of hire and role start, or a fixed date."""
@@ -41,14 +48,7 @@ class AssignmentRule(IdMixin, VersionedMixin, TimestampMixin, Model):
     __audited__ = True
     __table_args__ = (
         # one standing rule per role and course (a deleted rule ends, its history stays)
-        Index(
-            "uq_assignment_rules_role_course",
-            "job_role_id",
-            "course_id",
-            unique=True,
-            sqlite_where=text(_STANDING),
-            postgresql_where=text(_STANDING),
-        ),
+        _unique_where("uq_assignment_rules_role_course", _STANDING, "job_role_id", "course_id"),
         CheckConstraint("(due_days IS NULL) <> (due_on IS NULL)", name="due_days_or_date"),
         CheckConstraint("due_days IS NULL OR due_days >= 0", name="due_days_non_negative"),
         CheckConstraint("recertify_days >= 0", name="recertify_days_non_negative"),
@@ -105,14 +105,7 @@ class Assignment(IdMixin, EmployeeOwnedMixin, TimestampMixin, Model):
             "closed_on IS NULL OR closed_reason IN ('not_required')", name="closed_reason"
         ),
         # one open assignment per person and rule, whatever arrives at the same moment
-        Index(
-            "uq_assignments_open",
-            "employee_id",
-            "rule_id",
-            unique=True,
-            sqlite_where=text(_OPEN),
-            postgresql_where=text(_OPEN),
-        ),
+        _unique_where("uq_assignments_open", _OPEN, "employee_id", "rule_id"),
         Index("ix_assignments_rule_open", "rule_id", "closed_on"),
     )
 

@@ -29,12 +29,8 @@ DEFAULT_DUE_DAYS = 30
 DEFAULT_RECERTIFY_DAYS = 90
 
 
-@dataclass(frozen=True)
-class Held:
-    """The person's latest verified completion of the course: its dates."""
-
-    completed_on: date
-    expires_on: date | None = None
+Held = tuple[date, date | None]
+"""The person's latest verified completion of the course: (completed_on, expires_on)."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +73,8 @@ def assignment_status(
     """
     if closed_on is not None and closed_on <= as_of:
         return AssignmentStatus(NOT_REQUIRED, due_on)
-    if held is not None and held.completed_on <= as_of:
-        expires = held.expires_on
+    if held is not None and held[0] <= as_of:
+        expires = held[1]
         if expires is None or as_of < expires:
             if expires is not None and as_of >= expires - timedelta(days=recertify_days):
                 return AssignmentStatus(RECERTIFY, due_on)

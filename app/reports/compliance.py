@@ -124,6 +124,43 @@ class DecisionRow:
 
 
 @dataclass(frozen=True)
+class OwedAssignment:
+    """Required training a person still owes on D (docs/RULES.md "Assignments"): due or
+    overdue, with the day it became overdue."""
+
+    employee_id: int
+    code: str
+    name: str
+    due_on: date
+    status: str  # "due" | "overdue"
+    days_overdue: int = 0
+
+
+@dataclass(frozen=True)
+class AssignmentLine:
+    person: PersonInfo
+    code: str
+    name: str
+    due_on: date
+    status: str
+    status_label: str
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class AssignmentCounts:
+    """Due and overdue assignments of one department (the assignments list's figures)."""
+
+    code: str | None
+    name: str
+    due: int
+    overdue: int
+
+
+ASSIGNMENT_LABELS = {"due": "Due", "overdue": "Overdue"}
+
+
+@dataclass(frozen=True)
 class ComplianceReport:
     title: str
     scope: str
@@ -137,6 +174,8 @@ class ComplianceReport:
     totals: Mapping[str, int]
     chart: charts.Chart
     people_in_scope: int
+    assignments: tuple[AssignmentLine, ...] = ()
+    assignment_departments: tuple[AssignmentCounts, ...] = ()
 
     @property
     def total(self) -> int:
@@ -180,6 +219,7 @@ def build_compliance_report(
     horizon_days: int = 90,
     generated_on: date,
     scope: str = "Whole organisation",
+    assignments: Iterable[OwedAssignment] = (),
 ) -> ComplianceReport:
     """Items lapsing by ``as_of + horizon_days`` (or already lapsed), for ``people`` only.
 
@@ -215,7 +255,51 @@ def build_compliance_report(
         totals=totals,
         chart=chart,
         people_in_scope=len(people),
+        **_assignments(people, assignments),
     )
+
+
+def _assignments(
+    people: Mapping[int, PersonInfo], owed: Iterable[OwedAssignment]
+) -> dict[str, tuple]:
+    """Due and overdue assignments of people in scope, overdue first (longest first), and
+    their counts for every department in scope."""
+    lines = [
+        AssignmentLine(
+            people[a.employee_id],
+            a.code,
+            a.name,
+            a.due_on,
+            a.status,
+            ASSIGNMENT_LABELS.get(a.status, a.status),
+            a.days_overdue,
+        )
+        for a in owed
+        if a.employee_id in people and a.status in ASSIGNMENT_LABELS
+    ]
+    lines.sort(
+        key=lambda r: (
+            r.status != "overdue",
+            -r.days_overdue,
+            r.due_on,
+            r.person.department_name or "",
+            r.person.name,
+            r.code,
+        )
+    )
+    names: dict[str | None, str] = {}
+    for person in people.values():
+        names[person.department_code] = person.department_name or "No department"
+    counts = {key: [0, 0] for key in names}
+    for line in lines:
+        counts[line.person.department_code][line.status == "overdue"] += 1
+    departments = tuple(
+        sorted(
+            (AssignmentCounts(key, names[key], due, late) for key, (due, late) in counts.items()),
+            key=lambda d: d.name,
+        )
+    )
+    return {"assignments": tuple(lines), "assignment_departments": departments}
 
 
 def _lapsing_rows(

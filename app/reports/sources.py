@@ -494,7 +494,7 @@ def compliance(
     show_findings: bool,
     scope: str,
 ) -> compliance_report.ComplianceReport:
-    """The compliance report of ``population`` (four queries whatever its size)."""
+    """The compliance report of ``population`` (six queries whatever its size)."""
     people = _people(population)
     items, decisions = compliance_items(population, as_of, show_findings=show_findings)
     return compliance_report.build_compliance_report(
@@ -505,7 +505,22 @@ def compliance(
         horizon_days=horizon_days,
         generated_on=clock.today(),
         scope=scope,
+        assignments=owed_assignments(population, as_of),
     )
+
+
+def owed_assignments(population: Select, as_of: date) -> list[compliance_report.OwedAssignment]:
+    """The due and overdue assignments of ``population`` (two queries; docs/RULES.md
+    "Assignments"): the same rows as the assignments list."""
+    from app.services.assignments import assignment_rows
+
+    return [
+        compliance_report.OwedAssignment(
+            r.employee_id, r.course_code, r.course_title, r.due_on, r.status, r.days_overdue
+        )
+        for r in assignment_rows(as_of, within=population)
+        if r.owed
+    ]
 
 
 # ----------------------------------------------------------------------------- tuition

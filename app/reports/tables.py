@@ -174,29 +174,31 @@ def individual_tables(report: IndividualReport) -> dict[str, Callable[[], Table]
 # ----------------------------------------------------------------------------- compliance
 
 
+_PERSON_COLUMNS: tuple[Column, ...] = (
+    ("employee_no", "person.employee_no"),
+    ("employee", "person.name"),
+    ("email", "person.email"),
+    ("department", "person.department_name"),
+    ("manager", "person.manager_name"),
+    ("manager_email", "person.manager_email"),
+)
+"""Who a compliance row is about, and whom to chase: the first columns of its tables."""
+
+
 def compliance_tables(report: ComplianceReport) -> dict[str, Callable[[], Table]]:
-    def items() -> Table:
-        return _table(
-            "items",
-            (
-                ("employee_no", "person.employee_no"),
-                ("employee", "person.name"),
-                ("email", "person.email"),
-                ("department", "person.department_name"),
-                ("manager", "person.manager_name"),
-                ("manager_email", "person.manager_email"),
-                "kind",
-                "code",
-                ("item", "name"),
-                "expires_on",
-                "days_left",
-                ("window", "bucket_label"),
-                "chase",
-                "note",
-            ),
-            report.rows,
-            lead=(("as_of", report.as_of),),
-        )
+    def about_people(name: str, columns: tuple[Column, ...], rows: Any) -> Callable[[], Table]:
+        """A table of rows about people: who, whom to chase, then ``columns``."""
+        lead = (("as_of", report.as_of),)
+        return lambda: _table(name, (*_PERSON_COLUMNS, *columns), rows, lead=lead)
+
+    items = about_people(
+        "items",
+        (
+            *("kind", "code", ("item", "name"), "expires_on", "days_left"),
+            *(("window", "bucket_label"), "chase", "note"),
+        ),
+        report.rows,
+    )
 
     def departments() -> Table:
         return Table(
@@ -222,7 +224,26 @@ def compliance_tables(report: ComplianceReport) -> dict[str, Callable[[], Table]
             ),
         )
 
-    return {"items": items, "departments": departments, "chase": chase}
+    assignments = about_people(
+        "assignments",
+        ("code", ("course", "name"), "due_on", ("status", "status_label"), "days_overdue"),
+        report.assignments,
+    )
+
+    def assignment_departments() -> Table:
+        return Table(
+            "assignment_departments",
+            ("as_of", "department", "due", "overdue"),
+            ((report.as_of, d.name, d.due, d.overdue) for d in report.assignment_departments),
+        )
+
+    return {
+        "items": items,
+        "departments": departments,
+        "chase": chase,
+        "assignments": assignments,
+        "assignment_departments": assignment_departments,
+    }
 
 
 # ----------------------------------------------------------------------------- tuition

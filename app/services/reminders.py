@@ -181,18 +181,14 @@ def _expiring_certifications(as_of: date, horizon: date) -> list[ExpiringItem]:
         Completion.expires_on,
         where=(Completion.verification == "verified", Completion.completed_on <= as_of),
     )
-    certifications = _latest_expiring(
-        ranked_completions,
-        "expires_on",
-        Course,
-        "course_id",
-        (Course.id, Course.code, Course.title),
-        horizon,
-        ranked_completions.c.expires_on.is_not(None),
+    columns = (Course.id, Course.code, Course.title)
+    has_expiry = ranked_completions.c.expires_on.is_not(None)
+    found = _latest_expiring(
+        ranked_completions, "expires_on", Course, "course_id", columns, horizon, has_expiry
     )
     return [
         ExpiringItem("certification", cid, eid, code, title, expires, course_id=course_id)
-        for cid, eid, expires, course_id, code, title in certifications
+        for cid, eid, expires, course_id, code, title in found
     ]
 
 

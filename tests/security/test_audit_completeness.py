@@ -76,6 +76,9 @@ REACHABLE: dict[str, set[str]] = {
     "enrolments": {"insert", "update"},
     "feedback_rounds": {"insert", "update"},
     "talent_calibrations": {"insert"},
+    "assignment_rules": {"insert", "update"},
+    "assignment_rule_departments": {"insert", "delete"},
+    "assignments": {"insert", "update"},
 }
 NOT_REACHABLE = {
     "departments": "departments come with the installation (seed-demo); no page or API edits them",
@@ -289,6 +292,44 @@ def test_every_kind_of_change_through_the_pages_and_the_api_is_audited(demo_app,
         HR,
         [("enrolments", "update")],
         record=("enrolments", _id(booked)),
+    )
+    # ---------------------------------------------------------------- required training
+    required = s.step(
+        "require PCI awareness of Contact Centre North's managers",
+        api(
+            "POST",
+            "/assignment-rules",
+            {"role": "L3-CSM", "course": "PCI-AWARE", "departments": ["CS-NORTH"]},
+        ),
+        HR,
+        [("assignment_rules", "insert"), ("assignment_rule_departments", "insert")],
+    )
+    s.step(
+        "widen the rule to every department",
+        lambda: _post(
+            hr,
+            f"/assignments/rules/{_id(required)}/edit",
+            role="L3-CSM",
+            course="PCI-AWARE",
+            due_kind="days",
+            due_days="10",
+            recertify_days="90",
+            step="save",
+        ),
+        HR,
+        [("assignment_rules", "update"), ("assignment_rule_departments", "delete")],
+    )
+    s.step(
+        "delete the rule",
+        lambda: _post(hr, f"/assignments/rules/{_id(required)}/delete"),
+        HR,
+        [("assignment_rules", "update"), ("assignments", "update")],
+    )
+    s.step(
+        "require it again: the managers' assignments open",
+        api("POST", "/assignment-rules", {"role": "L3-CSM", "course": "PCI-AWARE"}),
+        HR,
+        [("assignments", "insert")],
     )
     for path, body, patch in (
         (

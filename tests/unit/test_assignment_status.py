@@ -12,7 +12,6 @@ from app.readiness.assignments import (
     NOT_REQUIRED,
     OVERDUE,
     RECERTIFY,
-    Held,
     assignment_status,
     due_date,
     reminder_stage,
@@ -22,6 +21,11 @@ from app.readiness.assignments import (
 DUE_ON = date(2026, 3, 31)
 EXPIRES = date(2027, 3, 31)
 WINDOW_OPENS = date(2026, 12, 31)  # EXPIRES - 90 days
+
+
+def Held(completed_on: date, expires_on: date | None = None) -> tuple[date, date | None]:  # noqa: N802
+    """The latest verified completion: its date and its expiry."""
+    return (completed_on, expires_on)
 
 
 @pytest.mark.parametrize(
@@ -49,7 +53,7 @@ WINDOW_OPENS = date(2026, 12, 31)  # EXPIRES - 90 days
     ],
 )
 def test_status_on_each_boundary(
-    as_of: date, held: Held | None, expected: str, days_late: int
+    as_of: date, held: tuple[date, date | None] | None, expected: str, days_late: int
 ) -> None:
     result = assignment_status(DUE_ON, held, as_of, recertify_days=90)
     assert (result.status, result.days_overdue) == (expected, days_late)

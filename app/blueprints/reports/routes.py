@@ -354,7 +354,13 @@ def compliance(fmt: str) -> Any:
             "compliance",
             args,
             filename,
-            [("items", "items"), ("departments", "departments"), ("who to chase", "chase")],
+            [
+                ("items", "items"),
+                ("departments", "departments"),
+                ("who to chase", "chase"),
+                ("required training", "assignments"),
+                ("required training by department", "assignment_departments"),
+            ],
         ),
     )
     return _document(

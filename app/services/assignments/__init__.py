@@ -38,7 +38,14 @@ from app.services.assignments.rules import (
     preview,
     rule_to_dict,
     rule_values,
+    standing_rule,
     update_rule,
+)
+from app.services.assignments.team import (
+    RequiredOfYou,
+    TeamAssignments,
+    required_of,
+    team_assignments,
 )
 
 __all__ = [
@@ -48,12 +55,14 @@ __all__ = [
     "DepartmentCount",
     "Filters",
     "Preview",
+    "RequiredOfYou",
     "RuleConflict",
     "RuleForbidden",
     "RuleInput",
     "RuleInvalid",
     "RuleNotFound",
     "RuleStale",
+    "TeamAssignments",
     "assignment_rows",
     "assignments_of",
     "by_department",
@@ -64,17 +73,11 @@ __all__ = [
     "list_rules",
     "parse_rule",
     "preview",
+    "required_of",
     "rule_to_dict",
     "rule_values",
     "send_assignment_reminders",
+    "standing_rule",
+    "team_assignments",
     "update_rule",
 ]
-
-from app.services.assignments.team import (  # noqa: E402
-    RequiredOfYou,
-    TeamAssignments,
-    required_of,
-    team_assignments,
-)
-
-__all__ += ["RequiredOfYou", "TeamAssignments", "required_of", "team_assignments"]

@@ -103,33 +103,31 @@ class Filters:
         )
 
 
+def _attrs(model: Any, *names: str) -> list[Any]:
+    return [getattr(model, name) for name in names]
+
+
 def _base(filters: Filters, within: Select | None) -> Select:
     department = aliased(Department)
     role = aliased(JobRole)
-    stmt = (
-        select(
-            Assignment.id,
-            Assignment.employee_id,
-            Employee.employee_no,
-            Employee.name,
-            Employee.manager_id,
-            department.name,
-            role.title,
-            Course.id,
-            Course.code,
-            Course.title,
-            Assignment.due_on,
-            Assignment.opened_on,
-            Assignment.closed_on,
-            AssignmentRule.recertify_days,
-        )
-        .join(Employee, Employee.id == Assignment.employee_id)
-        .join(Course, Course.id == Assignment.course_id)
-        .join(AssignmentRule, AssignmentRule.id == Assignment.rule_id)
-        .outerjoin(department, department.id == Employee.department_id)
-        .outerjoin(role, role.id == Employee.job_role_id)
-        .where(Employee.status != "terminated")
+    stmt = select(
+        *_attrs(Assignment, "id", "employee_id"),
+        *_attrs(Employee, "employee_no", "name", "manager_id"),
+        *(department.name, role.title),
+        *_attrs(Course, "id", "code", "title"),
+        *_attrs(Assignment, "due_on", "opened_on", "closed_on"),
+        AssignmentRule.recertify_days,
     )
+    for target, on in (
+        (Employee, Employee.id == Assignment.employee_id),
+        (Course, Course.id == Assignment.course_id),
+        (AssignmentRule, AssignmentRule.id == Assignment.rule_id),
+    ):
+        stmt = stmt.join(target, on)
+    # the person's department and current role, when they have one
+    stmt = stmt.outerjoin(department, department.id == Employee.department_id)
+    stmt = stmt.outerjoin(role, role.id == Employee.job_role_id)
+    stmt = stmt.where(Employee.status != "terminated")
     if not (filters.include_closed or filters.status == NOT_REQUIRED):
         stmt = stmt.where(Assignment.closed_on.is_(None))
     elif filters.status == NOT_REQUIRED:
@@ -182,7 +180,7 @@ def latest_completions(
         )
         .order_by(Completion.completed_on, Completion.id)
     ).all()
-    return {(eid, cid): Held(done, expires) for eid, cid, done, expires in rows}
+    return {(eid, cid): (done, expires) for eid, cid, done, expires in rows}
 
 
 def status_of(
@@ -205,44 +203,15 @@ def assignment_rows(
     ids = sorted({row[1] for row in found})
     held = latest_completions(ids, {row[7] for row in found}, as_of)
     rows = []
-    for (
-        aid,
-        eid,
-        number,
-        name,
-        manager_id,
-        dept,
-        role,
-        course_id,
-        code,
-        title,
-        due_on,
-        opened_on,
-        closed_on,
-        window,
-    ) in found:
+    for found_row in found:
+        *known, due_on, opened_on, closed_on, window = found_row
+        eid, course_id = known[1], known[7]
         status = status_of(due_on, held.get((eid, course_id)), as_of, window, closed_on)
         if filters.status and filters.status in STATUSES and status.status != filters.status:
             continue
-        rows.append(
-            AssignmentRow(
-                aid,
-                eid,
-                number,
-                name,
-                manager_id,
-                dept,
-                role,
-                course_id,
-                code,
-                title,
-                status.due_on,
-                opened_on,
-                closed_on,
-                status.status,
-                status.days_overdue,
-            )
-        )
+        dates = (status.due_on, opened_on, closed_on, status.status, status.days_overdue)
+        values: tuple[Any, ...] = (*known, *dates)
+        rows.append(AssignmentRow(*values))
     return rows
 
 

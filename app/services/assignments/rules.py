@@ -337,3 +337,17 @@ def due_words(rule: AssignmentRule) -> str:
     from app.kernel.words import plural
 
     return f"within {plural(rule.due_days or 0, 'day')} of starting in the role"
+
+
+def standing_rule(role_code: str, course_code: str) -> AssignmentRule | None:
+    """The standing rule of a role and a course, by their codes (any case), or None."""
+    return db.session.scalar(
+        select(AssignmentRule)
+        .join(JobRole, JobRole.id == AssignmentRule.job_role_id)
+        .join(Course, Course.id == AssignmentRule.course_id)
+        .where(
+            JobRole.code == role_code.strip().upper(),
+            Course.code == course_code.strip().upper(),
+            AssignmentRule.ended_on.is_(None),
+        )
+    )

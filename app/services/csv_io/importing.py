@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app import policy
 from app.extensions import db
+from app.kernel.errors import DomainError
 from app.kernel.uow import batch
 from app.models import User
 from app.services.csv_io.kinds import DATE_FORMATS, KINDS, ImportKind, resolve_mapping
@@ -60,7 +61,7 @@ class ImportReport:
         return [message for messages in self.errors.values() for message in messages]
 
 
-def _messages(error: RecordError, labels: Mapping[str, str]) -> list[str]:
+def _messages(error: DomainError, labels: Mapping[str, str]) -> list[str]:
     if not error.errors:
         return [error.message]
     result: list[str] = []
@@ -215,7 +216,7 @@ class _Run:
                 result.messages.append(f"Changes: {detail}.")
             if self.kind.name == "employees" and values.get("manager"):
                 self.second_pass.append((result, values))
-        except RecordError as error:
+        except DomainError as error:  # a record's or a rule's refusal (all are DomainErrors)
             result.action = "refuse"
             result.messages.extend(_messages(error, self.labels))
         except IntegrityError:

@@ -181,6 +181,39 @@ KINDS: dict[str, ImportKind] = {
         ),
         "by employee, competency, date and source",
     ),
+    # docs/RULES.md "Assignments" (issue 21): a rule per row; a row naming the role and course
+    # of a standing rule changes that rule
+    "assignment_rules": ImportKind(
+        "assignment_rules",
+        "Assignment rules",
+        (
+            Column(
+                "role", "Job role code", True, ("job role", "role code", "job code", "position")
+            ),
+            Column(
+                "course",
+                "Course code",
+                True,
+                ("course code", "training", "training code", "required course"),
+            ),
+            Column(
+                "departments",
+                "Departments",
+                False,
+                ("department", "department codes", "dept", "depts"),
+                help="department codes separated by spaces or semicolons; empty: every department",
+            ),
+            Column("due_days", "Due within (days)", False, ("due days", "days", "within days")),
+            Column("due_on", "Due on", False, ("due date", "due by", "deadline"), is_date=True),
+            Column(
+                "recertify_days",
+                "Recertification window (days)",
+                False,
+                ("recertify days", "window", "recertification days"),
+            ),
+        ),
+        "by job role and course",
+    ),
 }
 
 

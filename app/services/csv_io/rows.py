@@ -151,10 +151,29 @@ def _rating_row(values: dict[str, str], actor: User | None) -> tuple[str, str]:
     return "create", ""
 
 
+def _assignment_rule_row(values: dict[str, str], actor: User | None) -> tuple[str, str]:
+    """A rule per row (docs/RULES.md "Assignments"): new, or the standing rule of the row's
+    role and course changed; saving assigns or closes as the rule says."""
+    from app.services import assignments
+
+    data: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
+    data["departments"] = (values.get("departments") or "").replace(";", " ")
+    rule = assignments.standing_rule(values.get("role", ""), values.get("course", ""))
+    if rule is None:
+        assignments.create_rule(data, actor=actor)
+        return "create", ""
+    before = assignments.rule_values(rule)
+    assignments.update_rule(rule, data, actor=actor)
+    after = assignments.rule_values(rule)
+    changed = sorted(key for key in after if after[key] != before[key])
+    return ("update", ", ".join(changed)) if changed else ("unchanged", "")
+
+
 HANDLERS: dict[str, Handler] = {
     "employees": _employee_row,
     "completions": _completion_row,
     "ratings": _rating_row,
+    "assignment_rules": _assignment_rule_row,
 }
 # Service field names -> the column label the user sees in the report.
 SERVICE_FIELDS = {"manager_id": "manager", "type": "type", "note": "note"}
@@ -163,6 +182,8 @@ SERVICE_FIELDS = {"manager_id": "manager", "type": "type", "note": "note"}
 def row_key(kind: ImportKind, values: dict[str, str]) -> str:
     if kind.name == "employees":
         return values.get("employee_no", "")
+    if kind.name == "assignment_rules":
+        return " ".join(v for v in (values.get("role"), values.get("course")) if v)
     if kind.name == "completions":
         return " ".join(
             v
