@@ -18,6 +18,7 @@ from decimal import Decimal
 # other in greyscale print: good and bad differ in lightness, not only in hue.
 FILLS = {
     "good": "#2e7d4f",
+    "fair": "#557a1f",  # ready in 6 months: beside ready now in a stacked bar, yet told apart
     "warn": "#9a6200",
     "info": "#2f6fb3",
     "bad": "#b42318",

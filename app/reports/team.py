@@ -14,14 +14,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from app.readiness.vocabulary import BAND_SHORT_LABELS, BANDS
+from app.readiness.vocabulary import BAND_LABELS, BANDS
 from app.reports import charts
 
 if TYPE_CHECKING:  # the shapes services.bench answers with; this module stays pure
     from app.services.readiness.bench import BenchStrength, GapSummary, Lapse
 
-BAND_LABELS = BAND_SHORT_LABELS
-BAND_TONES = {"ready_now": "good", "ready_1y": "warn", "ready_2y": "info", "not_ready": "bad"}
+BAND_TONES = {
+    "ready_now": "good",
+    "ready_6m": "fair",
+    "ready_1y": "warn",
+    "ready_2y": "info",
+    "not_ready": "bad",
+}
 
 
 @dataclass(frozen=True)

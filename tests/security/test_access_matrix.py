@@ -358,6 +358,10 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("POST", "api.create_enrolment"): EVERYONE_OK,
     ("GET", "api.list_employee_enrolments"): subject(CIRCLE),
     ("POST", "api.transition_enrolment"): subject(CIRCLE),
+    # ------------------------------------------------------------------ seat plan (issue 18)
+    ("GET", "sessions.seat_plan"): role(HR_ONLY),
+    ("GET", "readiness.capacity"): role(HR_ONLY),
+    ("GET", "api.session_seat_plan"): role(HR_ONLY),
 }
 
 # The catalogue code each URL uses, by the section it is in.

@@ -387,6 +387,13 @@ CASES: tuple[Case, ...] = (
             "session_id": ids.get(f"move_{who}", ids["open_session"]),
         },
     ),
+    # the seat plan of a session (issue 18): hr only
+    Case(
+        "GET",
+        "/api/v1/sessions/<int:session_id>/seat-plan",
+        {**both(403, "self", "manager", "unrelated", "finance", "admin"), "hr": 200},
+        path=lambda ids: f"/sessions/{ids['open_session']}/seat-plan",
+    ),
     Case(
         "GET",
         "/api/v1/tuition/summary",

@@ -70,6 +70,7 @@ class Candidate:
     blocking_gates: tuple[str, ...]  # human names of unmet mandatory requirements
     department_code: str | None = None
     gates_met: bool = False
+    reason: str | None = None  # why this band: the critical gap's reason (None when ready)
 
 
 @dataclass(frozen=True)
@@ -319,6 +320,7 @@ def _bench(loaded: _Loaded, role_code: str, as_of: date) -> BenchStrength:
                 blocking_gates=tuple(names[r.requirement] for r in result.blocking_gates),
                 department_code=person.department_code,
                 gates_met=result.gates_met,
+                reason=result.critical.reason if result.critical else None,
             )
         )
     candidates.sort(key=lambda c: (-c.score, c.name, c.employee_id))

@@ -206,7 +206,8 @@ def _actual(result: core.RequirementResult) -> str:
     if kind == "tenure":
         return f"{value} months"
     if kind == "assessment":
-        return f"score {value:g}" if isinstance(value, float | int) else str(value)
+        # two decimals, as the record shows it (4.09, never 4.089)
+        return f"score {value:.2f}" if isinstance(value, float | int) else str(value)
     if isinstance(value, date):
         return f"completed {value.isoformat()}"
     return str(value).replace("_", " ")
