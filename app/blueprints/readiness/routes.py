@@ -24,6 +24,7 @@ from app.readiness.vocabulary import ACTION_LABELS, BAND_LABELS, BANDS, KIND_LAB
 from app.services import enrolment
 from app.services.readiness import bench, load_catalogue, stored
 from app.services.readiness import capacity as capacities
+from app.services.readiness import reasons
 from app.services.readiness import plan as plans
 
 bp = Blueprint("readiness", __name__)
@@ -88,6 +89,7 @@ def plan(employee: Employee) -> Any:
         is_self=policy.is_self(user, employee),
         held=enrolment.held_by_course(employee.id),
         books=can_book(user, employee),
+        no_path=reasons.no_path_note(result.current_role, result.role),
     )
 
 
@@ -128,6 +130,7 @@ def _bench_page(organisation: bool) -> Any:
             per_page=per_page,
             total=selected.counts_by_band[filters.band] if filters.band else selected.total,
         )
+        candidates = reasons.with_reasons(candidates, selected.role_code, filters.as_of)
     lapses = scope.lapses()
     return render_template(
         "readiness/bench.html",
