@@ -15,7 +15,7 @@ from app.readiness.evaluators import EVALUATORS
 from app.readiness.facts import Context, FactIndex, Granted, counting_certification
 from app.readiness.model import Catalogue, EmployeeFacts, Rating, ReadinessConfig, Requirement, Role
 from app.readiness.projections import done_prerequisites
-from app.readiness.results import UNMET, Band, ReadinessResult, RequirementResult
+from app.readiness.results import UNMET, Band, ReadinessResult, RequirementResult, critical_gap
 from app.readiness.scoring import band_for, score_of
 
 #: Distinct requirement situations kept per (role, date, config) before the store starts over.
@@ -173,4 +173,5 @@ def evaluate_shared(
         band=band,
         projected_ready_on=projected,
         requirements=tuple(results),
+        critical=critical_gap(ready, results, projected),
     )

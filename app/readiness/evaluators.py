@@ -40,6 +40,9 @@ def result_of(
     if status != UNMET:
         attainment = FULLY
     actions = plan.actions if plan else ()
+    reason = ""
+    if status == UNMET and plan is not None:
+        reason = plan.reason or (actions[-1].description if actions else "")
     result = RequirementResult(
         requirement=req,
         status=status,
@@ -55,6 +58,7 @@ def result_of(
         evidence=evidence,
         next_action=actions[0] if actions else None,
         actions=actions,
+        reason=reason,
     )
     return result, attainment
 

@@ -74,7 +74,9 @@ class ReadinessConfig:
 
     Defaults: expiring within 90 days; ready at score >= 90; 6 months per missing competency
     level; assessment scheduled within 30 days; education takes 12 months; no certification
-    grace; bands at 12 and 24 months; 360 minimum responses manager 1, peer 3, direct_report 3,
+    grace; bands at 6, 12 and 24 months; a course with no seat for the person starts 60 days
+    out (unscheduled lead); a check under review waits 10 days for HR (adverse action);
+    360 minimum responses manager 1, peer 3, direct_report 3,
     other 1 (self needs 1 to be shown). The last three fields cover facts the catalogue lacks
     (an unknown course or check type) and are not (cfg) numbers of docs/RULES.md.
     """
@@ -85,8 +87,11 @@ class ReadinessConfig:
     assessment_lead_days: int = 30
     education_default_months: int = 12
     certification_grace_days: int = 0
+    band_6m_months: int = 6
     band_1y_months: int = 12
     band_2y_months: int = 24
+    unscheduled_lead_days: int = 60
+    adverse_action_days: int = 10
     min_group_responses: Mapping[str, int] = field(default_factory=_default_min_group_responses)
     unknown_course_duration_days: int = 30
     unknown_check_turnaround_days: int = 14
@@ -105,6 +110,8 @@ class ReadinessConfig:
             "assessment_lead_days",
             "education_default_months",
             "certification_grace_days",
+            "unscheduled_lead_days",
+            "adverse_action_days",
             "unknown_course_duration_days",
             "unknown_check_turnaround_days",
             "unknown_check_rescreen_months",
@@ -113,8 +120,10 @@ class ReadinessConfig:
                 raise ValueError(f"{name} cannot be negative.")
         if not 0 <= self.ready_threshold <= 100:
             raise ValueError("The ready threshold is a score from 0 to 100.")
-        if not 0 <= self.band_1y_months <= self.band_2y_months:
-            raise ValueError("Band months must satisfy 0 <= band_1y_months <= band_2y_months.")
+        if not 0 <= self.band_6m_months <= self.band_1y_months <= self.band_2y_months:
+            raise ValueError(
+                "Band months must satisfy 0 <= band_6m_months <= band_1y_months <= band_2y_months."
+            )
 
 
 # --------------------------------------------------------------------------- roles

@@ -24,6 +24,9 @@ class Plan:
     close_on: date
     cost: Decimal
     actions: tuple[Action, ...]
+    #: Why the gap closes on ``close_on`` (docs/RULES.md "Why this band"); empty: the last
+    #: action's description says it.
+    reason: str = ""
 
 
 def days(n: int) -> timedelta:

@@ -4,7 +4,7 @@ Issue 7: counts by band for each target role, as a chart; the candidate list; pe
 gaps across the team (the training-needs analysis); what lapses in the next 90 days. The
 figures come from ``services.readiness.bench`` (bench strength, training needs and lapses of a
 population, computed with a fixed number of queries); this module arranges them as a document.
-docs/RULES.md: readiness is advisory; bands ready_now / ready_1y / ready_2y / not_ready.
+docs/RULES.md: readiness is advisory; bands ready_now / ready_6m / ready_1y / ready_2y / not_ready.
 """
 
 from __future__ import annotations

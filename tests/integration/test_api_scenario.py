@@ -242,7 +242,13 @@ def test_a_whole_scenario_through_the_api(app, db):
 
     # The bulk view agrees, and the path lists the gap actions in order with their cost.
     bench = hr("GET", "/readiness?role=R2")
-    assert bench["counts_by_band"] == {"ready_now": 0, "ready_1y": 1, "ready_2y": 0, "not_ready": 0}
+    assert bench["counts_by_band"] == {
+        "ready_now": 0,
+        "ready_6m": 0,
+        "ready_1y": 1,
+        "ready_2y": 0,
+        "not_ready": 0,
+    }
     assert [(i["name"], i["score"], i["band"]) for i in bench["items"]] == [
         ("Tess Tester", 66.7, "ready_1y")
     ]

@@ -62,7 +62,7 @@ def test_maria_sees_the_pci_gate_failing_and_the_session_that_renews_it(login_as
     assert "My development plan" in html
     assert "Readiness for Customer Service Supervisor (L2-CSS)" in html  # the next role
     summary = section(html, "summary-h")
-    assert "80.0" in summary and "Ready in 1 year" in summary
+    assert "80.0" in summary and "Ready in 6 months" in summary
     assert "Gate failing:</strong> PCI DSS awareness (yearly)" in summary
     # One failing gate, in the singular: never "1 failing gates".
     assert re.search(r"1 failing</span>\s*<span[^>]*>gate \(mandatory requirement\)<", summary)
@@ -171,9 +171,9 @@ def test_ticking_the_pci_renewal_raises_marias_projected_score_and_shows_the_ban
     assert "Projection on 2026-12-01" in result
     assert "80.0 → 86.7" in result
     assert badges(row(result, ">Band<")) == [
-        "Ready in 1 year",
-        "Ready in 1 year",
-        "Ready in 1 year",
+        "Ready in 6 months",
+        "Ready in 6 months",
+        "Ready in 6 months",
     ]
     assert "all met" in row(result, ">Gates<")
     assert 'value="course:PCI-AWARE" checked' in result
@@ -189,7 +189,7 @@ def test_ticking_every_gap_makes_maria_ready_now_on_the_projected_date(login_as,
     result = section(html, "whatif-h")
     assert "Projection on 2027-01-03" in result
     assert "80.0 → 100.0" in result
-    assert badges(row(result, ">Band<")) == ["Ready in 1 year", "Ready in 1 year", "Ready now"]
+    assert badges(row(result, ">Band<")) == ["Ready in 6 months", "Ready in 6 months", "Ready now"]
 
 
 def test_a_future_date_alone_shows_what_lapses(login_as, demo_db):

@@ -97,6 +97,7 @@ def result_to_dict(result: core.ReadinessResult) -> dict[str, Any]:
         "gates_met": result.gates_met,
         "ready": result.ready,
         "band": result.band,
+        "critical": critical_to_dict(result.critical),
         "projected_ready_on": _plain(result.projected_ready_on),
         "requirements": [
             {
@@ -113,6 +114,18 @@ def result_to_dict(result: core.ReadinessResult) -> dict[str, Any]:
             }
             for r in result.requirements
         ],
+    }
+
+
+def critical_to_dict(critical: core.CriticalGap | None) -> dict[str, Any] | None:
+    """docs/API.md ``critical``: the gap that decides projected_ready_on, None when ready."""
+    if critical is None:
+        return None
+    return {
+        "kind": critical.kind,
+        "target": critical.target,
+        "projected_close_on": _plain(critical.projected_close_on),
+        "reason": critical.reason,
     }
 
 
