@@ -22,9 +22,8 @@ from app.policy.enrolment import can_book
 from app.policy.readiness import sees_organisation
 from app.readiness.vocabulary import ACTION_LABELS, BAND_LABELS, BANDS, KIND_LABELS
 from app.services import enrolment
-from app.services.readiness import bench, load_catalogue, stored
+from app.services.readiness import bench, load_catalogue, reasons, stored
 from app.services.readiness import capacity as capacities
-from app.services.readiness import reasons
 from app.services.readiness import plan as plans
 
 bp = Blueprint("readiness", __name__)
