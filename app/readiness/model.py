@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Final, TypeVar, cast
+from typing import TYPE_CHECKING, Final, TypeVar, cast
 
 from app.readiness.vocabulary import (
     INSTRUMENT_KINDS,
@@ -24,6 +24,9 @@ from app.readiness.vocabulary import (
     RATING_SOURCES,
     REQUIREMENT_KINDS,
 )
+
+if TYPE_CHECKING:
+    from app.readiness.seatplan import Seat
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -363,6 +366,10 @@ class Catalogue:
                 return runs[index]
         return None
 
+    def last_session_end(self, course: str) -> date | None:
+        """The latest end of a session of ``course`` (None: it has no session)."""
+        return max((s.ends_on for s in self.sessions_of(course)), default=None)
+
     def courses_granting(self, competency: str, min_level: int) -> tuple[str, ...]:
         """Codes of the courses whose completion grants ``competency`` at ``min_level`` or more."""
         return tuple(
@@ -486,3 +493,7 @@ class EmployeeFacts:
     assessments: tuple[Assessment, ...] = ()
     education: tuple[Education, ...] = ()
     funded_studies: tuple[FundedStudy, ...] = ()
+    #: The person's seats in the seat plan of D, one per course (docs/RULES.md "The seat
+    #: plan"); None when no plan was made: each course then takes its next session with a
+    #: seat left, as if the person were planned alone.
+    seats: tuple[Seat, ...] | None = None

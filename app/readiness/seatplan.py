@@ -15,7 +15,9 @@ Choices made where docs/RULES.md is silent (keep this list in step with the code
 - A person enrolled in a session that began before D but ends on or after D holds that seat
   (their close date is its end); such a session is not shared out (it has started).
 - A waitlisted person who does not get a seat on their session's waitlist still counts as a
-  needer in step 2 (when they need the course) and may be planned into a later session.
+  needer in step 2 (when they need the course) and may be planned into a later session; one
+  whom the waitlist gives a seat is planned into a session that ends earlier when one has a
+  seat left (their waitlist seat stays theirs: the booking stands).
 - Step 2 walks the needers in priority order; each takes, for every course they need (the
   prerequisites of a course first, in declaration order, depth first), "the earliest session"
   read as the one that ends (closes the gap) first, then starts first, then by id, among those
@@ -108,6 +110,11 @@ class Seat:
     def close_on(self) -> date:
         """The projected close date of the course (docs/RULES.md projection)."""
         return self.ends_on
+
+    @property
+    def delayed(self) -> bool:
+        """True when the person waits: a full session passed over, or no session at all."""
+        return self.passed_over is not None or self.how == UNSCHEDULED
 
     @property
     def situation(self) -> tuple[object, ...]:
@@ -386,16 +393,26 @@ class _Planner:
             earliest = self.as_of
             for code in prerequisite_order(need, self.courses, needer.done):
                 seat = self.seats.get((needer.employee_id, code))
-                if seat is None:
-                    seat = self._take(needer.employee_id, code, earliest)
+                if seat is None or (seat.how == WAITLISTED and seat.starts_on >= earliest):
+                    seat = self._take(needer.employee_id, code, earliest, seat)
                     self.seats[(needer.employee_id, code)] = seat
                 earliest = seat.ends_on + _ONE_DAY
 
-    def _take(self, employee: int, code: str, earliest: date) -> Seat:
+    def _take(self, employee: int, code: str, earliest: date, held: Seat | None) -> Seat:
         """The session of ``code`` that ends first among those starting from ``earliest`` with
-        a seat left; else unscheduled."""
+        a seat left; else unscheduled. ``held``: a seat the waitlist gives them, kept unless
+        a session ending earlier has a seat."""
         runs = self.runs.get(code)
         passed: date | None = None
+        if held is not None:
+            if runs is None:
+                return held
+            index = runs.first_eligible(earliest, free=True)
+            if index < len(runs.runs) and runs.runs[index].session.ends_on < held.ends_on:
+                runs.take(index)
+                runs.runs[index].planned.append(employee)
+                return self._seat(employee, runs.runs[index].session, PLANNED)
+            return held
         if runs is not None:
             index = runs.first_eligible(earliest, free=True)
             first = runs.first_eligible(earliest, free=False)

@@ -174,7 +174,8 @@ def test_expiring_requirement_is_met_and_keeps_readiness() -> None:
 
 def test_projected_ready_on_is_the_latest_close_date() -> None:
     """docs/RULES.md: projected_ready_on is D when ready, otherwise the latest close date; gaps
-    close in parallel (course D + 30 days, check D + 14 days, tenure on its date)."""
+    close in parallel (course with no session D + 60 + 30 days, check D + 14 days, tenure on
+    its date)."""
     result = evaluate(
         facts(role_since=date(2024, 5, 31)),
         role(
@@ -186,8 +187,8 @@ def test_projected_ready_on_is_the_latest_close_date() -> None:
         D,
     )
     closes = [r.projected_close_on for r in result.requirements]
-    assert closes == [date(2025, 3, 2), date(2025, 2, 14), date(2025, 3, 31)]
-    assert result.projected_ready_on == date(2025, 3, 31)
+    assert closes == [date(2025, 5, 1), date(2025, 2, 14), date(2025, 3, 31)]
+    assert result.projected_ready_on == date(2025, 5, 1)
     assert result.band == "ready_6m"
 
 
