@@ -52,7 +52,7 @@ class Elsewhere:
     person: Person
     session_id: int | None  # the session they are booked or planned on instead; None: none
     starts_on: date | None
-    closes_on: date  # when the course closes for them under the plan
+    closes_on: date | None  # when the course closes for them under the plan (None: no seat)
     waitlisted: bool  # on this session's waitlist, beyond its seats
 
 
@@ -276,7 +276,7 @@ def session_seat_plan(session: CourseSession, as_of: date) -> SessionSeatPlan:
                 person=people[eid],
                 session_id=seat.session_id if seat else None,
                 starts_on=seat.starts_on if seat and seat.session_id else None,
-                closes_on=seat.close_on if seat else found.session.ends_on,
+                closes_on=seat.close_on if seat else None,
                 waitlisted=eid in waiting,
             )
         )
@@ -360,7 +360,7 @@ def seat_plan_to_dict(plan: SessionSeatPlan) -> dict[str, Any]:
                 "waitlisted": e.waitlisted,
                 "planned_session_id": e.session_id,
                 "planned_starts_on": e.starts_on.isoformat() if e.starts_on else None,
-                "closes_on": e.closes_on.isoformat(),
+                "closes_on": e.closes_on.isoformat() if e.closes_on else None,
             }
             for e in plan.not_fitting
         ],

@@ -56,7 +56,11 @@ COMPONENTS: dict[str, dict[str, Any]] = {
                 "description": "The session the plan seats them on instead; null: none has a seat.",
             },
             "planned_starts_on": base.DATE_NULL,
-            "closes_on": {**base.DATE, "description": "When the course closes for them."},
+            "closes_on": {
+                **base.DATE_NULL,
+                "description": "When the course closes for them; null: the plan gives them no "
+                "seat (they do not need it for their next role).",
+            },
         },
         ["employee_id", "employee_no", "name", "role", "waitlisted", "planned_session_id"],
     ),
