@@ -197,7 +197,7 @@ def _eval_background_check(req: Requirement, ctx: Context) -> tuple[RequirementR
         NOT_AT_ALL,
         expires_on=check_valid_until(latest, ctx) if latest.status == CHECK_CLEAR else None,
         evidence=evidence,
-        plan=check_plan(code, ctx, None if lapsed else latest.status),
+        plan=check_plan(code, ctx, None if lapsed else latest.status, latest.requested_on),
     )
 
 

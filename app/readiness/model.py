@@ -447,6 +447,7 @@ class Check:
     status: str
     completed_on: date | None = None
     valid_until: date | None = None
+    requested_on: date | None = None
 
 
 @dataclass(frozen=True)

@@ -191,16 +191,29 @@ def single(action: Action) -> Plan:
     return Plan(action.due_on, action.cost, (action,))
 
 
-def check_plan(code: str, ctx: Context, status: str | None = None) -> Plan:
+def check_plan(
+    code: str, ctx: Context, status: str | None = None, requested_on: date | None = None
+) -> Plan:
     """The step that closes a background-check gap, in words that follow where the latest
     check stands: none (or lapsed) is requested; one under way or under review says so and
-    what it waits for. ``status`` is the latest check's status when that check is not clear."""
+    what it waits for. ``status`` is the latest check's status when that check is not clear.
+
+    docs/RULES.md projection: a check ``requested`` or ``in_progress`` closes on requested_on
+    + turnaround_days (D + turnaround_days when that date has passed); one in
+    ``review_required`` closes on D + adverse_action_days (cfg, 10); otherwise D +
+    turnaround_days."""
     check_type = ctx.catalogue.check_types.get(code)
     turnaround = (
         check_type.turnaround_days if check_type else ctx.config.unknown_check_turnaround_days
     )
     name = check_type.name if check_type else f"{code} background check"
     due = ctx.as_of + days(turnaround)
+    if status in OPEN_CHECK_STATUSES and requested_on is not None:
+        expected = requested_on + days(turnaround)
+        if expected >= ctx.as_of:
+            due = expected
+    elif status == "review_required":
+        due = ctx.as_of + days(ctx.config.adverse_action_days)
     label = CHECK_STATUS_LABELS.get(status or "", "")
     if status in OPEN_CHECK_STATUSES:
         description = (

@@ -71,7 +71,10 @@ def test_maria_sees_the_pci_gate_failing_and_the_session_that_renews_it(login_as
     assert "Advisory: people decide promotions." in html
     pci = row(section(html, "reqs-h"), "PCI DSS awareness (yearly)")
     assert "unmet" in pci and "expired 2026-10-18" in pci
-    assert "Renew PCI DSS awareness (yearly) (PCI-AWARE): session 2026-12-01 to 2026-12-01" in pci
+    # Her booking of that session holds her seat (docs/RULES.md seat plan step 1).
+    assert (
+        "Booked on PCI DSS awareness (yearly) (PCI-AWARE): session 2026-12-01 to 2026-12-01" in pci
+    )
     assert "cost 50.00" in pci
 
 
@@ -88,7 +91,9 @@ def test_maria_plan_walks_the_ladder_to_the_top_with_dates_and_costs(login_as, d
     assert expected.projected_ready_on.isoformat() in path
     first = expected.steps[0].actions[0]
     assert first.kind == "renew" and first.target == "PCI-AWARE"
-    assert path.index("Renew PCI DSS awareness") < path.index("Enrol in Organisational behaviour")
+    assert path.index("Booked on PCI DSS awareness") < path.index(
+        "Enrol in Organisational behaviour"
+    )
 
 
 def test_path_to_a_picked_role_and_to_a_role_that_is_not_above(login_as, demo_db):

@@ -48,6 +48,7 @@ from app.services.readiness.catalogue import (
 )
 from app.services.readiness.evaluation import counts_by_band
 from app.services.readiness.facts import collector_paused, load_facts
+from app.services.readiness.seats import seat_plan
 
 LAPSING_KINDS = ("certification", "background_check")
 
@@ -264,7 +265,8 @@ def _load(population: Select, role_codes: Iterable[str], as_of: date) -> _Loaded
     Facts are those known on ``as_of`` (the bench is "as of" that date, lapse projections
     included), which also lets the bulk loader share equal facts between people.
     """
-    snapshot = load_catalogue()
+    planned = seat_plan(as_of)
+    snapshot = planned.view
     codes = list(role_codes)
     for code in codes:
         role_or_error(code, snapshot)
@@ -291,7 +293,7 @@ def _load(population: Select, role_codes: Iterable[str], as_of: date) -> _Loaded
         .join(JobRole, JobRole.id == Employee.job_role_id)
         .where(Employee.id.in_(population), JobRole.level < top)
     )
-    return _Loaded(snapshot, people, load_facts(candidates, as_of=as_of))
+    return _Loaded(snapshot, people, planned.facts_by_id(load_facts(candidates, as_of=as_of)))
 
 
 # ----------------------------------------------------------------------------- bench
