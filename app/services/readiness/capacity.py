@@ -16,19 +16,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app import readiness as core
 from app.extensions import db
 from app.kernel.errors import Invalid
 from app.kernel.fields import FieldErrors
-from app.models import Course, CourseSession, Employee, Enrolment, JobRole
+from app.models import CourseSession, Employee, JobRole
 from app.readiness import capacity as arithmetic
-from app.readiness.seatplan import Needer, SeatPlan, SessionSeats, plan_seats
+from app.readiness.seatplan import SeatPlan
 from app.services.joins import with_placement
-from app.services.readiness.catalogue import CatalogueSnapshot, load_catalogue, next_role_code
-from app.services.readiness.facts import collector_paused, load_facts
+from app.services.readiness import seats
+from app.services.readiness.catalogue import load_catalogue
 from app.services.readiness.plan import read_date
-
-COURSE_KINDS = ("course", "certification")
 
 
 class CapacityInputError(Invalid):
@@ -161,99 +158,9 @@ def _people(ids: Iterable[int]) -> dict[int, Person]:
     return {eid: Person(eid, name, no, role) for eid, name, no, role in db.session.execute(stmt)}
 
 
-def _sessions(as_of: date) -> list[SessionSeats]:
-    """Scheduled sessions ending on or after D with their bookings and waitlists: 2 queries."""
-    rows = db.session.execute(
-        select(
-            CourseSession.id,
-            Course.code,
-            CourseSession.starts_on,
-            CourseSession.ends_on,
-            CourseSession.seats,
-        )
-        .join(Course, Course.id == CourseSession.course_id)
-        .where(CourseSession.cancelled.is_(False), CourseSession.ends_on >= as_of)
-    ).all()
-    held: dict[int, list[int]] = {}
-    waiting: dict[int, list[int]] = {}
-    bookings = db.session.execute(
-        select(Enrolment.session_id, Enrolment.employee_id, Enrolment.status)
-        .join(CourseSession, CourseSession.id == Enrolment.session_id)
-        .where(
-            CourseSession.cancelled.is_(False),
-            CourseSession.ends_on >= as_of,
-            Enrolment.status.in_(("enrolled", "waitlisted")),
-        )
-        .order_by(Enrolment.session_id, Enrolment.id)  # the waitlist's order
-    )
-    for session_id, employee_id, status in bookings:
-        (held if status == "enrolled" else waiting).setdefault(session_id, []).append(employee_id)
-    return [
-        SessionSeats(
-            sid,
-            code,
-            starts_on,
-            ends_on,
-            seats,
-            tuple(held.get(sid, ())),
-            tuple(waiting.get(sid, ())),
-        )
-        for sid, code, starts_on, ends_on, seats in rows
-    ]
-
-
-def _needers(as_of: date, snapshot: CatalogueSnapshot) -> list[Needer]:
-    """Everyone with a next role on the ladder and the courses it needs: one bulk load."""
-    people = db.session.execute(
-        select(Employee.id, Employee.employee_no).where(
-            Employee.status != "terminated", Employee.job_role_id.is_not(None)
-        )
-    ).all()
-    numbers = dict(people)
-    facts = load_facts(list(numbers), as_of=as_of)
-    by_role: dict[str, list[core.EmployeeFacts]] = {}
-    for person in facts.values():
-        target = next_role_code(person.role, snapshot) if person.role else None
-        if target is not None:
-            by_role.setdefault(target, []).append(person)
-    needers = []
-    catalogue, config = snapshot.catalogue, snapshot.config
-    for code, group in by_role.items():
-        results = core.evaluate_many(group, snapshot.roles[code], catalogue, as_of, config)
-        for person, result in zip(group, results, strict=True):
-            needs = tuple(
-                r.requirement.target
-                for r in result.unmet
-                if r.requirement.kind in COURSE_KINDS and r.requirement.target
-            )
-            if needs:
-                done = frozenset(c.course for c in person.completions if c.completed_on <= as_of)
-                needers.append(
-                    Needer(
-                        person.employee_id,
-                        numbers[person.employee_id],
-                        result.score,
-                        person.role_since,
-                        needs,
-                        done,
-                    )
-                )
-    return needers
-
-
 def _plan(as_of: date) -> SeatPlan:
-    """The seat plan of D (docs/RULES.md "The seat plan"), from the pure core's ``plan_seats``:
-    the sessions, and everyone who needs a course for their next role. A fixed number of
-    queries, whatever the number of people."""
-    snapshot = load_catalogue()
-    with collector_paused():
-        return plan_seats(
-            as_of,
-            _sessions(as_of),
-            _needers(as_of, snapshot),
-            snapshot.catalogue.courses,
-            lead_days=snapshot.config.unscheduled_lead_days,
-        )
+    """The seat plan of D, as the readiness core plans it (kept while nothing changes)."""
+    return seats.seat_plan(as_of).plan
 
 
 def session_seat_plan(session: CourseSession, as_of: date) -> SessionSeatPlan:
