@@ -51,6 +51,14 @@ def page_args(default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
     return page, per_page
 
 
+def page_of_rows(rows: list[Any], page: int, per_page: int) -> Page:
+    """One page of rows already in memory; a page past the end is the last page."""
+    total = len(rows)
+    page = min(page, max(1, -(-total // per_page)))
+    start = (page - 1) * per_page
+    return Page(items=rows[start : start + per_page], total=total, page=page, per_page=per_page)
+
+
 def search_term() -> str | None:
     """Read ?q= : the search box's text, trimmed to at most 100 characters; None when empty."""
     return (request.args.get("q") or "").strip()[:100] or None

@@ -14,8 +14,8 @@ from typing import Final
 from app.readiness.evaluators import EVALUATORS
 from app.readiness.facts import Context, FactIndex, Granted, counting_certification
 from app.readiness.model import Catalogue, EmployeeFacts, Rating, ReadinessConfig, Requirement, Role
-from app.readiness.projections import done_prerequisites
-from app.readiness.results import UNMET, Band, ReadinessResult, RequirementResult
+from app.readiness.projections import done_prerequisites, seats_key
+from app.readiness.results import UNMET, Band, ReadinessResult, RequirementResult, critical_gap
 from app.readiness.scoring import band_for, score_of
 
 #: Distinct requirement situations kept per (role, date, config) before the store starts over.
@@ -36,17 +36,19 @@ def _key_course(req: Requirement, ctx: Context) -> Hashable:
     done = ctx.index.completions.get(code)
     if done:
         return ("met", max(c.completed_on for c in done))
-    return ("open", done_prerequisites(code, ctx))
+    prerequisites = done_prerequisites(code, ctx)
+    return ("open", prerequisites, seats_key(code, ctx, prerequisites))
 
 
 def _key_certification(req: Requirement, ctx: Context) -> Hashable:
     code = req.target or ""
     done = ctx.index.completions.get(code)
     prerequisites = done_prerequisites(code, ctx)
+    seated = seats_key(code, ctx, prerequisites)
     if not done:
-        return ("none", prerequisites)
+        return ("none", prerequisites, seated)
     completion, expires = counting_certification(done, ctx)
-    return ("held", completion.completed_on, expires, prerequisites)
+    return ("held", completion.completed_on, expires, prerequisites, seated)
 
 
 def _key_competency(req: Requirement, ctx: Context) -> Hashable:
@@ -60,8 +62,9 @@ def _key_competency(req: Requirement, ctx: Context) -> Hashable:
     if (source.level if source else 0) >= (req.min_level or 0):
         return ("met", source)
     plans = tuple(
-        done_prerequisites(course, ctx)
+        (prerequisites, seats_key(course, ctx, prerequisites))
         for course in ctx.catalogue.courses_granting(code, req.min_level or 0)
+        for prerequisites in (done_prerequisites(course, ctx),)
     )
     return ("open", source, plans)
 
@@ -173,4 +176,5 @@ def evaluate_shared(
         band=band,
         projected_ready_on=projected,
         requirements=tuple(results),
+        critical=critical_gap(ready, results, projected),
     )

@@ -60,7 +60,7 @@ from app.readiness.bulk import evaluate_shared, shared_for
 from app.readiness.evaluators import EVALUATORS
 from app.readiness.facts import Context, FactIndex
 from app.readiness.model import Catalogue, EmployeeFacts, ReadinessConfig, Role
-from app.readiness.results import Band, ReadinessResult, RequirementResult
+from app.readiness.results import Band, ReadinessResult, RequirementResult, critical_gap
 from app.readiness.scoring import band_for, score_of
 
 DEFAULT_CONFIG: Final = ReadinessConfig()
@@ -115,6 +115,7 @@ def evaluate_unshared(
         band=band,
         projected_ready_on=projected,
         requirements=tuple(results),
+        critical=critical_gap(ready, results, projected),
     )
 
 

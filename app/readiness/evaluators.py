@@ -40,6 +40,9 @@ def result_of(
     if status != UNMET:
         attainment = FULLY
     actions = plan.actions if plan else ()
+    reason = ""
+    if status == UNMET and plan is not None:
+        reason = plan.reason or (actions[-1].description if actions else "")
     result = RequirementResult(
         requirement=req,
         status=status,
@@ -55,6 +58,7 @@ def result_of(
         evidence=evidence,
         next_action=actions[0] if actions else None,
         actions=actions,
+        reason=reason,
     )
     return result, attainment
 
@@ -193,7 +197,7 @@ def _eval_background_check(req: Requirement, ctx: Context) -> tuple[RequirementR
         NOT_AT_ALL,
         expires_on=check_valid_until(latest, ctx) if latest.status == CHECK_CLEAR else None,
         evidence=evidence,
-        plan=check_plan(code, ctx, None if lapsed else latest.status),
+        plan=check_plan(code, ctx, None if lapsed else latest.status, latest.requested_on),
     )
 
 

@@ -42,6 +42,7 @@ class FactIndex:
         self.assessments = _latest_assessments(facts, as_of)
         self.education = _first_education(facts, as_of)
         self.funded = _approved_studies(facts)
+        self.seats = None if facts.seats is None else {seat.course: seat for seat in facts.seats}
 
     def done(self, course: str) -> bool:
         """A course is done (as a prerequisite) once completed on or before D."""

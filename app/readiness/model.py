@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Final, TypeVar, cast
+from typing import TYPE_CHECKING, Final, TypeVar, cast
 
 from app.readiness.vocabulary import (
     INSTRUMENT_KINDS,
@@ -24,6 +24,9 @@ from app.readiness.vocabulary import (
     RATING_SOURCES,
     REQUIREMENT_KINDS,
 )
+
+if TYPE_CHECKING:
+    from app.readiness.seatplan import Seat
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -74,7 +77,9 @@ class ReadinessConfig:
 
     Defaults: expiring within 90 days; ready at score >= 90; 6 months per missing competency
     level; assessment scheduled within 30 days; education takes 12 months; no certification
-    grace; bands at 12 and 24 months; 360 minimum responses manager 1, peer 3, direct_report 3,
+    grace; bands at 6, 12 and 24 months; a course with no seat for the person starts 60 days
+    out (unscheduled lead); a check under review waits 10 days for HR (adverse action);
+    360 minimum responses manager 1, peer 3, direct_report 3,
     other 1 (self needs 1 to be shown). The last three fields cover facts the catalogue lacks
     (an unknown course or check type) and are not (cfg) numbers of docs/RULES.md.
     """
@@ -85,8 +90,11 @@ class ReadinessConfig:
     assessment_lead_days: int = 30
     education_default_months: int = 12
     certification_grace_days: int = 0
+    band_6m_months: int = 6
     band_1y_months: int = 12
     band_2y_months: int = 24
+    unscheduled_lead_days: int = 60
+    adverse_action_days: int = 10
     min_group_responses: Mapping[str, int] = field(default_factory=_default_min_group_responses)
     unknown_course_duration_days: int = 30
     unknown_check_turnaround_days: int = 14
@@ -105,6 +113,8 @@ class ReadinessConfig:
             "assessment_lead_days",
             "education_default_months",
             "certification_grace_days",
+            "unscheduled_lead_days",
+            "adverse_action_days",
             "unknown_course_duration_days",
             "unknown_check_turnaround_days",
             "unknown_check_rescreen_months",
@@ -113,8 +123,10 @@ class ReadinessConfig:
                 raise ValueError(f"{name} cannot be negative.")
         if not 0 <= self.ready_threshold <= 100:
             raise ValueError("The ready threshold is a score from 0 to 100.")
-        if not 0 <= self.band_1y_months <= self.band_2y_months:
-            raise ValueError("Band months must satisfy 0 <= band_1y_months <= band_2y_months.")
+        if not 0 <= self.band_6m_months <= self.band_1y_months <= self.band_2y_months:
+            raise ValueError(
+                "Band months must satisfy 0 <= band_6m_months <= band_1y_months <= band_2y_months."
+            )
 
 
 # --------------------------------------------------------------------------- roles
@@ -354,6 +366,10 @@ class Catalogue:
                 return runs[index]
         return None
 
+    def last_session_end(self, course: str) -> date | None:
+        """The latest end of a session of ``course`` (None: it has no session)."""
+        return max((s.ends_on for s in self.sessions_of(course)), default=None)
+
     def courses_granting(self, competency: str, min_level: int) -> tuple[str, ...]:
         """Codes of the courses whose completion grants ``competency`` at ``min_level`` or more."""
         return tuple(
@@ -431,6 +447,7 @@ class Check:
     status: str
     completed_on: date | None = None
     valid_until: date | None = None
+    requested_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -477,3 +494,7 @@ class EmployeeFacts:
     assessments: tuple[Assessment, ...] = ()
     education: tuple[Education, ...] = ()
     funded_studies: tuple[FundedStudy, ...] = ()
+    #: The person's seats in the seat plan of D, one per course (docs/RULES.md "The seat
+    #: plan"); None when no plan was made: each course then takes its next session with a
+    #: seat left, as if the person were planned alone.
+    seats: tuple[Seat, ...] | None = None

@@ -1,7 +1,7 @@
 """What an evaluation answers: requirement and readiness results, and the gap-closing actions.
 
 docs/RULES.md "Readiness of an employee for a role on date D" (status met / unmet / expiring,
-score, gates, band) and "Promotion path" (the order of gap actions).
+score, gates, band, the critical gap) and "Promotion path" (the order of gap actions).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from app.readiness.model import Requirement
 from app.readiness.vocabulary import ACTION_KINDS
 
 Status = Literal["met", "unmet", "expiring"]
-Band = Literal["ready_now", "ready_1y", "ready_2y", "not_ready"]
+Band = Literal["ready_now", "ready_6m", "ready_1y", "ready_2y", "not_ready"]
 
 MET: Final = "met"
 UNMET: Final = "unmet"
@@ -67,11 +67,27 @@ class RequirementResult:
     evidence: str | None = None
     next_action: Action | None = None
     actions: tuple[Action, ...] = ()
+    #: Why the gap closes on ``projected_close_on``, a clause a page can show after "ready in
+    #: 6 months: " (docs/RULES.md "Why this band"); empty when met.
+    reason: str = ""
 
     @property
     def met(self) -> bool:
         """True when met or expiring (an expiring requirement is still met)."""
         return self.status != UNMET
+
+
+@dataclass(frozen=True)
+class CriticalGap:
+    """The requirement whose close date decides projected_ready_on (docs/RULES.md "Why this
+    band"): its kind and target code, its close date, and a reason a page can show, e.g.
+    "waiting for a seat in SUP-101 (the session of 2027-04-06 is full; planned for
+    2027-06-02)". ``projected_close_on`` None: the gap cannot be projected."""
+
+    kind: str
+    target: str
+    projected_close_on: date | None
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,8 @@ class ReadinessResult:
     band: Band
     projected_ready_on: date | None
     requirements: tuple[RequirementResult, ...]
+    #: None when ready; otherwise the gap that decides projected_ready_on.
+    critical: CriticalGap | None = None
 
     @property
     def blocking_gates(self) -> tuple[RequirementResult, ...]:
@@ -111,6 +129,49 @@ class ReadinessResult:
     def actions(self) -> tuple[Action, ...]:
         """All actions of unmet and expiring requirements, de-duplicated and in plan order."""
         return order_actions(a for r in self.requirements for a in r.actions)
+
+
+def critical_gap(
+    ready: bool, requirements: Iterable[RequirementResult], projected: date | None
+) -> CriticalGap | None:
+    """docs/RULES.md "Why this band": the unmet requirement whose close date is
+    projected_ready_on (the latest close date; on a tie a gate before an optional one, then the
+    role's order); None when ready. With no projection at all, the first unmet gate (or the
+    first unmet requirement) that cannot be projected."""
+    if ready:
+        return None
+    chosen: RequirementResult | None = None
+    for result in requirements:
+        if result.status != UNMET:
+            continue
+        if chosen is None or _decides(result, chosen, projected):
+            chosen = result
+    if chosen is None:
+        return None
+    return critical_of(chosen)
+
+
+def _decides(result: RequirementResult, chosen: RequirementResult, projected: date | None) -> bool:
+    """True when ``result`` decides the projection rather than ``chosen`` (found earlier)."""
+    if projected is None:
+        return chosen.projected_close_on is not None and (
+            result.projected_close_on is None
+            or (result.requirement.mandatory and not chosen.requirement.mandatory)
+        )
+    mine, theirs = result.projected_close_on, chosen.projected_close_on
+    if mine is None:
+        return False
+    if theirs is None or mine > theirs:
+        return True
+    return mine == theirs and result.requirement.mandatory and not chosen.requirement.mandatory
+
+
+def critical_of(result: RequirementResult) -> CriticalGap:
+    """The critical gap of one unmet requirement result, with its reason."""
+    requirement = result.requirement
+    target = requirement.target or (result.next_action.target if result.next_action else "")
+    reason = result.reason or "no close date can be projected"
+    return CriticalGap(requirement.kind, target, result.projected_close_on, reason)
 
 
 def order_actions(actions: Iterable[Action]) -> tuple[Action, ...]:

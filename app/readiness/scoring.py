@@ -1,7 +1,8 @@
 """Scoring and bands: exact attainment ratios, the half-up rounded score, the readiness band.
 
 docs/RULES.md "Readiness of an employee for a role on date D": score = 100 x sum(weight x
-attainment) / sum(weight), one decimal; band ready_now / ready_1y / ready_2y / not_ready.
+attainment) / sum(weight), one decimal; band ready_now / ready_6m / ready_1y / ready_2y / not_ready,
+with the horizons (cfg, default 6, 12 and 24 months) from ReadinessConfig.
 """
 
 from __future__ import annotations
@@ -72,12 +73,14 @@ def score_of(weighted: Iterable[tuple[float, Fraction]]) -> float:
 def band_for(
     ready: bool, projected_ready_on: date | None, as_of: date, config: ReadinessConfig
 ) -> Band:
-    """docs/RULES.md band: ready_now; ready_1y when projected <= D + 12 months; ready_2y <= D +
-    24."""
+    """docs/RULES.md band: ready_now; ready_6m when projected <= D + 6 months; ready_1y <= D +
+    12; ready_2y <= D + 24 (horizons cfg); not_ready otherwise or with no projection."""
     if ready:
         return "ready_now"
     if projected_ready_on is None:
         return "not_ready"
+    if projected_ready_on <= add_months(as_of, config.band_6m_months):
+        return "ready_6m"
     if projected_ready_on <= add_months(as_of, config.band_1y_months):
         return "ready_1y"
     if projected_ready_on <= add_months(as_of, config.band_2y_months):

@@ -53,9 +53,10 @@ CHECK_STATUS_LABELS: Final = {
 }
 
 # Readiness bands (docs/RULES.md "Readiness").
-BANDS: Final = ("ready_now", "ready_1y", "ready_2y", "not_ready")
+BANDS: Final = ("ready_now", "ready_6m", "ready_1y", "ready_2y", "not_ready")
 BAND_LABELS: Final = {
     "ready_now": "Ready now",
+    "ready_6m": "Ready in 6 months",
     "ready_1y": "Ready in 1 year",
     "ready_2y": "Ready in 2 years",
     "not_ready": "Not ready",
@@ -63,6 +64,7 @@ BAND_LABELS: Final = {
 # The team report's table and chart say it shorter (its band column heads the row).
 BAND_SHORT_LABELS: Final = {
     "ready_now": "Ready now",
+    "ready_6m": "Within 6 months",
     "ready_1y": "Within 1 year",
     "ready_2y": "Within 2 years",
     "not_ready": "Not ready",
@@ -70,6 +72,7 @@ BAND_SHORT_LABELS: Final = {
 # The individual report says it as a sentence about the one person.
 BAND_SENTENCE_LABELS: Final = {
     "ready_now": "Ready now",
+    "ready_6m": "Ready within 6 months",
     "ready_1y": "Ready within 1 year",
     "ready_2y": "Ready within 2 years",
     "not_ready": "Not ready within 2 years",

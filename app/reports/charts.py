@@ -18,6 +18,7 @@ from decimal import Decimal
 # other in greyscale print: good and bad differ in lightness, not only in hue.
 FILLS = {
     "good": "#2e7d4f",
+    "fair": "#557a1f",  # ready in 6 months: beside ready now in a stacked bar, yet told apart
     "warn": "#9a6200",
     "info": "#2f6fb3",
     "bad": "#b42318",
@@ -186,8 +187,9 @@ def _layout(
         for i in range(divisions + 1)
     )
     legend_y = axis_y + AXIS_HEIGHT
-    legend_items = _legend(legend, plot_x, legend_y)
-    height = int(math.ceil(legend_y + (LEGEND_HEIGHT if legend_items else 0) + 4))
+    legend_items = _legend(legend, plot_x, legend_y, width)
+    last_row = max((item.y for item in legend_items), default=legend_y)
+    height = int(math.ceil(last_row + (LEGEND_HEIGHT if legend_items else 0) + 4))
     return Chart(
         title=title,
         description=description,
@@ -246,14 +248,20 @@ def _bars(
     return bars, y
 
 
-def _legend(legend: Sequence[tuple[str, str]], plot_x: float, legend_y: float) -> list[LegendItem]:
-    """The legend keys in a row under the axis."""
+def _legend(
+    legend: Sequence[tuple[str, str]], plot_x: float, legend_y: float, width: float = WIDTH
+) -> list[LegendItem]:
+    """The legend keys in rows under the axis: a key that would run past the chart's width
+    starts a new row (five readiness bands do not fit in one)."""
     legend_items: list[LegendItem] = []
-    lx = plot_x
+    lx, ly = plot_x, legend_y
     for label, tone in legend:
         fill = FILLS.get(tone, FILLS["brand"])
-        legend_items.append(LegendItem(label=label, fill=fill, x=lx, y=legend_y))
-        lx += 14 + 8 + len(label) * CHAR_WIDTH + 16
+        step = 14 + 8 + len(label) * CHAR_WIDTH + 16
+        if lx > plot_x and lx + step - 16 > width:
+            lx, ly = plot_x, ly + LEGEND_HEIGHT
+        legend_items.append(LegendItem(label=label, fill=fill, x=lx, y=ly))
+        lx += step
     return legend_items
 
 

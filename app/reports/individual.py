@@ -15,11 +15,10 @@ from decimal import Decimal
 
 from app.kernel.words import plural
 from app.readiness import Action, PathStep, PromotionPath, ReadinessResult, RequirementResult
-from app.readiness.vocabulary import ACTION_LABELS, BAND_SENTENCE_LABELS, KIND_LABELS
+from app.readiness.vocabulary import ACTION_LABELS, BAND_LABELS, KIND_LABELS
 from app.reports import charts
 from app.reports import fingerprint as fp
 
-BAND_LABELS = BAND_SENTENCE_LABELS
 LEVEL_NAMES = ("Not needed", "Awareness", "Basic", "Intermediate", "Advanced", "Expert")
 STATUS_TONES = {"met": "good", "expiring": "warn", "unmet": "bad"}
 
@@ -87,6 +86,7 @@ class IndividualReport:
     score: float
     band: str
     band_label: str
+    band_reason: str | None  # why this band: the critical gap's reason (None when ready)
     ready: bool
     gates_met: bool
     ready_threshold: float
@@ -126,6 +126,15 @@ class IndividualReport:
         )
         return f"Not ready yet for {self.target_role_title}: {'; '.join(reasons)}; {when}."
 
+    @property
+    def band_sentence(self) -> str:
+        """The band and why, as one line: "Ready in 6 months: waiting for a seat in ..."."""
+        if self.ready:
+            return f"{self.band_label}: every gate is met and the score reaches the threshold"
+        if self.band_reason:
+            return f"{self.band_label}: {self.band_reason}"
+        return self.band_label
+
 
 def _name(kind: str, code: str | None, names: Mapping[tuple[str, str], str]) -> str:
     if kind == "tenure" or code is None:
@@ -136,6 +145,11 @@ def _name(kind: str, code: str | None, names: Mapping[tuple[str, str], str]) -> 
 
 def _number(value: float | int) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def score_text(value: float | int) -> str:
+    """An assessment score as the record shows it: two decimals (4.09, never 4.089)."""
+    return f"{value:.2f}"
 
 
 def required_text(result: RequirementResult) -> str:
@@ -169,6 +183,8 @@ def actual_text(result: RequirementResult) -> str:
         return f"{actual} months"
     if isinstance(actual, date):
         return f"completed {actual.isoformat()}"
+    if kind == "assessment" and isinstance(actual, float | int):
+        return score_text(actual)
     if isinstance(actual, float):
         return f"{actual:g}"
     return str(actual).replace("_", " ")
@@ -229,6 +245,7 @@ def build_individual_report(
         score=result.score,
         band=result.band,
         band_label=BAND_LABELS.get(result.band, result.band),
+        band_reason=result.critical.reason if result.critical else None,
         ready=result.ready,
         gates_met=result.gates_met,
         ready_threshold=ready_threshold,

@@ -43,6 +43,7 @@ from app.services import settings
 from app.services import tuition as tuition_service
 from app.services.joins import with_placement
 from app.services.readiness import bench
+from app.services.readiness.seats import seat_plan
 
 DECISION_STATUSES = ADVERSE_CHECK_STATUSES
 PENDING_STATUSES = OPEN_CHECK_STATUSES
@@ -241,9 +242,10 @@ class Computation:
 
 
 def compute(employee_id: int, role_code: str, as_of: date) -> Computation:
-    snapshot = readiness_service.load_catalogue()
+    planned = seat_plan(as_of)
+    snapshot = planned.view
     role = readiness_service.role_or_error(role_code, snapshot)
-    facts = readiness_service.load_facts([employee_id])[employee_id]
+    facts = planned.facts_for(readiness_service.load_facts([employee_id])[employee_id])
     result = core.evaluate(facts, role, snapshot.catalogue, as_of, snapshot.config)
     return Computation(
         facts=facts,

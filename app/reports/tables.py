@@ -18,6 +18,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
+from app.readiness.vocabulary import BAND_LABELS
 from app.reports.compliance import BUCKET_LABELS, ComplianceReport
 from app.reports.individual import IndividualReport
 from app.reports.team import TeamReport
@@ -314,6 +315,8 @@ def _team_candidates(report: TeamReport) -> Table:
             "department",
             "score",
             "band",
+            "band_label",
+            "band_reason",
             "ready",
             "projected_ready_on",
             "gates_not_met",
@@ -328,6 +331,8 @@ def _team_candidates(report: TeamReport) -> Table:
                 c.department,
                 c.score,
                 c.band,
+                BAND_LABELS.get(c.band, c.band),
+                c.reason or "",
                 c.ready,
                 c.projected_ready_on,
                 "; ".join(c.blocking_gates),

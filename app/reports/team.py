@@ -4,7 +4,7 @@ Issue 7: counts by band for each target role, as a chart; the candidate list; pe
 gaps across the team (the training-needs analysis); what lapses in the next 90 days. The
 figures come from ``services.readiness.bench`` (bench strength, training needs and lapses of a
 population, computed with a fixed number of queries); this module arranges them as a document.
-docs/RULES.md: readiness is advisory; bands ready_now / ready_1y / ready_2y / not_ready.
+docs/RULES.md: readiness is advisory; bands ready_now / ready_6m / ready_1y / ready_2y / not_ready.
 """
 
 from __future__ import annotations
@@ -14,14 +14,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from app.readiness.vocabulary import BAND_SHORT_LABELS, BANDS
+from app.readiness.vocabulary import BAND_LABELS, BANDS
 from app.reports import charts
 
 if TYPE_CHECKING:  # the shapes services.bench answers with; this module stays pure
     from app.services.readiness.bench import BenchStrength, GapSummary, Lapse
 
-BAND_LABELS = BAND_SHORT_LABELS
-BAND_TONES = {"ready_now": "good", "ready_1y": "warn", "ready_2y": "info", "not_ready": "bad"}
+BAND_TONES = {
+    "ready_now": "good",
+    "ready_6m": "fair",
+    "ready_1y": "warn",
+    "ready_2y": "info",
+    "not_ready": "bad",
+}
 
 
 @dataclass(frozen=True)

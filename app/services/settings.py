@@ -61,6 +61,30 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("default_course_duration_days", 30, "int", "Default course duration (days)"),
     SettingSpec(
+        "unscheduled_lead_days",
+        60,
+        "int",
+        "Lead time before an unscheduled course (days)",
+        "When no scheduled session has a seat for a person, the course is projected to start "
+        "this many days out.",
+    ),
+    SettingSpec(
+        "adverse_action_days",
+        10,
+        "int",
+        "Days for HR to decide a check under review",
+        "A background check in review is projected to close this many days out.",
+    ),
+    SettingSpec(
+        "band_6m_months",
+        6,
+        "int",
+        "First readiness band (months)",
+        "Ready within this many months is the first band after ready now.",
+    ),
+    SettingSpec("band_1y_months", 12, "int", "Second readiness band (months)"),
+    SettingSpec("band_2y_months", 24, "int", "Third readiness band (months)"),
+    SettingSpec(
         "adverse_action_wait_business_days",
         5,
         "int",

@@ -223,13 +223,14 @@ def test_a_whole_scenario_through_the_api(app, db):
 
     # D = 2027-02-01: the certification lapsed on 2027-01-10 with no grace, so its gate fails.
     # tenure 11/12; score = 100 x (4/3 + 0 + 1 + 11/12 + 0) / 6 = 54.2. The renewal and the
-    # course have no session left, so each takes D + 30 days = 2027-03-03; education
+    # course have no session left, so each takes D + unscheduled_lead_days (60) + 30 days =
+    # 2027-05-02; education
     # D + 12 months = 2028-02-01 -> projected 2028-02-01, within a year: ready_1y.
     later = manager("GET", f"/employees/{tid}/readiness?role=R2&as_of=2027-02-01")
     assert (later["score"], later["gates_met"], later["ready"]) == (54.2, False, False)
     assert (later["band"], later["projected_ready_on"]) == ("ready_1y", "2028-02-01")
     assert _requirement(later, "certification")["status"] == "unmet"
-    assert _requirement(later, "certification")["projected_close_on"] == "2027-03-03"
+    assert _requirement(later, "certification")["projected_close_on"] == "2027-05-02"
 
     # D = 2026-02-10: facts dated after D do not count. The certification (2026-01-10) is met;
     # the check (completed 2026-02-20), the rating (2026-06-01) and the role (2026-03-01) come
@@ -242,7 +243,13 @@ def test_a_whole_scenario_through_the_api(app, db):
 
     # The bulk view agrees, and the path lists the gap actions in order with their cost.
     bench = hr("GET", "/readiness?role=R2")
-    assert bench["counts_by_band"] == {"ready_now": 0, "ready_1y": 1, "ready_2y": 0, "not_ready": 0}
+    assert bench["counts_by_band"] == {
+        "ready_now": 0,
+        "ready_6m": 0,
+        "ready_1y": 1,
+        "ready_2y": 0,
+        "not_ready": 0,
+    }
     assert [(i["name"], i["score"], i["band"]) for i in bench["items"]] == [
         ("Tess Tester", 66.7, "ready_1y")
     ]

@@ -91,7 +91,7 @@ def test_bench_strength_lists_everyone_below_the_role_best_score_first(demo_db):
     scores = [c.score for c in strength.candidates]
     assert scores == sorted(scores, reverse=True)
     maria = next(c for c in strength.candidates if c.name == "Maria Lopez")
-    assert (maria.score, maria.band, maria.ready) == (80.0, "ready_1y", False)
+    assert (maria.score, maria.band, maria.ready) == (80.0, "ready_6m", False)
     assert maria.blocking_gates == ("PCI DSS awareness (yearly)",)
     assert maria.projected_ready_on == date(2027, 1, 3)
     # The same numbers as evaluating each person alone (docs/RULES.md readiness, bulk or not).

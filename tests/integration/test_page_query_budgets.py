@@ -191,6 +191,41 @@ def _request() -> str:
     return str(found.id)
 
 
+def _candidates(count: int, tag: str) -> None:
+    """``count`` new CSRs beside Maria, each needing the L2 courses (no completions yet): more
+    people the seat plan shares seats among, and more names on its pages."""
+    from app.models import Employee
+
+    maria = employee_named("Maria Lopez")
+    db.session.add_all(
+        Employee(
+            employee_no=f"B-{tag}-{n}",
+            email=f"budget.{tag}.{n}@example.com",
+            name=f"Budget {tag} {n}",
+            hire_date=TEST_TODAY - timedelta(days=400 + n),
+            job_role_id=maria.job_role_id,
+            role_since=TEST_TODAY - timedelta(days=400 + n),
+            manager_id=maria.manager_id,
+            department_id=maria.department_id,
+        )
+        for n in range(count)
+    )
+
+
+def _sup_session() -> str:
+    """The next SUP-101 session: the one the demo's CSRs wait for."""
+    from app.models import CourseSession
+
+    return str(
+        db.session.scalars(
+            select(CourseSession.id)
+            .join(Course, Course.id == CourseSession.course_id)
+            .where(Course.code == "SUP-101", CourseSession.starts_on > TEST_TODAY)
+            .order_by(CourseSession.starts_on)
+        ).first()
+    )
+
+
 PAGES: list[tuple[str, Callable[[int, str], None], Callable[[], str], str]] = [
     ("/employees/{}", _person_records, _maria, "GET"),
     ("/api/v1/employees/{}/records", _person_records, _maria, "GET"),
@@ -204,6 +239,12 @@ PAGES: list[tuple[str, Callable[[int, str], None], Callable[[], str], str]] = [
     ("/api/v1/roles/{}/requirements", _role_requirements, lambda: "L1-CSR", "GET"),
     ("/tuition/{}", _tuition_steps, _request, "GET"),
     ("/api/v1/tuition-requests/{}", _tuition_steps, _request, "GET"),
+    # the seat plan (issue 18): more people to seat, the same queries
+    ("/sessions/{}/seat-plan", _candidates, _sup_session, "GET"),
+    ("/api/v1/sessions/{}/seat-plan", _candidates, _sup_session, "GET"),
+    ("/readiness/capacity?course={}", _candidates, lambda: "SUP-101", "GET"),
+    ("/readiness/capacity{}", _candidates, lambda: "", "GET"),
+    ("/employees/{}/plan", _candidates, _maria, "GET"),
 ]
 
 

@@ -62,7 +62,7 @@ def test_maria_sees_the_pci_gate_failing_and_the_session_that_renews_it(login_as
     assert "My development plan" in html
     assert "Readiness for Customer Service Supervisor (L2-CSS)" in html  # the next role
     summary = section(html, "summary-h")
-    assert "80.0" in summary and "ready 1y" in summary
+    assert "80.0" in summary and "Ready in 6 months" in summary
     assert "Gate failing:</strong> PCI DSS awareness (yearly)" in summary
     # One failing gate, in the singular: never "1 failing gates".
     assert re.search(r"1 failing</span>\s*<span[^>]*>gate \(mandatory requirement\)<", summary)
@@ -71,7 +71,10 @@ def test_maria_sees_the_pci_gate_failing_and_the_session_that_renews_it(login_as
     assert "Advisory: people decide promotions." in html
     pci = row(section(html, "reqs-h"), "PCI DSS awareness (yearly)")
     assert "unmet" in pci and "expired 2026-10-18" in pci
-    assert "Renew PCI DSS awareness (yearly) (PCI-AWARE): session 2026-12-01 to 2026-12-01" in pci
+    # Her booking of that session holds her seat (docs/RULES.md seat plan step 1).
+    assert (
+        "Booked on PCI DSS awareness (yearly) (PCI-AWARE): session 2026-12-01 to 2026-12-01" in pci
+    )
     assert "cost 50.00" in pci
 
 
@@ -88,7 +91,9 @@ def test_maria_plan_walks_the_ladder_to_the_top_with_dates_and_costs(login_as, d
     assert expected.projected_ready_on.isoformat() in path
     first = expected.steps[0].actions[0]
     assert first.kind == "renew" and first.target == "PCI-AWARE"
-    assert path.index("Renew PCI DSS awareness") < path.index("Enrol in Organisational behaviour")
+    assert path.index("Booked on PCI DSS awareness") < path.index(
+        "Enrol in Organisational behaviour"
+    )
 
 
 def test_path_to_a_picked_role_and_to_a_role_that_is_not_above(login_as, demo_db):
@@ -107,7 +112,7 @@ def test_daniels_plan_shows_the_360_without_the_hidden_peer_group(login_as, demo
     html = text(login_as("manager").get(f"/employees/{daniel.id}/plan"))
     assert "Readiness for Customer Service Manager (L3-CSM)" in html  # his next role
     lead = row(section(html, "reqs-h"), "Leadership 360 feedback")
-    assert "score 3.867" in lead and "met" in lead
+    assert "score 3.87" in lead and "score 3.867" not in lead and "met" in lead  # as the record
     summary = section(html, "summary-h")
     for gate in ("Credit history check", "Manager assessment centre", "Certificate in Management"):
         assert f"Gate failing:</strong> {gate}" in summary
@@ -170,7 +175,11 @@ def test_ticking_the_pci_renewal_raises_marias_projected_score_and_shows_the_ban
     result = section(html, "whatif-h")
     assert "Projection on 2026-12-01" in result
     assert "80.0 → 86.7" in result
-    assert badges(row(result, ">Band<")) == ["ready 1y", "ready 1y", "ready 1y"]
+    assert badges(row(result, ">Band<")) == [
+        "Ready in 6 months",
+        "Ready in 6 months",
+        "Ready in 6 months",
+    ]
     assert "all met" in row(result, ">Gates<")
     assert 'value="course:PCI-AWARE" checked' in result
 
@@ -185,7 +194,7 @@ def test_ticking_every_gap_makes_maria_ready_now_on_the_projected_date(login_as,
     result = section(html, "whatif-h")
     assert "Projection on 2027-01-03" in result
     assert "80.0 → 100.0" in result
-    assert badges(row(result, ">Band<")) == ["ready 1y", "ready 1y", "ready now"]
+    assert badges(row(result, ">Band<")) == ["Ready in 6 months", "Ready in 6 months", "Ready now"]
 
 
 def test_a_future_date_alone_shows_what_lapses(login_as, demo_db):

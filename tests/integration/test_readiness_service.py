@@ -90,7 +90,7 @@ def test_readiness_answers_in_the_api_shape(demo_db):
         employee_id(demo_db, "Maria Lopez"), "L2-CSS", TEST_TODAY
     )
     data = service.result_to_dict(result)
-    assert data["score"] == 80.0 and data["band"] == "ready_1y" and data["gates_met"] is False
+    assert data["score"] == 80.0 and data["band"] == "ready_6m" and data["gates_met"] is False
     assert data["as_of"] == "2026-11-22"
     assert {
         "kind",

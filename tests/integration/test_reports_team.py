@@ -46,7 +46,7 @@ def test_candidates_are_ranked_with_their_band_and_failed_gates(demo_db, login_a
     l2 = [c for c in candidates if c["target_role"] == "L2-CSS"]
     assert [float(c["score"]) for c in l2] == sorted((float(c["score"]) for c in l2), reverse=True)
     maria = next(c for c in l2 if c["employee"] == "Maria Lopez")
-    assert (maria["score"], maria["band"]) == ("80", "ready_1y")
+    assert (maria["score"], maria["band"]) == ("80", "ready_6m")
     assert maria["gates_not_met"] == "PCI DSS awareness (yearly)"
     names = {c["employee"] for c in candidates}
     assert "Nina Petrova" not in names  # a supervisor in Contact Centre South

@@ -95,7 +95,7 @@ def test_a_recorded_completion_shows_on_the_next_page_and_only_that_person_is_re
     """docs/RULES.md demo: Maria scores 80.0 for L2-CSS and fails the PCI gate; a PCI renewal
     makes her 86.7. Her manager's bench shows it at once, and only her results are redone."""
     manager = login_as("manager")
-    assert shown_score(manager, "Maria Lopez") == ("80.0", "ready 1y")
+    assert shown_score(manager, "Maria Lopez") == ("80.0", "Ready in 6 months")
     maria = person(demo_db, "Maria Lopez")
     before = maria.facts_version
     with acting_as("test"):
@@ -109,14 +109,14 @@ def test_a_recorded_completion_shows_on_the_next_page_and_only_that_person_is_re
         bench.population_for(sam), ROLES, TEST_TODAY, service.load_catalogue()
     )
     assert recomputed == 2
-    assert shown_score(manager, "Maria Lopez") == ("86.7", "ready 1y")
+    assert shown_score(manager, "Maria Lopez") == ("86.7", "Ready in 6 months")
 
 
 def test_a_workflow_step_made_by_a_conditional_update_marks_the_person_stale(demo_db, login_as):
     """Check results move by conditional Core updates (no session events): Grace is blocked
     only by her CREDIT check under review; once it clears she is ready now for L3-CSM."""
     hr = login_as("hr")
-    assert shown_score(hr, "Grace Okafor", "L3-CSM")[1] == "ready 1y"
+    assert shown_score(hr, "Grace Okafor", "L3-CSM")[1] == "Ready in 6 months"
     grace = person(demo_db, "Grace Okafor")
     check = demo_db.session.scalar(
         select(BackgroundCheck)
@@ -132,7 +132,7 @@ def test_a_workflow_step_made_by_a_conditional_update_marks_the_person_stale(dem
         demo_db.session.scalar(select(Employee.facts_version).where(Employee.id == grace.id))
         == before + 1
     )
-    assert shown_score(hr, "Grace Okafor", "L3-CSM") == ("100.0", "ready now")
+    assert shown_score(hr, "Grace Okafor", "L3-CSM") == ("100.0", "Ready now")
 
 
 def test_a_settings_change_recomputes_everyone(demo_db, login_as):

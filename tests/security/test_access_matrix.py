@@ -394,6 +394,10 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("GET", "jobs.status"): subject(frozenset({SELF})),
     # Maria asked for a team report she may not see (she manages nobody): refused at download.
     ("GET", "jobs.download"): subject(frozenset(), frozenset({SELF})),
+    # ------------------------------------------------------------------ seat plan (issue 18)
+    ("GET", "sessions.seat_plan"): role(HR_ONLY),
+    ("GET", "readiness.capacity"): role(HR_ONLY),
+    ("GET", "api.session_seat_plan"): role(HR_ONLY),
 }
 
 # The catalogue code each URL uses, by the section it is in.

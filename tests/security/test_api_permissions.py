@@ -427,6 +427,12 @@ CASES: tuple[Case, ...] = (
         "GET",
         "/api/v1/talent-grid",
         {**both(200, "manager", "hr"), **both(403, "self", "unrelated", "finance", "admin")},
+    # the seat plan of a session (issue 18): hr only
+    Case(
+        "GET",
+        "/api/v1/sessions/<int:session_id>/seat-plan",
+        {**both(403, "self", "manager", "unrelated", "finance", "admin"), "hr": 200},
+        path=lambda ids: f"/sessions/{ids['open_session']}/seat-plan",
     ),
     Case(
         "GET",

@@ -63,6 +63,7 @@ def test_config_defaults_are_the_domain_numbers_and_hashable() -> None:
         pytest.param({"ready_threshold": 120.0}, id="config: threshold is a score 0-100"),
         pytest.param({"expiring_window_days": -1}, id="config: window cannot be negative"),
         pytest.param({"band_1y_months": 30}, id="config: band_1y <= band_2y"),
+        pytest.param({"band_6m_months": 13}, id="config: band_6m <= band_1y"),
         pytest.param({"min_group_responses": {"friends": 1}}, id="config: known rater groups"),
         pytest.param({"min_group_responses": {"peer": 0}}, id="config: minimum at least 1"),
     ],

@@ -118,14 +118,15 @@ def test_path_renews_what_lapses_before_the_projected_date() -> None:
 
 def test_path_keeps_a_renewal_of_a_certification_taken_earlier_in_the_step() -> None:
     """docs/RULES.md Training: renewal counts from the new completion; a yearly PCI taken now has
-    lapsed by the time 24 months of tenure are reached, so the step enrols and later renews
-    (both listed and costed), and the projected date moves to the renewal."""
+    lapsed by the time 26 months of tenure are reached, so the step enrols and later renews
+    (both listed and costed), and the projected date moves to the renewal. (No PCI session:
+    each takes the unscheduled lead of 60 days + 30.)"""
     role = Role(
         "L2-CSS",
         "Supervisor",
         2,
         (
-            Requirement(1, "tenure", min_months=24, mandatory=True),
+            Requirement(1, "tenure", min_months=26, mandatory=True),
             Requirement(2, "certification", "PCI", mandatory=True),
         ),
     )
@@ -133,11 +134,11 @@ def test_path_keeps_a_renewal_of_a_certification_taken_earlier_in_the_step() -> 
     path = plan_path(CSR, "L2-CSS", all_roles, LADDER[:1], CATALOGUE, AS_OF)
     (step,) = path.steps
     assert kinds(step.actions) == [
-        ("enrol", "PCI", date(2025, 2, 14)),
-        ("gain_tenure", "L1-CSR", date(2026, 3, 15)),
-        ("renew", "PCI", date(2026, 4, 14)),
+        ("enrol", "PCI", date(2025, 4, 15)),
+        ("gain_tenure", "L1-CSR", date(2026, 5, 15)),
+        ("renew", "PCI", date(2026, 8, 13)),
     ]
-    assert (step.projected_ready_on, step.cost) == (date(2026, 4, 14), Decimal("100.00"))
+    assert (step.projected_ready_on, step.cost) == (date(2026, 8, 13), Decimal("100.00"))
 
 
 def branching(

@@ -82,18 +82,27 @@ SUP = Course("SUP-101", "Supervisor training", Decimal("800.00"), default_durati
         ),
         pytest.param(
             (session(1, "SUP-101", D + timedelta(days=10), seats=0),),
-            D + timedelta(days=45),
+            D + timedelta(days=60 + 45),
             None,
-            id="course: only full sessions -> D + default_duration_days",
+            id="course: only full sessions -> D + unscheduled_lead_days + default_duration_days",
         ),
-        pytest.param((), D + timedelta(days=45), None, id="course: no session -> D + duration"),
+        pytest.param(
+            (session(1, "SUP-101", D + timedelta(days=70), seats=0),),
+            D + timedelta(days=73 + 45),
+            None,
+            id="course: only full sessions, the last ending after the lead -> after it ends",
+        ),
+        pytest.param(
+            (), D + timedelta(days=60 + 45), None, id="course: no session -> D + lead + duration"
+        ),
     ],
 )
 def test_course_projection_uses_the_next_open_session(
     sessions: tuple[CourseSession, ...], close: date, session_id: int | None
 ) -> None:
-    """docs/RULES.md: the end of the next session that starts on or after D, else D +
-    default_duration_days."""
+    """docs/RULES.md: the end of the next session that starts on or after D with a seat, else D +
+    unscheduled_lead_days (cfg, 60) + default_duration_days (choice: and not before the last
+    full session ends)."""
     result = one(Requirement(1, "course", "SUP-101"), catalogue(SUP, sessions=sessions))
     assert result.projected_close_on == close
     assert result.next_action is not None
@@ -103,9 +112,10 @@ def test_course_projection_uses_the_next_open_session(
 
 
 def test_unknown_course_takes_the_configured_default() -> None:
-    """Choice (model.py): a course missing from the catalogue takes 30 days (cfg) at no cost."""
+    """Choice (model.py): a course missing from the catalogue takes 30 days (cfg) at no cost,
+    after the unscheduled lead (60 days)."""
     result = one(Requirement(1, "course", "GHOST"), catalogue())
-    assert result.projected_close_on == D + timedelta(days=30)
+    assert result.projected_close_on == D + timedelta(days=60 + 30)
     assert result.next_action is not None
     assert result.next_action.cost == Decimal("0.00")
 
@@ -150,14 +160,14 @@ def test_prerequisite_already_completed_is_skipped() -> None:
 
 
 def test_prerequisite_chain_without_sessions_adds_durations() -> None:
-    """docs/RULES.md: one after another; each course takes default_duration_days from the day after
-    the previous one ends (choice, engine.py)."""
+    """docs/RULES.md: one after another; each course takes unscheduled_lead_days (60) +
+    default_duration_days from the day after the previous one ends (choice, engine.py)."""
     c = Course("C", "Course C", Decimal("300.00"), prerequisites=("B",))
     result = one(Requirement(1, "course", "C"), catalogue(A, B, c))
     assert [a.due_on for a in result.actions] == [
-        D + timedelta(days=30),
-        D + timedelta(days=61),
-        D + timedelta(days=92),
+        D + timedelta(days=90),
+        D + timedelta(days=181),
+        D + timedelta(days=272),
     ]
     assert sum(a.cost for a in result.actions) == Decimal("600.00")
 

@@ -121,7 +121,7 @@ def nine_met_one(unmet: Requirement) -> Role:
             90.0,
             False,
             False,
-            "ready_1y",
+            "ready_6m",
             id="gates_met: a mandatory requirement unmet blocks readiness at score 90",
         ),
         pytest.param(
@@ -174,7 +174,8 @@ def test_expiring_requirement_is_met_and_keeps_readiness() -> None:
 
 def test_projected_ready_on_is_the_latest_close_date() -> None:
     """docs/RULES.md: projected_ready_on is D when ready, otherwise the latest close date; gaps
-    close in parallel (course D + 30 days, check D + 14 days, tenure on its date)."""
+    close in parallel (course with no session D + 60 + 30 days, check D + 14 days, tenure on
+    its date)."""
     result = evaluate(
         facts(role_since=date(2024, 5, 31)),
         role(
@@ -186,9 +187,9 @@ def test_projected_ready_on_is_the_latest_close_date() -> None:
         D,
     )
     closes = [r.projected_close_on for r in result.requirements]
-    assert closes == [date(2025, 3, 2), date(2025, 2, 14), date(2025, 3, 31)]
-    assert result.projected_ready_on == date(2025, 3, 31)
-    assert result.band == "ready_1y"
+    assert closes == [date(2025, 5, 1), date(2025, 2, 14), date(2025, 3, 31)]
+    assert result.projected_ready_on == date(2025, 5, 1)
+    assert result.band == "ready_6m"
 
 
 def test_projected_ready_on_with_only_optional_gaps_waits_for_all_of_them() -> None:
@@ -216,6 +217,8 @@ def test_projected_ready_on_is_d_when_ready() -> None:
 @pytest.mark.parametrize(
     ("projected", "band"),
     [
+        pytest.param(date(2025, 7, 31), "ready_6m", id="band: exactly D + 6 months is ready_6m"),
+        pytest.param(date(2025, 8, 1), "ready_1y", id="band: D + 6 months + 1 day is ready_1y"),
         pytest.param(date(2026, 1, 31), "ready_1y", id="band: exactly D + 12 months is ready_1y"),
         pytest.param(date(2026, 2, 1), "ready_2y", id="band: D + 12 months + 1 day is ready_2y"),
         pytest.param(date(2027, 1, 31), "ready_2y", id="band: exactly D + 24 months is ready_2y"),
@@ -224,13 +227,16 @@ def test_projected_ready_on_is_d_when_ready() -> None:
     ],
 )
 def test_band_thresholds(projected: date | None, band: str) -> None:
-    """docs/RULES.md band: ready_1y when projected <= D + 12 months, ready_2y when <= D + 24."""
+    """docs/RULES.md band: ready_6m when projected <= D + 6 months, ready_1y when <= D + 12,
+    ready_2y when <= D + 24."""
     assert band_for(False, projected, D, ReadinessConfig()) == band
 
 
 @pytest.mark.parametrize(
     ("months", "band"),
     [
+        pytest.param(6, "ready_6m", id="band via tenure: reached exactly at D + 6 months"),
+        pytest.param(7, "ready_1y", id="band via tenure: D + 7 months"),
         pytest.param(12, "ready_1y", id="band via tenure: reached exactly at D + 12 months"),
         pytest.param(13, "ready_2y", id="band via tenure: D + 13 months"),
         pytest.param(24, "ready_2y", id="band via tenure: reached exactly at D + 24 months"),
@@ -245,7 +251,9 @@ def test_band_from_evaluation(months: int, band: str) -> None:
 
 def test_bands_are_configurable() -> None:
     """docs/RULES.md: band months are (cfg)."""
-    config = ReadinessConfig(band_1y_months=6, band_2y_months=12)
+    config = ReadinessConfig(band_6m_months=3, band_1y_months=6, band_2y_months=12)
+    assert band_for(False, date(2025, 4, 30), D, config) == "ready_6m"
+    assert band_for(False, date(2025, 5, 1), D, config) == "ready_1y"
     assert band_for(False, date(2025, 7, 31), D, config) == "ready_1y"
     assert band_for(False, date(2025, 8, 1), D, config) == "ready_2y"
     assert band_for(False, date(2026, 2, 1), D, config) == "not_ready"

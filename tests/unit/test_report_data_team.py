@@ -88,10 +88,12 @@ def build() -> team.TeamReport:
 def test_a_section_per_target_role_with_counts_in_band_order():
     report = build()
     l2, l3 = report.roles
+    # one label per band, the same as every page's (vocabulary.BAND_LABELS), the finer bands too
     assert l2.counts == (
         ("ready_now", "Ready now", 1),
-        ("ready_1y", "Within 1 year", 1),
-        ("ready_2y", "Within 2 years", 0),
+        ("ready_6m", "Ready in 6 months", 0),
+        ("ready_1y", "Ready in 1 year", 1),
+        ("ready_2y", "Ready in 2 years", 0),
         ("not_ready", "Not ready", 0),
     )
     assert [c.name for c in l2.candidates] == ["Casey", "Maria"]

@@ -15,11 +15,21 @@ from flask import jsonify
 
 from app import policy
 from app.blueprints.api import bp
-from app.blueprints.api.spec import api_route, created, invalid, json_body, page_of_list, query_args
+from app.blueprints.api.spec import (
+    Param,
+    api_route,
+    created,
+    invalid,
+    json_body,
+    page_of_list,
+    query_args,
+)
+from app.clock import today
 from app.models import Employee
 from app.policy import catalogue as catalogue_policy
 from app.policy import enrolment as enrolment_policy
 from app.services import enrolment as svc
+from app.services.readiness import capacity as seat_plans
 
 TAG = "Enrolment"
 SIGNED_IN: dict[str, Any] = {"permission": "authenticated", "tag": TAG}
@@ -120,3 +130,26 @@ def transition_enrolment(enrolment: Any) -> Any:
             raise invalid("session_id", "Only a move takes a session_id.")
         enrolment = svc.transition(enrolment, str(action or ""), actor=user)
     return jsonify(svc.enrolment_to_dict(enrolment))
+
+
+@api_route(
+    bp,
+    "/sessions/<int:session_id>/seat-plan",
+    "GET",
+    permission="hr",
+    tag=TAG,
+    summary="The seat plan of a session: booked, waitlist, planned, and who does not fit",
+    who="hr; anyone else gets 403.",
+    response="SeatPlan",
+    query=(Param("as_of", "date", "The date D of the plan (YYYY-MM-DD). Default: today."),),
+    description='docs/RULES.md "The seat plan": bookings keep their seats, then the '
+    "waitlist in order, then the people who need the course for their next role (higher score, "
+    "then earlier role_since, then employee_no), at most one planned seat per person and "
+    "course. not_fitting: the waitlist beyond the seats, and those who need the course and "
+    "take a later session (planned_session_id) or none (null). Advisory: it books nothing.",
+    loads=(catalogue_policy.course_session(),),
+)
+def session_seat_plan(session: Any) -> Any:
+    args = query_args()
+    plan = seat_plans.session_seat_plan(session, args["as_of"] or today())
+    return jsonify(seat_plans.seat_plan_to_dict(plan))

@@ -12,7 +12,7 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from app.readiness.vocabulary import BANDS
+from app.readiness.vocabulary import BAND_LABELS, BANDS
 from app.services.readiness.plan import read_date as read_date_text
 
 CANDIDATE_SORTS = ("score", "name", "band", "projected", "department", "current_role")
@@ -55,7 +55,8 @@ def read_bench_filters(
         role = None
     band = (args.get("band") or "").strip() or None
     if band is not None and band not in BANDS:
-        errors["band"] = ["Band: pick ready now, ready in 1 year, ready in 2 years or not ready."]
+        words = [BAND_LABELS[b].lower() for b in BANDS]
+        errors["band"] = [f"Band: pick {', '.join(words[:-1])} or {words[-1]}."]
         band = None
     department = (args.get("department") or "").strip() or None
     if department is not None and (departments is None or department not in departments):

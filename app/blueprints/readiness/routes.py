@@ -16,13 +16,14 @@ from app import policy
 from app.blueprints.readiness.forms import BenchFilters, read_bench_filters
 from app.clock import today
 from app.models import Employee
-from app.pagination import Page, page_args
+from app.pagination import Page, page_args, page_of_rows
 from app.policy import permission
 from app.policy.enrolment import can_book
 from app.policy.readiness import sees_organisation
 from app.readiness.vocabulary import ACTION_LABELS, BAND_LABELS, BANDS, KIND_LABELS
 from app.services import enrolment
-from app.services.readiness import bench, load_catalogue, stored
+from app.services.readiness import bench, load_catalogue, reasons, stored
+from app.services.readiness import capacity as capacities
 from app.services.readiness import plan as plans
 
 bp = Blueprint("readiness", __name__)
@@ -87,17 +88,11 @@ def plan(employee: Employee) -> Any:
         is_self=policy.is_self(user, employee),
         held=enrolment.held_by_course(employee.id),
         books=can_book(user, employee),
+        no_path=reasons.no_path_note(result.current_role, result.role),
     )
 
 
 # --------------------------------------------------------------------------- bench and organisation
-
-
-def _page(rows: list, page: int, per_page: int) -> Page:
-    total = len(rows)
-    page = min(page, max(1, -(-total // per_page)))
-    start = (page - 1) * per_page
-    return Page(items=rows[start : start + per_page], total=total, page=page, per_page=per_page)
 
 
 def _filters(
@@ -134,6 +129,7 @@ def _bench_page(organisation: bool) -> Any:
             per_page=per_page,
             total=selected.counts_by_band[filters.band] if filters.band else selected.total,
         )
+        candidates = reasons.with_reasons(candidates, selected.role_code, filters.as_of)
     lapses = scope.lapses()
     return render_template(
         "readiness/bench.html",
@@ -177,7 +173,7 @@ def lapses() -> Any:
         needle = filters.q.lower()
         found = tuple(lapse for lapse in found if needle in lapse.name.lower())
     page, per_page = page_args(25)
-    shown = _page(list(found), page, per_page)
+    shown = page_of_rows(list(found), page, per_page)
     certificates = [lapse for lapse in shown.items if lapse.item_kind == "certification"]
     return render_template(
         "readiness/lapses.html",
@@ -220,4 +216,15 @@ def training_needs() -> Any:
         ),
         departments=departments,
         scope_manager=not is_hr,
+        sees_capacity=policy.admits(user, "readiness.capacity"),
     )
+
+
+@bp.route("/readiness/capacity")
+@permission("hr")
+def capacity() -> Any:
+    """Each course's demand, its seats over the next 6 months, and how many more sessions would
+    let everyone who needs it finish within the chosen horizon (docs/RULES.md "The seat plan")."""
+    wanted, errors = capacities.parse_capacity(request.args, today())
+    view = capacities.capacity(wanted)
+    return render_template("readiness/capacity.html", view=view, errors=errors.errors)

@@ -15,13 +15,14 @@ from app.blueprints.sessions import bp
 from app.clock import today
 from app.kernel.fields import CODE_MAX, clean_search
 from app.models import CourseSession, Enrolment
-from app.pagination import page_args, paginate
+from app.pagination import page_args, page_of_rows, paginate
 from app.policy import catalogue as catalogue_policy
 from app.policy import enrolment as may
 from app.policy import permission
 from app.services import catalogue
 from app.services import enrolment as svc
 from app.services.jobs import bookings as booking_jobs
+from app.services.readiness import capacity as seat_plans
 
 __all__ = ["bp"]
 
@@ -109,10 +110,30 @@ def show(session: CourseSession) -> ResponseReturnValue:
         attendance=may.marks_attendance(user) and ended,
         hr_marks=may.marks_attendance(user),
         sees_all=may.sees_roster(user),
+        sees_seat_plan=policy.admits(user, "sessions.seat_plan"),
         ended=ended,
         can_book=lambda e: may.can_book(user, e),
         can_decide=lambda e: may.can_decide(user, e),
     )
+
+
+@bp.route("/<int:session_id>/seat-plan")
+@permission("hr", catalogue_policy.course_session())
+def seat_plan(session: CourseSession) -> ResponseReturnValue:
+    """HR's seat plan of one session (docs/RULES.md "The seat plan"): booked, waitlisted,
+    planned, and who does not fit. Advisory: it books nothing."""
+    status = 200
+    try:
+        as_of = seat_plans.parse_as_of(request.args.get("as_of"), today())
+    except seat_plans.CapacityInputError as refused:
+        flash(refused.message, "error")
+        as_of, status = today(), 422
+    plan = seat_plans.session_seat_plan(session, as_of)
+    page, per_page = page_args(50)
+    elsewhere = page_of_rows(list(plan.not_fitting), page, per_page)
+    return render_template(
+        "sessions/seat_plan.html", session=session, plan=plan, not_fitting=elsewhere
+    ), status
 
 
 def _report(outcomes: list[svc.Outcome]) -> None:

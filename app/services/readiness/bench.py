@@ -48,6 +48,7 @@ from app.services.readiness.catalogue import (
 )
 from app.services.readiness.evaluation import counts_by_band
 from app.services.readiness.facts import collector_paused, load_facts
+from app.services.readiness.seats import seat_plan
 
 LAPSING_KINDS = ("certification", "background_check")
 
@@ -70,6 +71,7 @@ class Candidate:
     blocking_gates: tuple[str, ...]  # human names of unmet mandatory requirements
     department_code: str | None = None
     gates_met: bool = False
+    reason: str | None = None  # why this band: the critical gap's reason (None when ready)
 
 
 @dataclass(frozen=True)
@@ -263,7 +265,8 @@ def _load(population: Select, role_codes: Iterable[str], as_of: date) -> _Loaded
     Facts are those known on ``as_of`` (the bench is "as of" that date, lapse projections
     included), which also lets the bulk loader share equal facts between people.
     """
-    snapshot = load_catalogue()
+    planned = seat_plan(as_of)
+    snapshot = planned.view
     codes = list(role_codes)
     for code in codes:
         role_or_error(code, snapshot)
@@ -290,7 +293,7 @@ def _load(population: Select, role_codes: Iterable[str], as_of: date) -> _Loaded
         .join(JobRole, JobRole.id == Employee.job_role_id)
         .where(Employee.id.in_(population), JobRole.level < top)
     )
-    return _Loaded(snapshot, people, load_facts(candidates, as_of=as_of))
+    return _Loaded(snapshot, people, planned.facts_by_id(load_facts(candidates, as_of=as_of)))
 
 
 # ----------------------------------------------------------------------------- bench
@@ -319,6 +322,7 @@ def _bench(loaded: _Loaded, role_code: str, as_of: date) -> BenchStrength:
                 blocking_gates=tuple(names[r.requirement] for r in result.blocking_gates),
                 department_code=person.department_code,
                 gates_met=result.gates_met,
+                reason=result.critical.reason if result.critical else None,
             )
         )
     candidates.sort(key=lambda c: (-c.score, c.name, c.employee_id))

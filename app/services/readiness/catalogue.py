@@ -37,7 +37,16 @@ class UnknownRole(Invalid):
 def readiness_config() -> core.ReadinessConfig:
     """The (cfg) numbers HR configured, as the pure core's config."""
     values = settings.all_values()
+    # The horizons apply in ascending order, whatever order HR typed them in.
+    six, one, two = sorted(
+        int(values[key]) for key in ("band_6m_months", "band_1y_months", "band_2y_months")
+    )
     return core.ReadinessConfig(
+        band_6m_months=six,
+        band_1y_months=one,
+        band_2y_months=two,
+        unscheduled_lead_days=int(values["unscheduled_lead_days"]),
+        adverse_action_days=int(values["adverse_action_days"]),
         expiring_window_days=int(values["expiring_window_days"]),
         ready_threshold=float(values["ready_threshold"]),
         competency_months_per_level=int(values["competency_months_per_level"]),

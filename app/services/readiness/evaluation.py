@@ -17,15 +17,19 @@ from app import readiness as core
 from app.readiness.vocabulary import BANDS
 from app.services.readiness.catalogue import CatalogueSnapshot, load_catalogue, role_or_error
 from app.services.readiness.facts import collector_paused, load_facts
+from app.services.readiness.seats import seat_plan
 
 
 def evaluate_employee(
     employee_id: int, role_code: str, as_of: date
 ) -> tuple[core.ReadinessResult, CatalogueSnapshot, core.EmployeeFacts]:
+    """One person's readiness with their seats in the seat plan of ``as_of``."""
     snapshot = load_catalogue()
     role = role_or_error(role_code, snapshot)
-    facts = load_facts([employee_id])[employee_id]
-    return core.evaluate(facts, role, snapshot.catalogue, as_of, snapshot.config), snapshot, facts
+    planned = seat_plan(as_of)
+    facts = planned.facts_for(load_facts([employee_id])[employee_id])
+    result = core.evaluate(facts, role, planned.catalogue, as_of, snapshot.config)
+    return result, snapshot, facts
 
 
 def evaluate_population(
@@ -34,24 +38,25 @@ def evaluate_population(
     """Readiness of many employees for one role: fixed queries, then in-memory evaluation."""
     snapshot = load_catalogue()
     role = role_or_error(role_code, snapshot)
+    planned = seat_plan(as_of)
     with collector_paused():
-        facts = load_facts(employees, as_of=as_of)
-        results = core.evaluate_many(
-            facts.values(), role, snapshot.catalogue, as_of, snapshot.config
-        )
+        facts = planned.all_facts(load_facts(employees, as_of=as_of).values())
+        results = core.evaluate_many(facts, role, planned.catalogue, as_of, snapshot.config)
         return {result.employee_id: result for result in results}
 
 
 def promotion_path(employee_id: int, target_role: str, as_of: date) -> core.PromotionPath:
+    """The promotion path, its first step projected with the seat plan of ``as_of``."""
     snapshot = load_catalogue()
     role_or_error(target_role, snapshot)
-    facts = load_facts([employee_id])[employee_id]
+    planned = seat_plan(as_of)
+    facts = planned.facts_for(load_facts([employee_id])[employee_id])
     return core.plan_path(
         facts,
         target_role,
         snapshot.roles,
         snapshot.ladder,
-        snapshot.catalogue,
+        planned.catalogue,
         as_of,
         snapshot.config,
     )
@@ -97,6 +102,7 @@ def result_to_dict(result: core.ReadinessResult) -> dict[str, Any]:
         "gates_met": result.gates_met,
         "ready": result.ready,
         "band": result.band,
+        "critical": critical_to_dict(result.critical),
         "projected_ready_on": _plain(result.projected_ready_on),
         "requirements": [
             {
@@ -113,6 +119,18 @@ def result_to_dict(result: core.ReadinessResult) -> dict[str, Any]:
             }
             for r in result.requirements
         ],
+    }
+
+
+def critical_to_dict(critical: core.CriticalGap | None) -> dict[str, Any] | None:
+    """docs/API.md ``critical``: the gap that decides projected_ready_on, None when ready."""
+    if critical is None:
+        return None
+    return {
+        "kind": critical.kind,
+        "target": critical.target,
+        "projected_close_on": _plain(critical.projected_close_on),
+        "reason": critical.reason,
     }
 
 

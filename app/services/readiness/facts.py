@@ -133,6 +133,7 @@ def _checks(rows: Rows, employees: Employees, as_of: date | None) -> Grouped:
                 k.status,
                 k.completed_on,
                 k.valid_until,
+                k.requested_on,
             ).where(k.completed_on.is_(None) | _on_or_before(k.completed_on, as_of))
         ),
         core.Check,

@@ -38,6 +38,7 @@ from app.services.readiness.catalogue import (
     next_role_code,
 )
 from app.services.readiness.facts import load_facts
+from app.services.readiness.seats import seat_plan
 
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2199, 12, 31)
@@ -206,7 +207,8 @@ def _actual(result: core.RequirementResult) -> str:
     if kind == "tenure":
         return f"{value} months"
     if kind == "assessment":
-        return f"score {value:g}" if isinstance(value, float | int) else str(value)
+        # two decimals, as the record shows it (4.09, never 4.089)
+        return f"score {value:.2f}" if isinstance(value, float | int) else str(value)
     if isinstance(value, date):
         return f"completed {value.isoformat()}"
     return str(value).replace("_", " ")
@@ -279,6 +281,9 @@ def development_plan(employee_id: int, request: PlanRequest | None = None) -> De
     if errors:
         raise PlanInputError(errors)
     assert role_code is not None
+    planned_seats = seat_plan(as_of)
+    snapshot = planned_seats.view
+    facts = planned_seats.facts_for(facts)
     role = snapshot.roles[role_code]
     catalogue, config = snapshot.catalogue, snapshot.config
     readiness = core.evaluate(facts, role, catalogue, as_of, config)

@@ -75,6 +75,7 @@ from app.services.readiness.catalogue import (
     role_or_error,
 )
 from app.services.readiness.facts import collector_paused, load_facts
+from app.services.readiness.seats import seat_plan
 
 # What each table means to stored readiness, as its model declares it (``__readiness__``,
 # app/models/base.py): a new fact or catalogue table takes part by declaring itself.
@@ -311,12 +312,14 @@ def refresh(
     computed_on = today()
     rows_out: list[dict[str, Any]] = []
     with collector_paused():
-        facts = load_facts(stale, as_of=as_of)
+        planned = seat_plan(as_of)
+        catalogue = planned.catalogue
+        facts = planned.facts_by_id(load_facts(stale, as_of=as_of))
         for code, ids in missing.items():
             role = snapshot.roles[code]
             names = {req: describe(req.kind, req.target, snapshot) for req in role.requirements}
             people = [facts[eid] for eid in ids if eid in facts]
-            results = core.evaluate_many(people, role, snapshot.catalogue, as_of, snapshot.config)
+            results = core.evaluate_many(people, role, catalogue, as_of, snapshot.config)
             for person, result in zip(people, results, strict=True):
                 lapses = bench.lapse_items(person, result, role, snapshot, as_of, LAPSE_DAYS)
                 rows_out.append(
@@ -591,6 +594,7 @@ def scope(
         if found is not None and found[0] == signature:
             kept.move_to_end(cache_key)
             return found[1]
+    snapshot = seat_plan(as_of).view  # training needs name the sessions with seats left
     ids = list(db.session.scalars(population))
     people: People = ids if len(ids) <= INLINE_PEOPLE else population
     counted = tally(people, role_codes, as_of, snapshot)

@@ -36,4 +36,55 @@ COMPONENTS: dict[str, dict[str, Any]] = {
         },
         ["action"],
     ),
+    # docs/API.md GET /sessions/{id}/seat-plan
+    "SeatPlanPerson": base.obj(
+        {"employee_id": base.INT, "employee_no": base.S, "name": base.S, "role": base.S_NULL},
+        ["employee_id", "employee_no", "name", "role"],
+    ),
+    "SeatPlanElsewhere": base.obj(
+        {
+            "employee_id": base.INT,
+            "employee_no": base.S,
+            "name": base.S,
+            "role": base.S_NULL,
+            "waitlisted": {
+                **base.B,
+                "description": "On this session's waitlist, beyond its seats.",
+            },
+            "planned_session_id": {
+                **base.INT_NULL,
+                "description": "The session the plan seats them on instead; null: none has a seat.",
+            },
+            "planned_starts_on": base.DATE_NULL,
+            "closes_on": {
+                **base.DATE_NULL,
+                "description": "When the course closes for them; null: the plan gives them no "
+                "seat (they do not need it for their next role).",
+            },
+        },
+        ["employee_id", "employee_no", "name", "role", "waitlisted", "planned_session_id"],
+    ),
+    "SeatPlan": base.obj(
+        {
+            "session_id": base.INT,
+            "course": base.S,
+            "as_of": base.DATE,
+            "seats": base.INT,
+            "shared": {
+                **base.B,
+                "description": "false: the session has started, ended or is cancelled; the "
+                "lists are empty.",
+            },
+            "free": {**base.INT, "description": "Seats left after the plan."},
+            "booked": {"type": "array", "items": base.ref("SeatPlanPerson")},
+            "waitlist": {
+                "type": "array",
+                "items": base.ref("SeatPlanPerson"),
+                "description": "The waitlist the seats reach, in its order.",
+            },
+            "planned": {"type": "array", "items": base.ref("SeatPlanPerson")},
+            "not_fitting": {"type": "array", "items": base.ref("SeatPlanElsewhere")},
+        },
+        ["session_id", "course", "as_of", "seats", "booked", "waitlist", "planned", "not_fitting"],
+    ),
 }
