@@ -23,6 +23,15 @@ COMPONENTS: dict[str, dict[str, Any]] = {
         },
         ["kind", "target", "required", "actual", "status", "attainment", "weight", "mandatory"],
     ),
+    "CriticalGap": base.obj(
+        {
+            "kind": base.enum(REQUIREMENT_KINDS),
+            "target": base.S,
+            "projected_close_on": base.DATE_NULL,
+            "reason": {**base.S, "description": "Why the gap closes then, in words."},
+        },
+        ["kind", "target", "projected_close_on", "reason"],
+    ),
     "Readiness": base.obj(
         {
             "employee_id": base.INT,
@@ -32,6 +41,10 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "gates_met": base.B,
             "ready": base.B,
             "band": base.enum(BANDS),
+            "critical": {
+                "anyOf": [base.ref("CriticalGap"), {"type": "null"}],
+                "description": "The requirement that decides projected_ready_on; null when ready.",
+            },
             "projected_ready_on": base.DATE_NULL,
             "requirements": {"type": "array", "items": base.ref("RequirementResult")},
         },
