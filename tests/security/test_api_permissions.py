@@ -427,6 +427,7 @@ CASES: tuple[Case, ...] = (
         "GET",
         "/api/v1/talent-grid",
         {**both(200, "manager", "hr"), **both(403, "self", "unrelated", "finance", "admin")},
+    ),
     # the seat plan of a session (issue 18): hr only
     Case(
         "GET",
