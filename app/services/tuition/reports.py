@@ -29,19 +29,8 @@ from app.tuition.rules import REIMBURSED, RESERVING_STATES, TuitionConfig
 ZERO = Decimal("0.00")
 
 
-@dataclass(kw_only=True)
-class TuitionMoney:
-    """A year's tuition money of a person or a group (docs/RULES.md Annual cap): reserved,
-    reimbursed, the taxable excess and the repayments owed by leavers."""
-
-    reserved: Decimal = ZERO
-    reimbursed: Decimal = ZERO
-    taxable_excess: Decimal = ZERO
-    repayments_owed: Decimal = ZERO
-
-
 @dataclass
-class SummaryRow(TuitionMoney, CapUse):
+class SummaryRow(CapUse):
     """One employee's tuition money in one calendar year, and their cap."""
 
     employee_id: int
@@ -49,6 +38,10 @@ class SummaryRow(TuitionMoney, CapUse):
     name: str
     department_code: str
     department_name: str
+    reserved: Decimal = ZERO
+    reimbursed: Decimal = ZERO
+    taxable_excess: Decimal = ZERO
+    repayments_owed: Decimal = ZERO
     cap: Decimal = ZERO
 
     cap_used = CapUse.used
@@ -56,13 +49,17 @@ class SummaryRow(TuitionMoney, CapUse):
 
 
 @dataclass
-class DepartmentTotals(TuitionMoney):
+class DepartmentTotals:
     """The summary's totals of a department (or of everyone): its people's money added up."""
 
     code: str
     name: str
     employees: int = 0
+    reserved: Decimal = ZERO
+    reimbursed: Decimal = ZERO
     cap_used: Decimal = ZERO
+    taxable_excess: Decimal = ZERO
+    repayments_owed: Decimal = ZERO
 
 
 @dataclass
