@@ -231,7 +231,7 @@ def test_keyboard_alone_signs_in_opens_the_plan_and_runs_a_what_if(new_page):
     expect(page.get_by_role("heading", name="My development plan", level=1)).to_be_visible()
 
     renew = page.get_by_role("region", name="What if…").get_by_label(
-        re.compile("^Renew PCI DSS awareness")
+        re.compile("^Booked on PCI DSS awareness")
     )
     tab_to(page, renew)
     page.keyboard.press("Space")

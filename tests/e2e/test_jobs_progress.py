@@ -34,6 +34,6 @@ def test_a_manager_watches_a_large_team_pdf_being_made_and_downloads_it(
     expect(page.get_by_role("status")).to_contain_text("Ready")
     with page.expect_download() as downloaded:
         download_link.click()
-    assert downloaded.value.suggested_filename == "team-all-2026-11-22.pdf"
+    assert downloaded.value.suggested_filename == "team-of-sam-rivera-2026-11-22.pdf"
     with open(downloaded.value.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"

@@ -33,11 +33,13 @@ def test_employee_reads_the_plan_and_tries_what_if(page_as):
     requirements = page.get_by_role("table", name=re.compile("requirement", re.I)).first
     pci = requirements.get_by_role("row").filter(has_text="PCI DSS awareness")
     expect(pci).to_contain_text("unmet")  # the badge says it in words
-    expect(pci).to_contain_text("Renew PCI DSS awareness (yearly) (PCI-AWARE): session 2026-12-01")
+    expect(pci).to_contain_text(
+        "Booked on PCI DSS awareness (yearly) (PCI-AWARE): session 2026-12-01"
+    )
     screenshot(page, "employee", "my-plan")
 
     whatif = page.get_by_role("region", name="What if…")
-    renew = whatif.get_by_label(re.compile("^Renew PCI DSS awareness"))
+    renew = whatif.get_by_label(re.compile("^Booked on PCI DSS awareness"))
     renew.check()
     whatif.get_by_role("button", name="Show the projection").click()
 
@@ -47,7 +49,7 @@ def test_employee_reads_the_plan_and_tries_what_if(page_as):
     expect(change).to_contain_text("with the 1 ticked action")
     expect(
         page.get_by_role("region", name="What if…").get_by_label(
-            re.compile("^Renew PCI DSS awareness")
+            re.compile("^Booked on PCI DSS awareness")
         )
     ).to_be_checked()
     screenshot(page, "employee", "my-plan-what-if")

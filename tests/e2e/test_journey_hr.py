@@ -77,6 +77,7 @@ def test_hr_creates_a_role_and_configures_its_requirements(page_as):
     page.get_by_label("Kind of requirement 1").select_option("certification")
     page.get_by_label("Target of requirement 1").select_option("course:PCI-AWARE")
     page.get_by_label("Weight of requirement 1").fill("2")
+    page.get_by_label("Requirement 1 is mandatory").check()
     page.get_by_label("Kind of requirement 2").select_option("competency")
     page.get_by_label("Target of requirement 2").select_option("competency:PRODUCT")
     page.get_by_label("Requirement 2 is mandatory").uncheck()

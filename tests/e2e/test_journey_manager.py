@@ -33,7 +33,7 @@ def test_manager_opens_bench_strength_drills_into_a_candidate_and_downloads_the_
 
     candidates = page.get_by_role("table", name=re.compile("Candidates for L2-CSS"))
     maria = candidates.get_by_role("row").filter(has_text="Maria Lopez")
-    expect(maria).to_contain_text("Ready in 1 year")
+    expect(maria).to_contain_text("Ready in 6 months")
     maria.get_by_role("link", name="Maria Lopez").click()
 
     expect(page.get_by_role("heading", name="Development plan: Maria Lopez")).to_be_visible()

@@ -97,7 +97,7 @@ def test_a_large_team_pdf_is_made_by_a_worker_with_real_progress(queued):
     download = hr.get(f"/jobs/{job_id}/download")
     assert download.status_code == 200
     assert download.data.startswith(b"%PDF")
-    assert "team-all-2026-11-22.pdf" in download.headers["Content-Disposition"]
+    assert "team-of-sam-rivera-2026-11-22.pdf" in download.headers["Content-Disposition"]
     assert b"Team of Sam Rivera" in _text_of(download.data)
     with queued.app_context():
         notices = db.session.scalars(
