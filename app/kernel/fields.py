@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from app.kernel.errors import Conflict, DomainError, Invalid
 from app.kernel.words import plural
@@ -179,22 +179,30 @@ class FieldErrors:
             return many
         return f"{messages[0]} (and {plural(len(messages) - 1, 'more problem')})"
 
+    invalid_kind: ClassVar[type[DomainError]] = Invalid
+    """What an area's collector refuses with (422); an area's subclass names its own kind."""
+    conflict_kind: ClassVar[type[DomainError]] = Conflict
+    """What it refuses with when every message is a duplicate (409)."""
+
     def raise_if_any(
         self,
         many: str | None = None,
-        kind: type[DomainError] = Invalid,
-        conflict: type[DomainError] = Conflict,
+        kind: type[DomainError] | None = None,
+        conflict: type[DomainError] | None = None,
     ) -> None:
         """Refuse with every collected message; ``many`` is the headline for several fields.
 
         When every message is a duplicate (``duplicate``), the refusal is ``conflict`` (409);
-        otherwise ``kind`` (422), with the duplicates among the messages."""
+        otherwise ``kind`` (422), with the duplicates among the messages. Either defaults to
+        the collector's ``conflict_kind`` / ``invalid_kind``."""
         if not self.errors:
             return
         only_duplicates = all(
             self.duplicates.get(name) == len(messages) for name, messages in self.errors.items()
         )
-        raise (conflict if only_duplicates else kind)(self.summary(many), self.errors)
+        if only_duplicates:
+            raise (conflict or self.conflict_kind)(self.summary(many), self.errors)
+        raise (kind or self.invalid_kind)(self.summary(many), self.errors)
 
     # ------------------------------------------------------------------ values
 

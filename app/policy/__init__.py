@@ -175,9 +175,9 @@ def employee(
     return Load(arg, name, _fetch_employee, lambda user, found: can_view(user, found, aspect))
 
 
-def record_of(model: Any, aspect: str, *, arg: str, name: str) -> Load:
+def record_of(model: Any, aspect: str, *, arg: str, name: str, missing: str = "") -> Load:
     """Load a record (a row with ``employee_id``) of an employee whose ``aspect`` the caller
-    may see; 404 otherwise."""
+    may see; 404 otherwise (saying ``missing`` where given)."""
     if aspect not in ASPECTS:
         raise ValueError(f"unknown aspect {aspect!r}")
     return Load(
@@ -185,6 +185,7 @@ def record_of(model: Any, aspect: str, *, arg: str, name: str) -> Load:
         name,
         lambda record_id: db.session.get(model, record_id),
         lambda user, found: can_view(user, found.employee_id, aspect),
+        missing=missing,
     )
 
 

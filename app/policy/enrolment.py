@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.extensions import db
 from app.models import Employee, Enrolment
-from app.policy import Load, can_view, is_hr, is_self, manages
+from app.policy import Load, is_hr, is_self, manages, record_of
 
 
 def can_book(user: Any, employee: Employee | int) -> bool:
@@ -43,10 +42,4 @@ def sees_roster(user: Any) -> bool:
 
 def enrolment(arg: str = "enrolment_id", name: str = "enrolment") -> Load:
     """Load a booking whose person's training the caller may see; 404 otherwise."""
-    return Load(
-        arg,
-        name,
-        lambda enrolment_id: db.session.get(Enrolment, enrolment_id),
-        lambda user, found: can_view(user, found.employee_id, "training"),
-        missing="No such enrolment.",
-    )
+    return record_of(Enrolment, "training", arg=arg, name=name, missing="No such enrolment.")

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.extensions import db
 from app.models import Employee, FeedbackRound
-from app.policy import Load, can_view, is_hr, is_manager, is_self, manages
+from app.policy import Load, is_hr, is_manager, is_self, manages, record_of
 
 
 def can_open_round(user: Any, employee: Employee | int) -> bool:
@@ -49,13 +48,7 @@ def calibrates(user: Any, employee: Employee | int | None = None) -> bool:
 
 def feedback_round(arg: str = "round_id", name: str = "feedback_round") -> Load:
     """Load a 360 round of a person whose assessments the caller may see; 404 otherwise."""
-    return Load(
-        arg,
-        name,
-        lambda round_id: db.session.get(FeedbackRound, round_id),
-        lambda user, found: can_view(user, found.employee_id, "assessments"),
-        missing="No such 360 round.",
-    )
+    return record_of(FeedbackRound, "assessments", arg=arg, name=name, missing="No such 360 round.")
 
 
 def placement(arg: str = "review_id", name: str = "review") -> Load:
@@ -63,10 +56,6 @@ def placement(arg: str = "review_id", name: str = "review") -> Load:
     see; 404 otherwise."""
     from app.models import TalentReview
 
-    return Load(
-        arg,
-        name,
-        lambda review_id: db.session.get(TalentReview, review_id),
-        lambda user, found: can_view(user, found.employee_id, "assessments"),
-        missing="No such placement on the grid.",
+    return record_of(
+        TalentReview, "assessments", arg=arg, name=name, missing="No such placement on the grid."
     )

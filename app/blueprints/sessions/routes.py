@@ -4,7 +4,8 @@ through the service, then flashes what happened and returns to the page it came 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
@@ -23,6 +24,8 @@ from app.services import catalogue
 from app.services import enrolment as svc
 from app.services.jobs import bookings as booking_jobs
 from app.services.readiness import capacity as seat_plans
+
+T = TypeVar("T")
 
 __all__ = ["bp"]
 
@@ -199,13 +202,22 @@ def _after(enrolment: Enrolment) -> str:
 @permission("authenticated", may.enrolment())
 def cancel(enrolment: Enrolment) -> ResponseReturnValue:
     back, name = _after(enrolment), enrolment.employee.name
-    try:
-        svc.transition(enrolment, "cancel", actor=policy.acting_user())
-    except svc.EnrolmentError as refused:
-        flash(refused.message, "error")
-    else:
+    cancelled = _booking_step(
+        lambda: svc.transition(enrolment, "cancel", actor=policy.acting_user())
+    )
+    if cancelled is not None:
         flash(f"The booking of {name} is cancelled.", "success")
     return redirect(back)
+
+
+def _booking_step(step: Callable[[], T]) -> T | None:
+    """Take one booking step (cancel, decide, move, attendance): what it answers, or None when
+    booking refused it, its message flashed as an error (nothing was changed)."""
+    try:
+        return step()
+    except svc.EnrolmentError as refused:
+        flash(refused.message, "error")
+        return None
 
 
 @bp.route("/enrolments/<int:enrolment_id>/decide", methods=["POST"])
@@ -216,11 +228,8 @@ def decide(enrolment: Enrolment) -> ResponseReturnValue:
     if action not in ("approve", "decline"):
         flash("Choose approve or decline.", "error")
         return redirect(back)
-    try:
-        done = svc.transition(enrolment, action, actor=policy.acting_user())
-    except svc.EnrolmentError as refused:
-        flash(refused.message, "error")
-    else:
+    done = _booking_step(lambda: svc.transition(enrolment, action, actor=policy.acting_user()))
+    if done is not None:
         word = "declined" if action == "decline" else done.status.replace("_", " ")
         flash(f"The booking of {name} is {word}.", "success")
     return redirect(back)
@@ -235,10 +244,8 @@ def move(enrolment: Enrolment) -> ResponseReturnValue:
     if target is None:
         flash("Choose the session to move the booking to.", "error")
         return redirect(back)
-    try:
-        moved = svc.move(enrolment, target, actor=policy.acting_user())
-    except svc.EnrolmentError as refused:
-        flash(refused.message, "error")
+    moved = _booking_step(lambda: svc.move(enrolment, target, actor=policy.acting_user()))
+    if moved is None:
         return redirect(back)
     flash(f"Moved to the session starting {moved.session.starts_on.isoformat()}.", "success")
     return redirect(url_for("sessions.show", session_id=moved.session_id))
@@ -257,11 +264,8 @@ def attendance(session: CourseSession) -> ResponseReturnValue:
                 flash("The attendance form was not understood; reload the page.", "error")
                 return redirect(back)
             marks[enrolment_id] = value
-    try:
-        done = svc.record_attendance(session, marks, actor=policy.acting_user())
-    except svc.EnrolmentError as refused:
-        flash(refused.message, "error")
-    else:
+    done = _booking_step(lambda: svc.record_attendance(session, marks, actor=policy.acting_user()))
+    if done is not None:
         people = "1 person" if len(done) == 1 else f"{len(done)} people"
         flash(f"Attendance recorded for {people}.", "success")
     return redirect(back)

@@ -13,7 +13,6 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from app import policy
 from app.clock import today
 from app.extensions import Model, db
-from app.kernel.errors import DomainError
 from app.kernel.fields import FieldErrors, blank
 from app.kernel.uow import UnitOfWork
 from app.models import (
@@ -41,13 +40,8 @@ class RecordFields(FieldErrors):
     """The kernel's field collector, refusing with a ``RecordError``, plus the two parsers
     every record kind words its own way: dates (never ahead of today) and catalogue codes."""
 
-    def raise_if_any(
-        self,
-        many: str | None = None,
-        kind: type[DomainError] = RecordError,
-        conflict: type[DomainError] = RecordConflict,
-    ) -> None:
-        super().raise_if_any(many, kind, conflict)
+    invalid_kind = RecordError
+    conflict_kind = RecordConflict
 
     def day(
         self,

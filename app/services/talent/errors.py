@@ -40,13 +40,8 @@ class TalentStale(TalentError, Stale):
 class TalentFields(FieldErrors):
     """The kernel's field collector, refusing in the talent area's kinds."""
 
-    def raise_if_any(
-        self,
-        many: str | None = None,
-        kind: type[DomainError] = TalentInvalid,
-        conflict: type[DomainError] = TalentConflict,
-    ) -> None:
-        super().raise_if_any(many, kind, conflict)
+    invalid_kind = TalentInvalid
+    conflict_kind = TalentConflict
 
 
 talent_write = UnitOfWork(
