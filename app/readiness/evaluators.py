@@ -235,11 +235,11 @@ def _eval_assessment(req: Requirement, ctx: Context) -> tuple[RequirementResult,
             None,
             NOT_AT_ALL,
             expires_on=valid_until,
-            evidence=f"{code} {latest.overall:g} on {latest.conducted_on}, lapsed {valid_until}",
+            evidence=f"{code} {latest.overall:.2f} on {latest.conducted_on}, lapsed {valid_until}",
             plan=plan,
         )
     score = latest.overall
-    evidence = f"{code} {score:g} on {latest.conducted_on}, valid until {valid_until}"
+    evidence = f"{code} {score:.2f} on {latest.conducted_on}, valid until {valid_until}"
     minimum = exact_value(req.min_score) if req.min_score is not None else NOT_AT_ALL
     attainment = ratio(exact_value(score), minimum)
     status: Status = UNMET
