@@ -23,7 +23,6 @@ PAGES = {
         "/assignments",
         "/assignments/team",
         "/reports/compliance",
-        "/reports/compliance.csv?table=assignments",
     ),
 }
 
