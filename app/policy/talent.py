@@ -10,10 +10,19 @@ only hr calibrates, never their own placement.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol, TypeVar
 
 from app.models import Employee, FeedbackRound
 from app.policy import Load, is_hr, is_manager, is_self, manages, record_of
+
+
+class _Grouped(Protocol):
+    @property
+    def group(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Grouped)
 
 
 def can_open_round(user: Any, employee: Employee | int) -> bool:
@@ -32,6 +41,13 @@ def can_close_round(user: Any, employee: Employee | int) -> bool:
 def sees_self_responses(user: Any, employee: Employee | int) -> bool:
     """Does ``user`` see ``employee``'s self responses? The person and hr only."""
     return user is not None and (is_hr(user) or is_self(user, employee))
+
+
+def shown_rater_groups(user: Any, employee: Employee | int, groups: Iterable[T]) -> tuple[T, ...]:
+    """The rater groups of ``employee``'s 360 that ``user`` sees: the self group only for the
+    person and hr, never for their manager (each item has a ``group`` name)."""
+    sees_self = sees_self_responses(user, employee)
+    return tuple(g for g in groups if sees_self or g.group != "self")
 
 
 def sees_grid(user: Any) -> bool:

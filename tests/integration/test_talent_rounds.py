@@ -369,3 +369,30 @@ def test_lowering_a_minimum_later_reveals_no_hidden_group(demo_app, demo_db):
     sam = signed_in_client(demo_app, "sam.rivera@example.com")
     page = sam.get(f"/records/assessments/{recorded.id}").get_data(as_text=True)
     assert "Hidden: this group has fewer than its minimum of 3 responses" in page
+
+
+def test_the_assessment_page_shows_self_scores_to_the_person_and_hr_never_the_manager(
+    demo_app, demo_db
+):
+    daniel = employee_named("Daniel Kim")
+    recorded = record_assessment(
+        daniel,
+        "LEAD-360",
+        TEST_TODAY,
+        responses=[
+            ("self", {"Leadership": 1}),
+            ("manager", {"Leadership": 4}),
+        ],
+        actor=persona_user("hr"),
+    )
+    url = f"/records/assessments/{recorded.id}"
+    sam = signed_in_client(demo_app, "sam.rivera@example.com")
+    manager_page = sam.get(url).get_data(as_text=True)
+    assert '<th scope="row">manager</th>' in manager_page
+    assert '<th scope="row">self</th>' not in manager_page and "1.00" not in manager_page
+    hr_page = signed_in_client(demo_app, persona_user("hr").email).get(url).get_data(as_text=True)
+    assert '<th scope="row">self</th>' in hr_page and "1.00" in hr_page
+    sign_in_for(daniel)
+    own = signed_in_client(demo_app, daniel.email).get(url)
+    assert own.status_code == 200
+    assert '<th scope="row">self</th>' in own.get_data(as_text=True)

@@ -16,6 +16,7 @@ from app.kernel.forms import apply_errors, options, refuse
 from app.models import Assessment, Employee, Instrument
 from app.policy import permission
 from app.policy import records as may
+from app.policy import talent as talent_may
 from app.readiness.vocabulary import RATER_GROUPS
 from app.services import records
 from app.services.records import RecordError, queries
@@ -122,6 +123,9 @@ def _assessment_page(assessment: Assessment, response_form=None, code: int = 200
             employee=employee,
             response_form=response_form,
             dims=list(assessment.instrument.dimensions or []),
+            groups=talent_may.shown_rater_groups(user(), assessment.employee_id, view.result.groups)
+            if view.result
+            else (),
         ),
         code,
     )

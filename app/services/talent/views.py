@@ -58,7 +58,7 @@ def round_view(
     employee = db.session.get(Employee, feedback_round.employee_id)
     assert employee is not None
     sees_self = may.sees_self_responses(user, employee)
-    counts = tuple(c for c in group_counts(feedback_round) if sees_self or c.group != "self")
+    counts = may.shown_rater_groups(user, employee, group_counts(feedback_round))
     if feedback_round.state != "closed" or feedback_round.assessment_id is None:
         return RoundView(feedback_round, employee, counts, sees_self=sees_self)
     assessment = db.session.get(Assessment, feedback_round.assessment_id)
@@ -66,7 +66,7 @@ def round_view(
         return RoundView(feedback_round, employee, counts, sees_self=sees_self)
     view = assessment_view(assessment)
     assert view.result is not None
-    results = tuple(g for g in view.result.groups if sees_self or g.group != "self")
+    results = may.shown_rater_groups(user, employee, view.result.groups)
     shown = [g.group for g in results if g.shown]
     return RoundView(
         feedback_round,
