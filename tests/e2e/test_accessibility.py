@@ -290,3 +290,90 @@ def test_keyboard_alone_submits_a_form_and_reaches_each_error_at_its_field(page_
     expect(page.locator(target)).to_be_focused()
     page.keyboard.type("Riverside")
     expect(page).to_have_url(re.compile(r"/tuition/new"))
+
+
+# --------------------------------------------------------------------------- talent pages
+
+
+def _talent_arranged(live_app) -> tuple[Screen, str, str]:  # type: ignore[no-untyped-def]
+    """The demo's open 360 round, a fresh rater link of a round for Nina Petrova, and the
+    grid's heading."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.clock import today
+    from app.extensions import db
+    from app.models import Employee, FeedbackRound, User
+    from app.services import talent
+    from app.services.talent.grid import periods
+    from tests.e2e.support import arranged
+    from tests.factories import PERSONAS
+
+    with arranged(live_app):
+        demo_round = db.session.scalars(select(FeedbackRound).order_by(FeedbackRound.id)).first()
+        assert demo_round is not None
+        hr = db.session.scalar(select(User).where(User.email == PERSONAS["hr"]))
+        nina = db.session.scalar(select(Employee).where(Employee.name == "Nina Petrova"))
+        opened = talent.open_round(
+            nina,
+            "LEAD-360",
+            (today() + timedelta(days=10)).isoformat(),
+            [{"group": "other", "email": "axe.rater@partner.example"}],
+            actor=hr,
+        )
+        newest = periods()
+        heading = f"Talent grid {newest[0]}" if newest else "Talent grid"
+        shown = Screen(
+            "round", f"/talent/360/{demo_round.id}", f"360 round: {demo_round.employee.name}", None
+        )
+        return shown, opened.links[0][1], heading
+
+
+def test_the_talent_pages_and_the_public_rater_form_pass_axe(page_as, new_page, live_app):
+    demo_round, token, grid_h1 = _talent_arranged(live_app)
+    ids = employee_ids(live_app, *PEOPLE)
+    screens = {
+        "hr": [
+            Screen(
+                "round-new",
+                "/talent/people/{Grace Okafor}/360/new",
+                "New 360 round: Grace Okafor",
+                "Open the round and send the invitations",
+            ),
+            demo_round,
+            Screen("grid", "/talent/grid", grid_h1, None),
+        ],
+        "manager": [
+            Screen(
+                "round-new",
+                "/talent/people/{Grace Okafor}/360/new",
+                "New 360 round: Grace Okafor",
+                "Open the round and send the invitations",
+            ),
+            Screen("grid", "/talent/grid", grid_h1, None),
+        ],
+    }
+    problems: list[str] = []
+    for persona, shown in screens.items():
+        page = page_as(persona)
+        for screen in shown:
+            problems += check_screen(page, persona, screen, ids)
+        if persona == "hr":  # calibration: the move form, opened
+            page.goto("/talent/grid")
+            page.locator("summary", has_text=re.compile("^Move ")).first.click()
+            problems += [f"hr calibration: axe {v['id']}" for v in axe_violations(page)]
+    rater = new_page()  # no sign-in
+    form = Screen(
+        "feedback", f"/feedback/{token}", "360 feedback for Nina Petrova", "Send my answers"
+    )
+    problems += check_screen(rater, "rater", form, ids)
+    for dimension in ("Leadership", "Communication", "Coaching", "Integrity"):
+        rater.get_by_label(f"Score for {dimension}").fill("4")
+    rater.get_by_role("button", name="Send my answers").click()
+    expect(rater.locator("main")).to_contain_text("Thank you")
+    problems += [f"rater thanks: axe {v['id']}" for v in axe_violations(rater)]
+    rater.goto(f"/feedback/{token}")
+    expect(rater.locator("main")).to_contain_text("This link has been used")
+    problems += [f"rater used link: axe {v['id']}" for v in axe_violations(rater)]
+    assert problems == [], "\n".join(problems)
