@@ -55,6 +55,18 @@ DEFAULTS: dict[str, object] = {
     "JOBS_MAIL_RETRY_MINUTES": 15,  # the email retry queue, every N minutes
     "JOBS_WARMUP": True,  # recompute stored readiness after a catalogue or settings change
     "JOBS_STEP_PAUSE": 0,  # seconds between a job's steps (demos and the fault tests)
+    # ---- directory sign-in (issue 19, README "Single sign-on")
+    "PASSWORD_SIGN_IN": True,  # False: only BREAK_GLASS_ADMINS may use the password form
+    "BREAK_GLASS_ADMINS": [],  # emails of admins who keep the password form
+    "SSO_MATCH_BY": "email",  # or "employee_no", read from SSO_EMPLOYEE_NO_CLAIM
+    "SSO_EMPLOYEE_NO_CLAIM": "employee_no",  # OIDC claim / LDAP attribute holding employee_no
+    "SSO_GROUP_ROLES": {},  # directory group -> app role, e.g. {"echelon-hr": "hr"}
+    "OIDC_ISSUER": None,  # e.g. https://login.example.com/realms/acme
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_NAME": "your organisation",  # the button reads "Sign in with <OIDC_NAME>"
+    "OIDC_SCOPES": "openid email profile",
+    "OIDC_GROUPS_CLAIM": "groups",
 }
 
 # Environment variables read on top of the instance file. Booleans and ints are parsed.
@@ -74,8 +86,13 @@ ENV_KEYS = {
     "TRUSTED_PROXY_HOPS": "TRUSTED_PROXY_HOPS",
     "REDIS_URL": "JOBS_REDIS_URL",
     "JOBS_WORKERS": "JOBS_WORKERS",
+    "PASSWORD_SIGN_IN": "PASSWORD_SIGN_IN",
+    "OIDC_ISSUER": "OIDC_ISSUER",
+    "OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
+    "OIDC_NAME": "OIDC_NAME",
 }
-BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE"}
+BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "PASSWORD_SIGN_IN"}
 INT_KEYS = {"MAIL_PORT", "TRUSTED_PROXY_HOPS", "JOBS_WORKERS"}
 
 

@@ -92,6 +92,9 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("GET", "auth.login"): role(EVERYONE, ok=302),  # signed in: sent on to the dashboard
     ("POST", "auth.login"): role(EVERYONE, ok=302),
     ("POST", "auth.logout"): EVERYONE_OK,
+    # directory sign-in: not configured in the demo, so not found for anyone
+    ("GET", "auth.oidc_login"): Expect(EVERYONE, 404, 404, (("anonymous", 404),)),
+    ("GET", "auth.oidc_callback"): Expect(EVERYONE, 404, 404, (("anonymous", 404),)),
     ("GET", "dashboard.home"): EVERYONE_OK,
     ("GET", "employees.index"): Expect(
         MANAGERS | {HR, FINANCE, ADMIN},
