@@ -589,7 +589,7 @@ def test_a_360_hides_groups_below_their_minimum_and_leaves_them_out(demo_db, hr)
         actor=hr,
     )
     assert assessment.overall == Decimal("3.500")  # manager 4 and direct reports 3
-    data = records.assessment_to_dict(assessment)
+    data = records.assessment_to_dict(assessment, sees_self=True)
     peer = next(g for g in data["groups"] if g["rater_group"] == "peer")
     assert peer["shown"] is False and peer["mean"] is None and peer["dimension_means"] is None
     own = next(g for g in data["groups"] if g["rater_group"] == "self")

@@ -27,7 +27,13 @@ from app.services import configuration
 from app.services.catalogue.errors import InvalidEntry
 from app.services.records import assessment_view, record_assessment
 from tests.conftest import TEST_TODAY
-from tests.factories import employee_named, persona_user, sign_in_for, signed_in_client
+from tests.factories import (
+    api_token,
+    employee_named,
+    persona_user,
+    sign_in_for,
+    signed_in_client,
+)
 from tests.mailbox import LoopbackSMTP, configure
 
 DIMENSIONS = ["Leadership", "Communication", "Coaching", "Integrity"]
@@ -396,3 +402,33 @@ def test_the_assessment_page_shows_self_scores_to_the_person_and_hr_never_the_ma
     own = signed_in_client(demo_app, daniel.email).get(url)
     assert own.status_code == 200
     assert '<th scope="row">self</th>' in own.get_data(as_text=True)
+
+
+def test_the_api_gives_a_360s_self_group_to_the_person_and_hr_never_the_manager(demo_app, demo_db):
+    daniel = employee_named("Daniel Kim")
+    recorded = record_assessment(
+        daniel,
+        "LEAD-360",
+        TEST_TODAY,
+        responses=[("self", {"Leadership": 1}), ("manager", {"Leadership": 4})],
+        actor=persona_user("hr"),
+    )
+    people = {"manager": sign_in_for(employee_named("Sam Rivera")), "hr": persona_user("hr")}
+    people["self"] = sign_in_for(daniel)
+    tokens = {who: api_token(user, "360 reader") for who, user in people.items()}
+    client = demo_app.test_client()
+
+    def groups(who: str, path: str) -> list[set[str]]:
+        body = client.get(
+            f"/api/v1/employees/{daniel.id}/{path}",
+            headers={"Authorization": f"Bearer {tokens[who]}"},
+        )
+        assert body.status_code == 200
+        data = body.get_json()
+        rows = data["items"] if "items" in data else data["assessments"]
+        return [{g["rater_group"] for g in a["groups"]} for a in rows if a["id"] == recorded.id]
+
+    for path in ("assessments", "records"):
+        (managers,) = groups("manager", path)
+        assert "manager" in managers and "self" not in managers
+        assert all("self" in seen for seen in groups("hr", path) + groups("self", path))

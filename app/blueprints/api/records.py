@@ -22,6 +22,7 @@ from app.blueprints.records.forms import CHECK_FIELDS
 from app.clock import today
 from app.models import Assessment, BackgroundCheck, Completion, Employee
 from app.policy import Load
+from app.policy import talent as talent_may
 from app.services import people, records, settings, tuition
 from app.services.records import queries
 
@@ -103,10 +104,20 @@ def checks_to_dicts(rows: list[BackgroundCheck], with_findings: bool) -> list[di
     return [records.check_to_dict(c, with_findings=with_findings, on=on) for c in rows]
 
 
-def assessments_to_dicts(rows: list[Assessment]) -> list[dict[str, Any]]:
-    """Group results of every 360 on the page from one query of their responses."""
+def assessments_to_dicts(rows: list[Assessment], employee: Employee) -> list[dict[str, Any]]:
+    """Group results of every 360 on the page from one query of their responses; the self
+    group only for the person and hr."""
     responses = queries.responses_of([a.id for a in rows if a.instrument.kind == "360"])
-    return [records.assessment_to_dict(a, responses.get(a.id, [])) for a in rows]
+    sees_self = talent_may.sees_self_responses(_user(), employee)
+    return [
+        records.assessment_to_dict(a, responses.get(a.id, []), sees_self=sees_self) for a in rows
+    ]
+
+
+def assessment_of(assessment: Assessment) -> dict[str, Any]:
+    """One assessment as its caller may read it (the self group for the person and hr)."""
+    sees_self = talent_may.sees_self_responses(_user(), assessment.employee_id)
+    return records.assessment_to_dict(assessment, sees_self=sees_self)
 
 
 # --------------------------------------------------------------------------- everything
@@ -141,7 +152,7 @@ def show_records(employee: Employee) -> Any:
     if "check_status" in visible:
         data["background_checks"] = checks_to_dicts(found.checks, "check_findings" in visible)
     if "assessments" in visible:
-        data["assessments"] = assessments_to_dicts(found.assessments)
+        data["assessments"] = assessments_to_dicts(found.assessments, employee)
         data["talent_reviews"] = [records.talent_review_to_dict(r) for r in found.talent_reviews]
     if "education" in visible:
         data["education"] = [records.education_to_dict(r) for r in found.education]
@@ -353,10 +364,10 @@ _collection(
         "Record a leadership assessment: a 360's responses, or a score per dimension",
     ),
     queries.assessments,
-    lambda rows, employee: assessments_to_dicts(rows),
+    assessments_to_dicts,
     records.record_assessment,
     ("instrument", "conducted_on"),
-    records.assessment_to_dict,
+    assessment_of,
     keywords=("responses", "scores"),
     description="A 360 takes responses [{rater_group, scores}] (no rater identity is stored); "
     "a group below its minimum responses is hidden and excluded (docs/RULES.md). A test or "

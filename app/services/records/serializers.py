@@ -103,11 +103,16 @@ def check_to_dict(
 
 
 def assessment_to_dict(
-    assessment: models.Assessment, responses: Iterable[models.AssessmentResponse] | None = None
+    assessment: models.Assessment,
+    responses: Iterable[models.AssessmentResponse] | None = None,
+    *,
+    sees_self: bool = False,
 ) -> dict[str, Any]:
     """An assessment with its overall and, for a 360, group results (never a rater).
 
     ``responses``: its 360 responses when loaded in bulk, so a list costs no query per row.
+    ``sees_self``: whether the reader sees the self group (the person and hr only, see
+    ``policy.talent.sees_self_responses``); left out otherwise, so a manager never reads it.
     """
     data: dict[str, Any] = {
         **attributes(assessment, "id", "employee_id"),
@@ -128,6 +133,7 @@ def assessment_to_dict(
                 "counted": g.shown and g.group != "self",
             }
             for g in view.result.groups
+            if sees_self or g.group != "self"
         ]
     else:
         data["scores"] = dict(assessment.scores or {})
