@@ -1,0 +1,34 @@
+"""The people a CSV import of employees just created, kept in the importer's session (the id
+range it created) so the import and sign-in pages can offer to give them sign-ins."""
+
+from __future__ import annotations
+
+from flask import session
+
+from app.services import signins
+
+IMPORTED = "imported_employees"
+
+
+def before_import() -> int:
+    """The newest employee id before an import of employees (its new people come after)."""
+    return signins.newest_employee_id()
+
+
+def remember(before: int) -> None:
+    """After an applied import of employees: keep the id range it created."""
+    upto = signins.newest_employee_id()
+    if upto > before:
+        session[IMPORTED] = [before, upto]
+
+
+def people() -> list[int]:
+    """Those people, still without a sign-in (none when there was no such import)."""
+    found = session.get(IMPORTED)
+    if not (isinstance(found, list) and len(found) == 2 and all(isinstance(i, int) for i in found)):
+        return []
+    return signins.without_signin_ids(signins.created_between(found[0], found[1]))
+
+
+def forget() -> None:
+    session.pop(IMPORTED, None)
