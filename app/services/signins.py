@@ -28,7 +28,7 @@ from app.clock import now
 from app.extensions import db
 from app.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from app.kernel.fields import FieldErrors
-from app.kernel.uow import UnitOfWork
+from app.kernel.uow import UnitOfWork, batch
 from app.kernel.words import plural
 from app.models import ApiToken, Employee, User, UserRole
 from app.models.people import APP_ROLES
@@ -494,8 +494,10 @@ def unlock(user: User, *, actor: User | None) -> User:
     return user
 
 
+@unit_of_work
 def update_signin(user: User, data: Any, *, actor: User | None) -> User:
-    """The API's PATCH: ``{roles?, disabled?}``, admin only, all checked before anything."""
+    """The API's PATCH: ``{roles?, disabled?}``, admin only, in one commit: a refused part
+    changes nothing."""
     _require_admin(actor, "change sign-ins")
     if not isinstance(data, dict):
         raise SignInError.on("body", "Send a JSON object: {roles, disabled}.")
@@ -504,15 +506,15 @@ def update_signin(user: User, data: Any, *, actor: User | None) -> User:
     if "disabled" in data and not isinstance(disabled, bool):
         errors.add("disabled", "disabled must be true or false.")
     errors.raise_if_any(kind=SignInError)
-    if "roles" in data:
-        wanted = parse_roles(data["roles"])
-        if sorted(r.role for r in user.role_rows) != wanted:
-            set_roles(user, wanted, actor=actor)
-    if disabled is True and user.active:
-        disable(user, actor=actor)
-    elif disabled is False and not user.active:
-        enable(user, actor=actor)
-    db.session.refresh(user)
+    with batch():
+        if "roles" in data:
+            wanted = parse_roles(data["roles"])
+            if sorted(r.role for r in user.role_rows) != wanted:
+                set_roles(user, wanted, actor=actor)
+        if disabled is True and user.active:
+            disable(user, actor=actor)
+        elif disabled is False and not user.active:
+            enable(user, actor=actor)
     return user
 
 
