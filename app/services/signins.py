@@ -26,7 +26,7 @@ from sqlalchemy.orm import contains_eager
 from app.audit import record_change
 from app.clock import now
 from app.extensions import db
-from app.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from app.kernel.errors import Conflict, DomainError, Forbidden, NotFound
 from app.kernel.fields import FieldErrors
 from app.kernel.uow import UnitOfWork, batch
 from app.kernel.words import plural
@@ -51,8 +51,8 @@ SIGNIN_SORTS: dict[str, Any] = {
 }
 
 
-class SignInError(Invalid):
-    """A change to a sign-in was refused; the message says why (422)."""
+class SignInError(DomainError):
+    """A change to a sign-in was refused; the message says why (422 unless its kind says)."""
 
 
 class SignInForbidden(SignInError, Forbidden):
@@ -83,7 +83,7 @@ def _outstanding_invitation() -> ColumnElement[bool]:
         from app.services import invitations  # type: ignore[attr-defined]
     except ImportError:  # until invitations land: a sign-in never used
         return User.last_login_at.is_(None)
-    return invitations.has_outstanding_invitation(User.id)  # type: ignore[no-any-return]
+    return invitations.has_outstanding_invitation(User.id)
 
 
 def _locked(at: datetime) -> ColumnElement[bool]:
@@ -359,8 +359,7 @@ def create_signin(employee: Employee, roles: Any = (), *, actor: User | None) ->
     if chosen and not _is_admin(actor):
         raise SignInForbidden(
             "Only an admin grants the hr, finance and admin roles. Create the sign-in without "
-            "them and ask an admin.",
-            {"roles": ["Only an admin grants these roles."]},
+            "them and ask an admin."
         )
     user = _create(employee, chosen)
     send_invitation(user, actor=actor)
