@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -132,3 +133,8 @@ class StoredReadiness(Model):
     # Ready people only: [kind, target, expires_on] of what lapses within 90 days and drops them.
     lapses: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     computed_on: Mapped[date] = mapped_column(Date)
+    # A digest of what the row's course close dates read from the seat plan of ``as_of``: the
+    # person's seats along each unmet course's chain and which of its sessions have seats left.
+    # Another person's booking moves seats without touching this person's facts_version; a
+    # row whose digest no longer matches the plan is dropped and recomputed (stored.py).
+    seats_key: Mapped[int | None] = mapped_column(BigInteger)

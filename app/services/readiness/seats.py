@@ -14,6 +14,7 @@ after the plan (a course the plan gives someone no seat in takes the first of th
 
 from __future__ import annotations
 
+import hashlib
 import weakref
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
@@ -216,3 +217,53 @@ def _catalogue_after(plan: SeatPlan, snapshot: CatalogueSnapshot) -> core.Catalo
         check_types=dict(base.check_types),
         instruments=dict(base.instruments),
     )
+
+
+def seats_key(planned: PlannedSeats, employee_id: int, courses: Iterable[str]) -> int | None:
+    """A digest of what the close dates of ``courses`` read from the plan for one person: their
+    seats along each course's prerequisite chain, and which sessions of those courses still
+    have seats after the plan (where someone without a seat would go). Equal digests, equal
+    course projections; None when no course is involved.
+
+    Stored readiness keeps it with each row: another person's booking or cancellation, a new
+    session or a seat change moves seats without touching this person's facts version, and a
+    row whose digest no longer matches the plan is recomputed (stored.drop_moved_seats)."""
+    catalogue = planned.catalogue
+    chains = sorted(
+        {code for course in courses for code in catalogue.prerequisite_closure(course) | {course}}
+    )
+    if not chains:
+        return None
+    seats = {seat.course: seat.situation for seat in planned.plan.seats_of(employee_id)}
+    as_of = planned.plan.as_of
+    parts = tuple(
+        (
+            code,
+            seats.get(code, ()),
+            tuple(
+                (s.id, s.starts_on.toordinal())
+                for s in catalogue.sessions_of(code)
+                if s.has_seats and s.starts_on >= as_of
+            ),
+        )
+        for code in chains
+    )
+    return _digest(repr(parts))
+
+
+def _digest(text: str) -> int:
+    """A signed 64-bit digest (fits a BIGINT on SQLite and PostgreSQL), stable across runs."""
+    raw = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return int.from_bytes(raw, "big", signed=True)
+
+
+def unmet_courses(requirements: Iterable[Any], catalogue: core.Catalogue) -> list[str]:
+    """The courses whose plans decide the close dates of unmet requirements: course and
+    certification targets, and the courses granting an unmet competency."""
+    found: list[str] = []
+    for r in requirements:
+        if r.kind in NEED_KINDS and r.target:
+            found.append(r.target)
+        elif r.kind == "competency" and r.target:
+            found.extend(catalogue.courses_granting(r.target, r.min_level or 0))
+    return found

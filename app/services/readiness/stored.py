@@ -75,7 +75,7 @@ from app.services.readiness.catalogue import (
     role_or_error,
 )
 from app.services.readiness.facts import collector_paused, load_facts
-from app.services.readiness.seats import seat_plan
+from app.services.readiness.seats import PlannedSeats, seat_plan, seats_key, unmet_courses
 
 # What each table means to stored readiness, as its model declares it (``__readiness__``,
 # app/models/base.py): a new fact or catalogue table takes part by declaring itself.
@@ -338,6 +338,11 @@ def refresh(
                         "unmet": [r.requirement.id for r in result.unmet],
                         "lapses": [[k, t, d.isoformat()] for k, t, d in lapses] or None,
                         "computed_on": computed_on,
+                        "seats_key": seats_key(
+                            planned,
+                            result.employee_id,
+                            unmet_courses((r.requirement for r in result.unmet), catalogue),
+                        ),
                     }
                 )
     _store(rows_out, as_of, computed_on)
@@ -362,9 +367,59 @@ def _store(rows: list[dict[str, Any]], as_of: date, computed_on: date) -> None:
             table.c.as_of.not_in([as_of, computed_on]), table.c.computed_on < computed_on
         )
     )
+    _commit_shared()
+
+
+def _commit_shared() -> None:
+    """Commit stored rows at once (they are shared), unless this transaction has written
+    anything itself: then they describe its own state and go with it, kept or rolled back."""
     session = db.session()
     if not (_wrote(session) or session.new or session.dirty or session.deleted):
         session.commit()
+
+
+def drop_moved_seats(
+    planned: PlannedSeats, population: People, role_codes: list[str], as_of: date
+) -> int:
+    """Drop the current rows whose seats moved under them, so that they are computed again.
+
+    A person's course close dates read the seat plan, and the plan moves with everyone's
+    bookings: a booking, a cancellation, a new session or a seat change of someone else can
+    move this person's seat without touching their facts version. Each row keeps the digest of
+    what it read (``seats.seats_key``); a row whose digest differs from today's plan is
+    deleted. One query to read the digests, one delete per role that has moved rows.
+    """
+    snapshot = planned.snapshot
+    codes = [code for code in role_codes if code in snapshot.roles]
+    if not codes:
+        return 0
+    rows = db.session.execute(
+        select(SR.employee_id, SR.role_code, SR.seats_key, SR.unmet).where(
+            SR.as_of == as_of,
+            SR.role_code.in_(codes),
+            SR.catalogue_version == snapshot.version,
+            SR.seats_key.is_not(None),
+            SR.employee_id.in_(population),
+        )
+    ).all()
+    requirements = {code: {r.id: r for r in snapshot.roles[code].requirements} for code in codes}
+    moved: dict[str, list[int]] = defaultdict(list)
+    for employee_id, code, kept, unmet in rows:
+        needs = (requirements[code][i] for i in unmet or () if i in requirements[code])
+        if seats_key(planned, employee_id, unmet_courses(needs, planned.catalogue)) != kept:
+            moved[code].append(employee_id)
+    for code, ids in moved.items():
+        for start in range(0, len(ids), WRITE_CHUNK):
+            db.session.execute(
+                delete(SR).where(
+                    SR.as_of == as_of,
+                    SR.role_code == code,
+                    SR.employee_id.in_(ids[start : start + WRITE_CHUNK]),
+                )
+            )
+    if moved:
+        _commit_shared()
+    return sum(len(ids) for ids in moved.values())
 
 
 # ----------------------------------------------------------------------------- reading
@@ -594,9 +649,11 @@ def scope(
         if found is not None and found[0] == signature:
             kept.move_to_end(cache_key)
             return found[1]
-    snapshot = seat_plan(as_of).view  # training needs name the sessions with seats left
+    planned = seat_plan(as_of)
+    snapshot = planned.view  # training needs name the sessions with seats left
     ids = list(db.session.scalars(population))
     people: People = ids if len(ids) <= INLINE_PEOPLE else population
+    drop_moved_seats(planned, people, role_codes, as_of)
     counted = tally(people, role_codes, as_of, snapshot)
     stale = [code for code in role_codes if any(band is None for _, band in counted[code])]
     if stale:
