@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, update
@@ -111,8 +111,7 @@ def state_clause(state: str, at: datetime | None = None) -> ColumnElement[bool]:
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    from datetime import UTC
-
+    """SQLite hands back naive times; they are stored in UTC."""
     if moment is None:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
@@ -205,6 +204,11 @@ def without_signin_ids(among: Iterable[int] | None = None) -> list[int]:
     if among is not None:
         stmt = stmt.where(Employee.id.in_(list(among)))
     return list(db.session.scalars(stmt))
+
+
+def count_without_signin() -> int:
+    stmt = without_signin_query().order_by(None).with_only_columns(func.count(Employee.id))
+    return int(db.session.scalar(stmt) or 0)
 
 
 def newest_employee_id() -> int:

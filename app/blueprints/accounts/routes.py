@@ -63,7 +63,7 @@ def index() -> Any:
         states=signins.states_of(found.items),
         state_labels=signins.STATE_LABELS,
         roles=ROLE_FILTERS,
-        without=len(signins.without_signin_ids()),
+        without=signins.count_without_signin(),
         imported=imported.people(),
         manages=may.manages_signins(_user()),
         grantable=signins.GRANTABLE_ROLES,
