@@ -267,9 +267,13 @@ def _require_hr_or_admin(actor: User | None, what: str) -> None:
 
 
 def _other_active_admins(user: User) -> int:
-    """How many active sign-ins other than ``user`` hold the admin role. The admin rows are
-    locked first (PostgreSQL), so two admins removing each other at once cannot both win."""
-    db.session.execute(select(UserRole.id).where(UserRole.role == "admin").with_for_update()).all()
+    """How many active sign-ins other than ``user`` hold the admin role.
+
+    The admin rows are written first (an UPDATE that changes nothing): it takes their row
+    locks on PostgreSQL and the write lock on SQLite, so of two admins removing each other at
+    the same moment the second counts after the first has committed, and is refused."""
+    table = UserRole.__table__
+    db.session.execute(update(table).where(table.c.role == "admin").values(role=table.c.role))
     return int(
         db.session.scalar(
             select(func.count(User.id))

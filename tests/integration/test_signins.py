@@ -446,3 +446,49 @@ def test_after_an_import_of_employees_hr_gives_the_new_people_sign_ins(demo_app,
     assert "nobody to invite" in text(hr.get(nobody.headers["Location"]))
     unknown = hr.post("/sign-ins/invite-many", data={"scope": "the-board"})
     assert "Choose whom to invite" in text(hr.get(unknown.headers["Location"]))
+
+
+def test_two_admins_removing_each_other_at_once_leave_one_admin(demo_app, demo_db):
+    """Real threads, one session and connection each, released together after both have read:
+    one removal wins, the other is refused, and an admin remains."""
+    import threading
+
+    from app.audit import acting_as
+
+    ada = user_of(PERSONAS["admin"])
+    grace = sign_in_for(employee_named("Grace Okafor"), roles=("admin",))
+    pairs = [(ada.id, grace.id), (grace.id, ada.id)]
+    db.session.remove()
+    barrier = threading.Barrier(2, timeout=20)
+    results: list[object] = [None, None]
+
+    def run(index: int) -> None:
+        actor_id, target_id = pairs[index]
+        with demo_app.app_context():
+            try:
+                actor = db.session.get(User, actor_id)
+                target = db.session.get(User, target_id)
+                assert actor is not None and target is not None
+                assert actor.has_role("admin") and target.has_role("admin")
+                barrier.wait()
+                with acting_as(actor.email, actor.id):
+                    signins.remove_role(target, "admin", actor=actor)
+                results[index] = "ok"
+            except signins.SignInConflict as refused:
+                results[index] = refused.message
+            except BaseException as error:  # a crash is a failure, not a refusal
+                barrier.abort()
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert results.count("ok") == 1, results
+    refused = next(r for r in results if r != "ok")
+    assert isinstance(refused, str) and "is the last active admin" in refused, results
+    admins = db.session.scalar(select(func.count(User.id)).where(User.role_rows.any(role="admin")))
+    assert admins == 1
