@@ -91,11 +91,12 @@ def sign_in(username: str | None, password: str | None, client_ip: str | None) -
 
 
 def check_name(username: str | None) -> str:
-    name = (username or "").strip()
+    raw = username or ""
+    if len(raw) > MAX_NAME or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in raw):
+        raise LdapRefusal(BAD_NAME)  # checked before trimming: "admin\n" is not "admin"
+    name = raw.strip(" ")
     if not name:
         raise LdapRefusal(NO_NAME)
-    if len(name) > MAX_NAME or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
-        raise LdapRefusal(BAD_NAME)
     return name
 
 
@@ -131,8 +132,17 @@ def identity_for(username: str | None, password: str | None) -> Identity:
         raise LdapUnavailable(UNAVAILABLE.format(why=_why(error))) from error
     finally:
         for connection in opened:
-            with contextlib.suppress(LDAPException):  # closing a broken connection
-                connection.unbind()
+            _close(connection)
+
+
+def _close(connection: Connection) -> None:
+    with contextlib.suppress(LDAPException, OSError):  # closing a broken connection
+        if not connection.closed:
+            connection.unbind()
+    sock = getattr(connection, "socket", None)  # ldap3 leaves it open when connect() failed
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.close()
 
 
 def _why(error: Exception) -> str:
@@ -289,7 +299,7 @@ def _identity(connection: Connection, entry: dict) -> Identity:
 
 def _normal(dn: str) -> str:
     try:
-        return ",".join(f"{a.lower()}={v.lower()}" for a, v, _ in parse_dn(dn))
+        return ",".join(f"{a.lower()}={v.lower()}" for a, v, _ in parse_dn(dn, strip=True))
     except LDAPException:
         return dn.strip().lower()
 
@@ -301,7 +311,7 @@ def group_names(group_dns: list[str]) -> frozenset[str]:
     for dn in group_dns:
         names.add(dn)
         with contextlib.suppress(LDAPException, IndexError):
-            names.add(parse_dn(dn)[0][1])
+            names.add(parse_dn(dn, strip=True)[0][1])
     known = {_normal(n) for n in names} | {n.lower() for n in names}
     for key in current_app.config.get("SSO_GROUP_ROLES") or {}:
         if _normal(key) in known or key.lower() in known:
