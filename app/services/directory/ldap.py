@@ -154,7 +154,7 @@ def _why(error: Exception) -> str:
     return "the directory server cannot be reached"
 
 
-class _VerifiedTls(Tls):  # type: ignore[misc]
+class _VerifiedTls(Tls):
     """TLS 1.2+ with the server certificate checked against the CA file and the host name by
     Python's ssl module (ldap3's own check uses the deprecated ssl.match_hostname)."""
 
