@@ -408,6 +408,20 @@ def test_a_server_certificate_from_an_untrusted_ca_is_refused(
     assert len(binds(directory, dn)) == before
 
 
+def test_a_certificate_for_another_host_name_is_refused(
+    ldap_app: Any, directory: ldap_server.Directory
+) -> None:
+    """The test CA signed the server's certificate for 127.0.0.1 only; "localhost" reaches
+    the same server under a name the certificate does not hold."""
+    for url in (directory.ldaps_url, directory.ldap_url):
+        ldap_app.config["LDAP_URL"] = url.replace("127.0.0.1", "localhost")
+        client = ldap_app.test_client()
+        answer = ldap_sign_in(client, "maria")
+        assert answer.status_code == 503, text(answer)[:300]
+        assert "certificate could not be verified" in text(answer)
+        assert signed_out(client)
+
+
 def test_a_url_that_is_not_ldap_is_refused(ldap_app: Any, directory: ldap_server.Directory) -> None:
     ldap_app.config["LDAP_URL"] = directory.ldaps_url.replace("ldaps://", "http://")
     answer = ldap_sign_in(ldap_app.test_client(), "maria")
