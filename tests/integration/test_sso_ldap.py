@@ -391,6 +391,34 @@ def test_the_app_never_binds_over_an_unencrypted_connection(ldap_app: Any) -> No
     assert ldap_server.SERVICE_PW.encode() not in fake.received
 
 
+def test_a_directory_that_never_answers_times_out(ldap_app: Any) -> None:
+    import time
+
+    with socket.socket() as silent:  # accepts the connection, never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        ldap_app.config.update(
+            LDAP_URL=f"ldap://127.0.0.1:{silent.getsockname()[1]}", LDAP_TIMEOUT=1
+        )
+        started = time.monotonic()
+        answer = ldap_sign_in(ldap_app.test_client(), "maria")
+        took = time.monotonic() - started
+    assert answer.status_code == 503
+    assert "Directory sign-in is not available right now" in text(answer)
+    assert took < 5
+
+
+def test_a_service_account_without_its_password_is_never_bound_anonymously(
+    ldap_app: Any, directory: ldap_server.Directory
+) -> None:
+    ldap_app.config["LDAP_BIND_PASSWORD"] = None
+    before = len(binds(directory, ldap_server.SERVICE_DN))
+    answer = ldap_sign_in(ldap_app.test_client(), "maria")
+    assert answer.status_code == 503
+    assert "not set up completely" in text(answer)
+    assert len(binds(directory, ldap_server.SERVICE_DN)) == before
+
+
 def test_a_server_certificate_from_an_untrusted_ca_is_refused(
     ldap_app: Any, directory: ldap_server.Directory, tmp_path: Any
 ) -> None:

@@ -110,7 +110,10 @@ def identity_for(username: str | None, password: str | None) -> Identity:
     opened: list[Connection] = []
     try:
         if config.get("LDAP_BIND_DN"):
-            reader = _bound(config["LDAP_BIND_DN"], config.get("LDAP_BIND_PASSWORD") or "", opened)
+            if not config.get("LDAP_BIND_PASSWORD"):  # never an anonymous bind in its place
+                log.error("LDAP: LDAP_BIND_DN is set without LDAP_BIND_PASSWORD")
+                raise LdapUnavailable(UNAVAILABLE.format(why="it is not set up completely"))
+            reader = _bound(config["LDAP_BIND_DN"], config["LDAP_BIND_PASSWORD"], opened)
             if reader is None:
                 log.error("LDAP: the service account LDAP_BIND_DN was refused")
                 raise LdapUnavailable(UNAVAILABLE.format(why="Echelon's directory account failed"))
@@ -127,7 +130,7 @@ def identity_for(username: str | None, password: str | None) -> Identity:
                 raise wrong_credentials()
             entry = _one_person(reader, search)
         return _identity(reader, entry)
-    except LDAPException as error:
+    except (LDAPException, OSError) as error:
         log.warning("LDAP sign-in failed: %r", error)
         raise LdapUnavailable(UNAVAILABLE.format(why=_why(error))) from error
     finally:
