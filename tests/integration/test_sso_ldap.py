@@ -523,3 +523,48 @@ def test_the_next_page_is_kept_through_the_directory_form(ldap_app: Any) -> None
         data={"ldap-username": "maria", "ldap-password": PASSWORD},
     )
     assert "evil.example" not in evil.location
+
+
+FILTER_TOKENS = [*"*()\\|&!=<>~,;+#\"' \x00\n", "maria", "admin", "uid", "objectClass", "\\2a"]
+
+
+def test_fuzzed_user_names_sign_in_only_the_person_they_name(ldap_app: Any) -> None:
+    """Random names built from filter syntax and real uids, each with the password every
+    directory person has: a sign-in happens only for a name that is a real uid (any case)."""
+    from hypothesis import HealthCheck, Phase, example, given, settings
+    from hypothesis import strategies as st
+
+    ldap_app.config["LOGIN_IP_MAX_FAILURES"] = 100_000
+    uids = {"maria", "hannah", "admin", "stranger", "nomail"}
+    outcomes: dict[int, int] = {}
+
+    @settings(
+        max_examples=80,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=(Phase.explicit, Phase.generate),
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        name=st.one_of(
+            st.lists(st.sampled_from(FILTER_TOKENS), min_size=1, max_size=8).map("".join),
+            st.text(max_size=40),
+        )
+    )
+    @example(name=" Maria ")  # the real person, in another case and with spaces: signs in
+    @example(name="ADMIN")
+    @example(name="maria\x00")
+    def fuzz(name: str) -> None:
+        client = ldap_app.test_client()
+        answer = ldap_sign_in(client, name)
+        outcomes[answer.status_code] = outcomes.get(answer.status_code, 0) + 1
+        assert answer.status_code in (302, 401, 403, 422), (name, answer.status_code)
+        if answer.status_code == 302:
+            assert name.strip(" ").lower() in uids, name
+            client.post("/logout")
+        else:
+            assert signed_out(client)
+
+    fuzz()
+    assert sum(outcomes.values()) == 83 and outcomes.get(302, 0) >= 2 and outcomes.get(401, 0) > 40
