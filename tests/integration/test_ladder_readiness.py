@@ -7,8 +7,6 @@ the ladder", "Who is a candidate", bands).
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from app.models import Employee, JobRole
