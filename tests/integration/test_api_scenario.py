@@ -242,7 +242,7 @@ def test_a_whole_scenario_through_the_api(app, db):
     assert (early["score"], early["gates_met"], early["band"]) == (16.7, False, "ready_2y")
     assert early["projected_ready_on"] == "2027-05-30"
     assert early["critical"]["kind"] == "certification"
-    assert "lapses before the promotion" in early["critical"]["reason"]
+    assert "lapses before then and must be renewed first" in early["critical"]["reason"]
     assert _requirement(early, "tenure")["projected_close_on"] == "2027-03-01"
     assert _requirement(early, "background_check")["projected_close_on"] == "2026-02-20"
 

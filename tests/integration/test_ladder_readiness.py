@@ -102,3 +102,28 @@ def test_the_plan_its_path_and_the_bench_agree_for_every_demo_person_and_both_ta
                 )
             checked += 1
     assert checked > 90
+
+
+README_CASES = [
+    ("Casey Smith", "L2-CSS", "ready_now"),
+    ("Logan Scott", "L2-CSS", "ready_6m"),
+    ("Elliot Walker", "L2-CSS", "ready_1y"),
+    ("Noah Brooks", "L2-CSS", "ready_2y"),
+    ("Finley Young", "L3-CSM", "not_ready"),
+]
+
+
+def test_the_readmes_demo_cases_hold_one_person_per_band(demo_db):
+    """README "The benches tell people apart": each named person is in the band it says, and
+    Shawn Collins waits for a seat in a full SUP-101 session."""
+    found = {}
+    for role in TARGETS:
+        strength = bench.bench_strength(everyone(demo_db), role, TEST_TODAY)
+        found.update({(c.name, role): c for c in strength.candidates})
+    for name, role, band in README_CASES:
+        assert found[(name, role)].band == band, (name, role)
+    assert "lapses before then" in (found[("Elliot Walker", "L2-CSS")].reason or "")
+    assert found[("Logan Scott", "L2-CSS")].reason.startswith("Reach 12 months in L1-CSR")
+    pushed = found[("Shawn Collins", "L2-CSS")].reason or ""
+    assert pushed.startswith("waiting for a seat in SUP-101 (the session of ")
+    assert "is full; planned for" in pushed
