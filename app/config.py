@@ -59,7 +59,7 @@ DEFAULTS: dict[str, object] = {
     "PASSWORD_SIGN_IN": True,  # False: only BREAK_GLASS_ADMINS may use the password form
     "BREAK_GLASS_ADMINS": [],  # emails of admins who keep the password form
     "SSO_MATCH_BY": "email",  # or "employee_no", read from SSO_EMPLOYEE_NO_CLAIM
-    "SSO_EMPLOYEE_NO_CLAIM": "employee_no",  # OIDC claim / LDAP attribute holding employee_no
+    "SSO_EMPLOYEE_NO_CLAIM": "employee_no",  # OIDC claim holding employee_no
     "SSO_GROUP_ROLES": {},  # directory group -> app role, e.g. {"echelon-hr": "hr"}
     "OIDC_ISSUER": None,  # e.g. https://login.example.com/realms/acme
     "OIDC_CLIENT_ID": None,
@@ -67,6 +67,21 @@ DEFAULTS: dict[str, object] = {
     "OIDC_NAME": "your organisation",  # the button reads "Sign in with <OIDC_NAME>"
     "OIDC_SCOPES": "openid email profile",
     "OIDC_GROUPS_CLAIM": "groups",
+    # LDAP / Active Directory: bind as the person over LDAPS or StartTLS (never plain TCP)
+    "LDAP_URL": None,  # ldaps://dc1.acme.example (636) or ldap://… (389, StartTLS required)
+    "LDAP_CA_FILE": None,  # PEM of the CA that signed the server's certificate; None: system CAs
+    "LDAP_NAME": "your directory account",  # the form reads "Sign in with <LDAP_NAME>"
+    "LDAP_BASE_DN": None,  # where people are searched, e.g. "dc=acme,dc=example"
+    "LDAP_USER_FILTER": "(uid={username})",  # AD: "(sAMAccountName={username})"; escaped
+    "LDAP_BIND_DN": None,  # a service account that searches for the person's DN ...
+    "LDAP_BIND_PASSWORD": None,
+    "LDAP_USER_DN_TEMPLATE": None,  # ... or bind as this, e.g. "{username}@acme.example"
+    "LDAP_EMAIL_ATTRIBUTE": "mail",
+    "LDAP_EMPLOYEE_NO_ATTRIBUTE": "employeeNumber",  # with SSO_MATCH_BY = "employee_no"
+    "LDAP_GROUPS_ATTRIBUTE": "memberOf",  # group DNs on the person's entry ...
+    "LDAP_GROUP_FILTER": None,  # ... or a group search, e.g. "(member={dn})"
+    "LDAP_GROUP_BASE_DN": None,  # where groups are searched; default LDAP_BASE_DN
+    "LDAP_TIMEOUT": 10,  # seconds, for connecting and for each answer
 }
 
 # Environment variables read on top of the instance file. Booleans and ints are parsed.
@@ -91,6 +106,10 @@ ENV_KEYS = {
     "OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
     "OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
     "OIDC_NAME": "OIDC_NAME",
+    "LDAP_URL": "LDAP_URL",
+    "LDAP_CA_FILE": "LDAP_CA_FILE",
+    "LDAP_BIND_DN": "LDAP_BIND_DN",
+    "LDAP_BIND_PASSWORD": "LDAP_BIND_PASSWORD",
 }
 BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "PASSWORD_SIGN_IN"}
 INT_KEYS = {"MAIL_PORT", "TRUSTED_PROXY_HOPS", "JOBS_WORKERS"}

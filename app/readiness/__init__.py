@@ -6,6 +6,7 @@ the choices made where docs/RULES.md is silent.
 
 from app.readiness.aggregate360 import GroupResult, Result360, aggregate_360, overall_of_scores
 from app.readiness.engine import evaluate, evaluate_many, evaluate_unshared
+from app.readiness.ladder import candidate_roles, evaluate_many_targets, evaluate_target, steps_to
 from app.readiness.model import (
     Assessment,
     Catalogue,
@@ -82,11 +83,15 @@ __all__ = [
     "aggregate_360",
     "apply_actions",
     "band_for",
+    "candidate_roles",
     "evaluate",
     "evaluate_many",
+    "evaluate_many_targets",
+    "evaluate_target",
     "evaluate_unshared",
     "order_actions",
     "overall_of_scores",
     "plan_path",
     "shortest_chains",
+    "steps_to",
 ]

@@ -245,8 +245,8 @@ def compute(employee_id: int, role_code: str, as_of: date) -> Computation:
     planned = seat_plan(as_of)
     snapshot = planned.view
     role = readiness_service.role_or_error(role_code, snapshot)
-    facts = planned.facts_for(readiness_service.load_facts([employee_id])[employee_id])
-    result = core.evaluate(facts, role, snapshot.catalogue, as_of, snapshot.config)
+    facts = planned.facts_for(readiness_service.load_facts([employee_id], as_of=as_of)[employee_id])
+    result = snapshot.evaluate(facts, role, as_of)
     return Computation(
         facts=facts,
         role=role,

@@ -235,10 +235,15 @@ def test_a_whole_scenario_through_the_api(app, db):
     # D = 2026-02-10: facts dated after D do not count. The certification (2026-01-10) is met;
     # the check (completed 2026-02-20), the rating (2026-06-01) and the role (2026-03-01) come
     # later -> score = 100 x (0 + 1 + 0 + 0 + 0) / 6 = 16.7; the check gate fails; the latest
-    # close date is the tenure's 2027-03-01, beyond D + 12 months but within 24: ready_2y.
+    # close date is the tenure's 2027-03-01. But the certification lapses on 2027-01-10, before
+    # then: its renewal (no session: 60 + 30 days from 2027-03-01) closes last, on 2027-05-30,
+    # the promotion path's date. Beyond D + 12 months but within 24: ready_2y.
     early = hr("GET", f"/employees/{tid}/readiness?role=R2&as_of=2026-02-10")
     assert (early["score"], early["gates_met"], early["band"]) == (16.7, False, "ready_2y")
-    assert early["projected_ready_on"] == "2027-03-01"
+    assert early["projected_ready_on"] == "2027-05-30"
+    assert early["critical"]["kind"] == "certification"
+    assert "lapses before then and must be renewed first" in early["critical"]["reason"]
+    assert _requirement(early, "tenure")["projected_close_on"] == "2027-03-01"
     assert _requirement(early, "background_check")["projected_close_on"] == "2026-02-20"
 
     # The bulk view agrees, and the path lists the gap actions in order with their cost.

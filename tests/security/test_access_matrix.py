@@ -95,6 +95,7 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     # directory sign-in: not configured in the demo, so not found for anyone
     ("GET", "auth.oidc_login"): Expect(EVERYONE, 404, 404, (("anonymous", 404),)),
     ("GET", "auth.oidc_callback"): Expect(EVERYONE, 404, 404, (("anonymous", 404),)),
+    ("POST", "auth.ldap_login"): Expect(EVERYONE, 404, 404, (("anonymous", 404),)),
     ("GET", "dashboard.home"): EVERYONE_OK,
     ("GET", "employees.index"): Expect(
         MANAGERS | {HR, FINANCE, ADMIN},

@@ -18,11 +18,11 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from app.blueprints.auth.forms import SignInForm, SignOutForm
+from app.blueprints.auth.forms import LdapSignInForm, SignInForm, SignOutForm
 from app.policy import permission
 from app.services import accounts
 from app.services.directory import identity as directory
-from app.services.directory import oidc
+from app.services.directory import ldap, oidc
 
 bp = Blueprint("auth", __name__)
 
@@ -65,10 +65,17 @@ def login() -> Any:
 PASSWORD_OFF = "Password sign-in is switched off here. Use your organisation's sign-in below."
 
 
-def _page(form: SignInForm, error: str | None, status: int) -> Any:
+def _page(
+    form: SignInForm, error: str | None, status: int, ldap_form: LdapSignInForm | None = None
+) -> Any:
+    if ldap_form is None and ldap.configured():
+        ldap_form = LdapSignInForm(formdata=None)
     return render_template(
         "auth/login.html",
         form=form,
+        ldap_form=ldap_form,
+        ldap_name=current_app.config["LDAP_NAME"],
+        next_page=request.args.get("next"),
         error=error,
         oidc_name=current_app.config["OIDC_NAME"] if oidc.configured() else None,
         password_sign_in=current_app.config.get("PASSWORD_SIGN_IN", True),
@@ -111,6 +118,26 @@ def oidc_callback() -> Any:
     except directory.DirectoryRefusal as refusal:
         return _page(SignInForm(), str(refusal), refusal.status)
     return _signed_in(user, None)
+
+
+@bp.route("/auth/ldap/login", methods=["POST"])
+@permission("public")
+def ldap_login() -> Any:
+    if not ldap.configured():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.home"))
+    form = LdapSignInForm()
+    if not form.validate_on_submit():
+        return _page(SignInForm(formdata=None), None, 422, ldap_form=form)
+    try:
+        user = ldap.sign_in(form.username.data, form.password.data, request.remote_addr)
+    except accounts.SignInThrottled as throttled:
+        page, _ = _page(SignInForm(formdata=None), str(throttled), 429, ldap_form=form)
+        return page, 429, {"Retry-After": str(throttled.retry_after)}
+    except directory.DirectoryRefusal as refusal:
+        return _page(SignInForm(formdata=None), str(refusal), refusal.status, ldap_form=form)
+    return _signed_in(user, request.args.get("next"))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -93,15 +93,21 @@ def band_changes(role_code: str, items: Any) -> Impact:
     candidates = (
         select(Employee.id, Employee.name)
         .join(JobRole, JobRole.id == Employee.job_role_id)
-        .where(Employee.status != "terminated", JobRole.level < role.level)
+        .where(
+            Employee.status != "terminated",
+            JobRole.code.in_(sorted(snapshot.candidate_codes(role.code))),
+        )
     )
     names = {eid: name for eid, name in db.session.execute(candidates)}
     with collector_paused():
         facts = load_facts(candidates.with_only_columns(Employee.id), as_of=as_of)
         people = [facts[eid] for eid in sorted(names) if eid in facts]
         config = snapshot.config
-        before = core.evaluate_many(people, current, snapshot.catalogue, as_of, config)
-        after = core.evaluate_many(people, proposed, snapshot.catalogue, as_of, config)
+        before = snapshot.evaluate_many(people, current, as_of)
+        roles = {**snapshot.roles, role.code: proposed}
+        after = core.evaluate_many_targets(
+            people, proposed, roles, snapshot.ladder, snapshot.catalogue, as_of, config
+        )
     changes = sorted(
         (
             BandChange(old.employee_id, names[old.employee_id], old.band, new.band)

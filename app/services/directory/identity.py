@@ -121,7 +121,12 @@ def sign_in(identity: Identity, client_ip: str | None) -> User:
     The attempt is claimed against the client address like a password attempt (SignInThrottled
     when the address has failed too often); a refusal keeps the claim, a success gives it back.
     """
-    claim = check_ip_throttle(client_ip)
+    return signed_in_with(identity, check_ip_throttle(client_ip))
+
+
+def signed_in_with(identity: Identity, claim: int | None) -> User:
+    """As ``sign_in``, for an attempt already claimed against its address (LDAP claims it
+    before asking the directory, so a throttled address cannot try passwords there)."""
     with acting_as(f"{identity.source}:{identity.email or identity.subject}"):
         user_id = _link(identity)
     _release_address(claim)

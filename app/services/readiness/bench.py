@@ -240,20 +240,16 @@ class _Loaded:
     results: dict[tuple[str, date], dict[int, core.ReadinessResult]] = field(default_factory=dict)
 
     def candidates_for(self, role_code: str) -> list[int]:
-        level = self.snapshot.role_levels[role_code]
-        return [
-            p.id
-            for p in self.people.values()
-            if p.level is not None and p.level < level and p.id in self.facts
-        ]
+        """docs/RULES.md "Who is a candidate": a path up the ladder to the role."""
+        codes = self.snapshot.candidate_codes(role_code)
+        return [p.id for p in self.people.values() if p.role in codes and p.id in self.facts]
 
     def evaluate(self, role_code: str, as_of: date) -> dict[int, core.ReadinessResult]:
         key = (role_code, as_of)
         if key not in self.results:
             role = role_or_error(role_code, self.snapshot)
-            catalogue, config = self.snapshot.catalogue, self.snapshot.config
             self.results[key] = {
-                eid: core.evaluate(self.facts[eid], role, catalogue, as_of, config)
+                eid: self.snapshot.evaluate(self.facts[eid], role, as_of)
                 for eid in self.candidates_for(role_code)
             }
         return self.results[key]
@@ -285,13 +281,13 @@ def _load(population: Select, role_codes: Iterable[str], as_of: date) -> _Loaded
     people = {
         row[0]: PersonRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6]) for row in rows
     }
-    top = max((snapshot.role_levels[c] for c in codes), default=None)
-    if top is None:
+    feeders = sorted(set().union(*(snapshot.candidate_codes(c) for c in codes)))
+    if not feeders:
         return _Loaded(snapshot, people, {})
     candidates = (
         select(Employee.id)
         .join(JobRole, JobRole.id == Employee.job_role_id)
-        .where(Employee.id.in_(population), JobRole.level < top)
+        .where(Employee.id.in_(population), JobRole.code.in_(feeders))
     )
     return _Loaded(snapshot, people, planned.facts_by_id(load_facts(candidates, as_of=as_of)))
 
@@ -337,7 +333,7 @@ def _bench(loaded: _Loaded, role_code: str, as_of: date) -> BenchStrength:
 
 
 def bench_strength(population: Select, role_code: str, as_of: date) -> BenchStrength:
-    """Counts by band and the candidates (everyone below the role's level), best score first."""
+    """Counts by band and the candidates (a path up the ladder to the role), best score first."""
     with collector_paused():
         return _bench(_load(population, [role_code], as_of), role_code, as_of)
 
@@ -381,7 +377,7 @@ def lapse_items(
     would drop a person who is ready now out of "ready" (evaluated again on the lapse day)."""
     if not result.ready:
         return []
-    config, catalogue = snapshot.config, snapshot.catalogue
+    config = snapshot.config
     horizon = as_of + timedelta(days=days)
     items = []
     for req in result.requirements:
@@ -391,7 +387,7 @@ def lapse_items(
         if not as_of < req.expires_on <= horizon:
             continue
         lapse_on = _lapse_date(req, config) or req.expires_on
-        later = core.evaluate(facts, role, catalogue, lapse_on, config)
+        later = snapshot.evaluate(facts, role, lapse_on)
         lapsed = next((r for r in later.requirements if r.requirement == req.requirement), None)
         if later.ready or lapsed is None or lapsed.met:
             continue

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +71,36 @@ class CatalogueSnapshot:
     # The catalogue counter read BEFORE the catalogue (stored readiness): results stored with
     # this version are never newer than the catalogue they were computed from.
     version: int = 0
+    # target role -> the current roles with a path up the ladder to it (its candidates)
+    candidates: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def candidate_codes(self, target: str) -> frozenset[str]:
+        """The current roles whose holders are candidates for ``target`` (docs/RULES.md "Who
+        is a candidate": a path up the ladder to it)."""
+        return self.candidates.get(target, frozenset())
+
+    def evaluate(
+        self,
+        facts: core.EmployeeFacts,
+        role: core.Role,
+        as_of: date,
+        catalogue: core.Catalogue | None = None,
+    ) -> core.ReadinessResult:
+        """Readiness for ``role`` however far up the ladder (``catalogue``: the seat plan's)."""
+        return core.evaluate_target(
+            facts, role, self.roles, self.ladder, catalogue or self.catalogue, as_of, self.config
+        )
+
+    def evaluate_many(
+        self,
+        people: Iterable[core.EmployeeFacts],
+        role: core.Role,
+        as_of: date,
+        catalogue: core.Catalogue | None = None,
+    ) -> list[core.ReadinessResult]:
+        return core.evaluate_many_targets(
+            people, role, self.roles, self.ladder, catalogue or self.catalogue, as_of, self.config
+        )
 
 
 # Snapshots built per database (engine), reused by later requests while the catalogue counter
@@ -287,15 +318,17 @@ def _build_catalogue(version: int) -> CatalogueSnapshot:
         )
         for row in role_rows
     }
+    ladder = _ladder(role_code)
     return CatalogueSnapshot(
         catalogue=catalogue,
         roles=roles,
-        ladder=_ladder(role_code),
+        ladder=ladder,
         role_titles={row.code: row.title for row in role_rows},
         role_levels={row.code: row.level for row in role_rows},
         names=_names(courses, check_types, instruments),
         config=readiness_config(),
         version=version,
+        candidates={code: core.candidate_roles(code, roles, ladder) for code in roles},
     )
 
 

@@ -27,8 +27,8 @@ def evaluate_employee(
     snapshot = load_catalogue()
     role = role_or_error(role_code, snapshot)
     planned = seat_plan(as_of)
-    facts = planned.facts_for(load_facts([employee_id])[employee_id])
-    result = core.evaluate(facts, role, planned.catalogue, as_of, snapshot.config)
+    facts = planned.facts_for(load_facts([employee_id], as_of=as_of)[employee_id])
+    result = snapshot.evaluate(facts, role, as_of, planned.catalogue)
     return result, snapshot, facts
 
 
@@ -41,7 +41,7 @@ def evaluate_population(
     planned = seat_plan(as_of)
     with collector_paused():
         facts = planned.all_facts(load_facts(employees, as_of=as_of).values())
-        results = core.evaluate_many(facts, role, planned.catalogue, as_of, snapshot.config)
+        results = snapshot.evaluate_many(facts, role, as_of, planned.catalogue)
         return {result.employee_id: result for result in results}
 
 
@@ -50,7 +50,7 @@ def promotion_path(employee_id: int, target_role: str, as_of: date) -> core.Prom
     snapshot = load_catalogue()
     role_or_error(target_role, snapshot)
     planned = seat_plan(as_of)
-    facts = planned.facts_for(load_facts([employee_id])[employee_id])
+    facts = planned.facts_for(load_facts([employee_id], as_of=as_of)[employee_id])
     return core.plan_path(
         facts,
         target_role,

@@ -261,7 +261,8 @@ def development_plan(employee_id: int, request: PlanRequest | None = None) -> De
     """
     request = request or PlanRequest()
     snapshot = load_catalogue()
-    facts = load_facts([employee_id]).get(employee_id)
+    as_of = request.as_of or today()
+    facts = load_facts([employee_id], as_of=as_of).get(employee_id)
     if facts is None:
         raise NotFound(f"No employee {employee_id}.")  # callers check visibility first
     current = facts.role
@@ -273,7 +274,6 @@ def development_plan(employee_id: int, request: PlanRequest | None = None) -> De
             errors["role"] = [f"Role: {request.role!r} is not a role of the ladder; pick one."]
         else:
             raise NoRoles("The catalogue has no job roles yet, so there is no readiness to show.")
-    as_of = request.as_of or today()
     if request.whatif_on is not None and request.whatif_on < as_of:
         errors["whatif_on"] = ["What-if date: pick a date on or after the as-of date."]
     if request.path_to is not None and request.path_to not in snapshot.roles:
@@ -285,8 +285,8 @@ def development_plan(employee_id: int, request: PlanRequest | None = None) -> De
     snapshot = planned_seats.view
     facts = planned_seats.facts_for(facts)
     role = snapshot.roles[role_code]
-    catalogue, config = snapshot.catalogue, snapshot.config
-    readiness = core.evaluate(facts, role, catalogue, as_of, config)
+    config = snapshot.config
+    readiness = snapshot.evaluate(facts, role, as_of)
     lines = tuple(
         RequirementLine(
             result=r,
@@ -383,6 +383,6 @@ def _whatif(
         on=on,
         ticked=ticked,
         not_done_yet=tuple(p for p in ticked if p.action.due_on > on),
-        without=core.evaluate(facts, role, catalogue, on, config),
-        with_actions=core.evaluate(planned, role, catalogue, on, config),
+        without=snapshot.evaluate(facts, role, on),
+        with_actions=snapshot.evaluate(planned, role, on),
     )

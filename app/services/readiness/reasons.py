@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from app import readiness as core
 from app.pagination import Page
 from app.services.readiness.bench import Candidate
 from app.services.readiness.catalogue import load_catalogue
@@ -45,10 +44,7 @@ def no_path_note(current_role: str | None, target_role: str) -> str | None:
             f"No job role on record, so there is no path up the ladder to {title}: not a "
             "candidate, and in no bench or count."
         )
-    levels = snapshot.role_levels
-    if levels.get(current_role, 0) < levels.get(target_role, 0) and core.shortest_chains(
-        current_role, target_role, snapshot.ladder, limit=1
-    ):
+    if current_role in snapshot.candidate_codes(target_role):
         return None
     current = snapshot.role_titles.get(current_role, current_role)
     return (

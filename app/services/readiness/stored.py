@@ -236,14 +236,21 @@ def _valid(role_code: str, as_of: date, version: int) -> Any:
     )
 
 
-def _missing(population: People, role_code: str, level: int, as_of: date, version: int) -> Select:
+def _missing(
+    population: People, role_code: str, snapshot: CatalogueSnapshot, as_of: date, version: int
+) -> Select:
     """Candidates for the role in the population without a current stored row."""
     return (
         select(Employee.id, Employee.facts_version)
         .join(JobRole, JobRole.id == Employee.job_role_id)
-        .where(Employee.id.in_(population), JobRole.level < level)
+        .where(Employee.id.in_(population), _candidate(role_code, snapshot))
         .where(~exists().where(_valid(role_code, as_of, version)))
     )
+
+
+def _candidate(role_code: str, snapshot: CatalogueSnapshot) -> Any:
+    """The person is a candidate for the role: their role has a path up the ladder to it."""
+    return JobRole.code.in_(sorted(snapshot.candidate_codes(role_code)))
 
 
 def tally(
@@ -261,7 +268,7 @@ def tally(
             .join(JobRole, JobRole.id == Employee.job_role_id)
             .outerjoin(SR, _valid(code, as_of, snapshot.version))
             .outerjoin(Department, Department.id == Employee.department_id)
-            .where(Employee.id.in_(population), JobRole.level < snapshot.role_levels[code])
+            .where(Employee.id.in_(population), _candidate(code, snapshot))
             .group_by(Department.name, SR.band)
             for code in role_codes
         )
@@ -280,12 +287,11 @@ def refresh(
     is) one bulk load of those people's facts and chunked upserts. Answers how many results
     were computed. Callers check ``tally`` first, so a current scope costs no query here.
     """
-    levels = snapshot.role_levels
     missing: dict[str, list[int]] = {}
     versions: dict[int, int] = {}
     for code in role_codes:
         rows = db.session.execute(
-            _missing(population, code, levels[code], as_of, snapshot.version)
+            _missing(population, code, snapshot, as_of, snapshot.version)
         ).all()
         if rows:
             missing[code] = [eid for eid, _ in rows]
@@ -299,7 +305,7 @@ def refresh(
         stale = select(
             union(
                 *(
-                    _missing(population, code, levels[code], as_of, snapshot.version)
+                    _missing(population, code, snapshot, as_of, snapshot.version)
                     .with_only_columns(Employee.id)
                     .subquery()
                     .select()
@@ -319,7 +325,7 @@ def refresh(
             role = snapshot.roles[code]
             names = {req: describe(req.kind, req.target, snapshot) for req in role.requirements}
             people = [facts[eid] for eid in ids if eid in facts]
-            results = core.evaluate_many(people, role, catalogue, as_of, snapshot.config)
+            results = snapshot.evaluate_many(people, role, as_of, catalogue)
             for person, result in zip(people, results, strict=True):
                 lapses = bench.lapse_items(person, result, role, snapshot, as_of, LAPSE_DAYS)
                 rows_out.append(

@@ -134,7 +134,7 @@ def _readiness(
         if role is None or person.id not in facts:
             found[person.id] = (target, None)
             continue
-        result = core.evaluate(facts[person.id], role, snapshot.catalogue, as_of, snapshot.config)
+        result = snapshot.evaluate(facts[person.id], role, as_of)
         found[person.id] = (target, result)
     return found
 
