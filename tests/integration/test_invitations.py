@@ -1,0 +1,286 @@
+"""Invitations, password resets and password changes (docs/RULES.md "Invitations and resets").
+
+Every message goes through the real SMTP server on loopback; the tests take the link from the
+message received and follow it, set the password and sign in through the real sign-in form.
+Time passes through the app's one clock (ECHELON_TODAY, ``travel``).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AccountToken, AuditEntry, Employee, User
+from app.services import invitations
+from app.services.directory.identity import UNUSABLE_PASSWORD
+from tests.conftest import TEST_TODAY
+from tests.factories import DEMO_PASSWORD, persona_user, user_of
+from tests.integration.tuition_support import travel
+from tests.mailbox import LoopbackSMTP, configure
+
+NEW_PASSWORD = "a-brand-new-passphrase"
+LINK = re.compile(r"https://echelon\.example\.com(/auth/(?:invitation|reset)/[A-Za-z0-9_\-]{43})")
+
+
+@pytest.fixture
+def smtp(demo_app):  # type: ignore[no-untyped-def]
+    with LoopbackSMTP() as box:
+        configure(demo_app, box)
+        yield box
+
+
+def invitee(name_hint: int = 0) -> User:
+    """A sign-in made for a demo employee who has none yet, with no password (as HR makes it)."""
+    employee = db.session.scalars(
+        select(Employee)
+        .where(Employee.status == "active", ~Employee.user.has())
+        .order_by(Employee.id)
+        .offset(name_hint)
+        .limit(1)
+    ).one()
+    user = User(
+        email=employee.email,
+        employee_id=employee.id,
+        password_hash=UNUSABLE_PASSWORD + secrets.token_hex(8),
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def link_in(box, address: str, count: int = 1) -> str:  # type: ignore[no-untyped-def]
+    """The path of the link in the ``count``-th message to ``address`` (waits for it)."""
+    deadline = time.monotonic() + 5
+    while len(box.to(address)) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    received = box.to(address)
+    assert len(received) >= count, f"no message {count} to {address}"
+    message = received[count - 1]
+    text_link = LINK.search(message.text)
+    html_link = LINK.search(message.html)
+    assert text_link and html_link, message.text
+    assert text_link.group(1) == html_link.group(1)
+    return text_link.group(1)
+
+
+def sign_in(app, email: str, password: str):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    return client, client.post("/login", data={"email": email, "password": password})
+
+
+def audit_rows(table: str, record_id: int) -> list[AuditEntry]:
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.table_name == table, AuditEntry.record_id == str(record_id))
+            .order_by(AuditEntry.id)
+        )
+    )
+
+
+# ---------------------------------------------------------------- service level
+
+
+def test_an_invitation_sets_the_password_once_and_is_audited(demo_app, demo_db, smtp):
+    person = invitee()
+    hr = persona_user("hr")
+    assert invitations.invitation_state(person) is None
+    invitations.send_invitation(person, actor=hr)
+    path = link_in(smtp, person.email)
+    message = smtp.to(person.email)[-1]
+    assert message.subject.startswith("Your Echelon sign-in")
+    assert "Set your password" in message.html
+    secret = path.rsplit("/", 1)[1]
+    # only the hash is stored, never the secret
+    row = db.session.scalars(select(AccountToken).where(AccountToken.user_id == person.id)).one()
+    assert row.secret_hash == invitations.hash_secret(secret) and secret not in row.secret_hash
+    assert invitations.invitation_state(person) == "invited"
+    invited = db.session.scalars(select(User.id).where(invitations.pending_invitation_exists()))
+    assert person.id in set(invited)
+    # the audit names hr as the one who invited
+    made = [e for e in audit_rows("account_tokens", row.id) if e.action == "insert"]
+    assert made and made[0].actor == hr.email and "secret_hash" not in (made[0].after or {})
+
+    invitations.accept_invitation(secret, NEW_PASSWORD)
+    _, answer = sign_in(demo_app, person.email, NEW_PASSWORD)
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert invitations.invitation_state(user_of(person.email)) is None
+    with pytest.raises(invitations.LinkRefused):
+        invitations.accept_invitation(secret, "another-passphrase-1")
+    entries = [e.after for e in audit_rows("users", person.id) if e.after]
+    assert {"password": "set by invitation"} in entries
+
+
+def test_a_newer_invitation_ends_the_older_link(demo_app, demo_db, smtp):
+    person = invitee()
+    invitations.send_invitation(person)
+    first = link_in(smtp, person.email, 1).rsplit("/", 1)[1]
+    invitations.send_invitation(person)
+    second = link_in(smtp, person.email, 2).rsplit("/", 1)[1]
+    assert first != second
+    with pytest.raises(invitations.LinkRefused) as refused:
+        invitations.accept_invitation(first, NEW_PASSWORD)
+    assert refused.value.status == 410 and "newer invitation" in refused.value.message
+    invitations.accept_invitation(second, NEW_PASSWORD)
+
+
+def test_an_invitation_expires_after_the_configured_days(demo_app, demo_db, smtp):
+    demo_app.config["INVITATION_VALID_DAYS"] = 3
+    person = invitee()
+    invitations.send_invitation(person)
+    secret = link_in(smtp, person.email).rsplit("/", 1)[1]
+    with travel(TEST_TODAY + timedelta(days=3)):
+        with pytest.raises(invitations.LinkRefused) as refused:
+            invitations.accept_invitation(secret, NEW_PASSWORD)
+        assert "expired" in refused.value.message
+        assert invitations.invitation_state(person) is None
+    with travel(TEST_TODAY + timedelta(days=2)):
+        invitations.accept_invitation(secret, NEW_PASSWORD)
+
+
+def test_a_refused_password_changes_nothing_and_the_link_still_works(demo_app, demo_db, smtp):
+    person = invitee()
+    invitations.send_invitation(person)
+    secret = link_in(smtp, person.email).rsplit("/", 1)[1]
+    before = person.password_hash
+    with pytest.raises(invitations.InvitationError) as refused:
+        invitations.accept_invitation(secret, "short")
+    assert "at least 10 characters" in refused.value.errors["password"][0]
+    db.session.expire_all()
+    assert user_of(person.email).password_hash == before
+    invitations.accept_invitation(secret, NEW_PASSWORD)
+
+
+def test_unknown_and_malformed_links_are_not_found(demo_app, demo_db):
+    for secret in ("x" * 43, "short", "../../etc/passwd", "", "é" * 43):
+        with pytest.raises(invitations.UnknownLink):
+            invitations.accept_invitation(secret, NEW_PASSWORD)
+        with pytest.raises(invitations.UnknownLink):
+            invitations.reset_password(secret, NEW_PASSWORD)
+
+
+def test_an_invitation_link_cannot_reset_and_a_reset_link_cannot_invite(demo_app, demo_db, smtp):
+    person = invitee()
+    invitations.send_invitation(person)
+    secret = link_in(smtp, person.email).rsplit("/", 1)[1]
+    with pytest.raises(invitations.UnknownLink):
+        invitations.reset_password(secret, NEW_PASSWORD)
+    maria = persona_user("employee")
+    invitations.request_reset(maria.email)
+    reset = link_in(smtp, maria.email).rsplit("/", 1)[1]
+    with pytest.raises(invitations.UnknownLink):
+        invitations.accept_invitation(reset, NEW_PASSWORD)
+
+
+def test_a_disabled_sign_in_gets_no_invitation(demo_app, demo_db, smtp):
+    person = invitee()
+    person.active = False
+    db.session.commit()
+    with pytest.raises(invitations.InvitationError, match="disabled"):
+        invitations.send_invitation(person)
+    assert smtp.to(person.email) == []
+    assert db.session.scalar(select(func.count(AccountToken.id))) == 0
+
+
+def test_a_reset_sets_only_its_own_accounts_password(demo_app, demo_db, smtp):
+    maria, sam = persona_user("employee"), persona_user("manager")
+    invitations.request_reset(maria.email)
+    invitations.request_reset(sam.email)
+    marias = link_in(smtp, maria.email).rsplit("/", 1)[1]
+    link_in(smtp, sam.email)
+    user = invitations.reset_password(marias, NEW_PASSWORD)
+    assert user.id == maria.id
+    assert sign_in(demo_app, maria.email, NEW_PASSWORD)[1].status_code == 302
+    assert sign_in(demo_app, maria.email, DEMO_PASSWORD)[1].status_code == 401
+    assert sign_in(demo_app, sam.email, NEW_PASSWORD)[1].status_code == 401
+    assert sign_in(demo_app, sam.email, DEMO_PASSWORD)[1].status_code == 302
+    entries = [e.after for e in audit_rows("users", maria.id) if e.after]
+    assert {"password": "reset"} in entries
+
+
+def test_a_reset_ends_other_sessions_and_clears_the_lockout(demo_app, demo_db, smtp):
+    maria = persona_user("employee")
+    signed_in, _ = sign_in(demo_app, maria.email, DEMO_PASSWORD)
+    assert signed_in.get("/profile/").status_code == 200
+    maria.failed_logins = 3
+    db.session.commit()
+    invitations.request_reset(maria.email)
+    invitations.reset_password(link_in(smtp, maria.email).rsplit("/", 1)[1], NEW_PASSWORD)
+    db.session.expire_all()
+    assert user_of(maria.email).failed_logins == 0
+    assert signed_in.get("/profile/").status_code == 302  # sent to sign in again
+
+
+def test_reset_requests_for_unknown_addresses_send_nothing_and_floods_are_capped(
+    demo_app, demo_db, smtp
+):
+    invitations.request_reset("nobody.here@example.com")
+    maria = persona_user("employee")
+    for _ in range(invitations.RESETS_PER_HOUR + 2):
+        invitations.request_reset(maria.email.upper())
+    smtp.wait_for(invitations.RESETS_PER_HOUR, timeout=5)
+    smtp.wait_for(invitations.RESETS_PER_HOUR + 1, timeout=0.5)
+    assert smtp.to("nobody.here@example.com") == []
+    assert len(smtp.to(maria.email)) == invitations.RESETS_PER_HOUR
+
+
+def test_a_reset_link_expires_within_the_hour(demo_app, demo_db, smtp):
+    maria = persona_user("employee")
+    invitations.request_reset(maria.email)
+    secret = link_in(smtp, maria.email).rsplit("/", 1)[1]
+    with (
+        travel(TEST_TODAY + timedelta(days=1)),
+        pytest.raises(invitations.LinkRefused, match="expired"),
+    ):
+        invitations.reset_password(secret, NEW_PASSWORD)
+    assert sign_in(demo_app, maria.email, DEMO_PASSWORD)[1].status_code == 302
+
+
+def test_directory_sign_ins_get_no_reset_link(demo_app, demo_db, smtp):
+    maria = persona_user("employee")
+    maria.password_hash = UNUSABLE_PASSWORD + "0123"
+    maria.last_login_at = maria.created_at
+    db.session.commit()
+    invitations.request_reset(maria.email)
+    smtp.wait_for(1)
+    message = smtp.to(maria.email)[-1]
+    assert "managed by your organisation's directory" in message.text
+    assert not LINK.search(message.text)
+    with pytest.raises(invitations.DirectoryManaged):
+        invitations.change_password(maria, "anything", NEW_PASSWORD)
+
+
+def test_an_invited_person_who_asks_for_a_reset_gets_a_fresh_invitation(demo_app, demo_db, smtp):
+    person = invitee()
+    invitations.send_invitation(person)
+    first = link_in(smtp, person.email, 1)
+    invitations.request_reset(person.email)
+    second = link_in(smtp, person.email, 2)
+    assert "/auth/invitation/" in second and first != second
+    invitations.accept_invitation(second.rsplit("/", 1)[1], NEW_PASSWORD)
+
+
+def test_changing_a_password_needs_the_current_one(demo_app, demo_db):
+    maria = persona_user("employee")
+    with pytest.raises(invitations.InvitationError) as refused:
+        invitations.change_password(maria, "not-my-password", NEW_PASSWORD)
+    assert "current" in refused.value.errors
+    with pytest.raises(invitations.InvitationError) as refused:
+        invitations.change_password(maria, DEMO_PASSWORD, "short")
+    assert "new" in refused.value.errors
+    with pytest.raises(invitations.InvitationError) as refused:
+        invitations.change_password(maria, DEMO_PASSWORD, DEMO_PASSWORD)
+    assert "same" in refused.value.message
+    assert sign_in(demo_app, maria.email, DEMO_PASSWORD)[1].status_code == 302
+    invitations.change_password(maria, DEMO_PASSWORD, NEW_PASSWORD)
+    assert sign_in(demo_app, maria.email, DEMO_PASSWORD)[1].status_code == 401
+    assert sign_in(demo_app, maria.email, NEW_PASSWORD)[1].status_code == 302
+    entries = [e.after for e in audit_rows("users", maria.id) if e.after]
+    assert {"password": "changed"} in entries
