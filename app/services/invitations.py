@@ -88,6 +88,8 @@ class LinkRefused(InvitationError):
 class UnknownLink(InvitationError, NotFound):
     """A link that never existed, or a mistyped one (404); nothing was changed."""
 
+    status = 404
+
 
 class DirectoryManaged(InvitationError):
     """This sign-in's password is kept by the directory; Echelon does not set it."""

@@ -284,3 +284,173 @@ def test_changing_a_password_needs_the_current_one(demo_app, demo_db):
     assert sign_in(demo_app, maria.email, NEW_PASSWORD)[1].status_code == 302
     entries = [e.after for e in audit_rows("users", maria.id) if e.after]
     assert {"password": "changed"} in entries
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def test_an_invited_person_follows_the_emailed_link_sets_a_password_and_signs_in(
+    demo_app, demo_db, smtp
+):
+    person = invitee()
+    invitations.send_invitation(person, actor=persona_user("hr"))
+    path = link_in(smtp, person.email)
+    browser = demo_app.test_client()
+    page = browser.get(path)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Set your password" in html and person.email in html
+    assert "no-store" in page.headers.get("Cache-Control", "")
+    differ = browser.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "x"})
+    assert differ.status_code == 422 and "The two passwords differ" in differ.get_data(True)
+    short = browser.post(path, data={"password": "short", "confirm": "short"})
+    assert short.status_code == 422 and "at least 10 characters" in short.get_data(True)
+    done = browser.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/login")
+    signed_in = browser.post(
+        "/login", data={"email": person.email, "password": NEW_PASSWORD}, follow_redirects=True
+    )
+    assert f"Welcome, {person.employee.name}" in signed_in.get_data(as_text=True)
+    # the link is spent: it says so, and who to ask
+    again = demo_app.test_client().get(path)
+    words = again.get_data(as_text=True)
+    assert again.status_code == 410 and "already been used" in words and "Ask HR" in words
+    posted = demo_app.test_client().post(path, data={"password": "x" * 12, "confirm": "x" * 12})
+    assert posted.status_code == 410
+    assert sign_in(demo_app, person.email, NEW_PASSWORD)[1].status_code == 302
+
+
+def test_expired_and_unknown_links_say_so_and_change_nothing(demo_app, demo_db, smtp):
+    person = invitee()
+    invitations.send_invitation(person)
+    path = link_in(smtp, person.email)
+    before = fingerprint_of(person)
+    with travel(TEST_TODAY + timedelta(days=8)):
+        expired = demo_app.test_client().post(
+            path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+        )
+    assert expired.status_code == 410 and "expired" in expired.get_data(as_text=True)
+    tampered = path[:-1] + ("A" if path[-1] != "A" else "B")
+    assert demo_app.test_client().get(tampered).status_code == 404
+    assert demo_app.test_client().get("/auth/reset/" + "x" * 43).status_code == 404
+    assert demo_app.test_client().get("/auth/invitation/short").status_code == 404
+    assert fingerprint_of(person) == before
+
+
+def fingerprint_of(user: User) -> tuple:
+    db.session.expire_all()
+    row = db.session.get(User, user.id)
+    assert row is not None
+    return (row.password_hash, row.session_epoch, row.failed_logins)
+
+
+def test_the_forgot_page_answers_alike_for_known_and_unknown_addresses(demo_app, demo_db, smtp):
+    login = demo_app.test_client().get("/login").get_data(as_text=True)
+    assert 'href="/auth/forgot"' in login and "Forgot your password?" in login
+    maria = persona_user("employee")
+    answers = []
+    for address in (maria.email, "nobody.here@example.com"):
+        response = demo_app.test_client().post("/auth/forgot", data={"email": address})
+        assert response.status_code == 200
+        answers.append(response.get_data(as_text=True).replace(address, "ADDRESS"))
+    assert answers[0] == answers[1]
+    assert "a message is on its way" in answers[0]
+    path = link_in(smtp, maria.email)
+    assert smtp.to("nobody.here@example.com") == []
+    browser = demo_app.test_client()
+    assert browser.get(path).status_code == 200
+    done = browser.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert done.status_code == 302
+    assert sign_in(demo_app, maria.email, DEMO_PASSWORD)[1].status_code == 401
+    assert sign_in(demo_app, maria.email, NEW_PASSWORD)[1].status_code == 302
+    bad = demo_app.test_client().post("/auth/forgot", data={"email": "not an address"})
+    assert bad.status_code == 422 and "Enter" in bad.get_data(as_text=True)
+
+
+def test_a_reset_link_cannot_set_another_accounts_password(demo_app, demo_db, smtp):
+    maria, sam = persona_user("employee"), persona_user("manager")
+    invitations.request_reset(maria.email)
+    path = link_in(smtp, maria.email)
+    sams = fingerprint_of(sam)
+    # extra fields naming another account are ignored: the link decides whose password it is
+    browser = demo_app.test_client()
+    page = browser.post(
+        path,
+        data={
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+            "email": sam.email,
+            "user_id": str(sam.id),
+        },
+    )
+    assert page.status_code == 302
+    assert fingerprint_of(sam) == sams
+    assert sign_in(demo_app, sam.email, NEW_PASSWORD)[1].status_code == 401
+    assert sign_in(demo_app, maria.email, NEW_PASSWORD)[1].status_code == 302
+
+
+def test_the_forgot_page_is_throttled_per_client_address(demo_app, demo_db, smtp):
+    demo_app.config["LOGIN_IP_MAX_FAILURES"] = 3
+    browser = demo_app.test_client()
+    statuses = [
+        browser.post("/auth/forgot", data={"email": f"someone{i}@example.com"}).status_code
+        for i in range(5)
+    ]
+    assert statuses[:3] == [200, 200, 200]
+    assert statuses[3:] == [429, 429]
+    refused = browser.post("/auth/forgot", data={"email": "someone@example.com"})
+    assert "Too many" in refused.get_data(as_text=True) and refused.headers["Retry-After"]
+
+
+def test_with_password_sign_in_off_the_forgot_page_says_so(demo_app, demo_db, smtp):
+    demo_app.config.update(PASSWORD_SIGN_IN=False, BREAK_GLASS_ADMINS=["ada.ng@example.com"])
+    page = demo_app.test_client().get("/auth/forgot").get_data(as_text=True)
+    assert "Password sign-in is switched off here" in page
+    demo_app.test_client().post("/auth/forgot", data={"email": "maria.lopez@example.com"})
+    demo_app.test_client().post("/auth/forgot", data={"email": "ada.ng@example.com"})
+    link_in(smtp, "ada.ng@example.com")
+    assert smtp.to("maria.lopez@example.com") == []
+
+
+def test_the_profile_page_changes_the_password_with_the_current_one(demo_app, demo_db, smtp):
+    maria = persona_user("employee")
+    here, _ = sign_in(demo_app, maria.email, DEMO_PASSWORD)
+    elsewhere, _ = sign_in(demo_app, maria.email, DEMO_PASSWORD)
+    page = here.get("/profile/").get_data(as_text=True)
+    assert "Change my password" in page and 'autocomplete="current-password"' in page
+    wrong = here.post(
+        "/profile/password",
+        data={"current": "not-it-at-all", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert wrong.status_code == 422 and "not your current password" in wrong.get_data(True)
+    differ = here.post(
+        "/profile/password",
+        data={"current": DEMO_PASSWORD, "new": NEW_PASSWORD, "confirm": "something-else-1"},
+    )
+    assert differ.status_code == 422 and "differ" in differ.get_data(True)
+    assert sign_in(demo_app, maria.email, DEMO_PASSWORD)[1].status_code == 302
+    done = here.post(
+        "/profile/password",
+        data={"current": DEMO_PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        follow_redirects=True,
+    )
+    assert "Your password is changed" in done.get_data(as_text=True)
+    assert here.get("/profile/").status_code == 200  # this session stays
+    assert elsewhere.get("/profile/").status_code == 302  # the other one ended
+    assert sign_in(demo_app, maria.email, DEMO_PASSWORD)[1].status_code == 401
+    assert sign_in(demo_app, maria.email, NEW_PASSWORD)[1].status_code == 302
+
+
+def test_a_directory_sign_in_is_told_its_password_lives_in_the_directory(demo_app, demo_db):
+    maria = persona_user("employee")
+    client, _ = sign_in(demo_app, maria.email, DEMO_PASSWORD)
+    maria.password_hash = UNUSABLE_PASSWORD + "0123"
+    db.session.commit()
+    page = client.get("/profile/").get_data(as_text=True)
+    assert "managed by your organisation's directory" in page
+    assert "Change my password" not in page
+    refused = client.post(
+        "/profile/password",
+        data={"current": DEMO_PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert refused.status_code == 409
+    assert "managed by your organisation's directory" in refused.get_data(as_text=True)
