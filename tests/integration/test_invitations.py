@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 import time
 from datetime import timedelta
 
@@ -454,3 +455,56 @@ def test_a_directory_sign_in_is_told_its_password_lives_in_the_directory(demo_ap
     )
     assert refused.status_code == 409
     assert "managed by your organisation's directory" in refused.get_data(as_text=True)
+
+
+def test_two_tabs_racing_with_one_link_set_one_password(demo_app, demo_db, smtp, monkeypatch):
+    """Both pass the link's checks before either spends it: the conditional UPDATE lets one
+    through; the other is refused and its password is never set."""
+    maria = persona_user("employee")
+    invitations.request_reset(maria.email)
+    secret = link_in(smtp, maria.email).rsplit("/", 1)[1]
+    barrier = threading.Barrier(2, timeout=20)
+    original = invitations._spend
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        barrier.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(invitations, "_spend", held)
+    outcomes: list[str] = ["", ""]
+    passwords = ["first-racing-passphrase", "second-racing-passphrase"]
+
+    def attempt(index: int) -> None:
+        with demo_app.app_context():
+            try:
+                invitations.reset_password(secret, passwords[index])
+                outcomes[index] = "set"
+            except invitations.LinkRefused:
+                outcomes[index] = "refused"
+            except BaseException as error:  # report it, never leave a thread's error unseen
+                barrier.abort()
+                outcomes[index] = f"crashed: {error!r}"
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["refused", "set"], outcomes
+    winner = passwords[outcomes.index("set")]
+    loser = passwords[outcomes.index("refused")]
+    assert sign_in(demo_app, maria.email, winner)[1].status_code == 302
+    assert sign_in(demo_app, maria.email, loser)[1].status_code == 401
+
+
+def test_with_password_sign_in_off_only_break_glass_admins_are_invited(demo_app, demo_db, smtp):
+    demo_app.config.update(PASSWORD_SIGN_IN=False, BREAK_GLASS_ADMINS=[])
+    person = invitee()
+    with pytest.raises(invitations.InvitationError, match="switched off"):
+        invitations.send_invitation(person)
+    assert db.session.scalar(select(func.count(AccountToken.id))) == 0
+    demo_app.config["BREAK_GLASS_ADMINS"] = [person.email]
+    invitations.send_invitation(person)
+    link_in(smtp, person.email)
