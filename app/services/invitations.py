@@ -464,11 +464,24 @@ def reset_password(secret: str, password: str) -> User:
 # ---------------------------------------------------------------- change
 
 
-@unit_of_work
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str, *, client_ip: str | None = None) -> None:
     """Change one's own password, given the current one. The other sessions end (the caller
-    keeps its own by signing in again with the new session epoch)."""
-    user = db.session.get(User, user.id) or user
+    keeps its own by signing in again with the new session epoch).
+
+    Each attempt counts against ``client_ip`` like a sign-in (SignInThrottled past the limit),
+    so a borrowed session cannot be used to guess the current password; a success gives the
+    claim back.
+    """
+    claim = accounts.check_ip_throttle(client_ip)
+    _change_password(user.id, current, new)
+    accounts._release_address(claim)
+
+
+@unit_of_work
+def _change_password(user_id: int, current: str, new: str) -> None:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise InvitationError("That sign-in no longer exists.")
     if is_directory_managed(user):
         raise DirectoryManaged(DIRECTORY_MANAGED)
     if not current or not check_password_hash(user.password_hash, current):

@@ -508,3 +508,23 @@ def test_with_password_sign_in_off_only_break_glass_admins_are_invited(demo_app,
     demo_app.config["BREAK_GLASS_ADMINS"] = [person.email]
     invitations.send_invitation(person)
     link_in(smtp, person.email)
+
+
+def test_guessing_the_current_password_on_the_profile_page_is_throttled(demo_app, demo_db):
+    demo_app.config["LOGIN_IP_MAX_FAILURES"] = 2
+    maria = persona_user("employee")
+    client, _ = sign_in(demo_app, maria.email, DEMO_PASSWORD)
+    statuses = [
+        client.post(
+            "/profile/password",
+            data={"current": f"guess-number-{i}", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        ).status_code
+        for i in range(3)
+    ]
+    assert statuses == [422, 422, 429]
+    refused = client.post(
+        "/profile/password",
+        data={"current": DEMO_PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert refused.status_code == 429 and "Too many" in refused.get_data(as_text=True)
+    assert sign_in(demo_app, maria.email, NEW_PASSWORD)[1].status_code == 429  # same address

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, url_for
+from flask import Blueprint, current_app, flash, g, redirect, request, url_for
 from flask_login import login_user
 
 from app import policy
@@ -18,7 +18,7 @@ from app.models import User
 from app.pagination import choice_arg, list_page, newest_first, search_term
 from app.policy import permission
 from app.policy import self_service as own
-from app.services import invitations, tokens
+from app.services import accounts, invitations, tokens
 from app.services.enrolment import feeds
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -126,7 +126,13 @@ def change_password() -> Any:
         return _page(TokenForm(formdata=None), code=422, password_form=form)
     user = _user()
     try:
-        invitations.change_password(user, form.current.data, form.new.data)
+        invitations.change_password(
+            user, form.current.data, form.new.data, client_ip=request.remote_addr
+        )
+    except accounts.SignInThrottled as throttled:
+        form.current.errors = [str(throttled)]
+        page, _ = _page(TokenForm(formdata=None), code=429, password_form=form)
+        return page, 429, {"Retry-After": str(throttled.retry_after)}
     except invitations.InvitationError as refused:
         for name in ("current", "new"):
             if name in refused.errors:
