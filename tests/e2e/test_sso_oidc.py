@@ -60,7 +60,7 @@ def oidc_on(live_app: Any, provider: oidc_provider.Provider, monkeypatch: pytest
 
 
 def sign_in_at_provider(page: Any, provider: oidc_provider.Provider, login: str) -> None:
-    """From Echelon's sign-in page, through the provider's own login page, back to Echelon."""
+    """From Echelon's sign-in page, through the provider's login and consent pages, back."""
     page.goto("/login")
     page.get_by_role("link", name=f"Sign in with {ACME}").click()
     page.wait_for_url(f"{provider.issuer}/interaction/**")
