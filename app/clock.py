@@ -28,3 +28,13 @@ def today() -> date:
 def now() -> datetime:
     """Return the current UTC timestamp (for audit rows and token timestamps)."""
     return datetime.now(UTC)
+
+
+def moment() -> datetime:
+    """The current UTC time on the app's day: with ECHELON_TODAY pinned, the time of day now on
+    the pinned date, so a demo or a test that moves the day moves time-limited links too."""
+    current = now()
+    day = today()
+    if day == current.date():
+        return current
+    return datetime.combine(day, current.timetz())

@@ -33,6 +33,9 @@ DEFAULTS: dict[str, object] = {
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: none).
     "TRUSTED_PROXY_HOPS": 0,
     "PASSWORD_MIN_LENGTH": 10,
+    # One-time links (docs/RULES.md "Invitations and password resets")
+    "INVITATION_VALID_DAYS": 7,
+    "PASSWORD_RESET_VALID_MINUTES": 60,
     # A signed-in session ends after this many hours without a request (0: never).
     "SESSION_IDLE_HOURS": 8,
     "ECHELON_TODAY": None,

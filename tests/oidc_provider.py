@@ -1,8 +1,9 @@
 """A real OpenID provider for the sign-in tests: the npm package oidc-provider under Node.js.
 
-``start(clients, users)`` installs the pinned package (``npm ci``, once) and runs
-tests/support/oidc/server.mjs on a free 127.0.0.1 port. Without Node.js the tests skip, unless
-ECHELON_REQUIRE_SSO=1 (CI), when they fail.
+``start(clients)`` installs the pinned package (``npm ci``, once) and runs
+tests/support/oidc/server.mjs on a free 127.0.0.1 port; users are added with ``set_user``.
+``consent_page=True`` makes the provider ask for consent after the login, as on first use.
+Without Node.js the tests skip, unless ECHELON_REQUIRE_SSO=1 (CI), when they fail.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class Provider:
             self.process.stdout.close()
 
 
-def start(clients: list[dict]) -> Provider:
+def start(clients: list[dict], consent_page: bool = False) -> Provider:
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         _missing("Node.js and npm are not installed (the OpenID provider runs under them)")
@@ -71,6 +72,7 @@ def start(clients: list[dict]) -> Provider:
         "OIDC_PORT": str(port),
         "OIDC_CLIENTS": json.dumps(clients),
         "OIDC_USERS": str(users_file),
+        "OIDC_CONSENT_PAGE": "1" if consent_page else "0",
     }
     log = (users_file.parent / "provider.log").open("w")  # its warnings and errors
     process = subprocess.Popen(

@@ -21,7 +21,15 @@ from app.models.catalogue import (
 )
 from app.models.enrolment import ACTIVE_STATUSES, ENROLMENT_STATUSES, CalendarFeed, Enrolment
 from app.models.jobs import JOB_STATES, Job
-from app.models.people import ApiToken, Department, Employee, RoleHistory, User, UserRole
+from app.models.people import (
+    AccountToken,
+    ApiToken,
+    Department,
+    Employee,
+    RoleHistory,
+    User,
+    UserRole,
+)
 from app.models.records import (
     Assessment,
     AssessmentResponse,
@@ -49,6 +57,7 @@ from app.models.talent import (
 from app.models.tuition import Repayment, TuitionEvent, TuitionRequest
 
 __all__ = [
+    "AccountToken",
     "JOB_STATES",
     "Job",
     "ACTIVE_STATUSES",

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 EMPLOYEE_STATUSES = ("active", "on_leave", "terminated")
 TERMINATION_REASONS = ("voluntary", "involuntary")
 APP_ROLES = ("employee", "hr", "finance", "admin")
+ACCOUNT_TOKEN_PURPOSES = ("invitation", "reset")
 
 
 class Department(IdMixin, CodedMixin, Audited, Model):
@@ -179,5 +180,28 @@ class ApiToken(IdMixin, Audited, Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship("User")
+
+
+class AccountToken(IdMixin, Audited, Model):
+    """A one-time link to set a password: an invitation or a reset (only its SHA-256 is kept).
+
+    docs/RULES.md "Invitations and password resets": usable once, until ``expires_at``; a newer
+    link of the same purpose, or a password set by any link, ends the others (``used_at``).
+    """
+
+    __tablename__ = "account_tokens"
+    # credentials, not readiness facts
+    __readiness__ = "none"
+    __audit_exclude__ = ("secret_hash",)
+    __table_args__ = (one_of("purpose", ACCOUNT_TOKEN_PURPOSES),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(12))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship("User")

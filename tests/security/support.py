@@ -326,6 +326,7 @@ def build_world(app: Any, tmp_path: Path) -> World:
             "token": import_token,
             "feed_token": feed_token,
             "feedback_token": _closed_round_link(maria, hr),
+            "secret": "an-unknown-one-time-link-" + "x" * 18,  # 43 characters, like a real one
             "code": "CS-FOUND",
             "from_role": "L1-CSR",
             "to_role": "L2-CSS",

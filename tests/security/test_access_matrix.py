@@ -96,6 +96,15 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("GET", "auth.oidc_login"): Expect(EVERYONE, 404, 404, (("anonymous", 404),)),
     ("GET", "auth.oidc_callback"): Expect(EVERYONE, 404, 404, (("anonymous", 404),)),
     ("POST", "auth.ldap_login"): Expect(EVERYONE, 404, 404, (("anonymous", 404),)),
+    # one-time links and "Forgot your password?" (issue 19): public, the link's secret is the
+    # credential; the matrix's link is unknown, so it is not found for anyone
+    ("GET", "auth.invitation"): Expect(EVERYONE, 404, 404, (("anonymous", 404),)),
+    ("POST", "auth.invitation"): Expect(EVERYONE, 404, 404, (("anonymous", 404),)),
+    ("GET", "auth.reset"): Expect(EVERYONE, 404, 404, (("anonymous", 404),)),
+    ("POST", "auth.reset"): Expect(EVERYONE, 404, 404, (("anonymous", 404),)),
+    ("GET", "auth.forgot"): EVERYONE_OK,
+    # an empty form is refused with its message (422) and sends nothing
+    ("POST", "auth.forgot"): Expect(EVERYONE, special=(("anonymous", 422),)),
     ("GET", "dashboard.home"): EVERYONE_OK,
     ("GET", "employees.index"): Expect(
         MANAGERS | {HR, FINANCE, ADMIN},
@@ -114,6 +123,7 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("POST", "profile.create_token"): EVERYONE_OK,
     ("POST", "profile.revoke_token"): subject(frozenset({SELF})),
     ("POST", "profile.calendar_feed"): EVERYONE_OK,
+    ("POST", "profile.change_password"): EVERYONE_OK,  # one's own password only
     # the feed is public: its secret token is the credential (Maria's feed here)
     ("GET", "calendar.feed"): EVERYONE_OK,
     # a renewal offer: anyone signed in sees a session and books their own seat

@@ -61,6 +61,7 @@ REACHABLE: dict[str, set[str]] = {
     "role_history": {"insert", "update"},
     "users": {"update"},
     "api_tokens": {"insert", "update"},
+    "account_tokens": {"insert", "update"},
     "calendar_feeds": {"insert", "update"},
     "completions": {"insert", "update", "delete"},
     "competency_ratings": {"insert", "update", "delete"},
@@ -1017,6 +1018,39 @@ def test_every_kind_of_change_through_the_pages_and_the_api_is_audited(demo_app,
         ),
         HR,
         [("talent_calibrations", "insert"), ("talent_reviews", "update")],
+    )
+
+    # ---------------------------------------------------------------- passwords (issue 19)
+    from app.models import AccountToken
+
+    forgot = demo_app.test_client()
+    s.step(
+        "Daniel asks for a reset link on the forgot page",
+        lambda: _page(forgot, "/auth/forgot", email=DANIEL),
+        DANIEL,
+        [("account_tokens", "insert")],
+    )
+    first = _newest(AccountToken, user_id=daniel.user.id).id
+    s.step(
+        "and again: the newer link ends the first",
+        lambda: _page(forgot, "/auth/forgot", email=DANIEL),
+        DANIEL,
+        [("account_tokens", "update"), ("account_tokens", "insert")],
+        record=("account_tokens", first),
+    )
+    s.step(
+        "Daniel changes his password on the profile page",
+        lambda: _page(
+            manager,
+            "/profile/",
+            "/profile/password",
+            current="daniel-pass-2026",
+            new="daniel-new-pass-2026",
+            confirm="daniel-new-pass-2026",
+        ),
+        DANIEL,
+        [("users", "update"), ("account_tokens", "update")],
+        record=("users", daniel.user.id),
     )
 
     # ---------------------------------------------------------------- every table, every action

@@ -2,7 +2,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.kernel.fields import EMAIL_HINT, email_address
 
@@ -49,3 +49,39 @@ class LdapSignInForm(FlaskForm):
 
 class SignOutForm(FlaskForm):
     submit = SubmitField("Sign out")
+
+
+def _new_password(label: str = "New password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[DataRequired("Enter a new password."), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _confirmation() -> PasswordField:
+    return PasswordField(
+        "Confirm the new password",
+        validators=[
+            DataRequired("Enter the new password again."),
+            EqualTo("password", "The two passwords differ. Enter the same password twice."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    """An invitation's or a reset link's form: the new password, twice."""
+
+    password = _new_password()
+    confirm = _confirmation()
+    submit = SubmitField("Set my password")
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired("Enter the email address you sign in with."), an_address],
+        render_kw={"autocomplete": "username"},
+    )
+    submit = SubmitField("Email me a reset link")

@@ -1,4 +1,4 @@
-"""Sign-in and sign-out."""
+"""Sign-in and sign-out; setting a password by an invitation or a reset link, and asking for one."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -18,9 +19,15 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from app.blueprints.auth.forms import LdapSignInForm, SignInForm, SignOutForm
+from app.blueprints.auth.forms import (
+    ForgotForm,
+    LdapSignInForm,
+    SetPasswordForm,
+    SignInForm,
+    SignOutForm,
+)
 from app.policy import permission
-from app.services import accounts
+from app.services import accounts, invitations
 from app.services.directory import identity as directory
 from app.services.directory import ldap, oidc
 
@@ -150,3 +157,105 @@ def logout() -> Any:
         session.clear()
         flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+# ---------------------------------------------------------------- one-time links
+
+
+def _refused(refusal: invitations.InvitationError, purpose: str) -> Any:
+    return render_template(
+        "auth/link_refused.html", message=refusal.message, purpose=purpose
+    ), refusal.status
+
+
+def _password_page(secret: str, purpose: str) -> Any:
+    """The page behind an invitation or a reset link: the new password, twice."""
+    g.no_store = True  # the link is a credential: no cache keeps the page
+    try:
+        link = invitations.check_link(secret, purpose)
+    except invitations.InvitationError as refusal:
+        return _refused(refusal, purpose)
+    if purpose == invitations.RESET and invitations.is_directory_managed(link.user):
+        return _refused(invitations.DirectoryManaged(invitations.DIRECTORY_MANAGED), purpose)
+    form = SetPasswordForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                if purpose == invitations.INVITATION:
+                    user = invitations.accept_invitation(secret, form.password.data)
+                else:
+                    user = invitations.reset_password(secret, form.password.data)
+            except (invitations.LinkRefused, invitations.UnknownLink) as refusal:
+                return _refused(refusal, purpose)
+            except invitations.InvitationError as refusal:
+                form.password.errors = list(refusal.errors.get("password", [refusal.message]))
+            else:
+                if current_user.is_authenticated:
+                    logout_user()
+                session.clear()
+                flash(
+                    f"Your password is set. Sign in with {user.email} and your new password.",
+                    "success",
+                )
+                return redirect(url_for("auth.login"))
+        status = 422
+    return render_template(
+        "auth/set_password.html",
+        form=form,
+        purpose=purpose,
+        email=link.user.email,
+        name=link.user.employee.name,
+        minimum=current_app.config["PASSWORD_MIN_LENGTH"],
+    ), status
+
+
+@bp.route("/auth/invitation/<secret>", methods=["GET", "POST"])
+@permission("public", open_args=("secret",))
+def invitation(secret: str) -> Any:
+    """An invitation's link: the person sets their first password (the secret is the check)."""
+    return _password_page(secret, invitations.INVITATION)
+
+
+@bp.route("/auth/reset/<secret>", methods=["GET", "POST"])
+@permission("public", open_args=("secret",))
+def reset(secret: str) -> Any:
+    """A reset link: a new password for the one sign-in the link was made for."""
+    return _password_page(secret, invitations.RESET)
+
+
+@bp.route("/auth/forgot", methods=["GET", "POST"])
+@permission("public")
+def forgot() -> Any:
+    """Ask for a reset link. The answer is the same whether or not the address has a sign-in;
+    every request counts against the client address like a failed sign-in."""
+    form = ForgotForm()
+    status = 200
+    sent_to = None
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                accounts.check_ip_throttle(request.remote_addr)  # the claim is kept: it counts
+            except accounts.SignInThrottled as throttled:
+                page = _forgot_page(form, None, 429, str(throttled))
+                return page[0], 429, {"Retry-After": str(throttled.retry_after)}
+            invitations.request_reset(form.email.data)
+            sent_to = form.email.data.strip()
+        else:
+            status = 422
+    return _forgot_page(form, sent_to, status)
+
+
+def _forgot_page(
+    form: ForgotForm, sent_to: str | None, status: int, error: str | None = None
+) -> Any:
+    config = current_app.config
+    return render_template(
+        "auth/forgot.html",
+        form=form,
+        sent_to=sent_to,
+        error=error,
+        minutes=config.get("PASSWORD_RESET_VALID_MINUTES") or 60,
+        password_sign_in=config.get("PASSWORD_SIGN_IN", True),
+        oidc_name=config["OIDC_NAME"] if oidc.configured() else None,
+    ), status

@@ -1,4 +1,4 @@
-"""The profile page: who you are, and your API tokens (create, see, revoke).
+"""The profile page: who you are, your password, and your API tokens (create, see, revoke).
 
 docs/API.md "Auth": a user creates and revokes tokens on their profile page; the token is shown
 once, right after it is created, and only its hash is stored. Views are thin: the rules live in
@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, url_for
+from flask import Blueprint, current_app, flash, g, redirect, request, url_for
+from flask_login import login_user
 
 from app import policy
-from app.blueprints.profile.forms import FeedForm, TokenForm
+from app.blueprints.profile.forms import FeedForm, PasswordForm, TokenForm
 from app.models import User
 from app.pagination import choice_arg, list_page, newest_first, search_term
 from app.policy import permission
 from app.policy import self_service as own
-from app.services import tokens
+from app.services import accounts, invitations, tokens
 from app.services.enrolment import feeds
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -29,6 +30,7 @@ def _page(
     created: Any = None,
     code: int = 200,
     feed_url: str | None = None,
+    password_form: PasswordForm | None = None,
 ) -> Any:
     user = _user()
     q = search_term()
@@ -49,6 +51,9 @@ def _page(
             created=created,
             feed=feeds.feed_of(user),
             feed_url=feed_url,
+            password_form=password_form or PasswordForm(formdata=None),
+            directory_managed=invitations.is_directory_managed(user),
+            password_minimum=current_app.config["PASSWORD_MIN_LENGTH"],
         ),
         code,
     )
@@ -110,3 +115,33 @@ def calendar_feed() -> Any:
     if had_one:
         flash("Reset your calendar feed: the old URL stopped working.", "success")
     return _page(TokenForm(formdata=None), feed_url=url)
+
+
+@bp.route("/password", methods=["POST"])
+@permission("authenticated")
+def change_password() -> Any:
+    """Change one's own password with the current one; the other sessions end, this one stays."""
+    form = PasswordForm()
+    if not form.validate_on_submit():
+        return _page(TokenForm(formdata=None), code=422, password_form=form)
+    user = _user()
+    try:
+        invitations.change_password(
+            user, form.current.data, form.new.data, client_ip=request.remote_addr
+        )
+    except accounts.SignInThrottled as throttled:
+        form.current.errors = [str(throttled)]
+        page, _ = _page(TokenForm(formdata=None), code=429, password_form=form)
+        return page, 429, {"Retry-After": str(throttled.retry_after)}
+    except invitations.InvitationError as refused:
+        for name in ("current", "new"):
+            if name in refused.errors:
+                form[name].errors = list(refused.errors[name])
+        if not refused.errors:
+            form.current.errors = [refused.message]
+        return _page(TokenForm(formdata=None), code=refused.status, password_form=form)
+    # this session carries the new session epoch (the others have ended): the user itself,
+    # not the current_user proxy, is signed in again
+    login_user(getattr(user, "_get_current_object", lambda: user)())
+    flash("Your password is changed. Your other sessions have been signed out.", "success")
+    return redirect(url_for("profile.index"))

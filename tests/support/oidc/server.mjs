@@ -4,7 +4,9 @@
 //   OIDC_USERS (path of a JSON file {"<login>": {"password": ..., "email": ..., "name": ...,
 //   "groups": [...], "employee_no": ...}}).
 // The login page is a plain form (no dev interactions): POST login + password to
-// /interaction/<uid>; consent is implied for the test clients. Prints "ready <issuer>" when up.
+// /interaction/<uid>; consent is implied for the test clients, unless OIDC_CONSENT_PAGE=1: then
+// a consent page follows the login (POST consent=allow), as most providers show on first use.
+// Prints "ready <issuer>" when up.
 import http from 'node:http';
 import fs from 'node:fs';
 import Provider from 'oidc-provider';
@@ -20,6 +22,8 @@ const clients = JSON.parse(process.env.OIDC_CLIENTS || '[]').map((c) => ({
 const usersFile = process.env.OIDC_USERS;
 const users = () => JSON.parse(fs.readFileSync(usersFile, 'utf8'));
 const SCOPES = 'openid email profile groups employee_no';
+const CLAIMS = ['email', 'email_verified', 'name', 'groups', 'employee_no'];
+const askConsent = process.env.OIDC_CONSENT_PAGE === '1';
 
 const provider = new Provider(issuer, {
   clients,
@@ -57,12 +61,13 @@ const provider = new Provider(issuer, {
     const grantId =
       ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
     if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+    if (askConsent) return undefined; // the consent page makes the grant
     const grant = new ctx.oidc.provider.Grant({
       clientId: ctx.oidc.client.clientId,
       accountId: ctx.oidc.session.accountId,
     });
     grant.addOIDCScope(SCOPES);
-    grant.addOIDCClaims(['email', 'email_verified', 'name', 'groups', 'employee_no']);
+    grant.addOIDCClaims(CLAIMS);
     await grant.save();
     return grant;
   },
@@ -73,16 +78,41 @@ const page = (uid, message) => `<!doctype html><html><body><h1>Test provider</h1
 <label>Login <input name="login"></label><label>Password <input name="password" type="password"></label>
 <button type="submit">Sign in</button></form></body></html>`;
 
+const consentPage = (uid, clientId) => `<!doctype html><html><body><h1>Test provider</h1>
+<p>${clientId} asks to know your email address, name and groups.</p>
+<form method="post" action="/interaction/${uid}">
+<button type="submit" name="consent" value="allow">Allow</button></form></body></html>`;
+
+async function consent(req, res, details) {
+  const grant = details.grantId
+    ? await provider.Grant.find(details.grantId)
+    : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+  grant.addOIDCScope(SCOPES);
+  grant.addOIDCClaims(CLAIMS);
+  const grantId = await grant.save();
+  await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+}
+
 async function interaction(req, res, uid) {
   const details = await provider.interactionDetails(req, res);
+  const asksConsent = askConsent && details.prompt.name === 'consent';
   if (req.method === 'GET') {
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(page(uid));
+    res.end(asksConsent ? consentPage(uid, details.params.client_id) : page(uid));
     return;
   }
   let body = '';
   for await (const chunk of req) body += chunk;
   const form = new URLSearchParams(body);
+  if (asksConsent) {
+    if (form.get('consent') !== 'allow') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(consentPage(uid, details.params.client_id));
+      return;
+    }
+    await consent(req, res, details);
+    return;
+  }
   const user = users()[form.get('login')];
   if (!user || user.password !== form.get('password')) {
     res.writeHead(200, { 'content-type': 'text/html' });
