@@ -32,7 +32,8 @@ from app.kernel.uow import UnitOfWork, batch
 from app.kernel.words import plural
 from app.models import ApiToken, Employee, User, UserRole
 from app.models.people import APP_ROLES
-from app.services import accounts
+from app.services import invitations
+from app.services.directory.identity import UNUSABLE_PASSWORD, password_form_allowed
 
 SIGNIN_STATES = ("active", "invited", "locked", "disabled")
 STATE_LABELS = {
@@ -67,6 +68,12 @@ class SignInNotFound(SignInError, NotFound):
     """No such person or sign-in (404)."""
 
 
+class InvitationNotSent(SignInError):
+    """The mail server refused or could not be reached: the invitation was not delivered."""
+
+    status = 502
+
+
 unit_of_work = UnitOfWork(
     conflict=lambda: SignInConflict(
         "Someone changed this sign-in at the same moment. Reload the page and try again."
@@ -78,12 +85,8 @@ unit_of_work = UnitOfWork(
 
 
 def _outstanding_invitation() -> ColumnElement[bool]:
-    """An unused, unexpired invitation of the user (services/invitations.py)."""
-    try:
-        from app.services import invitations  # type: ignore[attr-defined]
-    except ImportError:  # until invitations land: a sign-in never used
-        return User.last_login_at.is_(None)
-    return invitations.has_outstanding_invitation(User.id)
+    """A usable invitation is outstanding and the sign-in was never used (services/invitations)."""
+    return invitations.pending_invitation_exists()
 
 
 def _locked(at: datetime) -> ColumnElement[bool]:
@@ -329,8 +332,10 @@ def parse_roles(value: Any, *, field: str = "roles") -> list[str]:
 
 
 def _unusable_password() -> str:
-    """A hash of a secret nobody knows: the person sets their own password from the link."""
-    return accounts.hash_password(secrets.token_urlsafe(32))
+    """No password yet: nothing the sign-in form checks matches it. The person sets their own
+    from the invitation link (or signs in through the directory), as services/invitations and
+    the directory sign-in expect of a sign-in made without a password."""
+    return UNUSABLE_PASSWORD + secrets.token_hex(8)
 
 
 def check_can_have_signin(employee: Employee) -> None:
@@ -370,16 +375,32 @@ def create_signin(employee: Employee, roles: Any = (), *, actor: User | None) ->
             "them and ask an admin."
         )
     user = _create(employee, chosen)
-    send_invitation(user, actor=actor)
+    if not needs_invitation(user):
+        return user
+    try:
+        send_invitation(user, actor=actor)
+    except InvitationNotSent as error:
+        raise InvitationNotSent(
+            f"The sign-in of {employee.name} was created, but the invitation was not sent: "
+            f"{error.message} Send it again with “Resend invitation” on the sign-ins page."
+        ) from error
     return user
 
 
+def needs_invitation(user: User) -> bool:
+    """Does this sign-in get an invitation? Not when password sign-in is switched off for it:
+    the person signs in through the organisation's directory (PASSWORD_SIGN_IN)."""
+    return password_form_allowed(user.email)
+
+
 def send_invitation(user: User, *, actor: User | None) -> None:
+    """Email ``user`` a fresh invitation (services/invitations); a refusal becomes this area's."""
     try:
-        from app.services import invitations  # type: ignore[attr-defined]
-    except ImportError:  # until invitations land
-        return
-    invitations.send_invitation(user, actor=actor)
+        invitations.send_invitation(user, actor=actor)
+    except invitations.InvitationNotSent as error:
+        raise InvitationNotSent(error.message) from error
+    except invitations.InvitationError as error:
+        raise SignInConflict(error.message) from error
 
 
 def resend_invitation(user: User, *, actor: User | None) -> None:
@@ -532,7 +553,7 @@ def update_signin(user: User, data: Any, *, actor: User | None) -> User:
 class Outcome:
     employee_id: int
     name: str
-    status: str  # invited | skipped
+    status: str  # invited | created (directory sign-in, no invitation) | not sent | skipped
     reason: str = ""
 
 
@@ -542,9 +563,11 @@ def invite_one(employee_id: int, *, actor: User | None) -> Outcome:
     if employee is None:
         return Outcome(employee_id, f"#{employee_id}", "skipped", "no longer exists")
     try:
-        create_signin(employee, (), actor=actor)
+        account = create_signin(employee, (), actor=actor)
     except SignInForbidden:
         raise
+    except InvitationNotSent as failed:
+        return Outcome(employee.id, employee.name, "not sent", failed.message)
     except SignInError as refused:
         reason = refused.message
         if signin_of(employee) is not None:
@@ -552,6 +575,8 @@ def invite_one(employee_id: int, *, actor: User | None) -> Outcome:
         elif employee.status == "terminated":
             reason = "has left"
         return Outcome(employee.id, employee.name, "skipped", reason)
+    if not needs_invitation(account):
+        return Outcome(employee.id, employee.name, "created")
     return Outcome(employee.id, employee.name, "invited")
 
 

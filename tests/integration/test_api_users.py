@@ -11,6 +11,14 @@ from app.models import Employee, User
 from app.services import signins
 from tests.factories import PERSONAS, employee_named, sign_in_for, signed_in_client
 from tests.integration.api_support import Api, audit_count, user_for
+from tests.mailbox import LoopbackSMTP, configure
+
+
+@pytest.fixture
+def smtp(demo_app):  # type: ignore[no-untyped-def]
+    with LoopbackSMTP() as box:
+        configure(demo_app, box)
+        yield box
 
 
 @pytest.fixture
@@ -47,14 +55,17 @@ def test_hr_lists_sign_ins_searched_filtered_and_paged(api):
     assert api.get("/users", who="finance").status_code == 403
 
 
-def test_hr_creates_a_sign_in_201_and_an_admin_may_name_roles(api):
+def test_hr_creates_a_sign_in_201_and_an_admin_may_name_roles(api, smtp):
     person = _nobody_yet()
     made = api.post("/users", {"employee_id": person.id, "roles": ["employee"]})
     assert made.status_code == 201
     body = made.get_json()
     assert body["employee_id"] == person.id and body["roles"] == ["employee"]
-    assert body["email"] == person.email.lower()
+    assert body["email"] == person.email.lower() and body["state"] == "invited"
     assert signins.signin_of(person) is not None
+    (message,) = smtp.wait_for(1)
+    assert message.rcpt_tos == [person.email.lower()]
+    assert "/auth/invitation/" in message.text and "Set your password" in message.text
     other = _nobody_yet()
     before = audit_count()
     refused = api.post("/users", {"employee_id": other.id, "roles": ["admin"]})
@@ -63,6 +74,7 @@ def test_hr_creates_a_sign_in_201_and_an_admin_may_name_roles(api):
     by_admin = api.post("/users", {"employee_id": other.id, "roles": ["hr", "admin"]}, who="admin")
     assert by_admin.status_code == 201
     assert by_admin.get_json()["roles"] == ["admin", "employee", "hr"]
+    assert len(smtp.wait_for(2)) == 2 and smtp.to(other.email.lower())
 
 
 def test_bad_bodies_are_refused_naming_the_field_and_nothing_changes(api):

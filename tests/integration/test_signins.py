@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.clock import now
@@ -25,6 +27,30 @@ from tests.factories import (
     user_of,
 )
 from tests.integration.jobs_support import ThreadWorker, wait_for
+from tests.mailbox import LoopbackSMTP, configure, free_port
+
+NEW_PASSWORD = "my-own-passphrase-2026"
+LINK = re.compile(r"https://echelon\.example\.com(/auth/invitation/[A-Za-z0-9_\-]{43})")
+
+
+@pytest.fixture
+def smtp(demo_app):  # type: ignore[no-untyped-def]
+    with LoopbackSMTP() as box:
+        configure(demo_app, box)
+        yield box
+
+
+def _link(box, address: str, count: int = 1) -> str:  # type: ignore[no-untyped-def]
+    """The invitation link of the ``count``-th message to ``address`` (waits for it)."""
+    received = box.to(address)
+    deadline = time.monotonic() + 10
+    while len(received) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+        received = box.to(address)
+    assert len(received) >= count, f"no message {count} to {address}"
+    found = LINK.search(received[count - 1].text)
+    assert found, received[count - 1].text
+    return found.group(1)
 
 
 def text(response) -> str:  # type: ignore[no-untyped-def]
@@ -185,6 +211,59 @@ def test_hr_creates_a_sign_in_from_the_persons_page(demo_app, demo_db, login_as)
     assert "Create sign-in" not in after and person.email.lower() in after
     # a manager sees no sign-in section on the pages of their people
     assert "Create sign-in" not in text(login_as("manager").get(f"/employees/{person.id}"))
+
+
+def test_a_new_sign_in_gets_its_invitation_by_mail_and_the_person_sets_a_password(
+    demo_app, demo_db, login_as, smtp
+):
+    hr = login_as("hr")
+    person = _without_signin()[0]
+    made = hr.post("/sign-ins/new", data={"employee_id": str(person.id)})
+    assert f"an invitation was sent to {person.email.lower()}" in text(
+        hr.get(made.headers["Location"])
+    )
+    path = _link(smtp, person.email.lower())
+    (message,) = smtp.to(person.email.lower())
+    assert "Set your password" in message.text and person.name.split()[0] in message.text
+    assert person.name in _rows(text(hr.get("/sign-ins/?state=invited")))
+    # resending sends a new link and the first one stops working
+    account = signins.signin_of(person)
+    assert account is not None
+    again = hr.post(f"/sign-ins/{account.id}/resend", data={"next": f"/employees/{person.id}"})
+    assert "A new invitation was sent" in text(hr.get(again.headers["Location"]))
+    newer = _link(smtp, person.email.lower(), count=2)
+    assert newer != path
+    assert demo_app.test_client().get(path).status_code == 410
+    browser = demo_app.test_client()
+    done = browser.post(newer, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert done.status_code == 302
+    signed_in_client(demo_app, person.email.lower(), NEW_PASSWORD)
+    assert person.name in _rows(text(hr.get("/sign-ins/?state=active&q=" + person.employee_no)))
+    assert person.name not in _rows(text(hr.get("/sign-ins/?state=invited")))
+    # once used, the person's page offers no invitation any more
+    assert "Resend invitation" not in text(hr.get(f"/employees/{person.id}"))
+
+
+def test_when_the_mail_server_is_down_the_sign_in_stays_and_says_to_resend(
+    demo_app, demo_db, login_as
+):
+    hr = login_as("hr")
+    person = _without_signin()[0]
+    demo_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False)
+    made = hr.post("/sign-ins/new", data={"employee_id": str(person.id)})
+    shown = text(hr.get(made.headers["Location"]))
+    assert f"The sign-in of {person.name} was created, but the invitation was not sent" in shown
+    assert "Resend invitation" in shown
+    account = signins.signin_of(person)
+    assert account is not None
+    with LoopbackSMTP() as box:
+        configure(demo_app, box)
+        hr.post(f"/sign-ins/{account.id}/resend")
+        path = _link(box, account.email)
+    done = demo_app.test_client().post(
+        path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
+    assert done.status_code == 302
 
 
 # --------------------------------------------------------------------------- roles
@@ -359,7 +438,9 @@ def _finished(job_id: int) -> Job | None:
     return job if job is not None and job.state in ("done", "failed") else None
 
 
-def test_inviting_everyone_without_a_sign_in_is_a_job_with_a_summary(demo_app, demo_db, login_as):
+def test_inviting_everyone_without_a_sign_in_is_a_job_with_a_summary(
+    demo_app, demo_db, login_as, smtp
+):
     hr = login_as("hr")
     waiting = signins.without_signin_ids()
     assert len(waiting) >= 5
@@ -377,13 +458,18 @@ def test_inviting_everyone_without_a_sign_in_is_a_job_with_a_summary(demo_app, d
     assert job.summary["invited"] == len(waiting) - 1
     assert job.summary["skipped"] == 0  # the list was read when asked: without the early one
     assert signins.without_signin_ids() == []
+    for employee_id in waiting[1:]:  # each of them got their own invitation, once
+        address = db.session.get(Employee, employee_id).email.lower()
+        _link(smtp, address)
+        assert len(smtp.to(address)) == 1
+    assert smtp.to(early.email.lower()) == []
     shown = text(hr.get(f"/jobs/{job_id}"))
     assert f"Sign-ins for everyone without one ({len(waiting) - 1} people)" in shown
     assert re.search(rf"Invited</th><td>{len(waiting) - 1}<", shown)
     assert "Invite everyone without a sign-in" not in text(hr.get("/sign-ins/"))
 
 
-def test_a_retried_invitation_job_invites_nobody_twice(demo_app, demo_db):
+def test_a_retried_invitation_job_invites_nobody_twice(demo_app, demo_db, smtp):
     from app.services import jobs
     from app.services.jobs import invitations as invitation_jobs
 
@@ -403,6 +489,9 @@ def test_a_retried_invitation_job_invites_nobody_twice(demo_app, demo_db):
         )
     assert again.summary["invited"] == 0 and again.summary["skipped"] == 3
     assert "already has a sign-in" in again.summary["why"]
+    for employee_id in people:
+        address = db.session.get(Employee, employee_id).email.lower()
+        assert len(smtp.to(address)) == 1
 
 
 EMPLOYEES_CSV = (
@@ -413,7 +502,9 @@ EMPLOYEES_CSV = (
 )
 
 
-def test_after_an_import_of_employees_hr_gives_the_new_people_sign_ins(demo_app, demo_db, login_as):
+def test_after_an_import_of_employees_hr_gives_the_new_people_sign_ins(
+    demo_app, demo_db, login_as, smtp
+):
     hr = login_as("hr")
     staged = hr.post(
         "/records/import",
@@ -434,6 +525,12 @@ def test_after_an_import_of_employees_hr_gives_the_new_people_sign_ins(demo_app,
     with ThreadWorker(demo_app) as worker:
         job = wait_for(lambda: _finished(job_id), "the invitations", worker)
     assert job.summary == {"invited": 3, "skipped": 0}
+    for address in (
+        "nora.quinn@hires.example",
+        "omar.haddad@hires.example",
+        "pia.lund@hires.example",
+    ):
+        _link(smtp, address)
     made = db.session.scalars(
         select(User.email).where(
             User.email.in_(["nora.quinn@hires.example", "pia.lund@hires.example"])

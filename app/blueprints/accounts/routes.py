@@ -101,13 +101,16 @@ def new() -> Any:
     try:
         employee = signins.employee_for(form.employee_id.data)
         account = signins.create_signin(employee, form.roles.data or [], actor=_user())
+    except signins.InvitationNotSent as failed:  # the sign-in exists; the mail did not go
+        flash(failed.message, "error")
+        return redirect(_back() if request.form.get("next") else url_for("accounts.index"))
     except signins.SignInError as refused:
         return _new_page(form, refuse(form, refused))
-    flash(
-        f"Created the sign-in of {account.employee.name}; an invitation was sent to "
-        f"{account.email}.",
-        "success",
-    )
+    if signins.needs_invitation(account):
+        done = f"an invitation was sent to {account.email}."
+    else:
+        done = "they sign in through the organisation's directory, so no invitation was sent."
+    flash(f"Created the sign-in of {account.employee.name}; {done}", "success")
     if request.form.get("next"):
         return redirect(_back())
     return redirect(url_for("accounts.index", q=account.email))

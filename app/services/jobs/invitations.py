@@ -42,6 +42,10 @@ def request_invitations(user: User, employee_ids: list[int], title: str) -> int:
 
 def summary_of(counts: Counter[str], skipped: list[str]) -> dict[str, Any]:
     summary: dict[str, Any] = {"invited": counts["invited"], "skipped": counts["skipped"]}
+    if counts["created"]:  # password sign-in is off: they sign in through the directory
+        summary["created without invitation (directory sign-in)"] = counts["created"]
+    if counts["not sent"]:
+        summary["not sent"] = counts["not sent"]
     if skipped:
         more = len(skipped) - SKIPS_KEPT
         why = " | ".join(skipped[:SKIPS_KEPT])
@@ -65,7 +69,7 @@ def run_bulk_invitations(run: JobRun) -> None:
             for employee_id in ids[start : start + CHUNK]:
                 outcome = signins.invite_one(employee_id, actor=user)
                 counts[outcome.status] += 1
-                if outcome.status == "skipped":
+                if outcome.status in ("skipped", "not sent"):
                     skipped.append(f"{outcome.name}: {outcome.reason}")
             run.step(min(start + CHUNK, len(ids)), len(ids))
             run.keep_lease()
