@@ -298,6 +298,12 @@ def test_nobody_removes_their_own_admin_role(demo_app, demo_db, login_as):
     admin = login_as("admin")
     ada = user_of(PERSONAS["admin"])
     second = sign_in_for(employee_named("Grace Okafor"), roles=("admin",))
+    own_row = text(admin.get("/sign-ins/?q=ada.ng"))
+    assert "Ada Ng" in _rows(own_row)
+    assert "from Ada Ng" not in own_row and "Disable<span" not in own_row  # no such buttons
+    assert 'Remove admin<span class="sr-only"> from Grace Okafor' in text(
+        admin.get("/sign-ins/?q=grace.okafor")
+    )
     answer = admin.post(f"/sign-ins/{ada.id}/remove", data={"role": "admin"})
     assert "You cannot remove your own admin role" in text(admin.get(answer.headers["Location"]))
     assert _fresh(ada.id).has_role("admin")
