@@ -21,7 +21,7 @@ Choices made where docs/RULES.md is silent (keep this list in step with the code
 - For the next role too, a candidate who is not ready takes the path's date: the engine's date,
   unless something lapses before it and its renewal closes later (the path plans that renewal,
   path.py). The bench, the plan and the path then give one date; the critical gap is that
-  renewal, "PCI-AWARE lapses before then and must be renewed first (renew ...)".
+  renewal, "PCI-AWARE lapses before then and must be renewed first (ends 2027-08-09)".
 - When the path cannot be projected (a step has no date), neither can the target: the band is
   ``not_ready`` and the critical gap is the one that cannot be projected.
 """
@@ -157,8 +157,7 @@ def _path_critical(path: PromotionPath, projected: date) -> CriticalGap | None:
         RENEWED_KIND.get(action.kind, action.kind),
         action.target,
         projected,
-        f"{action.target} lapses before then and must be renewed first "
-        f"({_clause(action.description)})"
+        f"{action.target} lapses before then and must be renewed first (ends {projected})"
         if action.kind in RENEWED_KIND
         else _clause(action.description),
     )
