@@ -69,10 +69,10 @@ class FileLookups(profile.Lookups):
         loaded = [e.id for e in self.by_number.values()]
         self.previous: dict[int, date] = {}
         for start in range(0, len(loaded), CHUNK):
-            part = loaded[start : start + CHUNK]
+            ids = loaded[start : start + CHUNK]
             query = (
                 select(RoleHistory.employee_id, func.max(RoleHistory.started_on))
-                .where(RoleHistory.employee_id.in_(part), RoleHistory.ended_on.is_not(None))
+                .where(RoleHistory.employee_id.in_(ids), RoleHistory.ended_on.is_not(None))
                 .group_by(RoleHistory.employee_id)
             )
             self.previous.update({person: day for person, day in db.session.execute(query)})
