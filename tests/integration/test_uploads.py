@@ -242,6 +242,9 @@ REFUSED = [
         "8,000 × 6,000 pixels; the limit is 40 megapixels",
         id="48-megapixels",
     ),
+    pytest.param(
+        JPEG + b"<img src=x onerror=alert(1)>", "c.jpg", "web-page markup", id="jpeg-then-img"
+    ),
     pytest.param(PNG + b"PK\x03\x04" + b"\x00" * 26, "c.png", "after its end", id="png-then-zip"),
     pytest.param(b"%PDF-1.4\n" + b"garbage " * 20, "c.pdf", "cannot be read", id="pdf-garbage"),
 ]
