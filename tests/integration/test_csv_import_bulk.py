@@ -142,3 +142,71 @@ def test_a_file_that_repeats_a_number_or_makes_a_loop_is_refused_and_nothing_is_
     assert "Nobody can be their own manager" in reasons[3]
     db.session.expire_all()
     assert totals() == before
+
+
+# ------------------------------------------------------------------ training completions
+
+
+def completions_file(rows: int) -> str:
+    """``rows`` completions of ORG-101 by the demo people (not hr's own: four eyes), each on a
+    day of its own."""
+    from datetime import date, timedelta
+
+    me = hr().employee_id
+    numbers = db.session.scalars(
+        select(Employee.employee_no).where(Employee.id != me, Employee.status != "terminated")
+    ).all()
+    lines = ["employee,course,completed_on,score\n"]
+    for n in range(rows):
+        day = date(2020, 1, 1) + timedelta(days=n // len(numbers))
+        lines.append(f"{numbers[n % len(numbers)]},ORG-101,{day.isoformat()},{70 + n % 30}\n")
+    return "".join(lines)
+
+
+def test_a_completions_dry_run_only_reads(demo_db):
+    from app.models import Completion
+
+    data = completions_file(1_000)
+    before = db.session.scalar(select(func.count(Completion.id))), totals()
+    with statements() as seen:
+        report = csv_io.run_import("completions", data, actor=hr())
+    assert report.ok and report.counts["create"] == 1_000 and not report.applied
+    assert [s for s in seen if s in WRITES] == [] and len(seen) < 20
+    db.session.expire_all()
+    assert (db.session.scalar(select(func.count(Completion.id))), totals()) == before
+
+
+@pytest.mark.parametrize("rows", [200, 400])
+def test_applying_completions_costs_a_bounded_number_of_statements(demo_db, rows):
+    from app.models import Completion
+
+    data = completions_file(rows)
+    before = db.session.scalar(select(func.count(Completion.id)))
+    with statements() as seen:
+        report = csv_io.run_import("completions", data, apply=True, actor=hr())
+    assert report.applied, [r.messages for r in report.rows if r.action == "refuse"][:3]
+    assert len(seen) < 40, f"{len(seen)} statements for {rows} rows"
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Completion.id))) == before + rows
+    again = csv_io.run_import("completions", data, actor=hr())
+    assert again.counts["unchanged"] == rows  # the same file again changes nothing
+    changed = data.replace(",ORG-101,2020-01-01,", ",ORG-101,2020-01-01,1").splitlines()
+    rescored = csv_io.run_import("completions", "\n".join(changed) + "\n", apply=True, actor=hr())
+    assert rescored.applied and rescored.counts["update"] > 0
+
+
+def test_a_completion_twice_in_a_file_with_two_scores_is_refused(demo_db):
+    maria = db.session.scalar(select(Employee).where(Employee.name == "Maria Lopez"))
+    data = (
+        "employee,course,completed_on,score\n"
+        f"{maria.employee_no},ORG-101,2026-01-05,80\n"
+        f"{maria.employee_no},ORG-101,2026-01-05,80\n"
+        f"{maria.employee_no},ORG-101,2026-01-05,90\n"
+    )
+    report = csv_io.run_import("completions", data, apply=True, actor=hr())
+    assert [r.action for r in report.rows] == ["create", "unchanged", "refuse"]
+    assert (
+        "Line 2 of this file has the same completion with another score"
+        in (report.rows[2].messages[0])
+    )
+    assert not report.applied

@@ -1,11 +1,12 @@
 """The import: a dry run reports, per row, what would be created, updated, left unchanged or
 refused and why; applying is all or nothing, so a single refused row means nothing is written.
 
-Employees (``csv_io.employees``) are checked in bulk by the profile's own rules against answers
-loaded for the whole file: the dry run only reads (no write lock, nothing written, no audit),
-and applying writes the file in two flushes. The other kinds run through the record services
-in one transaction, each row in a savepoint and inside the kernel's ``batch()`` (the services
-flush, the import owns the commit): their dry run is the real import rolled back at the end.
+Employees (``csv_io.employees``) and training completions (``csv_io.completions``) are checked
+in bulk by their services' own rules against answers loaded for the whole file: the dry run only
+reads (no write lock, nothing written, no audit), and applying writes the file in a flush or
+two. Ratings and assignment rules run through the record services in one transaction, each row
+in a savepoint and inside the kernel's ``batch()`` (the services flush, the import owns the
+commit): their dry run is the real import rolled back at the end.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.extensions import db
 from app.kernel.errors import DomainError
 from app.kernel.uow import batch
 from app.models import User
+from app.services.csv_io.completions import CompletionPlan
 from app.services.csv_io.employees import Plan
 from app.services.csv_io.kinds import DATE_FORMATS, KINDS, ImportKind, resolve_mapping
 from app.services.csv_io.reading import ParsedFile, cell, convert_date, parse_csv
@@ -148,7 +150,7 @@ def run_import(
     return report
 
 
-BULK_KINDS = ("employees",)
+BULK_KINDS = ("employees", "completions")
 CHANGED_MEANWHILE = (
     "Someone changed the same people while the file was imported, so nothing was imported. "
     "Run the import again."
@@ -221,7 +223,7 @@ class _Run:
         for result, values in self.second_pass:
             self._apply_manager(result, values)
 
-    def check_bulk(self) -> Plan:
+    def check_bulk(self) -> Plan | CompletionPlan:
         """Every row checked by the kind's bulk plan (no write); then the reporting lines."""
         entries: list[tuple[int, RowResult, Row]] = []
         for position, (line, cells) in enumerate(self.parsed.rows):
@@ -239,7 +241,12 @@ class _Run:
                 result.messages.extend(_messages(error, self.labels))
                 continue
             entries.append((position, result, values))
-        plan = Plan([values for _, _, values in entries], self.actor)
+        rows = [values for _, _, values in entries]
+        plan = (
+            Plan(rows, self.actor)
+            if self.kind.name == "employees"
+            else CompletionPlan(rows, self.actor)
+        )
         total = len(self.parsed.rows)
         for done, (position, result, values) in enumerate(entries, start=1):
             try:
@@ -251,6 +258,11 @@ class _Run:
                 result.messages.extend(_messages(error, self.labels))
             if self.on_row is not None:
                 self.on_row(done, total)
+        if isinstance(plan, Plan):
+            self._check_managers(plan, entries)
+        return plan
+
+    def _check_managers(self, plan: Plan, entries: list[tuple[int, RowResult, Row]]) -> None:
         managed = {
             position: (result, values)
             for position, result, values in entries
@@ -265,7 +277,6 @@ class _Run:
                 result.messages.extend(_messages(error, self.labels))
                 continue
             self._note_manager(result, changed)
-        return plan
 
     def _note_manager(self, result: RowResult, changed: bool) -> None:
         if changed and result.action == "unchanged":
