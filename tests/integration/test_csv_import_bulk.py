@@ -210,3 +210,42 @@ def test_a_completion_twice_in_a_file_with_two_scores_is_refused(demo_db):
         in (report.rows[2].messages[0])
     )
     assert not report.applied
+
+
+# ------------------------------------------------------------------ competency ratings
+
+
+def ratings_file(rows: int) -> str:
+    from datetime import date, timedelta
+
+    me = hr().employee_id
+    numbers = db.session.scalars(
+        select(Employee.employee_no).where(Employee.id != me, Employee.status != "terminated")
+    ).all()
+    lines = ["employee,competency,level,rated_on,source\n"]
+    for n in range(rows):
+        day = date(2020, 1, 1) + timedelta(days=n // len(numbers))
+        lines.append(f"{numbers[n % len(numbers)]},ORG-BEHAV,{n % 6},{day.isoformat()},manager\n")
+    return "".join(lines)
+
+
+def test_a_ratings_dry_run_only_reads_and_applying_is_bounded(demo_db):
+    from app.models import CompetencyRating
+
+    data = ratings_file(400)
+    before = db.session.scalar(select(func.count(CompetencyRating.id))), totals()
+    with statements() as seen:
+        report = csv_io.run_import("ratings", data, actor=hr())
+    assert report.ok and report.counts["create"] == 400 and not report.applied
+    assert [s for s in seen if s in WRITES] == [] and len(seen) < 20
+    db.session.expire_all()
+    assert (db.session.scalar(select(func.count(CompetencyRating.id))), totals()) == before
+    twice = data + data.splitlines()[1] + "\n"
+    report = csv_io.run_import("ratings", twice, actor=hr())
+    assert report.rows[-1].action == "refuse"
+    assert "Line 2 of this file rates the same already" in report.rows[-1].messages[0]
+    with statements() as seen:
+        applied = csv_io.run_import("ratings", data, apply=True, actor=hr())
+    assert applied.applied and len(seen) < 40, len(seen)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(CompetencyRating.id))) == before[0] + 400

@@ -35,18 +35,10 @@ class Planned:
     existing: Completion | None = None  # a score correction of this one; None: a new one
 
 
-def _iso(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None  # the date parser says what is wrong with it
+class People:
+    """The people a file's ``employee`` column names (number or email), loaded at once."""
 
-
-class CompletionPlan:
-    """The whole file checked; ``apply()`` writes it."""
-
-    def __init__(self, rows: list[dict[str, str]], actor: User | None) -> None:
-        self.actor = actor
+    def __init__(self, rows: list[dict[str, str]]) -> None:
         refs = {v["employee"].strip() for v in rows if v.get("employee")}
         self.by_number: dict[str, Employee] = {}
         self.by_email: dict[str, Employee] = {}
@@ -62,10 +54,35 @@ class CompletionPlan:
             ):
                 self.by_number[employee.employee_no.upper()] = employee
                 self.by_email[employee.email.lower()] = employee
+
+    def ids(self) -> list[int]:
+        return sorted({e.id for e in self.by_number.values()})
+
+    def find(self, reference: str) -> Employee:
+        text = reference.strip()
+        found = self.by_number.get(text.upper()) or self.by_email.get(text.lower())
+        if found is None:
+            raise RowRefused(f"Employee: there is no employee {reference!r}.")
+        return found
+
+
+def _iso(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None  # the date parser says what is wrong with it
+
+
+class CompletionPlan:
+    """The whole file checked; ``apply()`` writes it."""
+
+    def __init__(self, rows: list[dict[str, str]], actor: User | None) -> None:
+        self.actor = actor
+        self.people = People(rows)
         self.courses = {c.code.upper(): c for c in db.session.scalars(select(Course))}
         # every counted completion of the file's people: (person, course, day) -> completion
         self.on_file: dict[tuple[int, int, date], Completion] = {}
-        people = sorted({e.id for e in self.by_number.values()})
+        people = self.people.ids()
         for start in range(0, len(people), CHUNK):
             for completion in db.session.scalars(
                 select(Completion).where(
@@ -77,13 +94,6 @@ class CompletionPlan:
                 self.on_file[day] = completion
         self.planned: list[Planned] = []
         self.in_file: dict[tuple[int, int, date], Planned] = {}
-
-    def _person(self, reference: str) -> Employee:
-        text = reference.strip()
-        found = self.by_number.get(text.upper()) or self.by_email.get(text.lower())
-        if found is None:
-            raise RowRefused(f"Employee: there is no employee {reference!r}.")
-        return found
 
     def _course(self, code: Any, fields: RecordFields) -> Course | None:
         """``RecordFields.entry`` for courses, answered from the loaded catalogue."""
@@ -99,7 +109,7 @@ class CompletionPlan:
         return course
 
     def check_row(self, position: int, line: int, values: dict[str, str]) -> tuple[str, str]:
-        employee = self._person(values.get("employee", ""))
+        employee = self.people.find(values.get("employee", ""))
         score = values.get("score") or None
         known = self.courses.get(values.get("course", "").strip().upper())
         on = values.get("completed_on", "")

@@ -1,12 +1,12 @@
 """The import: a dry run reports, per row, what would be created, updated, left unchanged or
 refused and why; applying is all or nothing, so a single refused row means nothing is written.
 
-Employees (``csv_io.employees``) and training completions (``csv_io.completions``) are checked
-in bulk by their services' own rules against answers loaded for the whole file: the dry run only
-reads (no write lock, nothing written, no audit), and applying writes the file in a flush or
-two. Ratings and assignment rules run through the record services in one transaction, each row
-in a savepoint and inside the kernel's ``batch()`` (the services flush, the import owns the
-commit): their dry run is the real import rolled back at the end.
+Employees, training completions and competency ratings (``csv_io.employees``, ``completions``,
+``ratings``) are checked in bulk by their services' own rules against answers loaded for the
+whole file: the dry run only reads (no write lock, nothing written, no audit), and applying
+writes the file in a flush or two. Assignment rules run through the record services in one
+transaction, each row in a savepoint and inside the kernel's ``batch()`` (the services flush,
+the import owns the commit): their dry run is the real import rolled back at the end.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from app.models import User
 from app.services.csv_io.completions import CompletionPlan
 from app.services.csv_io.employees import Plan
 from app.services.csv_io.kinds import DATE_FORMATS, KINDS, ImportKind, resolve_mapping
+from app.services.csv_io.ratings import RatingPlan
 from app.services.csv_io.reading import ParsedFile, cell, convert_date, parse_csv
 from app.services.csv_io.rows import HANDLERS, SERVICE_FIELDS, employee_manager, row_key
 from app.services.records import RecordError, RecordForbidden
@@ -150,7 +151,12 @@ def run_import(
     return report
 
 
-BULK_KINDS = ("employees", "completions")
+PLANS: dict[str, Callable[[list[Row], User | None], Plan | CompletionPlan | RatingPlan]] = {
+    "employees": Plan,
+    "completions": CompletionPlan,
+    "ratings": RatingPlan,
+}
+BULK_KINDS = ("employees", "completions", "ratings")
 CHANGED_MEANWHILE = (
     "Someone changed the same people while the file was imported, so nothing was imported. "
     "Run the import again."
@@ -223,7 +229,7 @@ class _Run:
         for result, values in self.second_pass:
             self._apply_manager(result, values)
 
-    def check_bulk(self) -> Plan | CompletionPlan:
+    def check_bulk(self) -> Plan | CompletionPlan | RatingPlan:
         """Every row checked by the kind's bulk plan (no write); then the reporting lines."""
         entries: list[tuple[int, RowResult, Row]] = []
         for position, (line, cells) in enumerate(self.parsed.rows):
@@ -242,11 +248,7 @@ class _Run:
                 continue
             entries.append((position, result, values))
         rows = [values for _, _, values in entries]
-        plan = (
-            Plan(rows, self.actor)
-            if self.kind.name == "employees"
-            else CompletionPlan(rows, self.actor)
-        )
+        plan = PLANS[self.kind.name](rows, self.actor)
         total = len(self.parsed.rows)
         for done, (position, result, values) in enumerate(entries, start=1):
             try:
