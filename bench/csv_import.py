@@ -1,4 +1,4 @@
-"""Time the employees CSV import (SECURITY.md finding 7): dry run and apply, 1,000 and 10,000 rows.
+"""Time the CSV import (SECURITY.md finding 7): dry run and apply, 1,000 and 10,000 rows.
 
     .venv/bin/python -m bench.csv_import [--rows 1000 10000] [--db sqlite|postgresql-url]
 
@@ -6,7 +6,8 @@ Each size runs on a fresh throwaway SQLite database with the demo organisation (
 2026-11-22), through ``csv_io.run_import`` as hr, the function the import page, the command
 line and the import job call: first a dry run of a file of new people (every tenth leads the next
 nine, so the reporting lines point into the file), then the apply of the same file, then a dry
-run and an apply of the same people changed (a new name and department for everyone). Besides
+run and an apply of the same people changed (a new name and department for everyone), then a
+completion and a rating for each of them, dry run and apply. Besides
 wall-clock and CPU it counts the SQL statements each run sent. Timings belong here, never in
 pass/fail tests (DESIGN.md principle 10).
 """
@@ -72,16 +73,27 @@ def measure(rows: int) -> list[tuple[str, float, float, int, str]]:
                 statements[0] += 1
 
             event.listen(db.engine, "before_cursor_execute", count)
-            for label, data, apply in (
-                ("dry run, new people", new, False),
-                ("apply, new people", new, True),
-                ("dry run, everyone changed", changed, False),
-                ("apply, everyone changed", changed, True),
+            done = "employee,course,completed_on,score\n" + "".join(
+                f"E{n},ORG-101,2026-01-05,{70 + n % 30}\n" for n in range(100_000, 100_000 + rows)
+            )
+            rated = "employee,competency,level,rated_on,source\n" + "".join(
+                f"E{n},ORG-BEHAV,{n % 6},2026-01-05,manager\n"
+                for n in range(100_000, 100_000 + rows)
+            )
+            for label, kind, data, apply in (
+                ("dry run, new people", "employees", new, False),
+                ("apply, new people", "employees", new, True),
+                ("dry run, everyone changed", "employees", changed, False),
+                ("apply, everyone changed", "employees", changed, True),
+                ("dry run, a completion each", "completions", done, False),
+                ("apply, a completion each", "completions", done, True),
+                ("dry run, a rating each", "ratings", rated, False),
+                ("apply, a rating each", "ratings", rated, True),
             ):
                 statements[0] = 0
                 hr = db.session.scalar(select(User).where(User.email == demo.LOGINS[2].email))
                 started, cpu = time.perf_counter(), time.process_time()
-                report = csv_io.run_import("employees", data, apply=apply, actor=hr)
+                report = csv_io.run_import(kind, data, apply=apply, actor=hr)
                 wall, cpu = time.perf_counter() - started, time.process_time() - cpu
                 counts = report.counts
                 outcome = (
