@@ -249,3 +249,16 @@ def test_a_ratings_dry_run_only_reads_and_applying_is_bounded(demo_db):
     assert applied.applied and len(seen) < 40, len(seen)
     db.session.expire_all()
     assert db.session.scalar(select(func.count(CompetencyRating.id))) == before[0] + 400
+
+
+def test_a_long_reporting_chain_of_new_people_is_applied_managers_first(demo_db):
+    """Each new person reports to the one before: 1,200 deep, listed bottom first."""
+    lines = [HEADER]
+    for n in range(61_200, 60_000, -1):
+        lead = f"E{n - 1}" if n > 60_001 else ""
+        lines.append(f"E{n},Chain {n},chain.{n}@example.com,2025-03-01,L1-CSR,,{lead},,\n")
+    report = csv_io.run_import("employees", "".join(lines), apply=True, actor=hr())
+    assert report.applied, [r.messages for r in report.rows if r.action == "refuse"][:3]
+    db.session.expire_all()
+    bottom = db.session.scalar(select(Employee).where(Employee.employee_no == "E61200"))
+    assert bottom.manager.employee_no == "E61199"

@@ -289,22 +289,20 @@ class Plan:
 
 def _managers_first(created: list[Planned]) -> list[Planned]:
     """New people ordered so that a new manager is inserted before the people reporting to
-    them (the reporting line is a foreign key, checked row by row)."""
+    them (the reporting line is a foreign key, checked row by row). Iterative: a file may hold
+    a reporting chain thousands of people long."""
     new = {id(p.employee): p for p in created}
     ordered: list[Planned] = []
     placed: set[int] = set()
-
-    def place(planned: Planned, depth: int = 0) -> None:
-        if id(planned.employee) in placed:
-            return
-        manager = planned.manager
-        if manager is not None and id(manager) in new and depth < len(created):
-            place(new[id(manager)], depth + 1)
-        placed.add(id(planned.employee))
-        ordered.append(planned)
-
     for planned in created:
-        place(planned)
+        chain: list[Planned] = []
+        at: Planned | None = planned
+        while at is not None and id(at.employee) not in placed:
+            placed.add(id(at.employee))
+            chain.append(at)
+            manager = at.manager
+            at = new.get(id(manager)) if manager is not None else None
+        ordered.extend(reversed(chain))
     return ordered
 
 
