@@ -16,6 +16,9 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+    # An image is refused before it is decoded when it claims more pixels than this (a
+    # decompression bomb); 40 MP holds any phone photo or 600 dpi A4 scan.
+    "UPLOAD_MAX_IMAGE_PIXELS": 40_000_000,
     "ORGANISATION_NAME": "Echelon demo organisation",
     "BASE_URL": "http://127.0.0.1:5000",
     "MAIL_SERVER": None,

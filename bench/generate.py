@@ -1,7 +1,7 @@
 """Deterministic synthetic organisations for benchmarks and query-budget tests.
 
 `generate(employees=N, seed=S)` builds a contact-centre business of N people on top of the demo
-catalogue (app/seed/demo.py): a head of customer service, site heads and CSMs (L3), CSSs (L2,
+catalogue (app/seed/demo/): a head of customer service, site heads and CSMs (L3), CSSs (L2,
 about one in eleven) and CSRs (L1), plus a few HR and finance staff. Each person gets records
 shaped like real ones: on average about 8 training completions (yearly PCI renewals,
 two-yearly harassment refreshers, foundation and supervisor courses), 6 competency ratings

@@ -107,7 +107,7 @@ def fingerprint() -> str:
     """Changes whenever the schema, the generator or the demo catalogue changes."""
     digest = hashlib.sha256()
     files = sorted((ROOT / "migrations" / "versions").glob("*.py"))
-    files += [ROOT / "bench" / "generate.py", ROOT / "app" / "seed" / "demo.py"]
+    files += [ROOT / "bench" / "generate.py", *sorted((ROOT / "app" / "seed").rglob("*.py"))]
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -20,8 +20,73 @@ PERSONAS = {
     "finance": "felix.turner@example.com",
     "admin": "ada.ng@example.com",
 }
-# The smallest file the upload checks accept as a PDF (evidence, receipts, transcripts).
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def pdf_bytes(
+    pages: int = 1,
+    *,
+    javascript: str | None = None,
+    attachment: bytes | None = None,
+    password: str | None = None,
+) -> bytes:
+    """A real PDF written by pypdf (what the upload checks parse): ``pages`` blank A4 pages,
+    optionally with document JavaScript, an embedded file or a password."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if javascript is not None:  # document JavaScript in the catalog's name tree, run on open
+        from pypdf.generic import (
+            ArrayObject,
+            DictionaryObject,
+            NameObject,
+            TextStringObject,
+        )
+
+        action = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Action"),
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject(javascript),
+            }
+        )
+        tree = DictionaryObject(
+            {NameObject("/Names"): ArrayObject([TextStringObject("open"), action])}
+        )
+        writer.root_object[NameObject("/Names")] = DictionaryObject(
+            {NameObject("/JavaScript"): writer._add_object(tree)}
+        )
+    if attachment is not None:
+        writer.add_attachment("attached.txt", attachment)
+    if password is not None:
+        writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def image_bytes(kind: str = "PNG", size: tuple[int, int] = (48, 32), mode: str = "RGB") -> bytes:
+    """A real PNG or JPEG written by Pillow (what the upload checks decode)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new(mode, size, color="white" if mode != "1" else 1)
+    if mode == "RGB":
+        for x in range(min(size[0], 64)):
+            image.putpixel((x, x % size[1]), (20, 90, 160))
+    buffer = io.BytesIO()
+    image.save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+# The file the upload checks accept as a PDF (evidence, receipts, transcripts): a real one.
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
 
 
 def employee_named(name: str) -> Any:

@@ -21,7 +21,7 @@ Choices made where docs/RULES.md is silent (keep this list in step with the code
 - For the next role too, a candidate who is not ready takes the path's date: the engine's date,
   unless something lapses before it and its renewal closes later (the path plans that renewal,
   path.py). The bench, the plan and the path then give one date; the critical gap is that
-  renewal, "PCI-AWARE lapses before then and must be renewed first (renew ...)".
+  renewal, "PCI-AWARE lapses before then and must be renewed first (ends 2027-08-09)".
 - When the path cannot be projected (a step has no date), neither can the target: the band is
   ``not_ready`` and the critical gap is the one that cannot be projected.
 """
@@ -102,7 +102,9 @@ def evaluate_target(
         result = evaluate(facts, role, catalogue, as_of, config)
         if result.ready or result.projected_ready_on is None:
             return result
-        path = plan_path(facts, role.code, roles, edges, catalogue, as_of, config)
+        if not _may_lapse_by(result, catalogue, config, result.projected_ready_on):
+            return result  # the path's step would end on the same date: no walk needed
+        path = plan_path(facts, role.code, roles, edges, catalogue, as_of, config, result)
         return _on_path_date(result, result.requirements, path, as_of, config)
     path = plan_path(facts, role.code, roles, edges, catalogue, as_of, config)
     if len(path.steps) < 2:  # the walk stopped before the feeder role
@@ -157,8 +159,7 @@ def _path_critical(path: PromotionPath, projected: date) -> CriticalGap | None:
         RENEWED_KIND.get(action.kind, action.kind),
         action.target,
         projected,
-        f"{action.target} lapses before then and must be renewed first "
-        f"({_clause(action.description)})"
+        f"{action.target} lapses before then and must be renewed first (ends {projected})"
         if action.kind in RENEWED_KIND
         else _clause(action.description),
     )
@@ -178,6 +179,39 @@ def evaluate_many_targets(
     evaluation too; the paths are walked per person."""
     edges = tuple(ladder)
     return [evaluate_target(f, role, roles, edges, catalogue, as_of, config) for f in population]
+
+
+def _may_lapse_by(
+    result: ReadinessResult, catalogue: Catalogue, config: ReadinessConfig, projected: date
+) -> bool:
+    """Whether something could lapse by ``projected``, so that the path re-plans a renewal and
+    its date moves (path.py): a met requirement that expires by then, or a course, check or
+    assessment the step's actions would take that would expire by then. With every gap closed
+    by its action and nothing lapsing, the person is ready on the projected date and the
+    path's step ends on it. Cautious: any doubt walks the path."""
+    for requirement in result.requirements:
+        expires = requirement.expires_on
+        if requirement.met and expires is not None and expires <= projected:
+            return True
+        for action in requirement.actions if not requirement.met else ():
+            if action.kind in ("enrol", "renew"):
+                course = catalogue.courses.get(action.target)
+                months = course.validity_months if course else None
+            elif action.kind == "request_check":
+                check_type = catalogue.check_types.get(action.target)
+                months = (
+                    check_type.rescreen_months
+                    if check_type
+                    else config.unknown_check_rescreen_months
+                )
+            elif action.kind == "schedule_assessment":
+                instrument = catalogue.instruments.get(action.target)
+                months = instrument.validity_months if instrument else 1
+            else:
+                continue
+            if months is not None and add_months(action.due_on, months) <= projected:
+                return True
+    return False
 
 
 def _clause(text: str) -> str:

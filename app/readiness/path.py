@@ -164,9 +164,12 @@ def _plan_step(
     catalogue: Catalogue,
     starts_on: date,
     config: ReadinessConfig,
+    readiness: ReadinessResult | None = None,
 ) -> tuple[PathStep, EmployeeFacts]:
-    """Project one promotion from ``starts_on`` and return the facts with its actions done."""
-    readiness = evaluate(facts, role, catalogue, starts_on, config)
+    """Project one promotion from ``starts_on`` and return the facts with its actions done
+    (``readiness``: the evaluation of ``facts`` for ``role`` on ``starts_on``, when known)."""
+    if readiness is None:
+        readiness = evaluate(facts, role, catalogue, starts_on, config)
     projected = readiness.projected_ready_on
     actions = _step_actions(readiness, projected)
     planned = apply_actions(facts, actions, catalogue, config)
@@ -245,12 +248,14 @@ def _plan_chain(
     catalogue: Catalogue,
     as_of: date,
     config: ReadinessConfig,
+    first: ReadinessResult | None = None,
 ) -> PromotionPath:
     current = facts
     starts_on = as_of
     steps: list[PathStep] = []
     for code in chain[1:]:
-        step, done = _plan_step(current, roles[code], catalogue, starts_on, config)
+        known = first if not steps and first is not None and first.role == code else None
+        step, done = _plan_step(current, roles[code], catalogue, starts_on, config, known)
         steps.append(step)
         if step.projected_ready_on is None:
             break
@@ -278,8 +283,12 @@ def plan_path(
     catalogue: Catalogue,
     as_of: date,
     config: ReadinessConfig = ReadinessConfig(),  # noqa: B008 - frozen, safe as a default
+    first: ReadinessResult | None = None,
 ) -> PromotionPath:
     """The promotion path from the employee's current role to ``target_role``.
+
+    ``first``: the readiness of ``facts`` on ``as_of`` for the first step's role, when the
+    caller has it already (it is not evaluated again).
 
     docs/RULES.md "Promotion path": per step the role, the ordered gap actions, the estimated cost
     and the projected date; tenure in a new role counts from the projected promotion date.
@@ -297,7 +306,7 @@ def plan_path(
     if not usable:
         missing = sorted({code for chain in chains for code in chain[1:] if code not in roles})
         return _empty(target_role, f"Roles on the ladder are not defined: {', '.join(missing)}.")
-    plans = [_plan_chain(facts, chain, roles, catalogue, as_of, config) for chain in usable]
+    plans = [_plan_chain(facts, chain, roles, catalogue, as_of, config, first) for chain in usable]
     return min(
         plans,
         key=lambda p: (

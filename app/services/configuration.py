@@ -48,6 +48,19 @@ RATER_GROUPS_COUNTED = ("manager", "peer", "direct_report", "other")
 # No 360 minimum below these (docs/RULES.md "Collecting 360 feedback"): a group of two peers
 # or two direct reports could tell who said what.
 MIN_RESPONSES_FLOORS = {"peer": 3, "direct_report": 3}
+
+
+def floored_minimums(minimums: Mapping[str, Any] | None) -> dict[str, int]:
+    """360 minimums as every 360 applies them: no peer or direct-report group below its floor
+    (whatever was stored: by an older release, straight into the table, or kept with a 360)
+    and the self group shown with one response (SECURITY.md finding 5)."""
+    result = {str(k): int(v) for k, v in dict(minimums or {}).items()}
+    for group, floor in MIN_RESPONSES_FLOORS.items():
+        result[group] = max(result.get(group, floor), floor)
+    result.setdefault("self", 1)
+    return result
+
+
 GRADE_PATTERN = re.compile(r"^[A-Z0-9+\-]{1,10}$")
 
 # What the text box of each kind looks like, for the page's hints.

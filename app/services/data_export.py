@@ -47,6 +47,7 @@ from app.models import (
 )
 from app.readiness.aggregate360 import aggregate_360
 from app.services import settings
+from app.services.configuration import floored_minimums
 from app.services.records import queries
 from app.services.shapes import attributes
 from app.services.tuition.queries import REQUEST_PAGE
@@ -79,9 +80,7 @@ def _decimal(value: float | Decimal | None, places: int = 3) -> str | None:
 
 def min_group_responses() -> dict[str, int]:
     """The 360 minimum responses per rater group (cfg); self is shown with one response."""
-    minimums = {str(k): int(v) for k, v in dict(settings.get("min_responses")).items()}
-    minimums.setdefault("self", 1)
-    return minimums
+    return floored_minimums(settings.get("min_responses"))
 
 
 def _profile(employee: Employee) -> dict[str, Any]:
@@ -120,7 +119,8 @@ def _assessment(a: Assessment, minimums: dict[str, int]) -> dict[str, Any]:
         "overall": _decimal(a.overall),
     }
     if instrument.kind == "360":
-        kept = {**minimums, **(a.min_responses or {})}  # the minimums kept with it apply
+        # the minimums kept with it apply, never below the floors
+        kept = floored_minimums({**minimums, **(a.min_responses or {})})
         result = aggregate_360(((r.rater_group, r.scores) for r in a.responses), kept)
         groups = []
         for group in result.groups:

@@ -2,9 +2,12 @@
 
 docs/DESIGN.md principle 8: uploads are size-limited (config ``UPLOAD_MAX_BYTES``), type-checked by
 their content's magic bytes (PDF, PNG, JPEG: the name and the browser's claimed type are not
-trusted), stored under ``app.config["UPLOAD_FOLDER"]`` (instance/uploads) with random names, and
-served only through an authorized route that checks the ``uploads`` aspect of the owning
-employee (``upload_for``).
+trusted) and then parsed before they are kept (``check_content``, SECURITY.md finding 12): a PDF
+must open with pypdf, unencrypted, with no JavaScript, automatic actions or embedded files; an
+image must decode completely with Pillow within ``UPLOAD_MAX_IMAGE_PIXELS``; and no file may carry
+HTML (a polyglot that a browser could be led to render). Stored under
+``app.config["UPLOAD_FOLDER"]`` (instance/uploads) with random names, and served only through an
+authorized route that checks the ``uploads`` aspect of the owning employee (``upload_for``).
 
 ``save_upload(file_storage, employee, purpose, user)`` is the one entry point for every area
 (training evidence here; receipts and transcripts in tuition). It adds the ``Upload`` row to the
@@ -16,15 +19,23 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import re
 import secrets
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from struct import error as struct_error
+from struct import unpack as struct_unpack
 from typing import Any
 
 from flask import current_app
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 from sqlalchemy.orm import Session
 
 from app import policy
@@ -117,7 +128,196 @@ def check_upload(file_storage: Any, field: str = "file") -> tuple[bytes, FileTyp
             "them (its name or extension does not matter).",
             field,
         )
+    check_content(data, file_type, field)
     return data, file_type
+
+
+# ---------------------------------------------------------------- parsing before keeping
+
+# Markup that makes a file a polyglot, one a browser could be led to render as a page. Anywhere
+# in the file: tags, event handlers and script URLs long enough that compressed image or PDF
+# data does not spell them by chance (the shortest, "<html" and a space, about once in 400,000
+# five-megabyte files); short tags only in the first 4 KB, where browsers sniff (DECISIONS.md).
+# (Searched in the lower-cased bytes, case-sensitively: a literal first byte lets the regex
+# engine skip ahead, which keeps a 5 MB scan to milliseconds.)
+_HTML_ANYWHERE = re.compile(
+    rb"<(?:!doctype\s+html|html|script|iframe|object|embed|style|frameset)[\s>/]"
+)
+_HTML_HANDLER = re.compile(
+    rb"on(?:error|load|click|mouseover|focus|begin|toggle|pointerover|animationstart)\s*="
+)
+_HTML_NEAR_START = re.compile(
+    rb"<(?:head|body|form|meta|svg|img|a|p|div|b|i|br|title|link|base)[\s>/]"
+)
+_SNIFF_WINDOW = 4096
+# Keys that make a PDF act on its own when it is opened or viewed.
+_PDF_ACTIVE_KEYS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/AA": "automatic actions"}
+_PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
+_PDF_MAX_OBJECTS = 200_000
+_PDF_MAX_DEPTH = 400
+
+
+def max_image_pixels() -> int:
+    return int(current_app.config.get("UPLOAD_MAX_IMAGE_PIXELS") or 40_000_000)
+
+
+def check_content(data: bytes, file_type: FileType, field: str = "file") -> None:
+    """Parse the file as what its magic bytes claim, or raise ``UploadError`` saying why not."""
+    if _has_markup(data.lower()):
+        raise UploadError(
+            f"This file starts like a {file_type.label} but also contains web-page markup (HTML), "
+            "so it is refused. Save or scan the document again as a plain "
+            f"{file_type.label}.",
+            field,
+        )
+    if file_type.extension == ".pdf":
+        _check_pdf(data, field)
+    else:
+        _check_image(data, file_type, field)
+
+
+def _has_markup(lowered: bytes) -> bool:
+    if _HTML_ANYWHERE.search(lowered) or b"javascript:" in lowered:
+        return True
+    if _HTML_NEAR_START.search(lowered, 0, _SNIFF_WINDOW):
+        return True
+    return any(
+        match.start() > 0 and lowered[match.start() - 1 : match.start()] in b" \t\r\n\f/\"'"
+        for match in _HTML_HANDLER.finditer(lowered)
+    )
+
+
+def _check_pdf(data: bytes, field: str) -> None:
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        encrypted = reader.is_encrypted
+        if not encrypted:
+            pages = len(reader.pages)
+            found = _pdf_active_content(reader)
+    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        raise UploadError(
+            "This file starts like a PDF but cannot be read as one (it is damaged or not a "
+            "PDF). Save or scan the document again as a PDF.",
+            field,
+        ) from None
+    if encrypted:
+        raise UploadError(
+            "This PDF is password-protected or encrypted, so no one could read it here. "
+            "Save a copy without a password and upload that.",
+            field,
+        )
+    if pages < 1:
+        raise UploadError("This PDF has no pages. Save or scan the document again.", field)
+    if found:
+        raise UploadError(
+            f"This PDF contains {found}, which documents here may not carry. Print it to a "
+            "new PDF (or scan it) and upload that.",
+            field,
+        )
+
+
+def _pdf_active_content(reader: PdfReader) -> str | None:
+    """What makes the PDF active ("JavaScript", "automatic actions", "embedded files", ...), or
+    None. Walks every object reachable from the trailer, once each."""
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[Any, int]] = [(reader.trailer, 0)]
+    visited = 0
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            node = node.get_object()
+        visited += 1
+        if visited > _PDF_MAX_OBJECTS or depth > _PDF_MAX_DEPTH:
+            raise ValueError("too many objects")
+        if isinstance(node, DictionaryObject):
+            found = _pdf_dictionary_finding(node)
+            if found:
+                return found
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, ArrayObject):
+            stack.extend((value, depth + 1) for value in node)
+    return None
+
+
+def _pdf_dictionary_finding(node: DictionaryObject) -> str | None:
+    for key, what in _PDF_ACTIVE_KEYS.items():
+        if key in node:
+            return what
+    if "/EmbeddedFiles" in node or node.get("/Type") == "/EmbeddedFile":
+        return "embedded files"
+    if node.get("/Subtype") in ("/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound"):
+        return "embedded files"
+    action = node.get("/S")
+    if isinstance(action, NameObject) and action in _PDF_ACTIVE_ACTIONS:
+        return "JavaScript" if action == "/JavaScript" else "an action that runs on its own"
+    return None
+
+
+def _check_image(data: bytes, file_type: FileType, field: str) -> None:
+    damaged = UploadError(
+        f"This file starts like a {file_type.label} image but cannot be read as one (it is "
+        f"damaged, cut short or not an image). Save the image again as a {file_type.label}.",
+        field,
+    )
+    limit = max_image_pixels()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[file_type.label]) as image:
+                width, height = image.size  # from the header: nothing is decoded yet
+                if width * height > limit:
+                    raise _TooLarge(width, height)
+                image.verify()  # checksums (PNG chunks)
+            if file_type.extension == ".png" and not _png_ends_at_iend(data):
+                raise _Trailing
+            with Image.open(io.BytesIO(data), formats=[file_type.label]) as image:
+                image.load()  # every pixel decoded; a truncated file fails here
+    except _TooLarge as too_large:
+        raise UploadError(
+            f"This image is {too_large.width:,} × {too_large.height:,} pixels; the limit is "
+            f"{limit // 1_000_000} megapixels. Save it at a smaller size.",
+            field,
+        ) from None
+    except _Trailing:
+        raise UploadError(
+            "This PNG image has other data after its end, so it is refused. Save the image "
+            "again as a PNG.",
+            field,
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadError(
+            f"This image claims more pixels than the limit of {limit // 1_000_000} megapixels. "
+            "Save it at a smaller size.",
+            field,
+        ) from None
+    except (OSError, SyntaxError, ValueError, EOFError, struct_error, MemoryError):
+        raise damaged from None
+
+
+def _png_ends_at_iend(data: bytes) -> bool:
+    """Whether the PNG's chunks run from the signature to IEND and nothing follows."""
+    at = 8
+    while at + 12 <= len(data):
+        (length,) = struct_unpack(">I", data[at : at + 4])
+        kind = data[at + 4 : at + 8]
+        at += 12 + length
+        if kind == b"IEND":
+            return at == len(data)
+    return False
+
+
+class _Trailing(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    def __init__(self, width: int, height: int) -> None:
+        super().__init__(f"{width}x{height}")
+        self.width, self.height = width, height
 
 
 def clean_original_name(name: str | None, file_type: FileType, fallback: str = "document") -> str:

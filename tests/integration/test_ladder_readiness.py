@@ -127,3 +127,21 @@ def test_the_readmes_demo_cases_hold_one_person_per_band(demo_db):
     pushed = found[("Shawn Collins", "L2-CSS")].reason or ""
     assert pushed.startswith("waiting for a seat in SUP-101 (the session of ")
     assert "is full; planned for" in pushed
+
+
+def test_the_talent_card_gives_the_benches_bands_for_every_rung(demo_db):
+    """The talent card's readiness for every role up the ladder is the bench's answer: an L1's
+    L3 rung counts no L1 months toward L3."""
+    from app.services.talent.card import talent_card
+
+    bands = {}
+    for role in TARGETS:
+        strength = bench.bench_strength(everyone(demo_db), role, TEST_TODAY)
+        bands.update({(c.employee_id, role): (c.score, c.band) for c in strength.candidates})
+    hr = persona_user("hr")
+    for person in people_in(demo_db, "L1-CSR")[:12]:
+        card = talent_card(person, hr)
+        rungs = {rung.role: (rung.score, rung.band) for rung in card.ladder}
+        assert set(rungs) == set(TARGETS)
+        for role in TARGETS:
+            assert rungs[role] == bands[(person.id, role)], (person.name, role)

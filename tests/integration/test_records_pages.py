@@ -21,8 +21,9 @@ from app.models import (
     Employee,
     TalentReview,
 )
+from tests.factories import pdf_bytes
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def person(db, name: str) -> Employee:

@@ -320,7 +320,9 @@ def test_a_reported_completion_counts_only_once_hr_verifies_it(demo_db, maria_us
 def _pdf():
     import io
 
-    return io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    from tests.factories import pdf_bytes
+
+    return io.BytesIO(pdf_bytes())
 
 
 def test_verifying_twice_applies_once_and_hr_cannot_verify_their_own(demo_db, hr, maria_user):

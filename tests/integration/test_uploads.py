@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from app.models import Completion, Employee, Upload, User
 from app.services import uploads
 from app.services.accounts import create_user
+from tests.factories import image_bytes, pdf_bytes
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
 
 
 def person(db, name: str) -> Employee:
@@ -188,3 +189,146 @@ def test_save_upload_is_reusable_for_receipts(demo_app, demo_db):
     with pytest.raises(uploads.UploadError) as caught:
         uploads.save_upload(FileStorage(io.BytesIO(b"plain text"), "r.pdf"), maria, "receipt", hr)
     assert "PDF, PNG and JPEG" in str(caught.value)
+
+
+# ------------------------------------------ parsed before kept (SECURITY.md finding 12)
+
+HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def _bomb() -> bytes:
+    """A 12,000 x 12,000 PNG (144 megapixels) that compresses to a few kilobytes."""
+    return image_bytes("PNG", size=(12_000, 12_000), mode="1")
+
+
+def _photo() -> bytes:
+    """A 6 MP photo-like JPEG (noise compresses like a real photo: near-random bytes, which
+    must not be mistaken for markup)."""
+    from PIL import Image
+
+    noise = Image.effect_noise((3000, 2000), 40)
+    buffer = io.BytesIO()
+    Image.merge("RGB", (noise, noise.rotate(180), noise)).save(buffer, "JPEG", quality=70)
+    return buffer.getvalue()
+
+
+def _truncated(data: bytes) -> bytes:
+    return data[: len(data) * 2 // 3]
+
+
+REFUSED = [
+    pytest.param(b"%PDF-1.4\n" + HTML, "c.pdf", "web-page markup", id="pdf-header-html"),
+    pytest.param(PDF + HTML, "c.pdf", "web-page markup", id="valid-pdf-then-html"),
+    pytest.param(b"\x89PNG\r\n\x1a\n" + HTML, "c.png", "web-page markup", id="png-header-html"),
+    pytest.param(PNG + HTML, "c.png", "web-page markup", id="valid-png-then-html"),
+    pytest.param(b"\xff\xd8\xff\xe0" + b"\x00" * 40, "c.jpg", "cannot be read", id="jpeg-garbage"),
+    pytest.param(
+        pdf_bytes(javascript="app.alert('hi')"), "c.pdf", "contains JavaScript", id="js-pdf"
+    ),
+    pytest.param(
+        pdf_bytes(attachment=b"MZ payload"), "c.pdf", "contains embedded files", id="embedded"
+    ),
+    pytest.param(pdf_bytes(password="secret"), "c.pdf", "password-protected", id="encrypted"),
+    pytest.param(
+        _truncated(image_bytes("PNG", size=(400, 300))), "c.png", "cut short", id="png-truncated"
+    ),
+    pytest.param(
+        _truncated(image_bytes("JPEG", size=(400, 300))), "c.jpg", "cut short", id="jpg-truncated"
+    ),
+    pytest.param(_bomb(), "c.png", "40 megapixels", id="decompression-bomb"),
+    pytest.param(
+        image_bytes("PNG", size=(8_000, 6_000), mode="1"),
+        "c.png",
+        "8,000 × 6,000 pixels; the limit is 40 megapixels",
+        id="48-megapixels",
+    ),
+    pytest.param(
+        JPEG + b"<img src=x onerror=alert(1)>", "c.jpg", "web-page markup", id="jpeg-then-img"
+    ),
+    pytest.param(PNG + b"PK\x03\x04" + b"\x00" * 26, "c.png", "after its end", id="png-then-zip"),
+    pytest.param(b"%PDF-1.4\n" + b"garbage " * 20, "c.pdf", "cannot be read", id="pdf-garbage"),
+]
+
+
+@pytest.mark.parametrize(("content", "filename", "message"), REFUSED)
+def test_a_file_that_only_looks_like_its_type_is_refused_and_nothing_is_stored(
+    login_as, demo_db, demo_app, content, filename, message
+):
+    maria = person(demo_db, "Maria Lopez")
+    completions = demo_db.session.scalar(select(func.count(Completion.id)))
+    response = report(login_as("employee"), maria.id, content, filename)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="evidence-error"' in page and message in page.replace("&#39;", "'"), page[-3000:]
+    assert demo_db.session.scalar(select(func.count(Upload.id))) == 0
+    assert demo_db.session.scalar(select(func.count(Completion.id))) == completions
+    assert stored_files(demo_app) == []
+
+
+def test_a_pdf_with_an_automatic_action_or_file_annotation_is_refused(demo_app):
+    """JavaScript hidden in a page's open action or a file attachment annotation, not only the
+    document's name tree, is found."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    def with_page_entry(key: str, value: DictionaryObject) -> bytes:
+        writer = PdfWriter()
+        page = writer.add_blank_page(width=595, height=842)
+        page[NameObject(key)] = value
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
+
+    js = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("1")}
+    )
+    on_open = with_page_entry("/AA", DictionaryObject({NameObject("/O"): js}))
+    attachment = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/FileAttachment"),
+        }
+    )
+    from pypdf.generic import ArrayObject
+
+    annotated = with_page_entry("/Annots", ArrayObject([attachment]))
+    with demo_app.app_context():
+        for data, message in ((on_open, "automatic actions"), (annotated, "embedded files")):
+            with pytest.raises(uploads.UploadError) as caught:
+                uploads.check_content(data, uploads.sniff(data))
+            assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (pdf_bytes(pages=12), "application/pdf"),
+        (image_bytes("PNG", size=(1200, 900)), "image/png"),
+        (image_bytes("JPEG", size=(2000, 1500)), "image/jpeg"),
+        (image_bytes("PNG", size=(64, 64), mode="L"), "image/png"),
+    ],
+)
+def test_real_pdfs_and_images_are_kept(login_as, demo_db, demo_app, content, content_type):
+    maria = person(demo_db, "Maria Lopez")
+    assert report(login_as("employee"), maria.id, content, "scan").status_code == 302
+    upload = demo_db.session.scalar(select(Upload).order_by(Upload.id.desc()))
+    assert upload.content_type == content_type
+    assert (Path(demo_app.config["UPLOAD_FOLDER"]) / upload.stored_name).read_bytes() == content
+
+
+def test_a_photo_is_not_mistaken_for_markup(demo_app):
+    """Compressed photo data is near-random bytes; the markup check must not trip on it."""
+    photo = _photo()
+    with demo_app.app_context():
+        uploads.check_content(photo, uploads.sniff(photo))  # no refusal
+
+
+def test_a_polyglot_receipt_is_refused_by_the_tuition_upload_too(demo_app, demo_db):
+    from werkzeug.datastructures import FileStorage
+
+    maria = person(demo_db, "Maria Lopez")
+    hr = demo_db.session.scalar(select(User).where(User.email == "hannah.reid@example.com"))
+    with demo_app.test_request_context(), pytest.raises(uploads.UploadError) as caught:
+        uploads.save_upload(FileStorage(io.BytesIO(PNG + HTML), "r.png"), maria, "receipt", hr)
+    assert "web-page markup" in str(caught.value)
+    assert stored_files(demo_app) == []

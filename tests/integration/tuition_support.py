@@ -24,11 +24,11 @@ from app.services import notify
 from app.services import tuition as svc
 from app.tuition import rules
 from tests import factories
-from tests.factories import PDF
+from tests.factories import PDF, image_bytes
 from tests.factories import employee_named as employee
 from tests.factories import persona_user as user
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = image_bytes("PNG")
 
 
 def sign_in_for(name: str, roles: tuple[str, ...] = ()) -> User:

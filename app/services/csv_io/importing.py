@@ -1,9 +1,12 @@
 """The import: a dry run reports, per row, what would be created, updated, left unchanged or
 refused and why; applying is all or nothing, so a single refused row means nothing is written.
 
-The rows run through the record services in one transaction, each in a savepoint and inside
-the kernel's ``batch()`` (the services flush, the import owns the commit): the dry run is the
-real import rolled back at the end.
+Employees, training completions and competency ratings (``csv_io.employees``, ``completions``,
+``ratings``) are checked in bulk by their services' own rules against answers loaded for the
+whole file: the dry run only reads (no write lock, nothing written, no audit), and applying
+writes the file in a flush or two. Assignment rules run through the record services in one
+transaction, each row in a savepoint and inside the kernel's ``batch()`` (the services flush,
+the import owns the commit): their dry run is the real import rolled back at the end.
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from app.extensions import db
 from app.kernel.errors import DomainError
 from app.kernel.uow import batch
 from app.models import User
+from app.services.csv_io.completions import CompletionPlan
+from app.services.csv_io.employees import Plan
 from app.services.csv_io.kinds import DATE_FORMATS, KINDS, ImportKind, resolve_mapping
+from app.services.csv_io.ratings import RatingPlan
 from app.services.csv_io.reading import ParsedFile, cell, convert_date, parse_csv
 from app.services.csv_io.rows import HANDLERS, SERVICE_FIELDS, employee_manager, row_key
 from app.services.records import RecordError, RecordForbidden
@@ -125,6 +131,8 @@ def run_import(
     if report.errors:
         return report
     db.session.rollback()  # start from a clean transaction: nothing pending is swept along
+    if kind.name in BULK_KINDS:
+        return _run_bulk(report, parsed, apply, actor, on_row, before_commit)
     _begin_outer_transaction()
     try:
         _Run(report, parsed, actor, on_row).apply_rows()
@@ -137,6 +145,52 @@ def run_import(
             report.applied = True
         else:
             db.session.rollback()
+    except SQLAlchemyError:
+        db.session.rollback()
+        raise
+    return report
+
+
+PLANS: dict[str, Callable[[list[Row], User | None], Plan | CompletionPlan | RatingPlan]] = {
+    "employees": Plan,
+    "completions": CompletionPlan,
+    "ratings": RatingPlan,
+}
+BULK_KINDS = ("employees", "completions", "ratings")
+CHANGED_MEANWHILE = (
+    "Someone changed the same people while the file was imported, so nothing was imported. "
+    "Run the import again."
+)
+
+
+def _run_bulk(
+    report: ImportReport,
+    parsed: ParsedFile,
+    apply: bool,
+    actor: User | None,
+    on_row: Callable[[int, int], None] | None,
+    before_commit: Callable[[ImportReport], None] | None,
+) -> ImportReport:
+    """Check the whole file with SELECTs only; when applying and every row passed, write it.
+
+    Only the apply takes SQLite's write lock (from the checks on, so what they read cannot
+    change before the writes), and only for as long as the bulk checks and writes take."""
+    if apply:
+        _begin_outer_transaction()
+    try:
+        run = _Run(report, parsed, actor, on_row)
+        plan = run.check_bulk()
+        if apply and report.ok:
+            plan.apply()
+            if before_commit is not None:
+                before_commit(report)
+            db.session.commit()
+            report.applied = True
+        else:
+            db.session.rollback()
+    except IntegrityError:
+        db.session.rollback()
+        report.errors["file"] = [CHANGED_MEANWHILE]
     except SQLAlchemyError:
         db.session.rollback()
         raise
@@ -174,6 +228,64 @@ class _Run:
                 self.on_row(done, total)
         for result, values in self.second_pass:
             self._apply_manager(result, values)
+
+    def check_bulk(self) -> Plan | CompletionPlan | RatingPlan:
+        """Every row checked by the kind's bulk plan (no write); then the reporting lines."""
+        entries: list[tuple[int, RowResult, Row]] = []
+        for position, (line, cells) in enumerate(self.parsed.rows):
+            result = RowResult(line, "refuse", "")
+            self.report.rows.append(result)
+            stray = self._stray_values(cells)
+            if stray:
+                result.messages.append(stray)
+                continue
+            values = self._values(cells)
+            result.key = row_key(self.kind, values)
+            try:
+                self._convert_dates(values)
+            except DomainError as error:
+                result.messages.extend(_messages(error, self.labels))
+                continue
+            entries.append((position, result, values))
+        rows = [values for _, _, values in entries]
+        plan = PLANS[self.kind.name](rows, self.actor)
+        total = len(self.parsed.rows)
+        for done, (position, result, values) in enumerate(entries, start=1):
+            try:
+                result.action, detail = plan.check_row(position, result.line, values)
+                if detail:
+                    result.messages.append(f"Changes: {detail}.")
+            except DomainError as error:
+                result.action = "refuse"
+                result.messages.extend(_messages(error, self.labels))
+            if self.on_row is not None:
+                self.on_row(done, total)
+        if isinstance(plan, Plan):
+            self._check_managers(plan, entries)
+        return plan
+
+    def _check_managers(self, plan: Plan, entries: list[tuple[int, RowResult, Row]]) -> None:
+        managed = {
+            position: (result, values)
+            for position, result, values in entries
+            if values.get("manager") and result.action != "refuse"
+        }
+        plan.resolve_managers({position: values for position, (_, values) in managed.items()})
+        for position, (result, values) in managed.items():
+            try:
+                changed = plan.check_manager(position, values["manager"])
+            except DomainError as error:
+                result.action = "refuse"
+                result.messages.extend(_messages(error, self.labels))
+                continue
+            self._note_manager(result, changed)
+
+    def _note_manager(self, result: RowResult, changed: bool) -> None:
+        if changed and result.action == "unchanged":
+            result.action = "update"
+            result.messages.append("Changes: manager.")
+        elif changed and result.action == "update":
+            result.messages = [m.rstrip(".") + ", manager." for m in result.messages]
 
     def _stray_values(self, cells: list[str]) -> str | None:
         width = len(self.parsed.headers)
@@ -228,11 +340,7 @@ class _Run:
         try:
             with db.session.begin_nested(), batch():
                 changed = employee_manager(values, self.actor)
-            if changed and result.action == "unchanged":
-                result.action = "update"
-                result.messages.append("Changes: manager.")
-            elif changed and result.action == "update":
-                result.messages = [m.rstrip(".") + ", manager." for m in result.messages]
+            self._note_manager(result, bool(changed))
         except RecordError as error:
             result.action = "refuse"
             result.messages.extend(_messages(error, self.labels))

@@ -158,15 +158,16 @@ def raise_catalogue_version(session: Session) -> None:
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:
-    if session.new or session.dirty or session.deleted:
+    new = session.new  # built afresh on every access: once, or a big flush costs n² time
+    if new or session.dirty or session.deleted:
         session.info[WROTE] = True
     employees: set[int] = set()
     catalogue = False
-    for obj in chain(session.new, session.dirty, session.deleted):
+    for obj in chain(new, session.dirty, session.deleted):
         if isinstance(obj, CATALOGUE_MODELS):
             catalogue = True
         elif isinstance(obj, PERSON_MODELS):
-            if obj not in session.new and obj.id is not None:
+            if obj not in new and obj.id is not None:
                 employees.add(obj.id)
         elif isinstance(obj, FACT_MODELS) and obj.employee_id is not None:
             employees.add(obj.employee_id)

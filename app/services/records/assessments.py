@@ -17,6 +17,7 @@ from app.models import Assessment, AssessmentResponse, Employee, Instrument, Use
 from app.readiness.aggregate360 import Result360, aggregate_360, overall_of_scores
 from app.readiness.vocabulary import RATER_GROUPS
 from app.services import settings
+from app.services.configuration import floored_minimums
 from app.services.records.common import (
     RecordFields,
     actor_id,
@@ -96,9 +97,7 @@ def _responses(raw: Any, instrument: Instrument, fields: RecordFields) -> list[t
 
 def min_group_responses() -> dict[str, int]:
     """The 360 minimum responses per rater group (cfg); self shows with one response."""
-    minimums = {str(k): int(v) for k, v in dict(settings.get("min_responses")).items()}
-    minimums.setdefault("self", 1)
-    return minimums
+    return floored_minimums(settings.get("min_responses"))
 
 
 def minimums_of(assessment: Assessment) -> dict[str, int]:
@@ -107,9 +106,7 @@ def minimums_of(assessment: Assessment) -> dict[str, int]:
     kept = assessment.min_responses
     if not kept:
         return min_group_responses()
-    minimums = {str(k): int(v) for k, v in dict(kept).items()}
-    minimums.setdefault("self", 1)
-    return minimums
+    return floored_minimums(kept)
 
 
 def result_360(

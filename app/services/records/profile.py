@@ -3,8 +3,10 @@ reporting line"). A termination is recorded by the tuition service's ``record_te
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -53,6 +55,65 @@ class ProfileChange:
     changes: dict[str, tuple[Any, Any]]
 
 
+# --------------------------------------------------------------------------- lookups
+
+
+class Lookups:
+    """How the profile checks find people, sign-ins and catalogue entries: a SELECT each, as a
+    page's edit does. The CSV import checks a whole file with answers it loaded at once
+    (``csv_io.employees``), through ``looking_up_with``: the same rules, no statement per row."""
+
+    def employee_by_number(self, number: str) -> Employee | None:
+        return db.session.scalar(
+            select(Employee).where(func.upper(Employee.employee_no) == number.upper())
+        )
+
+    def employee_by_email(self, email: str) -> Employee | None:
+        return db.session.scalar(select(Employee).where(func.lower(Employee.email) == email))
+
+    def user_by_email(self, email: str) -> User | None:
+        return db.session.scalar(select(User).where(func.lower(User.email) == email))
+
+    def employee(self, employee_id: int) -> Employee | None:
+        return db.session.get(Employee, employee_id)
+
+    def reports_below(self, employee: Employee, manager: Employee) -> bool:
+        """Whether ``manager`` is somewhere below ``employee`` in the reporting tree."""
+        return manager.id in set(db.session.scalars(policy.subtree_query(employee.id)))
+
+    def role(self, fields: RecordFields, value: Any, allow_retired: bool) -> Any:
+        return fields.entry("role", JobRole, value, "job role", allow_retired=allow_retired)
+
+    def department(self, text: str) -> Department | None:
+        return db.session.scalar(
+            select(Department).where(
+                or_(func.upper(Department.code) == text.upper(), Department.name == text)
+            )
+        )
+
+    def previous_role_start(self, employee: Employee) -> date | None:
+        return _previous_role_start(employee)
+
+
+_DIRECT = Lookups()
+_LOOKUPS: contextvars.ContextVar[Lookups | None] = contextvars.ContextVar(
+    "profile_lookups", default=None
+)
+
+
+def _lookups() -> Lookups:
+    return _LOOKUPS.get() or _DIRECT
+
+
+@contextlib.contextmanager
+def looking_up_with(lookups: Lookups) -> Iterator[None]:
+    token = _LOOKUPS.set(lookups)
+    try:
+        yield
+    finally:
+        _LOOKUPS.reset(token)
+
+
 # --------------------------------------------------------------------------- one field each
 
 FieldParser = Callable[[Any, Employee | None, RecordFields], Any]
@@ -62,9 +123,7 @@ def _employee_no(value: Any, employee: Employee | None, fields: RecordFields) ->
     number = fields.text("employee_no", value, "employee number", max_length=40)
     if number is None:
         return UNSET
-    clash = db.session.scalar(
-        select(Employee).where(func.upper(Employee.employee_no) == number.upper())
-    )
+    clash = _lookups().employee_by_number(number)
     if clash is not None and clash is not employee:
         fields.duplicate("employee_no", f"Employee number {number} belongs to {clash.name}.")
     return number
@@ -79,10 +138,10 @@ def _email(value: Any, employee: Employee | None, fields: RecordFields) -> Any:
     email = fields.email("email", value)
     if email is None:
         return UNSET
-    clash = db.session.scalar(select(Employee).where(func.lower(Employee.email) == email))
+    clash = _lookups().employee_by_email(email)
     if clash is not None and clash is not employee:
         fields.duplicate("email", f"{email} is already the email of {clash.name}.")
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    user = _lookups().user_by_email(email)
     if user is not None and (employee is None or user.employee_id != employee.id):
         fields.duplicate("email", f"{email} is already another person's sign-in.")
     return email
@@ -100,7 +159,7 @@ def _role(value: Any, employee: Employee | None, fields: RecordFields) -> Any:
         return None
     current = employee.job_role.code if employee and employee.job_role else None
     same = current is not None and str(value).strip().upper() == current
-    return fields.entry("role", JobRole, value, "job role", allow_retired=same)
+    return _lookups().role(fields, value, same)
 
 
 def _role_since(value: Any, employee: Employee | None, fields: RecordFields) -> Any:
@@ -118,7 +177,7 @@ def _manager(value: Any, employee: Employee | None, fields: RecordFields) -> Any
         manager = value
     else:
         try:
-            manager = db.session.get(Employee, int(value))
+            manager = _lookups().employee(int(value))
         except (TypeError, ValueError):
             manager = None
     if manager is None:
@@ -132,7 +191,7 @@ def _manager(value: Any, employee: Employee | None, fields: RecordFields) -> Any
     if manager.id == employee.id:
         fields.add("manager_id", "Nobody can be their own manager.")
         return None
-    if manager.id in set(db.session.scalars(policy.subtree_query(employee.id))):
+    if _lookups().reports_below(employee, manager):
         fields.add(
             "manager_id",
             f"{manager.name} reports to {employee.name}: that would make a reporting loop.",
@@ -145,11 +204,7 @@ def _department(value: Any, employee: Employee | None, fields: RecordFields) -> 
     if blank(value):
         return None
     text = str(value).strip()
-    row = db.session.scalar(
-        select(Department).where(
-            or_(func.upper(Department.code) == text.upper(), Department.name == text)
-        )
-    )
+    row = _lookups().department(text)
     if row is None:
         fields.add("department", f"There is no department {text!r}.")
     return row
@@ -261,7 +316,7 @@ def _check_move_dates(
             "keep the role and change only the date.",
         )
     if not role_changes and employee.job_role_id:
-        previous = _previous_role_start(employee)
+        previous = _lookups().previous_role_start(employee)
         if previous is not None and since <= previous and "role_since" not in fields:
             fields.add(
                 "role_since",
@@ -270,7 +325,7 @@ def _check_move_dates(
             )
 
 
-def _validate_profile(
+def validate_profile(
     data: Mapping[str, Any], employee: Employee | None
 ) -> tuple[dict[str, Any], RecordFields]:
     """Parse the profile fields present in ``data`` (all required ones for a new employee)."""
@@ -359,11 +414,10 @@ def create_employee(data: Mapping[str, Any], *, actor: User | None) -> Employee:
     return _create_employee(data, actor=actor).employee
 
 
-def _create_employee(data: Mapping[str, Any], *, actor: User | None) -> ProfileChange:
-    require_hr(actor, "add people")
-    values, fields = _validate_profile(data, None)
-    fields.raise_if_any()
-    employee = Employee(
+def new_employee(values: Mapping[str, Any]) -> Employee:
+    """A person built from checked profile values, not yet in the session (its role is set by
+    the caller, which also keeps the role's history)."""
+    return Employee(
         employee_no=values["employee_no"],
         name=values["name"],
         email=values["email"],
@@ -373,6 +427,13 @@ def _create_employee(data: Mapping[str, Any], *, actor: User | None) -> ProfileC
         jurisdiction=values.get("jurisdiction"),
         status=values.get("status") or "active",
     )
+
+
+def _create_employee(data: Mapping[str, Any], *, actor: User | None) -> ProfileChange:
+    require_hr(actor, "add people")
+    values, fields = validate_profile(data, None)
+    fields.raise_if_any()
+    employee = new_employee(values)
     db.session.add(employee)
     db.session.flush()
     if values.get("role") is not None:
@@ -429,10 +490,10 @@ def _update_employee(
     require_hr(actor, "edit profiles")
     if any(key in changes for key in SELF_DEALING_KEYS):
         refuse_own(actor, employee.id, "change the job role")
-    values, fields = _validate_profile(changes, employee)
+    values, fields = validate_profile(changes, employee)
     fields.raise_if_any()
     before = _profile(employee)
-    _apply_profile(employee, values)
+    apply_profile(employee, values)
     after = _profile(employee)
     diff = {
         key: (_plain(before[key]), _plain(after[key]))
@@ -442,7 +503,7 @@ def _update_employee(
     return ProfileChange(employee, False, diff)
 
 
-def _apply_profile(employee: Employee, values: dict[str, Any]) -> None:
+def apply_profile(employee: Employee, values: dict[str, Any]) -> None:
     """Write validated values; the sign-in's email follows the person's."""
     for key in ("employee_no", "name", "hire_date", "jurisdiction", "status"):
         if key in values and values[key] != getattr(employee, key):

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app import readiness as core
 from app.clock import today
 from app.extensions import db
 from app.models import (
@@ -31,8 +30,9 @@ from app.readiness.aggregate360 import GroupResult
 from app.readiness.dates import whole_months_between
 from app.readiness.vocabulary import BAND_LABELS
 from app.services import settings
-from app.services.readiness.catalogue import load_catalogue, next_role_code
+from app.services.readiness.catalogue import next_role_code
 from app.services.readiness.facts import load_facts
+from app.services.readiness.seats import seat_plan
 from app.services.records.assessments import assessment_view
 from app.services.talent.grid import box_names
 from app.services.talent.views import rounds_of
@@ -80,10 +80,12 @@ def _months(since: date | None, on: date) -> int | None:
 
 
 def _ladder(employee: Employee, on: date) -> tuple[Rung, ...]:
-    snapshot = load_catalogue()
-    facts = load_facts([employee.id], as_of=on).get(employee.id)
-    if facts is None:
+    planned = seat_plan(on)
+    snapshot = planned.view  # the same seats, dates and bands as the bench and the plan
+    loaded = load_facts([employee.id], as_of=on).get(employee.id)
+    if loaded is None:
         return ()
+    facts = planned.facts_for(loaded)
     rungs: list[Rung] = []
     current = employee.job_role.code if employee.job_role else None
     seen: set[str] = set()
@@ -93,7 +95,7 @@ def _ladder(employee: Employee, on: date) -> tuple[Rung, ...]:
             break
         seen.add(target)
         role = snapshot.roles[target]
-        result = core.evaluate(facts, role, snapshot.catalogue, on, snapshot.config)
+        result = snapshot.evaluate(facts, role, on)
         rungs.append(Rung(target, role.title, result.score, str(result.band), result.gates_met))
         current = target
     return tuple(rungs)

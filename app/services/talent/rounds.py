@@ -37,6 +37,7 @@ from app.models import (
 from app.policy import talent as may
 from app.readiness.aggregate360 import aggregate_360
 from app.readiness.vocabulary import RATER_GROUPS
+from app.services.configuration import floored_minimums
 from app.services.records.assessments import min_group_responses
 from app.services.talent.errors import (
     TalentConflict,
@@ -311,7 +312,7 @@ def _close(feedback_round: FeedbackRound, on: date) -> Assessment:
             .order_by(FeedbackResponse.key)
         )
     )
-    minimums = dict(feedback_round.min_responses)
+    minimums = floored_minimums(feedback_round.min_responses)
     result = aggregate_360([(r.rater_group, r.scores) for r in responses], minimums)
     assessment = Assessment(
         employee_id=feedback_round.employee_id,
@@ -435,7 +436,7 @@ def group_counts(feedback_round: FeedbackRound) -> list[GroupCount]:
             .group_by(FeedbackResponse.rater_group)
         ).all()
     )
-    minimums = dict(feedback_round.min_responses)
+    minimums = floored_minimums(feedback_round.min_responses)
     return [
         GroupCount(
             group,
