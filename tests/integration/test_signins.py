@@ -595,3 +595,37 @@ def test_two_admins_removing_each_other_at_once_leave_one_admin(demo_app, demo_d
     assert isinstance(refused, str) and "is the last active admin" in refused, results
     admins = db.session.scalar(select(func.count(User.id)).where(User.role_rows.any(role="admin")))
     assert admins == 1
+
+
+def test_after_a_large_import_run_as_a_job_its_page_offers_the_sign_ins(
+    demo_app, demo_db, login_as, smtp
+):
+    demo_app.config["JOBS_IMPORT_ROWS_THRESHOLD"] = 1  # a worker applies the file
+    hr = login_as("hr")
+    staged = hr.post(
+        "/records/import",
+        data={
+            "kind": "employees",
+            "date_format": "iso",
+            "file": (io.BytesIO(EMPLOYEES_CSV.encode()), "hires.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    applied = hr.post(staged.headers["Location"] + "/apply", data={"date_format": "iso"})
+    assert "/jobs/" in applied.headers["Location"]
+    import_job = int(applied.headers["Location"].rsplit("/", 1)[1])
+    with ThreadWorker(demo_app) as worker:
+        assert wait_for(lambda: _finished(import_job), "the import", worker).state == "done"
+        page = text(hr.get(f"/jobs/{import_job}"))
+        assert "Create sign-ins for the 3 people just imported" in page
+        # someone else's job id offers nobody
+        other = login_as("admin").post(
+            "/sign-ins/invite-many", data={"scope": "job", "job_id": str(import_job)}
+        )
+        assert "/jobs/" not in other.headers["Location"]
+        answer = hr.post("/sign-ins/invite-many", data={"scope": "job", "job_id": str(import_job)})
+        job_id = int(answer.headers["Location"].rsplit("/", 1)[1])
+        job = wait_for(lambda: _finished(job_id), "the invitations", worker)
+    assert job.summary == {"invited": 3, "skipped": 0}
+    _link(smtp, "pia.lund@hires.example")
+    assert "just imported" not in text(hr.get(f"/jobs/{import_job}"))

@@ -20,7 +20,7 @@ from app.models import User
 from app.pagination import choice_arg, page_args, paginate, search_term, sort_args
 from app.policy import permission
 from app.policy import signins as may
-from app.services import signins
+from app.services import jobs, signins
 from app.services.jobs import invitations as invitation_jobs
 
 bp = Blueprint("accounts", __name__, url_prefix="/sign-ins")
@@ -194,6 +194,9 @@ def invite_many() -> Any:
     scope = request.form.get("scope")
     if scope == "imported":
         people = imported.people()
+        title = f"Sign-ins for the {len(people)} people just imported"
+    elif scope == "job":
+        people = imported.of_job(jobs.own_finished_job(_user(), request.form.get("job_id")))
         title = f"Sign-ins for the {len(people)} people just imported"
     elif scope == "everyone":
         people = signins.without_signin_ids()

@@ -17,7 +17,15 @@ from app.services.jobs import (  # noqa: F401  (register the kinds)
     periodic,
     reports,
 )
-from app.services.jobs.queries import STATE_LABELS, Status, all_jobs, mine, result_file, status
+from app.services.jobs.queries import (
+    STATE_LABELS,
+    Status,
+    all_jobs,
+    mine,
+    own_finished_job,
+    result_file,
+    status,
+)
 from app.services.jobs.queue import consumer, enqueue, huey_of
 from app.services.jobs.reports import may_download
 from app.services.jobs.runner import KINDS, execute, expire_results, recover
@@ -34,6 +42,7 @@ __all__ = [
     "huey_of",
     "may_download",
     "mine",
+    "own_finished_job",
     "recover",
     "result_file",
     "status",
