@@ -38,6 +38,7 @@ BLUEPRINTS = (
     "assignments",  # required training (issue 21)
     "jobs",  # background jobs (issue 23)
     "talent",
+    "accounts",  # sign-ins (issue 19)
 )
 
 
@@ -186,6 +187,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Required training", "assignments.index", group="Records"),  # issue 21
     NavEntry("Team required training", "assignments.team", group="People"),  # issue 21
     NavEntry("Import/export", "records.import_start"),
+    NavEntry("Sign-ins", "accounts.index", group="People"),  # hr and admins (issue 19)
     NavEntry("Profile", "profile.index"),
     # ---- background jobs (issue 23)
     NavEntry("Background jobs", "jobs.index"),

@@ -110,6 +110,13 @@ SCREENS: dict[str, list[Screen]] = {
         Screen("hr-queue", "/tuition/queue/hr", "HR tuition queue", None),
         Screen("leaver", "/tuition/leavers/new", "Record a leaver", "Record the termination"),
         Screen("data-export", "/privacy/", "Data export", "Download my data (JSON)"),
+        Screen("sign-ins", "/sign-ins/", "Sign-ins", "New sign-in"),
+        Screen(
+            "sign-in-new",
+            "/sign-ins/new",
+            "New sign-in",
+            "Create sign-in and send the invitation",
+        ),
     ],
     "hr-configuration": [
         Screen("catalogue", "/catalogue/", "Catalogue", None),
@@ -145,6 +152,7 @@ SCREENS: dict[str, list[Screen]] = {
         Screen("catalogue", "/catalogue/", "Catalogue", None),
         Screen("settings", "/settings/", "Settings", "Save settings"),
         Screen("profile", "/profile/", "Profile", "Create token"),
+        Screen("sign-ins", "/sign-ins/", "Sign-ins", "New sign-in"),
     ],
 }
 PEOPLE = ("Maria Lopez", "Grace Okafor", "Nina Petrova")

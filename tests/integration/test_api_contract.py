@@ -91,6 +91,7 @@ def test_missing_required_fields_are_422_with_a_message_each(api, maria):
         f"/employees/{maria.id}/education": "EducationInput",
         f"/employees/{maria.id}/competency-ratings": "CompetencyRatingInput",
         "/courses/PCI-AWARE/sessions": "CourseSessionInput",
+        "/users": "UserInput",
     }
     for path, schema in cases.items():
         response = api.post(path, {}, who="hr")
@@ -475,6 +476,7 @@ def test_the_answers_match_their_declared_schemas(api, maria, demo_app):
         "list_ladder": "/ladder",
         "list_role_requirements": "/roles/L2-CSS/requirements",
         "show_background_check": "/background-checks/1",
+        "list_users": "/users",
     }
     for endpoint, path in paths.items():
         response = api.get(path)
@@ -489,6 +491,11 @@ ODD_VALUES = (None, "", "x" * 300, -1, 10**30, 1.5, True, [], {}, "2026-02-30", 
 ODD_PARAMS = ("x", "-1", "0", "9999-12-31", "0001-01-01", "%00", "1" * 40)
 
 
+def _writer(op: Any) -> str:
+    """Who calls an operation in the sweeps: hr, or an admin where only admins may."""
+    return "admin" if op.permission == "admin" else "hr"
+
+
 def test_no_input_makes_the_api_fail_with_a_500(api, maria, demo_db):
     """Issue 6 and house rules: bad input gets a clear 4xx, never a server error."""
     from app.blueprints.api.spec import OPERATIONS
@@ -496,7 +503,13 @@ def test_no_input_makes_the_api_fail_with_a_500(api, maria, demo_db):
     check = demo_db.session.scalar(
         select(__import__("app.models", fromlist=["BackgroundCheck"]).BackgroundCheck.id).limit(1)
     )
-    values = {"employee_id": maria.id, "check_id": check, "request_id": 1, "code": "PCI-AWARE"}
+    values = {
+        "employee_id": maria.id,
+        "check_id": check,
+        "request_id": 1,
+        "code": "PCI-AWARE",
+        "user_id": user_for("employee").id,
+    }
     failures = []
     for rule in api.app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):
@@ -514,13 +527,13 @@ def test_no_input_makes_the_api_fail_with_a_500(api, maria, demo_db):
             attempts += [(f"?{param.name}={odd}", None) for odd in ODD_PARAMS]
         attempts.append(("", None))
         for query, body in attempts:
-            response = api.call(op.method, f"{path}{query}", "hr", body)
+            response = api.call(op.method, f"{path}{query}", _writer(op), body)
             if response.status_code >= 500:
                 failures.append(f"{op.method} {path}{query} {body!r:.80}")
         if "<int:" in rule.rule:  # an id no row can have is not found
             huge = re.sub(r"<int:\w+>", str(10**30), rule.rule)
             huge = huge.replace("<code>", "PCI-AWARE")
-            if api.call(op.method, huge, "hr", {}).status_code != 404:
+            if api.call(op.method, huge, _writer(op), {}).status_code != 404:
                 failures.append(f"{op.method} {huge}")
     assert failures == [], "\n".join(failures)
 
@@ -554,6 +567,7 @@ def _concrete(api, path: str, maria: Employee) -> str:  # type: ignore[no-untype
     session = db.session.scalar(select(CourseSession.id).order_by(CourseSession.id))
     booking = db.session.scalar(select(Enrolment.id).order_by(Enrolment.id))
     path = path.replace("{session_id}", str(session)).replace("{enrolment_id}", str(booking))
+    path = path.replace("{user_id}", str(user_for("employee").id))
     if "{code}" in path:
         collection = path.split("/{code}")[0]
         code = api.get(collection).get_json()["items"][0]["code"]
@@ -566,7 +580,10 @@ def test_every_write_of_the_openapi_document_refuses_unknown_fields(api, maria):
     a field it does not declare (at the top or inside a list, like a 360 response carrying a
     rater's name and email), answers 422 naming it, and nothing changes."""
     document = _document(api)
+    from app.blueprints.api.spec import OPERATIONS
+
     api.token("hr")  # made (and audited) before the walk counts what changes
+    api.token("admin")
     walked, failures = 0, []
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
@@ -577,7 +594,8 @@ def test_every_write_of_the_openapi_document_refuses_unknown_fields(api, maria):
             url = _concrete(api, path, maria)
             for body, named in _extra_field_bodies(document, schema):
                 before = audit_count()
-                answers = [api.call(method.upper(), url, "hr", body)]
+                who = _writer(OPERATIONS[operation["operationId"]])
+                answers = [api.call(method.upper(), url, who, body)]
                 if "multipart/form-data" in content:
                     flat = {k: str(v) for k, v in body.items() if not isinstance(v, list)}
                     if flat:
@@ -585,7 +603,7 @@ def test_every_write_of_the_openapi_document_refuses_unknown_fields(api, maria):
                             api.call(
                                 method.upper(),
                                 url,
-                                "hr",
+                                who,
                                 data=flat,
                                 content_type="multipart/form-data",
                             )

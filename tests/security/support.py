@@ -298,8 +298,12 @@ def build_world(app: Any, tmp_path: Path) -> World:
             other_token, _ = tokens.create_token(grace_user, "matrix: Grace's integration")
             _feed, feed_token = feeds.create_or_reset(maria_user)
             db.session.commit()
-        world.mine.update(notification_id=mine_note.id, token_id=mine_token.id)
-        world.other.update(notification_id=other_note.id, token_id=other_token.id)
+        world.mine.update(
+            notification_id=mine_note.id, token_id=mine_token.id, user_id=maria_user.id
+        )
+        world.other.update(
+            notification_id=other_note.id, token_id=other_token.id, user_id=grace_user.id
+        )
         # ---- background jobs (issue 23): a finished team PDF asked by Maria and one by Grace
         world.mine["job_id"] = _job_of(maria_user.id)
         world.other["job_id"] = _job_of(grace_user.id)

@@ -412,6 +412,21 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("GET", "sessions.seat_plan"): role(HR_ONLY),
     ("GET", "readiness.capacity"): role(HR_ONLY),
     ("GET", "api.session_seat_plan"): role(HR_ONLY),
+    # ------------------------------------------------------------------ sign-ins (issue 19)
+    # hr and admins create sign-ins and send invitations; only admins change roles and states
+    ("GET", "accounts.index"): role(HR_ADMIN),
+    ("GET", "accounts.new"): role(HR_ADMIN),
+    ("POST", "accounts.new"): role(HR_ADMIN, ok=302),
+    ("POST", "accounts.resend"): role(HR_ADMIN, ok=302),
+    ("POST", "accounts.invite_many"): role(HR_ADMIN, ok=302),
+    ("POST", "accounts.grant"): role(frozenset({ADMIN}), ok=302),
+    ("POST", "accounts.remove"): role(frozenset({ADMIN}), ok=302),
+    ("POST", "accounts.disable"): role(frozenset({ADMIN}), ok=302),
+    ("POST", "accounts.enable"): role(frozenset({ADMIN}), ok=302),
+    ("POST", "accounts.unlock"): role(frozenset({ADMIN}), ok=302),
+    ("GET", "api.list_users"): role(HR_ADMIN),
+    ("POST", "api.create_user"): role(HR_ADMIN, ok=201),
+    ("PATCH", "api.update_user"): role(frozenset({ADMIN})),
 }
 
 # The catalogue code each URL uses, by the section it is in.
@@ -440,6 +455,7 @@ OBJECT_ARGS = frozenset(
         "enrolment_id",
         "job_id",
         "round_id",
+        "user_id",
     }
 )
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")

@@ -440,6 +440,25 @@ CASES: tuple[Case, ...] = (
         "/api/v1/tuition/summary",
         {**both(403, "self", "manager", "unrelated", "admin"), **both(200, "hr", "finance")},
     ),
+    # ------------------------------------------------------------------ accounts (issue 19)
+    Case(
+        "GET",
+        "/api/v1/users",
+        {**both(403, "self", "manager", "unrelated", "finance"), **both(200, "hr", "admin")},
+    ),
+    Case(
+        "POST",
+        "/api/v1/users",
+        {**both(403, "self", "manager", "unrelated", "finance"), **both(201, "hr", "admin")},
+        body=lambda who, ids: {"employee_id": ids.get(f"no_signin_{who}", ids["maria"])},
+    ),
+    Case(
+        "PATCH",
+        "/api/v1/users/<int:user_id>",
+        {**both(403, "self", "manager", "unrelated", "finance", "hr"), "admin": 200},
+        path=lambda ids: f"/users/{ids['unrelated_user']}",
+        body=lambda who, ids: {"roles": ["employee"], "disabled": False},
+    ),
 )
 # The manager stage of a submitted request belongs to Sam Rivera, and only to him.
 APPROVE = Case(
@@ -523,8 +542,21 @@ def world(demo_app, demo_db):  # type: ignore[no-untyped-def]
         "draft": draft.id,
         "submitted": submitted.id,
         "round": _round_of(maria, hr),
+        "unrelated_user": users["unrelated"].id,
+        **_without_signin(),
     }
     return demo_app.test_client(), headers, ids
+
+
+def _without_signin() -> dict[str, int]:
+    """Two active people without a sign-in: one hr and one admin give one (issue 19)."""
+    found = db.session.scalars(
+        select(Employee.id)
+        .where(Employee.status == "active", ~Employee.id.in_(select(User.employee_id)))
+        .order_by(Employee.id)
+        .limit(2)
+    ).all()
+    return {"no_signin_hr": found[0], "no_signin_admin": found[1]}
 
 
 def _round_of(maria: Employee, hr: User) -> int:

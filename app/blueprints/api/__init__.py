@@ -109,4 +109,5 @@ from app.blueprints.api import (  # noqa: E402
     records,  # noqa: F401
     talent,  # noqa: F401
     tuition,  # noqa: F401
+    users,  # noqa: F401
 )

@@ -12,7 +12,8 @@ from app.models.people import EMPLOYEE_STATUSES
 from app.pagination import choice_arg, list_page, search_term, sort_args
 from app.policy import permission
 from app.policy import records as may
-from app.services import people
+from app.policy import signins as accounts_policy
+from app.services import people, signins
 from app.services.records import queries
 
 bp = Blueprint("employees", __name__, url_prefix="/employees")
@@ -51,5 +52,7 @@ def me() -> Any:
 @bp.route("/<int:employee_id>")
 @permission("authenticated", may.person_page())
 def show(employee: Employee) -> Any:
-    found = people.records_for(policy.acting_user(), employee)
-    return render_template("employees/show.html", records=found, employee=employee)
+    user = policy.acting_user()
+    found = people.records_for(user, employee)
+    signin = signins.signin_summary(employee) if accounts_policy.creates_signins(user) else None
+    return render_template("employees/show.html", records=found, employee=employee, signin=signin)

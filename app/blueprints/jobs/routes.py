@@ -13,11 +13,13 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template
 
 from app import policy
+from app.blueprints.accounts import imported
 from app.kernel.errors import Forbidden, NotFound
 from app.models import Job
 from app.pagination import choice_arg, list_page, newest_first
 from app.policy import permission
 from app.policy.jobs import own_job
+from app.policy.signins import creates_signins
 from app.reports import render
 from app.services import jobs
 
@@ -51,7 +53,9 @@ def mine() -> Any:
 @bp.route("/<int:job_id>")
 @permission("authenticated", own_job())
 def show(job: Job) -> Any:
-    return render_template("jobs/show.html", s=jobs.status(job), job=job)
+    # a finished import of employees offers sign-ins for the people it created (issue 19)
+    offer = imported.of_job(job) if creates_signins(policy.acting_user()) else []
+    return render_template("jobs/show.html", s=jobs.status(job), job=job, signins_offer=offer)
 
 
 @bp.route("/<int:job_id>/status.json")

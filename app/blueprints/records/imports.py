@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, flash, g, redirect, render_template, request, url_for
 
 from app import policy
+from app.blueprints.accounts import imported
 from app.blueprints.records import forms, staging
 from app.blueprints.records.common import bp, user
 from app.clock import today
@@ -44,7 +45,9 @@ def import_start() -> Any:
         else:
             return redirect(url_for("records.import_review", token=token))
     return (
-        render_template("records/import.html", form=form, kinds=csv_io.KINDS),
+        render_template(
+            "records/import.html", form=form, kinds=csv_io.KINDS, imported=imported.people()
+        ),
         status,
     )
 
@@ -109,9 +112,12 @@ def import_apply(staged: staging.Staged) -> Any:
         )
         staging.discard(staged.token)
         return redirect(url_for("jobs.show", job_id=job_id))
+    before = imported.before_import()
     report = _run(staged, _mapping_from_form(kind), apply=True)
     if report.applied:
         staging.discard(staged.token)
+        if staged.kind == "employees" and report.counts["create"]:
+            imported.remember(before)
         counts = report.counts
         flash(
             f"Imported {kind.title.lower()}: {counts['create']} created, {counts['update']} "

@@ -19,7 +19,7 @@ from app import policy
 from app.audit import acting_as
 from app.extensions import db
 from app.models import User
-from app.services import csv_io
+from app.services import csv_io, signins
 from app.services.jobs import requests
 from app.services.jobs.runner import JobRun, Refused, jobs_folder, kind
 from app.services.records import RecordError
@@ -100,7 +100,13 @@ def run_csv_import(run: JobRun) -> None:
         if done == total or done % 50 == 0:
             run.step(done, total)
 
+    employees = run.params["kind"] == "employees"
+    before = signins.newest_employee_id() if employees else 0
+
     def finish_with(report: csv_io.ImportReport) -> None:
+        if employees and report.counts["create"]:
+            # the people it created, for the offer to give them sign-ins (issue 19)
+            run.job.params = {**run.params, "created": [before, signins.newest_employee_id()]}
         run.finish(_summary(report), commit=False)
 
     with current_app.test_request_context("/", base_url=base), acting_as(user.email, user.id):

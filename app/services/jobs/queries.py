@@ -117,3 +117,17 @@ def mine(user_id: int, limit: int = 20) -> list[Job]:
             .limit(limit)
         )
     )
+
+
+def own_finished_job(user: User, job_id: Any) -> Job | None:
+    """One of ``user``'s own finished jobs by an id from a form, or None (anyone else's too)."""
+    try:
+        number = int(str(job_id))
+    except (TypeError, ValueError):
+        return None
+    if not 0 < number < 2**31:
+        return None
+    job = db.session.get(Job, number)
+    if job is None or job.requester_id != user.id or job.state != "done":
+        return None
+    return job

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.blueprints.api.schemas import (
+    accounts,
     assignments,
     catalogue,
     enrolment,
@@ -34,4 +35,5 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     **readiness.COMPONENTS,
     **talent.COMPONENTS,
     **tuition.COMPONENTS,
+    **accounts.COMPONENTS,
 }

@@ -1,0 +1,216 @@
+"""Sign-ins (issue 19): the list of every sign-in, a new one for a person, and the actions on
+each (docs/RULES.md "Sign-ins").
+
+hr and admins see the list, create sign-ins and resend invitations, one by one or for many at
+once (a background job with its progress page); only admins grant and remove app roles,
+disable, enable and unlock. Views are thin: app.services.signins holds the rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from app import policy
+from app.blueprints.accounts import imported
+from app.blueprints.accounts.forms import NewSignInForm
+from app.kernel.forms import options, refuse
+from app.models import User
+from app.pagination import choice_arg, page_args, paginate, search_term, sort_args
+from app.policy import permission
+from app.policy import signins as may
+from app.services import jobs, signins
+from app.services.jobs import invitations as invitation_jobs
+
+bp = Blueprint("accounts", __name__, url_prefix="/sign-ins")
+
+ROLE_FILTERS = ("employee", *signins.GRANTABLE_ROLES)
+PICKER_LIMIT = 500  # people offered in the new sign-in picker at once (a search narrows it)
+
+
+def _user() -> User:
+    user = policy.acting_user()
+    assert user is not None
+    return user
+
+
+def _back(account: User | None = None) -> str:
+    """Where an action returns: the page it was made from (a local path), else the list."""
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("accounts.index")
+
+
+@bp.route("/")
+@permission("hr_or_admin")
+def index() -> Any:
+    filters = {
+        "q": search_term(),
+        "role": choice_arg("role", ROLE_FILTERS),
+        "state": choice_arg("state", signins.SIGNIN_STATES),
+    }
+    sort_key, descending, order = sort_args(signins.SIGNIN_SORTS, "name")
+    page, size = page_args(25)
+    found = paginate(signins.signin_list_query(**filters).order_by(order, User.id), page, size)
+    return render_template(
+        "accounts/index.html",
+        page=found,
+        sort_key=sort_key,
+        descending=descending,
+        filters=filters,
+        states=signins.states_of(found.items),
+        state_labels=signins.STATE_LABELS,
+        roles=ROLE_FILTERS,
+        without=signins.count_without_signin(),
+        imported=imported.people(),
+        manages=may.manages_signins(_user()),
+        grantable=signins.GRANTABLE_ROLES,
+    )
+
+
+def _picker(form: NewSignInForm, q: str | None) -> None:
+    rows = signins.people_without_signin(q, PICKER_LIMIT)
+    form.employee_id.choices = options(
+        [("", "Choose a person")] + [(str(e.id), f"{e.name} ({e.employee_no})") for e in rows]
+    )
+    form.roles.choices = options([(r, r) for r in signins.GRANTABLE_ROLES])
+
+
+def _new_page(form: NewSignInForm, code: int = 200) -> Any:
+    q = search_term()
+    _picker(form, q)
+    return (
+        render_template("accounts/new.html", form=form, q=q, manages=may.manages_signins(_user())),
+        code,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission("hr_or_admin")
+def new() -> Any:
+    form = NewSignInForm()
+    if request.method == "GET":
+        chosen = request.args.get("employee_id")
+        if chosen:
+            form.employee_id.data = chosen
+        return _new_page(form)
+    if not form.validate_on_submit():
+        return _new_page(form, 400)
+    try:
+        employee = signins.employee_for(form.employee_id.data)
+        account = signins.create_signin(employee, form.roles.data or [], actor=_user())
+    except signins.InvitationNotSent as failed:  # the sign-in exists; the mail did not go
+        flash(failed.message, "error")
+        return redirect(_back() if request.form.get("next") else url_for("accounts.index"))
+    except signins.SignInError as refused:
+        return _new_page(form, refuse(form, refused))
+    if signins.needs_invitation(account):
+        done = f"an invitation was sent to {account.email}."
+    else:
+        done = "they sign in through the organisation's directory, so no invitation was sent."
+    flash(f"Created the sign-in of {account.employee.name}; {done}", "success")
+    if request.form.get("next"):
+        return redirect(_back())
+    return redirect(url_for("accounts.index", q=account.email))
+
+
+def _act(account: User, action: Any, done: str) -> Any:
+    try:
+        action(account, actor=_user())
+    except signins.SignInError as refused:
+        flash(f"Not changed: {refused.message}", "error")
+        return redirect(_back(account))
+    flash(done, "success")
+    return redirect(_back(account))
+
+
+def _role() -> str:
+    return (request.form.get("role") or "").strip().lower()
+
+
+@bp.route("/<int:user_id>/grant", methods=["POST"])
+@permission("admin", may.signin())
+def grant(account: User) -> Any:
+    role = _role()
+    return _act(
+        account,
+        lambda user, actor: signins.grant_role(user, role, actor=actor),
+        f"{account.employee.name} now has the {role} role.",
+    )
+
+
+@bp.route("/<int:user_id>/remove", methods=["POST"])
+@permission("admin", may.signin())
+def remove(account: User) -> Any:
+    role = _role()
+    return _act(
+        account,
+        lambda user, actor: signins.remove_role(user, role, actor=actor),
+        f"{account.employee.name} no longer has the {role} role.",
+    )
+
+
+@bp.route("/<int:user_id>/disable", methods=["POST"])
+@permission("admin", may.signin())
+def disable(account: User) -> Any:
+    return _act(
+        account,
+        signins.disable,
+        f"The sign-in of {account.employee.name} is disabled: their sessions and API tokens "
+        "have ended.",
+    )
+
+
+@bp.route("/<int:user_id>/enable", methods=["POST"])
+@permission("admin", may.signin())
+def enable(account: User) -> Any:
+    return _act(
+        account, signins.enable, f"The sign-in of {account.employee.name} is enabled again."
+    )
+
+
+@bp.route("/<int:user_id>/unlock", methods=["POST"])
+@permission("admin", may.signin())
+def unlock(account: User) -> Any:
+    return _act(account, signins.unlock, f"The sign-in of {account.employee.name} is unlocked.")
+
+
+@bp.route("/<int:user_id>/resend", methods=["POST"])
+@permission("hr_or_admin", may.signin())
+def resend(account: User) -> Any:
+    return _act(
+        account,
+        signins.resend_invitation,
+        f"A new invitation was sent to {account.email}; older links no longer work.",
+    )
+
+
+@bp.route("/invite-many", methods=["POST"])
+@permission("hr_or_admin")
+def invite_many() -> Any:
+    """Sign-ins for everyone without one, or for the people just imported: a background job."""
+    scope = request.form.get("scope")
+    if scope == "imported":
+        people = imported.people()
+        title = f"Sign-ins for the {len(people)} people just imported"
+    elif scope == "job":
+        people = imported.of_job(jobs.own_finished_job(_user(), request.form.get("job_id")))
+        title = f"Sign-ins for the {len(people)} people just imported"
+    elif scope == "everyone":
+        people = signins.without_signin_ids()
+        title = f"Sign-ins for everyone without one ({len(people)} people)"
+    else:
+        flash(
+            "Choose whom to invite: everyone without a sign-in, or the people just imported.",
+            "error",
+        )
+        return redirect(url_for("accounts.index"))
+    if not people:
+        flash("Everyone in that group already has a sign-in: nobody to invite.", "info")
+        return redirect(url_for("accounts.index"))
+    if scope == "imported":
+        imported.forget()
+    job_id = invitation_jobs.request_invitations(_user(), people, title)
+    return redirect(url_for("jobs.show", job_id=job_id))

@@ -1,0 +1,76 @@
+"""Sign-ins for many people at once, as a job (issue 19): everyone without one, or the people a
+CSV import just added.
+
+A worker creates each sign-in as the requester and sends its invitation, in chunks, with the
+people done as progress and the outcome in the summary ("invited", "skipped" and why). Each
+sign-in commits alone with its invitation, and a person who already has one is skipped, so a
+retried job invites each person once: the people a dead attempt had invited come out
+"skipped: already has a sign-in".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from flask import current_app
+from flask_login import login_user
+
+from app.audit import acting_as
+from app.extensions import db
+from app.models import User
+from app.services import signins
+from app.services.jobs import requests
+from app.services.jobs.runner import JobRun, Refused, kind
+
+CHUNK = 10
+SKIPS_KEPT = 20  # skipped people named in the summary
+
+
+def request_invitations(user: User, employee_ids: list[int], title: str) -> int:
+    """Queue the sign-ins (and invitations) of these people for ``user``; answers the job id."""
+    people = list(dict.fromkeys(int(i) for i in employee_ids))
+    return requests.submit(
+        "bulk_invitations",
+        title,
+        requester_id=user.id,
+        params={"employee_ids": people},
+        unit="people done",
+        total=len(people),
+    )
+
+
+def summary_of(counts: Counter[str], skipped: list[str]) -> dict[str, Any]:
+    summary: dict[str, Any] = {"invited": counts["invited"], "skipped": counts["skipped"]}
+    if counts["created"]:  # password sign-in is off: they sign in through the directory
+        summary["created without invitation (directory sign-in)"] = counts["created"]
+    if counts["not sent"]:
+        summary["not sent"] = counts["not sent"]
+    if skipped:
+        more = len(skipped) - SKIPS_KEPT
+        why = " | ".join(skipped[:SKIPS_KEPT])
+        summary["why"] = why + (f" | and {more} more" if more > 0 else "")
+    return summary
+
+
+@kind("bulk_invitations")
+def run_bulk_invitations(run: JobRun) -> None:
+    user = db.session.get(User, run.job.requester_id) if run.job.requester_id else None
+    if user is None or not user.is_active or not user.has_role("hr", "admin"):
+        raise Refused("The requester may no longer create sign-ins.")
+    ids = [int(i) for i in run.params["employee_ids"]]
+    counts: Counter[str] = Counter()
+    skipped: list[str] = []
+    base = str(current_app.config.get("BASE_URL") or "http://127.0.0.1")
+    with current_app.test_request_context("/", base_url=base), acting_as(user.email, user.id):
+        login_user(user)
+        run.step(0, len(ids))
+        for start in range(0, len(ids), CHUNK):
+            for employee_id in ids[start : start + CHUNK]:
+                outcome = signins.invite_one(employee_id, actor=user)
+                counts[outcome.status] += 1
+                if outcome.status in ("skipped", "not sent"):
+                    skipped.append(f"{outcome.name}: {outcome.reason}")
+            run.step(min(start + CHUNK, len(ids)), len(ids))
+            run.keep_lease()
+    run.finish(summary_of(counts, skipped))
