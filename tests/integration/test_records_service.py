@@ -606,21 +606,27 @@ def test_the_360_minimums_are_configuration_kept_with_each_360(demo_db, hr):
     """docs/RULES.md "Collecting 360 feedback": a 360 keeps the minimums it was collected
     under; changing the setting later applies to new 360s only (issue 20, item 5)."""
     app_settings.set_value(
-        "min_responses", {"manager": 1, "peer": 2, "direct_report": 3, "other": 1}
+        "min_responses", {"manager": 1, "peer": 4, "direct_report": 3, "other": 1}
     )
     daniel_360 = demo_db.session.scalar(
         select(Assessment).where(Assessment.employee_id == person(demo_db, "Daniel Kim").id)
     )
     peer = records.assessment_view(daniel_360).result.group("peer")
-    assert not peer.shown and peer.responses == 2 and peer.minimum == 3
+    assert not peer.shown and peer.responses == 2 and peer.minimum == 3  # kept from before
+    three_peers = [
+        ("peer", {"Leadership": 3}),
+        ("peer", {"Leadership": 4}),
+        ("peer", {"Leadership": 5}),
+    ]
     later = records.record_assessment(
         person(demo_db, "Daniel Kim"),
         "LEAD-360",
         daniel_360.conducted_on,
-        responses=[("peer", {"Leadership": 3}), ("peer", {"Leadership": 4})],
+        responses=three_peers,
         actor=hr,
     )
-    assert records.assessment_view(later).result.group("peer").shown
+    peer = records.assessment_view(later).result.group("peer")
+    assert not peer.shown and peer.responses == 3 and peer.minimum == 4  # the new setting
 
 
 @pytest.mark.parametrize(
