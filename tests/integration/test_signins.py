@@ -629,3 +629,26 @@ def test_after_a_large_import_run_as_a_job_its_page_offers_the_sign_ins(
     assert job.summary == {"invited": 3, "skipped": 0}
     _link(smtp, "pia.lund@hires.example")
     assert "just imported" not in text(hr.get(f"/jobs/{import_job}"))
+
+
+def test_recording_a_termination_ends_the_sessions_and_api_tokens_on_the_next_request(
+    demo_app, demo_db
+):
+    """DOMAIN "Accounts and sign-in": the termination of a sign-in's employee ends its
+    sessions and its API tokens at once, as disabling does."""
+    maria = user_of(PERSONAS["employee"])
+    session = signed_in_client(demo_app, PERSONAS["employee"])
+    bearer = {"Authorization": f"Bearer {api_token(maria, 'nightly sync')}"}
+    assert session.get("/profile/").status_code == 200
+    assert demo_app.test_client().get("/api/v1/employees", headers=bearer).status_code == 200
+    hr_bearer = {"Authorization": f"Bearer {api_token(user_of(PERSONAS['hr']), 'hr sync')}"}
+    answer = demo_app.test_client().post(
+        f"/api/v1/employees/{maria.employee_id}/termination",
+        json={"termination_date": "2026-11-20", "reason": "voluntary"},
+        headers=hr_bearer,
+    )
+    assert answer.status_code in (200, 201), answer.get_json()
+    assert db.session.get(Employee, maria.employee_id).status == "terminated"
+    after = session.get("/profile/")
+    assert after.status_code == 302 and "/login" in after.headers["Location"]
+    assert demo_app.test_client().get("/api/v1/employees", headers=bearer).status_code == 401
