@@ -264,6 +264,44 @@ def test_an_id_token_for_another_client_is_refused(
     assert client.get("/").status_code == 302
 
 
+def test_an_id_token_replayed_from_an_earlier_sign_in_is_refused(
+    sso_app: Any, provider: oidc_provider.Provider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The nonce is checked: a genuine, unexpired ID token that signed someone in before does
+    not sign anyone in again, since it carries that earlier sign-in's nonce."""
+    from tests.factories import PERSONAS
+
+    provider.set_user("emp6", email=PERSONAS["employee"])
+    issued: list[str] = []
+    _swap_id_token(sso_app, monkeypatch, lambda token: issued.append(token) or token)
+    assert sign_in(sso_app.test_client(), "emp6").status_code == 302  # genuine, first use
+    _swap_id_token(sso_app, monkeypatch, lambda token: issued[0])
+    client = sso_app.test_client()
+    answer = sign_in(client, "emp6")
+    assert answer.status_code == 401
+    assert client.get("/").status_code == 302
+
+
+def test_an_expired_id_token_is_refused(
+    sso_app: Any, provider: oidc_provider.Provider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The expiry is checked: the same genuine token read a day later (the provider issues
+    ID tokens for an hour) does not sign anyone in."""
+    import time
+    import types
+
+    from joserfc._rfc7519 import claims  # the clock the ID token's exp is checked against
+
+    from tests.factories import PERSONAS
+
+    provider.set_user("emp7", email=PERSONAS["employee"])
+    monkeypatch.setattr(claims, "time", types.SimpleNamespace(time=lambda: time.time() + 86400))
+    client = sso_app.test_client()
+    answer = sign_in(client, "emp7")
+    assert answer.status_code == 401
+    assert client.get("/").status_code == 302
+
+
 def oidc_client_key() -> str:
     from app.services.directory import oidc
 
