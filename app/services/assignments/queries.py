@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Date, Select, case, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -279,3 +279,133 @@ def assignments_of(
     """One person's assignments, open first by due date, then closed ones (history)."""
     rows = assignment_rows(as_of, Filters(employee_id=employee_id, include_closed=include_closed))
     return sorted(rows, key=lambda r: (r.closed_on is not None, r.due_on, r.course_code, r.id))
+
+
+# ----------------------------------------------------------------------------- owed, in SQL
+
+
+@dataclass(frozen=True)
+class OwedLine:
+    """One due or overdue assignment of a page (issue 21: the compliance page pages in SQL)."""
+
+    employee_id: int
+    employee_no: str
+    name: str
+    email: str
+    department_code: str | None
+    department_name: str | None
+    manager_name: str | None
+    manager_email: str | None
+    course_code: str
+    course_title: str
+    due_on: date
+    status: str
+    days_overdue: int
+
+
+OWED_SORTS = ("due", "name", "department", "course")
+"""The orders of the owed list: overdue longest first (then due soonest), person, department,
+course."""
+
+
+def _owed(as_of: date, within: Select | None) -> Any:
+    """The open assignments still owed on ``as_of`` with their effective due date, as a
+    subquery: ``status_parts`` in SQL (not done: no verified completion on or before D whose
+    latest has not expired; owed again from the later of the due date and that expiry)."""
+    done = aliased(Completion)
+    valid = (
+        (done.employee_id == Assignment.employee_id)
+        & (done.course_id == Assignment.course_id)
+        & (done.verification == "verified")
+        & (done.completed_on <= as_of)
+    )
+    latest = (
+        select(done.expires_on)
+        .where(valid)
+        .order_by(done.completed_on.desc(), done.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    held = select(done.id).where(valid).exists()
+    effective = case((latest > Assignment.due_on, latest), else_=Assignment.due_on)
+    stmt = (
+        select(
+            Assignment.id.label("id"),
+            Assignment.employee_id.label("employee_id"),
+            Assignment.course_id.label("course_id"),
+            type_coerce(effective, Date).label("due_on"),
+        )
+        .join(Employee, Employee.id == Assignment.employee_id)
+        .where(Assignment.closed_on.is_(None), Employee.status != "terminated")
+        .where(or_(~held, latest <= as_of))
+    )
+    if within is not None:
+        stmt = stmt.where(Assignment.employee_id.in_(within))
+    return stmt.subquery("owed")
+
+
+def owed_counts(
+    as_of: date, within: Select | None = None
+) -> list[tuple[str | None, str, int, int]]:
+    """(department code, name, due, overdue) of the owed assignments of ``within``, by
+    department name (one query)."""
+    owed = _owed(as_of, within)
+    late = func.sum(case((owed.c.due_on < as_of, 1), else_=0))
+    rows = _rows(
+        select(Department.code, Department.name, func.count() - late, late)
+        .select_from(owed)
+        .join(Employee, Employee.id == owed.c.employee_id)
+        .outerjoin(Department, Department.id == Employee.department_id)
+        .group_by(Department.code, Department.name)
+        .order_by(Department.name.is_(None), Department.name)
+    )
+    return [(code, name or "No department", int(due), int(over)) for code, name, due, over in rows]
+
+
+def owed_page(
+    as_of: date,
+    within: Select | None,
+    *,
+    sort: str = "due",
+    descending: bool = False,
+    page: int = 1,
+    per_page: int = 50,
+) -> list[OwedLine]:
+    """One page of the owed assignments of ``within``, sorted in SQL (one query)."""
+    owed = _owed(as_of, within)
+    manager = aliased(Employee)
+    orders = {
+        "due": [owed.c.due_on],
+        "name": [func.lower(Employee.name)],
+        "department": [Department.name.is_(None), func.lower(Department.name)],
+        "course": [func.lower(Course.title)],
+    }[sort if sort in OWED_SORTS else "due"]
+    order = [o.desc() for o in orders] if descending else orders
+    rows = _rows(
+        select(
+            Employee.id,
+            Employee.employee_no,
+            Employee.name,
+            Employee.email,
+            Department.code,
+            Department.name,
+            manager.name,
+            manager.email,
+            Course.code,
+            Course.title,
+            owed.c.due_on,
+        )
+        .select_from(owed)
+        .join(Employee, Employee.id == owed.c.employee_id)
+        .join(Course, Course.id == owed.c.course_id)
+        .outerjoin(Department, Department.id == Employee.department_id)
+        .outerjoin(manager, manager.id == Employee.manager_id)
+        .order_by(*order, owed.c.due_on, Employee.name, Employee.id, Course.code, owed.c.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    lines = []
+    for *person, due_on in rows:
+        late = (as_of - due_on).days if due_on < as_of else 0
+        lines.append(OwedLine(*person, due_on, OVERDUE if late else "due", late))
+    return lines
