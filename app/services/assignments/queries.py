@@ -400,7 +400,15 @@ def owed_page(
         .join(Course, Course.id == owed.c.course_id)
         .outerjoin(Department, Department.id == Employee.department_id)
         .outerjoin(manager, manager.id == Employee.manager_id)
-        .order_by(*order, owed.c.due_on, Employee.name, Employee.id, Course.code, owed.c.id)
+        .order_by(
+            *order,
+            owed.c.due_on,
+            func.coalesce(Department.name, ""),
+            Employee.name,
+            Employee.id,
+            Course.code,
+            owed.c.id,
+        )
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
