@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Select, case, func, or_, select, type_coerce
+from sqlalchemy import Date, Select, case, func, or_, select, true, type_coerce
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -169,14 +169,16 @@ def _rows(stmt: Select) -> list[Any]:
 
 
 def latest_completions(
-    employee_ids: Iterable[int] | Select, course_ids: Iterable[int], as_of: date
+    employee_ids: Iterable[int] | Select | None, course_ids: Iterable[int], as_of: date
 ) -> dict[tuple[int, int], Held]:
     """Each person's latest verified completion of each course, on or before ``as_of`` (one
-    query; ``employee_ids`` a list, or a SELECT of them used as a subquery)."""
+    query; ``employee_ids`` a list, a SELECT of them used as a subquery, or None: everyone)."""
     courses = sorted(set(course_ids))
     if not courses:
         return {}
-    people: Any = employee_ids if isinstance(employee_ids, Select) else sorted(set(employee_ids))
+    people: Any = employee_ids
+    if employee_ids is not None and not isinstance(employee_ids, Select):
+        people = sorted(set(employee_ids))
     rows = _rows(
         select(
             Completion.employee_id,
@@ -185,7 +187,7 @@ def latest_completions(
             Completion.expires_on,
         )
         .where(
-            Completion.employee_id.in_(people),
+            true() if people is None else Completion.employee_id.in_(people),
             Completion.course_id.in_(courses),
             Completion.verification == "verified",
             Completion.completed_on <= as_of,
@@ -204,26 +206,32 @@ def status_of(
 
 
 def assignment_rows(
-    as_of: date, filters: Filters | None = None, *, within: Select | None = None
+    as_of: date,
+    filters: Filters | None = None,
+    *,
+    within: Select | None = None,
 ) -> list[AssignmentRow]:
     """The assignments matching ``filters`` (of the people ``within`` selects), with their
     status on ``as_of``: two queries, set-based (issue 21: 50,000 people x 5 rules).
 
-    The rows are plain Core tuples; the completions are restricted by the people's ids, or
-    above ``IN_LIST_LIMIT`` of them by a subquery of the same assignments."""
+    The rows are plain Core tuples; the completions are restricted by the people's ids, above
+    ``IN_LIST_LIMIT`` of them by a subquery of the same assignments, and for the whole
+    organisation only by course."""
     filters = filters or Filters()
     stmt = _base(filters, within)
     found = _rows(stmt)
     if not found:
         return []
     ids = {row[1] for row in found}
-    people: Iterable[int] | Select = ids
-    if len(ids) > IN_LIST_LIMIT:
+    people: Iterable[int] | Select | None = ids
+    if within is None and not filters.active and not filters.rule_id:
+        people = None
+    elif len(ids) > IN_LIST_LIMIT:
         people = stmt.with_only_columns(Assignment.employee_id).order_by(None).distinct()
     held = latest_completions(people, {row[7] for row in found}, as_of).get
     wanted = filters.status if filters.status in STATUSES else None
     windows: dict[int, timedelta] = {}
-    rows = []
+    rows: list[AssignmentRow] = []
     append = rows.append
     for row in found:
         closed_on = row[12]
@@ -237,7 +245,8 @@ def assignment_rows(
             status, due_on, late = status_parts(row[10], held((row[1], row[7])), as_of, window)
         if wanted and status != wanted:
             continue
-        append(AssignmentRow(*row[:10], due_on, row[11], closed_on, status, late))
+        values: tuple[Any, ...] = (*row[:10], due_on, row[11], closed_on, status, late)
+        append(AssignmentRow(*values))
     return rows
 
 
@@ -415,5 +424,6 @@ def owed_page(
     lines = []
     for *person, due_on in rows:
         late = (as_of - due_on).days if due_on < as_of else 0
-        lines.append(OwedLine(*person, due_on, OVERDUE if late else "due", late))
+        values: tuple[Any, ...] = (*person, due_on, OVERDUE if late else "due", late)
+        lines.append(OwedLine(*values))
     return lines
