@@ -179,12 +179,21 @@ def latest_completions(
     people: Any = employee_ids
     if employee_ids is not None and not isinstance(employee_ids, Select):
         people = sorted(set(employee_ids))
-    rows = _rows(
+    newest = (
+        func.row_number()
+        .over(
+            partition_by=(Completion.employee_id, Completion.course_id),
+            order_by=(Completion.completed_on.desc(), Completion.id.desc()),
+        )
+        .label("newest")
+    )
+    ranked = (
         select(
             Completion.employee_id,
             Completion.course_id,
             Completion.completed_on,
             Completion.expires_on,
+            newest,
         )
         .where(
             true() if people is None else Completion.employee_id.in_(people),
@@ -192,7 +201,13 @@ def latest_completions(
             Completion.verification == "verified",
             Completion.completed_on <= as_of,
         )
-        .order_by(Completion.completed_on, Completion.id)
+        .subquery()
+    )
+    # only the latest of each person and course leaves the database (a window function)
+    rows = _rows(
+        select(
+            ranked.c.employee_id, ranked.c.course_id, ranked.c.completed_on, ranked.c.expires_on
+        ).where(ranked.c.newest == 1)
     )
     return {(eid, cid): (done, expires) for eid, cid, done, expires in rows}
 
