@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, render_template, stream_with_context, url_for
+from flask import Response, render_template, url_for
 
 from app.reports import pdf
 from app.reports.tables import Table, stream
@@ -54,10 +54,15 @@ def pdf_response(data: bytes, filename: str) -> Response:
 
 
 def csv_response(make_table: Callable[[], Table], filename: str) -> Response:
-    """Stream a table as CSV: the first line leaves before the last row is formatted."""
+    """Stream a table as CSV: the first line leaves before the last row is formatted.
+
+    Everything the stream needs is loaded before it starts (the rows are read inside the
+    request), so the stream runs no query and needs no request context: the request's queries
+    (and its signed-in user) are the same whatever the table's size (issue 21)."""
     table = make_table()
+    table = Table(table.name, table.header, list(table.rows))
     response = Response(
-        stream_with_context(stream(table)),
+        stream(table),
         mimetype="text/csv",
         headers={"Cache-Control": "no-store"},
     )

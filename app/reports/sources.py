@@ -31,6 +31,7 @@ from app.models import (
     TuitionRequest,
     User,
 )
+from app.pagination import Page
 from app.readiness.dates import add_months
 from app.readiness.vocabulary import ADVERSE_CHECK_STATUSES, CHECK_CLEAR, OPEN_CHECK_STATUSES
 from app.reports import compliance as compliance_report
@@ -495,8 +496,11 @@ def compliance(
     *,
     show_findings: bool,
     scope: str,
+    assignments: bool = True,
 ) -> compliance_report.ComplianceReport:
-    """The compliance report of ``population`` (six queries whatever its size)."""
+    """The compliance report of ``population`` (six queries whatever its size); without
+    ``assignments`` (the HTML page, which pages them in SQL: ``owed_screen``) it leaves out the
+    owed assignments."""
     people = _people(population)
     items, decisions = compliance_items(population, as_of, show_findings=show_findings)
     return compliance_report.build_compliance_report(
@@ -507,7 +511,7 @@ def compliance(
         horizon_days=horizon_days,
         generated_on=clock.today(),
         scope=scope,
-        assignments=owed_assignments(population, as_of),
+        assignments=owed_assignments(population, as_of) if assignments else (),
     )
 
 
@@ -523,6 +527,53 @@ def owed_assignments(population: Select, as_of: date) -> list[compliance_report.
         for r in assignment_rows(as_of, within=population)
         if r.owed
     ]
+
+
+def owed_screen(
+    population: Select,
+    as_of: date,
+    *,
+    sort: str,
+    descending: bool,
+    page: int,
+    per_page: int,
+) -> tuple[Page, tuple[compliance_report.AssignmentCounts, ...]]:
+    """The compliance page's required training (issue 21): one page of the due and overdue
+    assignments of ``population``, sorted in SQL, and their counts by department, computed in
+    SQL for the whole scope whichever page is shown (two queries whatever its size)."""
+    from app.services.assignments.queries import owed_counts, owed_page
+
+    counts = tuple(
+        compliance_report.AssignmentCounts(code, name, due, late)
+        for code, name, due, late in owed_counts(as_of, population)
+    )
+    total = sum(c.due + c.overdue for c in counts)
+    last = max(1, -(-total // per_page))
+    page = min(page, last)
+    lines = [
+        compliance_report.AssignmentLine(
+            compliance_report.PersonInfo(
+                line.employee_id,
+                line.employee_no,
+                line.name,
+                line.email,
+                line.department_code,
+                line.department_name,
+                line.manager_name,
+                line.manager_email,
+            ),
+            line.course_code,
+            line.course_title,
+            line.due_on,
+            line.status,
+            compliance_report.ASSIGNMENT_LABELS[line.status],
+            line.days_overdue,
+        )
+        for line in owed_page(
+            as_of, population, sort=sort, descending=descending, page=page, per_page=per_page
+        )
+    ]
+    return Page(items=lines, total=total, page=page, per_page=per_page), counts
 
 
 # ----------------------------------------------------------------------------- tuition

@@ -29,7 +29,7 @@ from flask import (
 
 from app import policy
 from app.models import Employee
-from app.pagination import Page, page_args
+from app.pagination import MAX_PAGE, Page, page_args
 from app.policy import permission
 from app.policy.readiness import (
     sees_all_check_findings,
@@ -40,6 +40,7 @@ from app.reports import compliance as compliance_data
 from app.reports import render, sources, tables
 from app.reports import team as team_data
 from app.reports.sources import ReportInputError
+from app.services.assignments.queries import OWED_SORTS
 from app.services.jobs import reports as report_jobs
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -340,6 +341,7 @@ def compliance(fmt: str) -> Any:
         values["days"],
         show_findings=context["show_findings"],
         scope=scope,
+        assignments=fmt != "html",
     )
     args = _kept_args(
         department=values["department"].code if values["department"] else None,
@@ -370,7 +372,7 @@ def compliance(fmt: str) -> Any:
         filename,
         lambda: tables.compliance_tables(report),
         printed=lambda: {"rows": report.rows},
-        on_screen=lambda: _compliance_screen(report),
+        on_screen=lambda: _compliance_screen(report, population),
     )
 
 
@@ -407,15 +409,41 @@ def _kept_args(**args: Any) -> dict[str, Any]:
     return {k: v for k, v in args.items() if v}
 
 
-def _compliance_screen(report: Any) -> dict[str, Any]:
-    """The compliance page's rows: searched, sorted and paginated."""
+def _compliance_screen(report: Any, population: Any) -> dict[str, Any]:
+    """The compliance page's rows: searched, sorted and paginated; its required training a
+    page at a time from SQL (?apage=, ?asort=, ?adir=, the page size ?per_page= shared), with
+    the whole scope's counts."""
     q, sort_key, descending = _sorting(COMPLIANCE_SORTS, "days")
     rows = sorted(
         compliance_data.filter_rows(report.rows, q),
         key=COMPLIANCE_SORTS[sort_key],
         reverse=descending,
     )
-    return {"page": _page(rows), "q": q, "sort_key": sort_key, "descending": descending}
+    owed_sort = _arg("asort") if _arg("asort") in OWED_SORTS else "due"
+    owed_descending = _arg("adir") == "desc"
+    _, per_page = page_args(ROWS_PER_PAGE)
+    try:
+        owed_at = min(max(1, int(request.args.get("apage", 1))), MAX_PAGE)
+    except (TypeError, ValueError):
+        owed_at = 1
+    owed, counts = sources.owed_screen(
+        population,
+        report.as_of,
+        sort=owed_sort,
+        descending=owed_descending,
+        page=owed_at,
+        per_page=per_page,
+    )
+    return {
+        "page": _page(rows),
+        "q": q,
+        "sort_key": sort_key,
+        "descending": descending,
+        "owed": owed,
+        "owed_departments": counts,
+        "owed_sort": owed_sort,
+        "owed_descending": owed_descending,
+    }
 
 
 # ----------------------------------------------------------------------------- team

@@ -18,7 +18,6 @@ from app.clock import today
 from app.extensions import db
 from app.kernel.fields import FieldErrors, blank
 from app.models import (
-    Assignment,
     AssignmentRule,
     AssignmentRuleDepartment,
     Course,
@@ -230,19 +229,9 @@ def _apply(rule: AssignmentRule, values: RuleInput) -> None:
 
 
 def _sync_rule(rule: AssignmentRule) -> sync.SyncResult:
-    """Open and close this rule's assignments for everyone in its role (or who held it)."""
-    holders = select(Assignment.employee_id).where(
-        Assignment.rule_id == rule.id, Assignment.closed_on.is_(None)
-    )
-    people = list(
-        db.session.scalars(
-            select(Employee).where(
-                (Employee.job_role_id == rule.job_role_id) | Employee.id.in_(holders)
-            )
-        )
-    )
-    held = [a for a in sync.open_assignments_of(p.id for p in people) if a.rule_id == rule.id]
-    return sync.sync(people, [rule], held, only_rules=frozenset({rule.id}))
+    """Open and close this rule's assignments for everyone in its role (or who held it), with
+    set-based statements."""
+    return sync.sync_rule(rule)
 
 
 def _check_hr(actor: User | None) -> None:

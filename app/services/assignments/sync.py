@@ -14,13 +14,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    cast,
+    false,
+    func,
+    insert,
+    inspect,
+    literal,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from app.clock import today
+from app.audit import record_change
+from app.clock import now, today
 from app.extensions import db, on_session
 from app.models import Assignment, AssignmentRule, Employee
-from app.readiness.assignments import due_date
+from app.readiness.assignments import DEFAULT_DUE_DAYS, due_date
 
 WATCHED = ("job_role_id", "department_id", "status", "hire_date", "role_since")
 """The employee columns whose change may move a person in or out of a rule."""
@@ -137,6 +151,109 @@ def open_assignments_of(employee_ids: Iterable[int]) -> list[Assignment]:
                 Assignment.employee_id.in_(ids), Assignment.closed_on.is_(None)
             )
         )
+    )
+
+
+# ----------------------------------------------------------------------------- a rule's save
+
+
+def _due_of_people(rule: AssignmentRule) -> Any:
+    """The rule's due date as a SQL expression over ``employees`` (``rule_due`` in SQL): the
+    fixed date, or N days after the later of hire_date and role_since."""
+    if rule.due_on is not None:
+        return literal(rule.due_on, Date)
+    days = DEFAULT_DUE_DAYS if rule.due_days is None else int(rule.due_days)
+    start = func.coalesce(Employee.role_since, Employee.hire_date)
+    if db.session.get_bind().dialect.name == "sqlite":
+        later = func.max(Employee.hire_date, start)
+        return type_coerce(func.date(later, f"+{days} days"), Date)
+    return type_coerce(func.greatest(Employee.hire_date, start) + cast(days, Integer), Date)
+
+
+def _covered(rule: AssignmentRule) -> Any:
+    """Who the standing ``rule`` covers (``covers`` in SQL), as a WHERE clause on employees."""
+    if rule.ended_on is not None:
+        return false()
+    clause = (Employee.job_role_id == rule.job_role_id) & (Employee.status != "terminated")
+    if rule.department_ids:
+        clause &= Employee.department_id.in_(sorted(rule.department_ids))
+    return clause
+
+
+def _ids(stmt: Any) -> list[int]:
+    return list(db.session.connection().execute(stmt).scalars())
+
+
+def sync_rule(rule: AssignmentRule) -> SyncResult:
+    """Open, close and move the assignments of one saved ``rule`` with set-based statements
+    (issue 21: a rule of 10,000 people): INSERT ... SELECT the people it newly covers, UPDATE
+    to close (as not required) those it no longer covers, UPDATE the due dates that follow a
+    changed rule. Each statement writes one audit row naming the rule and the people."""
+    session = db.session()
+    session.flush()
+    on, at = today(), now()
+    covered = _covered(rule)
+    due = _due_of_people(rule)
+    held = (Assignment.rule_id == rule.id) & Assignment.closed_on.is_(None)
+    covered_ids = select(Employee.id).where(covered)
+    closing = _ids(
+        select(Assignment.employee_id)
+        .where(held, Assignment.employee_id.not_in(covered_ids))
+        .order_by(Assignment.employee_id)
+    )
+    if closing:
+        session.connection().execute(
+            update(Assignment.__table__)
+            .where(held, Assignment.employee_id.not_in(covered_ids))
+            .values(closed_on=on, closed_reason=NOT_REQUIRED, updated_at=at)
+        )
+        _audit(rule, "update", {"closed_on": None}, {"closed_on": on, "employees": closing})
+    due_now = select(due).where(Employee.id == Assignment.employee_id).scalar_subquery()
+    moving = held & Assignment.employee_id.in_(covered_ids) & (Assignment.due_on != due_now)
+    moved = _ids(select(Assignment.employee_id).where(moving).order_by(Assignment.employee_id))
+    if moved:
+        session.connection().execute(
+            update(Assignment.__table__).where(moving).values(due_on=due_now, updated_at=at)
+        )
+        _audit(rule, "update", None, {"due_on": "moved with the rule", "employees": moved})
+    holds = select(Assignment.id).where(held, Assignment.employee_id == Employee.id).exists()
+    newly = select(Employee.id).where(covered, ~holds)
+    opening = _ids(newly.order_by(Employee.id))
+    if opening:
+        columns = ("employee_id", "rule_id", "course_id", "due_on", "opened_on")
+        source = select(
+            Employee.id,
+            literal(rule.id, Integer),
+            literal(rule.course_id, Integer),
+            due,
+            literal(on, Date),
+            literal(at, DateTime(timezone=True)),
+            literal(at, DateTime(timezone=True)),
+        ).where(covered, ~holds)
+        session.connection().execute(
+            insert(Assignment.__table__).from_select([*columns, "created_at", "updated_at"], source)
+        )
+        _audit(
+            rule,
+            "insert",
+            None,
+            {"course_id": rule.course_id, "opened_on": on, "employees": opening},
+        )
+    for obj in [o for o in session.identity_map.values() if isinstance(o, Assignment)]:
+        session.expire(obj)
+    return SyncResult(opened=len(opening), closed=len(closing), moved=len(moved))
+
+
+def _audit(rule: AssignmentRule, action: str, before: Any, after: dict[str, Any]) -> None:
+    """One audit row for a set-based change of a rule's assignments (who, when, which rule,
+    which people)."""
+    record_change(
+        db.session(),
+        "assignments",
+        f"rule {rule.id}",
+        action,
+        before,
+        {"rule_id": rule.id, **after},
     )
 
 
