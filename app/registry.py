@@ -49,12 +49,12 @@ def _listeners() -> tuple:
     from app.services import notify, uploads
     from app.services.assignments import sync as assignment_sync
     from app.services.jobs import periodic as jobs_periodic
-    from app.services.readiness import stored
+    from app.services.readiness import staleness
 
     # The readiness warm-up's trigger attaches after stored readiness's own listeners.
     return (
         audit.install,
-        stored.install,
+        staleness.install,
         uploads.install,
         notify.install,
         assignment_sync.install,

@@ -414,14 +414,14 @@ def first_page_after_changes(app: Any, client: Client) -> dict[str, float]:
 
     from app.extensions import db
     from app.models import Employee
-    from app.services.readiness import stored as readiness_cache
+    from app.services.readiness import staleness
 
     with app.app_context():
         everyone = db.session.scalars(select(Employee.id).order_by(Employee.id)).all()
     chosen = random.Random(SEED).sample(everyone, 100)
 
     def catalogue_change() -> None:
-        readiness_cache.raise_catalogue_version(db.session())
+        staleness.raise_catalogue_version(db.session())
 
     def records_change() -> None:
         table = Employee.__table__

@@ -259,7 +259,7 @@ def thicken(app, count: int, seed: int) -> None:  # type: ignore[no-untyped-def]
                 )
             )
         # Catalogue rows went in through Core (no session events): say so, as a change would.
-        from app.services.readiness.stored import raise_catalogue_version
+        from app.services.readiness.staleness import raise_catalogue_version
 
         raise_catalogue_version(db.session())
         db.session.commit()

@@ -16,6 +16,7 @@ from app.extensions import db as extensions_db
 from app.models import AppSetting, Employee, JobRole, catalogue
 from app.models.base import READINESS_KINDS, readiness_models
 from app.services import readiness as service
+from app.services.readiness import staleness
 from app.services.readiness import stored as readiness_cache
 from tests.conftest import TEST_TODAY
 from tests.integration.test_stored_readiness import ROLES, everyone
@@ -55,10 +56,10 @@ def test_every_catalogue_and_settings_table_changes_the_catalogue_version():
 
 
 def test_stored_readiness_watches_exactly_the_declared_tables():
-    assert set(readiness_cache.FACT_MODELS) == set(readiness_models("facts"))
-    assert set(readiness_cache.CATALOGUE_MODELS) == set(readiness_models("catalogue"))
-    assert set(readiness_cache.PERSON_MODELS) == {Employee}
-    assert set(readiness_cache.FACT_TABLES) == {m.__tablename__ for m in readiness_models("facts")}
+    assert set(staleness.FACT_MODELS) == set(readiness_models("facts"))
+    assert set(staleness.CATALOGUE_MODELS) == set(readiness_models("catalogue"))
+    assert set(staleness.PERSON_MODELS) == {Employee}
+    assert set(staleness.FACT_TABLES) == {m.__tablename__ for m in readiness_models("facts")}
 
 
 @pytest.mark.parametrize("model_name", FACT_MODEL_NAMES)

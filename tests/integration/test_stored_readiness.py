@@ -26,7 +26,7 @@ from app.models import (
 )
 from app.services import configuration, records
 from app.services import readiness as service
-from app.services.readiness import bench
+from app.services.readiness import bench, staleness
 from app.services.readiness import stored as readiness_cache
 from tests.conftest import TEST_TODAY
 from tests.integration.test_query_budgets import thicken
@@ -204,7 +204,7 @@ def test_computing_and_reading_stored_readiness_take_a_fixed_number_of_queries(
 
     def cold_and_warm() -> tuple[int, int]:
         with demo_app.app_context(), acting_as("test"):
-            readiness_cache.raise_catalogue_version(db.session())
+            staleness.raise_catalogue_version(db.session())
             db.session.commit()
         with count_queries() as cold:
             assert client.get("/readiness/organisation").status_code == 200

@@ -7,7 +7,8 @@ in memory. The sub-areas:
 - ``catalogue``: the catalogue snapshot (roles, requirements, ladder), built once per version;
 - ``facts``: the bulk loader of a population's facts;
 - ``evaluation``: readiness of one person or many, the promotion path, their API answers;
-- ``stored``: stored readiness for the organisation-wide pages, and when it is stale;
+- ``stored``: stored readiness for the organisation-wide pages, exact under seat moves;
+- ``staleness``: the session listeners that mark stored readiness stale;
 - ``bench``: bench strength, lapses and training needs of a population;
 - ``plan``: a person's development plan and what-if;
 - ``overview``: what each user's first screen shows.
