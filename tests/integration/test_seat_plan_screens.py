@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -20,10 +19,10 @@ from app.clock import today
 from app.extensions import db
 from app.models import Employee, JobRole
 from app.readiness.vocabulary import BAND_LABELS, BANDS
-from app.services import catalogue
 from app.services import readiness as service
 from tests.factories import api_token, employee_id, persona_user
 from tests.integration.reports_support import pdf_text
+from tests.integration.seat_support import required_course_with_session
 
 SEATS = 12
 
@@ -59,28 +58,9 @@ def csrs_in_plan_order() -> list[Employee]:
 @pytest.fixture
 def seat_course(demo_db):
     """A new course every CSR needs for L2-CSS, with one session of 12 seats in a month."""
-    with acting_as("test:seat-plan"):
-        catalogue.create_course("SEAT-T", "Seat planning test", cost="100.00")
-        role = catalogue.get_role("L2-CSS")
-        kept = [
-            {
-                "kind": r.kind,
-                "target": r.target_code,
-                "mandatory": r.mandatory,
-                "weight": r.weight,
-                "min_level": r.min_level,
-                "min_score": r.min_score,
-                "min_months": r.min_months,
-            }
-            for r in role.requirements
-        ]
-        catalogue.replace_requirements(
-            "L2-CSS", [*kept, {"kind": "course", "target": "SEAT-T", "mandatory": False}]
-        )
-        start = today() + timedelta(days=30)
-        session = catalogue.add_session("SEAT-T", start, start + timedelta(days=1), SEATS, "Room 1")
-        db.session.commit()
-    return session
+    return required_course_with_session(
+        "SEAT-T", "L2-CSS", mandatory=False, seats=SEATS, in_days=30, room="Room 1"
+    )
 
 
 # ----------------------------------------------------------------------------- bench

@@ -24,6 +24,7 @@ from app.services import readiness as service
 from app.services.readiness import bench
 from app.services.readiness import stored as readiness_cache
 from tests.factories import persona_user
+from tests.integration.seat_support import required_course_with_session
 
 ROLE = "L2-CSS"
 SEATS = 12
@@ -34,28 +35,9 @@ FAR = 400  # days to the session: later than every other close date of the demo'
 def seat_session(demo_db):
     """A mandatory L2-CSS course with one session of 12 seats, far enough out that a seat in it
     decides the date of whoever holds one."""
-    with acting_as("test:stored-seats"):
-        catalogue.create_course("SEAT-S", "Seat exactness test", cost="100.00")
-        role = catalogue.get_role(ROLE)
-        kept = [
-            {
-                "kind": r.kind,
-                "target": r.target_code,
-                "mandatory": r.mandatory,
-                "weight": r.weight,
-                "min_level": r.min_level,
-                "min_score": r.min_score,
-                "min_months": r.min_months,
-            }
-            for r in role.requirements
-        ]
-        catalogue.replace_requirements(
-            ROLE, [*kept, {"kind": "course", "target": "SEAT-S", "mandatory": True}]
-        )
-        start = today() + timedelta(days=FAR)
-        session = catalogue.add_session("SEAT-S", start, start + timedelta(days=1), SEATS, "Room 2")
-        db.session.commit()
-    return session
+    return required_course_with_session(
+        "SEAT-S", ROLE, mandatory=True, seats=SEATS, in_days=FAR, room="Room 2"
+    )
 
 
 def next_request() -> None:
