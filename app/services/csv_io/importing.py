@@ -136,15 +136,7 @@ def run_import(
     _begin_outer_transaction()
     try:
         _Run(report, parsed, actor, on_row).apply_rows()
-        # The import's own commit point, not a unit of work: the whole file is one transaction,
-        # kept only when applying and every row went through.
-        if apply and report.ok:
-            if before_commit is not None:
-                before_commit(report)
-            db.session.commit()
-            report.applied = True
-        else:
-            db.session.rollback()
+        _keep_if_clean(report, apply, before_commit)
     except SQLAlchemyError:
         db.session.rollback()
         raise
@@ -156,11 +148,25 @@ PLANS: dict[str, Callable[[list[Row], User | None], Plan | CompletionPlan | Rati
     "completions": CompletionPlan,
     "ratings": RatingPlan,
 }
-BULK_KINDS = ("employees", "completions", "ratings")
+BULK_KINDS = tuple(PLANS)
 CHANGED_MEANWHILE = (
     "Someone changed the same people while the file was imported, so nothing was imported. "
     "Run the import again."
 )
+
+
+def _keep_if_clean(
+    report: ImportReport, apply: bool, before_commit: Callable[[ImportReport], None] | None
+) -> None:
+    """The import's own commit point, not a unit of work: the whole file is one transaction,
+    kept only when applying and every row went through; otherwise nothing of it stays."""
+    if apply and report.ok:
+        if before_commit is not None:
+            before_commit(report)
+        db.session.commit()
+        report.applied = True
+    else:
+        db.session.rollback()
 
 
 def _run_bulk(
@@ -182,12 +188,7 @@ def _run_bulk(
         plan = run.check_bulk()
         if apply and report.ok:
             plan.apply()
-            if before_commit is not None:
-                before_commit(report)
-            db.session.commit()
-            report.applied = True
-        else:
-            db.session.rollback()
+        _keep_if_clean(report, apply, before_commit)
     except IntegrityError:
         db.session.rollback()
         report.errors["file"] = [CHANGED_MEANWHILE]
