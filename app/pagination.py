@@ -133,3 +133,26 @@ def list_page(
     page, size = page_args(per_page)
     result = paginate(query(order), page, size, scalars=scalars)
     return render_list(template, result, (sort_key, descending), **context)
+
+
+def status_list_page(
+    template: str,
+    sorts: dict[str, Any],
+    statuses: Collection[str],
+    query: Callable[[str | None, str | None], Select],
+    tiebreak: Any,
+    **context: Any,
+) -> str:
+    """A list page searched by ``q`` and narrowed to one of ``statuses``, newest first by
+    ``created_at`` (``tiebreak`` orders equal times): ``query(q, status)`` is its statement."""
+    q = search_term()
+    status = choice_arg("status", statuses)
+    return list_page(
+        template,
+        newest_first(sorts, "created_at"),
+        lambda order: query(q, status).order_by(order, tiebreak),
+        q=q,
+        status=status,
+        statuses=statuses,
+        **context,
+    )

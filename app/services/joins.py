@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_
+from sqlalchemy import ColumnElement, Select, func, or_
 
 from app.models import Employee
 
@@ -27,3 +27,9 @@ def contains_any(text: str, *columns: Any) -> ColumnElement[bool]:
     """Any of ``columns`` contains ``text`` (case-insensitive ``ILIKE``)."""
     like = f"%{text}%"
     return or_(*(column.ilike(like) for column in columns))
+
+
+def search(q: str, *columns: Any) -> ColumnElement[bool]:
+    """A list's search box: any of ``columns`` contains ``q`` (trimmed), ignoring case."""
+    like = f"%{q.strip().lower()}%"
+    return or_(*(func.lower(column).like(like) for column in columns))

@@ -34,6 +34,7 @@ from app.models import ApiToken, Employee, User, UserRole
 from app.models.people import APP_ROLES
 from app.services import invitations
 from app.services.directory.identity import UNUSABLE_PASSWORD, password_form_allowed
+from app.services.joins import search
 
 SIGNIN_STATES = ("active", "invited", "locked", "disabled")
 STATE_LABELS = {
@@ -162,14 +163,7 @@ def signin_list_query(
         .options(contains_eager(User.employee))
     )
     if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Employee.name).like(like),
-                func.lower(User.email).like(like),
-                func.lower(Employee.employee_no).like(like),
-            )
-        )
+        stmt = stmt.where(search(q, Employee.name, User.email, Employee.employee_no))
     if role == "employee":  # nothing but the employee role every sign-in has
         stmt = stmt.where(~exists().where(UserRole.user_id == User.id))
     elif role in GRANTABLE_ROLES:
@@ -185,14 +179,7 @@ def without_signin_query(q: str | None = None) -> Select:
         Employee.status != "terminated", ~exists().where(User.employee_id == Employee.id)
     )
     if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Employee.name).like(like),
-                func.lower(Employee.email).like(like),
-                func.lower(Employee.employee_no).like(like),
-            )
-        )
+        stmt = stmt.where(search(q, Employee.name, Employee.email, Employee.employee_no))
     return stmt.order_by(Employee.name, Employee.id)
 
 

@@ -126,30 +126,26 @@ def _act(account: User, action: Any, done: str) -> Any:
     return redirect(_back(account))
 
 
-def _role() -> str:
-    return (request.form.get("role") or "").strip().lower()
+def _change_role(account: User, change: Any, done: str) -> Any:
+    """Grant or remove the role the form names; ``done`` has ``{name}`` and ``{role}``."""
+    role = (request.form.get("role") or "").strip().lower()
+    return _act(
+        account,
+        lambda user, actor: change(user, role, actor=actor),
+        done.format(name=account.employee.name, role=role),
+    )
 
 
 @bp.route("/<int:user_id>/grant", methods=["POST"])
 @permission("admin", may.signin())
 def grant(account: User) -> Any:
-    role = _role()
-    return _act(
-        account,
-        lambda user, actor: signins.grant_role(user, role, actor=actor),
-        f"{account.employee.name} now has the {role} role.",
-    )
+    return _change_role(account, signins.grant_role, "{name} now has the {role} role.")
 
 
 @bp.route("/<int:user_id>/remove", methods=["POST"])
 @permission("admin", may.signin())
 def remove(account: User) -> Any:
-    role = _role()
-    return _act(
-        account,
-        lambda user, actor: signins.remove_role(user, role, actor=actor),
-        f"{account.employee.name} no longer has the {role} role.",
-    )
+    return _change_role(account, signins.remove_role, "{name} no longer has the {role} role.")
 
 
 @bp.route("/<int:user_id>/disable", methods=["POST"])

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 
 from app import policy
-from app.pagination import choice_arg, list_page, newest_first, search_term
+from app.pagination import status_list_page
 from app.policy import permission
 from app.policy import self_service as own
 from app.services import notify
@@ -19,17 +19,12 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @permission("authenticated")
 def index() -> Any:
     user = policy.acting_user()
-    q = search_term()
-    status = choice_arg("status", notify.INBOX_STATUSES)
-    return list_page(
+    return status_list_page(
         "notifications/index.html",
-        newest_first(notify.INBOX_SORTS, "created_at"),
-        lambda order: notify.search_inbox(user.id, q=q, status=status).order_by(
-            order, notify.Notification.id.desc()
-        ),
-        q=q,
-        status=status,
-        statuses=notify.INBOX_STATUSES,
+        notify.INBOX_SORTS,
+        notify.INBOX_STATUSES,
+        lambda q, status: notify.search_inbox(user.id, q=q, status=status),
+        notify.Notification.id.desc(),
         safe_link=notify.safe_link,
     )
 

@@ -15,7 +15,7 @@ from flask_login import login_user
 from app import policy
 from app.blueprints.profile.forms import FeedForm, PasswordForm, TokenForm
 from app.models import User
-from app.pagination import choice_arg, list_page, newest_first, search_term
+from app.pagination import status_list_page
 from app.policy import permission
 from app.policy import self_service as own
 from app.services import accounts, invitations, tokens
@@ -33,20 +33,15 @@ def _page(
     password_form: PasswordForm | None = None,
 ) -> Any:
     user = _user()
-    q = search_term()
-    status = choice_arg("status", tokens.TOKEN_STATUSES)
     return (
-        list_page(
+        status_list_page(
             "profile/index.html",
-            newest_first(tokens.TOKEN_SORTS, "created_at"),
-            lambda order: tokens.tokens_query(user.id, q=q, status=status).order_by(
-                order, tokens.ApiToken.id.desc()
-            ),
+            tokens.TOKEN_SORTS,
+            tokens.TOKEN_STATUSES,
+            lambda q, status: tokens.tokens_query(user.id, q=q, status=status),
+            tokens.ApiToken.id.desc(),
             user=user,
             form=form,
-            q=q,
-            status=status,
-            statuses=tokens.TOKEN_STATUSES,
             secret=secret,
             created=created,
             feed=feeds.feed_of(user),

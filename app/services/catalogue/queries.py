@@ -17,6 +17,7 @@ from app import models
 from app.extensions import db
 from app.kernel.fields import CODE_MAX, clean_search
 from app.services.catalogue.kinds import KINDS, EntryKind, entry_loading, kind_of
+from app.services.joins import search
 
 # =============================================================================== lists
 
@@ -25,8 +26,7 @@ def _searched(stmt: Select, q: str | None, *columns: Any) -> Select:
     """``stmt`` narrowed, when ``q`` is given, to rows where any column contains it (any case)."""
     if not q:
         return stmt
-    like = f"%{q.strip().lower()}%"
-    return stmt.where(or_(*(func.lower(column).like(like) for column in columns)))
+    return stmt.where(search(q, *columns))
 
 
 SORTS: dict[str, dict[str, Any]] = {

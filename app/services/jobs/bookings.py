@@ -13,14 +13,13 @@ from collections import Counter
 from typing import Any
 
 from flask import current_app
-from flask_login import login_user
 
 from app.audit import acting_as
 from app.extensions import db
 from app.models import CourseSession, User
 from app.services import enrolment
 from app.services.jobs import requests
-from app.services.jobs.runner import JobRun, Refused, kind
+from app.services.jobs.runner import JobRun, Refused, kind, signed_in_as
 
 CHUNK = 10
 REFUSALS_KEPT = 20
@@ -47,26 +46,20 @@ def request_booking(user: User, session: CourseSession, employee_ids: list[int])
 
 @kind("bulk_booking")
 def run_bulk_booking(run: JobRun) -> None:
-    user = db.session.get(User, run.job.requester_id) if run.job.requester_id else None
-    if user is None or not user.is_active:
-        raise Refused("The requester may no longer book people.")
+    user = run.requester("The requester may no longer book people.")
     ids = [int(i) for i in run.params["employee_ids"]]
     counts: Counter[str] = Counter()
     refused: list[str] = []
-    base = str(current_app.config.get("BASE_URL") or "http://127.0.0.1")
-    with current_app.test_request_context("/", base_url=base), acting_as(user.email, user.id):
-        login_user(user)
-        run.step(0, len(ids))
-        for start in range(0, len(ids), CHUNK):
+    with signed_in_as(user), acting_as(user.email, user.id):
+        for some in run.in_chunks(ids, CHUNK):
             session = db.session.get(CourseSession, int(run.params["session_id"]))
             if session is None:
                 raise Refused("The session no longer exists.")
-            chunk = enrolment.employees_by_id(ids[start : start + CHUNK])
+            chunk = enrolment.employees_by_id(some)
             for outcome in enrolment.book_many(session, chunk, actor=user) if chunk else ():
                 counts[outcome.status] += 1
                 if outcome.status == "refused":
                     refused.append(f"{outcome.name}: {outcome.message}")
-            run.step(min(start + CHUNK, len(ids)), len(ids))
     summary: dict[str, Any] = {status.replace("_", " "): n for status, n in sorted(counts.items())}
     if refused:
         summary["why"] = " | ".join(refused[:REFUSALS_KEPT])

@@ -13,15 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
-from flask_login import login_user
 
 from app import policy
 from app.audit import acting_as
-from app.extensions import db
 from app.models import User
 from app.services import csv_io, signins
 from app.services.jobs import requests
-from app.services.jobs.runner import JobRun, Refused, jobs_folder, kind
+from app.services.jobs.runner import JobRun, Refused, jobs_folder, kind, signed_in_as
 from app.services.records import RecordError
 
 REFUSALS_KEPT = 20  # refused lines shown in the summary
@@ -90,11 +88,8 @@ def _summary(report: csv_io.ImportReport) -> dict[str, Any]:
 
 @kind("csv_import")
 def run_csv_import(run: JobRun) -> None:
-    user = db.session.get(User, run.job.requester_id) if run.job.requester_id else None
-    if user is None or not user.is_active or not policy.is_hr(user):
-        raise Refused("The requester may no longer import records.")
+    user = run.requester("The requester may no longer import records.", policy.is_hr)
     data = _input(run.job_id).read_bytes()
-    base = str(current_app.config.get("BASE_URL") or "http://127.0.0.1")
 
     def on_row(done: int, total: int) -> None:
         if done == total or done % 50 == 0:
@@ -109,8 +104,7 @@ def run_csv_import(run: JobRun) -> None:
             run.job.params = {**run.params, "created": [before, signins.newest_employee_id()]}
         run.finish(_summary(report), commit=False)
 
-    with current_app.test_request_context("/", base_url=base), acting_as(user.email, user.id):
-        login_user(user)
+    with signed_in_as(user), acting_as(user.email, user.id):
         try:
             report = csv_io.run_import(
                 run.params["kind"],

@@ -13,15 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from flask import current_app
-from flask_login import login_user
-
 from app.audit import acting_as
-from app.extensions import db
 from app.models import User
 from app.services import signins
 from app.services.jobs import requests
-from app.services.jobs.runner import JobRun, Refused, kind
+from app.services.jobs.runner import JobRun, kind, signed_in_as
 
 CHUNK = 10
 SKIPS_KEPT = 20  # skipped people named in the summary
@@ -55,22 +51,18 @@ def summary_of(counts: Counter[str], skipped: list[str]) -> dict[str, Any]:
 
 @kind("bulk_invitations")
 def run_bulk_invitations(run: JobRun) -> None:
-    user = db.session.get(User, run.job.requester_id) if run.job.requester_id else None
-    if user is None or not user.is_active or not user.has_role("hr", "admin"):
-        raise Refused("The requester may no longer create sign-ins.")
+    user = run.requester(
+        "The requester may no longer create sign-ins.", lambda user: user.has_role("hr", "admin")
+    )
     ids = [int(i) for i in run.params["employee_ids"]]
     counts: Counter[str] = Counter()
     skipped: list[str] = []
-    base = str(current_app.config.get("BASE_URL") or "http://127.0.0.1")
-    with current_app.test_request_context("/", base_url=base), acting_as(user.email, user.id):
-        login_user(user)
-        run.step(0, len(ids))
-        for start in range(0, len(ids), CHUNK):
-            for employee_id in ids[start : start + CHUNK]:
+    with signed_in_as(user), acting_as(user.email, user.id):
+        for chunk in run.in_chunks(ids, CHUNK):
+            run.keep_lease()
+            for employee_id in chunk:
                 outcome = signins.invite_one(employee_id, actor=user)
                 counts[outcome.status] += 1
                 if outcome.status in ("skipped", "not sent"):
                     skipped.append(f"{outcome.name}: {outcome.reason}")
-            run.step(min(start + CHUNK, len(ids)), len(ids))
-            run.keep_lease()
     run.finish(summary_of(counts, skipped))

@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from flask_login import login_user
 from sqlalchemy import Select, func, select
 
 from app import policy
@@ -24,7 +23,7 @@ from app.reports import compliance as compliance_data
 from app.reports import render, sources
 from app.reports import team as team_data
 from app.services.jobs import requests
-from app.services.jobs.runner import JobRun, Refused, kind
+from app.services.jobs.runner import JobRun, kind, signed_in_as
 
 GATES_SHOWN_IN_PDF = 3  # per candidate, as the report page prints them
 
@@ -75,14 +74,6 @@ def may_download(user: User | None, kind_name: str) -> bool:
     return bool(user and user.is_active and spec and policy.admits(user, spec.endpoint))
 
 
-def _requester(run: JobRun) -> User:
-    user = db.session.get(User, run.job.requester_id) if run.job.requester_id else None
-    if not may_download(user, run.job.kind):
-        raise Refused("The requester may no longer see this report.")
-    assert user is not None
-    return user
-
-
 def _team(report: Any) -> dict[str, Any]:
     return {
         "band_labels": team_data.BAND_LABELS,
@@ -109,10 +100,11 @@ def _build(
 
 def _pdf(run: JobRun) -> None:
     spec = PDF_KINDS[run.job.kind]
-    user = _requester(run)
-    base = str(current_app.config.get("BASE_URL") or "http://127.0.0.1")
-    with current_app.test_request_context("/", base_url=base):
-        login_user(user)
+    user = run.requester(
+        "The requester may no longer see this report.",
+        lambda user: may_download(user, run.job.kind),
+    )
+    with signed_in_as(user):
         department = sources.parse_department(run.params.get("department"))
         as_of = date.fromisoformat(run.params["as_of"])
         population, scope = sources.report_population(user, department)

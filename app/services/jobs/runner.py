@@ -10,21 +10,23 @@ A ``Refused`` job (the requester lost the right to it) fails at once, without re
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_login import login_user
 from sqlalchemy import select, update
 
 from app.clock import now
 from app.extensions import db
-from app.models import Job
+from app.models import Job, User
 from app.services.jobs import queue, store
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,15 @@ def kind(name: str) -> Callable[[Callable[[JobRun], None]], Callable[[JobRun], N
         return fn
 
     return register
+
+
+@contextlib.contextmanager
+def signed_in_as(user: User) -> Iterator[None]:
+    """A request on BASE_URL (cfg) with ``user`` signed in, as the kind's pages and links see it."""
+    base = str(current_app.config.get("BASE_URL") or "http://127.0.0.1")
+    with current_app.test_request_context("/", base_url=base):
+        login_user(user)
+        yield
 
 
 def jobs_folder() -> Path:
@@ -70,6 +81,14 @@ class JobRun:
         self.total: int | None = job.progress_total
         self._last_lease = time.monotonic()
 
+    def requester(self, refusal: str, may: Callable[[User], bool] = lambda user: True) -> User:
+        """The user who asked for the job, still active and still allowed; else ``Refused``."""
+        job = self.job
+        user = db.session.get(User, job.requester_id) if job.requester_id else None
+        if user is None or not user.is_active or not may(user):
+            raise Refused(refusal)
+        return user
+
     def step(self, done: int, total: int | None = None, unit: str | None = None) -> None:
         """Report progress (every host sees it) and that this worker is alive."""
         self.done = done
@@ -81,6 +100,13 @@ class JobRun:
         pause = float(current_app.config.get("JOBS_STEP_PAUSE") or 0)
         if pause:
             time.sleep(pause)
+
+    def in_chunks(self, ids: list[int], size: int) -> Iterator[list[int]]:
+        """``ids`` a chunk of ``size`` at a time, with the people done stepped after each."""
+        self.step(0, len(ids))
+        for start in range(0, len(ids), size):
+            yield ids[start : start + size]
+            self.step(min(start + size, len(ids)), len(ids))
 
     def keep_lease(self) -> None:
         """Extend the lease now and then (outside any transaction of the kind's own)."""

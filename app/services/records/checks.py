@@ -18,13 +18,13 @@ from app.models import BackgroundCheck, CheckType, Employee, User
 from app.readiness.dates import add_business_days, add_months
 from app.readiness.vocabulary import CHECK_STATUSES, OPEN_CHECK_STATUSES
 from app.services import settings
+from app.services.joins import search
 from app.services.records.common import (
     RecordFields,
     add_record,
     hr_correction,
     refuse_own,
     require_hr,
-    search,
     unit_of_work,
     with_person_and_entry,
 )

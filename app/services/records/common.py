@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import Select, func, select
 
 from app import policy
 from app.clock import today
@@ -214,9 +214,3 @@ def with_person_and_entry(model: Any, entry: Any, link: Any) -> Select:
     return (
         select(model).join(Employee, model.employee_id == Employee.id).join(entry, link == entry.id)
     )
-
-
-def search(q: str, *columns: Any) -> ColumnElement[bool]:
-    """A list's search box: any of ``columns`` contains ``q``, ignoring case."""
-    like = f"%{q.strip().lower()}%"
-    return or_(*(func.lower(column).like(like) for column in columns))

@@ -18,6 +18,7 @@ from app.kernel.fields import assign
 from app.models import Completion, Course, Employee, Upload, User
 from app.readiness.dates import add_months
 from app.services import settings
+from app.services.joins import search
 from app.services.records.common import (
     RecordFields,
     actor_id,
@@ -26,7 +27,6 @@ from app.services.records.common import (
     other_record,
     refuse_own,
     require_hr,
-    search,
     unit_of_work,
     with_person_and_entry,
 )
