@@ -56,12 +56,6 @@ class Rung:
 
 
 @dataclass(frozen=True)
-class Expiring:
-    course: str
-    expires_on: date
-
-
-@dataclass(frozen=True)
 class TalentCard:
     employee: Employee
     tenure_months: int | None
@@ -71,7 +65,7 @@ class TalentCard:
     box: str | None
     latest_360: Assessment | None
     groups: tuple[GroupResult, ...]
-    expiring: tuple[Expiring, ...]
+    expiring: tuple[Completion, ...]  # verified, expiring within the window, with the course
     rounds: tuple[FeedbackRound, ...] = ()
 
 
@@ -112,7 +106,7 @@ def _latest_360(employee: Employee) -> Assessment | None:
     )
 
 
-def _expiring(employee: Employee, on: date) -> tuple[Expiring, ...]:
+def _expiring(employee: Employee, on: date) -> tuple[Completion, ...]:
     horizon = on + timedelta(days=int(settings.get("expiring_window_days")))
     rows = db.session.scalars(
         select(Completion)
@@ -126,7 +120,7 @@ def _expiring(employee: Employee, on: date) -> tuple[Expiring, ...]:
         .options(joinedload(Completion.course))
         .order_by(Completion.expires_on)
     )
-    return tuple(Expiring(c.course.title, c.expires_on) for c in rows if c.expires_on)
+    return tuple(rows)
 
 
 def talent_card(employee: Employee, user: User | None) -> TalentCard:
