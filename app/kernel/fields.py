@@ -373,26 +373,9 @@ class FieldErrors:
             return None
         return number.quantize(Decimal(1).scaleb(-places))
 
-    def money(
-        self,
-        name: str,
-        value: Any,
-        label: str,
-        *,
-        required: bool = True,
-        maximum: Decimal = MONEY_MAX,
-        missing: str | None = None,
-    ) -> Decimal | None:
-        """Money: an exact, non-negative Decimal with at most two decimals (cents)."""
-        return self.decimal(
-            name,
-            value,
-            label,
-            minimum=Decimal("0"),
-            maximum=maximum,
-            required=required,
-            missing=missing,
-        )
+    def money(self, name: str, value: Any, label: str) -> Decimal | None:
+        """Money: an exact Decimal from 0 to MONEY_MAX with at most two decimals (cents)."""
+        return self.decimal(name, value, label, minimum=Decimal("0"), maximum=MONEY_MAX)
 
     def boolean(
         self, name: str, value: Any, label: str, *, default: bool | None = None

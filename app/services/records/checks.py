@@ -431,7 +431,6 @@ def check_list_query(
     q: str | None = None,
     status: str | None = None,
     check_type: str | None = None,
-    on: date | None = None,
 ) -> Select:
     """Background checks with their employee and type in one query (hr's list)."""
     stmt = (
@@ -450,7 +449,7 @@ def check_list_query(
         )
     if check_type:
         stmt = stmt.where(CheckType.code == check_type)
-    return _by_check_status(stmt, status, on or today())
+    return _by_check_status(stmt, status, today())
 
 
 def _by_check_status(stmt: Select, status: str | None, on: date) -> Select:

@@ -296,7 +296,6 @@ def completion_list_query(
     course: str | None = None,
     verification: str | None = None,
     status: str | None = None,
-    on: date | None = None,
 ) -> Select:
     """Completions with their employee and course in one query, for hr's lists and queues."""
     stmt = with_person_and_entry(Completion, Course, Completion.course_id).options(
@@ -312,7 +311,7 @@ def completion_list_query(
     if verification:
         stmt = stmt.where(Completion.verification == verification)
     if status in COMPLETION_STATUSES:
-        stmt = _by_status(stmt, status, on or today())
+        stmt = _by_status(stmt, status, today())
     return stmt
 
 
