@@ -183,6 +183,8 @@ class FieldErrors:
     """What an area's collector refuses with (422); an area's subclass names its own kind."""
     conflict_kind: ClassVar[type[DomainError]] = Conflict
     """What it refuses with when every message is a duplicate (409)."""
+    money_max: ClassVar[Decimal] = MONEY_MAX
+    """The largest amount ``money`` takes; an area whose columns hold more names its own."""
 
     def raise_if_any(
         self,
@@ -374,8 +376,8 @@ class FieldErrors:
         return number.quantize(Decimal(1).scaleb(-places))
 
     def money(self, name: str, value: Any, label: str) -> Decimal | None:
-        """Money: an exact Decimal from 0 to MONEY_MAX with at most two decimals (cents)."""
-        return self.decimal(name, value, label, minimum=Decimal("0"), maximum=MONEY_MAX)
+        """Money: an exact Decimal from 0 to ``money_max`` with at most two decimals (cents)."""
+        return self.decimal(name, value, label, minimum=Decimal("0"), maximum=self.money_max)
 
     def boolean(
         self, name: str, value: Any, label: str, *, default: bool | None = None

@@ -45,6 +45,8 @@ def edited(entry: Any, editable: tuple[str, ...], changes: dict[str, Any]) -> di
 class Fields(FieldErrors):
     """``FieldErrors`` with the catalogue's wording, refusing with ``InvalidEntry``."""
 
+    money_max = MONEY_MAX
+
     def raise_if_any(
         self,
         many: str | None = "Some of the values are not valid.",
@@ -76,13 +78,6 @@ class Fields(FieldErrors):
             self.add(name, f"{label} must be a number.")
             return None
         return super().decimal(name, value, label, missing=f"Enter {label.lower()}.", **options)
-
-    def money(  # type: ignore[override]
-        self, name: str, value: Any, label: str, *, required: bool = True
-    ) -> Decimal | None:
-        return self.decimal(
-            name, value, label, minimum=Decimal("0"), maximum=MONEY_MAX, required=required
-        )
 
     def date(self, name: str, value: Any, label: str) -> date | None:  # type: ignore[override]
         if isinstance(value, date):

@@ -41,6 +41,13 @@ class DirectoryRefusal(AccountError):
     status = 403
 
 
+class NotAuthenticated(DirectoryRefusal):
+    """The directory did not confirm who is signing in (a wrong password, an answer that could
+    not be verified): 401, as a wrong password on the form."""
+
+    status = 401
+
+
 @dataclass(frozen=True)
 class Identity:
     """What a directory asserts about a person, whatever the protocol."""

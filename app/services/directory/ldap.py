@@ -37,7 +37,7 @@ from app.models import User
 from app.services import accounts
 from app.services.accounts import _release_address, check_ip_throttle
 from app.services.directory import identity as directory
-from app.services.directory.identity import DirectoryRefusal, Identity
+from app.services.directory.identity import DirectoryRefusal, Identity, NotAuthenticated
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = (
@@ -51,10 +51,8 @@ MAX_NAME = 256
 INVALID_CREDENTIALS = 49  # LDAP resultCode invalidCredentials
 
 
-class LdapRefusal(DirectoryRefusal):
+class LdapRefusal(NotAuthenticated):
     """The person's name and password did not sign them in at the directory."""
-
-    status = 401
 
 
 class LdapUnavailable(DirectoryRefusal):

@@ -19,7 +19,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import current_app
 from joserfc.errors import JoseError
 
-from app.services.directory.identity import DirectoryRefusal, Identity
+from app.services.directory.identity import Identity, NotAuthenticated
 
 log = logging.getLogger(__name__)
 EXTENSION = "echelon.oidc"
@@ -29,10 +29,8 @@ FAILED = (
 )
 
 
-class OidcRefusal(DirectoryRefusal):
+class OidcRefusal(NotAuthenticated):
     """The identity provider's answer was missing, wrong or could not be verified."""
-
-    status = 401
 
 
 def configured() -> bool:
