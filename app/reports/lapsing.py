@@ -72,26 +72,27 @@ def _in(column: Any, population: Select | None) -> Any:
     return true() if population is None else column.in_(population)
 
 
-def _certifications(population: Select | None, as_of: date) -> Select:
-    """Per person and certification course: the latest lapse of a verified completion, and the
-    latest day a renewal was reported (pending verification)."""
+def _certifications(population: Select | None, as_of: date, notes: bool) -> Select:
+    """Per person and certification course: the latest lapse of a verified completion, and
+    (``notes``) the latest day a renewal was reported (pending verification)."""
     lapse = func.coalesce(
         Completion.expires_on, plus_months(Completion.completed_on, Course.validity_months)
     )
     verified = Completion.verification == "verified"
+    reported = func.max(case((~verified, Completion.completed_on)))
     per_course = (
         select(
             Completion.employee_id.label("employee_id"),
             Completion.course_id.label("course_id"),
             type_coerce(func.max(case((verified, lapse))), Date).label("expires_on"),
-            func.max(case((~verified, Completion.completed_on))).label("reported_on"),
+            (reported if notes else cast(null(), Date)).label("reported_on"),
         )
         .join(Course, Course.id == Completion.course_id)
         .where(
             _in(Completion.employee_id, population),
             Course.validity_months.is_not(None),
             Completion.completed_on <= as_of,
-            Completion.verification.in_(("verified", "pending")),
+            Completion.verification.in_(("verified", "pending") if notes else ("verified",)),
         )
         .group_by(Completion.employee_id, Completion.course_id)
         .subquery("held_course")
@@ -100,6 +101,7 @@ def _certifications(population: Select | None, as_of: date) -> Select:
         select(
             per_course.c.employee_id,
             literal_column(f"'{CERTIFICATION}'", String).label("kind"),
+            per_course.c.course_id.label("item_id"),
             Course.code.label("code"),
             Course.title.label("name"),
             per_course.c.expires_on,
@@ -111,14 +113,18 @@ def _certifications(population: Select | None, as_of: date) -> Select:
     )
 
 
+def _check_day(check: Any, as_of: date) -> Any:
+    """The day a check counts from on ``as_of``: completed by then, else requested."""
+    completed = check.completed_on
+    return case(
+        (completed.is_not(None) & (completed <= as_of), completed), else_=check.requested_on
+    )
+
+
 def latest_checks(population: Select | None, as_of: date) -> Any:
     """Every check requested by ``as_of``, ranked per person and type (``newest`` 1: the latest,
     by the day it completed, else was requested, then by id), as a subquery."""
-    completed = BackgroundCheck.completed_on
-    when = case(
-        (completed.is_not(None) & (completed <= as_of), completed),
-        else_=BackgroundCheck.requested_on,
-    )
+    when = _check_day(BackgroundCheck, as_of)
     newest = func.row_number().over(
         partition_by=(BackgroundCheck.employee_id, BackgroundCheck.check_type_id),
         order_by=(when.desc(), BackgroundCheck.id.desc()),
@@ -129,9 +135,6 @@ def latest_checks(population: Select | None, as_of: date) -> Any:
             BackgroundCheck.check_type_id.label("check_type_id"),
             BackgroundCheck.status.label("status"),
             type_coerce(when, Date).label("on"),
-            completed.label("completed_on"),
-            BackgroundCheck.findings.label("findings"),
-            BackgroundCheck.findings_purged_on.label("purged_on"),
             newest.label("newest"),
         )
         .where(_in(BackgroundCheck.employee_id, population))
@@ -140,8 +143,9 @@ def latest_checks(population: Select | None, as_of: date) -> Any:
     )
 
 
-def _checks(population: Select | None, as_of: date) -> Select:
-    """Per person and check type: the latest lapse of a clear check, and the latest check."""
+def _checks(population: Select | None, as_of: date, notes: bool) -> Select:
+    """Per person and check type: the latest lapse of a clear check, and (``notes``) the status
+    and day of the latest check of the type."""
     completed = BackgroundCheck.completed_on
     lapse = func.coalesce(
         BackgroundCheck.valid_until, plus_months(completed, CheckType.rescreen_months)
@@ -163,19 +167,25 @@ def _checks(population: Select | None, as_of: date) -> Select:
         .group_by(BackgroundCheck.employee_id, BackgroundCheck.check_type_id)
         .subquery("held_check")
     )
-    latest = latest_checks(population, as_of)
-    return (
+    note_on: Any = cast(null(), Date)
+    note_status: Any = cast(null(), String)
+    if notes:
+        latest = latest_checks(population, as_of)
+        note_on, note_status = latest.c.on, latest.c.status
+    stmt = (
         select(
             clear.c.employee_id,
             literal_column(f"'{BACKGROUND_CHECK}'", String).label("kind"),
+            clear.c.check_type_id.label("item_id"),
             CheckType.code.label("code"),
             CheckType.name.label("name"),
             clear.c.expires_on,
-            latest.c.on.label("note_on"),
-            latest.c.status.label("note_status"),
+            note_on.label("note_on"),
+            note_status.label("note_status"),
         )
-        .join(CheckType, CheckType.id == clear.c.check_type_id)
-        .join(
+    ).join(CheckType, CheckType.id == clear.c.check_type_id)
+    if notes:
+        stmt = stmt.join(
             latest,
             and_(
                 latest.c.employee_id == clear.c.employee_id,
@@ -183,16 +193,56 @@ def _checks(population: Select | None, as_of: date) -> Select:
                 latest.c.newest == 1,
             ),
         )
-    )
+    return stmt
 
 
-def lapsing(population: Select | None, as_of: date, until: date | None) -> Any:
+def lapsing(population: Select | None, as_of: date, until: date | None, notes: bool = True) -> Any:
     """The held items of ``population`` that lapse on or before ``until`` (every held item
-    when None), as a subquery: employee_id, kind, code, name, expires_on, note_on, note_status."""
-    parts = [_certifications(population, as_of), _checks(population, as_of)]
+    when None), as a subquery: employee_id, kind, item_id (course or check type), code, name,
+    expires_on, note_on, note_status (both None without ``notes``: ``notes_of`` reads them for
+    a page of items)."""
+    parts = [_certifications(population, as_of, notes), _checks(population, as_of, notes)]
     if until is not None:
         parts = [part.where(part.selected_columns.expires_on <= until) for part in parts]
     return union_all(*parts).subquery("lapsing")
+
+
+def notes_of(
+    employee_ids: list[int], as_of: date
+) -> dict[tuple[int, str, int], tuple[date | None, str | None]]:
+    """(note_on, note_status) of the held items of a few people (a page), by (person, kind,
+    course or check type): the latest renewal reported of each certification course, and the
+    latest check of each type (one query)."""
+    if not employee_ids:
+        return {}
+    people = sorted(set(employee_ids))
+    reported = (
+        select(
+            Completion.employee_id,
+            literal_column(f"'{CERTIFICATION}'", String),
+            Completion.course_id,
+            func.max(Completion.completed_on),
+            cast(null(), String),
+        )
+        .where(
+            Completion.employee_id.in_(people),
+            Completion.verification == "pending",
+            Completion.completed_on <= as_of,
+        )
+        .group_by(Completion.employee_id, Completion.course_id)
+    )
+    ranked = latest_checks(select(Employee.id).where(Employee.id.in_(people)), as_of)
+    checks = select(
+        ranked.c.employee_id,
+        literal_column(f"'{BACKGROUND_CHECK}'", String),
+        ranked.c.check_type_id,
+        ranked.c.on,
+        ranked.c.status,
+    ).where(ranked.c.newest == 1)
+    return {
+        (eid, kind, item): (on, status)
+        for eid, kind, item, on, status in db.session.execute(union_all(reported, checks))
+    }
 
 
 def bucket(expires_on: Any, as_of: date, horizons: tuple[int, ...]) -> Any:
@@ -216,19 +266,38 @@ def note(kind: str, note_on: date | None, note_status: str | None) -> str | None
 
 def decisions(population: Select | None, as_of: date) -> Select:
     """The latest check of each person and type when it waits for an hr decision: employee_id,
-    code, name, status, completed_on, findings (None once purged)."""
-    latest = latest_checks(population, as_of)
+    code, name, status, completed_on, findings (None once purged). The few checks of those
+    statuses (an index), each with no later check of its person and type."""
+    later = aliased(BackgroundCheck)
+    when, later_when = _check_day(BackgroundCheck, as_of), _check_day(later, as_of)
+    superseded = (
+        select(later.id)
+        .where(
+            later.employee_id == BackgroundCheck.employee_id,
+            later.check_type_id == BackgroundCheck.check_type_id,
+            later.requested_on <= as_of,
+            (later_when > when) | ((later_when == when) & (later.id > BackgroundCheck.id)),
+        )
+        .exists()
+    )
     return (
         select(
-            latest.c.employee_id,
+            BackgroundCheck.employee_id,
             CheckType.code,
             CheckType.name,
-            latest.c.status,
-            latest.c.completed_on,
-            case((latest.c.purged_on.is_(None), latest.c.findings)).label("findings"),
+            BackgroundCheck.status,
+            BackgroundCheck.completed_on,
+            case((BackgroundCheck.findings_purged_on.is_(None), BackgroundCheck.findings)).label(
+                "findings"
+            ),
         )
-        .join(CheckType, CheckType.id == latest.c.check_type_id)
-        .where(latest.c.newest == 1, latest.c.status.in_(ADVERSE_CHECK_STATUSES))
+        .join(CheckType, CheckType.id == BackgroundCheck.check_type_id)
+        .where(
+            _in(BackgroundCheck.employee_id, population),
+            BackgroundCheck.status.in_(ADVERSE_CHECK_STATUSES),
+            BackgroundCheck.requested_on <= as_of,
+            ~superseded,
+        )
     )
 
 
@@ -268,8 +337,8 @@ class RowScreen:
 
 
 def lapsing_page(found: Any, as_of: date, screen: RowScreen, total: int) -> Page:
-    """One page of the lapsing items ``found``, searched and sorted in SQL (the page's total
-    counted in SQL when searched)."""
+    """One page of the lapsing items ``found`` (without notes), searched and sorted in SQL (the
+    page's total counted in SQL when searched), with the notes of that page's items."""
     manager = aliased(Employee)
     stmt = placed(
         select(*person_columns(manager), *list(found.c)[1:])
@@ -314,12 +383,13 @@ def lapsing_page(found: Any, as_of: date, screen: RowScreen, total: int) -> Page
         .limit(screen.per_page)
         .offset((screen.page - 1) * screen.per_page)
     )
+    rows = list(rows)
+    notes = notes_of([row[0] for row in rows], as_of)
     items = []
     for row in rows:
-        kind, code, name, expires, on, status = row[8:]
-        held = compliance_report.HeldItem(
-            row[0], kind, code, name, expires, note(kind, on, status)
-        )
+        kind, item_id, code, name, expires = row[8:13]
+        on, status = notes.get((row[0], kind, item_id), (None, None))
+        held = compliance_report.HeldItem(row[0], kind, code, name, expires, note(kind, on, status))
         items.append(
             compliance_report.lapsing_row(compliance_report.PersonInfo(*row[:8]), held, as_of)
         )

@@ -369,7 +369,7 @@ def compliance_items(
     found = lapsing.lapsing(population, as_of, until)
     items = [
         compliance_report.HeldItem(eid, kind, code, name, expires, lapsing.note(kind, on, status))
-        for eid, kind, code, name, expires, on, status in db.session.execute(select(found))
+        for eid, kind, _, code, name, expires, on, status in db.session.execute(select(found))
     ]
     return items, _decisions(
         db.session.execute(lapsing.decisions(population, as_of)), show_findings
@@ -424,7 +424,7 @@ def compliance_page(
     """The compliance page (issue 21): the summary counted in SQL over the whole scope (by
     department, bucket and manager), and one page of the lapsing items, searched and sorted in
     SQL; the same figures and rows as ``compliance`` (six queries whatever its size)."""
-    found = lapsing.lapsing(population, as_of, add_days(as_of, horizon_days))
+    found = lapsing.lapsing(population, as_of, add_days(as_of, horizon_days), notes=False)
     horizons = tuple(h for h in compliance_report.HORIZONS if h <= horizon_days)
     bucketed = select(
         found.c.employee_id, lapsing.bucket(found.c.expires_on, as_of, horizons).label("bucket")
