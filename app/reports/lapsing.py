@@ -204,7 +204,7 @@ def lapsing(population: Select | None, as_of: date, until: date | None, notes: b
     parts = [_certifications(population, as_of, notes), _checks(population, as_of, notes)]
     if until is not None:
         parts = [part.where(part.selected_columns.expires_on <= until) for part in parts]
-    return union_all(*parts).subquery("lapsing")
+    return union_all(*parts).cte("lapsing")
 
 
 def notes_of(
@@ -336,9 +336,9 @@ class RowScreen:
     per_page: int
 
 
-def lapsing_page(found: Any, as_of: date, screen: RowScreen, total: int) -> Page:
-    """One page of the lapsing items ``found`` (without notes), searched and sorted in SQL (the
-    page's total counted in SQL when searched), with the notes of that page's items."""
+def page_parts(found: Any, screen: RowScreen) -> dict[str, Select]:
+    """The SELECTs of one page of the lapsing items ``found`` (without notes), searched and
+    sorted in SQL, each row with its place in the order; and, when searched, of their count."""
     manager = aliased(Employee)
     stmt = placed(
         select(*person_columns(manager), *list(found.c)[1:])
@@ -346,6 +346,7 @@ def lapsing_page(found: Any, as_of: date, screen: RowScreen, total: int) -> Page
         .join(Employee, Employee.id == found.c.employee_id),
         manager,
     )
+    parts: dict[str, Select] = {}
     if screen.q:
         escaped = screen.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(
@@ -362,7 +363,7 @@ def lapsing_page(found: Any, as_of: date, screen: RowScreen, total: int) -> Page
                 )
             )
         )
-        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        parts["total"] = select(func.count()).select_from(stmt.subquery())
     first = {
         "days": [found.c.expires_on, Employee.name],
         "name": [func.lower(Employee.name), found.c.expires_on],
@@ -370,20 +371,25 @@ def lapsing_page(found: Any, as_of: date, screen: RowScreen, total: int) -> Page
         "item": [func.lower(found.c.name), found.c.expires_on],
     }[screen.sort if screen.sort in COMPLIANCE_SORTS else "days"]
     order = [column.desc() for column in first] if screen.descending else first
-    rows = db.session.execute(
-        stmt.order_by(
-            *order,
-            found.c.expires_on,
-            func.coalesce(Department.name, ""),
-            Employee.name,
-            Employee.id,
-            found.c.code,
-            found.c.kind,
-        )
-        .limit(screen.per_page)
-        .offset((screen.page - 1) * screen.per_page)
+    order += [
+        found.c.expires_on,
+        func.coalesce(Department.name, ""),
+        Employee.name,
+        Employee.id,
+        found.c.code,
+        found.c.kind,
+    ]
+    ranked = stmt.add_columns(func.row_number().over(order_by=order).label("place")).subquery()
+    skip = (screen.page - 1) * screen.per_page
+    parts["page"] = select(ranked).where(
+        ranked.c.place > skip, ranked.c.place <= skip + screen.per_page
     )
-    rows = list(rows)
+    return parts
+
+
+def page_of(rows: list[tuple[Any, ...]], total: int, as_of: date, screen: RowScreen) -> Page:
+    """The page of the rows ``page_parts`` read, in their order, with their items' notes."""
+    rows = sorted(rows, key=lambda row: row[-1])
     notes = notes_of([row[0] for row in rows], as_of)
     items = []
     for row in rows:

@@ -43,6 +43,7 @@ from app.reports import tuition as tuition_report
 from app.services import readiness as readiness_service
 from app.services import settings
 from app.services import tuition as tuition_service
+from app.services.assignments.queries import together
 from app.services.joins import with_placement
 from app.services.readiness import bench
 from app.services.readiness.seats import seat_plan
@@ -430,18 +431,18 @@ def compliance_page(
         found.c.employee_id, lapsing.bucket(found.c.expires_on, as_of, horizons).label("bucket")
     ).subquery("bucketed")
     manager = aliased(Employee)
-    # items per department, manager, person and bucket: the departments' and the chase counts
+    # items per department, manager, person and bucket (the departments' and the chase counts)
+    # and the page of items, in one statement: the lapsing items are decided once for both
     keys = (Department.code, manager.name, manager.email, Employee.name, bucketed.c.bucket)
-    counts = list(
-        db.session.execute(
-            lapsing.placed(
-                select(*keys, func.count())
-                .select_from(bucketed)
-                .join(Employee, Employee.id == bucketed.c.employee_id),
-                manager,
-            ).group_by(*keys)
-        )
-    )
+    parts = lapsing.page_parts(found, screen)
+    parts["counts"] = lapsing.placed(
+        select(*keys, func.count())
+        .select_from(bucketed)
+        .join(Employee, Employee.id == bucketed.c.employee_id),
+        manager,
+    ).group_by(*keys)
+    read = together(parts)
+    counts = read["counts"]
     by_department: dict[tuple[str | None, str], int] = defaultdict(int)
     for code, *_, bucket, count in counts:
         by_department[(code, bucket)] += count
@@ -473,7 +474,8 @@ def compliance_page(
         generated_on=clock.today(),
         scope=scope,
     )
-    return report, lapsing.lapsing_page(found, as_of, screen, report.total)
+    total = read["total"][0][0] if "total" in read else report.total
+    return report, lapsing.page_of(read["page"], total, as_of, screen)
 
 
 def owed_assignments(population: Select, as_of: date) -> list[compliance_report.OwedAssignment]:
@@ -502,15 +504,14 @@ def owed_screen(
     """The compliance page's required training (issue 21): one page of the due and overdue
     assignments of ``population``, sorted in SQL, and their counts by department, computed in
     SQL for the whole scope whichever page is shown (two queries whatever its size)."""
-    from app.services.assignments.queries import owed_counts, owed_page
+    from app.services.assignments.queries import owed_screen as owed_rows
 
-    counts = tuple(
-        compliance_report.AssignmentCounts(code, name, due, late)
-        for code, name, due, late in owed_counts(as_of, population)
+    found, owed = owed_rows(
+        as_of, population, sort=sort, descending=descending, page=page, per_page=per_page
     )
+    counts = tuple(compliance_report.AssignmentCounts(*c) for c in found)
     total = sum(c.due + c.overdue for c in counts)
-    last = max(1, -(-total // per_page))
-    page = min(page, last)
+    page = min(page, max(1, -(-total // per_page)))
     lines = [
         compliance_report.AssignmentLine(
             compliance_report.PersonInfo(
@@ -530,9 +531,7 @@ def owed_screen(
             compliance_report.ASSIGNMENT_LABELS[line.status],
             line.days_overdue,
         )
-        for line in owed_page(
-            as_of, population, sort=sort, descending=descending, page=page, per_page=per_page
-        )
+        for line in owed
     ]
     return Page(items=lines, total=total, page=page, per_page=per_page), counts
 
