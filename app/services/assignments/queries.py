@@ -19,6 +19,7 @@ from sqlalchemy import (
     Select,
     String,
     case,
+    cast,
     func,
     literal,
     literal_column,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import aliased
+from sqlalchemy.types import NullType
 
 from app.extensions import db
 from app.models import (
@@ -389,7 +391,7 @@ def together(parts: dict[str, Select]) -> dict[str, list[tuple[Any, ...]]]:
         end = start + len(columns[tag])
         spans[tag] = (start + 1, end + 1)
         values = [
-            (sub.c[position - start] if start <= position < end else type_coerce(null(), c.type))
+            (sub.c[position - start] if start <= position < end else _typed_null(c.type))
             for position, c in enumerate(every)
         ]
         label = literal_column(f"'{tag}'", String).label("part")
@@ -402,6 +404,14 @@ def together(parts: dict[str, Select]) -> dict[str, list[tuple[Any, ...]]]:
         first, last = spans[row[0]]
         found[row[0]].append(tuple(row[first:last]))
     return found
+
+
+def _typed_null(kind: Any) -> Any:
+    """NULL of ``kind``, spelled out (PostgreSQL resolves a UNION's column types pair by pair:
+    an untyped NULL in two parts would become text)."""
+    if isinstance(kind, NullType):
+        return null()
+    return cast(null(), kind)
 
 
 def _owed(as_of: date, within: Select | None) -> Any:
