@@ -251,8 +251,9 @@ CPU times and vary from run to run; CPU time is the steadier figure):
   computed once); only the page's rows get their notes (one small query). The decisions
   waiting for hr come from the few checks in those statuses (an index) with no later check.
   The required training's counts and page are likewise one statement over one lookup of each
-  assignment's latest completion (`queries.owed_screen`). Per request at 10,000: 7 queries,
-  about 330 ms of CPU under load 9 (480 ms with two statements per list, 740 ms before).
+  assignment's latest completion (`queries.owed_screen`). Per request at 10,000: 10 queries
+  in all, as before; CPU p50 336 ms under load 10, against 780-840 ms for the code before
+  measured the same way (three requests, load 12).
   What is left is SQLite's own work: about 100 ms CPU to group the 60,000 completions of
   courses with a validity and the checks, and about 150 ms to look up the latest completion
   of each of the 41,118 open assignments (the index is on employee_id alone; a composite
