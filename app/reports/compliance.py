@@ -6,9 +6,10 @@ Issue 7: the certifications and background checks that are expired, or expire wi
 reminded of everything, the manager from 30 days, hr of the expired ones, which is who this
 report says to chase.
 
-What counts as a held item is decided by the loader (see ``sources.compliance_items``): the
-latest verified completion per person and certification course, and the latest clear check per
-person and check type. The report also lists checks that wait for an hr decision
+What counts as a held item is decided in SQL (``reports.lapsing``, read by
+``sources.compliance_items`` and ``sources.compliance_page``): the verified completion per
+person and certification course, and the clear check per person and check type, that lapse
+last. The report also lists checks that wait for an hr decision
 (review_required, not_cleared); their findings appear only when the reader may see them.
 """
 

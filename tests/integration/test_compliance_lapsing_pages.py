@@ -1,8 +1,8 @@
 """The compliance page's expired and expiring items at scale (issue 21): decided, counted,
 searched, sorted and paged in SQL. Page 2 is the next rows, every page together is the CSV's
-list in the page's order, and the counts on the page are those of the full list. Lapse dates computed
-in SQL (a completion without expires_on, a check without valid_until) follow the calendar rule
-of docs/RULES.md: 29 February + 12 months is 28 February."""
+list in the page's order, and the counts on the page are those of the full list. Lapse dates
+computed in SQL (a completion without expires_on, a check without valid_until) follow the
+calendar rule of docs/RULES.md: 29 February + 12 months is 28 February."""
 
 from __future__ import annotations
 
