@@ -6,9 +6,10 @@ Issue 7: the certifications and background checks that are expired, or expire wi
 reminded of everything, the manager from 30 days, hr of the expired ones, which is who this
 report says to chase.
 
-What counts as a held item is decided by the loader (see ``sources.compliance_items``): the
-latest verified completion per person and certification course, and the latest clear check per
-person and check type. The report also lists checks that wait for an hr decision
+What counts as a held item is decided in SQL (``reports.lapsing``, read by
+``sources.compliance_items`` and ``sources.compliance_page``): the verified completion per
+person and certification course, and the clear check per person and check type, that lapse
+last. The report also lists checks that wait for an hr decision
 (review_required, not_cleared); their findings appear only when the reader may see them.
 """
 
@@ -18,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from app.kernel.words import plural
 from app.readiness.vocabulary import KIND_LABELS
@@ -226,11 +228,33 @@ def build_compliance_report(
     Rows are sorted most urgent first, then by department and name. Counts per department
     cover every department of the people in scope, even those with nothing to chase.
     """
+    shown = _shown(horizon_days)
+    rows = _lapsing_rows(people, items, as_of, shown)
+    return _report(
+        departments=_department_counts(people, rows, shown),
+        chase=_chase_list(rows, shown),
+        decisions=_decision_rows(people, decisions),
+        rows=tuple(rows),
+        as_of=as_of,
+        horizon_days=horizon_days,
+        generated_on=generated_on,
+        scope=scope,
+        people_in_scope=len(people),
+        **_assignments(people, assignments),
+    )
+
+
+def _shown(horizon_days: int) -> tuple[str, ...]:
     if horizon_days not in HORIZONS:
         raise ValueError(f"The horizon is one of {HORIZONS} days.")
+    return buckets_for(horizon_days)
+
+
+def _report(
+    *, departments: tuple[DepartmentCounts, ...], horizon_days: int, **parts: Any
+) -> ComplianceReport:
+    """The report of its parts, with the totals and the chart of the department counts."""
     shown = buckets_for(horizon_days)
-    rows = _lapsing_rows(people, items, as_of, shown)
-    departments = _department_counts(people, rows, shown)
     totals = {b: sum(d.counts[b] for d in departments) for b in shown}
     chart = charts.stacked_bar_chart(
         "Lapsing items by department",
@@ -244,18 +268,66 @@ def build_compliance_report(
     )
     return ComplianceReport(
         title="Compliance report",
-        scope=scope,
-        as_of=as_of,
-        generated_on=generated_on,
         horizon_days=horizon_days,
-        rows=tuple(rows),
         departments=departments,
-        chase=_chase_list(rows, shown),
-        decisions=_decision_rows(people, decisions),
         totals=totals,
         chart=chart,
-        people_in_scope=len(people),
-        **_assignments(people, assignments),
+        **parts,
+    )
+
+
+def build_compliance_summary(
+    *,
+    department_people: Iterable[tuple[str | None, str | None, int]],
+    bucket_counts: Iterable[tuple[str | None, str, int]],
+    chase_counts: Iterable[tuple[str | None, str | None, str, str, int]],
+    decision_people: Mapping[int, PersonInfo],
+    decisions: Iterable[PendingDecision],
+    as_of: date,
+    horizon_days: int,
+    generated_on: date,
+    scope: str,
+) -> ComplianceReport:
+    """The report's summary from counts made by the database (the page, issue 21): the same
+    departments, totals, chart, chase list and decisions as ``build_compliance_report``, without
+    its rows (the page reads them a page at a time).
+
+    - ``department_people``: (department code, name, people) of every department in scope;
+    - ``bucket_counts``: (department code, bucket, items);
+    - ``chase_counts``: (manager name, manager email, person name, bucket, items).
+    """
+    shown = _shown(horizon_days)
+    counts: dict[str | None, dict[str, int]] = {}
+    names: dict[str | None, str] = {}
+    people: dict[str | None, int] = defaultdict(int)
+    for code, name, count in department_people:
+        names[code] = name or "No department"
+        counts.setdefault(code, dict.fromkeys(shown, 0))
+        people[code] += count
+    for code, bucket, count in bucket_counts:
+        counts[code][bucket] += count
+    departments = tuple(
+        sorted(
+            (DepartmentCounts(key, names[key], c, people[key]) for key, c in counts.items()),
+            key=lambda d: d.name,
+        )
+    )
+    by_manager: dict[tuple[str, str | None], dict[str, int]] = {}
+    manager_people: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+    for manager_name, manager_email, person_name, bucket, count in chase_counts:
+        manager = (manager_name or "No manager", manager_email)
+        by_manager.setdefault(manager, dict.fromkeys(shown, 0))[bucket] += count
+        manager_people[manager].add(person_name)
+    return _report(
+        departments=departments,
+        chase=_chase_entries(by_manager, manager_people),
+        decisions=_decision_rows(decision_people, decisions),
+        rows=(),
+        as_of=as_of,
+        horizon_days=horizon_days,
+        generated_on=generated_on,
+        scope=scope,
+        people_in_scope=sum(people.values()),
     )
 
 
@@ -314,25 +386,9 @@ def _lapsing_rows(
         person = people.get(item.employee_id)
         if person is None:
             continue
-        days_left = (item.expires_on - as_of).days
-        bucket = bucket_of(days_left)
-        if bucket is None or bucket not in shown:
-            continue
-        rows.append(
-            ComplianceRow(
-                person=person,
-                kind=item.kind,
-                kind_label=KIND_LABELS.get(item.kind, item.kind),
-                code=item.code,
-                name=item.name,
-                expires_on=item.expires_on,
-                days_left=days_left,
-                bucket=bucket,
-                bucket_label=BUCKET_LABELS[bucket],
-                chase=chase_for(days_left),
-                note=item.note,
-            )
-        )
+        row = lapsing_row(person, item, as_of)
+        if row is not None and row.bucket in shown:
+            rows.append(row)
     rows.sort(
         key=lambda r: (
             r.days_left,
@@ -343,6 +399,27 @@ def _lapsing_rows(
         )
     )
     return rows
+
+
+def lapsing_row(person: PersonInfo, item: HeldItem, as_of: date) -> ComplianceRow | None:
+    """The row of a held item of ``person`` on ``as_of``; None past the longest horizon."""
+    days_left = (item.expires_on - as_of).days
+    bucket = bucket_of(days_left)
+    if bucket is None:
+        return None
+    return ComplianceRow(
+        person=person,
+        kind=item.kind,
+        kind_label=KIND_LABELS.get(item.kind, item.kind),
+        code=item.code,
+        name=item.name,
+        expires_on=item.expires_on,
+        days_left=days_left,
+        bucket=bucket,
+        bucket_label=BUCKET_LABELS[bucket],
+        chase=chase_for(days_left),
+        note=item.note,
+    )
 
 
 def _department_counts(
@@ -383,6 +460,13 @@ def _chase_list(rows: Sequence[ComplianceRow], shown: Sequence[str]) -> tuple[Ch
         manager = (row.person.manager_name or "No manager", row.person.manager_email)
         by_manager.setdefault(manager, dict.fromkeys(shown, 0))[row.bucket] += 1
         manager_people[manager].add(row.person.name)
+    return _chase_entries(by_manager, manager_people)
+
+
+def _chase_entries(
+    by_manager: Mapping[tuple[str, str | None], Mapping[str, int]],
+    manager_people: Mapping[tuple[str, str | None], set[str]],
+) -> tuple[ChaseEntry, ...]:
     return tuple(
         sorted(
             (

@@ -8,9 +8,11 @@ and a future API call the same functions. Nothing here writes: reports only read
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, extract, func, select
 from sqlalchemy.orm import aliased
@@ -22,8 +24,6 @@ from app.kernel.fields import to_date
 from app.models import (
     BackgroundCheck,
     CheckType,
-    Completion,
-    Course,
     Department,
     Employee,
     JobRole,
@@ -32,16 +32,18 @@ from app.models import (
     User,
 )
 from app.pagination import Page
-from app.readiness.dates import add_months
-from app.readiness.vocabulary import ADVERSE_CHECK_STATUSES, CHECK_CLEAR, OPEN_CHECK_STATUSES
+from app.readiness.dates import add_days, add_months
+from app.readiness.vocabulary import ADVERSE_CHECK_STATUSES, OPEN_CHECK_STATUSES
 from app.reports import compliance as compliance_report
 from app.reports import fingerprint as fp
 from app.reports import individual as individual_report
+from app.reports import lapsing
 from app.reports import team as team_report
 from app.reports import tuition as tuition_report
 from app.services import readiness as readiness_service
 from app.services import settings
 from app.services import tuition as tuition_service
+from app.services.assignments.queries import together
 from app.services.joins import with_placement
 from app.services.readiness import bench
 from app.services.readiness.seats import seat_plan
@@ -347,146 +349,41 @@ def employee_by_number(employee_no: str) -> Employee | None:
 
 def _people(population: Select) -> dict[int, compliance_report.PersonInfo]:
     manager = aliased(Employee)
-    columns = select(
-        Employee.id,
-        Employee.employee_no,
-        Employee.name,
-        Employee.email,
-        Department.code,
-        Department.name,
-        manager.name,
-        manager.email,
-    ).select_from(Employee)
-    rows = db.session.execute(
-        with_placement(columns, department=Department, manager=manager).where(
-            Employee.id.in_(population)
-        )
-    )
-    # The columns are PersonInfo's fields, in its order.
+    columns = select(*lapsing.person_columns(manager)).select_from(Employee)
+    rows = db.session.execute(lapsing.placed(columns, manager).where(Employee.id.in_(population)))
     return {row[0]: compliance_report.PersonInfo(*row) for row in rows}
 
 
 def compliance_items(
-    population: Select, as_of: date, *, show_findings: bool
+    population: Select, as_of: date, *, show_findings: bool, until: date | None = None
 ) -> tuple[list[compliance_report.HeldItem], list[compliance_report.PendingDecision]]:
-    """Held certifications and clear checks, and checks awaiting a decision (two queries).
+    """Held certifications and clear checks (those lapsing by ``until`` when given), and checks
+    awaiting a decision: two queries, decided in SQL (``reports.lapsing``).
 
     - certification: the verified completion of a course with a validity that lapses last
       (docs/RULES.md: renewal counts from the new completion); a later completion reported but not
       yet verified is noted as a renewal under way;
     - background check: the clear check of each type that lapses last (valid_until, or
       completed_on + rescreen_months); a later check requested or in progress is noted;
-    - decision: the latest check of a type when it is review_required or not_cleared.
+    - decision: the latest check of a type when it is review_required or not cleared.
     """
-    items = _held_certifications(population, as_of)
-    check_items, decisions = _held_checks(population, as_of, show_findings=show_findings)
-    return items + check_items, decisions
-
-
-def _held(
-    kind: str, key: tuple[int, str], name: str, lapses: date, note: str | None
-) -> compliance_report.HeldItem:
-    """The item of ``key`` (person, code) held until ``lapses``."""
-    employee_id, code = key
-    return compliance_report.HeldItem(
-        employee_id=employee_id, kind=kind, code=code, name=name, expires_on=lapses, note=note
+    found = lapsing.lapsing(population, as_of, until)
+    items = [
+        compliance_report.HeldItem(eid, kind, code, name, expires, lapsing.note(kind, on, status))
+        for eid, kind, _, code, name, expires, on, status in db.session.execute(select(found))
+    ]
+    return items, _decisions(
+        db.session.execute(lapsing.decisions(population, as_of)), show_findings
     )
 
 
-def _held_certifications(population: Select, as_of: date) -> list[compliance_report.HeldItem]:
-    """Per person and certification course, the verified completion that lapses last."""
-    items: list[compliance_report.HeldItem] = []
-    best: dict[tuple[int, str], tuple[date, str]] = {}
-    reported: dict[tuple[int, str], date] = {}
-    for eid, code, title, validity, done, expires, verification in db.session.execute(
-        select(
-            Completion.employee_id,
-            Course.code,
-            Course.title,
-            Course.validity_months,
-            Completion.completed_on,
-            Completion.expires_on,
-            Completion.verification,
+def _decisions(rows: Any, show_findings: bool) -> list[compliance_report.PendingDecision]:
+    return [
+        compliance_report.PendingDecision(
+            eid, code, name, status, completed, findings if show_findings else None
         )
-        .join(Course, Course.id == Completion.course_id)
-        .where(Completion.employee_id.in_(population))
-        .where(Course.validity_months.is_not(None))
-        .where(Completion.completed_on <= as_of)
-        .where(Completion.verification.in_(("verified", "pending")))
-    ):
-        key = (eid, code)
-        if verification == "pending":
-            reported[key] = max(done, reported.get(key, done))
-            continue
-        lapses = expires or add_months(done, validity or 0)
-        if key not in best or lapses > best[key][0]:
-            best[key] = (lapses, title)
-    for key, (lapses, title) in best.items():
-        note = None
-        if key in reported:
-            note = f"Renewal reported on {reported[key]}, awaiting verification"
-        items.append(_held("certification", key, title, lapses, note))
-    return items
-
-
-def _held_checks(
-    population: Select, as_of: date, *, show_findings: bool
-) -> tuple[list[compliance_report.HeldItem], list[compliance_report.PendingDecision]]:
-    """Per person and check type, the clear check that lapses last, and awaited decisions."""
-    items: list[compliance_report.HeldItem] = []
-    clear: dict[tuple[int, str], tuple[date, str]] = {}
-    latest: dict[tuple[int, str], tuple[date, int, str, date | None, str | None, str]] = {}
-    for row in db.session.execute(
-        select(
-            BackgroundCheck.id,
-            BackgroundCheck.employee_id,
-            CheckType.code,
-            CheckType.name,
-            CheckType.rescreen_months,
-            BackgroundCheck.status,
-            BackgroundCheck.requested_on,
-            BackgroundCheck.completed_on,
-            BackgroundCheck.valid_until,
-            BackgroundCheck.findings,
-            BackgroundCheck.findings_purged_on,
-        )
-        .join(CheckType, CheckType.id == BackgroundCheck.check_type_id)
-        .where(BackgroundCheck.employee_id.in_(population))
-        .where(BackgroundCheck.requested_on <= as_of)
-    ):
-        (check_id, eid, code, name, rescreen, status, requested, completed, valid_until) = row[:9]
-        findings, purged = row[9], row[10]
-        key = (eid, code)
-        if status == CHECK_CLEAR and completed is not None and completed <= as_of:
-            lapses = valid_until or add_months(completed, rescreen)
-            if key not in clear or lapses > clear[key][0]:
-                clear[key] = (lapses, name)
-        when: date = completed if completed is not None and completed <= as_of else requested
-        candidate = (when, check_id, status, completed, None if purged else findings, name)
-        if key not in latest or candidate[:2] > latest[key][:2]:
-            latest[key] = candidate
-    decisions: list[compliance_report.PendingDecision] = []
-    for key, (_when, _, status, completed, findings, name) in latest.items():
-        if status in DECISION_STATUSES:
-            decisions.append(
-                compliance_report.PendingDecision(
-                    employee_id=key[0],
-                    code=key[1],
-                    name=name,
-                    status=status,
-                    completed_on=completed,
-                    findings=findings if show_findings else None,
-                )
-            )
-    for key, (lapses, name) in clear.items():
-        note = None
-        when, _, status, *_ = latest[key]
-        if status in PENDING_STATUSES:
-            note = f"Re-screen {status.replace('_', ' ')} since {when}"
-        elif status in DECISION_STATUSES:
-            note = f"Latest check is {status.replace('_', ' ')}"
-        items.append(_held("background_check", key, name, lapses, note))
-    return items, decisions
+        for eid, code, name, status, completed, findings in rows
+    ]
 
 
 def compliance(
@@ -498,11 +395,12 @@ def compliance(
     scope: str,
     assignments: bool = True,
 ) -> compliance_report.ComplianceReport:
-    """The compliance report of ``population`` (six queries whatever its size); without
-    ``assignments`` (the HTML page, which pages them in SQL: ``owed_screen``) it leaves out the
-    owed assignments."""
+    """The whole compliance report of ``population``, every row (the PDF and the CSV; six
+    queries whatever its size); without ``assignments`` it leaves out the owed assignments."""
     people = _people(population)
-    items, decisions = compliance_items(population, as_of, show_findings=show_findings)
+    items, decisions = compliance_items(
+        population, as_of, show_findings=show_findings, until=add_days(as_of, horizon_days)
+    )
     return compliance_report.build_compliance_report(
         people=people,
         items=items,
@@ -513,6 +411,71 @@ def compliance(
         scope=scope,
         assignments=owed_assignments(population, as_of) if assignments else (),
     )
+
+
+def compliance_page(
+    population: Select,
+    as_of: date,
+    horizon_days: int,
+    *,
+    show_findings: bool,
+    scope: str,
+    screen: lapsing.RowScreen,
+) -> tuple[compliance_report.ComplianceReport, Page]:
+    """The compliance page (issue 21): the summary counted in SQL over the whole scope (by
+    department, bucket and manager), and one page of the lapsing items, searched and sorted in
+    SQL; the same figures and rows as ``compliance`` (six queries whatever its size)."""
+    found = lapsing.lapsing(population, as_of, add_days(as_of, horizon_days), notes=False)
+    horizons = tuple(h for h in compliance_report.HORIZONS if h <= horizon_days)
+    bucketed = select(
+        found.c.employee_id, lapsing.bucket(found.c.expires_on, as_of, horizons).label("bucket")
+    ).subquery("bucketed")
+    manager = aliased(Employee)
+    # items per department, manager, person and bucket (the departments' and the chase counts)
+    # and the page of items, in one statement: the lapsing items are decided once for both
+    keys = (Department.code, manager.name, manager.email, Employee.name, bucketed.c.bucket)
+    parts = lapsing.page_parts(found, screen)
+    parts["counts"] = lapsing.placed(
+        select(*keys, func.count())
+        .select_from(bucketed)
+        .join(Employee, Employee.id == bucketed.c.employee_id),
+        manager,
+    ).group_by(*keys)
+    read = together(parts)
+    counts = read["counts"]
+    by_department: dict[tuple[str | None, str], int] = defaultdict(int)
+    for code, *_, bucket, count in counts:
+        by_department[(code, bucket)] += count
+    decided = lapsing.decisions(population, as_of).subquery("decided")
+    decision_rows = list(
+        db.session.execute(
+            lapsing.placed(
+                select(*lapsing.person_columns(manager), *list(decided.c)[1:])
+                .select_from(decided)
+                .join(Employee, Employee.id == decided.c.employee_id),
+                manager,
+            )
+        )
+    )
+    report = compliance_report.build_compliance_summary(
+        department_people=db.session.execute(
+            select(Department.code, Department.name, func.count())
+            .select_from(Employee)
+            .outerjoin(Department, Department.id == Employee.department_id)
+            .where(Employee.id.in_(population))
+            .group_by(Department.code, Department.name)
+        ),
+        bucket_counts=[(code, bucket, n) for (code, bucket), n in by_department.items()],
+        chase_counts=[row[1:] for row in counts],
+        decision_people={r[0]: compliance_report.PersonInfo(*r[:8]) for r in decision_rows},
+        decisions=_decisions((r[:1] + r[8:] for r in decision_rows), show_findings),
+        as_of=as_of,
+        horizon_days=horizon_days,
+        generated_on=clock.today(),
+        scope=scope,
+    )
+    total = read["total"][0][0] if "total" in read else report.total
+    return report, lapsing.page_of(read["page"], total, as_of, screen)
 
 
 def owed_assignments(population: Select, as_of: date) -> list[compliance_report.OwedAssignment]:
@@ -541,15 +504,14 @@ def owed_screen(
     """The compliance page's required training (issue 21): one page of the due and overdue
     assignments of ``population``, sorted in SQL, and their counts by department, computed in
     SQL for the whole scope whichever page is shown (two queries whatever its size)."""
-    from app.services.assignments.queries import owed_counts, owed_page
+    from app.services.assignments.queries import owed_screen as owed_rows
 
-    counts = tuple(
-        compliance_report.AssignmentCounts(code, name, due, late)
-        for code, name, due, late in owed_counts(as_of, population)
+    found, owed = owed_rows(
+        as_of, population, sort=sort, descending=descending, page=page, per_page=per_page
     )
+    counts = tuple(compliance_report.AssignmentCounts(*c) for c in found)
     total = sum(c.due + c.overdue for c in counts)
-    last = max(1, -(-total // per_page))
-    page = min(page, last)
+    page = min(page, max(1, -(-total // per_page)))
     lines = [
         compliance_report.AssignmentLine(
             compliance_report.PersonInfo(
@@ -569,9 +531,7 @@ def owed_screen(
             compliance_report.ASSIGNMENT_LABELS[line.status],
             line.days_overdue,
         )
-        for line in owed_page(
-            as_of, population, sort=sort, descending=descending, page=page, per_page=per_page
-        )
+        for line in owed
     ]
     return Page(items=lines, total=total, page=page, per_page=per_page), counts
 

@@ -37,7 +37,7 @@ from app.policy.readiness import (
     sees_tuition_report,
 )
 from app.reports import compliance as compliance_data
-from app.reports import render, sources, tables
+from app.reports import lapsing, render, sources, tables
 from app.reports import team as team_data
 from app.reports.sources import ReportInputError
 from app.services.assignments.queries import OWED_SORTS
@@ -303,12 +303,7 @@ def verify() -> Any:
 
 # ----------------------------------------------------------------------------- compliance
 
-COMPLIANCE_SORTS: dict[str, Callable[[compliance_data.ComplianceRow], Any]] = {
-    "days": lambda r: (r.days_left, r.person.name),
-    "name": lambda r: (r.person.name.lower(), r.days_left),
-    "department": lambda r: ((r.person.department_name or "").lower(), r.days_left),
-    "item": lambda r: (r.name.lower(), r.days_left),
-}
+COMPLIANCE_SORTS = dict.fromkeys(lapsing.COMPLIANCE_SORTS)
 
 
 @_in_every_format("/compliance")
@@ -335,14 +330,17 @@ def compliance(fmt: str) -> Any:
     queued = _queued_pdf(fmt, "compliance_pdf", population, values, days=values["days"])
     if queued is not None:
         return queued
-    report = sources.compliance(
-        population,
-        values["as_of"],
-        values["days"],
-        show_findings=context["show_findings"],
-        scope=scope,
-        assignments=fmt != "html",
-    )
+    screen: dict[str, Any] = {}
+    if fmt == "html":
+        report, screen = _compliance_screen(population, values, context["show_findings"], scope)
+    else:
+        report = sources.compliance(
+            population,
+            values["as_of"],
+            values["days"],
+            show_findings=context["show_findings"],
+            scope=scope,
+        )
     args = _kept_args(
         department=values["department"].code if values["department"] else None,
         days=values["days"],
@@ -372,7 +370,7 @@ def compliance(fmt: str) -> Any:
         filename,
         lambda: tables.compliance_tables(report),
         printed=lambda: {"rows": report.rows},
-        on_screen=lambda: _compliance_screen(report, population),
+        on_screen=lambda: screen,
     )
 
 
@@ -409,19 +407,25 @@ def _kept_args(**args: Any) -> dict[str, Any]:
     return {k: v for k, v in args.items() if v}
 
 
-def _compliance_screen(report: Any, population: Any) -> dict[str, Any]:
-    """The compliance page's rows: searched, sorted and paginated; its required training a
-    page at a time from SQL (?apage=, ?asort=, ?adir=, the page size ?per_page= shared), with
-    the whole scope's counts."""
+def _compliance_screen(
+    population: Any, values: dict[str, Any], show_findings: bool, scope: str
+) -> tuple[Any, dict[str, Any]]:
+    """The compliance page: its summary counted in SQL and one page of its lapsing items,
+    searched and sorted in SQL (?q=, ?sort=, ?dir=, ?page=); its required training a page at a
+    time from SQL too (?apage=, ?asort=, ?adir=, the page size ?per_page= shared), with the
+    whole scope's counts."""
     q, sort_key, descending = _sorting(COMPLIANCE_SORTS, "days")
-    rows = sorted(
-        compliance_data.filter_rows(report.rows, q),
-        key=COMPLIANCE_SORTS[sort_key],
-        reverse=descending,
+    page_at, per_page = page_args(ROWS_PER_PAGE)
+    report, page = sources.compliance_page(
+        population,
+        values["as_of"],
+        values["days"],
+        show_findings=show_findings,
+        scope=scope,
+        screen=lapsing.RowScreen(q or None, sort_key, descending, page_at, per_page),
     )
     owed_sort = _arg("asort") if _arg("asort") in OWED_SORTS else "due"
     owed_descending = _arg("adir") == "desc"
-    _, per_page = page_args(ROWS_PER_PAGE)
     try:
         owed_at = min(max(1, int(request.args.get("apage", 1))), MAX_PAGE)
     except (TypeError, ValueError):
@@ -434,8 +438,8 @@ def _compliance_screen(report: Any, population: Any) -> dict[str, Any]:
         page=owed_at,
         per_page=per_page,
     )
-    return {
-        "page": _page(rows),
+    return report, {
+        "page": page,
         "q": q,
         "sort_key": sort_key,
         "descending": descending,

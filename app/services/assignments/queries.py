@@ -8,13 +8,30 @@ API all read these rows, so their counts agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Select, case, func, or_, select, true, type_coerce
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    Select,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import aliased
+from sqlalchemy.types import NullType
 
 from app.extensions import db
 from app.models import (
@@ -160,12 +177,34 @@ IN_LIST_LIMIT = 2_000
 """Above this many ids a query restricts by a subquery, not a list of bound parameters."""
 
 
-def _rows(stmt: Select) -> list[Any]:
+def _rows(stmt: Select | CompoundSelect) -> list[Any]:
     """Plain Core rows of ``stmt`` (no ORM row processing), after the session's autoflush."""
     session = db.session()
     if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()
     return list(session.connection().execute(stmt).all())
+
+
+def _tuples(stmt: Select) -> tuple[list[tuple[Any, ...]], Callable[[Any], date]]:
+    """The DBAPI's own tuples of ``stmt`` (no Row objects, no result processing: issue 21, at
+    50,000 people SQLAlchemy's Row handling of 200,000 rows cost a second), and the function
+    that makes a date of one of their date columns (SQLite's driver answers text)."""
+    session = db.session()
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    connection = session.connection()
+    result = connection.execute(stmt)
+    try:
+        rows: list[tuple[Any, ...]] = list(result.cursor.fetchall()) if result.cursor else []
+    finally:
+        result.close()
+    if connection.dialect.name == "sqlite":
+        return rows, date.fromisoformat
+    return rows, _same
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def latest_completions(
@@ -204,12 +243,15 @@ def latest_completions(
         .subquery()
     )
     # only the latest of each person and course leaves the database (a window function)
-    rows = _rows(
+    rows, day = _tuples(
         select(
             ranked.c.employee_id, ranked.c.course_id, ranked.c.completed_on, ranked.c.expires_on
         ).where(ranked.c.newest == 1)
     )
-    return {(eid, cid): (done, expires) for eid, cid, done, expires in rows}
+    return {
+        (eid, cid): (day(done), None if expires is None else day(expires))
+        for eid, cid, done, expires in rows
+    }
 
 
 def status_of(
@@ -234,7 +276,7 @@ def assignment_rows(
     organisation only by course."""
     filters = filters or Filters()
     stmt = _base(filters, within)
-    found = _rows(stmt)
+    found, day = _tuples(stmt)
     if not found:
         return []
     ids = {row[1] for row in found}
@@ -248,20 +290,22 @@ def assignment_rows(
     windows: dict[int, timedelta] = {}
     rows: list[AssignmentRow] = []
     append = rows.append
+    make = tuple.__new__  # a named tuple of a plain tuple, without its Python-level __new__
     for row in found:
         closed_on = row[12]
         if closed_on is not None:
-            status, due_on, late = NOT_REQUIRED, row[10], 0
+            closed_on = day(closed_on)
+            status, due_on, late = NOT_REQUIRED, day(row[10]), 0
         else:
             days = row[13]
             window = windows.get(days)
             if window is None:
                 window = windows[days] = timedelta(days=days)
-            status, due_on, late = status_parts(row[10], held((row[1], row[7])), as_of, window)
+            due = day(row[10])
+            status, due_on, late = status_parts(due, held((row[1], row[7])), as_of, window)
         if wanted and status != wanted:
             continue
-        values: tuple[Any, ...] = (*row[:10], due_on, row[11], closed_on, status, late)
-        append(AssignmentRow(*values))
+        append(make(AssignmentRow, (*row[:10], due_on, day(row[11]), closed_on, status, late)))
     return rows
 
 
@@ -332,40 +376,107 @@ OWED_SORTS = ("due", "name", "department", "course")
 course."""
 
 
+def together(parts: dict[str, Select]) -> dict[str, list[tuple[Any, ...]]]:
+    """Several SELECTs as one statement, their rows by part: a common table expression they all
+    read is computed once (SQLite and PostgreSQL materialize one read more than once). Each
+    part's columns get their own positions of a UNION ALL, NULL (of the same type) in the rows
+    of the other parts."""
+    columns = {tag: list(part.selected_columns) for tag, part in parts.items()}
+    every = [column for tag in parts for column in columns[tag]]
+    members = []
+    start = 0
+    spans: dict[str, tuple[int, int]] = {}
+    for tag, part in parts.items():
+        sub = part.subquery()
+        end = start + len(columns[tag])
+        spans[tag] = (start + 1, end + 1)
+        values = [
+            (sub.c[position - start] if start <= position < end else _typed_null(c.type))
+            for position, c in enumerate(every)
+        ]
+        label = literal_column(f"'{tag}'", String).label("part")
+        members.append(
+            select(label, *(v.label(f"c{n}") for n, v in enumerate(values))).select_from(sub)
+        )
+        start = end
+    found: dict[str, list[tuple[Any, ...]]] = {tag: [] for tag in parts}
+    for row in _rows(union_all(*members)):
+        first, last = spans[row[0]]
+        found[row[0]].append(tuple(row[first:last]))
+    return found
+
+
+def _typed_null(kind: Any) -> Any:
+    """NULL of ``kind``, spelled out (PostgreSQL resolves a UNION's column types pair by pair:
+    an untyped NULL in two parts would become text)."""
+    if isinstance(kind, NullType):
+        return null()
+    return cast(null(), kind)
+
+
 def _owed(as_of: date, within: Select | None) -> Any:
     """The open assignments still owed on ``as_of`` with their effective due date, as a
     subquery: ``status_parts`` in SQL (not done: no verified completion on or before D whose
-    latest has not expired; owed again from the later of the due date and that expiry)."""
+    latest has not expired; owed again from the later of the due date and that expiry).
+
+    Each assignment's latest verified completion is looked up once (a common table expression:
+    its expiry, the calendar's last day when it never expires, NULL when there is none), so
+    the counts and a page read in one statement share it (``owed_screen``)."""
     done = aliased(Completion)
-    valid = (
-        (done.employee_id == Assignment.employee_id)
-        & (done.course_id == Assignment.course_id)
-        & (done.verification == "verified")
-        & (done.completed_on <= as_of)
-    )
     latest = (
-        select(done.expires_on)
-        .where(valid)
+        select(func.coalesce(done.expires_on, literal(date.max, Date)))
+        .where(
+            (done.employee_id == Assignment.employee_id)
+            & (done.course_id == Assignment.course_id)
+            & (done.verification == "verified")
+            & (done.completed_on <= as_of)
+        )
         .order_by(done.completed_on.desc(), done.id.desc())
         .limit(1)
         .scalar_subquery()
     )
-    held = select(done.id).where(valid).exists()
-    effective = case((latest > Assignment.due_on, latest), else_=Assignment.due_on)
     stmt = (
         select(
             Assignment.id.label("id"),
             Assignment.employee_id.label("employee_id"),
             Assignment.course_id.label("course_id"),
-            type_coerce(effective, Date).label("due_on"),
+            Assignment.due_on.label("due_on"),
+            type_coerce(latest, Date).label("latest"),
         )
         .join(Employee, Employee.id == Assignment.employee_id)
         .where(Assignment.closed_on.is_(None), Employee.status != "terminated")
-        .where(or_(~held, latest <= as_of))
     )
     if within is not None:
         stmt = stmt.where(Assignment.employee_id.in_(within))
-    return stmt.subquery("owed")
+    base = stmt.cte("open_assignment")
+    effective = case((base.c.latest > base.c.due_on, base.c.latest), else_=base.c.due_on)
+    return (
+        select(
+            base.c.id,
+            base.c.employee_id,
+            base.c.course_id,
+            type_coerce(effective, Date).label("due_on"),
+        )
+        .where(or_(base.c.latest.is_(None), base.c.latest <= as_of))
+        .subquery("owed")
+    )
+
+
+def _counted(owed: Any, as_of: date) -> Select:
+    late = func.sum(case((owed.c.due_on < as_of, 1), else_=0))
+    return (
+        select(Department.code, Department.name, func.count() - late, late)
+        .select_from(owed)
+        .join(Employee, Employee.id == owed.c.employee_id)
+        .outerjoin(Department, Department.id == Employee.department_id)
+        .group_by(Department.code, Department.name)
+    )
+
+
+def _counts(rows: Iterable[Any]) -> list[tuple[str | None, str, int, int]]:
+    """(department code, name, due, overdue) by department name, "No department" last."""
+    found = sorted(rows, key=lambda r: (r[1] is None, r[1] or ""))
+    return [(code, name or "No department", int(due), int(over)) for code, name, due, over in found]
 
 
 def owed_counts(
@@ -373,17 +484,69 @@ def owed_counts(
 ) -> list[tuple[str | None, str, int, int]]:
     """(department code, name, due, overdue) of the owed assignments of ``within``, by
     department name (one query)."""
-    owed = _owed(as_of, within)
-    late = func.sum(case((owed.c.due_on < as_of, 1), else_=0))
-    rows = _rows(
-        select(Department.code, Department.name, func.count() - late, late)
+    return _counts(_rows(_counted(_owed(as_of, within), as_of)))
+
+
+def _paged(owed: Any, *, sort: str, descending: bool, page: int, per_page: int) -> Select:
+    """Page ``page`` of ``owed`` (the last page when past it) with the person and course, and
+    each row's place in the order."""
+    manager = aliased(Employee)
+    orders = {
+        "due": [owed.c.due_on],
+        "name": [func.lower(Employee.name)],
+        "department": [Department.name.is_(None), func.lower(Department.name)],
+        "course": [func.lower(Course.title)],
+    }[sort if sort in OWED_SORTS else "due"]
+    order = [o.desc() for o in orders] if descending else orders
+    order += [
+        owed.c.due_on,
+        func.coalesce(Department.name, ""),
+        Employee.name,
+        Employee.id,
+        Course.code,
+        owed.c.id,
+    ]
+    placed = (
+        select(
+            Employee.id,
+            Employee.employee_no,
+            Employee.name,
+            Employee.email,
+            Department.code,
+            Department.name.label("department_name"),
+            manager.name.label("manager_name"),
+            manager.email.label("manager_email"),
+            Course.code.label("course_code"),
+            Course.title,
+            owed.c.due_on,
+            func.row_number().over(order_by=order).label("place"),
+            func.count().over().label("total"),
+        )
         .select_from(owed)
         .join(Employee, Employee.id == owed.c.employee_id)
+        .join(Course, Course.id == owed.c.course_id)
         .outerjoin(Department, Department.id == Employee.department_id)
-        .group_by(Department.code, Department.name)
-        .order_by(Department.name.is_(None), Department.name)
+        .outerjoin(manager, manager.id == Employee.manager_id)
+        .subquery("placed")
     )
-    return [(code, name or "No department", int(due), int(over)) for code, name, due, over in rows]
+    wanted = (page - 1) * per_page
+    skip = case(
+        (placed.c.total > wanted, wanted),
+        else_=(placed.c.total - 1) // per_page * per_page,
+    )
+    columns = [c for c in placed.c if c.name != "total"]
+    return select(*columns).where(placed.c.place > skip, placed.c.place <= skip + per_page)
+
+
+def _lines(rows: Iterable[Any], as_of: date) -> list[OwedLine]:
+    lines = []
+    for *person, due_on, _place in sorted(rows, key=lambda r: r[-1]):
+        if isinstance(due_on, str):  # a date read back through a UNION on SQLite
+            due_on = date.fromisoformat(due_on)
+        late = (as_of - due_on).days if due_on < as_of else 0
+        values: tuple[Any, ...] = (*person, due_on, OVERDUE if late else "due", late)
+        lines.append(OwedLine(*values))
+    return lines
 
 
 def owed_page(
@@ -397,48 +560,26 @@ def owed_page(
 ) -> list[OwedLine]:
     """One page of the owed assignments of ``within``, sorted in SQL (one query)."""
     owed = _owed(as_of, within)
-    manager = aliased(Employee)
-    orders = {
-        "due": [owed.c.due_on],
-        "name": [func.lower(Employee.name)],
-        "department": [Department.name.is_(None), func.lower(Department.name)],
-        "course": [func.lower(Course.title)],
-    }[sort if sort in OWED_SORTS else "due"]
-    order = [o.desc() for o in orders] if descending else orders
-    rows = _rows(
-        select(
-            Employee.id,
-            Employee.employee_no,
-            Employee.name,
-            Employee.email,
-            Department.code,
-            Department.name,
-            manager.name,
-            manager.email,
-            Course.code,
-            Course.title,
-            owed.c.due_on,
-        )
-        .select_from(owed)
-        .join(Employee, Employee.id == owed.c.employee_id)
-        .join(Course, Course.id == owed.c.course_id)
-        .outerjoin(Department, Department.id == Employee.department_id)
-        .outerjoin(manager, manager.id == Employee.manager_id)
-        .order_by(
-            *order,
-            owed.c.due_on,
-            func.coalesce(Department.name, ""),
-            Employee.name,
-            Employee.id,
-            Course.code,
-            owed.c.id,
-        )
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    paged = _paged(owed, sort=sort, descending=descending, page=page, per_page=per_page)
+    return _lines(_rows(paged), as_of)
+
+
+def owed_screen(
+    as_of: date,
+    within: Select | None,
+    *,
+    sort: str = "due",
+    descending: bool = False,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[tuple[str | None, str, int, int]], list[OwedLine]]:
+    """``owed_counts`` and ``owed_page`` in one statement: each assignment's latest completion
+    looked up once for both (issue 21, the compliance page)."""
+    owed = _owed(as_of, within)
+    found = together(
+        {
+            "counts": _counted(owed, as_of),
+            "page": _paged(owed, sort=sort, descending=descending, page=page, per_page=per_page),
+        }
     )
-    lines = []
-    for *person, due_on in rows:
-        late = (as_of - due_on).days if due_on < as_of else 0
-        values: tuple[Any, ...] = (*person, due_on, OVERDUE if late else "due", late)
-        lines.append(OwedLine(*values))
-    return lines
+    return _counts(found["counts"]), _lines(found["page"], as_of)
