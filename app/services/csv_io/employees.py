@@ -23,6 +23,7 @@ from app import policy
 from app.extensions import db
 from app.kernel.fields import blank
 from app.models import Department, Employee, JobRole, RoleHistory, User
+from app.services.csv_io import changes
 from app.services.csv_io.reading import RowRefused
 from app.services.records import profile
 from app.services.records.common import RecordFields, refuse_own
@@ -275,13 +276,22 @@ class Plan:
                             started_on=planned.employee.role_since,
                         )
                     )
+            in_bulk = []
             for planned in self.planned.values():
                 if planned.created:
                     continue
+                manager = planned.manager if planned.manager_changes else None
+                columns = changes.row_changes(
+                    planned.employee, planned.values, planned.changes, manager
+                )
+                if columns is not None:
+                    in_bulk.append((planned.employee, columns))
+                    continue
                 if planned.changes:
                     profile.apply_profile(planned.employee, planned.values)
-                if planned.manager_changes and planned.manager is not None:
-                    planned.employee.manager_id = planned.manager.id
+                if manager is not None:
+                    planned.employee.manager_id = manager.id
+            changes.write(in_bulk)
             db.session.flush()
         finally:
             db.session.info.pop(_IDS_KEY, None)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import policy
 from app.extensions import db
@@ -189,7 +190,7 @@ def _run_bulk(
         if apply and report.ok:
             plan.apply()
         _keep_if_clean(report, apply, before_commit)
-    except IntegrityError:
+    except (IntegrityError, StaleDataError):
         db.session.rollback()
         report.errors["file"] = [CHANGED_MEANWHILE]
     except SQLAlchemyError:
