@@ -15,6 +15,9 @@ for those rows is done here, once for the whole file:
 
 A change of role, role start or email (role histories, the sign-in's email) goes through the
 profile's own ``apply_profile`` and the session's flush instead.
+
+``insert_audited`` adds rows that no listener needs to see (the new people's first role
+histories) the same way: one executemany INSERT, and their audit entries in one more.
 """
 
 from __future__ import annotations
@@ -137,6 +140,33 @@ def _audit(people: list[tuple[Employee, dict[str, Any]]], at: Any) -> None:
             }
         )
     db.session.execute(insert(AuditEntry.__table__), rows)
+
+
+def insert_audited(model: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` of ``model`` (each with its id) in one statement, and audit each as
+    ``app.audit`` records an insert: every column, in the model's order."""
+    if not rows:
+        return
+    table = model.__table__
+    db.session.execute(insert(table), rows)
+    excluded = set(getattr(model, "__audit_exclude__", ()))
+    order = [c.key for c in inspect(model).column_attrs if c.key not in excluded]
+    user_id, actor = audit.current_actor()
+    at = now()
+    entries = [
+        {
+            "at": at,
+            "user_id": user_id,
+            "actor": actor,
+            "action": "insert",
+            "table_name": table.name,
+            "record_id": str(row["id"]),
+            "before": None,
+            "after": {name: audit.plain(row.get(name)) for name in order},
+        }
+        for row in rows
+    ]
+    db.session.execute(insert(AuditEntry.__table__), entries)
 
 
 def _committed(employee: Employee, columns: dict[str, Any], at: Any) -> None:

@@ -267,15 +267,7 @@ class Plan:
                     planned.employee.manager_id = planned.manager.id
             db.session.add_all([p.employee for p in created])
             db.session.flush()
-            for planned in created:
-                if planned.employee.job_role_id is not None:
-                    db.session.add(
-                        RoleHistory(
-                            employee_id=planned.employee.id,
-                            job_role_id=planned.employee.job_role_id,
-                            started_on=planned.employee.role_since,
-                        )
-                    )
+            _first_histories([p.employee for p in created])
             in_bulk = []
             for planned in self.planned.values():
                 if planned.created:
@@ -295,6 +287,26 @@ class Plan:
             db.session.flush()
         finally:
             db.session.info.pop(_IDS_KEY, None)
+
+
+def _first_histories(people: list[Employee]) -> None:
+    """The new people's role histories: the role they start in, from their role start."""
+    placed = [e for e in people if e.job_role_id is not None]
+    ids = next_ids(RoleHistory.__table__, len(placed))
+    changes.insert_audited(
+        RoleHistory,
+        [
+            {
+                "id": history_id,
+                "employee_id": employee.id,
+                "job_role_id": employee.job_role_id,
+                "started_on": employee.role_since,
+                "ended_on": None,
+                "note": None,
+            }
+            for history_id, employee in zip(ids, placed, strict=True)
+        ],
+    )
 
 
 def _managers_first(created: list[Planned]) -> list[Planned]:
@@ -348,7 +360,13 @@ def _give_id(mapper: Mapper[Any], connection: Any, target: Any) -> None:
         return
     table = mapper.local_table
     if isinstance(table, Table) and "id" in table.c and getattr(target, "id", 0) is None:
-        target.id = next_ids(table, 1)[0]
+        counters: dict[str, int] = session.info[_IDS_KEY]
+        given = counters.get(table.name)
+        if given is None:  # the table's first: its highest id, read once
+            target.id = next_ids(table, 1)[0]
+        else:
+            counters[table.name] = given + 1
+            target.id = given
 
 
 if not event.contains(Mapper, "before_insert", _give_id):
