@@ -8,7 +8,7 @@ for those rows is done here, once for the whole file:
 - the optimistic lock: each row is updated only at the version that was checked, and the
   version is raised (a row changed meanwhile fails the whole import);
 - the audit: one ``update`` entry per person with the changed fields before and after, as
-  ``app.audit`` writes them, in one INSERT;
+  ``app.audit`` writes them, in one INSERT (``audit.record_changes``);
 - the assignments of the people whose role, department, status or dates moved
   (``assignments.sync``, as its flush listener would);
 - stored readiness goes stale for exactly these people (``staleness.note_people_changed``).
@@ -32,7 +32,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import audit
 from app.clock import now
 from app.extensions import db
-from app.models import AuditEntry, Department, Employee
+from app.models import Department, Employee
 from app.services.assignments import sync
 from app.services.readiness.staleness import note_people_changed
 
@@ -77,7 +77,7 @@ def write(people: list[tuple[Employee, dict[str, Any]]]) -> None:
     session = db.session()
     at = now()
     _update(people, at)
-    _audit(people, at)
+    _audit(people)
     moved = []
     for employee, columns in people:
         _committed(employee, columns, at)
@@ -119,27 +119,16 @@ def _update(people: list[tuple[Employee, dict[str, Any]]], at: Any) -> None:
             )
 
 
-def _audit(people: list[tuple[Employee, dict[str, Any]]], at: Any) -> None:
+def _audit(people: list[tuple[Employee, dict[str, Any]]]) -> None:
     """One entry per person, as ``app.audit`` records an update: the changed fields, before
     and after, in the model's column order."""
-    user_id, actor = audit.current_actor()
     order = [column.key for column in inspect(Employee).column_attrs]
-    rows = []
+    entries = []
     for employee, columns in people:
         names = [name for name in order if name in columns]
-        rows.append(
-            {
-                "at": at,
-                "user_id": user_id,
-                "actor": actor,
-                "action": "update",
-                "table_name": Employee.__tablename__,
-                "record_id": str(employee.id),
-                "before": {name: audit.plain(getattr(employee, name)) for name in names},
-                "after": {name: audit.plain(columns[name]) for name in names},
-            }
-        )
-    db.session.execute(insert(AuditEntry.__table__), rows)
+        before = {name: getattr(employee, name) for name in names}
+        entries.append((employee.id, before, {name: columns[name] for name in names}))
+    audit.record_changes(db.session(), Employee.__tablename__, "update", entries)
 
 
 def insert_audited(model: Any, rows: list[dict[str, Any]]) -> None:
@@ -151,22 +140,8 @@ def insert_audited(model: Any, rows: list[dict[str, Any]]) -> None:
     db.session.execute(insert(table), rows)
     excluded = set(getattr(model, "__audit_exclude__", ()))
     order = [c.key for c in inspect(model).column_attrs if c.key not in excluded]
-    user_id, actor = audit.current_actor()
-    at = now()
-    entries = [
-        {
-            "at": at,
-            "user_id": user_id,
-            "actor": actor,
-            "action": "insert",
-            "table_name": table.name,
-            "record_id": str(row["id"]),
-            "before": None,
-            "after": {name: audit.plain(row.get(name)) for name in order},
-        }
-        for row in rows
-    ]
-    db.session.execute(insert(AuditEntry.__table__), entries)
+    entries = [(row["id"], None, {name: row.get(name) for name in order}) for row in rows]
+    audit.record_changes(db.session(), table.name, "insert", entries)
 
 
 def _committed(employee: Employee, columns: dict[str, Any], at: Any) -> None:
