@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -142,6 +142,39 @@ def record_change(
             }
         ],
     )
+
+
+def record_changes(
+    session: Session,
+    table_name: str,
+    action: str,
+    changes: Iterable[tuple[Any, dict[str, Any] | None, dict[str, Any] | None]],
+) -> None:
+    """``record_change`` for many rows changed by Core statements at once (a bulk import's
+    UPDATE by primary key or INSERT): ``(record_id, before, after)`` each, one entry each,
+    written in one INSERT."""
+    from app.models.system import AuditEntry
+
+    user_id, actor = current_actor()
+    at = now()
+    rows = []
+    for record_id, before, after in changes:
+        for hook in CORE_CHANGE_HOOKS:
+            hook(session, table_name, record_id)
+        rows.append(
+            {
+                "at": at,
+                "user_id": user_id,
+                "actor": actor,
+                "action": action,
+                "table_name": table_name,
+                "record_id": str(record_id),
+                "before": plain(before),
+                "after": plain(after),
+            }
+        )
+    if rows:
+        session.execute(insert(AuditEntry.__table__), rows)
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:

@@ -126,6 +126,97 @@ def test_applying_costs_the_same_few_statements_for_200_or_400_people(demo_db, r
     assert follower.manager_id == lead.id and follower.job_role.code == "L1-CSR"
 
 
+def test_applying_changes_to_400_people_on_file_costs_a_bounded_number_of_statements(demo_db):
+    """Everyone renamed and moved to another department: an UPDATE per set of changed columns,
+    not per person; each change audited, each person's stored readiness stale, and their
+    assignments follow the move, as when the changes are saved one by one."""
+    from app.models import Assignment, Department
+    from tests.integration.assignments_support import new_course, rule
+
+    new_course("CALL-SAFE")
+    new_course("CALL-NORTH")
+    rule(course="CALL-SAFE", departments=["CS-SOUTH"])
+    rule(course="CALL-NORTH", departments=["CS-NORTH"])
+    first = csv_io.run_import("employees", new_people(400), apply=True, actor=hr())
+    assert first.applied
+    north, south = (
+        db.session.scalar(select(Department.id).where(Department.code == code))
+        for code in ("CS-NORTH", "CS-SOUTH")
+    )
+    ours = select(Employee.id).where(Employee.employee_no.like("E5____"))
+    versions = dict(db.session.execute(select(Employee.id, Employee.facts_version)).all())
+    audited = db.session.scalar(select(func.max(AuditEntry.id)))
+    changed = new_people(400).replace(",Person ", ",Renamed ").replace("CS-NORTH", "CS-SOUTH")
+    with statements() as seen:
+        report = csv_io.run_import("employees", changed, apply=True, actor=hr())
+    assert report.applied and report.counts["update"] == 400, report.rows[0].messages
+    assert report.rows[1].messages == ["Changes: department, name."]
+    assert len(seen) < 40, f"{len(seen)} statements for 400 changed people"
+    assert seen.count("UPDATE") < 10
+    db.session.expire_all()
+    people = db.session.scalars(select(Employee).where(Employee.id.in_(ours))).all()
+    assert len(people) == 400
+    assert all(p.name.startswith("Renamed ") and p.department_id == south for p in people)
+    assert {p.version for p in people} == {2}  # created at 1, changed once
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.id > audited, AuditEntry.table_name == "employees")
+    ).all()
+    assert sorted(int(e.record_id) for e in entries) == sorted(p.id for p in people)
+    by_person = {int(e.record_id): e for e in entries}
+    for person in people:
+        entry = by_person[person.id]
+        number = person.employee_no[1:]
+        assert entry.action == "update" and entry.actor
+        assert entry.before == {"name": f"Person {number}", "department_id": north}
+        assert entry.after == {"name": f"Renamed {number}", "department_id": south}
+    # stored readiness is stale for exactly the people changed
+    now = dict(db.session.execute(select(Employee.id, Employee.facts_version)).all())
+    raised = {person for person, version in now.items() if version != versions[person]}
+    assert raised == {p.id for p in people}
+    assert all(now[p.id] == versions[p.id] + 1 for p in people)
+    # the move opened the South rule's assignments and closed the North rule's
+    csrs = {p.id for p in people if p.job_role.code == "L1-CSR"}
+    assignments_of_ours = [
+        a
+        for a in db.session.scalars(select(Assignment).where(Assignment.employee_id.in_(ours)))
+        if a.course.code.startswith("CALL-")
+    ]
+    open_courses = {(a.employee_id, a.course.code) for a in assignments_of_ours if a.is_open}
+    assert open_courses == {(person, "CALL-SAFE") for person in csrs}
+    closed = {a.employee_id for a in assignments_of_ours if a.closed_reason == "not_required"}
+    assert closed == csrs
+
+
+def test_a_change_checked_but_changed_meanwhile_is_refused_whole(demo_db):
+    """The UPDATE by primary key holds the version it checked: a person saved by someone else
+    between the checks and the writes fails the whole file, nothing half-written."""
+    from app.services.csv_io import changes
+
+    assert csv_io.run_import("employees", new_people(20), apply=True, actor=hr()).applied
+    names = dict(db.session.execute(select(Employee.id, Employee.name)).all())
+    write = changes.write
+
+    def saved_meanwhile(people):  # type: ignore[no-untyped-def]
+        table = Employee.__table__
+        db.session.execute(
+            table.update()
+            .where(table.c.employee_no == "E50007")
+            .values(version=table.c.version + 1)
+        )
+        write(people)
+
+    changes.write = saved_meanwhile
+    try:
+        renamed = new_people(20).replace(",Person ", ",Renamed ")
+        report = csv_io.run_import("employees", renamed, apply=True, actor=hr())
+    finally:
+        changes.write = write
+    assert not report.applied
+    assert "changed the same records while the file was imported" in report.file_errors[0]
+    db.session.expire_all()
+    assert dict(db.session.execute(select(Employee.id, Employee.name)).all()) == names
+
+
 def test_a_file_that_repeats_a_number_or_makes_a_loop_is_refused_and_nothing_is_written(demo_db):
     data = (
         HEADER + "E9400,Ann Lee,ann.lee@example.com,2026-01-05,L1-CSR,,E9401,,\n"

@@ -5,21 +5,21 @@ recognised (``detect_mapping``) and the user can map columns by hand. A dry run 
 row, what would be created, updated, left unchanged or refused and why; the import is applied
 all or nothing: a single refused row means nothing is written.
 
-Every row is checked by the same rules as the web pages and the API (``app.services.records``),
-so the rules live once. Employees, completions and ratings are checked in bulk, against what the
-whole file touches loaded in a few SELECTs: their dry run only reads, and applying writes the
-file in batched statements (``employees``, ``completions``, ``ratings``). Assignment rules run
-through the services row by row, each inside a savepoint of one transaction: their dry run is
-the real import rolled back at the end.
+Every row is checked by the same rules as the web pages and the API (``app.services.records``,
+``app.services.assignments``), so the rules live once. Every kind is checked in bulk, against
+what the whole file touches: its dry run only reads (no write lock, nothing written, no audit),
+and applying writes the checked file in one transaction (``employees``, ``changes``,
+``completions``, ``ratings``, ``rules``): new rows in batched INSERTs, changes to people on file
+in an UPDATE by primary key per set of changed columns, the audit in one INSERT per batch.
 
 Export writes the same sets with the import's own column names, so an export can be edited and
 imported again. Cells that a spreadsheet would run as a formula are prefixed with ``'`` and the
 import strips that prefix again.
 
 Modules: ``kinds`` (the kinds, their columns and header variants), ``reading`` (the file, its
-cells and dates), ``rows`` (one handler per kind, row by row), ``employees``, ``completions``
-and ``ratings`` (the bulk checks and writes), ``importing`` (the run and its report),
-``export``.
+cells and dates), ``rows`` (what the kinds share row by row), ``employees`` and ``changes``,
+``completions``, ``ratings`` and ``rules`` (the bulk checks and writes), ``importing`` (the run
+and its report), ``export``.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from app import policy
 from app.extensions import db
 from app.kernel.fields import blank
 from app.models import Department, Employee, JobRole, RoleHistory, User
+from app.services.csv_io import changes
 from app.services.csv_io.reading import RowRefused
 from app.services.records import profile
 from app.services.records.common import RecordFields, refuse_own
@@ -266,25 +267,46 @@ class Plan:
                     planned.employee.manager_id = planned.manager.id
             db.session.add_all([p.employee for p in created])
             db.session.flush()
-            for planned in created:
-                if planned.employee.job_role_id is not None:
-                    db.session.add(
-                        RoleHistory(
-                            employee_id=planned.employee.id,
-                            job_role_id=planned.employee.job_role_id,
-                            started_on=planned.employee.role_since,
-                        )
-                    )
+            _first_histories([p.employee for p in created])
+            in_bulk = []
             for planned in self.planned.values():
                 if planned.created:
                     continue
+                manager = planned.manager if planned.manager_changes else None
+                columns = changes.row_changes(
+                    planned.employee, planned.values, planned.changes, manager
+                )
+                if columns is not None:
+                    in_bulk.append((planned.employee, columns))
+                    continue
                 if planned.changes:
                     profile.apply_profile(planned.employee, planned.values)
-                if planned.manager_changes and planned.manager is not None:
-                    planned.employee.manager_id = planned.manager.id
+                if manager is not None:
+                    planned.employee.manager_id = manager.id
+            changes.write(in_bulk)
             db.session.flush()
         finally:
             db.session.info.pop(_IDS_KEY, None)
+
+
+def _first_histories(people: list[Employee]) -> None:
+    """The new people's role histories: the role they start in, from their role start."""
+    placed = [e for e in people if e.job_role_id is not None]
+    ids = next_ids(RoleHistory.__table__, len(placed))
+    changes.insert_audited(
+        RoleHistory,
+        [
+            {
+                "id": history_id,
+                "employee_id": employee.id,
+                "job_role_id": employee.job_role_id,
+                "started_on": employee.role_since,
+                "ended_on": None,
+                "note": None,
+            }
+            for history_id, employee in zip(ids, placed, strict=True)
+        ],
+    )
 
 
 def _managers_first(created: list[Planned]) -> list[Planned]:
@@ -338,7 +360,13 @@ def _give_id(mapper: Mapper[Any], connection: Any, target: Any) -> None:
         return
     table = mapper.local_table
     if isinstance(table, Table) and "id" in table.c and getattr(target, "id", 0) is None:
-        target.id = next_ids(table, 1)[0]
+        counters: dict[str, int] = session.info[_IDS_KEY]
+        given = counters.get(table.name)
+        if given is None:  # the table's first: its highest id, read once
+            target.id = next_ids(table, 1)[0]
+        else:
+            counters[table.name] = given + 1
+            target.id = given
 
 
 if not event.contains(Mapper, "before_insert", _give_id):

@@ -1,12 +1,9 @@
 """The import: a dry run reports, per row, what would be created, updated, left unchanged or
 refused and why; applying is all or nothing, so a single refused row means nothing is written.
 
-Employees, training completions and competency ratings (``csv_io.employees``, ``completions``,
-``ratings``) are checked in bulk by their services' own rules against answers loaded for the
-whole file: the dry run only reads (no write lock, nothing written, no audit), and applying
-writes the file in a flush or two. Assignment rules run through the record services in one
-transaction, each row in a savepoint and inside the kernel's ``batch()`` (the services flush,
-the import owns the commit): their dry run is the real import rolled back at the end.
+Every kind (``csv_io.employees``, ``completions``, ``ratings``, ``rules``) is checked in bulk
+by its services' own rules: the dry run only reads (no write lock, nothing written, no audit),
+and applying writes the checked file in one transaction, committed only when every row passed.
 """
 
 from __future__ import annotations
@@ -15,18 +12,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import policy
 from app.extensions import db
 from app.kernel.errors import DomainError
-from app.kernel.uow import batch
 from app.models import User
 from app.services.csv_io.completions import CompletionPlan
 from app.services.csv_io.employees import Plan
 from app.services.csv_io.kinds import DATE_FORMATS, KINDS, ImportKind, resolve_mapping
 from app.services.csv_io.ratings import RatingPlan
 from app.services.csv_io.reading import ParsedFile, cell, convert_date, parse_csv
-from app.services.csv_io.rows import HANDLERS, SERVICE_FIELDS, employee_manager, row_key
+from app.services.csv_io.rows import SERVICE_FIELDS, row_key
+from app.services.csv_io.rules import RulePlan
 from app.services.records import RecordError, RecordForbidden
 
 Row = dict[str, str]
@@ -78,13 +76,13 @@ def _messages(error: DomainError, labels: Mapping[str, str]) -> list[str]:
 
 
 def _begin_outer_transaction() -> None:
-    """Open the real transaction before the first savepoint.
+    """Open the apply's transaction now, with SQLite's write lock (IMMEDIATE).
 
-    pysqlite emits BEGIN only before a data-changing statement, so a SAVEPOINT issued first
-    would run outside a transaction and its RELEASE would commit: a dry run would write.
-    IMMEDIATE takes SQLite's write lock now: a deferred transaction that read a row which
-    someone else then saved could not write any more ("database is locked", at once), so the
-    import would crash instead of telling the user; others' saves wait for the import instead.
+    pysqlite emits BEGIN only before a data-changing statement, so the checks' SELECTs would
+    run in a deferred transaction: one that read a row which someone else then saved could not
+    write any more ("database is locked", at once), and the import would crash instead of
+    telling the user. Taken before the checks, the lock keeps what they read until the writes;
+    others' saves wait for the apply instead. A dry run never calls this.
     """
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
@@ -106,9 +104,9 @@ def run_import(
 ) -> ImportReport:
     """Dry-run (``apply=False``) or apply an import; applying is all or nothing.
 
-    The rows run through the record services in one transaction, each in a savepoint; the
-    transaction is committed only when applying and no row is refused, and rolled back
-    otherwise, so a dry run and a refused import change nothing. A background job (issue 23)
+    Every row is checked first, with SELECTs only; the checked file is written, and committed,
+    only when applying and no row is refused, so a dry run and a refused import change nothing
+    (``_run_bulk``). A background job (issue 23)
     hears each row (``on_row(done, total)``) and marks itself done in the import's own
     transaction (``before_commit``), so the job and the import commit together or not at all.
     """
@@ -131,26 +129,19 @@ def run_import(
     if report.errors:
         return report
     db.session.rollback()  # start from a clean transaction: nothing pending is swept along
-    if kind.name in BULK_KINDS:
-        return _run_bulk(report, parsed, apply, actor, on_row, before_commit)
-    _begin_outer_transaction()
-    try:
-        _Run(report, parsed, actor, on_row).apply_rows()
-        _keep_if_clean(report, apply, before_commit)
-    except SQLAlchemyError:
-        db.session.rollback()
-        raise
-    return report
+    return _run_bulk(report, parsed, apply, actor, on_row, before_commit)
 
 
-PLANS: dict[str, Callable[[list[Row], User | None], Plan | CompletionPlan | RatingPlan]] = {
+AnyPlan = Plan | CompletionPlan | RatingPlan | RulePlan
+PLANS: dict[str, Callable[[list[Row], User | None], AnyPlan]] = {
     "employees": Plan,
     "completions": CompletionPlan,
     "ratings": RatingPlan,
+    "assignment_rules": RulePlan,
 }
 BULK_KINDS = tuple(PLANS)
 CHANGED_MEANWHILE = (
-    "Someone changed the same people while the file was imported, so nothing was imported. "
+    "Someone changed the same records while the file was imported, so nothing was imported. "
     "Run the import again."
 )
 
@@ -189,7 +180,8 @@ def _run_bulk(
         if apply and report.ok:
             plan.apply()
         _keep_if_clean(report, apply, before_commit)
-    except IntegrityError:
+    except (IntegrityError, StaleDataError, DomainError):
+        # what the checks passed was refused by the writes: someone changed it meanwhile
         db.session.rollback()
         report.errors["file"] = [CHANGED_MEANWHILE]
     except SQLAlchemyError:
@@ -199,7 +191,7 @@ def _run_bulk(
 
 
 class _Run:
-    """One pass over a file's rows, then a second for the reporting lines."""
+    """One pass over a file's rows, checked by the kind's plan; then the reporting lines."""
 
     def __init__(
         self,
@@ -217,20 +209,8 @@ class _Run:
         labels.update({k: labels.get(v, v) for k, v in SERVICE_FIELDS.items()})
         self.labels = labels
         self.index = {h: i for i, h in enumerate(parsed.headers)}
-        self.second_pass: list[tuple[RowResult, Row]] = []
 
-    def apply_rows(self) -> None:
-        total = len(self.parsed.rows)
-        for done, (line, cells) in enumerate(self.parsed.rows, start=1):
-            result = RowResult(line, "refuse", "")
-            self.report.rows.append(result)
-            self._apply_row(result, cells)
-            if self.on_row is not None:
-                self.on_row(done, total)
-        for result, values in self.second_pass:
-            self._apply_manager(result, values)
-
-    def check_bulk(self) -> Plan | CompletionPlan | RatingPlan:
+    def check_bulk(self) -> AnyPlan:
         """Every row checked by the kind's bulk plan (no write); then the reporting lines."""
         entries: list[tuple[int, RowResult, Row]] = []
         for position, (line, cells) in enumerate(self.parsed.rows):
@@ -313,38 +293,6 @@ class _Run:
                 values[column.field] = convert_date(
                     values[column.field], self.report.date_format, column.label
                 )
-
-    def _apply_row(self, result: RowResult, cells: list[str]) -> None:
-        stray = self._stray_values(cells)
-        if stray:
-            result.messages.append(stray)
-            return
-        values = self._values(cells)
-        result.key = row_key(self.kind, values)
-        try:
-            self._convert_dates(values)
-            with db.session.begin_nested(), batch():
-                result.action, detail = HANDLERS[self.kind.name](values, self.actor)
-            if detail:
-                result.messages.append(f"Changes: {detail}.")
-            if self.kind.name == "employees" and values.get("manager"):
-                self.second_pass.append((result, values))
-        except DomainError as error:  # a record's or a rule's refusal (all are DomainErrors)
-            result.action = "refuse"
-            result.messages.extend(_messages(error, self.labels))
-        except IntegrityError:
-            result.action = "refuse"
-            result.messages.append("It conflicts with an existing record (a duplicate?).")
-
-    def _apply_manager(self, result: RowResult, values: Row) -> None:
-        """Second pass: the reporting line, once every row's person exists."""
-        try:
-            with db.session.begin_nested(), batch():
-                changed = employee_manager(values, self.actor)
-            self._note_manager(result, bool(changed))
-        except RecordError as error:
-            result.action = "refuse"
-            result.messages.extend(_messages(error, self.labels))
 
 
 def format_report(report: ImportReport) -> list[str]:

@@ -11,6 +11,7 @@ are which, each model declares itself (``__readiness__``, ``app.models.base.read
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
@@ -42,6 +43,13 @@ def _note_facts(session: Session, employee_ids: set[int]) -> None:
     if employee_ids:
         session.info[FACTS_CHANGED] = True
         session.info.setdefault(PENDING_PEOPLE, set()).update(employee_ids)
+
+
+def note_people_changed(session: Session, employee_ids: Iterable[int]) -> None:
+    """People whose rows a Core statement changed, which no session event sees (the employees
+    import's UPDATE by primary key): their stored readiness goes stale as this commits."""
+    session.info[WROTE] = True
+    _note_facts(session, set(employee_ids))
 
 
 def _note_catalogue(session: Session) -> None:
