@@ -171,3 +171,21 @@ def test_every_operation_documents_the_answers_it_gives(document):
 @pytest.fixture
 def maria(demo_db):  # type: ignore[no-untyped-def]
     return employee_named("Maria Lopez")
+
+
+def test_a_list_of_codes_holds_only_text(api):
+    # Found: {"prerequisites": [0]} made a course requiring the code "0" (201), though the
+    # document says a list of codes.
+    body = {"code": "ITEMS-1", "title": "Typed items", "prerequisites": [0]}
+    response = api.post("/courses", body)
+    assert response.status_code == 422
+    assert "prerequisites[0]" in response.get_json()["errors"]
+    assert api.get("/courses/ITEMS-1").status_code == 404
+    assert api.post("/courses", {**body, "prerequisites": ["PCI-AWARE"]}).status_code == 201
+
+
+def test_an_empty_optional_query_value_is_documented_as_absent(api, document):
+    _method, _path, listing = _operation(document, "list_courses")
+    page = next(p for p in listing["parameters"] if p["name"] == "page")
+    assert {"type": "string", "maxLength": 0} in page["schema"]["anyOf"]
+    assert api.get("/courses", query_string={"page": "", "per_page": ""}).status_code == 200

@@ -255,6 +255,8 @@ def test_long_run(demo_app, demo_db, who, tmp_path):
                 "1",
                 "--continue-on-failure",
                 "--no-color",
+                "--suppress-health-check",
+                "all",
                 "--report",
                 "json,junit",
                 "--report-dir",

@@ -76,7 +76,7 @@ class Param:
 
     def schema(self) -> dict[str, Any]:
         """The parameter's schema: what ``_parse_param`` accepts. An empty value is absent, so
-        an optional date or choice also takes ""."""
+        an optional parameter also takes ""."""
         schema: dict[str, Any] = {"type": "string" if self.kind == "date" else self.kind}
         if self.kind == "date":
             schema.update(format="date", pattern=year_pattern(*DATE_RANGE))
@@ -90,7 +90,7 @@ class Param:
             schema["enum"] = list(self.enum)
         if self.default is not None:
             schema["default"] = self.default
-        if not self.required and (self.kind == "date" or self.enum):
+        if not self.required and (self.kind != "string" or self.enum):
             return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
         return schema
 
@@ -377,6 +377,22 @@ def _unknown_fields(
             _unknown_fields(item, properties[key], name, errors)
 
 
+def _check_items(
+    key: str, value: list[Any], spec: dict[str, Any], errors: dict[str, list[str]]
+) -> None:
+    """Each item of a list of plain values (codes, names) of its JSON type: [0] is not a list
+    of codes (the fuzzer found it taken as the code "0")."""
+    items = _resolved(spec.get("items") or {})
+    if "type" not in items or items.get("type") == "object":
+        return
+    allowed = items["type"] if isinstance(items["type"], list) else [items["type"]]
+    for index, item in enumerate(value):
+        if not _json_types(item) & set(allowed):
+            errors.setdefault(f"{key}[{index}]", []).append(
+                f"{key}[{index}] must be {_type_words(allowed)}."
+            )
+
+
 def check_body(data: Any, schema_name: str) -> dict[str, Any]:
     """Check a decoded body against its declared schema: an object, no unknown fields at any
     depth, each top-level field of its JSON type. Values, and the fields the schema lists as
@@ -408,6 +424,8 @@ def check_body(data: Any, schema_name: str) -> dict[str, Any]:
         allowed = spec["type"] if isinstance(spec["type"], list) else [spec["type"]]
         if not _json_types(value) & set(allowed):
             errors.setdefault(key, []).append(f"{key} must be {_type_words(allowed)}.")
+        elif isinstance(value, list):
+            _check_items(key, value, spec, errors)
         elif isinstance(value, Decimal) and "integer" in allowed and "number" not in allowed:
             data[key] = int(value)  # 3.0 is the integer 3 in JSON Schema: the services see 3
     if errors:

@@ -58,6 +58,12 @@ def _string(schema: dict[str, Any], *, filled: bool) -> None:
         return
     if schema.get("format") == "date":
         schema.setdefault("pattern", BODY_DATE_PATTERN)
+        if "null" in _types(schema):  # a blank optional date is taken as none
+            day = {"type": "string", "format": "date", "pattern": schema.pop("pattern")}
+            del schema["type"], schema["format"]
+            schema["anyOf"] = [day, {"type": "string", "maxLength": 0}, {"type": "null"}]
+        return
+    if "format" in schema:  # an email: its format has no blank and no control character
         return
     if "pattern" in schema:  # codes and money: their own patterns hold no control character
         if filled:
