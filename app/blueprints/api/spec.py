@@ -21,6 +21,12 @@ from flask import jsonify, request, url_for
 
 from app import policy
 from app.blueprints.api.schemas import COMPONENTS
+from app.blueprints.api.schemas.tighten import (
+    QUERY_FILLED_PATTERN,
+    QUERY_TEXT_MAX,
+    QUERY_TEXT_PATTERN,
+    year_pattern,
+)
 from app.kernel.errors import DomainError
 from app.kernel.words import plural
 from app.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
@@ -69,18 +75,23 @@ class Param:
     default: Any = None
 
     def schema(self) -> dict[str, Any]:
+        """The parameter's schema: what ``_parse_param`` accepts. An empty value is absent, so
+        an optional parameter also takes ""."""
+        schema: dict[str, Any] = {"type": "string" if self.kind == "date" else self.kind}
         if self.kind == "date":
-            schema: dict[str, Any] = {"type": "string", "format": "date"}
-        else:
-            schema = {"type": self.kind}
+            schema.update(format="date", pattern=year_pattern(*DATE_RANGE))
+        elif self.kind == "string" and not self.enum:
+            schema["pattern"] = QUERY_FILLED_PATTERN if self.required else QUERY_TEXT_PATTERN
+            schema["maxLength"] = QUERY_TEXT_MAX
+        elif self.kind == "integer":  # at most 12 digits (_INTEGER)
+            schema["minimum"] = -(10**12 - 1) if self.minimum is None else self.minimum
+            schema["maximum"] = 10**12 - 1 if self.maximum is None else self.maximum
         if self.enum:
             schema["enum"] = list(self.enum)
-        if self.minimum is not None:
-            schema["minimum"] = self.minimum
-        if self.maximum is not None:
-            schema["maximum"] = self.maximum
         if self.default is not None:
             schema["default"] = self.default
+        if not self.required and (self.kind != "string" or self.enum):
+            return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
         return schema
 
 
@@ -216,10 +227,12 @@ def _parse_boolean(param: Param, raw: str, text: str) -> bool:
 
 
 def _parse_text(param: Param, raw: str, text: str) -> str:
-    if _CONTROL.search(text):
+    if _CONTROL.search(raw):  # before stripping: "abc\x0c" is refused like "a\x0cbc"
         raise invalid(param.name, f"{param.name} contains control characters.")
-    if len(text) > 200:
-        raise invalid(param.name, f"{param.name} is too long (200 characters at most).")
+    if len(text) > QUERY_TEXT_MAX:
+        raise invalid(
+            param.name, f"{param.name} is too long ({QUERY_TEXT_MAX} characters at most)."
+        )
     if param.enum and text not in param.enum:
         raise invalid(param.name, f"{param.name} must be one of: {', '.join(param.enum)}.")
     return text
@@ -364,6 +377,22 @@ def _unknown_fields(
             _unknown_fields(item, properties[key], name, errors)
 
 
+def _check_items(
+    key: str, value: list[Any], spec: dict[str, Any], errors: dict[str, list[str]]
+) -> None:
+    """Each item of a list of plain values (codes, names) of its JSON type: [0] is not a list
+    of codes (the fuzzer found it taken as the code "0")."""
+    items = _resolved(spec.get("items") or {})
+    if "type" not in items or items.get("type") == "object":
+        return
+    allowed = items["type"] if isinstance(items["type"], list) else [items["type"]]
+    for index, item in enumerate(value):
+        if not _json_types(item) & set(allowed):
+            errors.setdefault(f"{key}[{index}]", []).append(
+                f"{key}[{index}] must be {_type_words(allowed)}."
+            )
+
+
 def check_body(data: Any, schema_name: str) -> dict[str, Any]:
     """Check a decoded body against its declared schema: an object, no unknown fields at any
     depth, each top-level field of its JSON type. Values, and the fields the schema lists as
@@ -395,6 +424,10 @@ def check_body(data: Any, schema_name: str) -> dict[str, Any]:
         allowed = spec["type"] if isinstance(spec["type"], list) else [spec["type"]]
         if not _json_types(value) & set(allowed):
             errors.setdefault(key, []).append(f"{key} must be {_type_words(allowed)}.")
+        elif isinstance(value, list):
+            _check_items(key, value, spec, errors)
+        elif isinstance(value, Decimal) and "integer" in allowed and "number" not in allowed:
+            data[key] = int(value)  # 3.0 is the integer 3 in JSON Schema: the services see 3
     if errors:
         first = next(iter(errors.values()))[0]
         count = sum(len(v) for v in errors.values())

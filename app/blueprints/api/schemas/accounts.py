@@ -20,7 +20,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "id": base.INT,
             "employee_id": base.INT,
             "name": base.S,
-            "email": base.S,
+            "email": {**base.S, "format": "email"},
             "roles": ROLES,
             "state": base.enum(SIGNIN_STATES),
             "last_login_at": {**base.S_NULL, "format": "date-time"},

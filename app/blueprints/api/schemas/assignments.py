@@ -17,6 +17,7 @@ _RULE_FIELDS: dict[str, Any] = {
     "due_days": {
         **base.INT_NULL,
         "minimum": 0,
+        "maximum": 3650,
         "description": "Due within this many days of the later of hire_date and role_since "
         "(default 30). Give due_days or due_on, not both.",
     },
@@ -24,6 +25,7 @@ _RULE_FIELDS: dict[str, Any] = {
     "recertify_days": {
         **base.INT,
         "minimum": 0,
+        "maximum": 3650,
         "description": "The recertification window before the completion expires (default 90).",
     },
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.kernel.fields import CODE_MAX
+
 S: dict[str, Any] = {"type": "string"}
 S_NULL: dict[str, Any] = {"type": ["string", "null"]}
 INT: dict[str, Any] = {"type": "integer"}
@@ -27,7 +29,8 @@ MONEY_IN: dict[str, Any] = {
 CODE: dict[str, Any] = {
     "type": "string",
     "pattern": r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$",
-    "description": "A catalogue code (upper-cased on input).",
+    "maxLength": CODE_MAX,
+    "description": "A catalogue code (upper-cased on input), at most 40 characters.",
 }
 CODES: dict[str, Any] = {"type": "array", "items": CODE}
 

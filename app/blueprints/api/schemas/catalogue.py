@@ -24,9 +24,16 @@ COURSE_IN = base.obj(
         "category": {**base.S, "default": "general"},
         "hours": {"type": ["number", "string"], "description": "One decimal at most."},
         "cost": base.MONEY_IN,
-        "validity_months": {**base.INT_NULL, "description": "null: the course never expires."},
+        "validity_months": {
+            **base.INT_NULL,
+            "minimum": 1,
+            "maximum": 600,
+            "description": "null: the course never expires.",
+        },
         "default_duration_days": {
             **base.INT_NULL,
+            "minimum": 1,
+            "maximum": 3650,
             "description": "null: the configured default (30).",
         },
         "prerequisites": base.CODES,
@@ -44,8 +51,8 @@ CHECK_TYPE_IN = base.obj(
     {
         "code": base.CODE,
         "name": base.S,
-        "rescreen_months": {**base.INT, "default": 36},
-        "turnaround_days": {**base.INT, "default": 14},
+        "rescreen_months": {**base.INT, "minimum": 1, "maximum": 240, "default": 36},
+        "turnaround_days": {**base.INT, "minimum": 0, "maximum": 365, "default": 14},
     },
     ["code", "name"],
 )
@@ -57,7 +64,7 @@ INSTRUMENT_IN = base.obj(
         "scale_min": {"type": ["number", "string"], "default": 1},
         "scale_max": {"type": ["number", "string"], "default": 5},
         "dimensions": {"type": "array", "items": base.S},
-        "validity_months": {**base.INT, "default": 24},
+        "validity_months": {**base.INT, "minimum": 1, "maximum": 240, "default": 24},
     },
     ["code", "name", "kind", "dimensions"],
 )
@@ -73,7 +80,7 @@ REQUIREMENT = base.obj(
         },
         "min_level": {**base.INT, "minimum": 0, "maximum": 5, "description": "competency only"},
         "min_score": {"type": ["number", "string"], "description": "assessment only"},
-        "min_months": {**base.INT, "minimum": 0, "description": "tenure only"},
+        "min_months": {**base.INT, "minimum": 0, "maximum": 600, "description": "tenure only"},
         "mandatory": {**base.B, "default": True, "description": "a gate when true"},
         "weight": {"type": ["number", "string"], "default": 1, "exclusiveMinimum": 0},
     },
@@ -83,14 +90,18 @@ ROLE_IN = base.obj(
     {
         "code": base.CODE,
         "title": base.S,
-        "level": {**base.INT, "minimum": 1},
+        "level": {**base.INT, "minimum": 1, "maximum": 20},
         "financial_authority_limit": base.MONEY_IN,
         "requirements": {"type": "array", "items": base.ref("Requirement")},
     },
     ["code", "title", "level"],
 )
 LADDER_IN = base.obj(
-    {"from_role": base.CODE, "to_role": base.CODE, "typical_months": {**base.INT, "default": 24}},
+    {
+        "from_role": base.CODE,
+        "to_role": base.CODE,
+        "typical_months": {**base.INT, "minimum": 0, "maximum": 600, "default": 24},
+    },
     ["from_role", "to_role"],
 )
 
@@ -154,7 +165,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
         {
             "starts_on": base.DATE,
             "ends_on": base.DATE,
-            "seats": {**base.INT, "minimum": 1},
+            "seats": {**base.INT, "minimum": 1, "maximum": 10000},
             "location": base.S_NULL,
             "trainer_id": {**base.INT_NULL, "description": "The employee who runs it."},
         },

@@ -38,7 +38,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "id": base.INT,
             "employee_no": base.S,
             "name": base.S,
-            "email": base.S,
+            "email": {**base.S, "format": "email"},
             "hire_date": base.DATE,
             "role": base.S_NULL,
             "role_since": base.DATE_NULL,
