@@ -28,6 +28,7 @@ ANCHOR = date(2026, 11, 22)
 DEPARTMENT = ("BENCH", "Benchmark contact centre")
 PASSWORD = "echelon-demo-2026"
 ROOT = Path(__file__).resolve().parent.parent
+KEPT = "<!-- Reports: the figures below are not written by bench.report_timings -->"
 
 
 def build_department(db, people: int) -> int:  # type: ignore[no-untyped-def]
@@ -392,9 +393,11 @@ def load_average() -> str:
 
 
 def write(text: str, path: Path = ROOT / "BENCHMARKS.md") -> None:
-    """Replace the "## Reports" section of BENCHMARKS.md, keeping every other section."""
+    """Replace the "## Reports" section of BENCHMARKS.md, keeping every other section and the
+    part of this one below its KEPT line (the figures of bench.scale_requests and
+    bench.queue_throughput, written from their own runs)."""
     current = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## Reports\n.*?(?=^## |\Z)", re.M | re.S)
+    pattern = re.compile(rf"^## Reports\n.*?(?=^{re.escape(KEPT)}|^## |\Z)", re.M | re.S)
     if pattern.search(current):
         updated = pattern.sub(lambda _: text + "\n", current)
     else:
