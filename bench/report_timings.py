@@ -20,6 +20,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -27,6 +28,7 @@ ANCHOR = date(2026, 11, 22)
 DEPARTMENT = ("BENCH", "Benchmark contact centre")
 PASSWORD = "echelon-demo-2026"
 ROOT = Path(__file__).resolve().parent.parent
+KEPT = "<!-- Reports: the figures below are not written by bench.report_timings -->"
 
 
 def build_department(db, people: int) -> int:  # type: ignore[no-untyped-def]
@@ -155,8 +157,112 @@ def median_seconds(action, runs: int) -> tuple[float, float, int]:  # type: igno
 
 Result = tuple[str, float, float, int, int]  # label, wall s, CPU s, bytes, PDF pages
 
+PLAIN_COLUMNS = ("#", "Candidate", "Dept.", "Now", "Score", "Band", "Projected", "Why this band",
+                 "Gates not met")  # fmt: skip
 
-def measure(people: int, runs: int) -> list[Result]:
+
+@dataclass
+class SideBySide:
+    """The team PDF and a plain WeasyPrint table of the same rows, CPU seconds per run."""
+
+    rows: int
+    team: list[float]  # the whole request: sign-in, queries, template, WeasyPrint
+    weasyprint: list[float]  # of which WeasyPrint (render_pdf)
+    plain: list[float]
+    team_pages: int
+    plain_pages: int
+
+    def ratio(self, pick) -> float:  # type: ignore[no-untyped-def]
+        return float(pick(self.team) / pick(self.plain))
+
+
+def plain_table_html(csv_text: str, gates_shown: int) -> tuple[str, int]:
+    """A plain HTML table of the team PDF's candidate rows: the columns of its main table, the
+    cells as the PDF words them, and a minimal stylesheet (A4, one font, no app CSS)."""
+    import csv
+    import html
+    import io
+
+    cells = []
+    for row in csv.DictReader(io.StringIO(csv_text)):
+        gates = [g for g in row["gates_not_met"].split("; ") if g]
+        more = f" and {len(gates) - gates_shown} more" if len(gates) > gates_shown else ""
+        cells.append(
+            (
+                row["rank"],
+                row["employee"],
+                DEPARTMENT[0] if row["department"] == DEPARTMENT[1] else row["department"],
+                row["current_role"] or "—",
+                f"{float(row['score']):.1f}",
+                row["band_label"],
+                row["projected_ready_on"] or "—",
+                row["band_reason"] or "—",
+                (", ".join(gates[:gates_shown]) + more) or "—",
+            )
+        )
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in PLAIN_COLUMNS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in cells
+    )
+    style = (
+        "@page { size: A4; margin: 15mm; } body { font-family: 'DejaVu Sans', sans-serif; "
+        "font-size: 8pt; } table { width: 100%; } th, td { text-align: left; vertical-align: top; }"
+    )
+    document = (
+        f"<!doctype html><html><head><meta charset='utf-8'><style>{style}</style></head><body>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>"
+    )
+    return document, len(cells)
+
+
+def side_by_side(client, runs: int) -> SideBySide:  # type: ignore[no-untyped-def]
+    """In the same run, alternately: the team PDF through its route, and WeasyPrint on a plain
+    table of the same rows (so both see the same load)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from app.blueprints.reports.routes import GATES_SHOWN_IN_PDF
+    from app.reports import pdf
+
+    url = "/reports/team.pdf?department=BENCH"
+    csv_text = client.get("/reports/team.csv?department=BENCH&table=candidates").get_data(True)
+    plain, rows = plain_table_html(csv_text, GATES_SHOWN_IN_PDF)
+    inner: list[float] = []
+    render = pdf.render_pdf
+
+    def timed_render(*args, **kwargs):  # type: ignore[no-untyped-def]
+        cpu = time.process_time()
+        try:
+            return render(*args, **kwargs)
+        finally:
+            inner.append(time.process_time() - cpu)
+
+    team, plain_cpu, team_data, plain_data = [], [], b"", b""
+    pdf.render_pdf = timed_render  # type: ignore[assignment]
+    try:
+        for _ in range(runs):
+            cpu = time.process_time()
+            response = client.get(url)
+            team.append(time.process_time() - cpu)
+            assert response.status_code == 200 and response.mimetype == "application/pdf"
+            team_data = response.data
+            cpu = time.process_time()
+            plain_data = render(plain)
+            plain_cpu.append(time.process_time() - cpu)
+    finally:
+        pdf.render_pdf = render  # type: ignore[assignment]
+    return SideBySide(
+        rows=rows,
+        team=team,
+        weasyprint=inner,
+        plain=plain_cpu,
+        team_pages=len(PdfReader(io.BytesIO(team_data)).pages),
+        plain_pages=len(PdfReader(io.BytesIO(plain_data)).pages),
+    )
+
+
+def measure(people: int, runs: int) -> tuple[list[Result], SideBySide]:
     from sqlalchemy import select
 
     from app import create_app
@@ -219,7 +325,7 @@ def measure(people: int, runs: int) -> list[Result]:
             results.append((f"{label}: PDF", wall, cpu, size, pages(pdf_url)))
             wall, cpu, size = median_seconds(fetch(url, "html"), runs)
             results.append((f"{label}: HTML page", wall, cpu, size, 0))
-        return results
+        return results, side_by_side(client, runs)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -237,7 +343,7 @@ def machine() -> str:
     return f"{cores} cores{memory}, {platform.machine()}, Python {python}, SQLite"
 
 
-def section(results: list[Result], people: int, runs: int, load: str) -> str:
+def section(results: list[Result], side: SideBySide, people: int, runs: int, load: str) -> str:
     lines = [
         "## Reports",
         "",
@@ -253,7 +359,23 @@ def section(results: list[Result], people: int, runs: int, load: str) -> str:
     for label, wall, cpu, size, page_count in results:
         pages = str(page_count) if page_count else "—"
         lines.append(f"| {label} | {wall:.2f} s | {cpu:.2f} s | {size / 1024:.0f} KiB | {pages} |")
+    med, best = statistics.median, min
     lines += [
+        "",
+        f"Side by side, in the same run and alternately ({runs} runs each): the team PDF of",
+        f"{people} through its route, and WeasyPrint on a plain HTML table of the same {side.rows}",
+        "candidate rows (the columns of the PDF's main table, its cells worded as the PDF words",
+        "them, a minimal stylesheet: A4, one font, no app CSS). CPU seconds:",
+        "",
+        "| | best | median | PDF pages |",
+        "|---|---:|---:|---:|",
+        f"| team PDF, whole request | {best(side.team):.2f} s | {med(side.team):.2f} s"
+        f" | {side.team_pages} |",
+        f"| of which WeasyPrint | {best(side.weasyprint):.2f} s | {med(side.weasyprint):.2f} s | |",
+        f"| plain table of the same rows | {best(side.plain):.2f} s | {med(side.plain):.2f} s"
+        f" | {side.plain_pages} |",
+        f"| **team PDF ÷ plain table** | **{side.ratio(best):.2f}×** | **{side.ratio(med):.2f}×**"
+        " | |",
         "",
         "A long PDF does not leave the page silent: its link shows a progress bar and the",
         "seconds elapsed while the PDF is made, then the download progress (static/js/reports.js;",
@@ -271,9 +393,11 @@ def load_average() -> str:
 
 
 def write(text: str, path: Path = ROOT / "BENCHMARKS.md") -> None:
-    """Replace the "## Reports" section of BENCHMARKS.md, keeping every other section."""
+    """Replace the "## Reports" section of BENCHMARKS.md, keeping every other section and the
+    part of this one below its KEPT line (the figures of bench.scale_requests and
+    bench.queue_throughput, written from their own runs)."""
     current = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## Reports\n.*?(?=^## |\Z)", re.M | re.S)
+    pattern = re.compile(rf"^## Reports\n.*?(?=^{re.escape(KEPT)}|^## |\Z)", re.M | re.S)
     if pattern.search(current):
         updated = pattern.sub(lambda _: text + "\n", current)
     else:
@@ -288,8 +412,9 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
     args = parser.parse_args()
     before = load_average()
-    results = measure(args.people, args.runs)
-    text = section(results, args.people, args.runs, f"{before} before, {load_average()} after")
+    results, side = measure(args.people, args.runs)
+    load = f"{before} before, {load_average()} after"
+    text = section(results, side, args.people, args.runs, load)
     print(text)
     if args.write:
         write(text)
