@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Final
 
 from app.readiness.dates import add_months
@@ -280,6 +281,14 @@ def shortest_chains(
 
     docs/RULES.md "Role ladder": a path can skip levels only through the roles in between.
     """
+    return list(_shortest_chains(start, target, tuple(ladder), limit))
+
+
+@lru_cache(maxsize=1024)
+def _shortest_chains(
+    start: str, target: str, ladder: tuple[LadderEdge, ...], limit: int
+) -> tuple[tuple[str, ...], ...]:
+    """``shortest_chains`` of one ladder (frozen edges: the whole ladder is the cache key)."""
     forward: dict[str, list[str]] = {}
     backward: dict[str, list[str]] = {}
     for edge in ladder:
@@ -289,7 +298,7 @@ def shortest_chains(
         targets.sort()
     from_start = _distances(start, forward)
     if target not in from_start:
-        return []
+        return ()
     to_target = _distances(target, backward)
     length = from_start[target]
     chains: list[tuple[str, ...]] = []
@@ -308,7 +317,7 @@ def shortest_chains(
                 walk(nxt, (*chain, nxt))
 
     walk(start, (start,))
-    return chains
+    return tuple(chains)
 
 
 def _plan_chain(
