@@ -21,7 +21,10 @@ Choices made where docs/RULES.md is silent (keep this list in step with the code
   lapsed meanwhile (a certification, check or assessment that expires before the projected
   date), its renewal is planned from the projected date and the date moves to the new
   projection (at most 5 re-checks). This is cautious by the renewal's lead time: we do not try
-  to time a renewal so that it lands exactly on the projected date.
+  to time a renewal so that it lands exactly on the projected date. A re-check that cannot
+  find anything (``may_lapse_by``: nothing expires by the date, every gap is closed by its
+  action, no fact is dated after the step's start) is not evaluated: it would be ready, or
+  find nothing to renew, and the step would be the same.
 - For the next step the person is assumed promoted on the projected date (role and role_since
   change) and every action of the earlier steps done on its due date: a course completion (with
   its expiry, so certifications can lapse again), a clear check valid for the rescreen months,
