@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.run [--sizes 1000,10000,50000] [--backends sqlite,postgresql]
                                   [--runs 5] [--no-http] [--no-reports] [--quick]
+                                  [--seatplan-growth] [--after-booking]
 
 For SQLite and for PostgreSQL (a throwaway cluster on loopback, tests/postgres.py), and for each
 organisation size, it builds a synthetic organisation (bench.generate; SQLite files are cached
@@ -854,6 +855,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-reports", action="store_true")
     parser.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument(
+        "--seatplan-growth",
+        action="store_true",
+        help="then the seat plan on its own at each size, SQLite (bench.seatplan)",
+    )
+    parser.add_argument(
+        "--after-booking",
+        action="store_true",
+        help="then the first bench page after one booking at 10,000, SQLite (bench.seatplan)",
+    )
     args = parser.parse_args(argv)
     # Stopped from outside: unwind, so the gunicorn and PostgreSQL it started stop too.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
@@ -913,6 +924,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     write(text, Path(args.output))
     log(f"wrote {args.output}")
+    if args.seatplan_growth or args.after_booking:
+        from bench import seatplan
+
+        log("readiness with the seat plan (bench.seatplan; figures in the log)")
+        seatplan.run(sizes, min(args.runs, 3), args.seatplan_growth, args.after_booking)
     if not args.no_reports and (ROOT / "bench" / "report_timings.py").exists():
         log("report PDFs (bench.report_timings)")
         subprocess.run(

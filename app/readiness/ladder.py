@@ -35,7 +35,7 @@ from datetime import date
 from app.readiness.dates import add_months
 from app.readiness.engine import DEFAULT_CONFIG, evaluate
 from app.readiness.model import Catalogue, EmployeeFacts, LadderEdge, ReadinessConfig, Role
-from app.readiness.path import PromotionPath, plan_path, shortest_chains
+from app.readiness.path import PromotionPath, may_lapse_by, plan_path, shortest_chains
 from app.readiness.results import (
     UNMET,
     Action,
@@ -102,7 +102,7 @@ def evaluate_target(
         result = evaluate(facts, role, catalogue, as_of, config)
         if result.ready or result.projected_ready_on is None:
             return result
-        if not _may_lapse_by(result, catalogue, config, result.projected_ready_on):
+        if not may_lapse_by(facts, result, catalogue, config, result.projected_ready_on):
             return result  # the path's step would end on the same date: no walk needed
         path = plan_path(facts, role.code, roles, edges, catalogue, as_of, config, result)
         return _on_path_date(result, result.requirements, path, as_of, config)
@@ -179,39 +179,6 @@ def evaluate_many_targets(
     evaluation too; the paths are walked per person."""
     edges = tuple(ladder)
     return [evaluate_target(f, role, roles, edges, catalogue, as_of, config) for f in population]
-
-
-def _may_lapse_by(
-    result: ReadinessResult, catalogue: Catalogue, config: ReadinessConfig, projected: date
-) -> bool:
-    """Whether something could lapse by ``projected``, so that the path re-plans a renewal and
-    its date moves (path.py): a met requirement that expires by then, or a course, check or
-    assessment the step's actions would take that would expire by then. With every gap closed
-    by its action and nothing lapsing, the person is ready on the projected date and the
-    path's step ends on it. Cautious: any doubt walks the path."""
-    for requirement in result.requirements:
-        expires = requirement.expires_on
-        if requirement.met and expires is not None and expires <= projected:
-            return True
-        for action in requirement.actions if not requirement.met else ():
-            if action.kind in ("enrol", "renew"):
-                course = catalogue.courses.get(action.target)
-                months = course.validity_months if course else None
-            elif action.kind == "request_check":
-                check_type = catalogue.check_types.get(action.target)
-                months = (
-                    check_type.rescreen_months
-                    if check_type
-                    else config.unknown_check_rescreen_months
-                )
-            elif action.kind == "schedule_assessment":
-                instrument = catalogue.instruments.get(action.target)
-                months = instrument.validity_months if instrument else 1
-            else:
-                continue
-            if months is not None and add_months(action.due_on, months) <= projected:
-                return True
-    return False
 
 
 def _clause(text: str) -> str:

@@ -21,7 +21,10 @@ Choices made where docs/RULES.md is silent (keep this list in step with the code
   lapsed meanwhile (a certification, check or assessment that expires before the projected
   date), its renewal is planned from the projected date and the date moves to the new
   projection (at most 5 re-checks). This is cautious by the renewal's lead time: we do not try
-  to time a renewal so that it lands exactly on the projected date.
+  to time a renewal so that it lands exactly on the projected date. A re-check that cannot
+  find anything (``may_lapse_by``: nothing expires by the date, every gap is closed by its
+  action, no fact is dated after the step's start) is not evaluated: it would be ready, or
+  find nothing to renew, and the step would be the same.
 - For the next step the person is assumed promoted on the projected date (role and role_since
   change) and every action of the earlier steps done on its due date: a course completion (with
   its expiry, so certifications can lapse again), a clear check valid for the rescreen months,
@@ -39,6 +42,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Final
 
 from app.readiness.dates import add_months
@@ -147,6 +151,68 @@ def apply_actions(
     )
 
 
+def may_lapse_by(
+    facts: EmployeeFacts,
+    result: ReadinessResult,
+    catalogue: Catalogue,
+    config: ReadinessConfig,
+    projected: date,
+) -> bool:
+    """Whether the path's re-check on ``projected`` could find something to do, so that the
+    date may move (``_plan_step``): a met requirement that expires by then, a course, check or
+    assessment the step's actions would take that would expire by then, a gap its actions do
+    not close (no action or no date, tenure with no start date), or a fact of ``facts`` dated
+    after ``result.as_of`` (it counts on the later date). Otherwise every gap is closed by its
+    action and nothing lapses: the person is ready on the projected date and the step ends on
+    it. Cautious: any doubt re-checks."""
+    if _dated_after(facts, result.as_of):
+        return True
+    planned: dict[tuple[str, str], Action] = {}
+    for requirement in result.requirements:
+        if requirement.met:
+            expires = requirement.expires_on
+            if expires is not None and expires <= projected:
+                return True
+            continue
+        if not requirement.actions or requirement.projected_close_on is None:
+            return True
+        if requirement.requirement.kind == "tenure" and facts.role_since is None:
+            return True
+        for action in requirement.actions:
+            # One action per (kind, target) is kept: two gaps asking differently may not both close.
+            if action.due_on > projected or planned.setdefault(action.key, action) != action:
+                return True
+            months = _validity_months(action, catalogue, config)
+            if months is not None and add_months(action.due_on, months) <= projected:
+                return True
+    return False
+
+
+def _validity_months(action: Action, catalogue: Catalogue, config: ReadinessConfig) -> int | None:
+    """How long what the action takes stays valid (None: for good, or nothing to lapse)."""
+    if action.kind in ("enrol", "renew"):
+        course = catalogue.courses.get(action.target)
+        return course.validity_months if course else None
+    if action.kind == "request_check":
+        check_type = catalogue.check_types.get(action.target)
+        return check_type.rescreen_months if check_type else config.unknown_check_rescreen_months
+    if action.kind == "schedule_assessment":
+        instrument = catalogue.instruments.get(action.target)
+        return instrument.validity_months if instrument else 1
+    return None
+
+
+def _dated_after(facts: EmployeeFacts, day: date) -> bool:
+    """Whether any fact is dated after ``day`` (a pending check has no date yet)."""
+    return (
+        any(c.completed_on > day for c in facts.completions)
+        or any(r.rated_on > day for r in facts.ratings)
+        or any(c.completed_on is not None and c.completed_on > day for c in facts.checks)
+        or any(a.conducted_on > day for a in facts.assessments)
+        or any(e.completed_on > day for e in facts.education)
+    )
+
+
 def _step_actions(result: ReadinessResult, projected: date | None) -> tuple[Action, ...]:
     """Actions of unmet and expiring requirements that are due by the projected date."""
     return order_actions(
@@ -165,17 +231,24 @@ def _plan_step(
     starts_on: date,
     config: ReadinessConfig,
     readiness: ReadinessResult | None = None,
+    always_recheck: bool = False,
 ) -> tuple[PathStep, EmployeeFacts]:
     """Project one promotion from ``starts_on`` and return the facts with its actions done
-    (``readiness``: the evaluation of ``facts`` for ``role`` on ``starts_on``, when known)."""
+    (``readiness``: the evaluation of ``facts`` for ``role`` on ``starts_on``, when known).
+
+    A re-check that could not find anything to renew (``may_lapse_by`` is False) is skipped;
+    ``always_recheck`` evaluates it anyway (the reference the tests compare with)."""
     if readiness is None:
         readiness = evaluate(facts, role, catalogue, starts_on, config)
     projected = readiness.projected_ready_on
     actions = _step_actions(readiness, projected)
     planned = apply_actions(facts, actions, catalogue, config)
+    latest = readiness
     for _ in range(MAX_RECHECKS):
         if projected is None:
             break
+        if not always_recheck and not may_lapse_by(facts, latest, catalogue, config, projected):
+            break  # every gap closed by its action and nothing lapsing: ready on projected
         recheck = evaluate(planned, role, catalogue, projected, config)
         if recheck.ready:
             break
@@ -186,6 +259,7 @@ def _plan_step(
         actions = tuple(sorted((*actions, *extra), key=action_order))
         planned = apply_actions(planned, extra, catalogue, config)
         projected = recheck.projected_ready_on
+        latest = recheck
     cost = sum((action.cost for action in actions), ZERO)
     step = PathStep(role.code, projected, actions, cost, starts_on, readiness)
     return step, planned
@@ -210,6 +284,14 @@ def shortest_chains(
 
     docs/RULES.md "Role ladder": a path can skip levels only through the roles in between.
     """
+    return list(_shortest_chains(start, target, tuple(ladder), limit))
+
+
+@lru_cache(maxsize=1024)
+def _shortest_chains(
+    start: str, target: str, ladder: tuple[LadderEdge, ...], limit: int
+) -> tuple[tuple[str, ...], ...]:
+    """``shortest_chains`` of one ladder (frozen edges: the whole ladder is the cache key)."""
     forward: dict[str, list[str]] = {}
     backward: dict[str, list[str]] = {}
     for edge in ladder:
@@ -219,7 +301,7 @@ def shortest_chains(
         targets.sort()
     from_start = _distances(start, forward)
     if target not in from_start:
-        return []
+        return ()
     to_target = _distances(target, backward)
     length = from_start[target]
     chains: list[tuple[str, ...]] = []
@@ -238,7 +320,7 @@ def shortest_chains(
                 walk(nxt, (*chain, nxt))
 
     walk(start, (start,))
-    return chains
+    return tuple(chains)
 
 
 def _plan_chain(
@@ -249,13 +331,16 @@ def _plan_chain(
     as_of: date,
     config: ReadinessConfig,
     first: ReadinessResult | None = None,
+    always_recheck: bool = False,
 ) -> PromotionPath:
     current = facts
     starts_on = as_of
     steps: list[PathStep] = []
     for code in chain[1:]:
         known = first if not steps and first is not None and first.role == code else None
-        step, done = _plan_step(current, roles[code], catalogue, starts_on, config, known)
+        step, done = _plan_step(
+            current, roles[code], catalogue, starts_on, config, known, always_recheck
+        )
         steps.append(step)
         if step.projected_ready_on is None:
             break
@@ -284,11 +369,14 @@ def plan_path(
     as_of: date,
     config: ReadinessConfig = ReadinessConfig(),  # noqa: B008 - frozen, safe as a default
     first: ReadinessResult | None = None,
+    *,
+    always_recheck: bool = False,
 ) -> PromotionPath:
     """The promotion path from the employee's current role to ``target_role``.
 
     ``first``: the readiness of ``facts`` on ``as_of`` for the first step's role, when the
-    caller has it already (it is not evaluated again).
+    caller has it already (it is not evaluated again). ``always_recheck``: evaluate every
+    re-check, even one that cannot find anything (the reference; the path is the same).
 
     docs/RULES.md "Promotion path": per step the role, the ordered gap actions, the estimated cost
     and the projected date; tenure in a new role counts from the projected promotion date.
@@ -306,7 +394,10 @@ def plan_path(
     if not usable:
         missing = sorted({code for chain in chains for code in chain[1:] if code not in roles})
         return _empty(target_role, f"Roles on the ladder are not defined: {', '.join(missing)}.")
-    plans = [_plan_chain(facts, chain, roles, catalogue, as_of, config, first) for chain in usable]
+    plans = [
+        _plan_chain(facts, chain, roles, catalogue, as_of, config, first, always_recheck)
+        for chain in usable
+    ]
     return min(
         plans,
         key=lambda p: (

@@ -18,9 +18,9 @@ import hashlib
 import weakref
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 
@@ -34,6 +34,7 @@ from app.services.readiness.facts import collector_paused, load_facts
 NEED_KINDS = ("course", "certification")
 KEPT_PLANS = 8
 LOAD_CHUNK = 5000
+MEMO_LIMIT = 200_000  # entries of PlannedSeats.memo before it starts over
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class PlannedSeats:
     snapshot: CatalogueSnapshot
     signature: tuple[int, ...]
     names: dict[int, tuple[str, str]]  # employee id -> (employee_no, name), the needers and booked
+    # Derived from this plan only (seats_key's chains, session lists and digests); bounded.
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def view(self) -> CatalogueSnapshot:
@@ -228,27 +231,43 @@ def seats_key(planned: PlannedSeats, employee_id: int, courses: Iterable[str]) -
     Stored readiness keeps it with each row: another person's booking or cancellation, a new
     session or a seat change moves seats without touching this person's facts version, and a
     row whose digest no longer matches the plan is recomputed (stored.drop_moved_seats)."""
-    catalogue = planned.catalogue
-    chains = sorted(
-        {code for course in courses for code in catalogue.prerequisite_closure(course) | {course}}
-    )
+    memo = planned.memo
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    wanted = tuple(courses)
+    chains = memo.get(("chains", wanted))
+    if chains is None:
+        closure = planned.catalogue.prerequisite_closure
+        chains = memo[("chains", wanted)] = tuple(
+            sorted({code for course in wanted for code in closure(course) | {course}})
+        )
     if not chains:
         return None
     seats = {seat.course: seat.situation for seat in planned.plan.seats_of(employee_id)}
-    as_of = planned.plan.as_of
-    parts = tuple(
-        (
-            code,
-            seats.get(code, ()),
-            tuple(
-                (s.id, s.starts_on.toordinal())
-                for s in catalogue.sessions_of(code)
-                if s.has_seats and s.starts_on >= as_of
-            ),
+    situations = tuple(seats.get(code, ()) for code in chains)
+    key = ("digest", chains, situations)
+    digest = memo.get(key)
+    if digest is None:
+        parts = tuple(
+            (code, situation, _open_sessions(planned, code))
+            for code, situation in zip(chains, situations, strict=True)
         )
-        for code in chains
-    )
-    return _digest(repr(parts))
+        digest = memo[key] = _digest(repr(parts))
+    return cast(int, digest)
+
+
+def _open_sessions(planned: PlannedSeats, code: str) -> tuple[tuple[int | None, int], ...]:
+    """The sessions of ``code`` from D on that still have seats after the plan (memoized)."""
+    key = ("open", code)
+    found = planned.memo.get(key)
+    if found is None:
+        as_of = planned.plan.as_of
+        found = planned.memo[key] = tuple(
+            (s.id, s.starts_on.toordinal())
+            for s in planned.catalogue.sessions_of(code)
+            if s.has_seats and s.starts_on >= as_of
+        )
+    return cast(tuple[tuple[int | None, int], ...], found)
 
 
 def _digest(text: str) -> int:

@@ -274,9 +274,14 @@ def drop_moved_seats(
     ).all()
     requirements = {code: {r.id: r for r in snapshot.roles[code].requirements} for code in codes}
     moved: dict[str, list[int]] = defaultdict(list)
+    courses_of: dict[tuple[str, tuple[int, ...]], list[str]] = {}
     for employee_id, code, kept, unmet in rows:
-        needs = (requirements[code][i] for i in unmet or () if i in requirements[code])
-        if seats_key(planned, employee_id, unmet_courses(needs, planned.catalogue)) != kept:
+        gaps = (code, tuple(unmet or ()))
+        courses = courses_of.get(gaps)
+        if courses is None:
+            needs = (requirements[code][i] for i in gaps[1] if i in requirements[code])
+            courses = courses_of[gaps] = unmet_courses(needs, planned.catalogue)
+        if seats_key(planned, employee_id, courses) != kept:
             moved[code].append(employee_id)
     for code, ids in moved.items():
         for start in range(0, len(ids), WRITE_CHUNK):
