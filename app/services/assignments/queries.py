@@ -442,6 +442,7 @@ def _owed(as_of: date, within: Select | None) -> Any:
             Assignment.course_id.label("course_id"),
             Assignment.due_on.label("due_on"),
             type_coerce(latest, Date).label("latest"),
+            Employee.department_id.label("department_id"),
         )
         .join(Employee, Employee.id == Assignment.employee_id)
         .where(Assignment.closed_on.is_(None), Employee.status != "terminated")
@@ -456,6 +457,7 @@ def _owed(as_of: date, within: Select | None) -> Any:
             base.c.employee_id,
             base.c.course_id,
             type_coerce(effective, Date).label("due_on"),
+            base.c.department_id,
         )
         .where(or_(base.c.latest.is_(None), base.c.latest <= as_of))
         .subquery("owed")
@@ -463,14 +465,16 @@ def _owed(as_of: date, within: Select | None) -> Any:
 
 
 def _counted(owed: Any, as_of: date) -> Select:
+    """(department code, name, due, overdue): counted per department id, then named."""
     late = func.sum(case((owed.c.due_on < as_of, 1), else_=0))
-    return (
-        select(Department.code, Department.name, func.count() - late, late)
-        .select_from(owed)
-        .join(Employee, Employee.id == owed.c.employee_id)
-        .outerjoin(Department, Department.id == Employee.department_id)
-        .group_by(Department.code, Department.name)
+    per = (
+        select(owed.c.department_id, func.count().label("owed"), late.label("late"))
+        .group_by(owed.c.department_id)
+        .subquery("per_department")
     )
+    return select(
+        Department.code, Department.name, per.c.owed - per.c.late, per.c.late
+    ).select_from(per.outerjoin(Department, Department.id == per.c.department_id))
 
 
 def _counts(rows: Iterable[Any]) -> list[tuple[str | None, str, int, int]]:
