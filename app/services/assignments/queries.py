@@ -519,7 +519,7 @@ def _paged(owed: Any, *, sort: str, descending: bool, page: int, per_page: int) 
     ]
     total = select(func.count()).select_from(owed).scalar_subquery()
     wanted = (page - 1) * per_page
-    skip = case((total > wanted, wanted), else_=(total - 1) // per_page * per_page)
+    skip = case((total > wanted, wanted), (total > 0, (total - 1) // per_page * per_page), else_=0)
     columns = [
         Employee.id,
         Employee.employee_no,
