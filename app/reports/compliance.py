@@ -468,22 +468,21 @@ def _most_urgent(c: ChaseEntry) -> tuple[Any, ...]:
 
 
 CHASE_SORTS: dict[str, Callable[[ChaseEntry], Any]] = {
-    "urgent": _most_urgent,
+    "urgent": lambda c: (-c.counts.get("expired", 0), -c.total),
     "manager": lambda c: (c.manager_name.lower(), c.manager_email or ""),
-    "items": lambda c: (-c.total, -c.counts.get("expired", 0), c.manager_name),
+    "items": lambda c: (c.total, c.counts.get("expired", 0)),
 }
-"""The orders of the chase list on the page: most expired first (the report's own order), by
-manager, most items first; ``descending`` reverses each."""
+"""The orders of the chase list on the page, each then by the manager's name: most expired
+first (the report's own order), by manager, fewest items first; ``descending`` reverses the
+first keys (most items first), never the name."""
 
 
 def sorted_chase(
     chase: Sequence[ChaseEntry], sort: str, descending: bool = False
 ) -> list[ChaseEntry]:
-    """The chase list in one of ``CHASE_SORTS`` (the report's order when unknown)."""
-    key = CHASE_SORTS.get(sort, _most_urgent)
-    if key is _most_urgent and not descending:
-        return list(chase)
-    return sorted(chase, key=key, reverse=descending)
+    """The chase list in one of ``CHASE_SORTS`` (most expired first when unknown)."""
+    by_name = sorted(chase, key=lambda c: c.manager_name)
+    return sorted(by_name, key=CHASE_SORTS.get(sort, CHASE_SORTS["urgent"]), reverse=descending)
 
 
 def _chase_entries(
