@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -54,6 +55,8 @@ class Completion(EmployeeFact, VersionedMixin, Model):
         one_of("verification", VERIFICATIONS),
         not_before("expires_on", "completed_on", "expiry_after", strict=True, optional=True),
         non_negative("score", optional=True),
+        # each assignment's latest completion of its course is one seek (issue 21)
+        Index("ix_completions_employee_course_done", "employee_id", "course_id", "completed_on"),
     )
 
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
@@ -99,6 +102,10 @@ class BackgroundCheck(EmployeeFact, VersionedMixin, Model):
         CheckConstraint(
             "final_notice_on IS NULL OR pre_adverse_notice_on IS NOT NULL",
             name="final_after_pre_adverse",
+        ),
+        # the compliance page's clear checks per person and type (issue 21)
+        Index(
+            "ix_background_checks_employee_type_status", "employee_id", "check_type_id", "status"
         ),
     )
 

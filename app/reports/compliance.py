@@ -16,7 +16,7 @@ last. The report also lists checks that wait for an hr decision
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -463,6 +463,28 @@ def _chase_list(rows: Sequence[ComplianceRow], shown: Sequence[str]) -> tuple[Ch
     return _chase_entries(by_manager, manager_people)
 
 
+def _most_urgent(c: ChaseEntry) -> tuple[Any, ...]:
+    return (-c.counts.get("expired", 0), -c.total, c.manager_name)
+
+
+CHASE_SORTS: dict[str, Callable[[ChaseEntry], Any]] = {
+    "urgent": lambda c: (-c.counts.get("expired", 0), -c.total),
+    "manager": lambda c: (c.manager_name.lower(), c.manager_email or ""),
+    "items": lambda c: (c.total, c.counts.get("expired", 0)),
+}
+"""The orders of the chase list on the page, each then by the manager's name: most expired
+first (the report's own order), by manager, fewest items first; ``descending`` reverses the
+first keys (most items first), never the name."""
+
+
+def sorted_chase(
+    chase: Sequence[ChaseEntry], sort: str, descending: bool = False
+) -> list[ChaseEntry]:
+    """The chase list in one of ``CHASE_SORTS`` (most expired first when unknown)."""
+    by_name = sorted(chase, key=lambda c: c.manager_name)
+    return sorted(by_name, key=CHASE_SORTS.get(sort, CHASE_SORTS["urgent"]), reverse=descending)
+
+
 def _chase_entries(
     by_manager: Mapping[tuple[str, str | None], Mapping[str, int]],
     manager_people: Mapping[tuple[str, str | None], set[str]],
@@ -478,7 +500,7 @@ def _chase_entries(
                 )
                 for (name, email), counts in by_manager.items()
             ),
-            key=lambda c: (-c.counts.get("expired", 0), -c.total, c.manager_name),
+            key=_most_urgent,
         )
     )
 

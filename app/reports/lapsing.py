@@ -48,6 +48,7 @@ from app.pagination import Page
 from app.readiness.dates import add_days
 from app.readiness.vocabulary import ADVERSE_CHECK_STATUSES, CHECK_CLEAR, OPEN_CHECK_STATUSES
 from app.reports import compliance as compliance_report
+from app.services.assignments.queries import numbered
 from app.services.joins import with_placement
 
 CERTIFICATION = "certification"
@@ -370,19 +371,21 @@ def page_parts(found: Any, screen: RowScreen) -> dict[str, Select]:
         "department": [func.lower(func.coalesce(Department.name, "")), found.c.expires_on],
         "item": [func.lower(found.c.name), found.c.expires_on],
     }[screen.sort if screen.sort in COMPLIANCE_SORTS else "days"]
-    order = [column.desc() for column in first] if screen.descending else first
-    order += [
-        found.c.expires_on,
-        func.coalesce(Department.name, ""),
-        Employee.name,
-        Employee.id,
-        found.c.code,
-        found.c.kind,
+    keys = [(column, screen.descending) for column in first]
+    keys += [
+        (column, False)
+        for column in (
+            found.c.expires_on,
+            func.coalesce(Department.name, ""),
+            Employee.name,
+            Employee.id,
+            found.c.code,
+            found.c.kind,
+        )
     ]
-    ranked = stmt.add_columns(func.row_number().over(order_by=order).label("place")).subquery()
-    skip = (screen.page - 1) * screen.per_page
-    parts["page"] = select(ranked).where(
-        ranked.c.place > skip, ranked.c.place <= skip + screen.per_page
+    # an ORDER BY with LIMIT: only the rows up to the page are kept while sorting
+    parts["page"] = numbered(
+        stmt, keys, limit=screen.per_page, offset=(screen.page - 1) * screen.per_page
     )
     return parts
 

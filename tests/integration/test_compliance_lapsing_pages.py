@@ -182,3 +182,52 @@ def test_lapse_dates_computed_in_sql_keep_to_the_month_end(demo_db, login_as):
         assert listed == [("M00000", code, lapses.isoformat(), (lapses - as_of).days)]
         page = client.get(f"/reports/compliance?as_of={as_of}&q=M00000").get_data(as_text=True)
         assert listed[0] in _items(page)
+
+
+def _chase(page: str) -> list[tuple[str, list[int], int]]:
+    """Who to chase on the page: (manager, counts per bucket, items)."""
+    return [
+        (cells[0].split("<br>")[0], [int(c) for c in cells[1:5]], int(cells[5]))
+        for cells in _table_rows(page, "rp-c-chase-h")
+    ]
+
+
+def test_who_to_chase_is_paged_and_sorted_over_every_manager(demo_db, login_as):
+    """Who to chase comes a page of managers at a time (?cpage=, ?csort=, ?cdir=): every page
+    together is the CSV's list in its order (most expired first), each with the whole scope's
+    counts; sorted by manager or by items, the pages are the CSV sorted so."""
+    add_people(demo_db, 12, department="CS-NORTH", manager="Daniel Kim")
+    add_people(demo_db, 8, department="CS-SOUTH", manager="Grace Okafor", prefix="S")
+    fresh_request_state(demo_db)
+    client = login_as("hr")
+    labels = ["Expired", "Within 30 days", "In 31-60 days", "In 61-90 days"]
+    listed = [(r["manager"], [int(r[label]) for label in labels]) for r in _csv(client, "chase")]
+    assert len(listed) >= 3
+
+    def every_page(query: str) -> list[tuple[str, list[int], int]]:
+        shown = []
+        for number in range(1, 20):  # bounded: a few managers, two a page
+            page = client.get(f"/reports/compliance?per_page=2&cpage={number}{query}")
+            assert page.status_code == 200
+            text = page.get_data(as_text=True)
+            rows = _chase(text)
+            assert len(rows) <= 2
+            if number == 1:
+                assert f"{len(listed)} results · page 1 of {-(-len(listed) // 2)}" in text
+            shown += rows
+            section = text.split('id="rp-c-chase-h"', 1)[1].split("</section>", 1)[0]
+            if f"page {number} of {number}</span>" in section:
+                break
+        return shown
+
+    urgent = every_page("")
+    assert [(name, counts) for name, counts, _ in urgent] == listed
+    assert all(items == sum(counts) for _, counts, items in urgent)
+    by_name = every_page("&csort=manager")
+    assert [name for name, _, _ in by_name] == sorted((name for name, _ in listed), key=str.lower)
+    most = every_page("&csort=items&cdir=desc")
+    assert [items for _, _, items in most] == sorted((sum(c) for _, c in listed), reverse=True)
+    # the items table keeps its own page whichever page of managers is shown
+    first = client.get("/reports/compliance?per_page=2").get_data(as_text=True)
+    other = client.get("/reports/compliance?per_page=2&cpage=2").get_data(as_text=True)
+    assert _items(first) == _items(other)

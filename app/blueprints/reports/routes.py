@@ -29,7 +29,7 @@ from flask import (
 
 from app import policy
 from app.models import Employee
-from app.pagination import MAX_PAGE, Page, page_args
+from app.pagination import MAX_PAGE, Page, page_args, page_of_rows
 from app.policy import permission
 from app.policy.readiness import (
     sees_all_check_findings,
@@ -426,17 +426,22 @@ def _compliance_screen(
     )
     owed_sort = _arg("asort") if _arg("asort") in OWED_SORTS else "due"
     owed_descending = _arg("adir") == "desc"
-    try:
-        owed_at = min(max(1, int(request.args.get("apage", 1))), MAX_PAGE)
-    except (TypeError, ValueError):
-        owed_at = 1
     owed, counts = sources.owed_screen(
         population,
         report.as_of,
         sort=owed_sort,
         descending=owed_descending,
-        page=owed_at,
+        page=_page_number("apage"),
         per_page=per_page,
+    )
+    # who to chase a page at a time too (?cpage=, ?csort=, ?cdir=): the whole scope's managers
+    # are counted (the summary), the CSV and the PDF list every one
+    chase_sort = _arg("csort") if _arg("csort") in compliance_data.CHASE_SORTS else "urgent"
+    chase_descending = _arg("cdir") == "desc"
+    chase = page_of_rows(
+        compliance_data.sorted_chase(report.chase, chase_sort, chase_descending),
+        _page_number("cpage"),
+        per_page,
     )
     return report, {
         "page": page,
@@ -447,7 +452,18 @@ def _compliance_screen(
         "owed_departments": counts,
         "owed_sort": owed_sort,
         "owed_descending": owed_descending,
+        "chase": chase,
+        "chase_sort": chase_sort,
+        "chase_descending": chase_descending,
     }
+
+
+def _page_number(name: str) -> int:
+    """A page number of the query string (1 when missing or bad, at most MAX_PAGE)."""
+    try:
+        return min(max(1, int(request.args.get(name, 1))), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
 
 
 # ----------------------------------------------------------------------------- team

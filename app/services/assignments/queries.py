@@ -442,6 +442,7 @@ def _owed(as_of: date, within: Select | None) -> Any:
             Assignment.course_id.label("course_id"),
             Assignment.due_on.label("due_on"),
             type_coerce(latest, Date).label("latest"),
+            Employee.department_id.label("department_id"),
         )
         .join(Employee, Employee.id == Assignment.employee_id)
         .where(Assignment.closed_on.is_(None), Employee.status != "terminated")
@@ -456,6 +457,7 @@ def _owed(as_of: date, within: Select | None) -> Any:
             base.c.employee_id,
             base.c.course_id,
             type_coerce(effective, Date).label("due_on"),
+            base.c.department_id,
         )
         .where(or_(base.c.latest.is_(None), base.c.latest <= as_of))
         .subquery("owed")
@@ -463,14 +465,16 @@ def _owed(as_of: date, within: Select | None) -> Any:
 
 
 def _counted(owed: Any, as_of: date) -> Select:
+    """(department code, name, due, overdue): counted per department id, then named."""
     late = func.sum(case((owed.c.due_on < as_of, 1), else_=0))
-    return (
-        select(Department.code, Department.name, func.count() - late, late)
-        .select_from(owed)
-        .join(Employee, Employee.id == owed.c.employee_id)
-        .outerjoin(Department, Department.id == Employee.department_id)
-        .group_by(Department.code, Department.name)
+    per = (
+        select(owed.c.department_id, func.count().label("owed"), late.label("late"))
+        .group_by(owed.c.department_id)
+        .subquery("per_department")
     )
+    return select(
+        Department.code, Department.name, per.c.owed - per.c.late, per.c.late
+    ).select_from(per.outerjoin(Department, Department.id == per.c.department_id))
 
 
 def _counts(rows: Iterable[Any]) -> list[tuple[str | None, str, int, int]]:
@@ -489,7 +493,11 @@ def owed_counts(
 
 def _paged(owed: Any, *, sort: str, descending: bool, page: int, per_page: int) -> Select:
     """Page ``page`` of ``owed`` (the last page when past it) with the person and course, and
-    each row's place in the order."""
+    each row's place in the order.
+
+    An ORDER BY with LIMIT and OFFSET: the database keeps only the rows up to the page while it
+    sorts (issue 21: a window over every owed assignment sorted and numbered them all); the
+    page's own rows are then numbered in the same order."""
     manager = aliased(Employee)
     orders = {
         "due": [owed.c.due_on],
@@ -497,45 +505,68 @@ def _paged(owed: Any, *, sort: str, descending: bool, page: int, per_page: int) 
         "department": [Department.name.is_(None), func.lower(Department.name)],
         "course": [func.lower(Course.title)],
     }[sort if sort in OWED_SORTS else "due"]
-    order = [o.desc() for o in orders] if descending else orders
-    order += [
-        owed.c.due_on,
-        func.coalesce(Department.name, ""),
-        Employee.name,
-        Employee.id,
-        Course.code,
-        owed.c.id,
-    ]
-    placed = (
-        select(
-            Employee.id,
-            Employee.employee_no,
-            Employee.name,
-            Employee.email,
-            Department.code,
-            Department.name.label("department_name"),
-            manager.name.label("manager_name"),
-            manager.email.label("manager_email"),
-            Course.code.label("course_code"),
-            Course.title,
+    keys = [(o, descending) for o in orders]
+    keys += [
+        (key, False)
+        for key in (
             owed.c.due_on,
-            func.row_number().over(order_by=order).label("place"),
-            func.count().over().label("total"),
+            func.coalesce(Department.name, ""),
+            Employee.name,
+            Employee.id,
+            Course.code,
+            owed.c.id,
         )
+    ]
+    total = select(func.count()).select_from(owed).scalar_subquery()
+    wanted = (page - 1) * per_page
+    skip = case((total > wanted, wanted), (total > 0, (total - 1) // per_page * per_page), else_=0)
+    columns = [
+        Employee.id,
+        Employee.employee_no,
+        Employee.name,
+        Employee.email,
+        Department.code,
+        Department.name.label("department_name"),
+        manager.name.label("manager_name"),
+        manager.email.label("manager_email"),
+        Course.code.label("course_code"),
+        Course.title,
+        owed.c.due_on,
+    ]
+    return numbered(
+        select(*columns)
         .select_from(owed)
         .join(Employee, Employee.id == owed.c.employee_id)
         .join(Course, Course.id == owed.c.course_id)
         .outerjoin(Department, Department.id == Employee.department_id)
-        .outerjoin(manager, manager.id == Employee.manager_id)
+        .outerjoin(manager, manager.id == Employee.manager_id),
+        keys,
+        limit=per_page,
+        offset=skip,
+    )
+
+
+def numbered(stmt: Select, keys: list[tuple[Any, bool]], *, limit: int, offset: Any) -> Select:
+    """The rows of ``stmt`` from ``offset`` (a number or an SQL expression), at most ``limit``,
+    in the order of ``keys`` ((expression, descending), a total order), each with its place
+    among them last (``place``): an ORDER BY with LIMIT, the few rows then numbered."""
+    labelled = [key.label(f"order_{n}") for n, (key, _) in enumerate(keys)]
+    shown = len(stmt.selected_columns)
+    inner = (
+        stmt.add_columns(*labelled)
+        .order_by(*[key.desc() if down else key for key, down in keys])
+        .limit(limit)
+        .offset(offset)
         .subquery("placed")
     )
-    wanted = (page - 1) * per_page
-    skip = case(
-        (placed.c.total > wanted, wanted),
-        else_=(placed.c.total - 1) // per_page * per_page,
+    outer = list(inner.c)
+    place = func.row_number().over(
+        order_by=[
+            outer[shown + n].desc() if down else outer[shown + n]
+            for n, (_, down) in enumerate(keys)
+        ]
     )
-    columns = [c for c in placed.c if c.name != "total"]
-    return select(*columns).where(placed.c.place > skip, placed.c.place <= skip + per_page)
+    return select(*outer[:shown], place.label("place"))
 
 
 def _lines(rows: Iterable[Any], as_of: date) -> list[OwedLine]:
