@@ -46,8 +46,6 @@ from app.services import tuition as tuition_service
 from app.services.assignments.queries import together
 from app.services.joins import with_placement
 from app.services.readiness import bench
-from app.services.readiness import stored as stored_readiness
-from app.services.readiness import team_page as team_rows
 from app.services.readiness.seats import seat_plan
 
 DECISION_STATUSES = ADVERSE_CHECK_STATUSES
@@ -617,61 +615,6 @@ def team(population: Select, as_of: date, *, scope: str) -> team_report.TeamRepo
         scope=scope,
         lapse_days=TEAM_LAPSE_DAYS,
     )
-
-
-@dataclass(frozen=True)
-class CandidateScreen:
-    """What the team page asks of each role's candidates: a search, a sort, one page."""
-
-    q: str | None
-    sort: str
-    descending: bool
-    pages: dict[str, int]  # role code -> page number
-    per_page: int
-
-
-def team_page(
-    user: User, department: Department | None, as_of: date, *, scope: str, screen: CandidateScreen
-) -> tuple[team_report.TeamReport, dict[str, Page]]:
-    """The team report's HTML page from stored readiness (issue 23): the counts, gaps and
-    lapses of everyone in scope as ``team`` computes them, and one page of candidates per role
-    (only those evaluated afresh). The report's sections list no candidates: the pages do."""
-    codes = bench.candidate_roles(readiness_service.load_catalogue())
-    stored = stored_readiness.scope_for(user, department.code if department else None, codes, as_of)
-    benches = [
-        bench.BenchStrength(
-            role_code=rc.role_code,
-            role_title=rc.role_title,
-            as_of=as_of,
-            counts_by_band=rc.counts_by_band,
-            candidates=(),
-            total=rc.total,
-        )
-        for rc in stored.role_counts()
-    ]
-    report = team_report.build_team_report(
-        benches=benches,
-        needs={code: stored.training_needs(code, TEAM_TOP_GAPS).gaps for code in codes},
-        lapses=stored.lapses(),
-        people=stored.people(),
-        as_of=as_of,
-        generated_on=clock.today(),
-        scope=scope,
-        lapse_days=TEAM_LAPSE_DAYS,
-    )
-    pages = {
-        code: team_rows.candidate_page(
-            stored,
-            code,
-            q=screen.q,
-            sort=screen.sort,
-            descending=screen.descending,
-            page=screen.pages.get(code, 1),
-            per_page=screen.per_page,
-        )
-        for code in codes
-    }
-    return report, pages
 
 
 def tuition_years() -> list[int]:

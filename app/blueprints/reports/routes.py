@@ -37,7 +37,7 @@ from app.policy.readiness import (
     sees_tuition_report,
 )
 from app.reports import compliance as compliance_data
-from app.reports import lapsing, render, sources, tables
+from app.reports import lapsing, render, sources, tables, team_screen
 from app.reports import team as team_data
 from app.reports.sources import ReportInputError
 from app.services.assignments.queries import OWED_SORTS
@@ -520,12 +520,12 @@ def _team_screen(user: Any, values: dict[str, Any], scope: str) -> tuple[Any, di
             pages[code] = min(max(1, int(request.args.get(f"page_{code}", 1))), MAX_PAGE)
         except (TypeError, ValueError):
             pages[code] = 1
-    report, candidate_pages = sources.team_page(
+    report, candidate_pages = team_screen.team_page(
         user,
         values["department"],
         values["as_of"],
         scope=scope,
-        screen=sources.CandidateScreen(q or None, sort_key, descending, pages, per_page),
+        screen=team_screen.CandidateScreen(q or None, sort_key, descending, pages, per_page),
     )
     return report, {
         "candidate_pages": candidate_pages,
