@@ -119,3 +119,20 @@ def test_the_summary_counts_equal_the_full_report(demo_db, login_as):
         lapse_section = _text(page.split('id="rp-lapse-h"', 1)[1].split("</section>", 1)[0])
         for lapse in lapses:
             assert lapse["employee"] in lapse_section
+
+
+def test_the_page_runs_the_same_number_of_queries_for_a_larger_team(
+    demo_db, login_as, count_queries
+):
+    """DESIGN.md Bulk first: counts, gaps, lapses and a page per role in fixed queries."""
+    client = login_as("manager")
+    client.get("/reports/team")
+    with count_queries() as few:
+        small = client.get("/reports/team").get_data(as_text=True)
+    add_people(demo_db, 120, department="CS-NORTH", manager="Grace Okafor")
+    fresh_request_state(demo_db)
+    client.get("/reports/team")
+    with count_queries() as many:
+        large = client.get("/reports/team").get_data(as_text=True)
+    assert len(page_rows(large, "L2-CSS")) == 50 > len(page_rows(small, "L2-CSS"))
+    assert few() == many()
