@@ -37,7 +37,7 @@ from app.policy.readiness import (
     sees_tuition_report,
 )
 from app.reports import compliance as compliance_data
-from app.reports import lapsing, render, sources, tables
+from app.reports import lapsing, render, sources, tables, team_screen
 from app.reports import team as team_data
 from app.reports.sources import ReportInputError
 from app.services.assignments.queries import OWED_SORTS
@@ -491,7 +491,11 @@ def team(fmt: str) -> Any:
     queued = _queued_pdf(fmt, "team_pdf", population, values)
     if queued is not None:
         return queued
-    report = sources.team(population, values["as_of"], scope=scope)
+    screen: dict[str, Any] = {}
+    if fmt == "html":
+        report, screen = _team_screen(user, values, scope)
+    else:
+        report = sources.team(population, values["as_of"], scope=scope)
     args = _kept_args(
         department=values["department"].code if values["department"] else None,
         as_of=values["as_of"].isoformat(),
@@ -516,22 +520,35 @@ def team(fmt: str) -> Any:
         filename,
         lambda: tables.team_tables(report),
         printed=lambda: {"candidate_pages": {s.role_code: s.candidates for s in report.roles}},
-        on_screen=lambda: _team_screen(report),
+        on_screen=lambda: screen,
     )
 
 
-def _team_screen(report: Any) -> dict[str, Any]:
-    """The team page's candidates of each role: searched, sorted, a page per role."""
+def _team_screen(user: Any, values: dict[str, Any], scope: str) -> tuple[Any, dict[str, Any]]:
+    """The team page from stored readiness: the report's counts, gaps and lapses, and the
+    candidates of each role searched, sorted and a page per role in SQL (?q=, ?sort=, ?dir=,
+    ?page_<role>=, ?per_page=)."""
     q, sort_key, descending = _sorting(CANDIDATE_SORTS, "score")
+    _, per_page = page_args(ROWS_PER_PAGE)
     pages = {}
-    for section in report.roles:
-        rows = sorted(
-            team_data.filter_candidates(section.candidates, q),
-            key=CANDIDATE_SORTS[sort_key],
-            reverse=descending,
-        )
-        pages[section.role_code] = _page(rows, f"page_{section.role_code}")
-    return {"candidate_pages": pages, "q": q, "sort_key": sort_key, "descending": descending}
+    for code, _title in sources.role_choices():
+        try:
+            pages[code] = min(max(1, int(request.args.get(f"page_{code}", 1))), MAX_PAGE)
+        except (TypeError, ValueError):
+            pages[code] = 1
+    report, candidate_pages = team_screen.team_page(
+        user,
+        values["department"],
+        values["as_of"],
+        scope=scope,
+        screen=team_screen.CandidateScreen(q or None, sort_key, descending, pages, per_page),
+    )
+    return report, {
+        "candidate_pages": candidate_pages,
+        "q": q,
+        "sort_key": sort_key,
+        "descending": descending,
+    }
 
 
 # ----------------------------------------------------------------------------- tuition
