@@ -48,6 +48,7 @@ DEFAULTS: dict[str, object] = {
     "JOBS_QUEUE_FILE": None,  # default: instance/queue.db
     "JOBS_FOLDER": None,  # result files; default: instance/jobs (a shared mount across hosts)
     "JOBS_PDF_PEOPLE_THRESHOLD": 300,  # team and compliance PDFs of more people become jobs
+    "JOBS_CSV_PEOPLE_THRESHOLD": 2000,  # and their CSV tables of more people
     "JOBS_IMPORT_ROWS_THRESHOLD": 1000,  # CSV imports of more rows become jobs
     "JOBS_BULK_THRESHOLD": 50,  # bookings (and invitations) of more people at once become jobs
     "JOBS_RESULT_HOURS": 24,  # a finished file stays downloadable this long

@@ -44,10 +44,15 @@ def safe_filename(text: str) -> str:
 
 
 def pdf_response(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{safe_filename(filename)}.pdf"'
-    )
+    return file_response(data, f"{safe_filename(filename)}.pdf", "application/pdf")
+
+
+def file_response(data: bytes, filename: str, mimetype: str) -> Response:
+    """A made file as a download (``filename`` with its extension)."""
+    response = Response(data, mimetype=mimetype)
+    stem, dot, extension = filename.rpartition(".")
+    name = f"{safe_filename(stem)}.{extension}" if dot else safe_filename(filename)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Content-Length"] = str(len(data))
     response.headers["Cache-Control"] = "no-store"
     return response

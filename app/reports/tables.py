@@ -295,6 +295,11 @@ def tuition_tables(report: TuitionReport) -> dict[str, Callable[[], Table]]:
 # ----------------------------------------------------------------------------- team
 
 
+# The CSV tables of the two people reports, the first being the one a bare CSV link gives.
+TEAM_TABLES = ("candidates", "gaps", "lapses")
+COMPLIANCE_TABLES = ("items", "departments", "chase", "assignments", "assignment_departments")
+
+
 def team_tables(report: TeamReport) -> dict[str, Callable[[], Table]]:
     return {
         "candidates": lambda: _team_candidates(report),

@@ -74,5 +74,7 @@ def download(job: Job) -> Any:
     path = jobs.result_file(job)
     if path is None:
         raise NotFound("This file is no longer kept. Ask for the report again.")
-    name = (job.result_name or f"job-{job.id}").removesuffix(".pdf")
-    return render.pdf_response(path.read_bytes(), name)
+    name = job.result_name or f"job-{job.id}.pdf"
+    if name.endswith(".csv"):
+        return render.file_response(path.read_bytes(), name, "text/csv")
+    return render.pdf_response(path.read_bytes(), name.removesuffix(".pdf"))

@@ -50,6 +50,7 @@ ROWS_PER_PAGE = 50
 PEOPLE_LIMIT = 20
 GATES_SHOWN_IN_PDF = 3  # per candidate; the CSV and the individual report list them all
 GATES_SHOWN_ON_SCREEN = 50
+CSV_TABLES = {"team": tables.TEAM_TABLES, "compliance": tables.COMPLIANCE_TABLES}
 
 
 def _in_every_format(rule: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -385,14 +386,22 @@ def _scope_slug(user: Any, department: Any) -> str:
 
 
 def _queued_pdf(fmt: str, kind: str, population: Any, values: dict[str, Any], **more: Any) -> Any:
-    """A PDF of more people than JOBS_PDF_PEOPLE_THRESHOLD is made by a worker (issue 23):
-    queue it and show its progress page; None when it is made here."""
-    if fmt != "pdf" or not report_jobs.is_large(population):
+    """A PDF of more people than JOBS_PDF_PEOPLE_THRESHOLD, or a CSV table of more than
+    JOBS_CSV_PEOPLE_THRESHOLD, is made by a worker (issue 23): queue it and show its progress
+    page; None when it is made here."""
+    prefix = kind.removesuffix("_pdf")
+    if fmt == "csv":
+        table = _arg("table") or CSV_TABLES[prefix][0]
+        if table not in CSV_TABLES[prefix] or not report_jobs.is_large(
+            population, "JOBS_CSV_PEOPLE_THRESHOLD"
+        ):
+            return None  # an unknown table is refused (404) where the CSV is made
+        kind, more = f"{prefix}_csv", {**more, "table": table}
+    elif fmt != "pdf" or not report_jobs.is_large(population):
         return None
     department = values["department"].code if values["department"] else None
     as_of = values["as_of"].isoformat()
     params = {"department": department, "as_of": as_of, **more}
-    prefix = kind.removesuffix("_pdf")
     job_id = report_jobs.request_pdf(
         policy.acting_user(),
         kind,

@@ -1,9 +1,10 @@
-"""Large team and compliance PDFs as jobs (issue 23): people evaluated, then pages rendered.
+"""Large team and compliance reports as jobs (issue 23): people evaluated, then pages rendered.
 
-A report of more people than JOBS_PDF_PEOPLE_THRESHOLD (cfg) is not made inside the request:
-the page asks for a job and shows its progress; a worker builds the report as its requester
-(their part of the organisation, checked again when the job runs and again at download) and
-keeps the file for JOBS_RESULT_HOURS (cfg).
+A PDF of more people than JOBS_PDF_PEOPLE_THRESHOLD (cfg), or a CSV table of more than
+JOBS_CSV_PEOPLE_THRESHOLD, is not made inside the request: the page asks for a job and shows
+its progress; a worker builds the report as its requester (their part of the organisation,
+checked again when the job runs and again at download) and keeps the file for
+JOBS_RESULT_HOURS (cfg).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from app.extensions import db
 from app.models import User
 from app.policy.readiness import sees_all_check_findings
 from app.reports import compliance as compliance_data
-from app.reports import render, sources
+from app.reports import render, sources, tables
 from app.reports import team as team_data
 from app.services.jobs import requests
 from app.services.jobs.runner import JobRun, kind, signed_in_as
@@ -42,6 +43,8 @@ PDF_KINDS = {
     "compliance_pdf": PdfKind(
         "reports.compliance_pdf", "reports/compliance.html", "Compliance report"
     ),
+    "team_csv": PdfKind("reports.team_csv", "", "Team bench strength and succession"),
+    "compliance_csv": PdfKind("reports.compliance_csv", "", "Compliance report"),
 }
 
 
@@ -49,19 +52,21 @@ def population_size(population: Select) -> int:
     return int(db.session.scalar(select(func.count()).select_from(population.subquery())) or 0)
 
 
-def is_large(population: Select) -> bool:
+def is_large(population: Select, setting: str = "JOBS_PDF_PEOPLE_THRESHOLD") -> bool:
     """Is this report big enough to be made by a worker rather than in the request?"""
-    threshold = int(current_app.config.get("JOBS_PDF_PEOPLE_THRESHOLD") or 0)
+    threshold = int(current_app.config.get(setting) or 0)
     return population_size(population) > threshold
 
 
 def request_pdf(user: User, kind_name: str, params: dict[str, Any], filename: str) -> int:
-    """Queue a report PDF for ``user``; answers the job's id."""
+    """Queue a report PDF (or a CSV table: ``params["table"]``) for ``user``; answers the
+    job's id."""
     spec = PDF_KINDS[kind_name]
     scope = params.get("department") or "all departments"
+    what = f"CSV of {params['table']}" if kind_name.endswith("_csv") else "PDF"
     return requests.submit(
         kind_name,
-        f"{spec.title} PDF ({scope}, as of {params['as_of']})",
+        f"{spec.title} {what} ({scope}, as of {params['as_of']})",
         requester_id=user.id,
         params={**params, "filename": filename},
         unit="people evaluated",
@@ -89,7 +94,7 @@ def _compliance(report: Any) -> dict[str, Any]:
 def _build(
     run: JobRun, user: User, population: Select, scope: str, as_of: date
 ) -> tuple[Any, dict[str, Any]]:
-    if run.job.kind == "team_pdf":
+    if run.job.kind.startswith("team_"):
         team = sources.team(population, as_of, scope=scope)
         return team, _team(team)
     show = sees_all_check_findings(user)
@@ -132,5 +137,36 @@ def _pdf(run: JobRun) -> None:
     run.finish({"people": people, "pages": run.done, "bytes": len(data)}, path, name)
 
 
+def _csv(run: JobRun) -> None:
+    """One CSV table of a large team or compliance report, as the report page's CSV link
+    gives it (the same rows and columns)."""
+    user = run.requester(
+        "The requester may no longer see this report.",
+        lambda user: may_download(user, run.job.kind),
+    )
+    with signed_in_as(user):
+        department = sources.parse_department(run.params.get("department"))
+        as_of = date.fromisoformat(run.params["as_of"])
+        population, scope = sources.report_population(user, department)
+        people = population_size(population)
+        run.step(0, people, "people evaluated")
+        report, _printed = _build(run, user, population, scope, as_of)
+        tables_of = (
+            tables.team_tables(report)
+            if run.job.kind == "team_csv"
+            else tables.compliance_tables(report)
+        )
+        made = tables_of[str(run.params["table"])]()
+        rows = list(made.rows)
+        table = tables.Table(made.name, made.header, rows)
+        data = tables.as_text(table).encode()
+        run.step(people, people)
+    path = run.write_result(data, ".csv")
+    name = f"{render.safe_filename(str(run.params.get('filename') or run.job.kind))}-{table.name}"
+    run.finish({"people": people, "rows": len(rows), "bytes": len(data)}, path, name + ".csv")
+
+
 kind("team_pdf")(_pdf)
 kind("compliance_pdf")(_pdf)
+kind("team_csv")(_csv)
+kind("compliance_csv")(_csv)
