@@ -178,6 +178,16 @@ def stale_people(
     return int(missing), int(total)
 
 
+def _within(
+    limit: int | None, people: People, role_codes: list[str], as_of: date, snapshot: Any
+) -> None:
+    """Raise ``Recomputing`` when more than ``limit`` people are stale (None: no limit)."""
+    if limit is not None:
+        missing, total = stale_people(people, role_codes, as_of, snapshot)
+        if missing > limit:
+            raise Recomputing(total - missing, total)
+
+
 def refresh(
     population: People, role_codes: list[str], as_of: date, snapshot: CatalogueSnapshot
 ) -> int:
@@ -562,18 +572,16 @@ def scope(
         if found is not None and found[0] == signature:
             kept.move_to_end(cache_key)
             return found[1]
-    planned = seat_plan(as_of)
-    snapshot = planned.view  # training needs name the sessions with seats left
     ids = list(db.session.scalars(population))
     people: People = ids if len(ids) <= INLINE_PEOPLE else population
+    _within(limit, people, role_codes, as_of, snapshot)  # before the seat plan's cost
+    planned = seat_plan(as_of)
+    snapshot = planned.view  # training needs name the sessions with seats left
     drop_moved_seats(planned, people, role_codes, as_of)
     counted = tally(people, role_codes, as_of, snapshot)
     stale = [code for code in role_codes if any(band is None for _, band in counted[code])]
     if stale:
-        if limit is not None:
-            missing, total = stale_people(people, stale, as_of, snapshot)
-            if missing > limit:
-                raise Recomputing(total - missing, total)
+        _within(limit, people, stale, as_of, snapshot)  # and the rows whose seats moved
         refresh(people, stale, as_of, snapshot)
         counted = tally(people, role_codes, as_of, snapshot)
     result = Scope(people, as_of, tuple(role_codes), snapshot, counted, len(ids))
