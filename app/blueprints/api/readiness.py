@@ -123,7 +123,9 @@ def _recomputing(waiting: stored.Recomputing) -> Any:
     ),
     description="The candidates for a role are the people (active or on leave) whose current "
     "role is below its level, as on the bench page. Best score first. counts_by_band counts "
-    "them before the band filter.",
+    "them before the band filter. Right after a catalogue or settings change, while more "
+    "people in scope are stale than READINESS_INLINE_LIMIT, it answers 503 with Retry-After "
+    "(and how many people are done in `error`): no stale result is ever listed.",
 )
 def list_readiness() -> Any:
     user = policy.acting_user()
