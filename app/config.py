@@ -61,6 +61,9 @@ DEFAULTS: dict[str, object] = {
     "JOBS_RETENTION_AT": "03:30",  # UTC, daily
     "JOBS_MAIL_RETRY_MINUTES": 15,  # the email retry queue, every N minutes
     "JOBS_WARMUP": True,  # recompute stored readiness after a catalogue or settings change
+    # A readiness page (or the API) computes at most this many stale people itself; with more
+    # it answers "being recomputed" (503 in the API) while the warm-up job does it. None: no limit.
+    "READINESS_INLINE_LIMIT": 5000,
     "JOBS_STEP_PAUSE": 0,  # seconds between a job's steps (demos and the fault tests)
     # ---- directory sign-in (issue 19, README "Single sign-on")
     "PASSWORD_SIGN_IN": True,  # False: only BREAK_GLASS_ADMINS may use the password form
@@ -117,9 +120,10 @@ ENV_KEYS = {
     "LDAP_CA_FILE": "LDAP_CA_FILE",
     "LDAP_BIND_DN": "LDAP_BIND_DN",
     "LDAP_BIND_PASSWORD": "LDAP_BIND_PASSWORD",
+    "READINESS_INLINE_LIMIT": "READINESS_INLINE_LIMIT",
 }
 BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "PASSWORD_SIGN_IN"}
-INT_KEYS = {"MAIL_PORT", "TRUSTED_PROXY_HOPS", "JOBS_WORKERS"}
+INT_KEYS = {"MAIL_PORT", "TRUSTED_PROXY_HOPS", "JOBS_WORKERS", "READINESS_INLINE_LIMIT"}
 
 
 def from_environment() -> dict[str, object]:

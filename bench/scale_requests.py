@@ -168,10 +168,22 @@ def measure(
         with app.app_context():
             staleness.raise_catalogue_version(db.session())
             db.session.commit()
-        walls, cpus, _ = timed(get("/readiness/organisation"), 1)
+        walls, cpus, first = timed(get("/readiness/organisation"), 1)
+        waiting = b"Readiness is being recomputed" in first.data
+        note = 'answers "being recomputed" (over READINESS_INLINE_LIMIT)' if waiting else ""
         results.append(
-            Timing("First organisation view after a catalogue change", walls, cpus, "cold, 1 run")
+            Timing(
+                "First organisation view after a catalogue change",
+                walls,
+                cpus,
+                f"cold, 1 run{'; ' + note if note else ''}",
+            )
         )
+        if waiting:  # the pages below are timed as a reader finds them after the warm-up
+            from app.services.jobs import periodic as warm
+
+            with app.app_context():
+                warm.warm_readiness()
         for label, url in pages(employees):
             walls, cpus, _ = timed(get(url), runs)
             results.append(Timing(label, walls, cpus))

@@ -14,15 +14,17 @@ from typing import Any
 from flask import jsonify
 
 from app import policy
-from app.blueprints.api import bp
+from app.blueprints.api import bp, error_response
 from app.blueprints.api.spec import Param, api_route, invalid, query_args
 from app.clock import today
 from app.models import Employee
 from app.readiness.vocabulary import BANDS
 from app.services import readiness as service
+from app.services.jobs import periodic
 from app.services.readiness import bench, stored
 
 TAG = "Readiness"
+RETRY_SECONDS = 10  # while readiness is being recomputed (503)
 WHO = "The employee for themselves, their managers and hr; anyone else gets 404."
 # A route about the person of the URL loads them through the access pipeline: anyone who may
 # not see their readiness gets 404.
@@ -90,6 +92,18 @@ def show_readiness(employee: Employee) -> Any:
     return jsonify(service.result_to_dict(result))
 
 
+def _recomputing(waiting: stored.Recomputing) -> Any:
+    """503 while the warm-up recomputes readiness after a change (no stale result is listed)."""
+    periodic.ensure_warmup()
+    response, status = error_response(
+        503,
+        "Readiness is being recomputed after a change to the catalogue or the settings: "
+        f"{waiting.done} of {waiting.total} people done. Retry after `Retry-After` seconds.",
+    )
+    response.headers["Retry-After"] = str(RETRY_SECONDS)
+    return response, status
+
+
 @api_route(
     bp,
     "/readiness",
@@ -109,7 +123,9 @@ def show_readiness(employee: Employee) -> Any:
     ),
     description="The candidates for a role are the people (active or on leave) whose current "
     "role is below its level, as on the bench page. Best score first. counts_by_band counts "
-    "them before the band filter.",
+    "them before the band filter. Right after a catalogue or settings change, while more "
+    "people in scope are stale than READINESS_INLINE_LIMIT, it answers 503 with Retry-After "
+    "(and how many people are done in `error`): no stale result is ever listed.",
 )
 def list_readiness() -> Any:
     user = policy.acting_user()
@@ -118,7 +134,12 @@ def list_readiness() -> Any:
     role = _role(args["role"], snapshot)
     as_of = args["as_of"] or today()
     department = args["department"].upper() if args["department"] else None
-    scope = stored.scope(bench.visible_population(user, department), [role], as_of)
+    try:
+        scope = stored.scope(
+            bench.visible_population(user, department), [role], as_of, limit=periodic.inline_limit()
+        )
+    except stored.Recomputing as waiting:
+        return _recomputing(waiting)
     (counts,) = scope.role_counts()
     band = args["band"]
     found = scope.candidates(

@@ -22,6 +22,7 @@ from app.policy.enrolment import can_book
 from app.policy.readiness import sees_organisation
 from app.readiness.vocabulary import ACTION_LABELS, BAND_LABELS, BANDS, KIND_LABELS
 from app.services import enrolment
+from app.services.jobs import periodic
 from app.services.readiness import bench, load_catalogue, reasons, stored
 from app.services.readiness import capacity as capacities
 from app.services.readiness import plan as plans
@@ -30,6 +31,7 @@ bp = Blueprint("readiness", __name__)
 
 LAPSES_ON_BENCH = 10
 PEOPLE_TO_BOOK = 100  # a course of the training needs offers at most this many people to book
+RELOAD_SECONDS = 5  # the "being recomputed" page reloads itself this often
 
 
 @bp.app_context_processor
@@ -41,6 +43,19 @@ def readiness_helpers() -> dict[str, Any]:
         "kind_labels": KIND_LABELS,
         "people_to_book": PEOPLE_TO_BOOK,
     }
+
+
+@bp.errorhandler(stored.Recomputing)
+def recomputing(waiting: stored.Recomputing) -> Any:
+    """Too many people are stale to compute in this request: no stale row is shown; the page
+    says how far the warm-up got (from stored readiness) and reloads itself."""
+    periodic.ensure_warmup()
+    return render_template(
+        "readiness/recomputing.html",
+        done=waiting.done,
+        total=waiting.total,
+        reload_seconds=RELOAD_SECONDS,
+    )
 
 
 # --------------------------------------------------------------------------- development plan
@@ -110,7 +125,7 @@ def _bench_page(organisation: bool) -> Any:
     departments = bench.departments() if organisation else None
     filters, errors = _filters(roles, departments)
     department = filters.department if organisation else None
-    scope = stored.scope_for(user, department, roles, filters.as_of)
+    scope = stored.scope_for(user, department, roles, filters.as_of, periodic.inline_limit())
     role_counts = scope.role_counts()
     selected = next(
         (b for b in role_counts if b.role_code == filters.role),
@@ -168,7 +183,9 @@ def lapses() -> Any:
     is_hr = sees_organisation(user)
     departments = bench.departments() if is_hr else None
     filters, errors = _filters(roles, departments)
-    found = stored.scope_for(user, filters.department, roles, filters.as_of).lapses()
+    found = stored.scope_for(
+        user, filters.department, roles, filters.as_of, periodic.inline_limit()
+    ).lapses()
     if filters.q:
         needle = filters.q.lower()
         found = tuple(lapse for lapse in found if needle in lapse.name.lower())
@@ -201,7 +218,9 @@ def training_needs() -> Any:
     role = filters.role or (roles[0] if roles else None)
     report = None
     if role is not None:
-        scope = stored.scope_for(user, filters.department, [role], filters.as_of)
+        scope = stored.scope_for(
+            user, filters.department, [role], filters.as_of, periodic.inline_limit()
+        )
         report = scope.training_needs(role)
     courses = [c for c in report.courses if c.kind == "course"] if report else []
     return render_template(

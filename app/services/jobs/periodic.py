@@ -98,18 +98,57 @@ def warm_readiness() -> None:
         return
 
 
+WARM_CHUNK = 2000  # people computed and committed at a time
+
+
 def _warm(job_id: int) -> dict[str, Any]:
+    """Every role for a chunk of people at a time, each chunk committed: the pages' "people
+    done" moves, and what a killed worker computed is kept (the next run skips it)."""
     from app.services.readiness import bench, stored
     from app.services.readiness.catalogue import load_catalogue
 
     roles = bench.candidate_roles(load_catalogue())
-    population = select(Employee.id).where(Employee.status != "terminated")
+    ids = list(
+        db.session.scalars(
+            select(Employee.id).where(Employee.status != "terminated").order_by(Employee.id)
+        )
+    )
     as_of = today()
-    for done, code in enumerate(roles):
-        queue.progress(job_id, done, len(roles), "roles computed")
-        stored.scope(population, [code], as_of)
+    computed = 0
+    for start in range(0, len(ids), WARM_CHUNK):
+        queue.progress(job_id, start, len(ids), "people computed")
+        chunk = ids[start : start + WARM_CHUNK]
+        if roles:
+            scope = stored.scope(select(Employee.id).where(Employee.id.in_(chunk)), roles, as_of)
+            computed += scope.head_count
         db.session.commit()
-    return {"roles": len(roles), "as of": as_of.isoformat()}
+    queue.progress(job_id, len(ids), len(ids), "people computed")
+    return {"roles": len(roles), "people": computed, "as of": as_of.isoformat()}
+
+
+def inline_limit() -> int | None:
+    """How many stale people a readiness page or the API computes in the request
+    (READINESS_INLINE_LIMIT); more wait for the warm-up. None or negative: no limit."""
+    value = current_app.config.get("READINESS_INLINE_LIMIT")
+    return None if value is None or int(value) < 0 else int(value)
+
+
+def ensure_warmup() -> bool:
+    """Make sure a warm-up is running or queued (a page found too much stale readiness): one
+    is queued only when none is running, waiting or scheduled. Two pages racing here queue two
+    at worst, and the second finds nothing left to compute. Answers whether one is under way;
+    the queue being away is logged, never raised (the page still answers)."""
+    try:
+        huey = queue.huey_of()
+        if huey.is_locked("warm-readiness"):
+            return True
+        waiting = list(huey.pending()) + list(huey.scheduled())
+        if not any(getattr(task, "name", None) == "warm_readiness" for task in waiting):
+            queue.warm_soon()
+        return True
+    except Exception:
+        log.exception("could not ask for a readiness warm-up")
+        return False
 
 
 # ----------------------------------------------------------------------------- the trigger

@@ -41,6 +41,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
     union,
     union_all,
@@ -140,6 +141,51 @@ def tally(
     for code, department, band, n in db.session.execute(stmt):
         found[code][(department, band)] = n
     return found
+
+
+class Recomputing(Exception):
+    """More people in scope are stale than a request computes inline (``scope``'s ``limit``):
+    the page waits for the warm-up job instead. ``done`` of ``total`` candidates are current."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(f"readiness is being recomputed: {done} of {total} people done")
+        self.done, self.total = done, total
+
+
+def stale_people(
+    population: People, role_codes: list[str], as_of: date, snapshot: CatalogueSnapshot
+) -> tuple[int, int]:
+    """(stale, candidates): the people in the population who are candidates for any of the
+    roles, and how many of them lack a current stored result for one of them. One query."""
+    if not role_codes:
+        return 0, 0
+    codes = sorted(set().union(*(snapshot.candidate_codes(code) for code in role_codes)))
+    stale = or_(
+        *(
+            and_(
+                _candidate(code, snapshot),
+                ~exists().where(_valid(code, as_of, snapshot.version)),
+            )
+            for code in role_codes
+        )
+    )
+    total, missing = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((stale, 1), else_=0)), 0))
+        .select_from(Employee)
+        .join(JobRole, JobRole.id == Employee.job_role_id)
+        .where(Employee.id.in_(population), JobRole.code.in_(codes))
+    ).one()
+    return int(missing), int(total)
+
+
+def _within(
+    limit: int | None, people: People, role_codes: list[str], as_of: date, snapshot: Any
+) -> None:
+    """Raise ``Recomputing`` when more than ``limit`` people are stale (None: no limit)."""
+    if limit is not None:
+        missing, total = stale_people(people, role_codes, as_of, snapshot)
+        if missing > limit:
+            raise Recomputing(total - missing, total)
 
 
 def refresh(
@@ -498,7 +544,11 @@ def _json_list(value: Any) -> list[Any]:
 
 
 def scope(
-    population: Select, role_codes: list[str], as_of: date, key: Hashable | None = None
+    population: Select,
+    role_codes: list[str],
+    as_of: date,
+    key: Hashable | None = None,
+    limit: int | None = None,
 ) -> Scope:
     """The population's stored readiness for these roles on ``as_of``, brought up to date.
 
@@ -511,6 +561,9 @@ def scope(
     With a ``key`` naming the population (the same key, the same people), the tally, the head
     count and the lapses are kept by this process and reused while nothing has changed
     anywhere: see ``_signature``.
+
+    With a ``limit``, more stale people than that raise ``Recomputing`` instead of being
+    computed here (a page answers "being recomputed" while the warm-up job does the work).
     """
     snapshot = load_catalogue()
     for code in role_codes:
@@ -524,14 +577,16 @@ def scope(
         if found is not None and found[0] == signature:
             kept.move_to_end(cache_key)
             return found[1]
-    planned = seat_plan(as_of)
-    snapshot = planned.view  # training needs name the sessions with seats left
     ids = list(db.session.scalars(population))
     people: People = ids if len(ids) <= INLINE_PEOPLE else population
+    _within(limit, people, role_codes, as_of, snapshot)  # before the seat plan's cost
+    planned = seat_plan(as_of)
+    snapshot = planned.view  # training needs name the sessions with seats left
     drop_moved_seats(planned, people, role_codes, as_of)
     counted = tally(people, role_codes, as_of, snapshot)
     stale = [code for code in role_codes if any(band is None for _, band in counted[code])]
     if stale:
+        _within(limit, people, stale, as_of, snapshot)  # and the rows whose seats moved
         refresh(people, stale, as_of, snapshot)
         counted = tally(people, role_codes, as_of, snapshot)
     result = Scope(people, as_of, tuple(role_codes), snapshot, counted, len(ids))
@@ -542,7 +597,13 @@ def scope(
     return result
 
 
-def scope_for(user: Any, department: str | None, role_codes: list[str], as_of: date) -> Scope:
+def scope_for(
+    user: Any,
+    department: str | None,
+    role_codes: list[str],
+    as_of: date,
+    limit: int | None = None,
+) -> Scope:
     """The stored readiness of the people a user's readiness pages cover (hr: everyone; a
     manager: everyone below them), kept under the name of that population."""
     return scope(
@@ -550,6 +611,7 @@ def scope_for(user: Any, department: str | None, role_codes: list[str], as_of: d
         role_codes,
         as_of,
         key=bench.population_key(user, department),
+        limit=limit,
     )
 
 
