@@ -26,7 +26,8 @@ ERROR_WORDS = {
     405: "The URL does not take this method; `Allow` lists the methods it does.",
     409: "A state conflict: an illegal transition, a duplicate, or someone else acted first.",
     422: "Validation failed: `errors` names each field.",
-    503: "The database is busy: nothing was changed; retry after `Retry-After` seconds.",
+    503: "The database is busy, or stored readiness is being recomputed after a change: "
+    "nothing was changed; retry after `Retry-After` seconds.",
 }
 ERROR_HEADERS: dict[int, dict[str, Any]] = {
     401: {
@@ -250,8 +251,8 @@ def build_document(app: Flask) -> dict[str, Any]:
                 "answer {items, total, page, per_page}. Errors are {error, errors: {field: "
                 "[messages]}}: 400 malformed JSON, 401 no or bad token, 403 not allowed, 404 "
                 "not found or not visible, 405 a method the URL does not take (with `Allow`), "
-                "409 a state conflict or duplicate, 422 validation, 503 the database busy "
-                "(with `Retry-After`). "
+                "409 a state conflict or duplicate, 422 validation, 503 the database busy or "
+                "readiness being recomputed (with `Retry-After`). "
                 "A rejected request changes nothing. Request bodies are closed: an unknown "
                 "field is refused (422), so a misspelt field never goes unnoticed. "
                 "Readiness is advisory: a person decides every promotion."
