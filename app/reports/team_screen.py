@@ -34,13 +34,22 @@ class CandidateScreen:
 
 
 def team_page(
-    user: User, department: Department | None, as_of: date, *, scope: str, screen: CandidateScreen
+    user: User,
+    department: Department | None,
+    as_of: date,
+    *,
+    scope: str,
+    screen: CandidateScreen,
+    limit: int | None = None,
 ) -> tuple[team_report.TeamReport, dict[str, Page]]:
     """The team report's HTML page from stored readiness (issue 23): the counts, gaps and
     lapses of everyone in scope as ``team`` computes them, and one page of candidates per role
-    (only those evaluated afresh). The report's sections list no candidates: the pages do."""
+    (only those evaluated afresh). The report's sections list no candidates: the pages do.
+    More than ``limit`` stale people raise ``stored.Recomputing``, as the readiness pages do."""
     codes = bench.candidate_roles(readiness_service.load_catalogue())
-    stored = stored_readiness.scope_for(user, department.code if department else None, codes, as_of)
+    stored = stored_readiness.scope_for(
+        user, department.code if department else None, codes, as_of, limit
+    )
     benches = [
         bench.BenchStrength(
             role_code=rc.role_code,

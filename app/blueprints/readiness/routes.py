@@ -45,10 +45,12 @@ def readiness_helpers() -> dict[str, Any]:
     }
 
 
-@bp.errorhandler(stored.Recomputing)
+@bp.app_errorhandler(stored.Recomputing)
 def recomputing(waiting: stored.Recomputing) -> Any:
     """Too many people are stale to compute in this request: no stale row is shown; the page
-    says how far the warm-up got (from stored readiness) and reloads itself."""
+    says how far the warm-up got (from stored readiness) and reloads itself. Any page that
+    reads stored readiness (the readiness pages, the team report) answers it; the API answers
+    its own 503."""
     periodic.ensure_warmup()
     return render_template(
         "readiness/recomputing.html",

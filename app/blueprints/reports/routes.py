@@ -41,6 +41,7 @@ from app.reports import lapsing, render, sources, tables, team_screen
 from app.reports import team as team_data
 from app.reports.sources import ReportInputError
 from app.services.assignments.queries import OWED_SORTS
+from app.services.jobs import periodic
 from app.services.jobs import reports as report_jobs
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -551,6 +552,7 @@ def _team_screen(user: Any, values: dict[str, Any], scope: str) -> tuple[Any, di
         values["as_of"],
         scope=scope,
         screen=team_screen.CandidateScreen(q or None, sort_key, descending, pages, per_page),
+        limit=periodic.inline_limit(),
     )
     return report, {
         "candidate_pages": candidate_pages,
