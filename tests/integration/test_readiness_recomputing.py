@@ -1,9 +1,9 @@
 """After a catalogue or settings change, a readiness page (or the team report's page) with more
 stale people than READINESS_INLINE_LIMIT does not compute them in the request (issue 23: no
-request over 10 s at 50,000 people). It says "Readiness is being recomputed" with the people done so far, shows no
-stale row, reloads itself and makes sure the warm-up job is queued; the API answers 503 with
-Retry-After. Once a real worker has run the warm-up, the pages show rows equal to a fresh
-evaluation. At or below the limit, the pages compute inline as before.
+request over 10 s at 50,000 people). It says "Readiness is being recomputed" with the people
+done so far, shows no stale row, reloads itself and makes sure the warm-up job is queued; the
+API answers 503 with Retry-After. Once a real worker has run the warm-up, the pages show rows
+equal to a fresh evaluation. At or below the limit, the pages compute inline as before.
 """
 
 from __future__ import annotations
