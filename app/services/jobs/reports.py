@@ -103,8 +103,9 @@ def _build(
     return compliance, {**_compliance(compliance), "show_findings": show}
 
 
-def _pdf(run: JobRun) -> None:
-    spec = PDF_KINDS[run.job.kind]
+def _report(run: JobRun) -> tuple[User, int, Any, dict[str, Any]]:
+    """The job's report built as its requester (whose right to it is asked again): the
+    requester, the number of people, the report and what its PDF prints besides."""
     user = run.requester(
         "The requester may no longer see this report.",
         lambda user: may_download(user, run.job.kind),
@@ -117,11 +118,22 @@ def _pdf(run: JobRun) -> None:
         run.step(0, people, "people evaluated")
         report, printed = _build(run, user, population, scope, as_of)
         run.step(people, people)
-        form = {k: str(v) for k, v in run.params.items() if k in ("department", "days", "as_of")}
+    return user, people, report, printed
 
-        def on_page(page: int) -> None:
-            run.step(page, None, "pages rendered")
 
+def _result_name(run: JobRun) -> str:
+    return render.safe_filename(str(run.params.get("filename") or run.job.kind))
+
+
+def _pdf(run: JobRun) -> None:
+    spec = PDF_KINDS[run.job.kind]
+    user, people, report, printed = _report(run)
+    form = {k: str(v) for k, v in run.params.items() if k in ("department", "days", "as_of")}
+
+    def on_page(page: int) -> None:
+        run.step(page, None, "pages rendered")
+
+    with signed_in_as(user):
         data = render.pdf_bytes(
             spec.template,
             on_page=on_page,
@@ -133,37 +145,26 @@ def _pdf(run: JobRun) -> None:
         )
     run.total = run.done
     path = run.write_result(data, ".pdf")
-    name = render.safe_filename(str(run.params.get("filename") or run.job.kind)) + ".pdf"
-    run.finish({"people": people, "pages": run.done, "bytes": len(data)}, path, name)
+    run.finish(
+        {"people": people, "pages": run.done, "bytes": len(data)}, path, _result_name(run) + ".pdf"
+    )
 
 
 def _csv(run: JobRun) -> None:
     """One CSV table of a large team or compliance report, as the report page's CSV link
     gives it (the same rows and columns)."""
-    user = run.requester(
-        "The requester may no longer see this report.",
-        lambda user: may_download(user, run.job.kind),
+    _user, people, report, _printed = _report(run)
+    tables_of = (
+        tables.team_tables(report)
+        if run.job.kind == "team_csv"
+        else tables.compliance_tables(report)
     )
-    with signed_in_as(user):
-        department = sources.parse_department(run.params.get("department"))
-        as_of = date.fromisoformat(run.params["as_of"])
-        population, scope = sources.report_population(user, department)
-        people = population_size(population)
-        run.step(0, people, "people evaluated")
-        report, _printed = _build(run, user, population, scope, as_of)
-        tables_of = (
-            tables.team_tables(report)
-            if run.job.kind == "team_csv"
-            else tables.compliance_tables(report)
-        )
-        made = tables_of[str(run.params["table"])]()
-        rows = list(made.rows)
-        table = tables.Table(made.name, made.header, rows)
-        data = tables.as_text(table).encode()
-        run.step(people, people)
+    made = tables_of[str(run.params["table"])]()
+    rows = list(made.rows)
+    data = tables.as_text(tables.Table(made.name, made.header, rows)).encode()
     path = run.write_result(data, ".csv")
-    name = f"{render.safe_filename(str(run.params.get('filename') or run.job.kind))}-{table.name}"
-    run.finish({"people": people, "rows": len(rows), "bytes": len(data)}, path, name + ".csv")
+    name = f"{_result_name(run)}-{made.name}.csv"
+    run.finish({"people": people, "rows": len(rows), "bytes": len(data)}, path, name)
 
 
 kind("team_pdf")(_pdf)
