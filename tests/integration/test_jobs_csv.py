@@ -65,3 +65,17 @@ def test_an_unknown_table_of_a_large_report_is_refused_and_queues_nothing(demo_a
     mine = client.get("/jobs/mine")
     assert mine.status_code == 200
     assert b"Team bench strength and succession CSV" not in mine.data
+
+
+def test_an_unknown_table_is_refused_before_the_report_is_built(demo_app, count_queries):
+    """A made-up ``table`` never costs a whole report, whatever the size thresholds."""
+    demo_app.config["JOBS_CSV_PEOPLE_THRESHOLD"] = 100_000
+    client = signed_in_client(demo_app, PERSONAS["hr"])
+    for report in ("team", "compliance"):
+        url = f"/reports/{report}.csv?as_of=2026-11-22"
+        client.get(url).close()  # warm: the signed-in user, stored readiness
+        with count_queries() as valid:
+            assert client.get(url).status_code == 200
+        with count_queries() as unknown:
+            assert client.get(f"{url}&table=nope").status_code == 404
+        assert unknown() < valid(), (report, unknown(), valid())

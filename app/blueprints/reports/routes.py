@@ -393,10 +393,10 @@ def _queued_pdf(fmt: str, kind: str, population: Any, values: dict[str, Any], **
     prefix = kind.removesuffix("_pdf")
     if fmt == "csv":
         table = _arg("table") or CSV_TABLES[prefix][0]
-        if table not in CSV_TABLES[prefix] or not report_jobs.is_large(
-            population, "JOBS_CSV_PEOPLE_THRESHOLD"
-        ):
-            return None  # an unknown table is refused (404) where the CSV is made
+        if table not in CSV_TABLES[prefix]:
+            abort(404)  # before anything is built, whatever the report's size
+        if not report_jobs.is_large(population, "JOBS_CSV_PEOPLE_THRESHOLD"):
+            return None
         kind, more = f"{prefix}_csv", {**more, "table": table}
     elif fmt != "pdf" or not report_jobs.is_large(population):
         return None
