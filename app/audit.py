@@ -122,26 +122,7 @@ def record_change(
     after: dict[str, Any] | None,
 ) -> None:
     """Write one audit row for a change made by a Core statement (e.g. a conditional update)."""
-    from app.models.system import AuditEntry
-
-    user_id, actor = current_actor()
-    for hook in CORE_CHANGE_HOOKS:
-        hook(session, table_name, record_id)
-    session.execute(
-        insert(AuditEntry.__table__),
-        [
-            {
-                "at": now(),
-                "user_id": user_id,
-                "actor": actor,
-                "action": action,
-                "table_name": table_name,
-                "record_id": str(record_id),
-                "before": plain(before),
-                "after": plain(after),
-            }
-        ],
-    )
+    record_changes(session, table_name, action, [(record_id, before, after)])
 
 
 def record_changes(

@@ -66,17 +66,7 @@ def test_a_dry_run_only_reads_and_another_connection_writes_while_it_runs(demo_d
     writes_during: list[str] = []
 
     def meanwhile(done: int, total: int) -> None:
-        if done != total // 2 or db.engine.dialect.name != "sqlite":
-            return
-        # a colleague's save in the middle of the dry run: it needs the write lock at once
-        other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("UPDATE users SET failed_logins = 0 WHERE email = 'ada.ng@example.com'")
-            other.execute("COMMIT")
-            writes_during.append("committed")
-        finally:
-            other.close()
+        commit_from_another_connection(done, total, writes_during)
 
     with statements() as seen:
         report = csv_io.run_import("employees", data, actor=hr(), on_row=meanwhile)
@@ -353,3 +343,18 @@ def test_a_long_reporting_chain_of_new_people_is_applied_managers_first(demo_db)
     db.session.expire_all()
     bottom = db.session.scalar(select(Employee).where(Employee.employee_no == "E61200"))
     assert bottom.manager.employee_no == "E61199"
+
+
+def commit_from_another_connection(done: int, total: int, writes: list[str]) -> None:
+    """Halfway through a dry run on SQLite, a colleague's save from a second connection: it
+    needs the write lock at once, so it commits only if the dry run holds no lock."""
+    if done != total // 2 or db.engine.dialect.name != "sqlite":
+        return
+    other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE users SET failed_logins = 0 WHERE email = 'ada.ng@example.com'")
+        other.execute("COMMIT")
+        writes.append("committed")
+    finally:
+        other.close()

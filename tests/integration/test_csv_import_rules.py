@@ -4,15 +4,17 @@ or nothing."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEntry
 from app.services import assignments, csv_io
 from tests.integration.assignments_support import COURSE, counts, hr, new_course, rule
-from tests.integration.test_csv_import_bulk import WRITES, statements
+from tests.integration.test_csv_import_bulk import (
+    WRITES,
+    commit_from_another_connection,
+    statements,
+)
 
 HEADER = "Job role,Course,Departments,Due days,Due date\n"
 
@@ -39,17 +41,7 @@ def test_a_rules_dry_run_only_reads_and_another_connection_writes_while_it_runs(
     writes_during: list[str] = []
 
     def meanwhile(done: int, total: int) -> None:
-        if done != total // 2 or db.engine.dialect.name != "sqlite":
-            return
-        # a colleague's save in the middle of the dry run: it needs the write lock at once
-        other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("UPDATE users SET failed_logins = 0 WHERE email = 'ada.ng@example.com'")
-            other.execute("COMMIT")
-            writes_during.append("committed")
-        finally:
-            other.close()
+        commit_from_another_connection(done, total, writes_during)
 
     with statements() as seen:
         report = csv_io.run_import(
