@@ -8,16 +8,17 @@ new completions and corrects the scores in one flush (batched INSERTs, and the a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Table, func, or_, select
 
 from app.extensions import db
 from app.kernel.fields import assign, blank
-from app.models import Completion, Course, Employee, User
+from app.models import Competency, Completion, Course, Employee, User
 from app.services.csv_io.employees import _IDS_KEY, CHUNK, _chunks, next_ids
 from app.services.csv_io.reading import RowRefused
 from app.services.csv_io.rows import _decimal_text
@@ -66,6 +67,56 @@ class People:
         return found
 
 
+Entry = TypeVar("Entry", Course, Competency)
+
+
+def loaded_entry(
+    entries: Mapping[str, Entry], name: str, code: Any, label: str, fields: RecordFields
+) -> Entry | None:
+    """``RecordFields.entry`` answered from a catalogue loaded once (upper-case code -> entry):
+    a blank, unknown or retired code is a field error, in the same words."""
+    if blank(code):
+        fields.add(name, f"Choose the {label}.")
+        return None
+    found = entries.get(str(code).strip().upper())
+    if found is None:
+        fields.add(name, f"There is no {label} with the code {str(code).strip()!r}.")
+    elif found.retired:
+        fields.add(name, f"The {label} {found.code} is retired; new records cannot use it.")
+        return None
+    return found
+
+
+class PlannedRecord(Protocol):
+    @property
+    def existing(self) -> Any: ...
+
+
+Row = TypeVar("Row", bound=PlannedRecord)
+
+
+def write_planned(
+    table: Table,
+    planned: Sequence[Row],
+    new: Callable[[Row, int], Any],
+    corrected: Callable[[Row], Mapping[str, Any]],
+) -> None:
+    """Write a checked file of records in one flush: the new ones (``new`` adds each to the
+    session with the id handed out for it, so they go as batched INSERTs), then the
+    corrections of records on file (``corrected``: the values to set)."""
+    db.session.info[_IDS_KEY] = {}
+    try:
+        fresh = [p for p in planned if p.existing is None]
+        for row, new_id in zip(fresh, next_ids(table, len(fresh)), strict=True):
+            new(row, new_id)
+        for row in planned:
+            if row.existing is not None:
+                assign(row.existing, corrected(row))
+        db.session.flush()
+    finally:
+        db.session.info.pop(_IDS_KEY, None)
+
+
 def _iso(text: str) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
@@ -95,19 +146,6 @@ class CompletionPlan:
         self.planned: list[Planned] = []
         self.in_file: dict[tuple[int, int, date], Planned] = {}
 
-    def _course(self, code: Any, fields: RecordFields) -> Course | None:
-        """``RecordFields.entry`` for courses, answered from the loaded catalogue."""
-        if blank(code):
-            fields.add("course", "Choose the course.")
-            return None
-        course = self.courses.get(str(code).strip().upper())
-        if course is None:
-            fields.add("course", f"There is no course with the code {str(code).strip()!r}.")
-        elif course.retired:
-            fields.add("course", f"The course {course.code} is retired; new records cannot use it.")
-            return None
-        return course
-
     def check_row(self, position: int, line: int, values: dict[str, str]) -> tuple[str, str]:
         employee = self.people.find(values.get("employee", ""))
         score = values.get("score") or None
@@ -129,7 +167,7 @@ class CompletionPlan:
                 return self._correction(existing, employee, known, line, on, score)
         refuse_own(self.actor, employee.id, "record a verified completion")
         fields = RecordFields()
-        course = self._course(values.get("course"), fields)
+        course = loaded_entry(self.courses, "course", values.get("course"), "course", fields)
         done, points = completions._date_and_score(on, score, fields)
         fields.raise_if_any()
         assert course is not None and done is not None
@@ -163,30 +201,21 @@ class CompletionPlan:
         self.planned.append(planned)
         self.in_file[(planned.employee.id, planned.course.id, planned.done)] = planned
 
+    def _new(self, planned: Planned, new_id: int) -> Completion:
+        return completions._new_completion(
+            planned.employee,
+            planned.course,
+            planned.done,
+            planned.points,
+            id=new_id,
+            verification="verified",
+            verified_by_user_id=actor_id(self.actor),
+        )
+
     def apply(self) -> None:
-        db.session.info[_IDS_KEY] = {}
-        try:
-            new = [p for p in self.planned if p.existing is None]
-            ids = next_ids(Completion.__table__, len(new))
-            for planned, new_id in zip(new, ids, strict=True):
-                values = completions._dated(planned.course, planned.done, planned.points)
-                db.session.add(
-                    Completion(
-                        id=new_id,
-                        employee_id=planned.employee.id,
-                        course_id=planned.course.id,
-                        course=planned.course,
-                        verification="verified",
-                        verified_by_user_id=actor_id(self.actor),
-                        **values,
-                    )
-                )
-            for planned in self.planned:
-                if planned.existing is not None:
-                    assign(
-                        planned.existing,
-                        completions._dated(planned.course, planned.done, planned.points),
-                    )
-            db.session.flush()
-        finally:
-            db.session.info.pop(_IDS_KEY, None)
+        write_planned(
+            Completion.__table__,
+            self.planned,
+            self._new,
+            lambda p: completions._dated(p.course, p.done, p.points),
+        )

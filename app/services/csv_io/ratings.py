@@ -14,11 +14,10 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.kernel.fields import assign, blank
 from app.models import Competency, CompetencyRating, Employee, User
 from app.readiness.vocabulary import RATING_SOURCES
-from app.services.csv_io.completions import People, _iso
-from app.services.csv_io.employees import _IDS_KEY, CHUNK, next_ids
+from app.services.csv_io.completions import People, _iso, loaded_entry, write_planned
+from app.services.csv_io.employees import CHUNK
 from app.services.csv_io.reading import RowRefused
 from app.services.records import ratings
 from app.services.records.common import RecordFields, actor_id
@@ -56,21 +55,6 @@ class RatingPlan:
         self.planned: list[Planned] = []
         self.in_file: dict[Key, int] = {}
 
-    def _competency(self, code: Any, fields: RecordFields) -> Competency | None:
-        """``RecordFields.entry`` for competencies, answered from the loaded catalogue."""
-        if blank(code):
-            fields.add("competency", "Choose the competency.")
-            return None
-        found = self.competencies.get(str(code).strip().upper())
-        if found is None:
-            fields.add("competency", f"There is no competency with the code {str(code).strip()!r}.")
-        elif found.retired:
-            fields.add(
-                "competency", f"The competency {found.code} is retired; new records cannot use it."
-            )
-            return None
-        return found
-
     def check_row(self, position: int, line: int, values: dict[str, str]) -> tuple[str, str]:
         employee = self.people.find(values.get("employee", ""))
         source = (values.get("source") or "manager").strip().lower()
@@ -98,7 +82,9 @@ class RatingPlan:
             assert known is not None
             self._keep(Planned(employee, known, source, checked, line, existing), key)
             return "update", "level" if not same_level else "evidence"
-        competency = self._competency(values.get("competency"), fields)
+        competency = loaded_entry(
+            self.competencies, "competency", values.get("competency"), "competency", fields
+        )
         checked = ratings._rating_values(
             values.get("level", ""), values.get("rated_on", ""), evidence, fields
         )
@@ -116,26 +102,18 @@ class RatingPlan:
         if key is not None:
             self.in_file[key] = planned.line
 
+    def _new(self, planned: Planned, new_id: int) -> None:
+        db.session.add(
+            CompetencyRating(
+                id=new_id,
+                employee_id=planned.employee.id,
+                competency_id=planned.competency.id,
+                competency=planned.competency,
+                source=planned.source,
+                rated_by_user_id=actor_id(self.actor),
+                **planned.values,
+            )
+        )
+
     def apply(self) -> None:
-        db.session.info[_IDS_KEY] = {}
-        try:
-            new = [p for p in self.planned if p.existing is None]
-            ids = next_ids(CompetencyRating.__table__, len(new))
-            for planned, new_id in zip(new, ids, strict=True):
-                db.session.add(
-                    CompetencyRating(
-                        id=new_id,
-                        employee_id=planned.employee.id,
-                        competency_id=planned.competency.id,
-                        competency=planned.competency,
-                        source=planned.source,
-                        rated_by_user_id=actor_id(self.actor),
-                        **planned.values,
-                    )
-                )
-            for planned in self.planned:
-                if planned.existing is not None:
-                    assign(planned.existing, planned.values)
-            db.session.flush()
-        finally:
-            db.session.info.pop(_IDS_KEY, None)
+        write_planned(CompetencyRating.__table__, self.planned, self._new, lambda p: p.values)
