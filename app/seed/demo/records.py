@@ -12,12 +12,12 @@ from app.models import (
     AssessmentResponse,
     BackgroundCheck,
     CompetencyRating,
-    Completion,
     Employee,
     RoleHistory,
 )
 from app.readiness.dates import add_months
 from app.seed.demo.base import SeederBase
+from app.services.records import completions
 
 
 class RecordSeeder(SeederBase):
@@ -69,17 +69,9 @@ class RecordSeeder(SeederBase):
         return employee
 
     def complete(self, e: Employee, course: str, days_ago: int, verified: bool = True) -> None:
-        c = self.course[course]
-        done = self.d(-days_ago)
-        expires = add_months(done, c.validity_months) if c.validity_months else None
-        db.session.add(
-            Completion(
-                employee_id=e.id,
-                course_id=c.id,
-                completed_on=done,
-                expires_on=expires,
-                verification="verified" if verified else "pending",
-            )
+        verification = "verified" if verified else "pending"
+        completions._new_completion(
+            e, self.course[course], self.d(-days_ago), None, verification=verification
         )
 
     def rate(

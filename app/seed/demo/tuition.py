@@ -7,16 +7,17 @@ from decimal import Decimal
 
 from app.clock import now
 from app.extensions import db
-from app.models import Employee, Repayment, TuitionEvent, TuitionRequest
-from app.readiness.dates import add_months, whole_months_between
+from app.models import Employee, TuitionEvent, TuitionRequest
+from app.readiness.dates import add_months
 from app.seed.demo.records import RecordSeeder
+from app.services.tuition.leavers import _repayments
+from app.tuition import rules
+from app.tuition.rules import APPROVE, COMPLETE, PAY, SUBMIT
 
 
 class TuitionSeeder(RecordSeeder):
     def priya(self, e: Employee) -> None:
         """$2,000 course graded B, reimbursed $1,500; left voluntarily 10 months later."""
-        from app.tuition.rules import repayment_owed, repayment_share
-
         self.baseline_csr(e, strong=True)
         paid_on = add_months(self.t, -11)
         starts = paid_on - timedelta(days=150)
@@ -44,14 +45,9 @@ class TuitionSeeder(RecordSeeder):
         db.session.add(request)
         db.session.flush()
         at = now()
-        for action, old, new in [
-            ("submit", "draft", "submitted"),
-            ("approve", "submitted", "manager_approved"),
-            ("approve", "manager_approved", "hr_approved"),
-            ("approve", "hr_approved", "finance_approved"),
-            ("complete", "finance_approved", "completed"),
-            ("pay", "completed", "reimbursed"),
-        ]:
+        old = rules.DRAFT
+        for action in (SUBMIT, APPROVE, APPROVE, APPROVE, COMPLETE, PAY):
+            new = rules.next_state(action, old)
             db.session.add(
                 TuitionEvent(
                     request_id=request.id,
@@ -59,21 +55,13 @@ class TuitionSeeder(RecordSeeder):
                     from_state=old,
                     to_state=new,
                     at=at,
-                    amount=Decimal("1500.00") if action == "pay" else None,
+                    amount=Decimal("1500.00") if action == PAY else None,
                 )
             )
+            old = new
+        assert old == request.state
         left = add_months(paid_on, 10)
         e.status = "terminated"
         e.termination_date = left
         e.termination_reason = "voluntary"
-        months = whole_months_between(paid_on, left)
-        db.session.add(
-            Repayment(
-                request_id=request.id,
-                employee_id=e.id,
-                termination_date=left,
-                months_since_paid=months,
-                share=repayment_share(months),
-                amount_owed=repayment_owed(Decimal("1500.00"), paid_on, left, "voluntary"),
-            )
-        )
+        _repayments(e, left, rules.DEFAULT_CONFIG)  # the leaver's rule: 75% after 10 months
