@@ -70,7 +70,7 @@ class RecordSeeder(SeederBase):
 
     def complete(self, e: Employee, course: str, days_ago: int, verified: bool = True) -> None:
         verification = "verified" if verified else "pending"
-        completions._new_completion(
+        completions.new_completion(
             e, self.course[course], self.d(-days_ago), None, verification=verification
         )
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Employee, TuitionEvent, TuitionRequest
 from app.readiness.dates import add_months
 from app.seed.demo.records import RecordSeeder
-from app.services.tuition.leavers import _repayments
+from app.services.tuition.leavers import leaver_repayments
 from app.tuition import rules
 from app.tuition.rules import APPROVE, COMPLETE, PAY, SUBMIT
 
@@ -64,4 +64,4 @@ class TuitionSeeder(RecordSeeder):
         e.status = "terminated"
         e.termination_date = left
         e.termination_reason = "voluntary"
-        _repayments(e, left, rules.DEFAULT_CONFIG)  # the leaver's rule: 75% after 10 months
+        leaver_repayments(e, left, rules.DEFAULT_CONFIG)  # the leaver's rule: 75% after 10 months

@@ -202,7 +202,7 @@ class CompletionPlan:
         self.in_file[(planned.employee.id, planned.course.id, planned.done)] = planned
 
     def _new(self, planned: Planned, new_id: int) -> Completion:
-        return completions._new_completion(
+        return completions.new_completion(
             planned.employee,
             planned.course,
             planned.done,

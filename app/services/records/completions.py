@@ -102,9 +102,10 @@ def _dated(course: Course, done: date, points: Decimal | None) -> dict[str, Any]
     return {"completed_on": done, "expires_on": expires_on_for(course, done), "score": points}
 
 
-def _new_completion(
+def new_completion(
     employee: Employee, course: Course, done: date, points: Decimal | None, **facts: Any
 ) -> Completion:
+    """A new completion of ``course`` on ``done``, with the expiry the course's validity gives it."""
     values = {"course_id": course.id, "course": course, **_dated(course, done, points)}
     return add_record(Completion, employee, {**values, **facts})
 
@@ -125,7 +126,7 @@ def record_completion(
     course, done, points = _validate_completion(employee, course_code, completed_on, score, fields)
     fields.raise_if_any()
     assert course is not None and done is not None
-    return _new_completion(
+    return new_completion(
         employee, course, done, points, verification="verified", verified_by_user_id=actor_id(actor)
     )
 
@@ -197,7 +198,7 @@ def report_completion(
     assert course is not None and done is not None
     if upload is None:
         upload = uploads.save_upload(evidence, employee, "evidence", actor)
-    return _new_completion(
+    return new_completion(
         employee,
         course,
         done,

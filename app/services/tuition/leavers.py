@@ -116,7 +116,7 @@ def _terminate(employee: Employee, left: date, why: str, actor: User) -> list[Re
     employee.termination_date = left
     employee.termination_reason = why
     db.session.flush()
-    owed = _repayments(employee, left, config) if why == "voluntary" else []
+    owed = leaver_repayments(employee, left, config) if why == "voluntary" else []
     _cancel_open_requests(employee, left, actor)
     db.session.flush()
     if owed:
@@ -132,7 +132,7 @@ def _terminate(employee: Employee, left: date, why: str, actor: User) -> list[Re
     return owed
 
 
-def _repayments(employee: Employee, left: date, config: TuitionConfig) -> list[Repayment]:
+def leaver_repayments(employee: Employee, left: date, config: TuitionConfig) -> list[Repayment]:
     """A voluntary leaver's repayment of each reimbursement that has none yet (owed > 0)."""
     already = set(
         db.session.scalars(select(Repayment.request_id).where(Repayment.employee_id == employee.id))
