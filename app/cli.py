@@ -6,6 +6,8 @@ command stays in the bench package (bench/cli.py), registered from the registry 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -18,33 +20,45 @@ from app.extensions import db
 from app.kernel.words import plural
 
 
-@click.command("create-user")
+def audited_command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
+    """A command ``name`` that runs in the app context, its changes audited as ``cli:<name>``
+    (app.audit.acting_as). Its options go below this decorator."""
+
+    def decorate(function: Callable[..., Any]) -> click.Command:
+        @functools.wraps(function)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with acting_as(f"cli:{name}"):
+                return function(*args, **kwargs)
+
+        return click.command(name)(with_appcontext(run))
+
+    return decorate
+
+
+@audited_command("create-user")
 @click.argument("email")
 @click.option("--password", required=True, help="At least PASSWORD_MIN_LENGTH characters.")
 @click.option("--role", "roles", multiple=True, help="employee, hr, finance or admin.")
 @click.option("--name", default=None, help="Name for a new employee record.")
-@with_appcontext
 def create_user_command(email: str, password: str, roles: tuple[str, ...], name: str | None):
     """Create a sign-in with app roles, linked to the employee with that email."""
     from app.services.accounts import AccountError, create_user
 
-    with acting_as("cli:create-user"):
-        try:
-            user = create_user(email, password, list(roles), name)
-        except AccountError as error:
-            db.session.rollback()
-            raise click.ClickException(str(error)) from error
-        db.session.commit()
+    try:
+        user = create_user(email, password, list(roles), name)
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
     click.echo(
         f"Created sign-in {user.email} for {user.employee.name} "
         f"with roles: {', '.join(sorted(user.app_roles))}"
     )
 
 
-@click.command("create-token")
+@audited_command("create-token")
 @click.argument("email")
 @click.option("--name", default="Command line", show_default=True, help="What will use it.")
-@with_appcontext
 def create_token_command(email: str, name: str) -> None:
     """Create an API token for the sign-in EMAIL and print it (it is shown only once)."""
     from app.services.accounts import user_by_email
@@ -53,11 +67,10 @@ def create_token_command(email: str, name: str) -> None:
     user = user_by_email(email)
     if user is None:
         raise click.ClickException(f"There is no sign-in for {email}.")
-    with acting_as("cli:create-token"):
-        try:
-            token, secret = create_token(user, name)
-        except TokenError as error:
-            raise click.ClickException(error.message) from error
+    try:
+        token, secret = create_token(user, name)
+    except TokenError as error:
+        raise click.ClickException(error.message) from error
     click.echo(secret)
     click.echo(
         f"Token “{token.name}” ({token.prefix}…) for {user.email}. Keep it secret: it is "
@@ -80,14 +93,12 @@ def backup_command(destination: str) -> None:
     click.echo(f"Backup written to {path}")
 
 
-@click.command("seed-demo")
-@with_appcontext
+@audited_command("seed-demo")
 def seed_demo_command() -> None:
     """Load the demo organisation of docs/RULES.md (safe to run twice)."""
     from app.seed import demo
 
-    with acting_as("cli:seed-demo"):
-        created = demo.seed()
+    created = demo.seed()
     if created:
         click.echo("Loaded the demo organisation.")
     else:
@@ -124,7 +135,7 @@ def _column_overrides(mappings: tuple[str, ...]) -> dict[str, str | None]:
     return overrides
 
 
-@click.command("import-csv")
+@audited_command("import-csv")
 @click.argument("kind", type=click.Choice(_csv_kinds()))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
 @click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
@@ -142,7 +153,6 @@ def _column_overrides(mappings: tuple[str, ...]) -> dict[str, str | None]:
     show_default=True,
     help="How the file writes dates (ISO dates are always understood).",
 )
-@with_appcontext
 def import_csv_command(
     kind: str, file: str, dry_run: bool, mappings: tuple[str, ...], date_format: str
 ) -> None:
@@ -152,10 +162,9 @@ def import_csv_command(
     overrides = _column_overrides(mappings)
     with open(file, "rb") as handle:
         data = handle.read()
-    with acting_as("cli:import-csv"):
-        report = run_import(
-            kind, data, mapping=overrides, date_format=date_format, apply=not dry_run, actor=None
-        )
+    report = run_import(
+        kind, data, mapping=overrides, date_format=date_format, apply=not dry_run, actor=None
+    )
     for line in format_report(report):
         click.echo(line)
     if not report.ok:
@@ -218,20 +227,18 @@ AS_OF = click.option(
 """The --as-of option of the periodic commands."""
 
 
-@click.command("send-reminders")
+@audited_command("send-reminders")
 @AS_OF
-@with_appcontext
 def send_reminders_command(as_of: date | None) -> None:
     """Email and notify expiring certifications and background checks (idempotent)."""
     from app.services.assignments import send_assignment_reminders
     from app.services.reminders import ReminderError, send_reminders
 
-    with acting_as("cli:send-reminders"):
-        try:
-            required = send_assignment_reminders(as_of, deliver=False)  # mailed just below
-            run = send_reminders(as_of)
-        except ReminderError as error:
-            raise click.ClickException(str(error)) from error
+    try:
+        required = send_assignment_reminders(as_of, deliver=False)  # mailed just below
+        run = send_reminders(as_of)
+    except ReminderError as error:
+        raise click.ClickException(str(error)) from error
     _echo_reminders(run)
     click.echo(f"Required training: {plural(len(required.sent), 'reminder')} of assignments.")
     delivery = run.delivery
@@ -250,19 +257,17 @@ def send_reminders_command(as_of: date | None) -> None:
 # ----------------------------------------------------------------------------- 360 rounds
 
 
-@click.command("run-360-rounds")
+@audited_command("run-360-rounds")
 @AS_OF
-@with_appcontext
 def run_360_rounds_command(as_of: date | None) -> None:
     """Remind 360 raters who have not answered, close rounds past their date (idempotent)."""
     from app.services import mailer, talent
 
-    with acting_as("cli:run-360-rounds"):
-        try:
-            run = talent.send_reminders(as_of)
-        except mailer.MailError as error:
-            raise click.ClickException(f"{error} No reminder was marked as sent.") from error
-        closed = talent.close_due_rounds(as_of)
+    try:
+        run = talent.send_reminders(as_of)
+    except mailer.MailError as error:
+        raise click.ClickException(f"{error} No reminder was marked as sent.") from error
+    closed = talent.close_due_rounds(as_of)
     click.echo(
         f"360 rounds: {plural(run.sent, 'reminder')} sent, {plural(closed, 'round')} closed."
     )
@@ -273,18 +278,16 @@ def run_360_rounds_command(as_of: date | None) -> None:
 # ----------------------------------------------------------------------------- retention
 
 
-@click.command("purge-expired-data")
+@audited_command("purge-expired-data")
 @click.option("--dry-run", is_flag=True, help="List what would be erased; change nothing.")
-@with_appcontext
 def purge_expired_data_command(dry_run: bool) -> None:
     """Erase check findings and uploaded files older than their retention period."""
     from app.services.retention import RetentionError, purge_expired_data
 
-    with acting_as("cli:purge-expired-data"):
-        try:
-            report = purge_expired_data(dry_run=dry_run)
-        except RetentionError as error:
-            raise click.ClickException(f"{error} Nothing was erased.") from error
+    try:
+        report = purge_expired_data(dry_run=dry_run)
+    except RetentionError as error:
+        raise click.ClickException(f"{error} Nothing was erased.") from error
     verb = "Would erase" if dry_run else "Erased"
     for item in report.items:
         click.echo(f"  {verb.lower()} {item.label}, employee #{item.employee_id}")

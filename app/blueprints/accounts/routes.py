@@ -8,6 +8,7 @@ disable, enable and unlock. Views are thin: app.services.signins holds the rules
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -116,70 +117,59 @@ def new() -> Any:
     return redirect(url_for("accounts.index", q=account.email))
 
 
-def _act(account: User, action: Any, done: str) -> Any:
-    try:
-        action(account, actor=_user())
-    except signins.SignInError as refused:
-        flash(f"Not changed: {refused.message}", "error")
-        return redirect(_back(account))
-    flash(done, "success")
-    return redirect(_back(account))
+def _form_role() -> str:
+    return (request.form.get("role") or "").strip().lower()
 
 
-def _change_role(account: User, change: Any, done: str) -> Any:
-    """Grant or remove the role the form names; ``done`` has ``{name}`` and ``{role}``."""
-    role = (request.form.get("role") or "").strip().lower()
-    return _act(
-        account,
-        lambda user, actor: change(user, role, actor=actor),
-        done.format(name=account.employee.name, role=role),
-    )
+def _with_role(change: Callable[..., Any]) -> Callable[..., Any]:
+    """A role change (grant, remove) of the role the form names."""
+    return lambda account, actor: change(account, _form_role(), actor=actor)
 
 
-@bp.route("/<int:user_id>/grant", methods=["POST"])
-@permission("admin", may.signin())
-def grant(account: User) -> Any:
-    return _change_role(account, signins.grant_role, "{name} now has the {role} role.")
-
-
-@bp.route("/<int:user_id>/remove", methods=["POST"])
-@permission("admin", may.signin())
-def remove(account: User) -> Any:
-    return _change_role(account, signins.remove_role, "{name} no longer has the {role} role.")
-
-
-@bp.route("/<int:user_id>/disable", methods=["POST"])
-@permission("admin", may.signin())
-def disable(account: User) -> Any:
-    return _act(
-        account,
+# The actions on one sign-in, each a POST to /<user_id>/<endpoint>: the permission it needs, the
+# service's action, and what is said once it is done ({name}: the person's name, {email}: the
+# sign-in's, {role}: the role the form names). A refusal is said with the service's message.
+SIGNIN_ACTIONS: tuple[tuple[str, str, Callable[..., Any], str], ...] = (
+    ("grant", "admin", _with_role(signins.grant_role), "{name} now has the {role} role."),
+    ("remove", "admin", _with_role(signins.remove_role), "{name} no longer has the {role} role."),
+    (
+        "disable",
+        "admin",
         signins.disable,
-        f"The sign-in of {account.employee.name} is disabled: their sessions and API tokens "
-        "have ended.",
-    )
-
-
-@bp.route("/<int:user_id>/enable", methods=["POST"])
-@permission("admin", may.signin())
-def enable(account: User) -> Any:
-    return _act(
-        account, signins.enable, f"The sign-in of {account.employee.name} is enabled again."
-    )
-
-
-@bp.route("/<int:user_id>/unlock", methods=["POST"])
-@permission("admin", may.signin())
-def unlock(account: User) -> Any:
-    return _act(account, signins.unlock, f"The sign-in of {account.employee.name} is unlocked.")
-
-
-@bp.route("/<int:user_id>/resend", methods=["POST"])
-@permission("hr_or_admin", may.signin())
-def resend(account: User) -> Any:
-    return _act(
-        account,
+        "The sign-in of {name} is disabled: their sessions and API tokens have ended.",
+    ),
+    ("enable", "admin", signins.enable, "The sign-in of {name} is enabled again."),
+    ("unlock", "admin", signins.unlock, "The sign-in of {name} is unlocked."),
+    (
+        "resend",
+        "hr_or_admin",
         signins.resend_invitation,
-        f"A new invitation was sent to {account.email}; older links no longer work.",
+        "A new invitation was sent to {email}; older links no longer work.",
+    ),
+)
+
+
+def _action_view(endpoint: str, action: Callable[..., Any], done: str) -> Callable[..., Any]:
+    def act(account: User) -> Any:
+        try:
+            action(account, actor=_user())
+        except signins.SignInError as refused:
+            flash(f"Not changed: {refused.message}", "error")
+            return redirect(_back(account))
+        words = {"name": account.employee.name, "email": account.email}
+        flash(done.format(**words, role=_form_role()), "success")
+        return redirect(_back(account))
+
+    act.__name__ = act.__qualname__ = endpoint
+    return act
+
+
+for _endpoint, _who, _action, _done in SIGNIN_ACTIONS:
+    bp.add_url_rule(
+        f"/<int:user_id>/{_endpoint}",
+        endpoint=_endpoint,
+        view_func=permission(_who, may.signin())(_action_view(_endpoint, _action, _done)),
+        methods=["POST"],
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,6 +36,26 @@ from app.services.directory import ldap, oidc
 bp = Blueprint("auth", __name__)
 
 
+def _when_configured(service: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A sign-in route of a directory (``oidc``, ``ldap``): 404 unless it is configured."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not service.configured():
+                abort(404)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def _throttled(throttled: accounts.SignInThrottled, page: tuple[Any, int]) -> Any:
+    """A rendered page (body, status) answered 429, with the wait in Retry-After."""
+    return page[0], 429, {"Retry-After": str(throttled.retry_after)}
+
+
 def _safe_next(target: str | None) -> str:
     if (
         target
@@ -61,8 +83,7 @@ def login() -> Any:
                 form.email.data, form.password.data, client_ip=request.remote_addr
             )
         except accounts.SignInThrottled as throttled:
-            page, _ = _page(form, str(throttled), 429)
-            return page, 429, {"Retry-After": str(throttled.retry_after)}
+            return _throttled(throttled, _page(form, str(throttled), 429))
         if user is not None:
             return _signed_in(user, request.args.get("next"))
         status = 401
@@ -98,9 +119,8 @@ def _signed_in(user: Any, target: str | None) -> Any:
 
 @bp.route("/auth/oidc/login", methods=["GET"])
 @permission("public")
+@_when_configured(oidc)
 def oidc_login() -> Any:
-    if not oidc.configured():
-        abort(404)
     try:
         return oidc.begin(url_for("auth.oidc_callback", _external=True))
     except oidc.OidcRefusal as refusal:
@@ -109,9 +129,8 @@ def oidc_login() -> Any:
 
 @bp.route("/auth/oidc/callback", methods=["GET"])
 @permission("public")
+@_when_configured(oidc)
 def oidc_callback() -> Any:
-    if not oidc.configured():
-        abort(404)
     try:
         try:
             person = oidc.finish()
@@ -120,8 +139,7 @@ def oidc_callback() -> Any:
             raise
         user = directory.sign_in(person, request.remote_addr)
     except accounts.SignInThrottled as throttled:
-        page, _ = _page(SignInForm(), str(throttled), 429)
-        return page, 429, {"Retry-After": str(throttled.retry_after)}
+        return _throttled(throttled, _page(SignInForm(), str(throttled), 429))
     except directory.DirectoryRefusal as refusal:
         return _page(SignInForm(), str(refusal), refusal.status)
     return _signed_in(user, None)
@@ -129,9 +147,8 @@ def oidc_callback() -> Any:
 
 @bp.route("/auth/ldap/login", methods=["POST"])
 @permission("public")
+@_when_configured(ldap)
 def ldap_login() -> Any:
-    if not ldap.configured():
-        abort(404)
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
     form = LdapSignInForm()
@@ -140,8 +157,8 @@ def ldap_login() -> Any:
     try:
         user = ldap.sign_in(form.username.data, form.password.data, request.remote_addr)
     except accounts.SignInThrottled as throttled:
-        page, _ = _page(SignInForm(formdata=None), str(throttled), 429, ldap_form=form)
-        return page, 429, {"Retry-After": str(throttled.retry_after)}
+        page = _page(SignInForm(formdata=None), str(throttled), 429, ldap_form=form)
+        return _throttled(throttled, page)
     except directory.DirectoryRefusal as refusal:
         return _page(SignInForm(formdata=None), str(refusal), refusal.status, ldap_form=form)
     return _signed_in(user, request.args.get("next"))
@@ -237,8 +254,7 @@ def forgot() -> Any:
             try:
                 accounts.check_ip_throttle(request.remote_addr)  # the claim is kept: it counts
             except accounts.SignInThrottled as throttled:
-                page = _forgot_page(form, None, 429, str(throttled))
-                return page[0], 429, {"Retry-After": str(throttled.retry_after)}
+                return _throttled(throttled, _forgot_page(form, None, 429, str(throttled)))
             invitations.request_reset(form.email.data)
             sent_to = form.email.data.strip()
         else:

@@ -160,7 +160,12 @@ def _bench_page(organisation: bool) -> Any:
         lapses=lapses[:LAPSES_ON_BENCH],
         lapse_total=len(lapses),
         departments=departments,
-        by_department=scope.by_department(selected.role_code) if organisation and selected else [],
+        by_department=[
+            (name, [counts[band] for band in BANDS], total)
+            for name, counts, total in scope.by_department(selected.role_code)
+        ]
+        if organisation and selected
+        else [],
         scope_manager=not sees_organisation(user),
     )
 

@@ -38,7 +38,6 @@ from app.policy.readiness import (
 )
 from app.reports import compliance as compliance_data
 from app.reports import lapsing, render, sources, tables, team_screen
-from app.reports import team as team_data
 from app.reports.sources import ReportInputError
 from app.services.assignments.queries import OWED_SORTS
 from app.services.jobs import periodic
@@ -520,7 +519,6 @@ def team(fmt: str) -> Any:
             filename,
             [("candidates", "candidates"), ("top gaps", "gaps"), ("lapses", "lapses")],
         ),
-        band_labels=team_data.BAND_LABELS,
         gates_shown=GATES_SHOWN_IN_PDF if fmt == "pdf" else GATES_SHOWN_ON_SCREEN,
     )
     return _document(

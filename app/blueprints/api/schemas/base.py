@@ -15,6 +15,9 @@ NUM: dict[str, Any] = {"type": "number"}
 NUM_NULL: dict[str, Any] = {"type": ["number", "null"]}
 DATE: dict[str, Any] = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
 DATE_NULL: dict[str, Any] = {"type": ["string", "null"], "format": "date"}
+DATE_TIME: dict[str, Any] = {"type": "string", "format": "date-time"}
+DATE_TIME_NULL: dict[str, Any] = {"type": ["string", "null"], "format": "date-time"}
+EMAIL: dict[str, Any] = {"type": "string", "format": "email"}
 MONEY: dict[str, Any] = {
     "type": "string",
     "pattern": r"^-?\d+\.\d{2}$",

@@ -11,7 +11,7 @@ EMPLOYEE_IN = base.obj(
     {
         "employee_no": base.S,
         "name": base.S,
-        "email": {**base.S, "format": "email"},
+        "email": base.EMAIL,
         "role": {**base.CODE, "type": ["string", "null"]},
         "role_since": {
             **base.DATE_NULL,
@@ -38,7 +38,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "id": base.INT,
             "employee_no": base.S,
             "name": base.S,
-            "email": {**base.S, "format": "email"},
+            "email": base.EMAIL,
             "hire_date": base.DATE,
             "role": base.S_NULL,
             "role_since": base.DATE_NULL,

@@ -43,7 +43,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "action": base.S,
             "from_state": base.S,
             "to_state": base.S,
-            "at": {**base.S, "format": "date-time"},
+            "at": base.DATE_TIME,
             "by": base.S_NULL,
             "reason": base.S_NULL,
             "amount": base.MONEY_NULL,
