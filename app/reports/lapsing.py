@@ -43,7 +43,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import BackgroundCheck, CheckType, Completion, Course, Department, Employee
+from app.models import (
+    BackgroundCheck,
+    CheckType,
+    Completion,
+    ComplianceLine,
+    Course,
+    Department,
+    Employee,
+)
 from app.pagination import Page
 from app.readiness.dates import add_days
 from app.readiness.vocabulary import ADVERSE_CHECK_STATUSES, CHECK_CLEAR, OPEN_CHECK_STATUSES
@@ -205,6 +213,36 @@ def lapsing(population: Select | None, as_of: date, until: date | None, notes: b
     parts = [_certifications(population, as_of, notes), _checks(population, as_of, notes)]
     if until is not None:
         parts = [part.where(part.selected_columns.expires_on <= until) for part in parts]
+    return union_all(*parts).cte("lapsing")
+
+
+def stored_lapsing(population: Select, until: date) -> Any:
+    """``lapsing`` (without notes) read from the stored compliance lines
+    (app/services/compliance_lines.py): the held items of ``population`` lapsing on or before
+    ``until``, a range of an index whatever the history behind them. Only on a date the lines
+    hold for (``compliance_lines.current``)."""
+    line = ComplianceLine
+    parts = []
+    for kind, item in ((CERTIFICATION, Course), (BACKGROUND_CHECK, CheckType)):
+        name = item.title if item is Course else item.name
+        parts.append(
+            select(
+                line.employee_id.label("employee_id"),
+                literal_column(f"'{kind}'", String).label("kind"),
+                line.item_id.label("item_id"),
+                item.code.label("code"),
+                name.label("name"),
+                line.expires_on.label("expires_on"),
+                cast(null(), Date).label("note_on"),
+                cast(null(), String).label("note_status"),
+            )
+            .join(item, item.id == line.item_id)
+            .where(
+                line.kind == kind,
+                line.expires_on <= until,
+                line.employee_id.in_(population),
+            )
+        )
     return union_all(*parts).cte("lapsing")
 
 

@@ -38,6 +38,7 @@ from app.models import (
     Assignment,
     AssignmentRule,
     Completion,
+    ComplianceLine,
     Course,
     Department,
     Employee,
@@ -464,6 +465,31 @@ def _owed(as_of: date, within: Select | None) -> Any:
     )
 
 
+def _stored_owed(as_of: date, within: Select | None) -> Any:
+    """``_owed`` read from the stored compliance lines (app/services/compliance_lines.py): the
+    open assignments owed on ``as_of`` (owed from that day or before) with their due date, a
+    range of an index. Only on a date the lines hold for (``compliance_lines.current``)."""
+    line = ComplianceLine
+    stmt = (
+        select(
+            line.item_id.label("id"),
+            line.employee_id.label("employee_id"),
+            line.course_id.label("course_id"),
+            line.due_on.label("due_on"),
+            Employee.department_id.label("department_id"),
+        )
+        .join(Employee, Employee.id == line.employee_id)
+        .where(
+            line.kind == "assignment",
+            line.owed_from <= as_of,
+            Employee.status != "terminated",
+        )
+    )
+    if within is not None:
+        stmt = stmt.where(line.employee_id.in_(within))
+    return stmt.subquery("owed")
+
+
 def _counted(owed: Any, as_of: date) -> Select:
     """(department code, name, due, overdue): counted per department id, then named."""
     late = func.sum(case((owed.c.due_on < as_of, 1), else_=0))
@@ -603,10 +629,12 @@ def owed_screen(
     descending: bool = False,
     page: int = 1,
     per_page: int = 50,
+    stored: bool = False,
 ) -> tuple[list[tuple[str | None, str, int, int]], list[OwedLine]]:
     """``owed_counts`` and ``owed_page`` in one statement: each assignment's latest completion
-    looked up once for both (issue 21, the compliance page)."""
-    owed = _owed(as_of, within)
+    looked up once for both (issue 21, the compliance page); with ``stored``, read from the
+    stored compliance lines."""
+    owed = _stored_owed(as_of, within) if stored else _owed(as_of, within)
     found = together(
         {
             "counts": _counted(owed, as_of),
