@@ -223,8 +223,11 @@ def stored_lapsing(population: Select, until: date) -> Any:
     hold for (``compliance_lines.current``)."""
     line = ComplianceLine
     parts = []
-    for kind, item in ((CERTIFICATION, Course), (BACKGROUND_CHECK, CheckType)):
-        name = item.title if item is Course else item.name
+    items: tuple[tuple[str, Any, Any], ...] = (
+        (CERTIFICATION, Course, Course.title),
+        (BACKGROUND_CHECK, CheckType, CheckType.name),
+    )
+    for kind, item, name in items:
         parts.append(
             select(
                 line.employee_id.label("employee_id"),
