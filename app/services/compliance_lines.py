@@ -76,6 +76,8 @@ NEVER_LAPSES = date.max
 IN_LIST_LIMIT = 2_000
 """Above this many stale people the whole scope is recomputed (one set-based statement)."""
 PENDING_ASSIGNMENTS = "echelon_pending_compliance_assignments"
+RAISE_CHUNK = 5_000
+"""People whose assignments versions one statement raises (bound parameters of an IN list)."""
 REFRESH_LOCK = 21_021
 """The PostgreSQL advisory lock that takes concurrent refreshes one at a time."""
 
@@ -114,25 +116,17 @@ def _before_commit(session: Session) -> None:
         return
     connection = session.connection()
     ids = sorted(people)
-    stmt = _upsert(
-        connection.dialect.name,
-        lambda new: {"assignments_version": PERSON.c.assignments_version + 1},
-    )
-    for start in range(0, len(ids), 500):
-        connection.execute(
-            stmt.values(
-                [
-                    {
-                        "employee_id": i,
-                        "facts_version": -1,
-                        "catalogue_version": -1,
-                        "assignments_version": 1,
-                        "computed_assignments": -1,
-                    }
-                    for i in ids[start : start + 500]
-                ]
-            )
+    for start in range(0, len(ids), RAISE_CHUNK):
+        raised = select(
+            Employee.id,
+            *(literal(value, Integer) for value in (-1, -1, 1, -1)),
+        ).where(Employee.id.in_(ids[start : start + RAISE_CHUNK]))
+        stmt = _upsert(
+            connection.dialect.name,
+            lambda new: {"assignments_version": PERSON.c.assignments_version + 1},
+            raised,
         )
+        connection.execute(stmt)
 
 
 def _transaction_ended(session: Session) -> None:
@@ -149,15 +143,19 @@ def install() -> None:
     )
 
 
-def _upsert(dialect: str, set_of: Callable[[Any], dict[str, Any]]) -> Any:
-    """INSERT ... ON CONFLICT (employee_id) DO UPDATE SET ``set_of(stmt)`` into
-    compliance_people."""
+def _upsert(
+    dialect: str, set_of: Callable[[Any], dict[str, Any]], rows: Select | None = None
+) -> Any:
+    """INSERT (of ``rows``, a SELECT of every column, when given) ... ON CONFLICT (employee_id)
+    DO UPDATE SET ``set_of(stmt)`` into compliance_people."""
     insert: Any
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     stmt = insert(PERSON)
+    if rows is not None:
+        stmt = stmt.from_select([c.name for c in PERSON.columns], rows)
     return stmt.on_conflict_do_update(index_elements=["employee_id"], set_=set_of(stmt))
 
 

@@ -487,7 +487,8 @@ def _stored_owed(as_of: date, within: Select | None) -> Any:
     )
     if within is not None:
         stmt = stmt.where(line.employee_id.in_(within))
-    return stmt.subquery("owed")
+    # read once for the counts, the total and the page (a common table expression)
+    return stmt.cte("owed")
 
 
 def _counted(owed: Any, as_of: date) -> Select:
@@ -543,7 +544,9 @@ def _paged(owed: Any, *, sort: str, descending: bool, page: int, per_page: int) 
             owed.c.id,
         )
     ]
-    total = select(func.count()).select_from(owed).scalar_subquery()
+    # counted once (a common table expression read three times), not once per reference
+    counted = select(func.count().label("owed")).select_from(owed).cte("owed_total")
+    total = select(counted.c.owed).scalar_subquery()
     wanted = (page - 1) * per_page
     skip = case((total > wanted, wanted), (total > 0, (total - 1) // per_page * per_page), else_=0)
     columns = [
