@@ -438,6 +438,8 @@ def page_of(rows: list[tuple[Any, ...]], total: int, as_of: date, screen: RowScr
     items = []
     for row in rows:
         kind, item_id, code, name, expires = row[8:13]
+        if isinstance(expires, str):  # a date read back through a UNION on SQLite
+            expires = date.fromisoformat(expires)
         on, status = notes.get((row[0], kind, item_id), (None, None))
         held = compliance_report.HeldItem(row[0], kind, code, name, expires, note(kind, on, status))
         items.append(

@@ -381,7 +381,7 @@ def together(parts: dict[str, Select]) -> dict[str, list[tuple[Any, ...]]]:
     """Several SELECTs as one statement, their rows by part: a common table expression they all
     read is computed once (SQLite and PostgreSQL materialize one read more than once). Each
     part's columns get their own positions of a UNION ALL, NULL (of the same type) in the rows
-    of the other parts."""
+    of the other parts. The rows are the driver's tuples: a date is text on SQLite."""
     columns = {tag: list(part.selected_columns) for tag, part in parts.items()}
     every = [column for tag in parts for column in columns[tag]]
     members = []
@@ -401,7 +401,10 @@ def together(parts: dict[str, Select]) -> dict[str, list[tuple[Any, ...]]]:
         )
         start = end
     found: dict[str, list[tuple[Any, ...]]] = {tag: [] for tag in parts}
-    for row in _rows(union_all(*members)):
+    # the driver's own tuples (SQLite answers dates as text): no Row object per row, so the
+    # thousands of rows of a page's counts leave nothing for the cyclic collector to follow
+    rows, _ = _tuples(union_all(*members))
+    for row in rows:
         first, last = spans[row[0]]
         found[row[0]].append(tuple(row[first:last]))
     return found
