@@ -186,7 +186,9 @@ def _rows(stmt: Select | CompoundSelect) -> list[Any]:
     return list(session.connection().execute(stmt).all())
 
 
-def _tuples(stmt: Select) -> tuple[list[tuple[Any, ...]], Callable[[Any], date]]:
+def _tuples(
+    stmt: Select | CompoundSelect,
+) -> tuple[list[tuple[Any, ...]], Callable[[Any], date]]:
     """The DBAPI's own tuples of ``stmt`` (no Row objects, no result processing: issue 21, at
     50,000 people SQLAlchemy's Row handling of 200,000 rows cost a second), and the function
     that makes a date of one of their date columns (SQLite's driver answers text)."""
