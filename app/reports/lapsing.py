@@ -77,6 +77,29 @@ def plus_months(day: Any, months: Any) -> Any:
     return cast(day + func.make_interval(0, months), Date)
 
 
+def _held(
+    kind: str,
+    employee_id: Any,
+    item_id: Any,
+    expires_on: Any,
+    note_on: Any = None,
+    note_status: Any = None,
+) -> Select:
+    """The columns of a held item of ``kind`` (those of ``lapsing``, in its order), with its
+    course or check type joined for the code and name; no note when None."""
+    item, name = (Course, Course.title) if kind == CERTIFICATION else (CheckType, CheckType.name)
+    return select(
+        employee_id.label("employee_id"),
+        literal_column(f"'{kind}'", String).label("kind"),
+        item_id.label("item_id"),
+        item.code.label("code"),
+        name.label("name"),
+        expires_on.label("expires_on"),
+        (cast(null(), Date) if note_on is None else note_on).label("note_on"),
+        (cast(null(), String) if note_status is None else note_status).label("note_status"),
+    ).join(item, item.id == item_id)
+
+
 def _in(column: Any, population: Select | None) -> Any:
     return true() if population is None else column.in_(population)
 
@@ -106,20 +129,10 @@ def _certifications(population: Select | None, as_of: date, notes: bool) -> Sele
         .group_by(Completion.employee_id, Completion.course_id)
         .subquery("held_course")
     )
-    return (
-        select(
-            per_course.c.employee_id,
-            literal_column(f"'{CERTIFICATION}'", String).label("kind"),
-            per_course.c.course_id.label("item_id"),
-            Course.code.label("code"),
-            Course.title.label("name"),
-            per_course.c.expires_on,
-            per_course.c.reported_on.label("note_on"),
-            cast(null(), String).label("note_status"),
-        )
-        .join(Course, Course.id == per_course.c.course_id)
-        .where(per_course.c.expires_on.is_not(None))
-    )
+    held = per_course.c
+    return _held(
+        CERTIFICATION, held.employee_id, held.course_id, held.expires_on, held.reported_on
+    ).where(held.expires_on.is_not(None))
 
 
 def _check_day(check: Any, as_of: date) -> Any:
@@ -176,23 +189,20 @@ def _checks(population: Select | None, as_of: date, notes: bool) -> Select:
         .group_by(BackgroundCheck.employee_id, BackgroundCheck.check_type_id)
         .subquery("held_check")
     )
-    note_on: Any = cast(null(), Date)
-    note_status: Any = cast(null(), String)
+    note_on: Any = None
+    note_status: Any = None
     if notes:
         latest = latest_checks(population, as_of)
         note_on, note_status = latest.c.on, latest.c.status
-    stmt = (
-        select(
-            clear.c.employee_id,
-            literal_column(f"'{BACKGROUND_CHECK}'", String).label("kind"),
-            clear.c.check_type_id.label("item_id"),
-            CheckType.code.label("code"),
-            CheckType.name.label("name"),
-            clear.c.expires_on,
-            note_on.label("note_on"),
-            note_status.label("note_status"),
-        )
-    ).join(CheckType, CheckType.id == clear.c.check_type_id)
+    held = clear.c
+    stmt = _held(
+        BACKGROUND_CHECK,
+        held.employee_id,
+        held.check_type_id,
+        held.expires_on,
+        note_on,
+        note_status,
+    )
     if notes:
         stmt = stmt.join(
             latest,
@@ -222,30 +232,12 @@ def stored_lapsing(population: Select, until: date) -> Any:
     ``until``, a range of an index whatever the history behind them. Only on a date the lines
     hold for (``compliance_lines.current``)."""
     line = ComplianceLine
-    parts = []
-    items: tuple[tuple[str, Any, Any], ...] = (
-        (CERTIFICATION, Course, Course.title),
-        (BACKGROUND_CHECK, CheckType, CheckType.name),
-    )
-    for kind, item, name in items:
-        parts.append(
-            select(
-                line.employee_id.label("employee_id"),
-                literal_column(f"'{kind}'", String).label("kind"),
-                line.item_id.label("item_id"),
-                item.code.label("code"),
-                name.label("name"),
-                line.expires_on.label("expires_on"),
-                cast(null(), Date).label("note_on"),
-                cast(null(), String).label("note_status"),
-            )
-            .join(item, item.id == line.item_id)
-            .where(
-                line.kind == kind,
-                line.expires_on <= until,
-                line.employee_id.in_(population),
-            )
+    parts = [
+        _held(kind, line.employee_id, line.item_id, line.expires_on).where(
+            line.kind == kind, line.expires_on <= until, line.employee_id.in_(population)
         )
+        for kind in (CERTIFICATION, BACKGROUND_CHECK)
+    ]
     return union_all(*parts).cte("lapsing")
 
 

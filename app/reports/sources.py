@@ -528,16 +528,7 @@ def owed_screen(
     page = min(page, max(1, -(-total // per_page)))
     lines = [
         compliance_report.AssignmentLine(
-            compliance_report.PersonInfo(
-                line.employee_id,
-                line.employee_no,
-                line.name,
-                line.email,
-                line.department_code,
-                line.department_name,
-                line.manager_name,
-                line.manager_email,
-            ),
+            line.person,
             line.course_code,
             line.course_title,
             line.due_on,

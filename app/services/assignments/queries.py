@@ -53,6 +53,7 @@ from app.readiness.assignments import (
     assignment_status,
     status_parts,
 )
+from app.reports.compliance import PersonInfo
 
 STATUS_LABELS = {
     "done": "Done",
@@ -357,16 +358,10 @@ def assignments_of(
 
 @dataclass(frozen=True)
 class OwedLine:
-    """One due or overdue assignment of a page (issue 21: the compliance page pages in SQL)."""
+    """One due or overdue assignment of a page (issue 21: the compliance page pages in SQL),
+    with the person as every compliance list shows them."""
 
-    employee_id: int
-    employee_no: str
-    name: str
-    email: str
-    department_code: str | None
-    department_name: str | None
-    manager_name: str | None
-    manager_email: str | None
+    person: PersonInfo
     course_code: str
     course_title: str
     due_on: date
@@ -605,28 +600,14 @@ def numbered(stmt: Select, keys: list[tuple[Any, bool]], *, limit: int, offset: 
 
 def _lines(rows: Iterable[Any], as_of: date) -> list[OwedLine]:
     lines = []
-    for *person, due_on, _place in sorted(rows, key=lambda r: r[-1]):
+    for row in sorted(rows, key=lambda r: r[-1]):
+        code, title, due_on = row[8:11]
         if isinstance(due_on, str):  # a date read back through a UNION on SQLite
             due_on = date.fromisoformat(due_on)
         late = (as_of - due_on).days if due_on < as_of else 0
-        values: tuple[Any, ...] = (*person, due_on, OVERDUE if late else "due", late)
-        lines.append(OwedLine(*values))
+        status = OVERDUE if late else "due"
+        lines.append(OwedLine(PersonInfo(*row[:8]), code, title, due_on, status, late))
     return lines
-
-
-def owed_page(
-    as_of: date,
-    within: Select | None,
-    *,
-    sort: str = "due",
-    descending: bool = False,
-    page: int = 1,
-    per_page: int = 50,
-) -> list[OwedLine]:
-    """One page of the owed assignments of ``within``, sorted in SQL (one query)."""
-    owed = _owed(as_of, within)
-    paged = _paged(owed, sort=sort, descending=descending, page=page, per_page=per_page)
-    return _lines(_rows(paged), as_of)
 
 
 def owed_screen(
@@ -639,9 +620,9 @@ def owed_screen(
     per_page: int = 50,
     stored: bool = False,
 ) -> tuple[list[tuple[str | None, str, int, int]], list[OwedLine]]:
-    """``owed_counts`` and ``owed_page`` in one statement: each assignment's latest completion
-    looked up once for both (issue 21, the compliance page); with ``stored``, read from the
-    stored compliance lines."""
+    """``owed_counts`` and one page of the owed assignments of ``within``, sorted in SQL, in one
+    statement: each assignment's latest completion looked up once for both (issue 21, the
+    compliance page); with ``stored``, read from the stored compliance lines."""
     owed = _stored_owed(as_of, within) if stored else _owed(as_of, within)
     found = together(
         {
