@@ -8,10 +8,12 @@ scratch."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from app.clock import today
 from app.models import (
@@ -26,7 +28,7 @@ from app.models import (
 from app.readiness.dates import add_months
 from app.reports import lapsing, sources
 from app.services import assignments, compliance_lines, csv_io, records
-from tests.factories import employee_named
+from tests.factories import employee_named, pdf_bytes, sign_in_for
 from tests.integration.assignments_support import COURSE, hr, new_course, rule
 from tests.integration.reports_support import add_people, fresh_request_state
 
@@ -223,3 +225,19 @@ def test_only_the_people_whose_records_moved_are_recomputed(demo_db):
         ).all()
     )
     assert {k for k in now if now[k] != versions.get(k)} == {maria.id}
+
+
+def test_a_reported_completion_counts_once_verified(demo_db):
+    """A completion the employee reports waits for hr (a note on the page, nothing owed
+    changes); hr's verification, a conditional update no session event sees, counts it."""
+    new_course()
+    rule()
+    maria = employee_named("Maria Lopez")
+    assert COURSE in dict(_owed_of(_same_as_from_scratch(demo_db), maria))
+    evidence = FileStorage(stream=io.BytesIO(pdf_bytes()), filename="certificate.pdf")
+    reported = records.report_completion(
+        maria, COURSE, today() - timedelta(days=1), evidence, actor=sign_in_for(maria)
+    )
+    assert COURSE in dict(_owed_of(_same_as_from_scratch(demo_db), maria)), "not yet verified"
+    records.verify_completion(demo_db.session.get(Completion, reported.id), actor=hr())
+    assert COURSE not in dict(_owed_of(_same_as_from_scratch(demo_db), maria))
