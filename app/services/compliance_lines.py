@@ -206,7 +206,8 @@ def _stale(population: Select) -> Select:
 
 def current(population: Select, as_of: date) -> bool:
     """Bring the lines of ``population`` up to date (only the stale people) and say whether
-    the page may read them on ``as_of`` (three queries, and four more when some were stale)."""
+    the page may read them on ``as_of`` (two queries, and three more when some were stale,
+    four on PostgreSQL)."""
     session = db.session()
     if _wrote(session):
         return False
