@@ -19,6 +19,7 @@ from app.models.catalogue import (
     QualificationType,
     Requirement,
 )
+from app.models.compliance import ComplianceLine, CompliancePerson
 from app.models.enrolment import ACTIVE_STATUSES, ENROLMENT_STATUSES, CalendarFeed, Enrolment
 from app.models.jobs import JOB_STATES, Job
 from app.models.people import (
@@ -76,6 +77,8 @@ __all__ = [
     "BackgroundCheck",
     "CacheCounter",
     "CheckType",
+    "ComplianceLine",
+    "CompliancePerson",
     "Competency",
     "CompetencyRating",
     "Completion",

@@ -43,7 +43,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import BackgroundCheck, CheckType, Completion, Course, Department, Employee
+from app.models import (
+    BackgroundCheck,
+    CheckType,
+    Completion,
+    ComplianceLine,
+    Course,
+    Department,
+    Employee,
+)
 from app.pagination import Page
 from app.readiness.dates import add_days
 from app.readiness.vocabulary import ADVERSE_CHECK_STATUSES, CHECK_CLEAR, OPEN_CHECK_STATUSES
@@ -67,6 +75,29 @@ def plus_months(day: Any, months: Any) -> Any:
         last_day = func.date(start, "+1 month", "-1 day")
         return type_coerce(func.min(same_day, last_day), Date)
     return cast(day + func.make_interval(0, months), Date)
+
+
+def _held(
+    kind: str,
+    employee_id: Any,
+    item_id: Any,
+    expires_on: Any,
+    note_on: Any = None,
+    note_status: Any = None,
+) -> Select:
+    """The columns of a held item of ``kind`` (those of ``lapsing``, in its order), with its
+    course or check type joined for the code and name; no note when None."""
+    item, name = (Course, Course.title) if kind == CERTIFICATION else (CheckType, CheckType.name)
+    return select(
+        employee_id.label("employee_id"),
+        literal_column(f"'{kind}'", String).label("kind"),
+        item_id.label("item_id"),
+        item.code.label("code"),
+        name.label("name"),
+        expires_on.label("expires_on"),
+        (cast(null(), Date) if note_on is None else note_on).label("note_on"),
+        (cast(null(), String) if note_status is None else note_status).label("note_status"),
+    ).join(item, item.id == item_id)
 
 
 def _in(column: Any, population: Select | None) -> Any:
@@ -98,20 +129,10 @@ def _certifications(population: Select | None, as_of: date, notes: bool) -> Sele
         .group_by(Completion.employee_id, Completion.course_id)
         .subquery("held_course")
     )
-    return (
-        select(
-            per_course.c.employee_id,
-            literal_column(f"'{CERTIFICATION}'", String).label("kind"),
-            per_course.c.course_id.label("item_id"),
-            Course.code.label("code"),
-            Course.title.label("name"),
-            per_course.c.expires_on,
-            per_course.c.reported_on.label("note_on"),
-            cast(null(), String).label("note_status"),
-        )
-        .join(Course, Course.id == per_course.c.course_id)
-        .where(per_course.c.expires_on.is_not(None))
-    )
+    held = per_course.c
+    return _held(
+        CERTIFICATION, held.employee_id, held.course_id, held.expires_on, held.reported_on
+    ).where(held.expires_on.is_not(None))
 
 
 def _check_day(check: Any, as_of: date) -> Any:
@@ -168,23 +189,20 @@ def _checks(population: Select | None, as_of: date, notes: bool) -> Select:
         .group_by(BackgroundCheck.employee_id, BackgroundCheck.check_type_id)
         .subquery("held_check")
     )
-    note_on: Any = cast(null(), Date)
-    note_status: Any = cast(null(), String)
+    note_on: Any = None
+    note_status: Any = None
     if notes:
         latest = latest_checks(population, as_of)
         note_on, note_status = latest.c.on, latest.c.status
-    stmt = (
-        select(
-            clear.c.employee_id,
-            literal_column(f"'{BACKGROUND_CHECK}'", String).label("kind"),
-            clear.c.check_type_id.label("item_id"),
-            CheckType.code.label("code"),
-            CheckType.name.label("name"),
-            clear.c.expires_on,
-            note_on.label("note_on"),
-            note_status.label("note_status"),
-        )
-    ).join(CheckType, CheckType.id == clear.c.check_type_id)
+    held = clear.c
+    stmt = _held(
+        BACKGROUND_CHECK,
+        held.employee_id,
+        held.check_type_id,
+        held.expires_on,
+        note_on,
+        note_status,
+    )
     if notes:
         stmt = stmt.join(
             latest,
@@ -205,6 +223,21 @@ def lapsing(population: Select | None, as_of: date, until: date | None, notes: b
     parts = [_certifications(population, as_of, notes), _checks(population, as_of, notes)]
     if until is not None:
         parts = [part.where(part.selected_columns.expires_on <= until) for part in parts]
+    return union_all(*parts).cte("lapsing")
+
+
+def stored_lapsing(population: Select, until: date) -> Any:
+    """``lapsing`` (without notes) read from the stored compliance lines
+    (app/services/compliance_lines.py): the held items of ``population`` lapsing on or before
+    ``until``, a range of an index whatever the history behind them. Only on a date the lines
+    hold for (``compliance_lines.current``)."""
+    line = ComplianceLine
+    parts = [
+        _held(kind, line.employee_id, line.item_id, line.expires_on).where(
+            line.kind == kind, line.expires_on <= until, line.employee_id.in_(population)
+        )
+        for kind in (CERTIFICATION, BACKGROUND_CHECK)
+    ]
     return union_all(*parts).cte("lapsing")
 
 
@@ -397,6 +430,8 @@ def page_of(rows: list[tuple[Any, ...]], total: int, as_of: date, screen: RowScr
     items = []
     for row in rows:
         kind, item_id, code, name, expires = row[8:13]
+        if isinstance(expires, str):  # a date read back through a UNION on SQLite
+            expires = date.fromisoformat(expires)
         on, status = notes.get((row[0], kind, item_id), (None, None))
         held = compliance_report.HeldItem(row[0], kind, code, name, expires, note(kind, on, status))
         items.append(

@@ -421,11 +421,18 @@ def compliance_page(
     show_findings: bool,
     scope: str,
     screen: lapsing.RowScreen,
+    stored: bool = False,
 ) -> tuple[compliance_report.ComplianceReport, Page]:
     """The compliance page (issue 21): the summary counted in SQL over the whole scope (by
     department, bucket and manager), and one page of the lapsing items, searched and sorted in
-    SQL; the same figures and rows as ``compliance`` (six queries whatever its size)."""
-    found = lapsing.lapsing(population, as_of, add_days(as_of, horizon_days), notes=False)
+    SQL; the same figures and rows as ``compliance`` (six queries whatever its size). With
+    ``stored`` the lapsing items are read from the stored compliance lines (current on
+    ``as_of``: ``compliance_lines.current``)."""
+    until = add_days(as_of, horizon_days)
+    if stored:
+        found = lapsing.stored_lapsing(population, until)
+    else:
+        found = lapsing.lapsing(population, as_of, until, notes=False)
     horizons = tuple(h for h in compliance_report.HORIZONS if h <= horizon_days)
     bucketed = select(
         found.c.employee_id, lapsing.bucket(found.c.expires_on, as_of, horizons).label("bucket")
@@ -500,6 +507,7 @@ def owed_screen(
     descending: bool,
     page: int,
     per_page: int,
+    stored: bool = False,
 ) -> tuple[Page, tuple[compliance_report.AssignmentCounts, ...]]:
     """The compliance page's required training (issue 21): one page of the due and overdue
     assignments of ``population``, sorted in SQL, and their counts by department, computed in
@@ -507,23 +515,20 @@ def owed_screen(
     from app.services.assignments.queries import owed_screen as owed_rows
 
     found, owed = owed_rows(
-        as_of, population, sort=sort, descending=descending, page=page, per_page=per_page
+        as_of,
+        population,
+        sort=sort,
+        descending=descending,
+        page=page,
+        per_page=per_page,
+        stored=stored,
     )
     counts = tuple(compliance_report.AssignmentCounts(*c) for c in found)
     total = sum(c.due + c.overdue for c in counts)
     page = min(page, max(1, -(-total // per_page)))
     lines = [
         compliance_report.AssignmentLine(
-            compliance_report.PersonInfo(
-                line.employee_id,
-                line.employee_no,
-                line.name,
-                line.email,
-                line.department_code,
-                line.department_name,
-                line.manager_name,
-                line.manager_email,
-            ),
+            line.person,
             line.course_code,
             line.course_title,
             line.due_on,

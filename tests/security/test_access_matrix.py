@@ -508,10 +508,11 @@ def urls(rule, ids: dict) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def fingerprint() -> str:
-    """A digest of every row of every table (bookkeeping columns aside, and stored readiness:
-    derived results that reading pages compute and keep, never a record)."""
+    """A digest of every row of every table (bookkeeping columns aside, and stored readiness and
+    the stored compliance lines: derived results that reading pages compute and keep, never a
+    record)."""
     volatile = {("api_tokens", "last_used_at"), ("users", "last_login_at")}
-    derived = {"stored_readiness"}
+    derived = {"stored_readiness", "compliance_lines", "compliance_people"}
     digest = hashlib.sha256()
     for table in db.metadata.sorted_tables:
         if table.name in derived:

@@ -39,6 +39,7 @@ from app.policy.readiness import (
 from app.reports import compliance as compliance_data
 from app.reports import lapsing, render, sources, tables, team_screen
 from app.reports.sources import ReportInputError
+from app.services import compliance_lines
 from app.services.assignments.queries import OWED_SORTS
 from app.services.jobs import periodic
 from app.services.jobs import reports as report_jobs
@@ -425,6 +426,8 @@ def _compliance_screen(
     whole scope's counts."""
     q, sort_key, descending = _sorting(COMPLIANCE_SORTS, "days")
     page_at, per_page = page_args(ROWS_PER_PAGE)
+    # the stored compliance lines, brought up to date for the people whose records moved
+    stored = compliance_lines.current(population, values["as_of"])
     report, page = sources.compliance_page(
         population,
         values["as_of"],
@@ -432,6 +435,7 @@ def _compliance_screen(
         show_findings=show_findings,
         scope=scope,
         screen=lapsing.RowScreen(q or None, sort_key, descending, page_at, per_page),
+        stored=stored,
     )
     owed_sort = _arg("asort") if _arg("asort") in OWED_SORTS else "due"
     owed_descending = _arg("adir") == "desc"
@@ -442,6 +446,7 @@ def _compliance_screen(
         descending=owed_descending,
         page=_page_number("apage"),
         per_page=per_page,
+        stored=stored,
     )
     # who to chase a page at a time too (?cpage=, ?csort=, ?cdir=): the whole scope's managers
     # are counted (the summary), the CSV and the PDF list every one

@@ -38,6 +38,7 @@ from app.models import (
     Assignment,
     AssignmentRule,
     Completion,
+    ComplianceLine,
     Course,
     Department,
     Employee,
@@ -52,6 +53,7 @@ from app.readiness.assignments import (
     assignment_status,
     status_parts,
 )
+from app.reports.compliance import PersonInfo
 
 STATUS_LABELS = {
     "done": "Done",
@@ -185,7 +187,9 @@ def _rows(stmt: Select | CompoundSelect) -> list[Any]:
     return list(session.connection().execute(stmt).all())
 
 
-def _tuples(stmt: Select) -> tuple[list[tuple[Any, ...]], Callable[[Any], date]]:
+def _tuples(
+    stmt: Select | CompoundSelect,
+) -> tuple[list[tuple[Any, ...]], Callable[[Any], date]]:
     """The DBAPI's own tuples of ``stmt`` (no Row objects, no result processing: issue 21, at
     50,000 people SQLAlchemy's Row handling of 200,000 rows cost a second), and the function
     that makes a date of one of their date columns (SQLite's driver answers text)."""
@@ -354,16 +358,10 @@ def assignments_of(
 
 @dataclass(frozen=True)
 class OwedLine:
-    """One due or overdue assignment of a page (issue 21: the compliance page pages in SQL)."""
+    """One due or overdue assignment of a page (issue 21: the compliance page pages in SQL),
+    with the person as every compliance list shows them."""
 
-    employee_id: int
-    employee_no: str
-    name: str
-    email: str
-    department_code: str | None
-    department_name: str | None
-    manager_name: str | None
-    manager_email: str | None
+    person: PersonInfo
     course_code: str
     course_title: str
     due_on: date
@@ -380,7 +378,7 @@ def together(parts: dict[str, Select]) -> dict[str, list[tuple[Any, ...]]]:
     """Several SELECTs as one statement, their rows by part: a common table expression they all
     read is computed once (SQLite and PostgreSQL materialize one read more than once). Each
     part's columns get their own positions of a UNION ALL, NULL (of the same type) in the rows
-    of the other parts."""
+    of the other parts. The rows are the driver's tuples: a date is text on SQLite."""
     columns = {tag: list(part.selected_columns) for tag, part in parts.items()}
     every = [column for tag in parts for column in columns[tag]]
     members = []
@@ -400,7 +398,10 @@ def together(parts: dict[str, Select]) -> dict[str, list[tuple[Any, ...]]]:
         )
         start = end
     found: dict[str, list[tuple[Any, ...]]] = {tag: [] for tag in parts}
-    for row in _rows(union_all(*members)):
+    # the driver's own tuples (SQLite answers dates as text): no Row object per row, so the
+    # thousands of rows of a page's counts leave nothing for the cyclic collector to follow
+    rows, _ = _tuples(union_all(*members))
+    for row in rows:
         first, last = spans[row[0]]
         found[row[0]].append(tuple(row[first:last]))
     return found
@@ -464,6 +465,32 @@ def _owed(as_of: date, within: Select | None) -> Any:
     )
 
 
+def _stored_owed(as_of: date, within: Select | None) -> Any:
+    """``_owed`` read from the stored compliance lines (app/services/compliance_lines.py): the
+    open assignments owed on ``as_of`` (owed from that day or before) with their due date, a
+    range of an index. Only on a date the lines hold for (``compliance_lines.current``)."""
+    line = ComplianceLine
+    stmt = (
+        select(
+            line.item_id.label("id"),
+            line.employee_id.label("employee_id"),
+            line.course_id.label("course_id"),
+            line.due_on.label("due_on"),
+            Employee.department_id.label("department_id"),
+        )
+        .join(Employee, Employee.id == line.employee_id)
+        .where(
+            line.kind == "assignment",
+            line.owed_from <= as_of,
+            Employee.status != "terminated",
+        )
+    )
+    if within is not None:
+        stmt = stmt.where(line.employee_id.in_(within))
+    # read once for the counts, the total and the page (a common table expression)
+    return stmt.cte("owed")
+
+
 def _counted(owed: Any, as_of: date) -> Select:
     """(department code, name, due, overdue): counted per department id, then named."""
     late = func.sum(case((owed.c.due_on < as_of, 1), else_=0))
@@ -517,7 +544,9 @@ def _paged(owed: Any, *, sort: str, descending: bool, page: int, per_page: int) 
             owed.c.id,
         )
     ]
-    total = select(func.count()).select_from(owed).scalar_subquery()
+    # counted once (a common table expression read three times), not once per reference
+    counted = select(func.count().label("owed")).select_from(owed).cte("owed_total")
+    total = select(counted.c.owed).scalar_subquery()
     wanted = (page - 1) * per_page
     skip = case((total > wanted, wanted), (total > 0, (total - 1) // per_page * per_page), else_=0)
     columns = [
@@ -571,28 +600,14 @@ def numbered(stmt: Select, keys: list[tuple[Any, bool]], *, limit: int, offset: 
 
 def _lines(rows: Iterable[Any], as_of: date) -> list[OwedLine]:
     lines = []
-    for *person, due_on, _place in sorted(rows, key=lambda r: r[-1]):
+    for row in sorted(rows, key=lambda r: r[-1]):
+        code, title, due_on = row[8:11]
         if isinstance(due_on, str):  # a date read back through a UNION on SQLite
             due_on = date.fromisoformat(due_on)
         late = (as_of - due_on).days if due_on < as_of else 0
-        values: tuple[Any, ...] = (*person, due_on, OVERDUE if late else "due", late)
-        lines.append(OwedLine(*values))
+        status = OVERDUE if late else "due"
+        lines.append(OwedLine(PersonInfo(*row[:8]), code, title, due_on, status, late))
     return lines
-
-
-def owed_page(
-    as_of: date,
-    within: Select | None,
-    *,
-    sort: str = "due",
-    descending: bool = False,
-    page: int = 1,
-    per_page: int = 50,
-) -> list[OwedLine]:
-    """One page of the owed assignments of ``within``, sorted in SQL (one query)."""
-    owed = _owed(as_of, within)
-    paged = _paged(owed, sort=sort, descending=descending, page=page, per_page=per_page)
-    return _lines(_rows(paged), as_of)
 
 
 def owed_screen(
@@ -603,10 +618,12 @@ def owed_screen(
     descending: bool = False,
     page: int = 1,
     per_page: int = 50,
+    stored: bool = False,
 ) -> tuple[list[tuple[str | None, str, int, int]], list[OwedLine]]:
-    """``owed_counts`` and ``owed_page`` in one statement: each assignment's latest completion
-    looked up once for both (issue 21, the compliance page)."""
-    owed = _owed(as_of, within)
+    """``owed_counts`` and one page of the owed assignments of ``within``, sorted in SQL, in one
+    statement: each assignment's latest completion looked up once for both (issue 21, the
+    compliance page); with ``stored``, read from the stored compliance lines."""
+    owed = _stored_owed(as_of, within) if stored else _owed(as_of, within)
     found = together(
         {
             "counts": _counted(owed, as_of),

@@ -35,6 +35,7 @@ from app.clock import now, today
 from app.extensions import db, on_session
 from app.models import Assignment, AssignmentRule, Employee
 from app.readiness.assignments import DEFAULT_DUE_DAYS, due_date
+from app.services import compliance_lines
 
 WATCHED = ("job_role_id", "department_id", "status", "hire_date", "role_since")
 """The employee columns whose change may move a person in or out of a rule."""
@@ -241,6 +242,7 @@ def sync_rule(rule: AssignmentRule) -> SyncResult:
         )
     for obj in [o for o in session.identity_map.values() if isinstance(o, Assignment)]:
         session.expire(obj)
+    compliance_lines.note_assignments_changed(session, [*closing, *moved, *opening])
     return SyncResult(opened=len(opening), closed=len(closing), moved=len(moved))
 
 
@@ -284,5 +286,7 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
 
 
 def install() -> None:
-    """Attach the listener once per process."""
+    """Attach the listener once per process, and those keeping the stored compliance lines of
+    people whose assignments change."""
     on_session(before_flush=_before_flush)
+    compliance_lines.install()
