@@ -47,3 +47,19 @@ def on_session(**listeners: Callable[..., Any]) -> None:
     for name, listener in listeners.items():
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
+
+
+_TRANSACTION_NOTES: set[str] = set()
+
+
+def transaction_notes(*keys: str) -> None:
+    """Keys of ``session.info`` under which listeners note what the transaction under way has
+    changed, for its commit to act on: each is dropped when the transaction commits or rolls
+    back, so nothing noted leaks into the next one (staleness's pending versions, ...)."""
+    _TRANSACTION_NOTES.update(keys)
+    on_session(after_commit=_drop_transaction_notes, after_rollback=_drop_transaction_notes)
+
+
+def _drop_transaction_notes(session: Session) -> None:
+    for key in _TRANSACTION_NOTES:
+        session.info.pop(key, None)

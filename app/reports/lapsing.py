@@ -25,14 +25,12 @@ from typing import Any
 
 from sqlalchemy import (
     Date,
-    Integer,
     Select,
     String,
     and_,
     case,
     cast,
     func,
-    literal_column,
     null,
     or_,
     select,
@@ -56,25 +54,15 @@ from app.pagination import Page
 from app.readiness.dates import add_days
 from app.readiness.vocabulary import ADVERSE_CHECK_STATUSES, CHECK_CLEAR, OPEN_CHECK_STATUSES
 from app.reports import compliance as compliance_report
-from app.services.assignments.queries import numbered
+from app.services.assignments.queries import numbered, sort_keys
 from app.services.joins import with_placement
-
-CERTIFICATION = "certification"
-BACKGROUND_CHECK = "background_check"
-
-
-def plus_months(day: Any, months: Any) -> Any:
-    """``day`` + ``months`` calendar months in SQL, clamped to the month's last day (31 January
-    + 1 month is 28/29 February), as ``add_months``."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        # SQLite's '+N months' overflows into the next month: take the lesser of the same day
-        # of the target month and that month's last day.
-        start = func.date(day, "start of month", func.printf("+%d months", months))
-        day_of_month = cast(func.strftime("%d", day), Integer)
-        same_day = func.date(start, func.printf("+%d days", day_of_month - 1))
-        last_day = func.date(start, "+1 month", "-1 day")
-        return type_coerce(func.min(same_day, last_day), Date)
-    return cast(day + func.make_interval(0, months), Date)
+from app.services.lapses import (
+    BACKGROUND_CHECK,
+    CERTIFICATION,
+    certification_lapse,
+    check_lapse,
+    kind_literal,
+)
 
 
 def _held(
@@ -90,7 +78,7 @@ def _held(
     item, name = (Course, Course.title) if kind == CERTIFICATION else (CheckType, CheckType.name)
     return select(
         employee_id.label("employee_id"),
-        literal_column(f"'{kind}'", String).label("kind"),
+        kind_literal(kind).label("kind"),
         item_id.label("item_id"),
         item.code.label("code"),
         name.label("name"),
@@ -107,9 +95,7 @@ def _in(column: Any, population: Select | None) -> Any:
 def _certifications(population: Select | None, as_of: date, notes: bool) -> Select:
     """Per person and certification course: the latest lapse of a verified completion, and
     (``notes``) the latest day a renewal was reported (pending verification)."""
-    lapse = func.coalesce(
-        Completion.expires_on, plus_months(Completion.completed_on, Course.validity_months)
-    )
+    lapse = certification_lapse()
     verified = Completion.verification == "verified"
     reported = func.max(case((~verified, Completion.completed_on)))
     per_course = (
@@ -169,9 +155,7 @@ def _checks(population: Select | None, as_of: date, notes: bool) -> Select:
     """Per person and check type: the latest lapse of a clear check, and (``notes``) the status
     and day of the latest check of the type."""
     completed = BackgroundCheck.completed_on
-    lapse = func.coalesce(
-        BackgroundCheck.valid_until, plus_months(completed, CheckType.rescreen_months)
-    )
+    lapse = check_lapse()
     clear = (
         select(
             BackgroundCheck.employee_id.label("employee_id"),
@@ -253,7 +237,7 @@ def notes_of(
     reported = (
         select(
             Completion.employee_id,
-            literal_column(f"'{CERTIFICATION}'", String),
+            kind_literal(CERTIFICATION),
             Completion.course_id,
             func.max(Completion.completed_on),
             cast(null(), String),
@@ -268,7 +252,7 @@ def notes_of(
     ranked = latest_checks(select(Employee.id).where(Employee.id.in_(people)), as_of)
     checks = select(
         ranked.c.employee_id,
-        literal_column(f"'{BACKGROUND_CHECK}'", String),
+        kind_literal(BACKGROUND_CHECK),
         ranked.c.check_type_id,
         ranked.c.on,
         ranked.c.status,
@@ -404,18 +388,18 @@ def page_parts(found: Any, screen: RowScreen) -> dict[str, Select]:
         "department": [func.lower(func.coalesce(Department.name, "")), found.c.expires_on],
         "item": [func.lower(found.c.name), found.c.expires_on],
     }[screen.sort if screen.sort in COMPLIANCE_SORTS else "days"]
-    keys = [(column, screen.descending) for column in first]
-    keys += [
-        (column, False)
-        for column in (
+    keys = sort_keys(
+        first,
+        screen.descending,
+        (
             found.c.expires_on,
             func.coalesce(Department.name, ""),
             Employee.name,
             Employee.id,
             found.c.code,
             found.c.kind,
-        )
-    ]
+        ),
+    )
     # an ORDER BY with LIMIT: only the rows up to the page are kept while sorting
     parts["page"] = numbered(
         stmt, keys, limit=screen.per_page, offset=(screen.page - 1) * screen.per_page

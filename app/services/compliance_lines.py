@@ -33,14 +33,11 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
-    String,
-    and_,
     case,
     cast,
     delete,
     func,
     literal,
-    literal_column,
     null,
     or_,
     select,
@@ -49,7 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from app.extensions import db, on_session
+from app.extensions import db, on_session, transaction_notes
 from app.models import (
     Assignment,
     BackgroundCheck,
@@ -62,11 +59,18 @@ from app.models import (
     Employee,
 )
 from app.readiness.vocabulary import CHECK_CLEAR
+from app.services.lapses import (
+    BACKGROUND_CHECK,
+    CERTIFICATION,
+    certification_lapse,
+    check_lapse,
+    kind_literal,
+    later_of,
+    latest_completion,
+)
 from app.services.readiness.catalogue import CATALOGUE_COUNTER
-from app.services.readiness.staleness import FACTS_CHANGED, PENDING_PEOPLE, WROTE
+from app.services.readiness.staleness import FACTS_CHANGED, PENDING_PEOPLE, WROTE, upsert
 
-CERTIFICATION = "certification"
-BACKGROUND_CHECK = "background_check"
 ASSIGNMENT = "assignment"
 NEVER_DONE = date.min
 """``owed_from`` of an assignment with no verified completion: owed on every date."""
@@ -129,34 +133,18 @@ def _before_commit(session: Session) -> None:
         connection.execute(stmt)
 
 
-def _transaction_ended(session: Session) -> None:
-    session.info.pop(PENDING_ASSIGNMENTS, None)
-
-
 def install() -> None:
     """Attach the listeners once per process."""
-    on_session(
-        after_flush=_after_flush,
-        before_commit=_before_commit,
-        after_commit=_transaction_ended,
-        after_rollback=_transaction_ended,
-    )
+    on_session(after_flush=_after_flush, before_commit=_before_commit)
+    transaction_notes(PENDING_ASSIGNMENTS)
 
 
 def _upsert(
     dialect: str, set_of: Callable[[Any], dict[str, Any]], rows: Select | None = None
 ) -> Any:
-    """INSERT (of ``rows``, a SELECT of every column, when given) ... ON CONFLICT (employee_id)
-    DO UPDATE SET ``set_of(stmt)`` into compliance_people."""
-    insert: Any
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(PERSON)
-    if rows is not None:
-        stmt = stmt.from_select([c.name for c in PERSON.columns], rows)
-    return stmt.on_conflict_do_update(index_elements=["employee_id"], set_=set_of(stmt))
+    """INSERT (of ``rows``) ... ON CONFLICT (employee_id) DO UPDATE SET ``set_of(stmt)`` into
+    compliance_people."""
+    return upsert(dialect, PERSON, ["employee_id"], rows=rows, set_of=set_of)
 
 
 # ----------------------------------------------------------------------------- on read
@@ -260,34 +248,14 @@ def _refresh(session: Session, population: Select, stale: list[Any]) -> None:
 # ----------------------------------------------------------------------------- computing
 
 
-def plus_months(day: Any, months: Any) -> Any:
-    """``reports.lapsing.plus_months`` (imported late: the reports import the services)."""
-    from app.reports.lapsing import plus_months as months_later
-
-    return months_later(day, months)
-
-
-def _later(first: Any, second: Any) -> Any:
-    """The later of two dates in SQL (SQLite's scalar max, PostgreSQL's greatest)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return type_coerce(func.max(first, second), Date)
-    return func.greatest(first, second)
-
-
-def _kind(name: str) -> Any:
-    return literal_column(f"'{name}'", String)
-
-
 def _certifications(who: Any) -> Select:
     """Per person and certification course: the latest lapse of a verified completion (as
     ``reports.lapsing``), valid from the latest of them."""
-    lapse = func.coalesce(
-        Completion.expires_on, plus_months(Completion.completed_on, Course.validity_months)
-    )
+    lapse = certification_lapse()
     return (
         select(
             Completion.employee_id,
-            _kind(CERTIFICATION),
+            kind_literal(CERTIFICATION),
             Completion.course_id,
             cast(null(), Integer),
             type_coerce(func.max(lapse), Date),
@@ -310,19 +278,17 @@ def _checks(who: Any) -> Select:
     """Per person and check type: the latest lapse of a clear check (as ``reports.lapsing``),
     valid from the latest day one of them was requested or completed."""
     completed = BackgroundCheck.completed_on
-    lapse = func.coalesce(
-        BackgroundCheck.valid_until, plus_months(completed, CheckType.rescreen_months)
-    )
+    lapse = check_lapse()
     return (
         select(
             BackgroundCheck.employee_id,
-            _kind(BACKGROUND_CHECK),
+            kind_literal(BACKGROUND_CHECK),
             BackgroundCheck.check_type_id,
             cast(null(), Integer),
             type_coerce(func.max(lapse), Date),
             cast(null(), Date),
             cast(null(), Date),
-            type_coerce(func.max(_later(BackgroundCheck.requested_on, completed)), Date),
+            type_coerce(func.max(later_of(BackgroundCheck.requested_on, completed)), Date),
         )
         .join(CheckType, CheckType.id == BackgroundCheck.check_type_id)
         .where(
@@ -335,39 +301,18 @@ def _checks(who: Any) -> Select:
     )
 
 
-def _latest_completion(column: Any) -> Any:
-    """``column`` of the latest verified completion of an assignment's course (by the day it
-    was completed, then id), as ``assignments.queries._owed`` finds it."""
-    done = aliased(Completion)
-    return (
-        select(column(done))
-        .where(
-            and_(
-                done.employee_id == Assignment.employee_id,
-                done.course_id == Assignment.course_id,
-                done.verification == "verified",
-            )
-        )
-        .order_by(done.completed_on.desc(), done.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def _assignments(who: Any) -> Select:
     """Each open assignment: owed from the expiry of its course's latest verified completion
     (from always without one, never when it does not expire), then due on the later of its due
     date and that expiry; valid from the day of that completion."""
     expiry = type_coerce(
-        _latest_completion(
-            lambda done: func.coalesce(done.expires_on, literal(NEVER_LAPSES, Date))
-        ),
+        latest_completion(lambda done: func.coalesce(done.expires_on, literal(NEVER_LAPSES, Date))),
         Date,
     )
-    completed = type_coerce(_latest_completion(lambda done: done.completed_on), Date)
+    completed = type_coerce(latest_completion(lambda done: done.completed_on), Date)
     return select(
         Assignment.employee_id,
-        _kind(ASSIGNMENT),
+        kind_literal(ASSIGNMENT),
         Assignment.id,
         Assignment.course_id,
         cast(null(), Date),

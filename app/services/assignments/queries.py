@@ -54,6 +54,7 @@ from app.readiness.assignments import (
     status_parts,
 )
 from app.reports.compliance import PersonInfo
+from app.services.lapses import latest_completion
 
 STATUS_LABELS = {
     "done": "Done",
@@ -423,18 +424,8 @@ def _owed(as_of: date, within: Select | None) -> Any:
     Each assignment's latest verified completion is looked up once (a common table expression:
     its expiry, the calendar's last day when it never expires, NULL when there is none), so
     the counts and a page read in one statement share it (``owed_screen``)."""
-    done = aliased(Completion)
-    latest = (
-        select(func.coalesce(done.expires_on, literal(date.max, Date)))
-        .where(
-            (done.employee_id == Assignment.employee_id)
-            & (done.course_id == Assignment.course_id)
-            & (done.verification == "verified")
-            & (done.completed_on <= as_of)
-        )
-        .order_by(done.completed_on.desc(), done.id.desc())
-        .limit(1)
-        .scalar_subquery()
+    latest = latest_completion(
+        lambda done: func.coalesce(done.expires_on, literal(date.max, Date)), as_of
     )
     stmt = (
         select(
@@ -532,18 +523,18 @@ def _paged(owed: Any, *, sort: str, descending: bool, page: int, per_page: int) 
         "department": [Department.name.is_(None), func.lower(Department.name)],
         "course": [func.lower(Course.title)],
     }[sort if sort in OWED_SORTS else "due"]
-    keys = [(o, descending) for o in orders]
-    keys += [
-        (key, False)
-        for key in (
+    keys = sort_keys(
+        orders,
+        descending,
+        (
             owed.c.due_on,
             func.coalesce(Department.name, ""),
             Employee.name,
             Employee.id,
             Course.code,
             owed.c.id,
-        )
-    ]
+        ),
+    )
     # counted once (a common table expression read three times), not once per reference
     counted = select(func.count().label("owed")).select_from(owed).cte("owed_total")
     total = select(counted.c.owed).scalar_subquery()
@@ -573,6 +564,14 @@ def _paged(owed: Any, *, sort: str, descending: bool, page: int, per_page: int) 
         limit=per_page,
         offset=skip,
     )
+
+
+def sort_keys(
+    chosen: Iterable[Any], descending: bool, ties: Iterable[Any]
+) -> list[tuple[Any, bool]]:
+    """The order of a list page for ``numbered``: the columns of the sort the user chose, in
+    its direction, then the columns that break ties, ascending, to a total order."""
+    return [(key, descending) for key in chosen] + [(key, False) for key in ties]
 
 
 def numbered(stmt: Select, keys: list[tuple[Any, bool]], *, limit: int, offset: Any) -> Select:

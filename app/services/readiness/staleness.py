@@ -11,15 +11,15 @@ are which, each model declares itself (``__readiness__``, ``app.models.base.read
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.extensions import on_session
+from app.extensions import on_session, transaction_notes
 from app.models import CacheCounter, Employee
 from app.models.base import readiness_models
 from app.services.readiness.catalogue import CATALOGUE_CHANGED, CATALOGUE_COUNTER
@@ -124,28 +124,25 @@ def _after_core_change(session: Session, table_name: str, record_id: Any) -> Non
         _note_catalogue(session)
 
 
-def _transaction_ended(session: Session) -> None:
-    session.info.pop(CATALOGUE_CHANGED, None)
-    session.info.pop(FACTS_CHANGED, None)
-    session.info.pop(WROTE, None)
-    session.info.pop(PENDING_PEOPLE, None)
-    session.info.pop(PENDING_CATALOGUE, None)
-
-
 def install() -> None:
     """Attach the staleness listeners once per process."""
-    on_session(
-        after_flush=_after_flush,
-        before_commit=_before_commit,
-        after_commit=_transaction_ended,
-        after_rollback=_transaction_ended,
-    )
+    on_session(after_flush=_after_flush, before_commit=_before_commit)
+    transaction_notes(CATALOGUE_CHANGED, FACTS_CHANGED, WROTE, PENDING_PEOPLE, PENDING_CATALOGUE)
     if _after_core_change not in audit.CORE_CHANGE_HOOKS:
         audit.CORE_CHANGE_HOOKS.append(_after_core_change)
 
 
-def upsert(dialect: str, table: Any, keys: list[str]) -> Any:
-    """INSERT … ON CONFLICT (keys) DO UPDATE of every other column, on SQLite and PostgreSQL."""
+def upsert(
+    dialect: str,
+    table: Any,
+    keys: list[str],
+    *,
+    rows: Select | None = None,
+    set_of: Callable[[Any], dict[str, Any]] | None = None,
+) -> Any:
+    """INSERT (of ``rows``, a SELECT of every column, when given) … ON CONFLICT (keys) DO
+    UPDATE of every other column, or of ``set_of(stmt)`` (``stmt.excluded`` names the new
+    row), on SQLite and PostgreSQL."""
     dialect_insert: Any
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
@@ -154,7 +151,11 @@ def upsert(dialect: str, table: Any, keys: list[str]) -> Any:
     else:  # pragma: no cover - SQLite and PostgreSQL are the supported databases
         return insert(table)
     stmt = dialect_insert(table)
-    return stmt.on_conflict_do_update(
-        index_elements=keys,
-        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys},
+    if rows is not None:
+        stmt = stmt.from_select([c.name for c in table.columns], rows)
+    changed = (
+        set_of(stmt)
+        if set_of is not None
+        else {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
     )
+    return stmt.on_conflict_do_update(index_elements=keys, set_=changed)

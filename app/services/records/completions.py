@@ -105,7 +105,7 @@ def _dated(course: Course, done: date, points: Decimal | None) -> dict[str, Any]
 def new_completion(
     employee: Employee, course: Course, done: date, points: Decimal | None, **facts: Any
 ) -> Completion:
-    """A new completion of ``course`` on ``done``, with the expiry the course's validity gives it."""
+    """A new completion of ``course`` on ``done``, with the expiry its validity gives it."""
     values = {"course_id": course.id, "course": course, **_dated(course, done, points)}
     return add_record(Completion, employee, {**values, **facts})
 
