@@ -248,20 +248,35 @@ def _refresh(session: Session, population: Select, stale: list[Any]) -> None:
 # ----------------------------------------------------------------------------- computing
 
 
-def _certifications(who: Any) -> Select:
-    """Per person and certification course: the latest lapse of a verified completion (as
-    ``reports.lapsing``), valid from the latest of them."""
-    lapse = certification_lapse()
+def _latest_lapses(kind: str, owner: Any, item: Any, lapse: Any, valid_from: Any) -> Select:
+    """Per person and item of ``kind``: a line of the latest lapse, valid from the latest
+    ``valid_from`` of the records behind it (the caller joins and filters the records)."""
     return (
         select(
-            Completion.employee_id,
-            kind_literal(CERTIFICATION),
-            Completion.course_id,
+            owner,
+            kind_literal(kind),
+            item,
             cast(null(), Integer),
             type_coerce(func.max(lapse), Date),
             cast(null(), Date),
             cast(null(), Date),
-            type_coerce(func.max(Completion.completed_on), Date),
+            type_coerce(func.max(valid_from), Date),
+        )
+        .group_by(owner, item)
+        .having(func.max(lapse).is_not(None))
+    )
+
+
+def _certifications(who: Any) -> Select:
+    """Per person and certification course: the latest lapse of a verified completion (as
+    ``reports.lapsing``), valid from the latest of them."""
+    return (
+        _latest_lapses(
+            CERTIFICATION,
+            Completion.employee_id,
+            Completion.course_id,
+            certification_lapse(),
+            Completion.completed_on,
         )
         .join(Course, Course.id == Completion.course_id)
         .where(
@@ -269,8 +284,6 @@ def _certifications(who: Any) -> Select:
             Course.validity_months.is_not(None),
             Completion.verification == "verified",
         )
-        .group_by(Completion.employee_id, Completion.course_id)
-        .having(func.max(lapse).is_not(None))
     )
 
 
@@ -278,17 +291,13 @@ def _checks(who: Any) -> Select:
     """Per person and check type: the latest lapse of a clear check (as ``reports.lapsing``),
     valid from the latest day one of them was requested or completed."""
     completed = BackgroundCheck.completed_on
-    lapse = check_lapse()
     return (
-        select(
+        _latest_lapses(
+            BACKGROUND_CHECK,
             BackgroundCheck.employee_id,
-            kind_literal(BACKGROUND_CHECK),
             BackgroundCheck.check_type_id,
-            cast(null(), Integer),
-            type_coerce(func.max(lapse), Date),
-            cast(null(), Date),
-            cast(null(), Date),
-            type_coerce(func.max(later_of(BackgroundCheck.requested_on, completed)), Date),
+            check_lapse(),
+            later_of(BackgroundCheck.requested_on, completed),
         )
         .join(CheckType, CheckType.id == BackgroundCheck.check_type_id)
         .where(
@@ -296,8 +305,6 @@ def _checks(who: Any) -> Select:
             BackgroundCheck.status == CHECK_CLEAR,
             completed.is_not(None),
         )
-        .group_by(BackgroundCheck.employee_id, BackgroundCheck.check_type_id)
-        .having(func.max(lapse).is_not(None))
     )
 
 

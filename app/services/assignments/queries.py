@@ -416,6 +416,25 @@ def _typed_null(kind: Any) -> Any:
     return cast(null(), kind)
 
 
+def _of_people_in_scope(
+    within: Select | None, assignment_id: Any, employee_id: Any, course_id: Any, due_on: Any
+) -> Select:
+    """The columns of an owed assignment (id, employee_id, course_id, due_on, department_id)
+    of the people in scope (``within``, or everyone) who have not left."""
+    stmt = (
+        select(
+            assignment_id.label("id"),
+            employee_id.label("employee_id"),
+            course_id.label("course_id"),
+            due_on.label("due_on"),
+            Employee.department_id.label("department_id"),
+        )
+        .join(Employee, Employee.id == employee_id)
+        .where(Employee.status != "terminated")
+    )
+    return stmt if within is None else stmt.where(employee_id.in_(within))
+
+
 def _owed(as_of: date, within: Select | None) -> Any:
     """The open assignments still owed on ``as_of`` with their effective due date, as a
     subquery: ``status_parts`` in SQL (not done: no verified completion on or before D whose
@@ -427,21 +446,14 @@ def _owed(as_of: date, within: Select | None) -> Any:
     latest = latest_completion(
         lambda done: func.coalesce(done.expires_on, literal(date.max, Date)), as_of
     )
-    stmt = (
-        select(
-            Assignment.id.label("id"),
-            Assignment.employee_id.label("employee_id"),
-            Assignment.course_id.label("course_id"),
-            Assignment.due_on.label("due_on"),
-            type_coerce(latest, Date).label("latest"),
-            Employee.department_id.label("department_id"),
-        )
-        .join(Employee, Employee.id == Assignment.employee_id)
-        .where(Assignment.closed_on.is_(None), Employee.status != "terminated")
+    stmt = _of_people_in_scope(
+        within, Assignment.id, Assignment.employee_id, Assignment.course_id, Assignment.due_on
     )
-    if within is not None:
-        stmt = stmt.where(Assignment.employee_id.in_(within))
-    base = stmt.cte("open_assignment")
+    base = (
+        stmt.add_columns(type_coerce(latest, Date).label("latest"))
+        .where(Assignment.closed_on.is_(None))
+        .cte("open_assignment")
+    )
     effective = case((base.c.latest > base.c.due_on, base.c.latest), else_=base.c.due_on)
     return (
         select(
@@ -461,23 +473,9 @@ def _stored_owed(as_of: date, within: Select | None) -> Any:
     open assignments owed on ``as_of`` (owed from that day or before) with their due date, a
     range of an index. Only on a date the lines hold for (``compliance_lines.current``)."""
     line = ComplianceLine
-    stmt = (
-        select(
-            line.item_id.label("id"),
-            line.employee_id.label("employee_id"),
-            line.course_id.label("course_id"),
-            line.due_on.label("due_on"),
-            Employee.department_id.label("department_id"),
-        )
-        .join(Employee, Employee.id == line.employee_id)
-        .where(
-            line.kind == "assignment",
-            line.owed_from <= as_of,
-            Employee.status != "terminated",
-        )
-    )
-    if within is not None:
-        stmt = stmt.where(line.employee_id.in_(within))
+    stmt = _of_people_in_scope(
+        within, line.item_id, line.employee_id, line.course_id, line.due_on
+    ).where(line.kind == "assignment", line.owed_from <= as_of)
     # read once for the counts, the total and the page (a common table expression)
     return stmt.cte("owed")
 
