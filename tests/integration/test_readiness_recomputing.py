@@ -169,3 +169,21 @@ def test_the_warm_up_commits_each_chunk_so_the_count_moves_and_survives_a_failur
     assert warm.summary["people"] == people
     assert WAITING not in hr.get(PAGES[0]).get_data(as_text=True)
     assert _listed(Api(demo_app), ROLE) == _fresh(ROLE)
+
+
+def test_the_warm_up_brings_the_stored_compliance_lines_up_to_date(demo_app, demo_db):
+    """After a catalogue change every person's compliance lines are stale; the warm-up
+    recomputes them, so the compliance page's next request has nobody left to recompute and
+    shows the same items as before the warm-up computed them."""
+    from app.services import compliance_lines
+
+    hr = signed_in_client(demo_app, PERSONAS["hr"])
+    assert hr.get("/reports/compliance").status_code == 200  # every line stored and current
+    everyone = select(Employee.id).where(Employee.status != "terminated")
+    assert db.session.execute(compliance_lines._stale(everyone)).first() is None
+    _change_the_settings()
+    stale = db.session.execute(compliance_lines._stale(everyone)).all()
+    assert len(stale) == db.session.scalar(select(func.count()).select_from(everyone.subquery()))
+    periodic.warm_readiness()
+    db.session.expire_all()
+    assert db.session.execute(compliance_lines._stale(everyone)).first() is None

@@ -103,7 +103,10 @@ WARM_CHUNK = 2000  # people computed and committed at a time
 
 def _warm(job_id: int) -> dict[str, Any]:
     """Every role for a chunk of people at a time, each chunk committed: the pages' "people
-    done" moves, and what a killed worker computed is kept (the next run skips it)."""
+    done" moves, and what a killed worker computed is kept (the next run skips it). The chunk's
+    stored compliance lines are brought up to date as well, so the compliance page after a
+    catalogue change does not recompute everyone in its request."""
+    from app.services import compliance_lines
     from app.services.readiness import bench, stored
     from app.services.readiness.catalogue import load_catalogue
 
@@ -118,10 +121,11 @@ def _warm(job_id: int) -> dict[str, Any]:
     for start in range(0, len(ids), WARM_CHUNK):
         queue.progress(job_id, start, len(ids), "people computed")
         chunk = ids[start : start + WARM_CHUNK]
+        people = select(Employee.id).where(Employee.id.in_(chunk))
         if roles:
-            scope = stored.scope(select(Employee.id).where(Employee.id.in_(chunk)), roles, as_of)
-            computed += scope.head_count
+            computed += stored.scope(people, roles, as_of).head_count
         db.session.commit()
+        compliance_lines.current(people, as_of)  # commits what it recomputes
     queue.progress(job_id, len(ids), len(ids), "people computed")
     return {"roles": len(roles), "people": computed, "as of": as_of.isoformat()}
 
