@@ -152,7 +152,7 @@ def seatplan_figures(url: str, runs: int) -> dict[str, Any]:
         snapshot = load_catalogue()
         sessions = seats._sessions(ANCHOR, snapshot)
         store = seats._NEEDERS[db.engine]
-        needers = [n for cache in store.values() for _, n in cache.values() if n is not None]
+        needers = [n for cache in store.values() for _, n, _ in cache.values() if n is not None]
 
         def pure() -> Any:
             return plan_seats(
