@@ -77,7 +77,10 @@ class PlannedSeats:
             else list(employees)
         )
         held = self.facts
-        missing = load_facts([eid for eid in ids if eid not in held], as_of=self.plan.as_of)
+        others = [eid for eid in ids if eid not in held]
+        missing = load_facts(others[:LOAD_CHUNK], as_of=self.plan.as_of)
+        for start in range(LOAD_CHUNK, len(others), LOAD_CHUNK):
+            missing.update(load_facts(others[start : start + LOAD_CHUNK], as_of=self.plan.as_of))
         return {
             eid: held[eid] if eid in held else missing[eid]
             for eid in sorted(set(ids))
