@@ -132,8 +132,15 @@ def evaluate_shared(
     as_of: date,
     config: ReadinessConfig,
     shared: Shared,
+    index: FactIndex | None = None,
 ) -> ReadinessResult:
-    ctx = Context(facts, FactIndex(facts, catalogue, as_of, config), catalogue, as_of, config)
+    """``engine.evaluate`` with the results of ``shared``; ``index``: the index of ``facts``
+    on ``as_of``, when the caller has it (it is not built again)."""
+    if index is None:
+        index = FactIndex(facts, catalogue, as_of, config)
+    elif index.as_of != as_of or index.catalogue is not catalogue:
+        raise ValueError("the fact index is not the index of this date and catalogue")
+    ctx = Context(facts, index, catalogue, as_of, config)
     memo = shared.results
     results: list[RequirementResult] = []
     attainments: list[Fraction] = []

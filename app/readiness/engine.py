@@ -72,8 +72,10 @@ def evaluate(
     catalogue: Catalogue,
     as_of: date,
     config: ReadinessConfig = DEFAULT_CONFIG,
+    index: FactIndex | None = None,
 ) -> ReadinessResult:
-    """Readiness of ``facts`` for ``role`` on ``as_of``.
+    """Readiness of ``facts`` for ``role`` on ``as_of`` (``index``: the ``FactIndex`` of the
+    same facts on ``as_of``, when the caller has it: it is not built again).
 
     docs/RULES.md "Readiness of an employee for a role on date D": per requirement status, actual
     and attainment; score, gates_met, ready, projected_ready_on and band. Calls for the same
@@ -82,7 +84,7 @@ def evaluate(
     """
     _check_as_of(as_of)
     shared = shared_for(role, catalogue, as_of, config)
-    return evaluate_shared(facts, catalogue, as_of, config, shared)
+    return evaluate_shared(facts, catalogue, as_of, config, shared, index)
 
 
 def evaluate_unshared(
