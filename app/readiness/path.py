@@ -234,11 +234,14 @@ def _plan_step(
     readiness: ReadinessResult | None = None,
     always_recheck: bool = False,
     index: FactIndex | None = None,
-) -> tuple[PathStep, EmployeeFacts, FactIndex | None]:
+    then: bool = True,
+) -> tuple[PathStep, EmployeeFacts | None, FactIndex | None]:
     """Project one promotion from ``starts_on`` and return the facts with its actions done
     (``readiness``: the evaluation of ``facts`` for ``role`` on ``starts_on``, when known;
     ``index``: the index of ``facts`` on ``starts_on``, likewise), and the index of those
-    facts on the step's projected date when a re-check made it (None otherwise).
+    facts on the step's projected date when a re-check made it (None otherwise). With
+    ``then`` False (the last step: nothing follows it) the facts are made only if a re-check
+    needs them, and may be None.
 
     A re-check that could not find anything to renew (``may_lapse_by`` is False) is skipped;
     ``always_recheck`` evaluates it anyway and builds every index afresh (the reference the
@@ -249,7 +252,7 @@ def _plan_step(
         readiness = evaluate(facts, role, catalogue, starts_on, config, index)
     projected = readiness.projected_ready_on
     actions = _step_actions(readiness, projected)
-    planned = apply_actions(facts, actions, catalogue, config)
+    planned: EmployeeFacts | None = None  # ``facts`` with ``actions`` done, once needed
     planned_index: FactIndex | None = None  # of ``planned`` on ``projected``
     latest = readiness
     for _ in range(MAX_RECHECKS):
@@ -257,6 +260,8 @@ def _plan_step(
             break
         if not always_recheck and not may_lapse_by(facts, latest, catalogue, config, projected):
             break  # every gap closed by its action and nothing lapsing: ready on projected
+        if planned is None:
+            planned = apply_actions(facts, actions, catalogue, config)
         planned_index = FactIndex(planned, catalogue, projected, config)
         recheck = evaluate(planned, role, catalogue, projected, config, planned_index)
         if recheck.ready:
@@ -270,6 +275,8 @@ def _plan_step(
         planned_index = None
         projected = recheck.projected_ready_on
         latest = recheck
+    if planned is None and then:
+        planned = apply_actions(facts, actions, catalogue, config)
     cost = sum((action.cost for action in actions), ZERO)
     step = PathStep(role.code, projected, actions, cost, starts_on, readiness)
     return step, planned, None if always_recheck else planned_index
@@ -347,13 +354,14 @@ def _plan_chain(
     current = facts
     starts_on = as_of
     steps: list[PathStep] = []
-    for code in chain[1:]:
+    for position, code in enumerate(chain[1:], start=2):
         known = first if not steps and first is not None and first.role == code else None
+        then = position < len(chain)
         step, done, index = _plan_step(
-            current, roles[code], catalogue, starts_on, config, known, always_recheck, index
+            current, roles[code], catalogue, starts_on, config, known, always_recheck, index, then
         )
         steps.append(step)
-        if step.projected_ready_on is None:
+        if step.projected_ready_on is None or done is None:
             break
         current = replace(done, role=code, role_since=step.projected_ready_on)
         starts_on = step.projected_ready_on
