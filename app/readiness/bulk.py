@@ -15,7 +15,13 @@ from app.readiness.evaluators import EVALUATORS
 from app.readiness.facts import Context, FactIndex, Granted, counting_certification
 from app.readiness.model import Catalogue, EmployeeFacts, Rating, ReadinessConfig, Requirement, Role
 from app.readiness.projections import done_prerequisites, seats_key
-from app.readiness.results import UNMET, Band, ReadinessResult, RequirementResult, critical_gap
+from app.readiness.results import (
+    UNMET,
+    Band,
+    ReadinessResult,
+    RequirementResult,
+    readiness_result,
+)
 from app.readiness.scoring import band_for, score_of
 
 #: Distinct requirement situations kept per (role, date, config) before the store starts over.
@@ -173,15 +179,5 @@ def evaluate_shared(
     band = shared.bands.get((ready, projected))
     if band is None:
         band = shared.bands[(ready, projected)] = band_for(ready, projected, as_of, config)
-    return ReadinessResult(
-        employee_id=facts.employee_id,
-        role=shared.role.code,
-        as_of=as_of,
-        score=score,
-        gates_met=gates_met,
-        ready=ready,
-        band=band,
-        projected_ready_on=projected,
-        requirements=tuple(results),
-        critical=critical_gap(ready, results, projected),
-    )
+    summary = (score, gates_met, ready, band, projected)
+    return readiness_result(facts.employee_id, shared.role.code, as_of, summary, results)

@@ -60,7 +60,7 @@ from app.readiness.bulk import evaluate_shared, shared_for
 from app.readiness.evaluators import EVALUATORS
 from app.readiness.facts import Context, FactIndex
 from app.readiness.model import Catalogue, EmployeeFacts, ReadinessConfig, Role
-from app.readiness.results import Band, ReadinessResult, RequirementResult, critical_gap
+from app.readiness.results import Band, ReadinessResult, RequirementResult, readiness_result
 from app.readiness.scoring import band_for, score_of
 
 DEFAULT_CONFIG: Final = ReadinessConfig()
@@ -106,19 +106,8 @@ def evaluate_unshared(
         result, attainment = EVALUATORS[requirement.kind](requirement, ctx)
         results.append(result)
         weighted.append((requirement.weight, attainment))
-    score, gates_met, ready, band, projected = _summary(results, weighted, as_of, config)
-    return ReadinessResult(
-        employee_id=facts.employee_id,
-        role=role.code,
-        as_of=as_of,
-        score=score,
-        gates_met=gates_met,
-        ready=ready,
-        band=band,
-        projected_ready_on=projected,
-        requirements=tuple(results),
-        critical=critical_gap(ready, results, projected),
-    )
+    summary = _summary(results, weighted, as_of, config)
+    return readiness_result(facts.employee_id, role.code, as_of, summary, results)
 
 
 def _check_as_of(as_of: object) -> None:
