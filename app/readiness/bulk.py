@@ -15,7 +15,13 @@ from app.readiness.evaluators import EVALUATORS
 from app.readiness.facts import Context, FactIndex, Granted, counting_certification
 from app.readiness.model import Catalogue, EmployeeFacts, Rating, ReadinessConfig, Requirement, Role
 from app.readiness.projections import done_prerequisites, seats_key
-from app.readiness.results import UNMET, Band, ReadinessResult, RequirementResult, critical_gap
+from app.readiness.results import (
+    UNMET,
+    Band,
+    ReadinessResult,
+    RequirementResult,
+    readiness_result,
+)
 from app.readiness.scoring import band_for, score_of
 
 #: Distinct requirement situations kept per (role, date, config) before the store starts over.
@@ -132,8 +138,15 @@ def evaluate_shared(
     as_of: date,
     config: ReadinessConfig,
     shared: Shared,
+    index: FactIndex | None = None,
 ) -> ReadinessResult:
-    ctx = Context(facts, FactIndex(facts, catalogue, as_of, config), catalogue, as_of, config)
+    """``engine.evaluate`` with the results of ``shared``; ``index``: the index of ``facts``
+    on ``as_of``, when the caller has it (it is not built again)."""
+    if index is None:
+        index = FactIndex(facts, catalogue, as_of, config)
+    elif index.as_of != as_of or index.catalogue is not catalogue:
+        raise ValueError("the fact index is not the index of this date and catalogue")
+    ctx = Context(facts, index, catalogue, as_of, config)
     memo = shared.results
     results: list[RequirementResult] = []
     attainments: list[Fraction] = []
@@ -166,15 +179,5 @@ def evaluate_shared(
     band = shared.bands.get((ready, projected))
     if band is None:
         band = shared.bands[(ready, projected)] = band_for(ready, projected, as_of, config)
-    return ReadinessResult(
-        employee_id=facts.employee_id,
-        role=shared.role.code,
-        as_of=as_of,
-        score=score,
-        gates_met=gates_met,
-        ready=ready,
-        band=band,
-        projected_ready_on=projected,
-        requirements=tuple(results),
-        critical=critical_gap(ready, results, projected),
-    )
+    summary = (score, gates_met, ready, band, projected)
+    return readiness_result(facts.employee_id, shared.role.code, as_of, summary, results)

@@ -60,7 +60,7 @@ from app.readiness.bulk import evaluate_shared, shared_for
 from app.readiness.evaluators import EVALUATORS
 from app.readiness.facts import Context, FactIndex
 from app.readiness.model import Catalogue, EmployeeFacts, ReadinessConfig, Role
-from app.readiness.results import Band, ReadinessResult, RequirementResult, critical_gap
+from app.readiness.results import Band, ReadinessResult, RequirementResult, readiness_result
 from app.readiness.scoring import band_for, score_of
 
 DEFAULT_CONFIG: Final = ReadinessConfig()
@@ -72,8 +72,10 @@ def evaluate(
     catalogue: Catalogue,
     as_of: date,
     config: ReadinessConfig = DEFAULT_CONFIG,
+    index: FactIndex | None = None,
 ) -> ReadinessResult:
-    """Readiness of ``facts`` for ``role`` on ``as_of``.
+    """Readiness of ``facts`` for ``role`` on ``as_of`` (``index``: the ``FactIndex`` of the
+    same facts on ``as_of``, when the caller has it: it is not built again).
 
     docs/RULES.md "Readiness of an employee for a role on date D": per requirement status, actual
     and attainment; score, gates_met, ready, projected_ready_on and band. Calls for the same
@@ -82,7 +84,7 @@ def evaluate(
     """
     _check_as_of(as_of)
     shared = shared_for(role, catalogue, as_of, config)
-    return evaluate_shared(facts, catalogue, as_of, config, shared)
+    return evaluate_shared(facts, catalogue, as_of, config, shared, index)
 
 
 def evaluate_unshared(
@@ -104,19 +106,8 @@ def evaluate_unshared(
         result, attainment = EVALUATORS[requirement.kind](requirement, ctx)
         results.append(result)
         weighted.append((requirement.weight, attainment))
-    score, gates_met, ready, band, projected = _summary(results, weighted, as_of, config)
-    return ReadinessResult(
-        employee_id=facts.employee_id,
-        role=role.code,
-        as_of=as_of,
-        score=score,
-        gates_met=gates_met,
-        ready=ready,
-        band=band,
-        projected_ready_on=projected,
-        requirements=tuple(results),
-        critical=critical_gap(ready, results, projected),
-    )
+    summary = _summary(results, weighted, as_of, config)
+    return readiness_result(facts.employee_id, role.code, as_of, summary, results)
 
 
 def _check_as_of(as_of: object) -> None:

@@ -31,11 +31,16 @@ class Granted:
 
 
 class FactIndex:
-    """The employee's facts known on D, indexed once per evaluation (O(facts))."""
+    """The employee's facts known on D, indexed once per evaluation (O(facts)).
+
+    It reads no role: evaluations of the same facts on the same date for several roles (the
+    path's step, the target in the feeder role) share one index (``engine.evaluate``)."""
 
     def __init__(
         self, facts: EmployeeFacts, catalogue: Catalogue, as_of: date, config: ReadinessConfig
     ) -> None:
+        self.as_of = as_of
+        self.catalogue = catalogue
         self.completions, self.granted = _completions_and_grants(facts, catalogue, as_of)
         self.ratings = _latest_ratings(facts, as_of)
         self.checks = _known_checks(facts, as_of)

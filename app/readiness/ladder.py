@@ -34,6 +34,7 @@ from datetime import date
 
 from app.readiness.dates import add_months
 from app.readiness.engine import DEFAULT_CONFIG, evaluate
+from app.readiness.facts import FactIndex
 from app.readiness.model import Catalogue, EmployeeFacts, LadderEdge, ReadinessConfig, Role
 from app.readiness.path import PromotionPath, may_lapse_by, plan_path, shortest_chains
 from app.readiness.results import (
@@ -106,13 +107,15 @@ def evaluate_target(
             return result  # the path's step would end on the same date: no walk needed
         path = plan_path(facts, role.code, roles, edges, catalogue, as_of, config, result)
         return _on_path_date(result, result.requirements, path, as_of, config)
-    path = plan_path(facts, role.code, roles, edges, catalogue, as_of, config)
+    # One index of the facts on D for the path's first step and the target in the feeder role.
+    index = FactIndex(facts, catalogue, as_of, config)
+    path = plan_path(facts, role.code, roles, edges, catalogue, as_of, config, index=index)
     if len(path.steps) < 2:  # the walk stopped before the feeder role
         feeder, promoted = _feeder_of(facts.role, role.code, edges), None
     else:
         feeder, promoted = path.steps[-2].role, path.steps[-2].projected_ready_on
     in_feeder = replace(facts, role=feeder, role_since=None)
-    result = evaluate(in_feeder, role, catalogue, as_of, config)
+    result = evaluate(in_feeder, role, catalogue, as_of, config, index)
     requirements = tuple(_feeder_tenure(r, feeder, promoted) for r in result.requirements)
     if result.ready:
         return replace(result, requirements=requirements)

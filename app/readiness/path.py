@@ -47,6 +47,7 @@ from typing import Final
 
 from app.readiness.dates import add_months
 from app.readiness.engine import evaluate
+from app.readiness.facts import FactIndex
 from app.readiness.model import (
     Assessment,
     Catalogue,
@@ -232,24 +233,37 @@ def _plan_step(
     config: ReadinessConfig,
     readiness: ReadinessResult | None = None,
     always_recheck: bool = False,
-) -> tuple[PathStep, EmployeeFacts]:
+    index: FactIndex | None = None,
+    then: bool = True,
+) -> tuple[PathStep, EmployeeFacts | None, FactIndex | None]:
     """Project one promotion from ``starts_on`` and return the facts with its actions done
-    (``readiness``: the evaluation of ``facts`` for ``role`` on ``starts_on``, when known).
+    (``readiness``: the evaluation of ``facts`` for ``role`` on ``starts_on``, when known;
+    ``index``: the index of ``facts`` on ``starts_on``, likewise), and the index of those
+    facts on the step's projected date when a re-check made it (None otherwise). With
+    ``then`` False (the last step: nothing follows it) the facts are made only if a re-check
+    needs them, and may be None.
 
     A re-check that could not find anything to renew (``may_lapse_by`` is False) is skipped;
-    ``always_recheck`` evaluates it anyway (the reference the tests compare with)."""
+    ``always_recheck`` evaluates it anyway and builds every index afresh (the reference the
+    tests compare with)."""
+    if always_recheck:
+        index = None
     if readiness is None:
-        readiness = evaluate(facts, role, catalogue, starts_on, config)
+        readiness = evaluate(facts, role, catalogue, starts_on, config, index)
     projected = readiness.projected_ready_on
     actions = _step_actions(readiness, projected)
-    planned = apply_actions(facts, actions, catalogue, config)
+    planned: EmployeeFacts | None = None  # ``facts`` with ``actions`` done, once needed
+    planned_index: FactIndex | None = None  # of ``planned`` on ``projected``
     latest = readiness
     for _ in range(MAX_RECHECKS):
         if projected is None:
             break
         if not always_recheck and not may_lapse_by(facts, latest, catalogue, config, projected):
             break  # every gap closed by its action and nothing lapsing: ready on projected
-        recheck = evaluate(planned, role, catalogue, projected, config)
+        if planned is None:
+            planned = apply_actions(facts, actions, catalogue, config)
+        planned_index = FactIndex(planned, catalogue, projected, config)
+        recheck = evaluate(planned, role, catalogue, projected, config, planned_index)
         if recheck.ready:
             break
         extra = _step_actions(recheck, recheck.projected_ready_on)
@@ -258,11 +272,14 @@ def _plan_step(
         # A renewal found here is a second, later step on the same target: keep both.
         actions = tuple(sorted((*actions, *extra), key=action_order))
         planned = apply_actions(planned, extra, catalogue, config)
+        planned_index = None
         projected = recheck.projected_ready_on
         latest = recheck
+    if planned is None and then:
+        planned = apply_actions(facts, actions, catalogue, config)
     cost = sum((action.cost for action in actions), ZERO)
     step = PathStep(role.code, projected, actions, cost, starts_on, readiness)
-    return step, planned
+    return step, planned, None if always_recheck else planned_index
 
 
 def _distances(start: str, neighbours: Mapping[str, list[str]]) -> dict[str, int]:
@@ -332,17 +349,19 @@ def _plan_chain(
     config: ReadinessConfig,
     first: ReadinessResult | None = None,
     always_recheck: bool = False,
+    index: FactIndex | None = None,
 ) -> PromotionPath:
     current = facts
     starts_on = as_of
     steps: list[PathStep] = []
-    for code in chain[1:]:
+    for position, code in enumerate(chain[1:], start=2):
         known = first if not steps and first is not None and first.role == code else None
-        step, done = _plan_step(
-            current, roles[code], catalogue, starts_on, config, known, always_recheck
+        then = position < len(chain)
+        step, done, index = _plan_step(
+            current, roles[code], catalogue, starts_on, config, known, always_recheck, index, then
         )
         steps.append(step)
-        if step.projected_ready_on is None:
+        if step.projected_ready_on is None or done is None:
             break
         current = replace(done, role=code, role_since=step.projected_ready_on)
         starts_on = step.projected_ready_on
@@ -371,12 +390,15 @@ def plan_path(
     first: ReadinessResult | None = None,
     *,
     always_recheck: bool = False,
+    index: FactIndex | None = None,
 ) -> PromotionPath:
     """The promotion path from the employee's current role to ``target_role``.
 
     ``first``: the readiness of ``facts`` on ``as_of`` for the first step's role, when the
-    caller has it already (it is not evaluated again). ``always_recheck``: evaluate every
-    re-check, even one that cannot find anything (the reference; the path is the same).
+    caller has it already (it is not evaluated again); ``index``: the ``FactIndex`` of
+    ``facts`` on ``as_of``, likewise (the role is no part of it). ``always_recheck``: evaluate
+    every re-check, even one that cannot find anything, and build every fact index afresh
+    (the reference; the path is the same).
 
     docs/RULES.md "Promotion path": per step the role, the ordered gap actions, the estimated cost
     and the projected date; tenure in a new role counts from the projected promotion date.
@@ -395,7 +417,7 @@ def plan_path(
         missing = sorted({code for chain in chains for code in chain[1:] if code not in roles})
         return _empty(target_role, f"Roles on the ladder are not defined: {', '.join(missing)}.")
     plans = [
-        _plan_chain(facts, chain, roles, catalogue, as_of, config, first, always_recheck)
+        _plan_chain(facts, chain, roles, catalogue, as_of, config, first, always_recheck, index)
         for chain in usable
     ]
     return min(

@@ -131,6 +131,30 @@ class ReadinessResult:
         return order_actions(a for r in self.requirements for a in r.actions)
 
 
+def readiness_result(
+    employee_id: int,
+    role: str,
+    as_of: date,
+    summary: tuple[float, bool, bool, Band, date | None],
+    requirements: list[RequirementResult],
+) -> ReadinessResult:
+    """The readiness answer from the requirement results and their summary (score,
+    gates_met, ready, band, projected_ready_on), with its critical gap."""
+    score, gates_met, ready, band, projected = summary
+    return ReadinessResult(
+        employee_id=employee_id,
+        role=role,
+        as_of=as_of,
+        score=score,
+        gates_met=gates_met,
+        ready=ready,
+        band=band,
+        projected_ready_on=projected,
+        requirements=tuple(requirements),
+        critical=critical_gap(ready, requirements, projected),
+    )
+
+
 def critical_gap(
     ready: bool, requirements: Iterable[RequirementResult], projected: date | None
 ) -> CriticalGap | None:

@@ -40,7 +40,7 @@ def evaluate_population(
     role = role_or_error(role_code, snapshot)
     planned = seat_plan(as_of)
     with collector_paused():
-        facts = planned.all_facts(load_facts(employees, as_of=as_of).values())
+        facts = planned.all_facts(planned.load_facts(employees).values())
         results = snapshot.evaluate_many(facts, role, as_of, planned.catalogue)
         return {result.employee_id: result for result in results}
 

@@ -22,14 +22,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from app import models
 from app import readiness as core
 from app.extensions import db
 from app.readiness.seatplan import Needer, SeatPlan, SessionSeats, plan_seats
 from app.services.readiness.catalogue import CatalogueSnapshot, load_catalogue, next_role_code
-from app.services.readiness.facts import collector_paused, load_facts
+from app.services.readiness.facts import Employees, collector_paused, load_facts
 
 NEED_KINDS = ("course", "certification")
 KEPT_PLANS = 8
@@ -46,6 +46,9 @@ class PlannedSeats:
     snapshot: CatalogueSnapshot
     signature: tuple[int, ...]
     names: dict[int, tuple[str, str]]  # employee id -> (employee_no, name), the needers and booked
+    #: The facts on D (without seats) of everyone the plan considered: every person not
+    #: terminated with a role, as ``load_facts(..., as_of=D)`` gives them while this plan holds.
+    facts: dict[int, core.EmployeeFacts] = field(default_factory=dict, compare=False, repr=False)
     # Derived from this plan only (seats_key's chains, session lists and digests); bounded.
     memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -64,9 +67,29 @@ class PlannedSeats:
     def all_facts(self, facts: Iterable[core.EmployeeFacts]) -> list[core.EmployeeFacts]:
         return [self.facts_for(f) for f in facts]
 
+    def load_facts(self, employees: Employees) -> dict[int, core.EmployeeFacts]:
+        """``load_facts(employees, as_of=D)``, in employee id order, taking the facts the plan
+        holds: only the people it does not hold (no role, terminated) are loaded, with the
+        same fixed queries whatever their number."""
+        ids = (
+            list(db.session.scalars(employees))
+            if isinstance(employees, Select)
+            else list(employees)
+        )
+        held = self.facts
+        others = [eid for eid in ids if eid not in held]
+        missing = load_facts(others[:LOAD_CHUNK], as_of=self.plan.as_of)
+        for start in range(LOAD_CHUNK, len(others), LOAD_CHUNK):
+            missing.update(load_facts(others[start : start + LOAD_CHUNK], as_of=self.plan.as_of))
+        return {
+            eid: held[eid] if eid in held else missing[eid]
+            for eid in sorted(set(ids))
+            if eid in held or eid in missing
+        }
 
-# Per database: the needer of each person per (date, catalogue version), by facts version;
-# and the plans, by (date, signature). Bounded.
+
+# Per database: the needer and the facts of each person per (date, catalogue version), by
+# facts version; and the plans, by (date, signature). Bounded.
 _NEEDERS: weakref.WeakKeyDictionary[Any, OrderedDict[Hashable, dict[int, Any]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -187,9 +210,9 @@ def _build(as_of: date, snapshot: CatalogueSnapshot, sig: tuple[int, ...]) -> Pl
     for start in range(0, len(changed), LOAD_CHUNK):
         chunk = changed[start : start + LOAD_CHUNK]
         for eid, facts in load_facts(chunk, as_of=as_of).items():
-            cached[eid] = (versions[eid], _needer(facts, numbers[eid], snapshot, as_of))
-    current = set(versions)
-    needers = [n for eid, (_, n) in cached.items() if n is not None and eid in current]
+            cached[eid] = (versions[eid], _needer(facts, numbers[eid], snapshot, as_of), facts)
+    held = {eid: cached[eid] for eid in versions if eid in cached}
+    needers = [n for _, n, _ in held.values() if n is not None]
     sessions = _sessions(as_of, snapshot)
     plan = plan_seats(
         as_of,
@@ -201,7 +224,8 @@ def _build(as_of: date, snapshot: CatalogueSnapshot, sig: tuple[int, ...]) -> Pl
     )
     catalogue = _catalogue_after(plan, snapshot)
     names = {eid: (number, name) for eid, _, number, name in people}
-    return PlannedSeats(plan, catalogue, snapshot, sig, names)
+    facts_of = {eid: facts for eid, (_, _, facts) in held.items()}
+    return PlannedSeats(plan, catalogue, snapshot, sig, names, facts=facts_of)
 
 
 def _catalogue_after(plan: SeatPlan, snapshot: CatalogueSnapshot) -> core.Catalogue:

@@ -68,7 +68,7 @@ from app.services.readiness.catalogue import (
     load_catalogue,
     role_or_error,
 )
-from app.services.readiness.facts import collector_paused, load_facts
+from app.services.readiness.facts import collector_paused
 from app.services.readiness.seats import PlannedSeats, seat_plan, seats_key, unmet_courses
 from app.services.readiness.staleness import FACTS_CHANGED, WROTE, upsert
 
@@ -230,7 +230,7 @@ def refresh(
     with collector_paused():
         planned = seat_plan(as_of)
         catalogue = planned.catalogue
-        facts = planned.facts_by_id(load_facts(stale, as_of=as_of))
+        facts = planned.facts_by_id(planned.load_facts(stale))
         for code, ids in missing.items():
             role = snapshot.roles[code]
             names = {req: describe(req.kind, req.target, snapshot) for req in role.requirements}
