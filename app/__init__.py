@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app import registry
 
     registry.wire(app)
+    if app.config.get("GC_FREEZE_AFTER_STARTUP") and not app.testing:
+        freeze_startup_objects()
     return app
+
+
+def freeze_startup_objects() -> None:
+    """The app is built for serving: move what start-up made out of the collector's reach.
+
+    A served process holds a few hundred thousand long-lived objects (modules, the mappers, the
+    app); every full collection of the cyclic collector walks them all (80 to 100 ms at 10,000
+    people, in the middle of whichever request triggers it). Mappers are configured now rather
+    than on the first query so they are among them; the garbage of start-up is collected first
+    so none of it is kept. Frozen objects are never collected (they live as long as the process
+    anyway); objects made later are collected as before. Under gunicorn --preload this is done
+    in the parent before it forks, which also keeps the pages shared (copy-on-write).
+    """
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    gc.collect()
+    gc.freeze()
 
 
 @event.listens_for(Engine, "connect")
