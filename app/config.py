@@ -92,10 +92,13 @@ DEFAULTS: dict[str, object] = {
     "LDAP_GROUP_FILTER": None,  # ... or a group search, e.g. "(member={dn})"
     "LDAP_GROUP_BASE_DN": None,  # where groups are searched; default LDAP_BASE_DN
     "LDAP_TIMEOUT": 10,  # seconds, for connecting and for each answer
-    # ---- serving: once the app is built (not under TESTING), the objects of start-up (modules,
-    # mappers, the app) are moved out of the cyclic collector's reach with gc.freeze(), so its
-    # full collections no longer walk them in the middle of a request (BENCHMARKS.md, issue 21).
+    # ---- serving (never under TESTING): once the app is built, the objects of start-up
+    # (modules, mappers, the app) are moved out of the cyclic collector's reach with gc.freeze(),
+    # so its full collections no longer walk them in the middle of a request, and its first
+    # generation is collected every GC_GEN0_THRESHOLD allocations (None: Python's 700).
+    # BENCHMARKS.md "Required training (issue 21)"; app.tune_collector_for_serving.
     "GC_FREEZE_AFTER_STARTUP": True,
+    "GC_GEN0_THRESHOLD": 10_000,
 }
 
 # Environment variables read on top of the instance file. Booleans and ints are parsed.
