@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,35 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app import registry
 
     registry.wire(app)
+    if not app.testing:
+        tune_collector_for_serving(app.config)
     return app
+
+
+def tune_collector_for_serving(config: Any) -> None:
+    """The app is built for serving: keep the cyclic collector off the start-up objects.
+
+    A served process holds a couple of hundred thousand long-lived objects (modules, the
+    mappers, the app); every full collection walks them all, 80 to 140 ms in the middle of
+    whichever request triggers it (BENCHMARKS.md "Required training (issue 21)"). With
+    GC_FREEZE_AFTER_STARTUP they are frozen (gc.freeze): never walked, never collected (they
+    live as long as the process anyway). The mappers are configured now rather than on the
+    first query so they are among them, and the start-up garbage is collected first so none of
+    it is kept. Objects made later, by requests and jobs, are collected as before; the first
+    generation is collected every GC_GEN0_THRESHOLD allocations instead of Python's 700
+    (fewer collections in a request, the full ones rarer). Under gunicorn --preload this runs
+    in the parent before it forks, which also keeps the frozen pages shared (copy-on-write).
+    """
+    threshold = config.get("GC_GEN0_THRESHOLD")
+    if threshold:
+        _, second, third = gc.get_threshold()
+        gc.set_threshold(int(threshold), second, third)
+    if config.get("GC_FREEZE_AFTER_STARTUP"):
+        from sqlalchemy.orm import configure_mappers
+
+        configure_mappers()
+        gc.collect()
+        gc.freeze()
 
 
 @event.listens_for(Engine, "connect")

@@ -92,6 +92,13 @@ DEFAULTS: dict[str, object] = {
     "LDAP_GROUP_FILTER": None,  # ... or a group search, e.g. "(member={dn})"
     "LDAP_GROUP_BASE_DN": None,  # where groups are searched; default LDAP_BASE_DN
     "LDAP_TIMEOUT": 10,  # seconds, for connecting and for each answer
+    # ---- serving (never under TESTING): once the app is built, the objects of start-up
+    # (modules, mappers, the app) are moved out of the cyclic collector's reach with gc.freeze(),
+    # so its full collections no longer walk them in the middle of a request, and its first
+    # generation is collected every GC_GEN0_THRESHOLD allocations (None: Python's 700).
+    # BENCHMARKS.md "Required training (issue 21)"; app.tune_collector_for_serving.
+    "GC_FREEZE_AFTER_STARTUP": True,
+    "GC_GEN0_THRESHOLD": 10_000,
 }
 
 # Environment variables read on top of the instance file. Booleans and ints are parsed.
@@ -121,8 +128,15 @@ ENV_KEYS = {
     "LDAP_BIND_DN": "LDAP_BIND_DN",
     "LDAP_BIND_PASSWORD": "LDAP_BIND_PASSWORD",
     "READINESS_INLINE_LIMIT": "READINESS_INLINE_LIMIT",
+    "GC_FREEZE_AFTER_STARTUP": "GC_FREEZE_AFTER_STARTUP",
 }
-BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "PASSWORD_SIGN_IN"}
+BOOL_KEYS = {
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "SESSION_COOKIE_SECURE",
+    "PASSWORD_SIGN_IN",
+    "GC_FREEZE_AFTER_STARTUP",
+}
 INT_KEYS = {"MAIL_PORT", "TRUSTED_PROXY_HOPS", "JOBS_WORKERS", "READINESS_INLINE_LIMIT"}
 
 

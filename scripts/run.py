@@ -3,6 +3,9 @@
 Starts `flask --app app run` and `flask --app app worker` as two child processes. When either
 stops, or on Ctrl-C / SIGTERM, it stops the other (SIGTERM, then SIGKILL after 10 s) and exits
 with the first one's status, so stopping `make run` never leaves a worker behind.
+
+Each child builds the app with `create_app` (not under TESTING), which freezes its start-up
+objects out of the cyclic collector's reach (GC_FREEZE_AFTER_STARTUP, README "Configuration").
 """
 
 from __future__ import annotations
