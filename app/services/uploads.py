@@ -32,7 +32,7 @@ from struct import unpack as struct_unpack
 from typing import Any
 
 from flask import current_app
-from PIL import Image
+from PIL import Image, ImageFile
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
@@ -274,6 +274,9 @@ def _check_image(data: bytes, file_type: FileType, field: str) -> None:
                 image.verify()  # checksums (PNG chunks)
             if file_type.extension == ".png" and not _png_ends_at_iend(data):
                 raise _Trailing
+            # Pillow's process-wide switch, which importing weasyprint (the PDFs) turns on,
+            # would let a cut-short JPEG load with grey pixels: off for every check.
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
             with Image.open(io.BytesIO(data), formats=[file_type.label]) as image:
                 image.load()  # every pixel decoded; a truncated file fails here
     except _TooLarge as too_large:

@@ -332,3 +332,20 @@ def test_a_polyglot_receipt_is_refused_by_the_tuition_upload_too(demo_app, demo_
         uploads.save_upload(FileStorage(io.BytesIO(PNG + HTML), "r.png"), maria, "receipt", hr)
     assert "web-page markup" in str(caught.value)
     assert stored_files(demo_app) == []
+
+
+def test_a_cut_short_jpeg_is_refused_after_a_pdf_was_rendered(login_as, demo_db, demo_app):
+    """Rendering a PDF imports weasyprint, which switches Pillow to accept cut-short images
+    process-wide; an evidence upload in the same process must still refuse one."""
+    from PIL import ImageFile
+
+    from app.reports.pdf import render_pdf
+
+    assert render_pdf("<p>Readiness</p>").startswith(b"%PDF")
+    maria = person(demo_db, "Maria Lopez")
+    truncated = _truncated(image_bytes("JPEG", size=(400, 300)))
+    response = report(login_as("employee"), maria.id, truncated, "c.jpg")
+    assert response.status_code == 422
+    assert "cut short" in response.get_data(as_text=True)
+    assert demo_db.session.scalar(select(func.count(Upload.id))) == 0
+    assert not ImageFile.LOAD_TRUNCATED_IMAGES
