@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from app import policy
+from app.blueprints import to_own_page
 from app.models import Employee
 from app.models.people import EMPLOYEE_STATUSES
 from app.pagination import choice_arg, list_page, search_term, sort_args
@@ -45,8 +46,7 @@ def index() -> Any:
 @bp.route("/me")
 @permission("authenticated")
 def me() -> Any:
-    user = policy.acting_user()
-    return redirect(url_for("employees.show", employee_id=user.employee_id))
+    return to_own_page("employees.show")
 
 
 @bp.route("/<int:employee_id>")

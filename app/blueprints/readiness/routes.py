@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 
 from app import policy
+from app.blueprints import to_own_page
 from app.blueprints.readiness.forms import BenchFilters, read_bench_filters
 from app.clock import today
 from app.models import Employee
@@ -66,8 +67,7 @@ def recomputing(waiting: stored.Recomputing) -> Any:
 @bp.route("/readiness/plan")
 @permission("authenticated")
 def my_plan() -> Any:
-    user = policy.acting_user()
-    return redirect(url_for("readiness.plan", employee_id=user.employee_id))
+    return to_own_page("readiness.plan")
 
 
 def _development_plan(

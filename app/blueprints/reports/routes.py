@@ -28,6 +28,7 @@ from flask import (
 )
 
 from app import policy
+from app.blueprints import to_own_page
 from app.models import Employee
 from app.pagination import MAX_PAGE, Page, page_args, page_of_rows
 from app.policy import permission
@@ -193,9 +194,8 @@ def index() -> Any:
 @bp.route("/readiness")
 @permission("authenticated")
 def my_readiness() -> Any:
-    user = policy.acting_user()
     args = {key: _arg(key) for key in ("role", "as_of") if _arg(key)}
-    return redirect(url_for(".individual", employee_id=user.employee_id, **args))
+    return to_own_page(".individual", **args)
 
 
 @_in_every_format("/readiness/<int:employee_id>")
