@@ -64,6 +64,18 @@ class Stale(Conflict):
     status = 409
 
 
+class Gone(DomainError):
+    """It existed but can no longer be used: a spent, replaced or expired link (410)."""
+
+    status = 410
+
+
+class NotDelivered(DomainError):
+    """A server this needed (the mail server) refused or could not be reached (502)."""
+
+    status = 502
+
+
 class Unavailable(DomainError):
     """This machine cannot do it now, for a reason the message names (503)."""
 

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.clock import now
 from app.extensions import db
-from app.kernel.errors import Invalid
+from app.kernel.errors import DomainError
 from app.kernel.fields import EMAIL_HINT, email_address
 from app.kernel.uow import unit_of_work
 from app.kernel.words import plural
@@ -20,8 +20,9 @@ from app.models import Employee, SignInFailure, User, UserRole
 from app.models.people import APP_ROLES
 
 
-class AccountError(Invalid):
-    """A sign-in could not be created or used; the message says why."""
+class AccountError(DomainError):
+    """A sign-in could not be created or used; the message says why (422 unless its kind
+    says otherwise)."""
 
 
 class SignInThrottled(AccountError):

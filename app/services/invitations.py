@@ -35,7 +35,7 @@ from werkzeug.security import check_password_hash
 from app.audit import acting_as, record_change
 from app.clock import moment
 from app.extensions import db
-from app.kernel.errors import NotFound
+from app.kernel.errors import Conflict, Gone, NotDelivered, NotFound
 from app.kernel.uow import batch, unit_of_work
 from app.models import AccountToken, User
 from app.services import accounts, mailer
@@ -79,28 +79,20 @@ class InvitationError(AccountError):
     """An invitation could not be sent, or a password could not be set; the message says why."""
 
 
-class LinkRefused(InvitationError):
+class LinkRefused(InvitationError, Gone):
     """A link that is used, replaced or expired (410 Gone); nothing was changed."""
-
-    status = 410
 
 
 class UnknownLink(InvitationError, NotFound):
     """A link that never existed, or a mistyped one (404); nothing was changed."""
 
-    status = 404
+
+class DirectoryManaged(InvitationError, Conflict):
+    """This sign-in's password is kept by the directory; Echelon does not set it (409)."""
 
 
-class DirectoryManaged(InvitationError):
-    """This sign-in's password is kept by the directory; Echelon does not set it."""
-
-    status = 409
-
-
-class InvitationNotSent(InvitationError):
+class InvitationNotSent(InvitationError, NotDelivered):
     """The mail server refused or could not be reached; the link was made but not delivered."""
-
-    status = 502
 
 
 # ---------------------------------------------------------------- the links

@@ -26,7 +26,7 @@ from sqlalchemy.orm import contains_eager
 from app.audit import record_change
 from app.clock import now
 from app.extensions import db
-from app.kernel.errors import Conflict, DomainError, Forbidden, NotFound
+from app.kernel.errors import Conflict, DomainError, Forbidden, NotDelivered, NotFound
 from app.kernel.fields import FieldErrors
 from app.kernel.uow import UnitOfWork, batch
 from app.kernel.words import plural
@@ -69,10 +69,8 @@ class SignInNotFound(SignInError, NotFound):
     """No such person or sign-in (404)."""
 
 
-class InvitationNotSent(SignInError):
+class InvitationNotSent(SignInError, NotDelivered):
     """The mail server refused or could not be reached: the invitation was not delivered."""
-
-    status = 502
 
 
 unit_of_work = UnitOfWork(
