@@ -41,6 +41,10 @@ BLUEPRINTS = (
     "accounts",  # sign-ins (issue 19)
 )
 
+# The blueprint packages whose `routes` module offers template helpers (`template_helpers()`,
+# a dict of names every template sees); the app-wide ones are app/web.py's.
+TEMPLATE_HELPERS = ("catalogue", "tuition", "records", "readiness", "sessions", "assignments")
+
 
 def _listeners() -> tuple:
     """The session listeners, in the order they attach: the audit trail, stored readiness's
@@ -228,5 +232,9 @@ def wire(app: Flask) -> None:
     errors.install(app)
     register_blueprints(app)
     web.install_template_helpers(app)
+    for name in TEMPLATE_HELPERS:
+        app.context_processor(
+            importlib.import_module(f"app.blueprints.{name}.routes").template_helpers
+        )
     web.install_security_headers(app)
     register_commands(app)

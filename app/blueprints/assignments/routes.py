@@ -203,8 +203,7 @@ def delete_rule(rule: AssignmentRule) -> ResponseReturnValue:
     )
 
 
-@bp.app_context_processor
-def required_training_helpers() -> dict[str, Any]:
+def template_helpers() -> dict[str, Any]:
     """``required_training_of(employee_id)`` for the "Required of you" include of the home and
     plan pages (app/templates/assignments/_required_of_you.html): a fixed number of queries."""
 

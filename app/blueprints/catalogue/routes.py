@@ -26,8 +26,7 @@ from app.services import catalogue
 __all__ = ["bp"]
 
 
-@bp.app_context_processor
-def catalogue_helpers() -> dict[str, Any]:
+def template_helpers() -> dict[str, Any]:
     return {
         "can_configure": catalogue_policy.configures,
         "requirement_threshold": catalogue.requirement_threshold,

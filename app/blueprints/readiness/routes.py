@@ -35,8 +35,7 @@ PEOPLE_TO_BOOK = 100  # a course of the training needs offers at most this many 
 RELOAD_SECONDS = 5  # the "being recomputed" page reloads itself this often
 
 
-@bp.app_context_processor
-def readiness_helpers() -> dict[str, Any]:
+def template_helpers() -> dict[str, Any]:
     return {
         "band_words": BAND_LABELS,
         "bands": BANDS,

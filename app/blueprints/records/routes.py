@@ -42,8 +42,7 @@ def _termination_url(employee: Employee) -> str | None:
     return None
 
 
-@bp.app_context_processor
-def record_helpers() -> dict[str, Any]:
+def template_helpers() -> dict[str, Any]:
     return {
         "completion_status": records.completion_status,
         "check_display_status": records.check_display_status,

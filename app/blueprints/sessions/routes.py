@@ -295,8 +295,7 @@ def approvals() -> ResponseReturnValue:
     )
 
 
-@bp.app_context_processor
-def session_helpers() -> dict[str, Any]:
+def template_helpers() -> dict[str, Any]:
     """``session_approvals()``: the number of bookings waiting for the user (for links)."""
 
     def count() -> int:

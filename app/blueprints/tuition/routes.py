@@ -19,8 +19,7 @@ from app.services import tuition as svc
 __all__ = ["bp", "finance", "leavers", "queues", "requests", "workflow"]
 
 
-@bp.app_context_processor
-def tuition_helpers() -> dict[str, Any]:
+def template_helpers() -> dict[str, Any]:
     """The words for states and actions, and ``tuition_may('hr_queue')`` for the links."""
     return {
         "tuition_state_words": svc.STATE_WORDS,
