@@ -26,7 +26,7 @@ from sqlalchemy.orm import contains_eager
 from app.audit import record_change
 from app.clock import now
 from app.extensions import db
-from app.kernel.errors import Conflict, DomainError, Forbidden, NotDelivered, NotFound
+from app.kernel.errors import Conflict, DomainError, Forbidden, NotDelivered
 from app.kernel.fields import FieldErrors
 from app.kernel.uow import UnitOfWork, batch
 from app.kernel.words import plural
@@ -63,10 +63,6 @@ class SignInForbidden(SignInError, Forbidden):
 
 class SignInConflict(SignInError, Conflict):
     """The sign-in's state does not allow this now (409)."""
-
-
-class SignInNotFound(SignInError, NotFound):
-    """No such person or sign-in (404)."""
 
 
 class InvitationNotSent(SignInError, NotDelivered):
