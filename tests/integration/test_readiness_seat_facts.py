@@ -4,15 +4,15 @@ so every answer, are those a fresh load gives, before and after a record changes
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from app.models import Completion, Course, Employee
+from app.models import Employee
 from app.services import readiness as service
 from app.services.readiness.facts import load_facts
 from app.services.readiness.seats import seat_plan
 from tests.conftest import TEST_TODAY
+from tests.integration.test_readiness_service import renew_pci
 
 
 def _everyone():
@@ -41,16 +41,7 @@ def test_a_new_completion_reaches_the_bulk_answer(demo_db):
     """A verified PCI renewal for Maria: the bulk answer changes like her own page's."""
     maria = demo_db.session.scalar(select(Employee.id).where(Employee.name == "Maria Lopez"))
     before = service.evaluate_population(_everyone(), "L2-CSS", TEST_TODAY)[maria]
-    pci = demo_db.session.scalar(select(Course).where(Course.code == "PCI-AWARE"))
-    demo_db.session.add(
-        Completion(
-            employee_id=maria,
-            course_id=pci.id,
-            completed_on=TEST_TODAY - timedelta(days=1),
-            expires_on=date(2027, 11, 21),
-        )
-    )
-    demo_db.session.commit()
+    renew_pci(demo_db, maria)
     after = service.evaluate_population(_everyone(), "L2-CSS", TEST_TODAY)
     own, _, _ = service.evaluate_employee(maria, "L2-CSS", TEST_TODAY)
     assert not before.gates_met and after[maria].gates_met

@@ -11,6 +11,20 @@ from app.services import readiness as service
 from tests.conftest import TEST_TODAY
 
 
+def renew_pci(db, employee: int) -> None:
+    """A verified PCI-AWARE renewal completed yesterday (expires 2027-11-21), committed."""
+    pci = db.session.scalar(select(Course).where(Course.code == "PCI-AWARE"))
+    db.session.add(
+        Completion(
+            employee_id=employee,
+            course_id=pci.id,
+            completed_on=TEST_TODAY - timedelta(days=1),
+            expires_on=date(2027, 11, 21),
+        )
+    )
+    db.session.commit()
+
+
 def employee_id(db, name: str) -> int:
     return db.session.scalar(select(Employee.id).where(Employee.name == name))
 
@@ -33,16 +47,7 @@ def test_csr_with_expired_pci_is_about_80_and_fails_that_gate(demo_db):
 def test_renewing_the_certificate_makes_her_ready_for_that_gate(demo_db):
     """docs/RULES.md Training: renewal counts from the new completion date."""
     maria = employee_id(demo_db, "Maria Lopez")
-    pci = demo_db.session.scalar(select(Course).where(Course.code == "PCI-AWARE"))
-    demo_db.session.add(
-        Completion(
-            employee_id=maria,
-            course_id=pci.id,
-            completed_on=TEST_TODAY - timedelta(days=1),
-            expires_on=date(2027, 11, 21),
-        )
-    )
-    demo_db.session.commit()
+    renew_pci(demo_db, maria)
     result, _, _ = service.evaluate_employee(maria, "L2-CSS", TEST_TODAY)
     assert result.gates_met
     assert result.score > 80.0
