@@ -549,9 +549,9 @@ def _repayments(year: int, department: Department | None) -> list[tuition_report
         select(
             Employee.employee_no,
             Employee.name,
-            Department.name,
-            TuitionRequest.title,
-            TuitionRequest.reimbursed_amount,
+            Department.name.label("department_name"),
+            TuitionRequest.title.label("course_title"),
+            TuitionRequest.reimbursed_amount.label("reimbursed"),
             TuitionRequest.paid_on,
             Repayment.termination_date,
             Repayment.months_since_paid,
@@ -566,19 +566,14 @@ def _repayments(year: int, department: Department | None) -> list[tuition_report
     )
     if department is not None:
         stmt = stmt.where(Employee.department_id == department.id)
+    # Each column is labelled with its RepaymentLine field, so a row fills the line by name.
     return [
         tuition_report.RepaymentLine(
-            employee_no=row[0],
-            name=row[1],
-            department_name=row[2] or "No department",
-            course_title=row[3],
-            reimbursed=row[4] or Decimal("0.00"),
-            paid_on=row[5],
-            termination_date=row[6],
-            months_since_paid=row[7],
-            share=row[8],
-            amount_owed=row[9],
-            settled_on=row[10],
+            **{
+                **row._asdict(),
+                "department_name": row.department_name or "No department",
+                "reimbursed": row.reimbursed or Decimal("0.00"),
+            }
         )
         for row in db.session.execute(stmt)
     ]

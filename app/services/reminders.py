@@ -425,15 +425,17 @@ def _recipients(audience: str, who: People, hr_users: list[int]) -> list[int]:
     return list(hr_users)
 
 
-_STORED_TWICE = UnitOfWork(
+STORED_TWICE = UnitOfWork(
     conflict=lambda: ReminderError(
         "Another reminder run stored the same reminders at the same moment; this run "
         "changed nothing. Run it again to send anything still due."
     )
 )
+"""The reminder runs' unit of work: a run that stored the same reminders at the same moment
+as another is refused whole, so nobody is told twice (expiry and assignment reminders)."""
 
 
-@_STORED_TWICE
+@STORED_TWICE
 def _store_reminders(
     run: ReminderRun,
     staged: list[tuple[ExpiringItem, int]],

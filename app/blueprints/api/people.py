@@ -34,32 +34,30 @@ TAG = "People"
 # A write only hr makes to a person the caller may see (else 404).
 HR_WRITES: dict[str, Any] = {
     "permission": "authenticated",
-    "tag": TAG,
     "who": "hr (others who may see the person get 403, the rest 404).",
     "conflict": True,
 }
 
 
 def route(
-    rule: str, method: str, *loads: Load, permission: str, **declaration: Any
+    rule: str, method: str, *loads: Load, permission: str, tag: str = TAG, **declaration: Any
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``api_route`` with the loads of the access pipeline: the route's permission, then each
-    URL argument loaded and checked (``policy.Load``) before the view is called."""
+    URL argument loaded and checked (``policy.Load``) before the view (a People operation
+    unless ``tag`` says otherwise)."""
 
-    return api_route(bp, rule, method, permission=permission, loads=loads, **declaration)
+    return api_route(bp, rule, method, permission=permission, loads=loads, tag=tag, **declaration)
 
 
 def acting_user() -> Any:
     return policy.acting_user()
 
 
-@api_route(
-    bp,
+@route(
     "/employees",
     "GET",
     permission="authenticated",
     summary="The people the caller may see",
-    tag=TAG,
     who="Anyone; the list holds only the people the caller may see: themselves and everyone "
     "below them in the reporting tree; hr, finance and admin see everyone.",
     response="EmployeePage",
@@ -90,13 +88,11 @@ def list_employees() -> Any:
     return jsonify(page_of(stmt, lambda rows: [records.employee_to_dict(e) for e in rows], args))
 
 
-@api_route(
-    bp,
+@route(
     "/employees",
     "POST",
     permission="hr",
     summary="Add a person",
-    tag=TAG,
     who="hr.",
     body="EmployeeInput",
     response="Employee",
@@ -115,7 +111,6 @@ def create_employee() -> Any:
     policy.employee(),
     permission="authenticated",
     summary="One person's profile",
-    tag=TAG,
     who="The person, their managers, hr, finance and admin; anyone else gets 404.",
     response="Employee",
 )

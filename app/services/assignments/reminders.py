@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from app.clock import now, today
 from app.extensions import db
-from app.kernel.uow import UnitOfWork
 from app.kernel.words import plural
 from app.models import AssignmentReminder
 from app.readiness.assignments import OVERDUE, reminder_stage, stage_urgency
@@ -26,8 +25,8 @@ from app.services import notify as notifications
 from app.services import settings
 from app.services.assignments.queries import AssignmentRow, assignment_rows
 from app.services.reminders import (
+    STORED_TWICE,
     NextSession,
-    ReminderError,
     next_sessions,
     offer_link,
     people_for,
@@ -91,15 +90,7 @@ def _sent_stages(ids: list[int]) -> dict[tuple[int, date], int]:
     return best
 
 
-_STORED_TWICE = UnitOfWork(
-    conflict=lambda: ReminderError(
-        "Another reminder run stored the same reminders at the same moment; this run "
-        "changed nothing. Run it again to send anything still due."
-    )
-)
-
-
-@_STORED_TWICE
+@STORED_TWICE
 def _store(run: AssignmentReminderRun, staged: list[tuple[AssignmentRow, str]]) -> None:
     people = people_for(row.employee_id for row, _ in staged)
     sessions = next_sessions((row.course_id for row, _ in staged), run.as_of)

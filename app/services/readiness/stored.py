@@ -432,9 +432,9 @@ class Scope:
             role_code,
             SR.employee_id,
             Employee.name,
-            role.code,
-            Department.name,
-            Department.code,
+            role.code.label("current_role"),
+            Department.name.label("department"),
+            Department.code.label("department_code"),
             SR.score,
             SR.band,
             SR.ready,
@@ -469,19 +469,15 @@ class Scope:
         rows = db.session.execute(
             stmt.order_by(*order).limit(per_page).offset((page - 1) * per_page)
         ).all()
+        # Each column is labelled with its Candidate field, so a row fills the candidate by name.
         items = [
             bench.Candidate(
-                employee_id=row[0],
-                name=row[1],
-                current_role=row[2],
-                department=row[3],
-                department_code=row[4],
-                score=row[5],
-                band=row[6],
-                ready=bool(row[7]),
-                projected_ready_on=row[8],
-                blocking_gates=tuple(row[9] or ()),
-                gates_met=bool(row[10]),
+                **{
+                    **row._asdict(),
+                    "ready": bool(row.ready),
+                    "blocking_gates": tuple(row.blocking_gates or ()),
+                    "gates_met": bool(row.gates_met),
+                }
             )
             for row in rows
         ]
