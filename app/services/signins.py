@@ -32,6 +32,7 @@ from app.kernel.uow import UnitOfWork, batch
 from app.kernel.words import plural
 from app.models import ApiToken, Employee, User, UserRole
 from app.models.people import APP_ROLES
+from app.policy import signins as signin_policy
 from app.services import invitations
 from app.services.directory.identity import UNUSABLE_PASSWORD, password_form_allowed
 from app.services.joins import search
@@ -237,7 +238,7 @@ def find_user(user_id: Any) -> User | None:
 
 
 def _is_admin(user: User | None) -> bool:
-    return user is not None and user.has_role("admin")
+    return signin_policy.manages_signins(user)
 
 
 def _require_admin(actor: User | None, what: str) -> None:
@@ -246,7 +247,7 @@ def _require_admin(actor: User | None, what: str) -> None:
 
 
 def _require_hr_or_admin(actor: User | None, what: str) -> None:
-    if actor is None or not actor.has_role("hr", "admin"):
+    if not signin_policy.creates_signins(actor):
         raise SignInForbidden(f"Only HR or an admin may {what}.")
 
 

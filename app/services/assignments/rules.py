@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import policy
 from app.clock import today
 from app.extensions import db
 from app.kernel.fields import FieldErrors, blank
@@ -235,7 +236,7 @@ def _sync_rule(rule: AssignmentRule) -> sync.SyncResult:
 
 
 def _check_hr(actor: User | None) -> None:
-    if actor is not None and not actor.has_role("hr"):
+    if actor is not None and not policy.is_hr(actor):
         raise RuleForbidden("Only HR may change assignment rules.")
 
 

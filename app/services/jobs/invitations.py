@@ -15,6 +15,7 @@ from typing import Any
 
 from app.audit import acting_as
 from app.models import User
+from app.policy import signins as signin_policy
 from app.services import signins
 from app.services.jobs import requests
 from app.services.jobs.runner import JobRun, kind, signed_in_as
@@ -52,7 +53,7 @@ def summary_of(counts: Counter[str], skipped: list[str]) -> dict[str, Any]:
 @kind("bulk_invitations")
 def run_bulk_invitations(run: JobRun) -> None:
     user = run.requester(
-        "The requester may no longer create sign-ins.", lambda user: user.has_role("hr", "admin")
+        "The requester may no longer create sign-ins.", signin_policy.creates_signins
     )
     ids = [int(i) for i in run.params["employee_ids"]]
     counts: Counter[str] = Counter()
