@@ -80,14 +80,20 @@ def test_hr_and_managers_see_what_waits_for_them_with_links(login_as):
     assert re.search(to_verify + " <span>to verify", hr_now)
     # Grace's CREDIT check waits for HR's decision: the home says so and opens that list
     decide = re.search(
-        r'href="([^"]*)"><span class="home-waiting-count">1</span> <span>to decide', hr_now
+        r'href="([^"]*status=review_required)"><span class="home-waiting-count">1</span> '
+        r"<span>to decide",
+        hr_now,
     )
-    assert decide and "status=review_required" in decide.group(1)
+    assert decide
+    # Avery Brown's tuition request, approved by Sam, waits for HR (docs/RULES.md demo)
+    tuition = r'href="/tuition/queue/hr"><span class="home-waiting-count">1</span> <span>to decide'
+    assert re.search(tuition, hr_now)
     assert "Grace Okafor" in text(login_as("hr").get(htmllib.unescape(decide.group(1))))
     sam_now = words(section(text(login_as("manager").get("/")), "now-h"))
     assert re.search(r"\d+ (people|person) of your team (have|has) a certificate", sam_now)
     finance_now = words(section(text(login_as("finance").get("/")), "now-h"))
-    assert "What needs you now Nothing needs you right now" in finance_now
+    # Riley Johnson's request to pre-approve and Harper Hall's completed course to pay
+    assert "What needs you now Waiting for you 2 to approve or pay · Finance queue" in finance_now
 
 
 # ----------------------------------------------------------------------------- requirement editor

@@ -233,7 +233,8 @@ def test_the_manager_queue_shows_its_count_and_approves(login_as, demo_db):
     req = make(user("employee"), "submitted")
     client = login_as("manager")
     home = text(client.get("/"))
-    assert nav_count(home, "Team approvals") == 1
+    # Maria's, and the demo's request of Jamie Miller waiting for Sam (docs/RULES.md demo)
+    assert nav_count(home, "Team approvals") == 2
     queue = text(client.get("/tuition/queue/manager"))
     assert "Maria Lopez" in queue and "Certificate in Management" in queue
 
@@ -243,7 +244,7 @@ def test_the_manager_queue_shows_its_count_and_approves(login_as, demo_db):
         follow_redirects=True,
     )
     assert "Approved." in text(response)
-    assert nav_count(text(client.get("/")), "Team approvals") is None
+    assert nav_count(text(client.get("/")), "Team approvals") == 1  # Jamie Miller's is left
     demo_db.session.expire_all()
     assert demo_db.session.get(TuitionRequest, req.id).state == "manager_approved"
 
@@ -301,7 +302,8 @@ def test_finance_reserves_refuses_over_the_cap_and_pays(login_as, demo_db):
     small = make(maria, "hr_approved", tuition="250.01", fees="0", books="0")
     client = login_as("finance")
     home = text(client.get("/"))
-    assert nav_count(home, "Finance queue") == 2
+    # these two, and the demo's two: Riley Johnson's to pre-approve, Harper Hall's to pay
+    assert nav_count(home, "Finance queue") == 4
     approved = client.post(
         f"/tuition/{big.id}/approve",
         data={"approve-expected_state": "hr_approved"},
@@ -388,7 +390,8 @@ def test_hr_sees_its_queue_count_and_the_late_drafts(login_as, demo_db):
     make(user("employee"), "draft", starts_on="2026-11-01", ends_on="2026-12-01")
     client = login_as("hr")
     home = text(client.get("/"))
-    assert nav_count(home, "HR tuition queue") == 1
+    # this one, and the demo's request of Avery Brown that Sam approved
+    assert nav_count(home, "HR tuition queue") == 2
     queue = text(client.get("/tuition/queue/hr"))
     assert "manager approved" in queue
     late = text(client.get("/tuition/queue/hr?view=late"))

@@ -24,6 +24,10 @@ def person(db, name: str) -> Employee:
     return db.session.scalar(select(Employee).where(Employee.name == name))
 
 
+DEMO_UPLOADS = 1
+"""The demo's own upload: the receipt of Harper Hall's completed tuition request."""
+
+
 def stored_files(app) -> list[str]:
     folder = Path(app.config["UPLOAD_FOLDER"])
     return sorted(os.listdir(folder)) if folder.exists() else []
@@ -83,7 +87,7 @@ def test_other_content_is_refused_and_nothing_is_stored(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="evidence-error"' in page and ("PDF, PNG and JPEG" in page or "empty" in page)
-    assert demo_db.session.scalar(select(func.count(Upload.id))) == 0
+    assert demo_db.session.scalar(select(func.count(Upload.id))) == DEMO_UPLOADS
     assert demo_db.session.scalar(select(func.count(Completion.id))) == completions
     assert stored_files(demo_app) == []
 
@@ -117,7 +121,7 @@ def test_a_rejected_record_leaves_no_file_behind(login_as, demo_db, demo_app):
     assert response.status_code == 422
     assert "There is no course with the code" in response.get_data(as_text=True)
     assert stored_files(demo_app) == []
-    assert demo_db.session.scalar(select(func.count(Upload.id))) == 0
+    assert demo_db.session.scalar(select(func.count(Upload.id))) == DEMO_UPLOADS
 
 
 @pytest.mark.parametrize(
@@ -260,7 +264,7 @@ def test_a_file_that_only_looks_like_its_type_is_refused_and_nothing_is_stored(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="evidence-error"' in page and message in page.replace("&#39;", "'"), page[-3000:]
-    assert demo_db.session.scalar(select(func.count(Upload.id))) == 0
+    assert demo_db.session.scalar(select(func.count(Upload.id))) == DEMO_UPLOADS
     assert demo_db.session.scalar(select(func.count(Completion.id))) == completions
     assert stored_files(demo_app) == []
 
@@ -347,5 +351,5 @@ def test_a_cut_short_jpeg_is_refused_after_a_pdf_was_rendered(login_as, demo_db,
     response = report(login_as("employee"), maria.id, truncated, "c.jpg")
     assert response.status_code == 422
     assert "cut short" in response.get_data(as_text=True)
-    assert demo_db.session.scalar(select(func.count(Upload.id))) == 0
+    assert demo_db.session.scalar(select(func.count(Upload.id))) == DEMO_UPLOADS
     assert not ImageFile.LOAD_TRUNCATED_IMAGES

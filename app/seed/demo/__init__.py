@@ -36,6 +36,7 @@ def seed(anchor: date | None = None) -> bool:
     seeder.catalogue()
     seeder.organisation()
     seeder.logins()
+    seeder.open_requests()  # one tuition request in each open stage (app/seed/demo/tuition.py)
     required_training(seeder)  # app/seed/demo/assignments.py (issue 21)
     seed_talent(seeder.t)  # talent: a 360 round under way and a 9-box period
     db.session.commit()
