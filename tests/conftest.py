@@ -209,6 +209,21 @@ def demo_db(demo_app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def reminders_not_yet_run(demo_db):  # type: ignore[no-untyped-def]
+    """The demo as it stood before the reminders of its date went out: no notifications and no
+    reminder log (the demo seeds that run, app/seed/demo/notices.py). For the tests of reminder
+    runs and of the notification list, which start from nothing sent."""
+    from sqlalchemy import delete
+
+    from app.models import AssignmentReminder, Notification
+
+    demo_db.session.execute(delete(Notification))
+    demo_db.session.execute(delete(AssignmentReminder))
+    demo_db.session.commit()
+    return demo_db
+
+
+@pytest.fixture
 def client(demo_app):  # type: ignore[no-untyped-def]
     return demo_app.test_client()
 

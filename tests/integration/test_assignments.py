@@ -252,6 +252,7 @@ def test_reminders_reach_the_person_then_the_manager_once(demo_app, demo_db, due
     assert "as Maria Lopez's manager" in to_manager[0].text
 
 
+@pytest.mark.usefixtures("reminders_not_yet_run")  # runs reminders from nothing sent
 def test_after_missed_runs_only_the_most_urgent_stage_is_sent(demo_app, demo_db, due_soon):
     maria, due = due_soon
     run = assignments.send_assignment_reminders(due - timedelta(days=2), deliver=False)

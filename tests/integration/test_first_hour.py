@@ -96,6 +96,27 @@ def test_hr_and_managers_see_what_waits_for_them_with_links(login_as):
     assert "What needs you now Waiting for you 2 to approve or pay · Finance queue" in finance_now
 
 
+def test_the_demo_reminders_are_already_sent_and_a_run_today_sends_nothing_new(demo_db, login_as):
+    """docs/RULES.md demo: reminders already sent, so notifications are not empty; the demo never
+    mails its example addresses, and the day's run does not send them twice."""
+    from sqlalchemy import func
+
+    from app.models import Notification
+    from app.services.assignments import send_assignment_reminders
+    from app.services.reminders import send_reminders
+
+    page = text(login_as("employee").get("/notifications/"))
+    assert "Expired: your PCI DSS awareness (yearly) (PCI-AWARE) certification expired on" in page
+    assert "Overdue: your required PCI DSS awareness (yearly) (PCI-AWARE) was due on" in page
+    hr_page = htmllib.unescape(text(login_as("hr").get("/notifications/")))
+    assert "Expired: Maria Lopez's PCI DSS awareness (yearly) (PCI-AWARE)" in hr_page
+    unsent = select(func.count(Notification.id)).where(Notification.emailed_at.is_(None))
+    assert demo_db.session.scalar(unsent) == 0
+    expiry = send_reminders(TEST_TODAY)
+    assert expiry.created == 0 and expiry.already_sent >= 2
+    assert send_assignment_reminders(TEST_TODAY).created == 0
+
+
 # ----------------------------------------------------------------------------- requirement editor
 
 KIND_SELECT = r'<select[^>]*id="(rows-\d+-kind)"[^>]*>(.*?)</select>'

@@ -159,6 +159,7 @@ def test_a_settings_change_warms_stored_readiness_up_in_the_background(demo_app,
     assert _stored_today() == kept
 
 
+@pytest.mark.usefixtures("reminders_not_yet_run")  # runs reminders from nothing sent
 def test_periodic_reminders_are_recorded_and_never_sent_twice(demo_app, demo_db):
     periodic.reminders()
     first = db.session.scalar(select(func.count(Notification.id)))

@@ -122,6 +122,7 @@ def test_wrong_smtp_password_leaves_the_mail_queued(demo_app, demo_db):
     assert row.emailed_at is None  # still in the outbox for the next run
 
 
+@pytest.mark.usefixtures("reminders_not_yet_run")  # runs reminders from nothing sent
 def test_without_mail_server_messages_go_to_the_log_and_the_list(demo_app, demo_db, caplog):
     assert not demo_app.config.get("MAIL_SERVER")
     maria = _user(demo_db, "maria.lopez@example.com")

@@ -31,6 +31,9 @@ from app.services.reminders import send_reminders
 from tests.conftest import TEST_TODAY
 from tests.mailbox import LoopbackSMTP, configure, free_port
 
+# These tests run reminders from nothing sent: without the demo's own run of its date.
+pytestmark = pytest.mark.usefixtures("reminders_not_yet_run")
+
 EXPIRY = date(2027, 3, 1)
 GRACE = "grace.okafor@example.com"
 SAM = "sam.rivera@example.com"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask_login import login_user
 from sqlalchemy import select
 
@@ -15,6 +16,9 @@ from app.models import Notification, User
 from app.services import notify
 from app.services.reminders import send_reminders
 from tests.conftest import TEST_TODAY
+
+# These tests run reminders from nothing sent: without the demo's own run of its date.
+pytestmark = pytest.mark.usefixtures("reminders_not_yet_run")
 
 MARIA = "maria.lopez@example.com"
 

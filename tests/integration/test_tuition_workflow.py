@@ -53,9 +53,12 @@ def snapshot(db, req_id: int) -> tuple:
 
 
 def notices_for(db, who) -> list[Notification]:
+    """The tuition notices of one user, oldest first (not the demo's own expiry reminders)."""
     return list(
         db.session.scalars(
-            select(Notification).where(Notification.user_id == who.id).order_by(Notification.id)
+            select(Notification)
+            .where(Notification.user_id == who.id, Notification.kind == "tuition")
+            .order_by(Notification.id)
         )
     )
 

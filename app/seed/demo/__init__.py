@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import JobRole
 from app.seed.demo.assignments import required_training
 from app.seed.demo.data import DEMO_PASSWORD, FIRST, LAST, LOGINS, Login
+from app.seed.demo.notices import reminders_sent
 from app.seed.demo.organisation import Seeder
 from app.seed.demo.talent import seed_talent
 
@@ -40,4 +41,5 @@ def seed(anchor: date | None = None) -> bool:
     required_training(seeder)  # app/seed/demo/assignments.py (issue 21)
     seed_talent(seeder.t)  # talent: a 360 round under way and a 9-box period
     db.session.commit()
+    reminders_sent(seeder.t)  # today's reminders, already sent (app/seed/demo/notices.py)
     return True
