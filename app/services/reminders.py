@@ -44,8 +44,10 @@ from app.models import (
     Course,
     CourseSession,
     Employee,
+    Enrolment,
     User,
 )
+from app.models.enrolment import ACTIVE_STATUSES
 from app.services import notify as notifications
 from app.services import settings
 
@@ -274,6 +276,15 @@ class NextSession:
     seats_left: int | None = None
 
 
+SESSION_COLUMNS = (
+    CourseSession.course_id,
+    CourseSession.starts_on,
+    CourseSession.ends_on,
+    CourseSession.location,
+)
+"""What a reminder says of a session: its course, dates and place."""
+
+
 def next_sessions(course_ids: Iterable[int], as_of: date) -> dict[int, NextSession]:
     """The first session of each course starting after ``as_of``, not cancelled, with a free
     seat (a renewal offer names a seat one can take)."""
@@ -282,12 +293,7 @@ def next_sessions(course_ids: Iterable[int], as_of: date) -> dict[int, NextSessi
         return {}
     rows = db.session.execute(
         select(
-            CourseSession.course_id,
-            CourseSession.starts_on,
-            CourseSession.ends_on,
-            CourseSession.location,
-            CourseSession.id,
-            CourseSession.seats - CourseSession.enrolled_count,
+            *SESSION_COLUMNS, CourseSession.id, CourseSession.seats - CourseSession.enrolled_count
         )
         .where(
             CourseSession.course_id.in_(ids),
@@ -303,6 +309,57 @@ def next_sessions(course_ids: Iterable[int], as_of: date) -> dict[int, NextSessi
             course_id, NextSession(starts_on, ends_on, location, session_id, int(left))
         )
     return first
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A person's standing booking on a session of the course that has not ended yet."""
+
+    status: str  # requested | enrolled | waitlisted
+    starts_on: date
+    ends_on: date
+    location: str | None
+
+
+def bookings_held(pairs: Iterable[tuple[int, int]], as_of: date) -> dict[tuple[int, int], Booking]:
+    """(employee id, course id) -> the earliest standing booking of that person on a session of
+    that course not cancelled and not ended on ``as_of``: a reminder then names the booking
+    instead of offering a seat (one query)."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(Enrolment.employee_id, Enrolment.status, *SESSION_COLUMNS)
+        .join(CourseSession, CourseSession.id == Enrolment.session_id)
+        .where(
+            Enrolment.employee_id.in_(sorted({e for e, _ in wanted})),
+            CourseSession.course_id.in_(sorted({c for _, c in wanted})),
+            Enrolment.status.in_(ACTIVE_STATUSES),
+            CourseSession.cancelled.is_(False),
+            CourseSession.ends_on >= as_of,
+        )
+        .order_by(CourseSession.starts_on, Enrolment.id)
+    ).all()
+    held: dict[tuple[int, int], Booking] = {}
+    for employee_id, status, course_id, starts_on, ends_on, location in rows:
+        if (employee_id, course_id) in wanted:
+            held.setdefault((employee_id, course_id), Booking(status, starts_on, ends_on, location))
+    return held
+
+
+def booking_line(booking: Booking, own: bool, name: str) -> str:
+    """What a reminder says of a booking already held, for the person or someone else."""
+    where = f", {booking.location}" if booking.location else ""
+    session = (
+        f"the session of {booking.starts_on.isoformat()} to {booking.ends_on.isoformat()}{where}"
+    )
+    who = "You are" if own else f"{name} is"
+    if booking.status == "waitlisted":
+        return f"{who} on the waitlist of {session}; a seat is given as soon as one frees up."
+    if booking.status == "requested":
+        whose = "Your" if own else f"{name}'s"
+        return f"{whose} booking on {session} waits for a manager's approval."
+    return f"{who} booked on {session}."
 
 
 # --------------------------------------------------------------------------- messages
@@ -329,8 +386,10 @@ def compose_reminder(
     employee_name: str,
     as_of: date,
     session: NextSession | None,
+    booking: Booking | None = None,
 ) -> tuple[str, str]:
-    """(subject, body) of one reminder, worded for the employee, their manager or hr."""
+    """(subject, body) of one reminder, worded for the employee, their manager or hr; a
+    ``booking`` the person already holds is named instead of the next session's seat."""
     days_left = (item.expires_on - as_of).days
     when = item.expires_on.isoformat()
     own = audience == "employee"
@@ -358,7 +417,9 @@ def compose_reminder(
     elif audience == "hr":
         first += " You get this because you work in HR."
     if item.kind == "certification":
-        if session is not None:
+        if booking is not None:
+            renewal = booking_line(booking, own, employee_name) + " Attending renews it."
+        elif session is not None:
             where = f", {session.location}" if session.location else ""
             renewal = (
                 f"Next session that renews it: {session.starts_on.isoformat()} to "
@@ -445,6 +506,10 @@ def _store_reminders(
     manager_from: int,
 ) -> None:
     """Create the notifications of every staged item (one commit: all or none)."""
+    held = bookings_held(
+        ((item.employee_id, item.course_id) for item, _ in staged if item.course_id is not None),
+        run.as_of,
+    )
     for item, stage in staged:
         who = people.get(item.employee_id)
         if who is None:
@@ -457,7 +522,10 @@ def _store_reminders(
             if not user_ids:
                 continue
             session = sessions.get(item.course_id) if item.course_id else None
-            subject, body = compose_reminder(item, stage, audience, who.name, run.as_of, session)
+            booking = held.get((item.employee_id, item.course_id)) if item.course_id else None
+            subject, body = compose_reminder(
+                item, stage, audience, who.name, run.as_of, session, booking
+            )
             created = notifications.notify(
                 user_ids,
                 KIND,

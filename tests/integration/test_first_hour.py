@@ -108,6 +108,8 @@ def test_the_demo_reminders_are_already_sent_and_a_run_today_sends_nothing_new(d
     page = text(login_as("employee").get("/notifications/"))
     assert "Expired: your PCI DSS awareness (yearly) (PCI-AWARE) certification expired on" in page
     assert "Overdue: your required PCI DSS awareness (yearly) (PCI-AWARE) was due on" in page
+    # Maria holds a seat on the next PCI session: both notices name it, neither offers a seat
+    assert page.count("You are booked on the session of") == 2 and "Book your seat" not in page
     hr_page = htmllib.unescape(text(login_as("hr").get("/notifications/")))
     assert "Expired: Maria Lopez's PCI DSS awareness (yearly) (PCI-AWARE)" in hr_page
     unsent = select(func.count(Notification.id)).where(Notification.emailed_at.is_(None))

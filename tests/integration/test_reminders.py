@@ -23,6 +23,7 @@ from app.models import (
     Course,
     CourseSession,
     Employee,
+    Enrolment,
     Notification,
     User,
 )
@@ -184,6 +185,41 @@ def test_a_reminder_names_the_item_the_expiry_the_next_session_and_the_plan(demo
     assert managers.subject.startswith("Reminder: Grace Okafor's First aid at work (FIRST-AID)")
     assert "You get this as Grace Okafor's manager." in managers.body
     assert managers.link == f"/employees/{scenario.grace.id}/plan"
+
+
+def test_a_booking_already_held_is_named_instead_of_a_seat_offer(demo_db, scenario):
+    """A reminder does not offer a seat to someone who holds one: it names the booking, to the
+    person and to their manager; a waitlisted place is said as such."""
+    training_room = demo_db.session.scalar(
+        select(CourseSession).where(
+            CourseSession.course_id == scenario.course_id,
+            CourseSession.location == "Training room 4",
+        )
+    )
+    booking = Enrolment(
+        employee_id=scenario.grace.id, session_id=training_room.id, status="waitlisted"
+    )
+    demo_db.session.add(booking)
+    demo_db.session.commit()
+    session = "the session of 2027-02-09 to 2027-02-10, Training room 4"
+
+    send_reminders(EXPIRY - timedelta(days=60))
+    ((_, _, waiting),) = sent_for(demo_db, "certification", scenario.completion_id)
+    assert f"You are on the waitlist of {session}; a seat is given" in waiting.body
+    assert "Book your seat" not in waiting.body
+
+    booking.status = "enrolled"
+    demo_db.session.commit()
+    send_reminders(EXPIRY - timedelta(days=30))
+    thirty = {
+        email: n
+        for email, stage, n in sent_for(demo_db, "certification", scenario.completion_id)
+        if stage == "30d"
+    }
+    mine, managers = thirty[GRACE], thirty[SAM]
+    assert f"You are booked on {session}. Attending renews it." in mine.body
+    assert "Book your seat" not in mine.body and "Next session that renews it" not in mine.body
+    assert f"Grace Okafor is booked on {session}. Attending renews it." in managers.body
 
 
 def test_the_next_session_is_the_first_one_starting_on_or_after_the_run_date(demo_db, scenario):

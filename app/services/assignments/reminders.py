@@ -26,7 +26,10 @@ from app.services import settings
 from app.services.assignments.queries import AssignmentRow, assignment_rows
 from app.services.reminders import (
     STORED_TWICE,
+    Booking,
     NextSession,
+    booking_line,
+    bookings_held,
     next_sessions,
     offer_link,
     people_for,
@@ -37,9 +40,14 @@ KIND = "assignment"
 
 
 def compose(
-    row: AssignmentRow, stage: str, audience: str, as_of: date, session: NextSession | None
+    row: AssignmentRow,
+    stage: str,
+    audience: str,
+    as_of: date,
+    session: NextSession | Booking | None,
 ) -> tuple[str, str]:
-    """(subject, body) of one reminder, for the person or their manager."""
+    """(subject, body) of one reminder, for the person or their manager. ``session``: the
+    booking the person already holds, else the next session with a seat, else None."""
     own = audience == "employee"
     whose = "Your" if own else f"{row.name}'s"
     what = f"{row.course_title} ({row.course_code})"
@@ -54,7 +62,9 @@ def compose(
         first = f"{whose} required {what} is due on {when}, in {left}."
     if audience == "manager":
         first += f" You get this as {row.name}'s manager."
-    if session is not None:
+    if isinstance(session, Booking):
+        book = booking_line(session, own, row.name)
+    elif session is not None:
         where = f", {session.location}" if session.location else ""
         book = f"Next session: {session.starts_on.isoformat()} to {session.ends_on.isoformat()}"
         book += where + "."
@@ -94,6 +104,7 @@ def _sent_stages(ids: list[int]) -> dict[tuple[int, date], int]:
 def _store(run: AssignmentReminderRun, staged: list[tuple[AssignmentRow, str]]) -> None:
     people = people_for(row.employee_id for row, _ in staged)
     sessions = next_sessions((row.course_id for row, _ in staged), run.as_of)
+    held = bookings_held(((row.employee_id, row.course_id) for row, _ in staged), run.as_of)
     at = now()
     for row, stage in staged:
         who = people.get(row.employee_id)
@@ -105,7 +116,8 @@ def _store(run: AssignmentReminderRun, staged: list[tuple[AssignmentRow, str]]) 
         for audience, user_id in audiences:
             if user_id is None:
                 continue
-            subject, body = compose(row, stage, audience, run.as_of, sessions.get(row.course_id))
+            session = held.get((row.employee_id, row.course_id)) or sessions.get(row.course_id)
+            subject, body = compose(row, stage, audience, run.as_of, session)
             run.created += len(
                 notifications.notify(
                     [user_id],
