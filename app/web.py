@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, g, request
 from markupsafe import Markup, escape
+from werkzeug.routing import IntegerConverter
 
 from app import clock, policy
 from app.services import settings
@@ -13,6 +16,26 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+ID_MAX = 2**31 - 1
+"""Ids are 32-bit integers: a larger number names no row."""
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every URL, bounded to the id columns: a number beyond 32 bits matches no
+    route and answers 404, instead of reaching a database that refuses to compare it
+    (PostgreSQL raised "integer out of range": a 500)."""
+
+    def __init__(
+        self,
+        url_map: Any,
+        fixed_digits: int = 0,
+        min: int | None = None,  # noqa: A002
+        max: int | None = ID_MAX,
+        signed: bool = False,
+    ) -> None:  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def install_template_helpers(app: Flask) -> None:

@@ -79,3 +79,41 @@ def test_a_huge_page_number_on_every_list_page_is_no_server_error(demo_app, demo
         answer = api.get(f"{path}?page={HUGE}")
         assert answer.status_code < 500, f"{path}?page={HUGE} answered {answer.status_code}"
         figures.add("list pages given a huge page number", 1)
+
+
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [("/tuition-requests", "employee_id"), ("/employees", "manager_id")],
+)
+def test_an_id_filter_beyond_32_bits_is_refused_not_a_server_error(demo_app, demo_db, path, param):
+    """An id filter no row can match (beyond a 32-bit integer) is a 422 naming the limit, on
+    SQLite and PostgreSQL alike (PostgreSQL refused to compare it: a 500 before)."""
+    api = Api(demo_app)
+    answer = api.get(f"{path}?{param}={2**31}")
+    assert answer.status_code == 422, answer.get_json()
+    assert f"{param} must be from 1 to {2**31 - 1}" in answer.get_json()["errors"][param][0]
+    assert api.get(f"{path}?{param}={2**31 - 1}").get_json()["total"] == 0
+    figures.add("crafted requests refused", 1)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/employees/{huge}",
+        "/employees/{huge}/plan",
+        "/tuition/{huge}",
+        "/sessions/{huge}",
+        "/records/employees/{huge}/completions/report",
+        "/api/v1/employees/{huge}",
+    ],
+)
+def test_an_id_beyond_32_bits_in_a_url_is_not_found(demo_app, demo_db, login_as, path):
+    """No row has such an id: 404, on SQLite and PostgreSQL alike (PostgreSQL refused to compare
+    it with an integer column: a 500 before)."""
+    url = path.format(huge=2**31)
+    if url.startswith("/api/"):
+        answer = Api(demo_app).get(url.removeprefix("/api/v1"))
+    else:
+        answer = login_as("hr").get(url)
+    assert answer.status_code == 404, (url, answer.status_code)
+    figures.add("crafted requests refused", 1)

@@ -22,6 +22,7 @@ from flask import jsonify, request, url_for
 from app import policy
 from app.blueprints.api.schemas import COMPONENTS
 from app.blueprints.api.schemas.tighten import (
+    ID_MAX,
     QUERY_FILLED_PATTERN,
     QUERY_TEXT_MAX,
     QUERY_TEXT_PATTERN,
@@ -73,6 +74,12 @@ class Param:
     minimum: int | None = None
     maximum: int | None = None
     default: Any = None
+
+    def __post_init__(self) -> None:
+        # An id is 32-bit like the request bodies' ids (schemas.tighten): a larger one names no
+        # row, and PostgreSQL refuses to compare an integer column with it.
+        if self.kind == "integer" and self.name.endswith("_id") and self.maximum is None:
+            object.__setattr__(self, "maximum", ID_MAX)
 
     def schema(self) -> dict[str, Any]:
         """The parameter's schema: what ``_parse_param`` accepts. An empty value is absent, so
