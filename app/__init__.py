@@ -19,9 +19,6 @@ from app.extensions import csrf, db, login_manager, migrate
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The application factory: defaults -> instance/config.py -> environment -> test_config."""
     app = Flask(__name__, instance_relative_config=True)
-    from app.web import IdConverter
-
-    app.url_map.converters["int"] = IdConverter  # ids in URLs are 32-bit (app/web.py)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     app.config.from_mapping(DEFAULTS)

@@ -237,4 +237,5 @@ def wire(app: Flask) -> None:
             importlib.import_module(f"app.blueprints.{name}.routes").template_helpers
         )
     web.install_security_headers(app)
+    web.install_id_bounds(app)
     register_commands(app)

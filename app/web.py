@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, g, request
 from markupsafe import Markup, escape
-from werkzeug.routing import IntegerConverter
 
 from app import clock, policy
 from app.services import settings
@@ -22,20 +19,18 @@ ID_MAX = 2**31 - 1
 """Ids are 32-bit integers: a larger number names no row."""
 
 
-class IdConverter(IntegerConverter):
-    """``<int:...>`` in every URL, bounded to the id columns: a number beyond 32 bits matches no
-    route and answers 404, instead of reaching a database that refuses to compare it
-    (PostgreSQL raised "integer out of range": a 500)."""
+def install_id_bounds(app: Flask) -> None:
+    """An id in a page's URL beyond 32 bits is no row: 404 before the view, instead of reaching
+    a database that refuses to compare it (PostgreSQL: "integer out of range", a 500). The API
+    answers the same in its own shape (app.blueprints.api)."""
 
-    def __init__(
-        self,
-        url_map: Any,
-        fixed_digits: int = 0,
-        min: int | None = None,  # noqa: A002
-        max: int | None = ID_MAX,
-        signed: bool = False,
-    ) -> None:  # noqa: A002
-        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+    @app.before_request
+    def refuse_ids_out_of_range() -> None:
+        if request.blueprint == "api":
+            return
+        for value in (request.view_args or {}).values():
+            if isinstance(value, int) and not 0 <= value <= ID_MAX:
+                abort(404)
 
 
 def install_template_helpers(app: Flask) -> None:
