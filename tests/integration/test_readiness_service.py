@@ -11,8 +11,9 @@ from app.services import readiness as service
 from tests.conftest import TEST_TODAY
 
 
-def renew_pci(db, employee: int) -> None:
-    """A verified PCI-AWARE renewal completed yesterday (expires 2027-11-21), committed."""
+def renew_pci(db, employee: int, verification: str = "verified") -> None:
+    """A PCI-AWARE renewal completed yesterday (expires 2027-11-21), committed; verified unless
+    ``verification`` says otherwise."""
     pci = db.session.scalar(select(Course).where(Course.code == "PCI-AWARE"))
     db.session.add(
         Completion(
@@ -20,6 +21,7 @@ def renew_pci(db, employee: int) -> None:
             course_id=pci.id,
             completed_on=TEST_TODAY - timedelta(days=1),
             expires_on=date(2027, 11, 21),
+            verification=verification,
         )
     )
     db.session.commit()
@@ -56,17 +58,7 @@ def test_renewing_the_certificate_makes_her_ready_for_that_gate(demo_db):
 def test_pending_completions_do_not_count(demo_db):
     """Issue 3: a self-reported completion counts only once HR verifies it."""
     maria = employee_id(demo_db, "Maria Lopez")
-    pci = demo_db.session.scalar(select(Course).where(Course.code == "PCI-AWARE"))
-    demo_db.session.add(
-        Completion(
-            employee_id=maria,
-            course_id=pci.id,
-            completed_on=TEST_TODAY - timedelta(days=1),
-            expires_on=date(2027, 11, 21),
-            verification="pending",
-        )
-    )
-    demo_db.session.commit()
+    renew_pci(demo_db, maria, verification="pending")
     result, _, _ = service.evaluate_employee(maria, "L2-CSS", TEST_TODAY)
     assert not result.gates_met
 
