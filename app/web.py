@@ -6,6 +6,7 @@ from flask import Flask, Response, abort, g, request
 from markupsafe import Markup, escape
 
 from app import clock, policy
+from app.kernel.fields import ID_MAX
 from app.services import settings
 
 CONTENT_SECURITY_POLICY = (
@@ -13,10 +14,6 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-
-
-ID_MAX = 2**31 - 1
-"""Ids are 32-bit integers: a larger number names no row."""
 
 
 def install_id_bounds(app: Flask) -> None:

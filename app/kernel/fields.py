@@ -30,6 +30,8 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LINE_BREAKS = re.compile(r"[\n\r\t]")
 CODE_PATTERN = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
 CODE_MAX = 40
+ID_MAX = 2**31 - 1
+"""Ids are 32-bit integers: a larger number names no row (and PostgreSQL refuses to compare it)."""
 MONEY_MAX = Decimal("1000000.00")
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100

@@ -27,7 +27,7 @@ from app.audit import record_change
 from app.clock import now
 from app.extensions import db
 from app.kernel.errors import Conflict, DomainError, Forbidden, NotDelivered
-from app.kernel.fields import FieldErrors
+from app.kernel.fields import ID_MAX, FieldErrors
 from app.kernel.uow import UnitOfWork, batch
 from app.kernel.words import plural
 from app.models import ApiToken, Employee, User, UserRole
@@ -229,7 +229,7 @@ def signin_summary(employee: Employee) -> dict[str, Any]:
 
 
 def find_user(user_id: Any) -> User | None:
-    if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id < 2**31:
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id <= ID_MAX:
         return None
     return db.session.get(User, user_id)
 
@@ -585,7 +585,7 @@ def users_to_dicts(users: list[User]) -> list[dict[str, Any]]:
 def employee_for(value: Any) -> Employee:
     """The employee an API body names by id, or a field message."""
     errors = FieldErrors()
-    number = errors.integer("employee_id", value, "employee", minimum=1, maximum=2**31 - 1)
+    number = errors.integer("employee_id", value, "employee", minimum=1, maximum=ID_MAX)
     errors.raise_if_any(kind=SignInError)
     employee = db.session.get(Employee, number)
     if employee is None:

@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from app.errors import MESSAGES
 from app.extensions import csrf
 from app.kernel.errors import DomainError
+from app.kernel.fields import ID_MAX
 from app.kernel.uow import discard
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -66,7 +67,7 @@ def authenticate_bearer_token() -> Any:
 def refuse_ids_out_of_range() -> Any:
     """An id no row can have (beyond a 32-bit integer) is simply not found, never a crash."""
     for value in (request.view_args or {}).values():
-        if isinstance(value, int) and not 0 < value < 2**31:
+        if isinstance(value, int) and not 0 < value <= ID_MAX:
             return error_response(404, MESSAGES[404])
     return None
 

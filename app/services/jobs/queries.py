@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from app.extensions import db
+from app.kernel.fields import ID_MAX
 from app.models import Job, User
 from app.services.jobs import queue, store
 from app.services.jobs.runner import jobs_folder
@@ -125,7 +126,7 @@ def own_finished_job(user: User, job_id: Any) -> Job | None:
         number = int(str(job_id))
     except (TypeError, ValueError):
         return None
-    if not 0 < number < 2**31:
+    if not 0 < number <= ID_MAX:
         return None
     job = db.session.get(Job, number)
     if job is None or job.requester_id != user.id or job.state != "done":

@@ -12,10 +12,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from app.kernel.fields import EARLIEST_YEAR, LATEST_YEAR
+from app.kernel.fields import EARLIEST_YEAR, ID_MAX, LATEST_YEAR
 
 NUMBER_LIMIT = 10**15  # spec.NUMBER_LIMIT: numbers at any depth are below it
-ID_MAX = 2**31 - 1  # ids are 32-bit: a larger one is no row
 
 # Lone surrogates are refused too (422), but a portable regex cannot say so.
 _CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f"
